@@ -1,0 +1,43 @@
+package org.dl4jasync.dispatch;
+
+/**
+ * Decides whether a worker may start a step and whether the gradient of a finished step is applied
+ * (J. Garby, P. Tsigas, "Interval-Asynchrony", Euro-Par 2025, Algorithm 1: the generic asynchronous worker
+ * with {@code TRYSTARTSTEP} / {@code FINISHSTEP}).
+ *
+ * <p>Thread-safe; called concurrently by all workers on the per-step path, so implementations are lock-free
+ * and allocation-free.
+ */
+public interface Dispatcher {
+    /** Returned by {@link #tryStartStep} when the worker may not start now. */
+    long NOT_NOW = -1L;
+
+    /**
+     * Returns the start ticket {@code i ≥ 0} of a new step for {@code worker}, or {@link #NOT_NOW}. Tickets are
+     * handed out once each, in increasing order; the ticket selects the step's batch.
+     */
+    long tryStartStep(int worker);
+
+    /** True when the gradient of step {@code ticket} is to be applied; false rejects it (never applied). */
+    boolean finishStep(int worker, long ticket);
+
+    /**
+     * Called after an accepted step's update is in the parameters (or was dropped by the store), before the
+     * worker starts another step. Dispatchers that bound staleness use it to keep "accepted" and "applied"
+     * together; the default does nothing.
+     */
+    default void afterApply(int worker, long ticket) {
+    }
+
+    /** Tickets handed out so far. */
+    long started();
+
+    /** The number of workers allowed to start steps: workers with id below it. */
+    int activeWorkers();
+
+    /**
+     * Changes the active-worker bound at run time (elastic parallelism). Workers at or above the bound finish
+     * their current step and then wait.
+     */
+    void setActiveWorkers(int active);
+}

@@ -1,0 +1,122 @@
+package org.dl4jasync.metrics;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * What a training run did, in the form of the {@code train --json} report (snake_case keys). Filled by the
+ * trainer; {@link #config} is filled by whoever ran it (the CLI puts every option's value there).
+ */
+@JsonPropertyOrder({"config", "algorithm", "store", "step_size", "workers", "stop_reason", "steps_started",
+        "steps_accepted", "steps_rejected", "steps_dropped", "acceptance_rate", "staleness", "step_scale",
+        "wall_seconds", "worker_seconds", "steps_per_second", "batches_processed", "epochs_completed",
+        "loss_trace", "accuracy_trace", "final_accuracy", "time_to_target_seconds"})
+public final class TrainingReport {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    public Map<String, Object> config = new LinkedHashMap<>();
+    public String algorithm;
+    /** Store semantics, or null when the algorithm has none (DL4J's ParallelWrapper). */
+    public String store;
+    public String stepSize;
+    public int workers;
+    /** Why the run ended: epochs, max_steps, time_limit, target_accuracy. */
+    public String stopReason;
+    public long stepsStarted;
+    public long stepsAccepted;
+    /** Gradients the dispatcher rejected (never applied). */
+    public long stepsRejected;
+    /** Accepted gradients the store dropped (CAS-published persistence bound). */
+    public long stepsDropped;
+    public double acceptanceRate;
+    public Staleness staleness = new Staleness();
+    public StepScale stepScale = new StepScale();
+    public double wallSeconds;
+    public double workerSeconds;
+    public double stepsPerSecond;
+    /** Minibatch gradients computed (for sync: m per applied update). */
+    public long batchesProcessed;
+    public int epochsCompleted;
+    public List<TracePoint> lossTrace = new ArrayList<>();
+    public List<TracePoint> accuracyTrace = new ArrayList<>();
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public Double finalAccuracy;
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public Double timeToTargetSeconds;
+
+    /** Staleness of every applied update. */
+    @JsonPropertyOrder({"histogram", "mean", "p50", "p99", "max"})
+    public static final class Staleness {
+        /** [[τ, count], …] over all applied updates, exact; empty when the algorithm does not measure τ. */
+        public List<long[]> histogram = new ArrayList<>();
+        public Double mean;
+        public Long p50;
+        public Long p99;
+        public Long max;
+
+        public void fill(StalenessHistogram h) {
+            histogram = h.entries();
+            if (h.total() > 0) {
+                mean = h.mean();
+                p50 = h.quantile(0.5);
+                p99 = h.quantile(0.99);
+                max = h.max();
+            }
+        }
+    }
+
+    /** Step-size factor over applied updates. */
+    @JsonPropertyOrder({"mean", "min", "max"})
+    public static final class StepScale {
+        public Double mean;
+        public Double min;
+        public Double max;
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (IOException e) {
+            throw new IllegalStateException("report not serialisable", e);
+        }
+    }
+
+    public void writeJson(Path file) throws IOException {
+        Files.writeString(file, toJson() + System.lineSeparator(), StandardCharsets.UTF_8);
+    }
+
+    /** The loss and accuracy traces as CSV: {@code trace,seconds,accepted_steps,value}. */
+    public void writeCsv(Path file) throws IOException {
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            w.write("trace,seconds,accepted_steps,value\n");
+            for (TracePoint p : lossTrace) {
+                w.write(String.format(Locale.ROOT, "loss,%.6f,%d,%.8g%n", p.seconds, p.steps, p.value));
+            }
+            for (TracePoint p : accuracyTrace) {
+                w.write(String.format(Locale.ROOT, "accuracy,%.6f,%d,%.8g%n", p.seconds, p.steps, p.value));
+            }
+        }
+    }
+
+    /** Parses a report written by {@link #toJson()} as a generic tree (for tests and tooling). */
+    public static Map<?, ?> parse(String json) throws IOException {
+        return JSON.readValue(json, Map.class);
+    }
+}

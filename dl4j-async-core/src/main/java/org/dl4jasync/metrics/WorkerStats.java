@@ -1,0 +1,49 @@
+package org.dl4jasync.metrics;
+
+/**
+ * Counters of one worker. Protocol: written only by the owning worker thread; the volatile fields are read by
+ * the monitor thread while the run goes on (single writer, so plain read-modify-write of a volatile is safe);
+ * the others are read only after the worker thread has been joined.
+ */
+public final class WorkerStats {
+    public final int worker;
+    public final StalenessHistogram staleness = new StalenessHistogram();
+
+    /** Steps started (a ticket and a batch were obtained). */
+    public volatile long started;
+    public volatile long applied;
+    public volatile long rejected;
+    public volatile long dropped;
+    /** Sum and count of minibatch losses of this worker's steps, for the loss trace. */
+    public volatile double lossSum;
+    public volatile long lossCount;
+    public volatile long stalenessSum;
+    /** Nanoseconds this worker was allowed to run (not waiting because it was inactive). */
+    public volatile long activeNanos;
+
+    public double scaleSum;
+    public double scaleMin = Double.POSITIVE_INFINITY;
+    public double scaleMax = Double.NEGATIVE_INFINITY;
+
+    public WorkerStats(int worker) {
+        this.worker = worker;
+    }
+
+    public void recordApplied(long tau, double scale) {
+        staleness.record(tau);
+        stalenessSum += tau;
+        applied++;
+        scaleSum += scale;
+        if (scale < scaleMin) {
+            scaleMin = scale;
+        }
+        if (scale > scaleMax) {
+            scaleMax = scale;
+        }
+    }
+
+    public void recordLoss(double loss) {
+        lossSum += loss;
+        lossCount++;
+    }
+}

@@ -1,0 +1,232 @@
+package org.dl4jasync.parameters;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * CAS-published parameters: Leashed-SGD (K. Bäckström, I. Walulya, M. Papatriantafilou, P. Tsigas,
+ * "Consistent lock-free parallel stochastic gradient descent for fast and stable convergence", IPDPS 2021;
+ * thesis Algorithm B.3).
+ *
+ * <p>The latest parameters are an immutable versioned {@link Snapshot} behind {@link #latest}. A reader pins the
+ * latest snapshot and computes its gradient directly on it (the replica is re-pointed, not copied). To apply, a
+ * worker copies the latest snapshot into a private buffer, applies its update and CASes {@link #latest}; on
+ * failure it retries from the new latest, at most {@code persistence} times, after which the gradient is dropped
+ * and counted. The replaced snapshot is marked stale and recycled once no reader holds it; at most 3m + 1
+ * buffers ever exist ({@link SnapshotPool}).
+ *
+ * <p>Deviations from the thesis: the persistence bound counts failed CAS attempts only (a retry caused by a
+ * snapshot going stale between load and pin is not a contention failure); a pinned snapshot is re-validated
+ * against {@link #latest} after the pin, which closes the ABA window that buffer reuse opens.
+ */
+public final class LeashedStore implements ParameterStore {
+    /** {@code persistence} value for "retry until the CAS succeeds". */
+    public static final int UNBOUNDED = Integer.MAX_VALUE;
+
+    private final MultiLayerConfiguration conf;
+    private final SnapshotPool pool;
+    private final int persistence;
+    /** The published parameters. Only replaced by CAS; the snapshot it holds is never stale. */
+    private final AtomicReference<Snapshot> latest;
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong failedCas = new AtomicLong();
+
+    /**
+     * @param workers     number of worker views that will exist (sizes the pool at 3·workers + 1)
+     * @param persistence failed CAS attempts allowed per update, ≥ 0, or {@link #UNBOUNDED}
+     */
+    public LeashedStore(MultiLayerNetwork network, int workers, int persistence) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be >= 1, got " + workers);
+        }
+        if (persistence < 0) {
+            throw new IllegalArgumentException("persistence must be >= 0 or UNBOUNDED, got " + persistence);
+        }
+        this.conf = network.getLayerWiseConfigurations();
+        ReboundNetwork.checkRebindable(conf);
+        INDArray params = network.params();
+        this.pool = new SnapshotPool(3 * workers + 1, params.length(), params.dataType());
+        this.persistence = persistence;
+        Snapshot first = pool.acquire(0);
+        first.buffer.assign(params);
+        first.version = 0;
+        first.reopen();
+        this.latest = new AtomicReference<>(first);
+    }
+
+    /** Throws IllegalArgumentException when a network of this configuration cannot use this store. */
+    public static void checkSupported(MultiLayerConfiguration conf) {
+        ReboundNetwork.checkRebindable(conf);
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.LEASHED;
+    }
+
+    @Override
+    public long length() {
+        return latest.get().buffer.length();
+    }
+
+    @Override
+    public long version() {
+        return latest.get().version;
+    }
+
+    public SnapshotPool pool() {
+        return pool;
+    }
+
+    public int persistence() {
+        return persistence;
+    }
+
+    /** Failed CAS attempts so far (contention). */
+    public long failedCas() {
+        return failedCas.get();
+    }
+
+    @Override
+    public long droppedUpdates() {
+        return dropped.get();
+    }
+
+    /**
+     * Pins the latest snapshot. Loop invariant: nothing is pinned at the top of the loop; on return the snapshot
+     * is pinned and was the latest at a moment after the pin, so it is complete and cannot be recycled until
+     * unpinned.
+     */
+    Snapshot pinLatest() {
+        for (;;) {
+            Snapshot s = latest.get();
+            if (s.tryPin()) {
+                if (latest.get() == s) {
+                    return s;
+                }
+                unpin(s);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    void unpin(Snapshot s) {
+        if (s.unpin()) {
+            pool.release(s);
+        }
+    }
+
+    @Override
+    public WorkerView newWorkerView(int worker) {
+        return new LeashedView(worker);
+    }
+
+    @Override
+    public void copyLatestTo(INDArray destination) {
+        Snapshot s = pinLatest();
+        try {
+            destination.assign(s.buffer);
+        } finally {
+            unpin(s);
+        }
+    }
+
+    @Override
+    public boolean sharesBufferWith(MultiLayerNetwork network) {
+        return false;
+    }
+
+    @Override
+    public void close() {
+        pool.closeAll();
+    }
+
+    /** A worker's view; its fields are confined to the worker's thread. */
+    private final class LeashedView implements WorkerView {
+        private final int worker;
+        private final ReboundNetwork replica;
+        /** Views per pool slot, made on the slot's first use by this worker. */
+        private final ReboundNetwork.Binding[] bindings;
+        private Snapshot pinned;
+        /** An exclusively owned buffer (STALE bit set) kept for the next apply, or null. */
+        private Snapshot spare;
+
+        LeashedView(int worker) {
+            this.worker = worker;
+            Snapshot s = pinLatest();
+            try {
+                this.replica = new ReboundNetwork(conf, s.buffer);
+                this.bindings = new ReboundNetwork.Binding[pool.capacity()];
+            } finally {
+                unpin(s);
+            }
+        }
+
+        @Override
+        public MultiLayerNetwork replica() {
+            return replica;
+        }
+
+        @Override
+        public long read() {
+            Snapshot s = pinLatest();
+            pinned = s;
+            ReboundNetwork.Binding b = bindings[s.slot];
+            if (b == null || b.flat != s.buffer) {
+                b = replica.bindingFor(s.buffer);
+                bindings[s.slot] = b;
+            }
+            replica.bind(b);
+            return s.version;
+        }
+
+        @Override
+        public void release() {
+            Snapshot s = pinned;
+            if (s != null) {
+                pinned = null;
+                unpin(s);
+            }
+        }
+
+        /**
+         * Copy–update–CAS loop. Invariant at the CAS: {@code next} is exclusively owned, holds {@code cur}'s
+         * parameters minus this update, has version cur.version + 1, and {@code cur} is pinned.
+         */
+        @Override
+        public long apply(INDArray update, long readVersion, StepScaler scaler) {
+            Snapshot next = spare != null ? spare : pool.acquire(worker * 3);
+            spare = null;
+            for (long failures = 0; ; ) {
+                Snapshot cur = pinLatest();
+                long tau = cur.version - readVersion;
+                next.buffer.assign(cur.buffer);
+                Axpy.subtractScaled(next.buffer, update, scaler.factor(tau));
+                next.version = cur.version + 1;
+                next.reopen();
+                if (latest.compareAndSet(cur, next)) {
+                    cur.markStale(); // cannot be the last holder: our own pin is still on it
+                    unpin(cur);      // ... so whoever unpins last (maybe us) recycles it
+                    return tau;
+                }
+                failedCas.incrementAndGet();
+                unpin(cur);
+                if (!next.markStale()) {
+                    next = null; // a reader pinned it meanwhile; its unpin recycles it
+                }
+                if (++failures > persistence) {
+                    spare = next;
+                    dropped.incrementAndGet();
+                    return DROPPED;
+                }
+                if (next == null) {
+                    next = pool.acquire(worker * 3);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package org.dl4jasync.parameters;
+
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Lock-based consistent store: a read copies the shared parameters into the worker's private replica and an
+ * apply updates them, both under one lock. Every read sees a whole number of updates.
+ */
+public final class LockedStore implements ParameterStore {
+    private final MultiLayerConfiguration conf;
+    /** Guarded by {@link #lock}. */
+    private final INDArray params;
+    /** Guards {@link #params} and {@link #version}. */
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Guarded by {@link #lock} for writes; volatile so that {@link #version()} may read it without the lock. */
+    private volatile long version;
+
+    public LockedStore(MultiLayerNetwork network) {
+        this.conf = network.getLayerWiseConfigurations();
+        this.params = network.params().dup();
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.LOCKED;
+    }
+
+    @Override
+    public long length() {
+        return params.length();
+    }
+
+    @Override
+    public long version() {
+        return version;
+    }
+
+    @Override
+    public WorkerView newWorkerView(int worker) {
+        INDArray own;
+        lock.lock();
+        try {
+            own = params.dup();
+        } finally {
+            lock.unlock();
+        }
+        MultiLayerNetwork replica = Replicas.viewing(conf, own);
+        return new WorkerView() {
+            @Override
+            public MultiLayerNetwork replica() {
+                return replica;
+            }
+
+            @Override
+            public long read() {
+                lock.lock();
+                try {
+                    own.assign(params);
+                    return version;
+                } finally {
+                    lock.unlock();
+                }
+            }
+
+            @Override
+            public void release() {
+            }
+
+            @Override
+            public long apply(INDArray update, long readVersion, StepScaler scaler) {
+                lock.lock();
+                try {
+                    long v = version;
+                    long tau = v - readVersion;
+                    Axpy.subtractScaled(params, update, scaler.factor(tau));
+                    version = v + 1;
+                    return tau;
+                } finally {
+                    lock.unlock();
+                }
+            }
+        };
+    }
+
+    @Override
+    public void copyLatestTo(INDArray destination) {
+        lock.lock();
+        try {
+            destination.assign(params);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public long droppedUpdates() {
+        return 0;
+    }
+
+    @Override
+    public boolean sharesBufferWith(MultiLayerNetwork network) {
+        return false;
+    }
+
+    @Override
+    public void close() {
+        params.close();
+    }
+}

@@ -1,0 +1,35 @@
+package org.dl4jasync.parameters;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One worker's access to a {@link ParameterStore}: owned and used by exactly one thread.
+ *
+ * <p>A step is {@code read()} → gradient on {@link #replica()} → {@code release()} → optionally
+ * {@code apply(update, scale)}. The replica's parameters reflect the store between {@code read} and
+ * {@code release} only.
+ */
+public interface WorkerView {
+
+    /** Returned by {@link #apply} when the store dropped the update (CAS-published persistence bound). */
+    long DROPPED = -1L;
+
+    /** The worker's private network; never shared with another thread, never {@code close()}d. */
+    MultiLayerNetwork replica();
+
+    /** Makes the replica's parameters show the latest parameters; returns the version read. */
+    long read();
+
+    /** Ends the read started by {@link #read()} (the CAS-published store unpins its snapshot). */
+    void release();
+
+    /**
+     * Applies {@code θ ← θ − scale(τ)·update} and returns the staleness τ of this update, or {@link #DROPPED}.
+     *
+     * @param update      the update produced by the worker's DL4J updater (not modified)
+     * @param readVersion the version returned by the {@link #read()} the gradient came from
+     * @param scaler      gives the step-size factor for the staleness this update turns out to have
+     */
+    long apply(INDArray update, long readVersion, StepScaler scaler);
+}

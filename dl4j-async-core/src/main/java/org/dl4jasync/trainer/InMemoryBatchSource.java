@@ -1,0 +1,119 @@
+package org.dl4jasync.trainer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+
+/**
+ * All batches held in memory (detached copies), visited in a fresh seeded permutation every epoch:
+ * ticket i is batch {@code perm(i / n)[i % n]} of epoch {@code i / n}. Fully deterministic for a seed.
+ */
+public final class InMemoryBatchSource implements BatchSource {
+    private static final int CACHED_EPOCHS = 8;
+
+    private final List<DataSet> batches;
+    private final int epochs;
+    private final long seed;
+    private final boolean shuffle;
+    /** Permutation cache, slot epoch % CACHED_EPOCHS. Published by CAS; entries are immutable. */
+    private final AtomicReferenceArray<Permutation> cache = new AtomicReferenceArray<>(CACHED_EPOCHS);
+
+    private static final class Permutation {
+        final int epoch;
+        final int[] order;
+
+        Permutation(int epoch, int[] order) {
+            this.epoch = epoch;
+            this.order = order;
+        }
+    }
+
+    public InMemoryBatchSource(List<DataSet> batches, int epochs, long seed, boolean shuffle) {
+        if (batches.isEmpty()) {
+            throw new IllegalArgumentException("the data set iterator produced no batches");
+        }
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+        }
+        this.batches = List.copyOf(batches);
+        this.epochs = epochs;
+        this.seed = seed;
+        this.shuffle = shuffle;
+    }
+
+    /** Reads every batch of {@code iterator} (one pass, after a reset when supported) into detached copies. */
+    public static List<DataSet> load(DataSetIterator iterator) {
+        if (iterator.resetSupported()) {
+            iterator.reset();
+        }
+        List<DataSet> out = new ArrayList<>();
+        while (iterator.hasNext()) {
+            out.add(Batches.detachedCopy(iterator.next()));
+        }
+        return out;
+    }
+
+    public int batchesPerEpoch() {
+        return batches.size();
+    }
+
+    @Override
+    public DataSet batch(long ticket) {
+        int n = batches.size();
+        long epoch = ticket / n;
+        if (epoch >= epochs) {
+            return null;
+        }
+        int index = (int) (ticket % n);
+        return batches.get(shuffle ? permutation((int) epoch)[index] : index);
+    }
+
+    private int[] permutation(int epoch) {
+        int slot = epoch % CACHED_EPOCHS;
+        Permutation p = cache.get(slot);
+        if (p != null && p.epoch == epoch) {
+            return p.order;
+        }
+        int[] order = shuffled(epoch);
+        cache.set(slot, new Permutation(epoch, order)); // racing writers store equal permutations
+        return order;
+    }
+
+    private int[] shuffled(int epoch) {
+        int n = batches.size();
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch);
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+
+    @Override
+    public void done(long ticket) {
+    }
+
+    @Override
+    public long epochEnd(int epoch) {
+        return (epoch + 1L) * batches.size();
+    }
+
+    @Override
+    public int epochs() {
+        return epochs;
+    }
+
+    @Override
+    public void close() {
+    }
+}

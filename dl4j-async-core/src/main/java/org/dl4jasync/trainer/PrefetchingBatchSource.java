@@ -1,0 +1,162 @@
+package org.dl4jasync.trainer;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
+
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+
+/**
+ * Streams any {@link DataSetIterator} through a producer thread into a ring of {@code capacity} slots indexed by
+ * ticket: slot {@code i % capacity} holds batch i. Every batch is copied out of workspaces before it is
+ * published (the {@code AsyncDataSetIterator} pitfall). The iterator is used by the producer thread only, so
+ * it need not be thread-safe; it is reset between epochs.
+ *
+ * <p>Protocols: {@link #slotTicket}[s] is the ticket whose batch is in slot s, or -1 when the slot is free; the
+ * producer fills a free slot (batch first, then the ticket: a volatile write that publishes it) and the holder
+ * of that ticket frees it in {@link #done}. {@link #endTicket} is -1 until the producer has produced its last
+ * batch. Epoch ends are appended by the producer only; a reader first reads {@link #epochsKnown} (volatile)
+ * and then the array.
+ */
+public final class PrefetchingBatchSource implements BatchSource {
+    private static final long WAIT_NANOS = 20_000;
+
+    private final DataSetIterator iterator;
+    private final int epochs;
+    private final int capacity;
+    private final AtomicReferenceArray<DataSet> slots;
+    private final AtomicLongArray slotTicket;
+    private volatile long endTicket = -1;
+    private volatile long[] epochEnds = new long[16];
+    private volatile int epochsKnown;
+    private volatile Throwable failure;
+    private volatile boolean closed;
+    private final Thread producer;
+
+    public PrefetchingBatchSource(DataSetIterator iterator, int epochs, int capacity) {
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+        }
+        if (capacity < 2) {
+            throw new IllegalArgumentException("prefetch capacity must be >= 2, got " + capacity);
+        }
+        if (epochs > 1 && !iterator.resetSupported()) {
+            throw new IllegalArgumentException("the iterator does not support reset(), so it cannot be used for "
+                    + epochs + " epochs; use 1 epoch or an in-memory source");
+        }
+        this.iterator = iterator;
+        this.epochs = epochs;
+        this.capacity = capacity;
+        this.slots = new AtomicReferenceArray<>(capacity);
+        this.slotTicket = new AtomicLongArray(capacity);
+        for (int s = 0; s < capacity; s++) {
+            slotTicket.set(s, -1);
+        }
+        this.producer = new Thread(this::produce, "dl4j-async-prefetch");
+        producer.setDaemon(true);
+        producer.start();
+    }
+
+    private void produce() {
+        long seq = 0;
+        try {
+            for (int e = 0; e < epochs && !closed; e++) {
+                if (e > 0 || iterator.resetSupported()) {
+                    iterator.reset();
+                }
+                long epochStart = seq;
+                while (!closed && iterator.hasNext()) {
+                    DataSet ds = Batches.detachedCopy(iterator.next());
+                    int s = (int) (seq % capacity);
+                    while (slotTicket.get(s) != -1) {
+                        if (closed) {
+                            return;
+                        }
+                        LockSupport.parkNanos(WAIT_NANOS);
+                    }
+                    slots.set(s, ds);
+                    slotTicket.set(s, seq);
+                    seq++;
+                }
+                if (closed) {
+                    return;
+                }
+                if (seq == epochStart) {
+                    throw new IllegalArgumentException("the data set iterator produced no batches in epoch " + e);
+                }
+                appendEpochEnd(seq);
+            }
+        } catch (Throwable t) {
+            failure = t;
+        } finally {
+            endTicket = seq;
+        }
+    }
+
+    private void appendEpochEnd(long end) {
+        int k = epochsKnown;
+        long[] a = epochEnds;
+        if (k == a.length) {
+            a = Arrays.copyOf(a, 2 * k);
+        }
+        a[k] = end;
+        epochEnds = a;
+        epochsKnown = k + 1;
+    }
+
+    @Override
+    public DataSet batch(long ticket) throws InterruptedException {
+        int s = (int) (ticket % capacity);
+        for (;;) {
+            if (slotTicket.get(s) == ticket) {
+                return slots.get(s);
+            }
+            Throwable f = failure;
+            if (f != null) {
+                throw new IllegalStateException("reading the data set iterator failed: " + f, f);
+            }
+            long end = endTicket;
+            if ((end >= 0 && ticket >= end) || closed) {
+                return null;
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            LockSupport.parkNanos(WAIT_NANOS);
+        }
+    }
+
+    @Override
+    public void done(long ticket) {
+        int s = (int) (ticket % capacity);
+        if (slotTicket.get(s) == ticket) {
+            slots.set(s, null);
+            slotTicket.set(s, -1);
+        }
+    }
+
+    @Override
+    public long epochEnd(int epoch) {
+        if (epoch < epochsKnown) {
+            return epochEnds[epoch];
+        }
+        return UNKNOWN;
+    }
+
+    @Override
+    public int epochs() {
+        return epochs;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            producer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package org.dl4jasync.trainer;
+
+/**
+ * Per-step events for measurement and control (the extended listener). Called on the worker thread that ran
+ * the step, concurrently from all workers: implementations must be thread-safe and cheap (the call is on the
+ * per-step path). Primitive arguments only, so the call allocates nothing.
+ */
+public interface StepListener {
+
+    /**
+     * @param worker    the worker that ran the step
+     * @param ticket    the step's start ticket
+     * @param accepted  true when the dispatcher accepted it and the store applied it
+     * @param staleness τ of the applied update, or -1 when not applied
+     * @param scale     step-size factor applied, or 0 when not applied
+     * @param loss      minibatch loss of the step
+     */
+    void onStep(int worker, long ticket, boolean accepted, long staleness, double scale, double loss);
+}

@@ -1,0 +1,10 @@
+package org.dl4jasync.trainer;
+
+/** Why a run ended (the first stop condition met). */
+public enum StopReason {
+    EPOCHS, MAX_STEPS, TIME_LIMIT, TARGET_ACCURACY;
+
+    public String key() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}
