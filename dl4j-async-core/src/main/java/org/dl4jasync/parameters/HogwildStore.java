@@ -70,7 +70,7 @@ public final class HogwildStore implements ParameterStore {
 
     @Override
     public void copyLatestTo(INDArray destination) {
-        if (destination != params) {
+        if (!Axpy.sameMemory(destination, params)) {
             destination.assign(params);
         }
     }
@@ -82,7 +82,7 @@ public final class HogwildStore implements ParameterStore {
 
     @Override
     public boolean sharesBufferWith(MultiLayerNetwork network) {
-        return network.params() == params;
+        return Axpy.sameMemory(network.params(), params);
     }
 
     @Override

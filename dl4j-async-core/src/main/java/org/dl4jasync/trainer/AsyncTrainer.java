@@ -369,11 +369,11 @@ public final class AsyncTrainer implements AutoCloseable {
                 if (progress != null && now - lastProgress >= progressIntervalNanos) {
                     reportProgress(now, accepted);
                 }
-                if (done) {
-                    break;
-                }
                 if (budget.exhausted()) {
                     reason = StopReason.MAX_STEPS;
+                    break;
+                }
+                if (done) {
                     break;
                 }
                 if (now >= deadline) {

@@ -1,0 +1,101 @@
+package org.dl4jasync.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.dl4jasync.parameters.ParameterStore;
+import org.dl4jasync.testing.TinyNets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+class BadInputTest {
+
+    @Test
+    void workersBelowOneAreRejected() {
+        assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.net(1)).workers(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("workers must be >= 1, got 0");
+    }
+
+    @Test
+    void uninitialisedNetworkIsRejected() {
+        MultiLayerNetwork net = new MultiLayerNetwork(TinyNets.conf(1, false));
+        assertThatThrownBy(() -> new AsyncTrainer.Builder(net))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("net.init()");
+    }
+
+    @Test
+    void computationGraphIsRejected() {
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().graphBuilder().addInputs("in")
+                .addLayer("out", new OutputLayer.Builder().nIn(2).nOut(2).build(), "in").setOutputs("out").build();
+        ComputationGraph graph = new ComputationGraph(conf);
+        graph.init();
+        assertThatThrownBy(() -> new AsyncTrainer.Builder(graph))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ComputationGraph is not supported");
+    }
+
+    @Test
+    void otherOptionsAreValidatedAtBuildTime() {
+        AsyncTrainer.Builder b = new AsyncTrainer.Builder(TinyNets.net(1));
+        assertThatThrownBy(() -> b.maxSteps(0)).hasMessageContaining("maxSteps must be >= 1");
+        assertThatThrownBy(() -> b.persistence(-2)).hasMessageContaining("persistence must be >= 0");
+        assertThatThrownBy(() -> b.timeLimit(Duration.ZERO)).hasMessageContaining("timeLimit must be positive");
+        assertThatThrownBy(() -> b.targetAccuracy(1.5)).hasMessageContaining("target accuracy must be in (0, 1]");
+        assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.net(1)).targetAccuracy(0.5).build())
+                .hasMessageContaining("targetAccuracy needs evaluation data");
+        assertThatThrownBy(() -> b.build().fit(TinyNets.iterator(TinyNets.blobs(2, 2, 1)), 0))
+                .hasMessageContaining("epochs must be >= 1");
+    }
+
+    @ParameterizedTest
+    @EnumSource(ParameterStore.Kind.class)
+    void aShapeMismatchReachesTheCallerAndStopsEveryWorker(ParameterStore.Kind kind) {
+        // 5 input features for a network that takes 4
+        List<DataSet> wrong = List.of(new DataSet(Nd4j.rand(8, 5), Nd4j.zeros(8, 3)),
+                new DataSet(Nd4j.rand(8, 5), Nd4j.zeros(8, 3)));
+        AsyncTrainer trainer = new AsyncTrainer.Builder(TinyNets.net(1)).workers(4).store(kind).build();
+        assertThatThrownBy(() -> trainer.fit(TinyNets.iterator(wrong), 10))
+                .isInstanceOf(TrainingFailedException.class)
+                .hasMessageContaining("training failed in worker")
+                .hasCauseInstanceOf(Exception.class);
+        assertThat(liveWorkerThreads()).isZero();
+    }
+
+    @Test
+    void aFailingIteratorInPrefetchModeReachesTheCaller() {
+        org.nd4j.linalg.dataset.api.iterator.DataSetIterator broken =
+                new org.deeplearning4j.datasets.iterator.ExistingDataSetIterator(TinyNets.blobs(3, 4, 1)) {
+                    @Override
+                    public DataSet next() {
+                        throw new IllegalStateException("disk on fire");
+                    }
+                };
+        AsyncTrainer trainer = new AsyncTrainer.Builder(TinyNets.net(1)).workers(2)
+                .dataMode(AsyncTrainer.DataMode.PREFETCH).build();
+        assertThatThrownBy(() -> trainer.fit(broken, 1))
+                .isInstanceOf(TrainingFailedException.class).hasMessageContaining("disk on fire");
+        assertThat(liveWorkerThreads()).isZero();
+    }
+
+    @Test
+    void anEmptyIteratorIsAClearError() {
+        AsyncTrainer trainer = new AsyncTrainer.Builder(TinyNets.net(1)).workers(2).build();
+        assertThatThrownBy(() -> trainer.fit(new org.deeplearning4j.datasets.iterator.ExistingDataSetIterator(
+                List.<DataSet>of()), 1)).hasMessageContaining("produced no batches");
+    }
+
+    static long liveWorkerThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("dl4j-async-") && t.isAlive()).count();
+    }
+}
