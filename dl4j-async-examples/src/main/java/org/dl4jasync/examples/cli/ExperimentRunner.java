@@ -1,0 +1,92 @@
+package org.dl4jasync.examples.cli;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Locale;
+
+import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.dl4jasync.examples.data.FashionMnist;
+import org.dl4jasync.examples.data.LabeledImages;
+import org.dl4jasync.examples.data.TrainTest;
+import org.dl4jasync.examples.models.Models;
+import org.dl4jasync.metrics.TrainingReport;
+import org.dl4jasync.parameters.ParameterStore;
+import org.dl4jasync.trainer.Algorithm;
+import org.dl4jasync.trainer.AsyncTrainer;
+import org.dl4jasync.trainer.ProgressListener;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+
+/** Runs one {@link RunSpec}: the {@code train} command and the benchmarks share it. */
+public final class ExperimentRunner {
+    /** Test-set evaluation batch size (evaluation only; does not affect training). */
+    public static final int EVAL_BATCH = 500;
+
+    private ExperimentRunner() {
+    }
+
+    public static TrainTest loadData(RunSpec spec) throws IOException {
+        switch (spec.dataset) {
+            case "embedded":
+                return FashionMnist.embedded();
+            case "fashion-mnist":
+                return FashionMnist.full(spec.dataDir);
+            default:
+                throw new UsageException("--dataset", spec.dataset, "one of " + String.join(", ", RunSpec.DATASETS));
+        }
+    }
+
+    public static MultiLayerNetwork buildModel(RunSpec spec, TrainTest data) {
+        LabeledImages t = data.train;
+        MultiLayerConfiguration conf = "mlp".equals(spec.model)
+                ? Models.mlp(t.features(), t.classes, Models.sgd(spec.lr, spec.momentum), spec.seed)
+                : Models.lenet(t.height, t.width, t.channels, t.classes, Models.sgd(spec.lr, spec.momentum), spec.seed);
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
+    public static DataSetIterator trainIterator(RunSpec spec, TrainTest data) {
+        return new ExistingDataSetIterator(data.train.batches(spec.batch));
+    }
+
+    public static DataSetIterator testIterator(TrainTest data) {
+        return new ExistingDataSetIterator(data.test.batches(EVAL_BATCH));
+    }
+
+    /** Trains a fresh model as {@code spec} says and returns the report (its config filled). */
+    public static TrainingReport run(RunSpec spec, TrainTest data, ProgressListener progress) {
+        MultiLayerNetwork net = buildModel(spec, data);
+        TrainingReport report;
+        if ("parallelwrapper".equals(spec.algorithm)) {
+            report = ParallelWrapperRunner.run(spec, net, data, progress);
+        } else {
+            AsyncTrainer.Builder b = new AsyncTrainer.Builder(net)
+                    .algorithm(Algorithm.valueOf(spec.algorithm.toUpperCase(Locale.ROOT)))
+                    .store(ParameterStore.Kind.valueOf(spec.store.toUpperCase(Locale.ROOT)))
+                    .workers(spec.effectiveWorkers())
+                    .persistence(spec.persistence)
+                    .seed(spec.seed)
+                    .evaluation(testIterator(data), spec.effectiveEvalEvery());
+            if (spec.maxSteps != null) {
+                b.maxSteps(spec.maxSteps);
+            }
+            if (spec.timeLimitSeconds != null) {
+                b.timeLimit(Duration.ofNanos((long) (spec.timeLimitSeconds * 1e9)));
+            }
+            if (spec.targetAccuracy != null) {
+                b.targetAccuracy(spec.targetAccuracy);
+            }
+            if (progress != null) {
+                b.progress(progress, Duration.ofMillis(200));
+            }
+            try (AsyncTrainer trainer = b.build()) {
+                report = trainer.fit(trainIterator(spec, data), spec.effectiveEpochs());
+            }
+        }
+        report.config = spec.toConfig();
+        report.config.put("data_source", data.source);
+        return report;
+    }
+}

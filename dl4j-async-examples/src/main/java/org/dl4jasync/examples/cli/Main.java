@@ -1,0 +1,40 @@
+package org.dl4jasync.examples.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code dl4j-async}: the command line. Exit status 0 success, 1 training failed, 2 bad usage or input. */
+@Command(name = "dl4j-async", mixinStandardHelpOptions = true, version = "dl4j-async 0.1.0",
+        subcommands = {TrainCommand.class},
+        description = "Staleness-aware asynchronous parallel SGD for Deeplearning4j networks.")
+public final class Main implements java.util.concurrent.Callable<Integer> {
+    public static final int EXIT_FAILED = 1;
+    public static final int EXIT_USAGE = 2;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setParameterExceptionHandler((ex, a) -> {
+            String cmd = ex.getCommandLine().getCommandName();
+            System.err.println("dl4j-async " + cmd + ": " + ex.getMessage() + " (see --help)");
+            return EXIT_USAGE;
+        });
+        return cl.execute(args);
+    }
+
+    /** One line on stderr, exit status 2. */
+    static int usageError(String command, String message) {
+        System.err.println("dl4j-async " + command + ": " + message);
+        return EXIT_USAGE;
+    }
+
+    /** No command given: usage on stderr, exit status 2. */
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(System.err);
+        return EXIT_USAGE;
+    }
+}

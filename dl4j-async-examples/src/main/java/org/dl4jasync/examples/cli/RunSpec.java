@@ -1,0 +1,150 @@
+package org.dl4jasync.examples.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Everything that defines a training run, validated. Built by the {@code train} command from its options and by
+ * the benchmarks directly; {@link #toConfig()} is the report's {@code config} object.
+ */
+public final class RunSpec {
+    public static final String[] DATASETS = {"embedded", "fashion-mnist"};
+    public static final String[] MODELS = {"lenet", "mlp"};
+    public static final String[] ALGORITHMS = {"sequential", "sync", "async", "parallelwrapper"};
+    public static final String[] STORES = {"hogwild", "locked", "leashed"};
+
+    public String dataset = "embedded";
+    public Path dataDir;
+    public String model = "lenet";
+    public String algorithm = "async";
+    public String store = "hogwild";
+    /** Failed CAS attempts allowed ({@link Integer#MAX_VALUE}: unbounded). */
+    public int persistence = Integer.MAX_VALUE;
+    public int workers = Runtime.getRuntime().availableProcessors();
+    public int batch = 16;
+    public double lr = 0.01;
+    public double momentum = 0.5;
+    public long seed = 42;
+    /** Null: 3 epochs unless another stop condition is given, then unbounded. */
+    public Integer epochs;
+    public Long maxSteps;
+    public Double timeLimitSeconds;
+    public Double targetAccuracy;
+    /** Evaluate every this many accepted steps; null: 250 with a target accuracy, else only at the end. */
+    public Long evalEvery;
+    public Path json;
+    public Path csv;
+    public boolean quiet;
+
+    public static final int DEFAULT_EPOCHS = 3;
+    public static final long DEFAULT_EVAL_EVERY_WITH_TARGET = 250;
+
+    /** Throws {@link UsageException} naming the option, the value and what is allowed. */
+    public RunSpec validate() {
+        choice("--dataset", dataset, DATASETS);
+        choice("--model", model, MODELS);
+        choice("--algorithm", algorithm, ALGORITHMS);
+        choice("--store", store, STORES);
+        atLeast("--workers", workers, 1);
+        atLeast("--batch", batch, 1);
+        if (!(lr > 0) || Double.isInfinite(lr)) {
+            throw new UsageException("--lr", String.valueOf(lr), "a positive number");
+        }
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new UsageException("--momentum", String.valueOf(momentum), "a number in [0, 1)");
+        }
+        if (persistence < 0) {
+            throw new UsageException("--persistence", String.valueOf(persistence), "an integer >= 0 or 'unbounded'");
+        }
+        if (epochs != null) {
+            atLeast("--epochs", epochs, 1);
+        }
+        if (maxSteps != null && maxSteps < 1) {
+            throw new UsageException("--max-steps", String.valueOf(maxSteps), "an integer >= 1");
+        }
+        if (timeLimitSeconds != null && !(timeLimitSeconds > 0)) {
+            throw new UsageException("--time-limit", String.valueOf(timeLimitSeconds), "a positive number of seconds");
+        }
+        if (targetAccuracy != null && !(targetAccuracy > 0 && targetAccuracy <= 1)) {
+            throw new UsageException("--target-accuracy", String.valueOf(targetAccuracy), "a number in (0, 1]");
+        }
+        if (evalEvery != null && evalEvery < 1) {
+            throw new UsageException("--eval-every", String.valueOf(evalEvery), "an integer >= 1 (accepted steps)");
+        }
+        if (dataDir != null && !"fashion-mnist".equals(dataset)) {
+            throw new UsageException("--data-dir", dataDir.toString(), "only with --dataset fashion-mnist");
+        }
+        if ("parallelwrapper".equals(algorithm) && targetAccuracy != null) {
+            throw new UsageException("--target-accuracy", String.valueOf(targetAccuracy),
+                    "not with --algorithm parallelwrapper (DL4J's wrapper evaluates only at the end)");
+        }
+        return this;
+    }
+
+    /** Epochs to run: as given, else unbounded when another stop condition is set, else the default. */
+    public int effectiveEpochs() {
+        if (epochs != null) {
+            return epochs;
+        }
+        return maxSteps != null || timeLimitSeconds != null || targetAccuracy != null ? Integer.MAX_VALUE
+                : DEFAULT_EPOCHS;
+    }
+
+    public long effectiveEvalEvery() {
+        if (evalEvery != null) {
+            return evalEvery;
+        }
+        return targetAccuracy != null ? DEFAULT_EVAL_EVERY_WITH_TARGET : 0;
+    }
+
+    public int effectiveWorkers() {
+        return "sequential".equals(algorithm) ? 1 : workers;
+    }
+
+    private static void choice(String option, String value, String[] allowed) {
+        for (String a : allowed) {
+            if (a.equals(value)) {
+                return;
+            }
+        }
+        throw new UsageException(option, value, "one of " + String.join(", ", allowed));
+    }
+
+    private static void atLeast(String option, long value, long min) {
+        if (value < min) {
+            throw new UsageException(option, String.valueOf(value), "an integer >= " + min);
+        }
+    }
+
+    public Map<String, Object> toConfig() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("dataset", dataset);
+        c.put("data_dir", dataDir == null ? null : dataDir.toString());
+        c.put("model", model);
+        c.put("algorithm", algorithm);
+        c.put("store", store);
+        c.put("persistence", persistence == Integer.MAX_VALUE ? "unbounded" : persistence);
+        c.put("workers", effectiveWorkers());
+        c.put("batch", batch);
+        c.put("lr", lr);
+        c.put("momentum", momentum);
+        c.put("seed", seed);
+        c.put("epochs", effectiveEpochs() == Integer.MAX_VALUE ? null : effectiveEpochs());
+        c.put("max_steps", maxSteps);
+        c.put("time_limit", timeLimitSeconds);
+        c.put("target_accuracy", targetAccuracy);
+        c.put("eval_every", effectiveEvalEvery());
+        c.put("json", json == null ? null : json.toString());
+        c.put("csv", csv == null ? null : csv.toString());
+        c.put("quiet", quiet);
+        return c;
+    }
+
+    public String describe() {
+        String how = "async".equals(algorithm) ? "async/" + store : algorithm;
+        return String.format(Locale.ROOT, "%s, %s, %d worker%s, batch %d, lr %s, momentum %s", model, how,
+                effectiveWorkers(), effectiveWorkers() == 1 ? "" : "s", batch, lr, momentum);
+    }
+}

@@ -1,0 +1,70 @@
+package org.dl4jasync.examples.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.dl4jasync.examples.data.DataNotFoundException;
+import org.dl4jasync.examples.data.TrainTest;
+import org.dl4jasync.metrics.TrainingReport;
+import org.dl4jasync.trainer.TrainingFailedException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code dl4j-async train}: trains a model and prints (or writes) the report. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Train LeNet or an MLP on Fashion-MNIST with asynchronous workers (or a baseline) and report "
+                + "accuracy, throughput and the staleness of every applied update.")
+public final class TrainCommand implements Callable<Integer> {
+    @Mixin
+    TrainOptions options;
+
+    @Override
+    public Integer call() {
+        RunSpec spec;
+        TrainTest data;
+        try {
+            spec = options.toSpec();
+            data = ExperimentRunner.loadData(spec);
+        } catch (UsageException | DataNotFoundException e) {
+            return Main.usageError("train", e.getMessage());
+        } catch (IOException e) {
+            return Main.usageError("train", "cannot read the data set: " + e.getMessage());
+        }
+        PrintStream out = System.out;
+        if (!spec.quiet) {
+            out.printf(Locale.ROOT, "dl4j-async train: %s on %s (%d train / %d test)%n", spec.describe(),
+                    data.source, data.train.count, data.test.count);
+        }
+        TrainingReport report;
+        try (ConsoleProgress progress = spec.quiet ? null : new ConsoleProgress()) {
+            report = ExperimentRunner.run(spec, data, progress);
+        } catch (TrainingFailedException e) {
+            System.err.println("dl4j-async train: " + e.getMessage());
+            e.getCause().printStackTrace(System.err);
+            return 1;
+        } catch (IllegalArgumentException e) {
+            return Main.usageError("train", e.getMessage());
+        } catch (RuntimeException e) {
+            System.err.println("dl4j-async train: training failed: " + e);
+            e.printStackTrace(System.err);
+            return 1;
+        }
+        try {
+            if (spec.json != null) {
+                report.writeJson(spec.json);
+            }
+            if (spec.csv != null) {
+                report.writeCsv(spec.csv);
+            }
+        } catch (IOException e) {
+            System.err.println("dl4j-async train: cannot write the report: " + e.getMessage());
+            return 1;
+        }
+        if (!spec.quiet) {
+            Summary.print(report, out);
+        }
+        return 0;
+    }
+}

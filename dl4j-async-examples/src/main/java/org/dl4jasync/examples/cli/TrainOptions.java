@@ -1,0 +1,121 @@
+package org.dl4jasync.examples.cli;
+
+import java.nio.file.Path;
+
+import picocli.CommandLine.Option;
+
+/** The options of {@code train}, as a picocli mixin so that later commands ({@code simulate}) take the same ones. */
+public final class TrainOptions {
+    @Option(names = "--dataset", paramLabel = "NAME", defaultValue = "embedded",
+            description = "embedded (8,000/2,000 Fashion-MNIST sample bundled with the jar) or fashion-mnist "
+                    + "(full 60,000/10,000). Default: ${DEFAULT-VALUE}.")
+    String dataset;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Directory with the Fashion-MNIST IDX files (.gz or raw). Default: "
+                    + "/usr/share/datasets/fashion-mnist, else ~/.deeplearning4j/data/fashion-mnist.")
+    Path dataDir;
+
+    @Option(names = "--model", paramLabel = "NAME", defaultValue = "lenet",
+            description = "lenet (LeNet-5) or mlp (3×128 ReLU). Default: ${DEFAULT-VALUE}.")
+    String model;
+
+    @Option(names = "--algorithm", paramLabel = "NAME", defaultValue = "async",
+            description = "sequential, sync, async or parallelwrapper (DL4J's ParallelWrapper). Default: ${DEFAULT-VALUE}.")
+    String algorithm;
+
+    @Option(names = "--store", paramLabel = "NAME", defaultValue = "hogwild",
+            description = "Shared parameters for async: hogwild, locked or leashed (CAS-published). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String store;
+
+    @Option(names = "--persistence", paramLabel = "N|unbounded", defaultValue = "unbounded",
+            description = "Failed CAS attempts before a leashed update is dropped. Default: ${DEFAULT-VALUE}.")
+    String persistence;
+
+    @Option(names = "--workers", paramLabel = "M", description = "Worker threads. Default: the number of cores.")
+    Integer workers;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "16", description = "Minibatch size. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--lr", paramLabel = "ETA", defaultValue = "0.01", description = "Learning rate. Default: ${DEFAULT-VALUE}.")
+    double lr;
+
+    @Option(names = "--momentum", paramLabel = "MU", defaultValue = "0.5",
+            description = "Momentum (DL4J Nesterovs; 0: plain SGD). Default: ${DEFAULT-VALUE}.")
+    double momentum;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Random seed. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--epochs", paramLabel = "E",
+            description = "Passes over the training set. Default: 3, or unbounded when another stop condition is given.")
+    Integer epochs;
+
+    @Option(names = "--max-steps", paramLabel = "N", description = "Stop after N accepted steps (exact).")
+    Long maxSteps;
+
+    @Option(names = "--time-limit", paramLabel = "SECONDS", description = "Stop after this much wall time.")
+    Double timeLimit;
+
+    @Option(names = "--target-accuracy", paramLabel = "ACC",
+            description = "Stop when test accuracy reaches ACC in (0, 1], evaluated every --eval-every steps.")
+    Double targetAccuracy;
+
+    @Option(names = "--eval-every", paramLabel = "N",
+            description = "Evaluate test accuracy every N accepted steps. Default: 250 with --target-accuracy, "
+                    + "else only at the end.")
+    Long evalEvery;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the report as JSON.")
+    Path json;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "Write the loss and accuracy traces as CSV.")
+    Path csv;
+
+    @Option(names = "--quiet", description = "No progress display and no summary.")
+    boolean quiet;
+
+    /** The validated run these options describe. */
+    public RunSpec toSpec() {
+        RunSpec s = new RunSpec();
+        s.dataset = dataset;
+        s.dataDir = dataDir;
+        s.model = model;
+        s.algorithm = algorithm;
+        s.store = store;
+        s.persistence = parsePersistence(persistence);
+        if (workers != null) {
+            s.workers = workers;
+        }
+        s.batch = batch;
+        s.lr = lr;
+        s.momentum = momentum;
+        s.seed = seed;
+        s.epochs = epochs;
+        s.maxSteps = maxSteps;
+        s.timeLimitSeconds = timeLimit;
+        s.targetAccuracy = targetAccuracy;
+        s.evalEvery = evalEvery;
+        s.json = json;
+        s.csv = csv;
+        s.quiet = quiet;
+        return s.validate();
+    }
+
+    static int parsePersistence(String value) {
+        if ("unbounded".equals(value)) {
+            return Integer.MAX_VALUE;
+        }
+        try {
+            int p = Integer.parseInt(value);
+            if (p >= 0) {
+                return p;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new UsageException("--persistence", value, "an integer >= 0 or 'unbounded'");
+    }
+}

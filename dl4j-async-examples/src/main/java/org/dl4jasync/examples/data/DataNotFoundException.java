@@ -1,0 +1,17 @@
+package org.dl4jasync.examples.data;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The data set's files are not where they were looked for; the message lists every place searched. */
+public final class DataNotFoundException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    public DataNotFoundException(String dataset, List<String> expectedFiles, List<Path> searched) {
+        super(dataset + " not found: looked for " + String.join(", ", expectedFiles) + " in "
+                + searched.stream().map(Path::toString).collect(Collectors.joining(", "))
+                + (searched.size() > 1 ? " (in that order)" : ""));
+    }
+}

@@ -1,0 +1,78 @@
+package org.dl4jasync.examples.models;
+
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/** The models of the papers, as DL4J configurations. */
+public final class Models {
+    private Models() {
+    }
+
+    /** SGD with momentum ({@link Nesterovs}: DL4J's momentum updater is Nesterov's), plain SGD when momentum is 0. */
+    public static IUpdater sgd(double lr, double momentum) {
+        if (!(lr > 0)) {
+            throw new IllegalArgumentException("learning rate must be > 0, got " + lr);
+        }
+        if (momentum < 0 || momentum >= 1) {
+            throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+        }
+        return momentum == 0 ? new Sgd(lr) : new Nesterovs(lr, momentum);
+    }
+
+    /**
+     * LeNet-5 as in the Interval-Asynchrony paper: conv 5×5×6 → max-pool 2×2 → conv 5×5×16 → max-pool 2×2 →
+     * dense 120 → dense 84 → softmax. ReLU activations. For 28×28 inputs the first convolution pads by 2 (classic
+     * LeNet on MNIST), so both 28×28×1 and 32×32×3 inputs reach the dense layers as 5×5×16.
+     */
+    public static MultiLayerConfiguration lenet(int height, int width, int channels, int classes, IUpdater updater,
+                                                long seed) {
+        int pad = height == 28 && width == 28 ? 2 : 0;
+        return new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(DataType.FLOAT)
+                .weightInit(WeightInit.XAVIER)
+                .updater(updater)
+                .list()
+                .layer(new ConvolutionLayer.Builder(5, 5).nOut(6).padding(pad, pad).activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                        .build())
+                .layer(new ConvolutionLayer.Builder(5, 5).nOut(16).activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                        .build())
+                .layer(new DenseLayer.Builder().nOut(120).activation(Activation.RELU).build())
+                .layer(new DenseLayer.Builder().nOut(84).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutionalFlat(height, width, channels))
+                .build();
+    }
+
+    /** The TAIL-τ paper's MLP: three hidden layers of 128 ReLU units, softmax output. */
+    public static MultiLayerConfiguration mlp(int inputs, int classes, IUpdater updater, long seed) {
+        return new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(DataType.FLOAT)
+                .weightInit(WeightInit.XAVIER)
+                .updater(updater)
+                .list()
+                .layer(new DenseLayer.Builder().nIn(inputs).nOut(128).activation(Activation.RELU).build())
+                .layer(new DenseLayer.Builder().nOut(128).activation(Activation.RELU).build())
+                .layer(new DenseLayer.Builder().nOut(128).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.feedForward(inputs))
+                .build();
+    }
+}
