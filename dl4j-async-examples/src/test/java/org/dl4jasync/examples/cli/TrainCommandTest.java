@@ -1,0 +1,109 @@
+package org.dl4jasync.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.dl4jasync.metrics.TrainingReport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The {@code train} contract: exit codes, one-line errors, the JSON report's keys. */
+class TrainCommandTest {
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private PrintStream savedErr;
+    private PrintStream savedOut;
+
+    @BeforeEach
+    void capture() {
+        savedErr = System.err;
+        savedOut = System.out;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setErr(savedErr);
+        System.setOut(savedOut);
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--workers 0|--workers: '0' is not allowed; expected an integer >= 1",
+            "--batch 0|--batch: '0' is not allowed; expected an integer >= 1",
+            "--lr 0|--lr: '0.0' is not allowed; expected a positive number",
+            "--lr -0.5|--lr: '-0.5' is not allowed; expected a positive number",
+            "--model resnet|--model: 'resnet' is not allowed; expected one of lenet, mlp",
+            "--store rcu|--store: 'rcu' is not allowed; expected one of hogwild, locked, leashed",
+            "--persistence -1|--persistence: '-1' is not allowed; expected an integer >= 0 or 'unbounded'",
+            "--target-accuracy 2|--target-accuracy: '2.0' is not allowed; expected a number in (0, 1]",
+            "--workers many|Invalid value for option '--workers': 'many' is not an int",
+            "--frobnicate|Unknown option: '--frobnicate'"})
+    void badUsageIsOneLineAndExitStatus2(String args, String message) {
+        int code = Main.run(("train " + args).split(" "));
+        assertThat(code).isEqualTo(2);
+        assertThat(stderr()).contains(message);
+        assertThat(stderr().strip().lines()).hasSize(1);
+    }
+
+    @Test
+    void aMissingDataDirectoryListsThePlacesSearched(@TempDir Path empty) {
+        int code = Main.run("train", "--dataset", "fashion-mnist", "--data-dir", empty.toString());
+        assertThat(code).isEqualTo(2);
+        assertThat(stderr()).contains("Fashion-MNIST not found").contains(empty.toString());
+        assertThat(stderr().strip().lines()).hasSize(1);
+    }
+
+    @Test
+    void noCommandIsUsage() {
+        assertThat(Main.run()).isEqualTo(2);
+        assertThat(stderr()).contains("train");
+    }
+
+    @Test
+    void writesTheJsonReportWithEveryContractKey(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("r.json");
+        Path csv = dir.resolve("r.csv");
+        int code = Main.run("train", "--model", "mlp", "--workers", "2", "--max-steps", "120", "--eval-every", "60",
+                "--json", json.toString(), "--csv", csv.toString(), "--quiet");
+        assertThat(code).as(stderr()).isZero();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> r = (Map<String, Object>) TrainingReport.parse(Files.readString(json));
+        assertThat(r.keySet()).contains("config", "algorithm", "store", "workers", "steps_started", "steps_accepted",
+                "steps_rejected", "acceptance_rate", "staleness", "step_scale", "wall_seconds", "worker_seconds",
+                "steps_per_second", "loss_trace", "accuracy_trace", "final_accuracy", "time_to_target_seconds");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> config = (Map<String, Object>) r.get("config");
+        assertThat(config.keySet()).contains("dataset", "data_dir", "model", "algorithm", "store", "persistence",
+                "workers", "batch", "lr", "momentum", "seed", "epochs", "max_steps", "time_limit", "target_accuracy",
+                "eval_every", "json", "csv", "quiet");
+        assertThat(config.get("persistence")).isEqualTo("unbounded");
+        assertThat(((Number) r.get("steps_accepted")).longValue()).isEqualTo(120);
+        assertThat(r.get("time_to_target_seconds")).isNull();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> staleness = (Map<String, Object>) r.get("staleness");
+        assertThat(staleness.keySet()).contains("histogram", "mean", "p50", "p99", "max");
+        long histogramTotal = ((List<?>) staleness.get("histogram")).stream()
+                .mapToLong(e -> ((Number) ((List<?>) e).get(1)).longValue()).sum();
+        assertThat(histogramTotal).isEqualTo(120);
+        assertThat((List<?>) r.get("accuracy_trace")).hasSize(2); // at 60 and 120 steps
+        assertThat(Files.readAllLines(csv).get(0)).isEqualTo("trace,seconds,accepted_steps,value");
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty(); // --quiet
+    }
+}
