@@ -18,12 +18,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class HogwildStore implements ParameterStore {
     private final MultiLayerConfiguration conf;
     private final INDArray params;
+    private final FlatVector flat;
     /** Number of updates applied (or being applied). Protocol: one getAndIncrement per apply, before the write. */
     private final AtomicLong version = new AtomicLong();
 
     public HogwildStore(MultiLayerNetwork network) {
         this.conf = network.getLayerWiseConfigurations();
         this.params = network.params();
+        this.flat = FlatVector.of(params);
     }
 
     @Override
@@ -44,6 +46,7 @@ public final class HogwildStore implements ParameterStore {
     @Override
     public WorkerView newWorkerView(int worker) {
         MultiLayerNetwork replica = Replicas.viewing(conf, params);
+        FlatVector.Cache updates = new FlatVector.Cache();
         return new WorkerView() {
             @Override
             public MultiLayerNetwork replica() {
@@ -62,7 +65,7 @@ public final class HogwildStore implements ParameterStore {
             @Override
             public long apply(INDArray update, long readVersion, StepScaler scaler) {
                 long tau = version.getAndIncrement() - readVersion;
-                Axpy.subtractScaled(params, update, scaler.factor(tau));
+                flat.subtractScaled(updates.of(update), scaler.factor(tau));
                 return tau;
             }
         };
@@ -70,7 +73,7 @@ public final class HogwildStore implements ParameterStore {
 
     @Override
     public void copyLatestTo(INDArray destination) {
-        if (!Axpy.sameMemory(destination, params)) {
+        if (!sameMemory(destination, params)) {
             destination.assign(params);
         }
     }
@@ -82,10 +85,15 @@ public final class HogwildStore implements ParameterStore {
 
     @Override
     public boolean sharesBufferWith(MultiLayerNetwork network) {
-        return Axpy.sameMemory(network.params(), params);
+        return sameMemory(network.params(), params);
     }
 
     @Override
     public void close() {
+    }
+
+    /** True when both arrays are the same memory (one may be a reshaped view of the other). */
+    private static boolean sameMemory(INDArray a, INDArray b) {
+        return a.length() == b.length() && a.data().address() == b.data().address() && a.offset() == b.offset();
     }
 }

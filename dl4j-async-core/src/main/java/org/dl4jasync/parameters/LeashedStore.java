@@ -52,7 +52,7 @@ public final class LeashedStore implements ParameterStore {
         this.pool = new SnapshotPool(3 * workers + 1, params.length(), params.dataType());
         this.persistence = persistence;
         Snapshot first = pool.acquire(0);
-        first.buffer.assign(params);
+        first.buffer.assign(params); // once, at construction
         first.version = 0;
         first.reopen();
         this.latest = new AtomicReference<>(first);
@@ -154,6 +154,7 @@ public final class LeashedStore implements ParameterStore {
         private Snapshot pinned;
         /** An exclusively owned buffer (STALE bit set) kept for the next apply, or null. */
         private Snapshot spare;
+        private final FlatVector.Cache updates = new FlatVector.Cache();
 
         LeashedView(int worker) {
             this.worker = worker;
@@ -199,13 +200,14 @@ public final class LeashedStore implements ParameterStore {
          */
         @Override
         public long apply(INDArray update, long readVersion, StepScaler scaler) {
+            FlatVector u = updates.of(update);
             Snapshot next = spare != null ? spare : pool.acquire(worker * 3);
             spare = null;
             for (long failures = 0; ; ) {
                 Snapshot cur = pinLatest();
                 long tau = cur.version - readVersion;
-                next.buffer.assign(cur.buffer);
-                Axpy.subtractScaled(next.buffer, update, scaler.factor(tau));
+                next.flat.copyFrom(cur.flat);
+                next.flat.subtractScaled(u, scaler.factor(tau));
                 next.version = cur.version + 1;
                 next.reopen();
                 if (latest.compareAndSet(cur, next)) {

@@ -14,6 +14,7 @@ public final class LockedStore implements ParameterStore {
     private final MultiLayerConfiguration conf;
     /** Guarded by {@link #lock}. */
     private final INDArray params;
+    private final FlatVector flat;
     /** Guards {@link #params} and {@link #version}. */
     private final ReentrantLock lock = new ReentrantLock();
     /** Guarded by {@link #lock} for writes; volatile so that {@link #version()} may read it without the lock. */
@@ -22,6 +23,7 @@ public final class LockedStore implements ParameterStore {
     public LockedStore(MultiLayerNetwork network) {
         this.conf = network.getLayerWiseConfigurations();
         this.params = network.params().dup();
+        this.flat = FlatVector.of(params);
     }
 
     @Override
@@ -49,6 +51,8 @@ public final class LockedStore implements ParameterStore {
             lock.unlock();
         }
         MultiLayerNetwork replica = Replicas.viewing(conf, own);
+        FlatVector ownFlat = FlatVector.of(own);
+        FlatVector.Cache updates = new FlatVector.Cache();
         return new WorkerView() {
             @Override
             public MultiLayerNetwork replica() {
@@ -59,7 +63,7 @@ public final class LockedStore implements ParameterStore {
             public long read() {
                 lock.lock();
                 try {
-                    own.assign(params);
+                    ownFlat.copyFrom(flat);
                     return version;
                 } finally {
                     lock.unlock();
@@ -76,7 +80,7 @@ public final class LockedStore implements ParameterStore {
                 try {
                     long v = version;
                     long tau = v - readVersion;
-                    Axpy.subtractScaled(params, update, scaler.factor(tau));
+                    flat.subtractScaled(updates.of(update), scaler.factor(tau));
                     version = v + 1;
                     return tau;
                 } finally {

@@ -79,6 +79,12 @@ final class ReboundNetwork extends MultiLayerNetwork {
             }
             offset += n;
         }
+        for (int i = 0; i < ls.length; i++) {
+            if (views[i] != null && views[i].length() != ls[i].numParams()) {
+                throw new IllegalStateException("layer " + i + ": view of " + views[i].length() + " for "
+                        + ls[i].numParams() + " parameters");
+            }
+        }
         if (offset != flat.length()) {
             throw new IllegalStateException("buffer of length " + flat.length() + " for a network of " + offset
                     + " parameters");
@@ -95,8 +101,12 @@ final class ReboundNetwork extends MultiLayerNetwork {
         Layer[] ls = layers;
         for (int i = 0; i < ls.length; i++) {
             if (b.layerViews[i] != null) {
-                ls[i].setParamTable(b.tables[i]);
+                // BaseLayer.setParamsViewArray checks the length through numParams(), which iterates the param
+                // table (an allocation per call); with the table cleared first the check is skipped. The views
+                // were checked once in bindingFor, and the replica is confined to its worker thread.
+                ls[i].setParamTable(null);
                 ls[i].setParamsViewArray(b.layerViews[i]);
+                ls[i].setParamTable(b.tables[i]);
             }
         }
     }

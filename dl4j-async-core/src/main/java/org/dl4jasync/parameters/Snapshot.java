@@ -19,6 +19,7 @@ final class Snapshot {
     private static final int READER = 2;
 
     final INDArray buffer;
+    final FlatVector flat;
     final int slot;
     /** Version of the parameters in {@link #buffer}; written by the exclusive owner before publication. */
     volatile long version;
@@ -26,6 +27,7 @@ final class Snapshot {
 
     Snapshot(INDArray buffer, int slot) {
         this.buffer = buffer;
+        this.flat = FlatVector.of(buffer);
         this.slot = slot;
     }
 

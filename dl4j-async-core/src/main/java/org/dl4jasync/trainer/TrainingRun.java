@@ -120,6 +120,8 @@ final class TrainingRun {
         } catch (Throwable e) {
             fail("worker " + w, e);
         } finally {
+            // the thread ends here: free its workspaces now rather than whenever GC finds them
+            Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
             running.decrementAndGet();
             LockSupport.unpark(monitor);
         }

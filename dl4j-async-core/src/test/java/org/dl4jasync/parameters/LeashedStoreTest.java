@@ -40,7 +40,12 @@ class LeashedStoreTest {
                             LockSupport.parkNanos(r.nextInt(50_000)); // hold the pin a while
                         }
                         view.release();
-                        view.apply(u, v, StepScaler.UNIT);
+                        // the scaler runs between the copy and the CAS: parking there widens the window in
+                        // which another worker publishes, so failed CAS attempts (and retries) are certain
+                        view.apply(u, v, staleness -> {
+                            LockSupport.parkNanos(20_000);
+                            return 1.0;
+                        });
                     }
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);

@@ -1,0 +1,175 @@
+package org.dl4jasync.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.dl4jasync.examples.cli.ExperimentRunner;
+import org.dl4jasync.examples.cli.RunSpec;
+import org.dl4jasync.examples.data.TrainTest;
+import org.dl4jasync.metrics.TrainingReport;
+import org.nd4j.linalg.dataset.DataSet;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Side-by-side throughput in one process: plain {@code MultiLayerNetwork.fit}, our sequential baseline, async
+ * with each store, sync, and DL4J's ParallelWrapper, interleaved over several rounds so that machine noise hits
+ * every configuration alike. Reports the median minibatches per second of each and the ratios the performance
+ * targets are stated in.
+ */
+@Command(name = "Throughput", mixinStandardHelpOptions = true,
+        description = "Minibatches per second of net.fit, sequential, sync, async (each store) and ParallelWrapper.")
+public final class Throughput implements Callable<Integer> {
+    @Option(names = "--model", defaultValue = "lenet", description = "lenet or mlp (default ${DEFAULT-VALUE})")
+    String model;
+    @Option(names = "--dataset", defaultValue = "embedded", description = "embedded or fashion-mnist (default ${DEFAULT-VALUE})")
+    String dataset;
+    @Option(names = "--workers", defaultValue = "2", description = "workers of the parallel configurations (default ${DEFAULT-VALUE})")
+    int workers;
+    @Option(names = "--batch", defaultValue = "16", description = "minibatch size (default ${DEFAULT-VALUE})")
+    int batch;
+    @Option(names = "--steps", defaultValue = "400", description = "minibatches per configuration and round (default ${DEFAULT-VALUE})")
+    int steps;
+    @Option(names = "--rounds", defaultValue = "3", description = "interleaved rounds (default ${DEFAULT-VALUE})")
+    int rounds;
+    @Option(names = "--configs", split = ",", defaultValue = "netfit,sequential,async-hogwild,async-locked,async-leashed,sync,parallelwrapper",
+            description = "configurations to run (default ${DEFAULT-VALUE})")
+    List<String> configs;
+    @Option(names = "--json", description = "write all measurements as JSON")
+    Path json;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Throughput()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        RunSpec base = spec("sequential", "hogwild");
+        TrainTest data = ExperimentRunner.loadData(base);
+        System.out.printf(Locale.ROOT, "%s, batch %d, %s, %d steps per configuration, %d rounds, %d workers, %d cores%n",
+                model, batch, data.source, steps, rounds, workers, Runtime.getRuntime().availableProcessors());
+        // warm-up: JIT and native libraries, not measured
+        measure("netfit", data, Math.min(steps, 50));
+        measure("async-hogwild", data, Math.min(steps, 50));
+
+        Map<String, double[]> perSecond = new LinkedHashMap<>();
+        for (String c : configs) {
+            perSecond.put(c, new double[rounds]);
+        }
+        for (int r = 0; r < rounds; r++) {
+            for (String c : configs) {
+                double v = measure(c, data, steps);
+                perSecond.get(c)[r] = v;
+                System.out.printf(Locale.ROOT, "round %d  %-16s %8.2f batches/s%n", r + 1, c, v);
+            }
+        }
+        Map<String, Double> median = new LinkedHashMap<>();
+        System.out.println();
+        System.out.println("| configuration | median batches/s | rounds |");
+        System.out.println("| --- | ---: | --- |");
+        for (Map.Entry<String, double[]> e : perSecond.entrySet()) {
+            double m = median(e.getValue());
+            median.put(e.getKey(), m);
+            System.out.printf(Locale.ROOT, "| %s | %.2f | %s |%n", e.getKey(), m, fmt(e.getValue()));
+        }
+        Map<String, Double> ratios = new LinkedHashMap<>();
+        for (String c : median.keySet()) {
+            if (c.startsWith("async") || c.equals("sync")) {
+                if (median.containsKey("netfit")) {
+                    ratios.put(c + " / netfit", median.get(c) / median.get("netfit"));
+                }
+                if (median.containsKey("parallelwrapper")) {
+                    ratios.put(c + " / parallelwrapper", median.get(c) / median.get("parallelwrapper"));
+                }
+            }
+        }
+        if (median.containsKey("sequential") && median.containsKey("netfit")) {
+            ratios.put("sequential / netfit", median.get("sequential") / median.get("netfit"));
+        }
+        System.out.println();
+        for (Map.Entry<String, Double> e : ratios.entrySet()) {
+            System.out.printf(Locale.ROOT, "%-32s %.3f%n", e.getKey(), e.getValue());
+        }
+        if (json != null) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("model", model);
+            out.put("dataset", dataset);
+            out.put("batch", batch);
+            out.put("workers", workers);
+            out.put("steps", steps);
+            out.put("rounds", rounds);
+            out.put("batches_per_second", perSecond);
+            out.put("median", median);
+            out.put("ratios", ratios);
+            Files.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+        }
+        return 0;
+    }
+
+    private RunSpec spec(String algorithm, String store) {
+        RunSpec s = new RunSpec();
+        s.model = model;
+        s.dataset = dataset;
+        s.algorithm = algorithm;
+        s.store = store;
+        s.workers = workers;
+        s.batch = batch;
+        return s;
+    }
+
+    /** Minibatches per second of one configuration over {@code n} minibatches. */
+    private double measure(String config, TrainTest data, int n) {
+        if (config.equals("netfit")) {
+            return netFit(data, n);
+        }
+        RunSpec s;
+        if (config.startsWith("async-")) {
+            s = spec("async", config.substring("async-".length()));
+        } else {
+            s = spec(config, "hogwild");
+        }
+        // sync applies one update per m minibatches
+        s.maxSteps = (long) (config.equals("sync") ? Math.max(1, n / workers) : n);
+        s.epochs = null;
+        s.validate();
+        TrainingReport r = ExperimentRunner.run(s, data, null);
+        return r.batchesProcessed / r.wallSeconds;
+    }
+
+    /** The plain DL4J loop: {@code net.fit(DataSet)} on the calling thread. */
+    private double netFit(TrainTest data, int n) {
+        RunSpec s = spec("sequential", "hogwild");
+        MultiLayerNetwork net = ExperimentRunner.buildModel(s, data);
+        List<DataSet> batches = data.train.batches(batch);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            net.fit(batches.get(i % batches.size()));
+        }
+        return n / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static String fmt(double[] v) {
+        List<String> parts = new ArrayList<>();
+        for (double x : v) {
+            parts.add(String.format(Locale.ROOT, "%.1f", x));
+        }
+        return String.join(", ", parts);
+    }
+}

@@ -1,0 +1,98 @@
+package org.dl4jasync.parameters;
+
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas_nolapack;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A contiguous FLOAT or DOUBLE vector with its native pointer resolved once, so that the store's per-step
+ * arithmetic ({@code y ← y − a·x}, {@code y ← x}) is a direct CBLAS call that allocates nothing (ND4J's own
+ * {@code assign}/{@code axpy} create op objects on every call). Holds the array, so the memory stays alive.
+ * Not thread-safe in itself: callers follow their store's protocol.
+ */
+final class FlatVector {
+    final INDArray array;
+    private final int n;
+    private final boolean isFloat;
+    private final FloatPointer f;
+    private final DoublePointer d;
+
+    private FlatVector(INDArray array) {
+        this.array = array;
+        long length = array.length();
+        if (length > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("parameter vectors above 2^31 - 1 elements are not supported: " + length);
+        }
+        if (!array.isVectorOrScalar() || array.elementWiseStride() != 1) {
+            throw new IllegalArgumentException("a flat contiguous vector is required, got shape "
+                    + java.util.Arrays.toString(array.shape()) + " with element stride " + array.elementWiseStride());
+        }
+        this.n = (int) length;
+        DataType t = array.dataType();
+        if (t == DataType.FLOAT) {
+            isFloat = true;
+            f = new FloatPointer(array.data().addressPointer()).position(array.offset());
+            d = null;
+        } else if (t == DataType.DOUBLE) {
+            isFloat = false;
+            d = new DoublePointer(array.data().addressPointer()).position(array.offset());
+            f = null;
+        } else {
+            throw new IllegalArgumentException("parameters must be FLOAT or DOUBLE, got " + t);
+        }
+    }
+
+    static FlatVector of(INDArray array) {
+        return new FlatVector(array);
+    }
+
+    long length() {
+        return n;
+    }
+
+    /** {@code this ← this − a·x}. */
+    void subtractScaled(FlatVector x, double a) {
+        check(x);
+        if (isFloat) {
+            openblas_nolapack.cblas_saxpy(n, (float) -a, x.f, 1, f, 1);
+        } else {
+            openblas_nolapack.cblas_daxpy(n, -a, x.d, 1, d, 1);
+        }
+    }
+
+    /** {@code this ← x}. */
+    void copyFrom(FlatVector x) {
+        check(x);
+        if (isFloat) {
+            openblas_nolapack.cblas_scopy(n, x.f, 1, f, 1);
+        } else {
+            openblas_nolapack.cblas_dcopy(n, x.d, 1, d, 1);
+        }
+    }
+
+    private void check(FlatVector x) {
+        if (x.n != n || x.isFloat != isFloat) {
+            throw new IllegalArgumentException("vector of " + x.n + (x.isFloat ? " floats" : " doubles") + " for "
+                    + n + (isFloat ? " floats" : " doubles"));
+        }
+    }
+
+    /**
+     * Caches the {@link FlatVector} of the last array seen: the update a worker applies is its replica's gradient
+     * buffer, the same array every step, so this resolves its pointer once. Confined to one thread.
+     */
+    static final class Cache {
+        private INDArray last;
+        private FlatVector vector;
+
+        FlatVector of(INDArray array) {
+            if (array != last) {
+                vector = FlatVector.of(array);
+                last = array;
+            }
+            return vector;
+        }
+    }
+}
