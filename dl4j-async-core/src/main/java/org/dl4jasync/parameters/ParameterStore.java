@@ -19,6 +19,26 @@ public interface ParameterStore {
     /** Which semantics a store implements. */
     enum Kind { HOGWILD, LOCKED, LEASHED }
 
+    /**
+     * A store of the given semantics over {@code network}'s parameters.
+     *
+     * @param workers     number of worker views that will exist (sizes the CAS-published store's pool)
+     * @param persistence failed CAS attempts allowed per update for {@link Kind#LEASHED} ({@link LeashedStore#UNBOUNDED}
+     *                    for no bound); ignored by the others
+     */
+    static ParameterStore create(Kind kind, MultiLayerNetwork network, int workers, int persistence) {
+        switch (kind) {
+            case HOGWILD:
+                return new HogwildStore(network);
+            case LOCKED:
+                return new LockedStore(network);
+            case LEASHED:
+                return new LeashedStore(network, workers, persistence);
+            default:
+                throw new IllegalArgumentException("store " + kind);
+        }
+    }
+
     Kind kind();
 
     /** Number of parameters. */

@@ -16,9 +16,7 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.dl4jasync.dispatch.AsyncDispatcher;
 import org.dl4jasync.dispatch.Dispatcher;
 import org.dl4jasync.metrics.TrainingReport;
-import org.dl4jasync.parameters.HogwildStore;
 import org.dl4jasync.parameters.LeashedStore;
-import org.dl4jasync.parameters.LockedStore;
 import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.stepsize.ConstantStepSize;
 import org.dl4jasync.stepsize.StepSizePolicy;
@@ -177,19 +175,9 @@ public final class AsyncTrainer implements AutoCloseable {
     }
 
     private ParameterStore newStore() {
-        if (algorithm != Algorithm.ASYNC) {
-            return new HogwildStore(net); // one writer at a time in both baselines
-        }
-        switch (storeKind) {
-            case HOGWILD:
-                return new HogwildStore(net);
-            case LOCKED:
-                return new LockedStore(net);
-            case LEASHED:
-                return new LeashedStore(net, workers, persistence);
-            default:
-                throw new IllegalStateException("store " + storeKind);
-        }
+        // both baselines have one writer at a time: the in-place store is exact for them
+        return ParameterStore.create(algorithm == Algorithm.ASYNC ? storeKind : ParameterStore.Kind.HOGWILD, net,
+                workers, persistence);
     }
 
     @Override

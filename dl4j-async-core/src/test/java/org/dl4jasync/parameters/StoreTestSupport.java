@@ -15,15 +15,6 @@ final class StoreTestSupport {
     }
 
     static ParameterStore store(ParameterStore.Kind kind, MultiLayerNetwork net, int workers, int persistence) {
-        switch (kind) {
-            case HOGWILD:
-                return new HogwildStore(net);
-            case LOCKED:
-                return new LockedStore(net);
-            case LEASHED:
-                return new LeashedStore(net, workers, persistence);
-            default:
-                throw new IllegalArgumentException(kind.toString());
-        }
+        return ParameterStore.create(kind, net, workers, persistence);
     }
 }
