@@ -23,8 +23,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  */
 @JsonPropertyOrder({"config", "algorithm", "store", "step_size", "workers", "stop_reason", "steps_started",
         "steps_accepted", "steps_rejected", "steps_dropped", "acceptance_rate", "staleness", "step_scale",
-        "wall_seconds", "worker_seconds", "steps_per_second", "batches_processed", "epochs_completed",
-        "loss_trace", "accuracy_trace", "final_accuracy", "time_to_target_seconds"})
+        "wall_seconds", "worker_seconds", "steps_per_second", "batches_processed", "epochs_completed", "failed_cas",
+        "loss_trace", "accuracy_trace", "final_accuracy", "time_to_target_seconds", "virtual_seconds",
+        "step_time_samples"})
 public final class TrainingReport {
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -43,7 +44,8 @@ public final class TrainingReport {
     public long stepsAccepted;
     /** Gradients the dispatcher rejected (never applied). */
     public long stepsRejected;
-    /** Accepted gradients the store dropped (CAS-published persistence bound). */
+    /** Accepted gradients the store dropped (CAS-published persistence bound). Acceptance rate is
+     *  accepted / (accepted + rejected + dropped): the fate of every finished step. */
     public long stepsDropped;
     public double acceptanceRate;
     public Staleness staleness = new Staleness();
@@ -54,12 +56,23 @@ public final class TrainingReport {
     /** Minibatch gradients computed (for sync: m per applied update). */
     public long batchesProcessed;
     public int epochsCompleted;
+    /** CAS-published store only: failed CAS attempts (contention); absent for the other stores. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public Long failedCas;
     public List<TracePoint> lossTrace = new ArrayList<>();
     public List<TracePoint> accuracyTrace = new ArrayList<>();
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public Double finalAccuracy;
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public Double timeToTargetSeconds;
+    /** Simulated runs only: virtual time the run covered (the time base of the traces); absent for real runs. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public Double virtualSeconds;
+    /**
+     * Real runs: per worker, a uniform sample (up to 512) of step compute times in seconds, from which the
+     * simulator's {@code measured:FILE} step times are drawn. Empty for simulated runs.
+     */
+    public List<double[]> stepTimeSamples = new ArrayList<>();
 
     /** Staleness of every applied update. */
     @JsonPropertyOrder({"histogram", "mean", "p50", "p99", "max"})

@@ -21,12 +21,37 @@ public final class WorkerStats {
     /** Nanoseconds this worker was allowed to run (not waiting because it was inactive). */
     public volatile long activeNanos;
 
+    /** Reservoir of this worker's step compute times in seconds (Algorithm R, seeded per worker). */
+    private final double[] stepTimes = new double[STEP_TIME_SAMPLES];
+    private long stepTimesSeen;
+    private final java.util.SplittableRandom reservoirRandom;
+    public static final int STEP_TIME_SAMPLES = 512;
+
     public double scaleSum;
     public double scaleMin = Double.POSITIVE_INFINITY;
     public double scaleMax = Double.NEGATIVE_INFINITY;
 
     public WorkerStats(int worker) {
         this.worker = worker;
+        this.reservoirRandom = new java.util.SplittableRandom(0x5EEDL + worker);
+    }
+
+    /** Records the compute time of one step (from ticket to update ready), in seconds. Allocation-free. */
+    public void recordStepTime(double seconds) {
+        long seen = stepTimesSeen++;
+        if (seen < STEP_TIME_SAMPLES) {
+            stepTimes[(int) seen] = seconds;
+        } else {
+            long j = reservoirRandom.nextLong(seen + 1);
+            if (j < STEP_TIME_SAMPLES) {
+                stepTimes[(int) j] = seconds;
+            }
+        }
+    }
+
+    /** The sampled step times (at most {@link #STEP_TIME_SAMPLES}); read after the worker has stopped. */
+    public double[] stepTimeSamples() {
+        return java.util.Arrays.copyOf(stepTimes, (int) Math.min(stepTimesSeen, STEP_TIME_SAMPLES));
     }
 
     public void recordApplied(long tau, double scale) {

@@ -84,6 +84,7 @@ final class AsyncWorkerLoop {
                     break;
                 }
                 st.started++;
+                final long stepStart = System.nanoTime();
                 long readVersion = view.read();
                 double loss;
                 try {
@@ -99,6 +100,7 @@ final class AsyncWorkerLoop {
                     source.done(ticket);
                 }
                 st.recordLoss(loss);
+                st.recordStepTime((System.nanoTime() - stepStart) / 1e9);
                 boolean applied = false;
                 long tau = -1;
                 double scale = 0;

@@ -321,6 +321,9 @@ final class TrainingRun {
             scaleMax = Math.max(scaleMax, s.scaleMax);
         }
         r.batchesProcessed = started;
+        for (WorkerStats s : stats) {
+            r.stepTimeSamples.add(s.stepTimeSamples());
+        }
         if (t.algorithm == Algorithm.SYNC) {
             started = accepted; // a sync "step" is a round: m gradients, one update
         }
@@ -328,7 +331,11 @@ final class TrainingRun {
         r.stepsAccepted = accepted;
         r.stepsRejected = rejected;
         r.stepsDropped = dropped;
-        r.acceptanceRate = started == 0 ? 0 : (double) accepted / started;
+        long fates = accepted + rejected + dropped;
+        r.acceptanceRate = fates == 0 ? 0 : (double) accepted / fates;
+        if (store instanceof org.dl4jasync.parameters.LeashedStore) {
+            r.failedCas = ((org.dl4jasync.parameters.LeashedStore) store).failedCas();
+        }
         r.staleness.fill(all);
         if (all.total() > 0) {
             r.stepScale.mean = scaleSum / all.total();

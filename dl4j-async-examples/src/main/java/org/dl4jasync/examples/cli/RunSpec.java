@@ -12,6 +12,7 @@ import java.util.Map;
 public final class RunSpec {
     public static final String[] DATASETS = {"embedded", "fashion-mnist"};
     public static final String[] MODELS = {"lenet", "mlp"};
+    public static final String[] SIMULATED_MODELS = {"none", "lenet", "mlp"};
     public static final String[] ALGORITHMS = {"sequential", "sync", "async", "parallelwrapper"};
     public static final String[] STORES = {"hogwild", "locked", "leashed"};
 
@@ -43,9 +44,14 @@ public final class RunSpec {
 
     /** Throws {@link UsageException} naming the option, the value and what is allowed. */
     public RunSpec validate() {
+        return validate(false);
+    }
+
+    /** As {@link #validate()}; for a simulation {@code --model none} is allowed and only async/sequential. */
+    public RunSpec validate(boolean simulated) {
         choice("--dataset", dataset, DATASETS);
-        choice("--model", model, MODELS);
-        choice("--algorithm", algorithm, ALGORITHMS);
+        choice("--model", model, simulated ? SIMULATED_MODELS : MODELS);
+        choice("--algorithm", algorithm, simulated ? new String[] {"sequential", "async"} : ALGORITHMS);
         choice("--store", store, STORES);
         atLeast("--workers", workers, 1);
         atLeast("--batch", batch, 1);

@@ -15,8 +15,13 @@ public final class Summary {
                 r.epochsCompleted, r.epochsCompleted == 1 ? "" : "s");
         out.printf(Locale.ROOT, "  steps        %d accepted, %d rejected, %d dropped (acceptance %.3f)%n",
                 r.stepsAccepted, r.stepsRejected, r.stepsDropped, r.acceptanceRate);
-        out.printf(Locale.ROOT, "  throughput   %.1f steps/s over %.2f s (%.2f worker-seconds)%n",
-                r.stepsPerSecond, r.wallSeconds, r.workerSeconds);
+        if (r.virtualSeconds != null) {
+            out.printf(Locale.ROOT, "  throughput   %.1f steps per virtual second over %.3f virtual s (%.2f virtual "
+                    + "worker-seconds)%n", r.stepsPerSecond, r.virtualSeconds, r.workerSeconds);
+        } else {
+            out.printf(Locale.ROOT, "  throughput   %.1f steps/s over %.2f s (%.2f worker-seconds)%n",
+                    r.stepsPerSecond, r.wallSeconds, r.workerSeconds);
+        }
         if (r.staleness.mean != null) {
             out.printf(Locale.ROOT, "  staleness    mean %.2f, p50 %d, p99 %d, max %d%n", r.staleness.mean,
                     r.staleness.p50, r.staleness.p99, r.staleness.max);

@@ -79,6 +79,11 @@ public final class TrainOptions {
 
     /** The validated run these options describe. */
     public RunSpec toSpec() {
+        return toSpec(false);
+    }
+
+    /** The run these options describe, validated for a real ({@code false}) or simulated run. */
+    public RunSpec toSpec(boolean simulated) {
         RunSpec s = new RunSpec();
         s.dataset = dataset;
         s.dataDir = dataDir;
@@ -101,7 +106,7 @@ public final class TrainOptions {
         s.json = json;
         s.csv = csv;
         s.quiet = quiet;
-        return s.validate();
+        return s.validate(simulated);
     }
 
     static int parsePersistence(String value) {

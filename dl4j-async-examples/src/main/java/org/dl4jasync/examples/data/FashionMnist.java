@@ -19,6 +19,8 @@ import java.util.List;
 public final class FashionMnist {
     public static final int CLASSES = 10;
     public static final int EMBEDDED_TRAIN = 8_000;
+    /** Training images of the full data set. */
+    public static final int FULL_TRAIN = 60_000;
     private static final String RESOURCE = "/org/dl4jasync/examples/fashion-mnist/";
     private static final String[] FILES = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
             "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};

@@ -1,0 +1,21 @@
+package org.dl4jasync.simulation;
+
+/**
+ * The learning problem behind a simulation ({@code --model lenet|mlp}); absent for {@code --model none}.
+ * Called by the single simulation thread in event order.
+ */
+public interface SimulatedModel {
+
+    /**
+     * Worker {@code worker} reads the current parameters at its step start: compute the gradient of batch
+     * {@code ticket} on them now, turn it into the worker's update (its own updater state) and keep it until the
+     * step finishes. Returns the minibatch loss, or NaN when the ticket is past the data.
+     */
+    double read(int worker, long ticket, int iteration, int epoch);
+
+    /** Applies worker {@code worker}'s pending update scaled by {@code factor} to the current parameters. */
+    void apply(int worker, double factor);
+
+    /** Accuracy of the current parameters on the held-out data, or NaN when there is none. */
+    double evaluate();
+}

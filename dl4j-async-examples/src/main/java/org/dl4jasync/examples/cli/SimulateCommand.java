@@ -1,0 +1,88 @@
+package org.dl4jasync.examples.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.dl4jasync.examples.data.DataNotFoundException;
+import org.dl4jasync.metrics.TrainingReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code dl4j-async simulate}: m asynchronous workers in deterministic virtual time. */
+@Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Simulate m asynchronous workers (up to thousands) in deterministic virtual time: the same "
+                + "dispatcher, step-size and metrics code as train; --model none simulates scheduling only.")
+public final class SimulateCommand implements Callable<Integer> {
+    @Mixin
+    TrainOptions options;
+
+    @Option(names = "--step-time", paramLabel = "DIST", defaultValue = "exp:0.01",
+            description = "Virtual step time: constant:T, uniform:A,B, exp:MEAN, shifted-exp:SHIFT,MEAN, "
+                    + "lognormal:MU,SIGMA, bimodal:T,FRACTION,FACTOR or measured:REPORT.json. Default: ${DEFAULT-VALUE}.")
+    String stepTime;
+
+    @Option(names = "--apply-time", paramLabel = "DIST",
+            description = "Virtual time of an apply (same forms); models CAS contention for --store leashed, lock "
+                    + "queueing for locked. Default: instantaneous.")
+    String applyTime;
+
+    @Option(names = "--poll-delay", paramLabel = "SECONDS", defaultValue = "1e-4",
+            description = "Virtual time before a refused worker asks again. Default: ${DEFAULT-VALUE}.")
+    double pollDelay;
+
+    @Option(names = "--virtual-time-limit", paramLabel = "SECONDS", description = "Stop at this virtual time.")
+    Double virtualTimeLimit;
+
+    @Override
+    public Integer call() {
+        SimulationRunner.Settings settings;
+        try {
+            RunSpec spec = options.toSpec(true);
+            settings = new SimulationRunner.Settings(spec, stepTime, applyTime, pollDelay, virtualTimeLimit);
+            settings.validate();
+        } catch (UsageException e) {
+            return Main.usageError("simulate", e.getMessage());
+        }
+        RunSpec spec = settings.spec;
+        PrintStream out = System.out;
+        TrainingReport report;
+        try {
+            if (!spec.quiet) {
+                out.printf(Locale.ROOT, "dl4j-async simulate: %s, model %s, step time %s%s, %d virtual workers%n",
+                        "async".equals(spec.algorithm) ? "async/" + spec.store : spec.algorithm, spec.model,
+                        stepTime, applyTime == null ? "" : ", apply time " + applyTime, spec.effectiveWorkers());
+            }
+            report = SimulationRunner.run(settings);
+        } catch (UsageException | DataNotFoundException e) {
+            return Main.usageError("simulate", e.getMessage());
+        } catch (IOException e) {
+            return Main.usageError("simulate", "cannot read the data set: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return Main.usageError("simulate", e.getMessage());
+        } catch (RuntimeException e) {
+            System.err.println("dl4j-async simulate: simulation failed: " + e);
+            e.printStackTrace(System.err);
+            return Main.EXIT_FAILED;
+        }
+        try {
+            if (spec.json != null) {
+                report.writeJson(spec.json);
+            }
+            if (spec.csv != null) {
+                report.writeCsv(spec.csv);
+            }
+        } catch (IOException e) {
+            System.err.println("dl4j-async simulate: cannot write the report: " + e.getMessage());
+            return Main.EXIT_FAILED;
+        }
+        if (!spec.quiet) {
+            out.printf(Locale.ROOT, "  virtual time %.3f s (simulated in %.2f s of wall time)%n", report.virtualSeconds,
+                    report.wallSeconds);
+            Summary.print(report, out);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,133 @@
+package org.dl4jasync.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.dl4jasync.metrics.TrainingReport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SimulateCommandTest {
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream savedErr;
+    private PrintStream savedOut;
+
+    @BeforeEach
+    void capture() {
+        savedErr = System.err;
+        savedOut = System.out;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setErr(savedErr);
+        System.setOut(savedOut);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> simulate(Path json, String... args) throws Exception {
+        String[] all = new String[args.length + 4];
+        all[0] = "simulate";
+        System.arraycopy(args, 0, all, 1, args.length);
+        all[args.length + 1] = "--json";
+        all[args.length + 2] = json.toString();
+        all[args.length + 3] = "--quiet";
+        int code = Main.run(all);
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        return (Map<String, Object>) TrainingReport.parse(Files.readString(json));
+    }
+
+    @Test
+    void sameSeedSameReportExceptWallTime(@TempDir Path dir) throws Exception {
+        String[] args = {"--model", "none", "--workers", "256", "--max-steps", "100000", "--step-time",
+                "lognormal:-4,0.5", "--seed", "3"};
+        Map<String, Object> a = simulate(dir.resolve("a.json"), args);
+        Map<String, Object> b = simulate(dir.resolve("b.json"), args);
+        args[args.length - 1] = "4";
+        Map<String, Object> c = simulate(dir.resolve("c.json"), args);
+        for (Map<String, Object> r : List.of(a, b, c)) {
+            assertThat(r.remove("wall_seconds")).isNotNull();
+            ((Map<?, ?>) r.get("config")).remove("json"); // the output file names differ on purpose
+        }
+        c.remove("config");
+        Map<String, Object> aWithoutConfig = new java.util.LinkedHashMap<>(a);
+        aWithoutConfig.remove("config");
+        assertThat(a).isEqualTo(b);
+        assertThat(aWithoutConfig).isNotEqualTo(c);
+        // the report has the keys of train, plus virtual time
+        assertThat(a.keySet()).contains("config", "algorithm", "store", "workers", "steps_started", "steps_accepted",
+                "steps_rejected", "acceptance_rate", "staleness", "step_scale", "worker_seconds", "steps_per_second",
+                "loss_trace", "accuracy_trace", "final_accuracy", "time_to_target_seconds", "virtual_seconds");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> config = (Map<String, Object>) a.get("config");
+        assertThat(config.keySet()).contains("step_time", "apply_time", "poll_delay",
+                "virtual_time_limit", "workers", "seed");
+    }
+
+    @Test
+    void realModelSimulationsAreDeterministicToo(@TempDir Path dir) throws Exception {
+        String[] args = {"--model", "mlp", "--workers", "8", "--max-steps", "150", "--eval-every", "50", "--seed", "9"};
+        Map<String, Object> a = simulate(dir.resolve("a.json"), args);
+        Map<String, Object> b = simulate(dir.resolve("b.json"), args);
+        for (Map<String, Object> r : List.of(a, b)) {
+            r.remove("wall_seconds");
+            ((Map<?, ?>) r.get("config")).remove("json");
+        }
+        assertThat(a).isEqualTo(b);
+        assertThat((List<?>) a.get("accuracy_trace")).hasSize(3);
+    }
+
+    @Test
+    void an64WorkerMlpSimulationTrainsOnTheEmbeddedSample(@TempDir Path dir) throws Exception {
+        Map<String, Object> r = simulate(dir.resolve("r.json"), "--model", "mlp", "--workers", "64", "--epochs", "1",
+                "--step-time", "exp:0.01", "--seed", "1");
+        List<?> trace = (List<?>) r.get("loss_trace");
+        double first = ((Number) ((List<?>) trace.get(0)).get(2)).doubleValue();
+        double last = ((Number) ((List<?>) trace.get(trace.size() - 1)).get(2)).doubleValue();
+        assertThat(last).as("loss falls").isLessThan(0.7 * first);
+        assertThat(((Number) r.get("steps_accepted")).longValue()).isEqualTo(500);
+        assertThat(((Number) ((Map<?, ?>) r.get("staleness")).get("mean")).doubleValue()).isGreaterThan(30);
+    }
+
+    @Test
+    void measuredStepTimesComeFromARealRunsReport(@TempDir Path dir) throws Exception {
+        Path real = dir.resolve("real.json");
+        assertThat(Main.run("train", "--model", "mlp", "--workers", "2", "--max-steps", "60", "--json",
+                real.toString(), "--quiet")).isZero();
+        Map<?, ?> realReport = TrainingReport.parse(Files.readString(real));
+        assertThat((List<?>) realReport.get("step_time_samples")).hasSize(2);
+        Map<String, Object> sim = simulate(dir.resolve("sim.json"), "--model", "none", "--workers", "8",
+                "--max-steps", "1000", "--step-time", "measured:" + real);
+        // 8 workers each taking ~one real MLP step (milliseconds): virtual throughput of thousands per second
+        double perSecond = ((Number) sim.get("steps_per_second")).doubleValue();
+        assertThat(perSecond).isBetween(100.0, 1_000_000.0);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--step-time gamma:1|--step-time: step time 'gamma:1': unknown kind 'gamma'",
+            "--apply-time exp:-2|--apply-time: step time 'exp:-2': needs a positive time",
+            "--algorithm sync|--algorithm: 'sync' is not allowed; expected one of sequential, async",
+            "--model none --target-accuracy 0.5|--model: 'none' is not allowed",
+            "--poll-delay 0|--poll-delay: '0.0' is not allowed",
+            "--step-time measured:/nonexistent.json|cannot read /nonexistent.json"})
+    void badUsageIsOneLineAndExitStatus2(String args, String message) {
+        int code = Main.run(("simulate --max-steps 10 " + args).split(" "));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains(message);
+        assertThat(err.toString(StandardCharsets.UTF_8).strip().lines()).hasSize(1);
+    }
+}
