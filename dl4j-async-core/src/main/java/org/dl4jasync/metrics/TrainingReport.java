@@ -103,6 +103,42 @@ public final class TrainingReport {
         public Double max;
     }
 
+    /**
+     * Fills the step counts, acceptance rate, staleness and step-scale sections from the workers' counters (after
+     * the workers have stopped). {@code accepted} is the number of applied updates (the store's version).
+     */
+    public void fillSteps(WorkerStats[] stats, long accepted) {
+        StalenessHistogram all = new StalenessHistogram();
+        long started = 0;
+        long rejected = 0;
+        long dropped = 0;
+        double scaleSum = 0;
+        double scaleMin = Double.POSITIVE_INFINITY;
+        double scaleMax = Double.NEGATIVE_INFINITY;
+        for (WorkerStats s : stats) {
+            all.merge(s.staleness);
+            started += s.started;
+            rejected += s.rejected;
+            dropped += s.dropped;
+            scaleSum += s.scaleSum;
+            scaleMin = Math.min(scaleMin, s.scaleMin);
+            scaleMax = Math.max(scaleMax, s.scaleMax);
+        }
+        stepsStarted = started;
+        batchesProcessed = started;
+        stepsAccepted = accepted;
+        stepsRejected = rejected;
+        stepsDropped = dropped;
+        long fates = accepted + rejected + dropped; // steps in flight when a simulation stops have no fate yet
+        acceptanceRate = fates == 0 ? 0 : (double) accepted / fates;
+        staleness.fill(all);
+        if (all.total() > 0) {
+            stepScale.mean = scaleSum / all.total();
+            stepScale.min = scaleMin;
+            stepScale.max = scaleMax;
+        }
+    }
+
     public String toJson() {
         try {
             return JSON.writeValueAsString(this);

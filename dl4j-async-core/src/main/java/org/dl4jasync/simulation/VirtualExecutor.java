@@ -9,7 +9,6 @@ import java.util.function.IntFunction;
 
 import org.dl4jasync.dispatch.AsyncDispatcher;
 import org.dl4jasync.dispatch.Dispatcher;
-import org.dl4jasync.metrics.StalenessHistogram;
 import org.dl4jasync.metrics.TracePoint;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.metrics.WorkerStats;
@@ -301,38 +300,11 @@ public final class VirtualExecutor {
             r.stepSize = stepSize.name();
             r.workers = workers;
             r.stopReason = reason.key();
-            StalenessHistogram all = new StalenessHistogram();
-            long started = 0;
-            long rejected = 0;
-            long dropped = 0;
-            double scaleSum = 0;
-            double scaleMin = Double.POSITIVE_INFINITY;
-            double scaleMax = Double.NEGATIVE_INFINITY;
+            r.fillSteps(stats, version);
             double workerSeconds = 0;
             for (int w = 0; w < workers; w++) {
-                WorkerStats s = stats[w];
-                all.merge(s.staleness);
-                started += s.started;
-                rejected += s.rejected;
-                dropped += s.dropped;
-                scaleSum += s.scaleSum;
-                scaleMin = Math.min(scaleMin, s.scaleMin);
-                scaleMax = Math.max(scaleMax, s.scaleMax);
                 double idleTotal = idle[w] + (idleSince[w] >= 0 ? now - idleSince[w] : 0);
                 workerSeconds += now - idleTotal;
-            }
-            r.stepsStarted = started;
-            r.stepsAccepted = version;
-            r.stepsRejected = rejected;
-            r.stepsDropped = dropped;
-            long fates = version + rejected + dropped; // steps still in flight at the stop have no fate yet
-            r.acceptanceRate = fates == 0 ? 0 : (double) version / fates;
-            r.batchesProcessed = started;
-            r.staleness.fill(all);
-            if (all.total() > 0) {
-                r.stepScale.mean = scaleSum / all.total();
-                r.stepScale.min = scaleMin;
-                r.stepScale.max = scaleMax;
             }
             r.virtualSeconds = now;
             r.wallSeconds = wallSeconds;

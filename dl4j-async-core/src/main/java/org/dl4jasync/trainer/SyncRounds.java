@@ -60,12 +60,14 @@ final class SyncRounds {
                 try {
                     if (ds != null) {
                         st.started++;
+                        long stepStart = System.nanoTime();
                         replica.setInput(ds.getFeatures());
                         replica.setLabels(ds.getLabels());
                         replica.setLayerMaskArrays(ds.getFeaturesMaskArray(), ds.getLabelsMaskArray());
                         replica.computeGradientAndScore();
                         st.recordLoss(replica.score());
                         batchSize[w] = (int) ds.getFeatures().size(0);
+                        st.recordStepTime((System.nanoTime() - stepStart) / 1e9);
                     }
                 } finally {
                     r.source.done(ticket);

@@ -14,10 +14,10 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.dl4jasync.dispatch.AsyncDispatcher;
 import org.dl4jasync.dispatch.Dispatcher;
-import org.dl4jasync.metrics.StalenessHistogram;
 import org.dl4jasync.metrics.TracePoint;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.metrics.WorkerStats;
+import org.dl4jasync.parameters.LeashedStore;
 import org.dl4jasync.parameters.ParameterStore;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.factory.Nd4j;
@@ -302,45 +302,18 @@ final class TrainingRun {
         r.stepSize = t.stepSize.name();
         r.workers = t.workers;
         r.stopReason = (reason == null ? StopReason.EPOCHS : reason).key();
-        StalenessHistogram all = new StalenessHistogram();
-        long started = 0;
-        long rejected = 0;
-        long dropped = 0;
+        r.fillSteps(stats, accepted);
         long activeNanos = 0;
-        double scaleSum = 0;
-        double scaleMin = Double.POSITIVE_INFINITY;
-        double scaleMax = Double.NEGATIVE_INFINITY;
         for (WorkerStats s : stats) {
-            all.merge(s.staleness);
-            started += s.started;
-            rejected += s.rejected;
-            dropped += s.dropped;
             activeNanos += s.activeNanos;
-            scaleSum += s.scaleSum;
-            scaleMin = Math.min(scaleMin, s.scaleMin);
-            scaleMax = Math.max(scaleMax, s.scaleMax);
-        }
-        r.batchesProcessed = started;
-        for (WorkerStats s : stats) {
             r.stepTimeSamples.add(s.stepTimeSamples());
         }
         if (t.algorithm == Algorithm.SYNC) {
-            started = accepted; // a sync "step" is a round: m gradients, one update
+            r.stepsStarted = accepted; // a sync "step" is a round: m gradients (batches_processed), one update
+            r.acceptanceRate = accepted == 0 ? 0 : 1;
         }
-        r.stepsStarted = started;
-        r.stepsAccepted = accepted;
-        r.stepsRejected = rejected;
-        r.stepsDropped = dropped;
-        long fates = accepted + rejected + dropped;
-        r.acceptanceRate = fates == 0 ? 0 : (double) accepted / fates;
-        if (store instanceof org.dl4jasync.parameters.LeashedStore) {
-            r.failedCas = ((org.dl4jasync.parameters.LeashedStore) store).failedCas();
-        }
-        r.staleness.fill(all);
-        if (all.total() > 0) {
-            r.stepScale.mean = scaleSum / all.total();
-            r.stepScale.min = scaleMin;
-            r.stepScale.max = scaleMax;
+        if (store instanceof LeashedStore) {
+            r.failedCas = ((LeashedStore) store).failedCas();
         }
         r.wallSeconds = seconds(end);
         r.workerSeconds = activeNanos / 1e9;

@@ -67,16 +67,9 @@ public final class SimulateCommand implements Callable<Integer> {
             e.printStackTrace(System.err);
             return Main.EXIT_FAILED;
         }
-        try {
-            if (spec.json != null) {
-                report.writeJson(spec.json);
-            }
-            if (spec.csv != null) {
-                report.writeCsv(spec.csv);
-            }
-        } catch (IOException e) {
-            System.err.println("dl4j-async simulate: cannot write the report: " + e.getMessage());
-            return Main.EXIT_FAILED;
+        int written = ReportFiles.write("simulate", report, spec);
+        if (written != 0) {
+            return written;
         }
         if (!spec.quiet) {
             out.printf(Locale.ROOT, "  virtual time %.3f s (simulated in %.2f s of wall time)%n", report.virtualSeconds,

@@ -51,16 +51,9 @@ public final class TrainCommand implements Callable<Integer> {
             e.printStackTrace(System.err);
             return 1;
         }
-        try {
-            if (spec.json != null) {
-                report.writeJson(spec.json);
-            }
-            if (spec.csv != null) {
-                report.writeCsv(spec.csv);
-            }
-        } catch (IOException e) {
-            System.err.println("dl4j-async train: cannot write the report: " + e.getMessage());
-            return 1;
+        int written = ReportFiles.write("train", report, spec);
+        if (written != 0) {
+            return written;
         }
         if (!spec.quiet) {
             Summary.print(report, out);

@@ -1,0 +1,27 @@
+package org.dl4jasync.examples.cli;
+
+import java.io.IOException;
+
+import org.dl4jasync.metrics.TrainingReport;
+
+/** Writes a report to the {@code --json} and {@code --csv} files a run asked for. */
+final class ReportFiles {
+    private ReportFiles() {
+    }
+
+    /** Returns 0, or {@link Main#EXIT_FAILED} after one line on stderr when a file cannot be written. */
+    static int write(String command, TrainingReport report, RunSpec spec) {
+        try {
+            if (spec.json != null) {
+                report.writeJson(spec.json);
+            }
+            if (spec.csv != null) {
+                report.writeCsv(spec.csv);
+            }
+            return 0;
+        } catch (IOException e) {
+            System.err.println("dl4j-async " + command + ": cannot write the report: " + e.getMessage());
+            return Main.EXIT_FAILED;
+        }
+    }
+}
