@@ -104,7 +104,6 @@ public final class VirtualExecutor {
         final double[] idleSince = new double[workers];
         final double[] idle = new double[workers];
         final double[] loss = new double[workers];
-        final boolean[] done = new boolean[workers];
         final long totalTickets = epochs == Integer.MAX_VALUE ? Long.MAX_VALUE : epochs * batchesPerEpoch;
         final TrainingReport report = new TrainingReport();
         long version;
@@ -180,8 +179,7 @@ public final class VirtualExecutor {
                 idleSince[w] = -1;
             }
             if (i >= totalTickets) {
-                done[w] = true; // past the last epoch: this worker stops
-                idleSince[w] = now;
+                idleSince[w] = now; // past the last epoch: this worker stops (no further event)
                 return;
             }
             ticket[w] = i;

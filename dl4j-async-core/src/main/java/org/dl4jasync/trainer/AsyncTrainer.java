@@ -75,7 +75,6 @@ public final class AsyncTrainer implements AutoCloseable {
     final long progressIntervalNanos;
 
     private TrainingReport lastReport;
-    private ParameterStore lastStore;
     private boolean closed;
 
     private AsyncTrainer(Builder b) {
@@ -128,11 +127,6 @@ public final class AsyncTrainer implements AutoCloseable {
         return lastReport;
     }
 
-    /** The store of the last {@code fit} (closed; its counters stay readable), or null. */
-    public ParameterStore lastStore() {
-        return lastStore;
-    }
-
     /** One epoch (as {@code MultiLayerNetwork.fit(iterator)}), or less if another stop condition comes first. */
     public TrainingReport fit(DataSetIterator data) {
         return fit(data, 1);
@@ -163,7 +157,6 @@ public final class AsyncTrainer implements AutoCloseable {
         try {
             TrainingRun run = new TrainingRun(this, store, source, epochs);
             lastReport = run.execute();
-            lastStore = store;
             return lastReport;
         } finally {
             source.close();
