@@ -2,6 +2,7 @@ package org.dl4jasync.parameters;
 
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -31,16 +32,40 @@ final class FlatVector {
         }
         this.n = (int) length;
         DataType t = array.dataType();
+        long address = array.data().address() + array.offset() * t.width();
         if (t == DataType.FLOAT) {
             isFloat = true;
-            f = new FloatPointer(array.data().addressPointer()).position(array.offset());
+            f = new RawFloats(address, n);
             d = null;
         } else if (t == DataType.DOUBLE) {
             isFloat = false;
-            d = new DoublePointer(array.data().addressPointer()).position(array.offset());
+            d = new RawDoubles(address, n);
             f = null;
         } else {
             throw new IllegalArgumentException("parameters must be FLOAT or DOUBLE, got " + t);
+        }
+    }
+
+    /**
+     * A pointer to memory ND4J owns, with no deallocator. (JavaCPP's copy constructor, {@code new
+     * FloatPointer(buffer.addressPointer())}, attaches a proxy that deallocates the <em>original</em> pointer when
+     * the copy is collected: a use-after-free of the ND4J buffer. Never do that here.)
+     */
+    private static final class RawFloats extends FloatPointer {
+        RawFloats(long address, long n) {
+            super((Pointer) null);
+            this.address = address;
+            this.limit = n;
+            this.capacity = n;
+        }
+    }
+
+    private static final class RawDoubles extends DoublePointer {
+        RawDoubles(long address, long n) {
+            super((Pointer) null);
+            this.address = address;
+            this.limit = n;
+            this.capacity = n;
         }
     }
 

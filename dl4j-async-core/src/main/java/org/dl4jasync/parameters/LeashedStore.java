@@ -140,9 +140,9 @@ public final class LeashedStore implements ParameterStore {
         return false;
     }
 
+    /** Buffers are left to ND4J's reference-counted deallocation: see {@link LockedStore#close()}. */
     @Override
     public void close() {
-        pool.closeAll();
     }
 
     /** A worker's view; its fields are confined to the worker's thread. */

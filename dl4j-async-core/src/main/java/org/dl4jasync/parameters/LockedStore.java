@@ -110,8 +110,12 @@ public final class LockedStore implements ParameterStore {
         return false;
     }
 
+    /**
+     * Nothing to free explicitly: the replicas' parameter views still reference the buffer, and ND4J frees a
+     * buffer with views safely only through its own reference-counted deallocation (GC). Closing it here freed
+     * memory that views' deallocators touched later.
+     */
     @Override
     public void close() {
-        params.close();
     }
 }

@@ -68,6 +68,9 @@ public interface ParameterStore {
      */
     boolean sharesBufferWith(MultiLayerNetwork network);
 
-    /** Releases buffers the store allocated itself; the original network's array is never freed. */
+    /**
+     * Ends the store's use. Buffers are not freed explicitly (replicas' views may still reference them); ND4J
+     * reclaims them when they become unreachable. The original network's array is never freed.
+     */
     void close();
 }

@@ -86,13 +86,5 @@ public final class SnapshotPool {
     public int maxInUse() {
         return maxInUse.get();
     }
-
-    /** After every worker has stopped. */
-    void closeAll() {
-        for (Snapshot s : slots) {
-            if (s != null) {
-                s.buffer.close();
-            }
-        }
-    }
 }
+
