@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 @JsonPropertyOrder({"config", "algorithm", "store", "step_size", "workers", "stop_reason", "steps_started",
         "steps_accepted", "steps_rejected", "steps_dropped", "acceptance_rate", "staleness", "step_scale",
         "wall_seconds", "worker_seconds", "steps_per_second", "batches_processed", "epochs_completed", "failed_cas",
+        "interval_trace", "intervals_completed",
         "loss_trace", "accuracy_trace", "final_accuracy", "time_to_target_seconds", "virtual_seconds",
         "step_time_samples"})
 public final class TrainingReport {
@@ -56,6 +57,12 @@ public final class TrainingReport {
     /** Minibatch gradients computed (for sync: m per applied update). */
     public long batchesProcessed;
     public int epochsCompleted;
+    /** Interval-Asynchrony only: [[accepted_steps, y], …] at the start of every interval. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public List<long[]> intervalTrace;
+    /** Interval-Asynchrony only: intervals ended. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public Long intervalsCompleted;
     /** CAS-published store only: failed CAS attempts (contention); absent for the other stores. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public Long failedCas;

@@ -62,13 +62,17 @@ public final class ExperimentRunner {
         if ("parallelwrapper".equals(spec.algorithm)) {
             report = ParallelWrapperRunner.run(spec, net, data, progress);
         } else {
+            IntervalSetup interval = "interval".equals(spec.algorithm) ? new IntervalSetup(spec) : null;
             AsyncTrainer.Builder b = new AsyncTrainer.Builder(net)
-                    .algorithm(Algorithm.valueOf(spec.algorithm.toUpperCase(Locale.ROOT)))
+                    .algorithm(interval != null ? Algorithm.ASYNC : Algorithm.valueOf(spec.algorithm.toUpperCase(Locale.ROOT)))
                     .store(ParameterStore.Kind.valueOf(spec.store.toUpperCase(Locale.ROOT)))
                     .workers(spec.effectiveWorkers())
                     .persistence(spec.persistence)
                     .seed(spec.seed)
                     .evaluation(testIterator(data), spec.effectiveEvalEvery());
+            if (interval != null) {
+                b.dispatcher(interval.factory());
+            }
             if (spec.maxSteps != null) {
                 b.maxSteps(spec.maxSteps);
             }
@@ -83,6 +87,9 @@ public final class ExperimentRunner {
             }
             try (AsyncTrainer trainer = b.build()) {
                 report = trainer.fit(trainIterator(spec, data), spec.effectiveEpochs());
+            }
+            if (interval != null) {
+                interval.fill(report);
             }
         }
         report.config = spec.toConfig();

@@ -13,7 +13,8 @@ public final class RunSpec {
     public static final String[] DATASETS = {"embedded", "fashion-mnist"};
     public static final String[] MODELS = {"lenet", "mlp"};
     public static final String[] SIMULATED_MODELS = {"none", "lenet", "mlp"};
-    public static final String[] ALGORITHMS = {"sequential", "sync", "async", "parallelwrapper"};
+    public static final String[] ALGORITHMS = {"sequential", "sync", "async", "interval", "parallelwrapper"};
+    public static final String[] INTERVAL_POLICIES = {"fixed", "decay"};
     public static final String[] STORES = {"hogwild", "locked", "leashed"};
 
     public String dataset = "embedded";
@@ -35,6 +36,12 @@ public final class RunSpec {
     public Double targetAccuracy;
     /** Evaluate every this many accepted steps; null: 250 with a target accuracy, else only at the end. */
     public Long evalEvery;
+    /** Interval-Asynchrony: first interval size y0. */
+    public int intervalY = 64;
+    public String intervalPolicy = "fixed";
+    public int yDecayAmount = 1;
+    public long yDecayEvery = 4096;
+    public int yMin = 4;
     public Path json;
     public Path csv;
     public boolean quiet;
@@ -51,7 +58,15 @@ public final class RunSpec {
     public RunSpec validate(boolean simulated) {
         choice("--dataset", dataset, DATASETS);
         choice("--model", model, simulated ? SIMULATED_MODELS : MODELS);
-        choice("--algorithm", algorithm, simulated ? new String[] {"sequential", "async"} : ALGORITHMS);
+        choice("--algorithm", algorithm, simulated ? new String[] {"sequential", "async", "interval"} : ALGORITHMS);
+        choice("--interval-policy", intervalPolicy, INTERVAL_POLICIES);
+        atLeast("--interval-y", intervalY, 1);
+        atLeast("--y-decay-amount", yDecayAmount, 1);
+        atLeast("--y-decay-every", yDecayEvery, 1);
+        atLeast("--y-min", yMin, 1);
+        if ("decay".equals(intervalPolicy) && yMin > intervalY) {
+            throw new UsageException("--y-min", String.valueOf(yMin), "at most --interval-y (" + intervalY + ")");
+        }
         choice("--store", store, STORES);
         atLeast("--workers", workers, 1);
         atLeast("--batch", batch, 1);
@@ -131,6 +146,11 @@ public final class RunSpec {
         c.put("model", model);
         c.put("algorithm", algorithm);
         c.put("store", store);
+        c.put("interval_y", intervalY);
+        c.put("interval_policy", intervalPolicy);
+        c.put("y_decay_amount", yDecayAmount);
+        c.put("y_decay_every", yDecayEvery);
+        c.put("y_min", yMin);
         c.put("persistence", persistence == Integer.MAX_VALUE ? "unbounded" : persistence);
         c.put("workers", effectiveWorkers());
         c.put("batch", batch);
@@ -149,7 +169,9 @@ public final class RunSpec {
     }
 
     public String describe() {
-        String how = "async".equals(algorithm) ? "async/" + store : algorithm;
+        String how = "async".equals(algorithm) ? "async/" + store
+                : "interval".equals(algorithm) ? "interval(" + intervalPolicy + ", y0 " + intervalY + ")/" + store
+                : algorithm;
         return String.format(Locale.ROOT, "%s, %s, %d worker%s, batch %d, lr %s, momentum %s", model, how,
                 effectiveWorkers(), effectiveWorkers() == 1 ? "" : "s", batch, lr, momentum);
     }

@@ -81,6 +81,10 @@ public final class SimulationRunner {
         if (s.applyTime != null) {
             b.applyTime(StepTimes.parse(s.applyTime, m));
         }
+        IntervalSetup interval = "interval".equals(spec.algorithm) ? new IntervalSetup(spec) : null;
+        if (interval != null) {
+            b.dispatcher(interval.factory());
+        }
         if (spec.maxSteps != null) {
             b.maxSteps(spec.maxSteps);
         }
@@ -114,6 +118,9 @@ public final class SimulationRunner {
             source = data.source;
         }
         TrainingReport report = b.build().run();
+        if (interval != null) {
+            interval.fill(report);
+        }
         report.config = s.toConfig();
         report.config.put("data_source", source);
         return report;

@@ -21,8 +21,29 @@ public final class TrainOptions {
     String model;
 
     @Option(names = "--algorithm", paramLabel = "NAME", defaultValue = "async",
-            description = "sequential, sync, async or parallelwrapper (DL4J's ParallelWrapper). Default: ${DEFAULT-VALUE}.")
+            description = "sequential, sync, async, interval (Interval-Asynchrony) or parallelwrapper (DL4J's "
+                    + "ParallelWrapper). Default: ${DEFAULT-VALUE}.")
     String algorithm;
+
+    @Option(names = "--interval-y", paramLabel = "Y", defaultValue = "64",
+            description = "Interval-Asynchrony: size y0 of the first interval (accepted steps). Default: ${DEFAULT-VALUE}.")
+    int intervalY;
+
+    @Option(names = "--interval-policy", paramLabel = "NAME", defaultValue = "fixed",
+            description = "Interval-Asynchrony: fixed (y constant) or decay. Default: ${DEFAULT-VALUE}.")
+    String intervalPolicy;
+
+    @Option(names = "--y-decay-amount", paramLabel = "N", defaultValue = "1",
+            description = "decay: y decreases by N ... Default: ${DEFAULT-VALUE}.")
+    int yDecayAmount;
+
+    @Option(names = "--y-decay-every", paramLabel = "STEPS", defaultValue = "4096",
+            description = "decay: ... every STEPS accepted steps. Default: ${DEFAULT-VALUE}.")
+    long yDecayEvery;
+
+    @Option(names = "--y-min", paramLabel = "Y", defaultValue = "4",
+            description = "decay: never below Y. Default: ${DEFAULT-VALUE}.")
+    int yMin;
 
     @Option(names = "--store", paramLabel = "NAME", defaultValue = "hogwild",
             description = "Shared parameters for async: hogwild, locked or leashed (CAS-published). "
@@ -90,6 +111,11 @@ public final class TrainOptions {
         s.model = model;
         s.algorithm = algorithm;
         s.store = store;
+        s.intervalY = intervalY;
+        s.intervalPolicy = intervalPolicy;
+        s.yDecayAmount = yDecayAmount;
+        s.yDecayEvery = yDecayEvery;
+        s.yMin = yMin;
         s.persistence = parsePersistence(persistence);
         if (workers != null) {
             s.workers = workers;

@@ -116,8 +116,22 @@ class SimulateCommandTest {
         assertThat(perSecond).isBetween(100.0, 1_000_000.0);
     }
 
+    @Test
+    void intervalAsynchronyReportsItsTraceAndKeepsTheBound(@TempDir Path dir) throws Exception {
+        Map<String, Object> r = simulate(dir.resolve("i.json"), "--algorithm", "interval", "--interval-y", "32",
+                "--model", "none", "--workers", "128", "--step-time", "shifted-exp:0.9,0.1", "--max-steps", "20000");
+        assertThat(r.get("algorithm")).isEqualTo("interval");
+        assertThat(((Number) r.get("intervals_completed")).longValue()).isEqualTo(20000 / 32);
+        assertThat((List<?>) r.get("interval_trace")).hasSize(20000 / 32 + 1);
+        assertThat(((Number) ((Map<?, ?>) r.get("staleness")).get("max")).longValue()).isLessThanOrEqualTo(31);
+        assertThat(((Number) r.get("acceptance_rate")).doubleValue()).isBetween(0.15, 0.25);
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
+            "--algorithm interval --interval-policy probe|--interval-policy: 'probe' is not allowed; expected one of fixed, decay",
+            "--algorithm interval --interval-y 0|--interval-y: '0' is not allowed; expected an integer >= 1",
+            "--algorithm interval --interval-policy decay --interval-y 8 --y-min 16|--y-min: '16' is not allowed; expected at most --interval-y (8)",
             "--step-time gamma:1|--step-time: step time 'gamma:1': unknown kind 'gamma'",
             "--apply-time exp:-2|--apply-time: step time 'exp:-2': needs a positive time",
             "--algorithm sync|--algorithm: 'sync' is not allowed; expected one of sequential, async",

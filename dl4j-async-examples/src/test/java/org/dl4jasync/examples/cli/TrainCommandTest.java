@@ -63,6 +63,20 @@ class TrainCommandTest {
     }
 
     @Test
+    void intervalTrainingKeepsStalenessBelowYUnderRealThreads(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("i.json");
+        int code = Main.run("train", "--algorithm", "interval", "--interval-y", "4", "--workers", "8", "--model", "mlp",
+                "--max-steps", "200", "--json", json.toString(), "--quiet");
+        assertThat(code).as(stderr()).isZero();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> r = (Map<String, Object>) TrainingReport.parse(Files.readString(json));
+        assertThat(r.get("algorithm")).isEqualTo("interval");
+        assertThat(((Number) ((Map<?, ?>) r.get("staleness")).get("max")).longValue()).isLessThanOrEqualTo(3);
+        assertThat(((Number) r.get("intervals_completed")).longValue()).isEqualTo(200 / 4);
+        assertThat(((Number) r.get("steps_accepted")).longValue()).isEqualTo(200);
+    }
+
+    @Test
     void aMissingDataDirectoryListsThePlacesSearched(@TempDir Path empty) {
         int code = Main.run("train", "--dataset", "fashion-mnist", "--data-dir", empty.toString());
         assertThat(code).isEqualTo(2);
