@@ -63,6 +63,7 @@ public final class VirtualExecutor {
     private final double targetAccuracy;
     private final long lossTraceEvery;
     private final List<StepListener> stepListeners;
+    private final VirtualClock clock;
 
     private VirtualExecutor(Builder b) {
         this.workers = b.workers;
@@ -84,6 +85,7 @@ public final class VirtualExecutor {
         this.targetAccuracy = b.targetAccuracy;
         this.lossTraceEvery = b.lossTraceEvery;
         this.stepListeners = List.copyOf(b.stepListeners);
+        this.clock = b.clock;
     }
 
     /** Runs the simulation to its first stop condition and returns the report (times in virtual seconds). */
@@ -145,6 +147,9 @@ public final class VirtualExecutor {
                 }
                 queue.pop();
                 now = t;
+                if (clock != null) {
+                    clock.now = t;
+                }
                 switch (queue.typeOf(w)) {
                     case START:
                         start(w);
@@ -348,6 +353,7 @@ public final class VirtualExecutor {
         private double targetAccuracy = Double.NaN;
         private long lossTraceEvery = 50;
         private final List<StepListener> stepListeners = new ArrayList<>();
+        private VirtualClock clock;
 
         public Builder(int workers, StepTimeDistribution stepTime) {
             if (workers < 1) {
@@ -462,6 +468,12 @@ public final class VirtualExecutor {
                 throw new IllegalArgumentException("lossTraceEvery must be >= 1, got " + steps);
             }
             this.lossTraceEvery = steps;
+            return this;
+        }
+
+        /** A clock the executor keeps at the current virtual time (for controllers that measure rates). */
+        public Builder clock(VirtualClock c) {
+            this.clock = c;
             return this;
         }
 

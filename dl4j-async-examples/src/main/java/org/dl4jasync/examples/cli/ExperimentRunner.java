@@ -62,7 +62,9 @@ public final class ExperimentRunner {
         if ("parallelwrapper".equals(spec.algorithm)) {
             report = ParallelWrapperRunner.run(spec, net, data, progress);
         } else {
-            IntervalSetup interval = "interval".equals(spec.algorithm) ? new IntervalSetup(spec) : null;
+            long t0 = System.nanoTime();
+            IntervalSetup interval = "interval".equals(spec.algorithm)
+                    ? new IntervalSetup(spec, () -> (System.nanoTime() - t0) / 1e9) : null;
             AsyncTrainer.Builder b = new AsyncTrainer.Builder(net)
                     .algorithm(interval != null ? Algorithm.ASYNC : Algorithm.valueOf(spec.algorithm.toUpperCase(Locale.ROOT)))
                     .store(ParameterStore.Kind.valueOf(spec.store.toUpperCase(Locale.ROOT)))
@@ -72,6 +74,7 @@ public final class ExperimentRunner {
                     .evaluation(testIterator(data), spec.effectiveEvalEvery());
             if (interval != null) {
                 b.dispatcher(interval.factory());
+                interval.stepListeners().forEach(b::stepListener);
             }
             if (spec.maxSteps != null) {
                 b.maxSteps(spec.maxSteps);
@@ -92,7 +95,9 @@ public final class ExperimentRunner {
                 interval.fill(report);
             }
         }
+        java.util.Map<String, Object> extra = report.config;
         report.config = spec.toConfig();
+        report.config.putAll(extra);
         report.config.put("data_source", data.source);
         return report;
     }

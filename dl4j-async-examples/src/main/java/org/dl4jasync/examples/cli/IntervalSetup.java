@@ -3,33 +3,77 @@ package org.dl4jasync.examples.cli;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.DoubleSupplier;
 import java.util.function.IntFunction;
 
+import org.dl4jasync.dispatch.AutoYPolicy;
 import org.dl4jasync.dispatch.Dispatcher;
 import org.dl4jasync.dispatch.IntervalDispatcher;
 import org.dl4jasync.dispatch.IntervalPolicy;
+import org.dl4jasync.dispatch.ProbingIntervalPolicy;
+import org.dl4jasync.metrics.EmaLossMonitor;
 import org.dl4jasync.metrics.TrainingReport;
+import org.dl4jasync.trainer.StepListener;
 
-/** The Interval-Asynchrony dispatcher a {@link RunSpec} asks for, and its trace for the report. */
+/**
+ * The Interval-Asynchrony dispatcher a {@link RunSpec} asks for, the step listeners its policy needs (the loss
+ * monitor for probing, the staleness measurement for auto y0), and its trace for the report.
+ */
 final class IntervalSetup {
-    private final RunSpec spec;
-    private final List<long[]> trace = Collections.synchronizedList(new ArrayList<>());
-    private volatile IntervalDispatcher dispatcher;
+    /** EMA weight of the loss monitor: about the last 100 steps. */
+    static final double LOSS_EMA_WEIGHT = 0.01;
+    /** Calibration phase of auto y0, in multiples of the worker count. */
+    static final int AUTO_CALIBRATION_PER_WORKER = 8;
 
-    IntervalSetup(RunSpec spec) {
+    private final RunSpec spec;
+    private final DoubleSupplier clock;
+    private final EmaLossMonitor monitor = new EmaLossMonitor(LOSS_EMA_WEIGHT);
+    private final List<long[]> trace = Collections.synchronizedList(new ArrayList<>());
+    private final List<StepListener> listeners = new ArrayList<>();
+    private volatile IntervalDispatcher dispatcher;
+    private volatile AutoYPolicy auto;
+
+    /** @param clock seconds, real or the simulator's virtual clock */
+    IntervalSetup(RunSpec spec, DoubleSupplier clock) {
         this.spec = spec;
+        this.clock = clock;
+        listeners.add(monitor);
+        listeners.add((w, t, accepted, tau, scale, loss) -> {
+            AutoYPolicy a = auto;
+            if (a != null) {
+                a.onStep(w, t, accepted, tau, scale, loss);
+            }
+        });
     }
 
-    IntervalPolicy policy() {
-        return "decay".equals(spec.intervalPolicy)
-                ? IntervalPolicy.decay(spec.intervalY, spec.yDecayAmount, spec.yDecayEvery, spec.yMin)
-                : IntervalPolicy.fixed(spec.intervalY);
+    /** Step listeners to register with the trainer or simulator. */
+    List<StepListener> stepListeners() {
+        return listeners;
+    }
+
+    private IntervalPolicy base(int y0) {
+        switch (spec.intervalPolicy) {
+            case "decay":
+                return IntervalPolicy.decay(y0, spec.yDecayAmount, spec.yDecayEvery, Math.min(spec.yMin, y0));
+            case "probe":
+                return new ProbingIntervalPolicy(y0, spec.probeWindow, spec.probeStep, spec.probeSteps,
+                        spec.probeExec, monitor, clock);
+            default:
+                return IntervalPolicy.fixed(y0);
+        }
     }
 
     IntFunction<Dispatcher> factory() {
         return m -> {
             trace.clear();
-            IntervalDispatcher d = new IntervalDispatcher(m, policy(),
+            IntervalPolicy policy;
+            if (spec.intervalYAuto) {
+                auto = new AutoYPolicy((long) AUTO_CALIBRATION_PER_WORKER * m, m, this::base);
+                policy = auto;
+            } else {
+                policy = base(spec.intervalY);
+            }
+            IntervalDispatcher d = new IntervalDispatcher(m, policy,
                     (index, accepted, y) -> trace.add(new long[] {accepted, y}));
             dispatcher = d;
             return d;
@@ -42,5 +86,8 @@ final class IntervalSetup {
             report.intervalTrace = new ArrayList<>(trace);
         }
         report.intervalsCompleted = dispatcher == null ? 0 : dispatcher.intervalsCompleted();
+        if (auto != null) {
+            report.config.put("interval_y_chosen", auto.chosenY0());
+        }
     }
 }

@@ -14,7 +14,7 @@ public final class RunSpec {
     public static final String[] MODELS = {"lenet", "mlp"};
     public static final String[] SIMULATED_MODELS = {"none", "lenet", "mlp"};
     public static final String[] ALGORITHMS = {"sequential", "sync", "async", "interval", "parallelwrapper"};
-    public static final String[] INTERVAL_POLICIES = {"fixed", "decay"};
+    public static final String[] INTERVAL_POLICIES = {"fixed", "decay", "probe"};
     public static final String[] STORES = {"hogwild", "locked", "leashed"};
 
     public String dataset = "embedded";
@@ -36,8 +36,14 @@ public final class RunSpec {
     public Double targetAccuracy;
     /** Evaluate every this many accepted steps; null: 250 with a target accuracy, else only at the end. */
     public Long evalEvery;
-    /** Interval-Asynchrony: first interval size y0. */
+    /** Interval-Asynchrony: first interval size y0 (ignored when {@link #intervalYAuto}). */
     public int intervalY = 64;
+    /** y0 from the measured staleness of a calibration phase ({@code --interval-y auto}). */
+    public boolean intervalYAuto;
+    public int probeWindow = 16;
+    public int probeStep = 4;
+    public long probeSteps = 1024;
+    public long probeExec = 8192;
     public String intervalPolicy = "fixed";
     public int yDecayAmount = 1;
     public long yDecayEvery = 4096;
@@ -64,7 +70,11 @@ public final class RunSpec {
         atLeast("--y-decay-amount", yDecayAmount, 1);
         atLeast("--y-decay-every", yDecayEvery, 1);
         atLeast("--y-min", yMin, 1);
-        if ("decay".equals(intervalPolicy) && yMin > intervalY) {
+        atLeast("--probe-window", probeWindow, 0);
+        atLeast("--probe-step", probeStep, 1);
+        atLeast("--probe-steps", probeSteps, 1);
+        atLeast("--probe-exec", probeExec, 1);
+        if ("decay".equals(intervalPolicy) && !intervalYAuto && yMin > intervalY) {
             throw new UsageException("--y-min", String.valueOf(yMin), "at most --interval-y (" + intervalY + ")");
         }
         choice("--store", store, STORES);
@@ -146,11 +156,15 @@ public final class RunSpec {
         c.put("model", model);
         c.put("algorithm", algorithm);
         c.put("store", store);
-        c.put("interval_y", intervalY);
+        c.put("interval_y", intervalYAuto ? "auto" : intervalY);
         c.put("interval_policy", intervalPolicy);
         c.put("y_decay_amount", yDecayAmount);
         c.put("y_decay_every", yDecayEvery);
         c.put("y_min", yMin);
+        c.put("probe_window", probeWindow);
+        c.put("probe_step", probeStep);
+        c.put("probe_steps", probeSteps);
+        c.put("probe_exec", probeExec);
         c.put("persistence", persistence == Integer.MAX_VALUE ? "unbounded" : persistence);
         c.put("workers", effectiveWorkers());
         c.put("batch", batch);
@@ -170,7 +184,8 @@ public final class RunSpec {
 
     public String describe() {
         String how = "async".equals(algorithm) ? "async/" + store
-                : "interval".equals(algorithm) ? "interval(" + intervalPolicy + ", y0 " + intervalY + ")/" + store
+                : "interval".equals(algorithm) ? "interval(" + intervalPolicy + ", y0 " + (intervalYAuto ? "auto" : intervalY)
+                        + ")/" + store
                 : algorithm;
         return String.format(Locale.ROOT, "%s, %s, %d worker%s, batch %d, lr %s, momentum %s", model, how,
                 effectiveWorkers(), effectiveWorkers() == 1 ? "" : "s", batch, lr, momentum);

@@ -11,6 +11,7 @@ import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.simulation.NetworkModel;
 import org.dl4jasync.simulation.StepTimes;
+import org.dl4jasync.simulation.VirtualClock;
 import org.dl4jasync.simulation.VirtualExecutor;
 import org.dl4jasync.trainer.InMemoryBatchSource;
 
@@ -81,9 +82,12 @@ public final class SimulationRunner {
         if (s.applyTime != null) {
             b.applyTime(StepTimes.parse(s.applyTime, m));
         }
-        IntervalSetup interval = "interval".equals(spec.algorithm) ? new IntervalSetup(spec) : null;
+        VirtualClock clock = new VirtualClock();
+        b.clock(clock);
+        IntervalSetup interval = "interval".equals(spec.algorithm) ? new IntervalSetup(spec, clock) : null;
         if (interval != null) {
             b.dispatcher(interval.factory());
+            interval.stepListeners().forEach(b::stepListener);
         }
         if (spec.maxSteps != null) {
             b.maxSteps(spec.maxSteps);
@@ -121,7 +125,9 @@ public final class SimulationRunner {
         if (interval != null) {
             interval.fill(report);
         }
+        Map<String, Object> extra = report.config;
         report.config = s.toConfig();
+        report.config.putAll(extra);
         report.config.put("data_source", source);
         return report;
     }

@@ -25,13 +25,30 @@ public final class TrainOptions {
                     + "ParallelWrapper). Default: ${DEFAULT-VALUE}.")
     String algorithm;
 
-    @Option(names = "--interval-y", paramLabel = "Y", defaultValue = "64",
-            description = "Interval-Asynchrony: size y0 of the first interval (accepted steps). Default: ${DEFAULT-VALUE}.")
-    int intervalY;
+    @Option(names = "--interval-y", paramLabel = "Y|auto", defaultValue = "64",
+            description = "Interval-Asynchrony: size y0 of the first interval (accepted steps), or auto (4 × the mean "
+                    + "staleness of a calibration phase of 8m steps, after m warm-up steps). Default: ${DEFAULT-VALUE}.")
+    String intervalY;
 
     @Option(names = "--interval-policy", paramLabel = "NAME", defaultValue = "fixed",
-            description = "Interval-Asynchrony: fixed (y constant) or decay. Default: ${DEFAULT-VALUE}.")
+            description = "Interval-Asynchrony: fixed (y constant), decay or probe. Default: ${DEFAULT-VALUE}.")
     String intervalPolicy;
+
+    @Option(names = "--probe-window", paramLabel = "W", defaultValue = "16",
+            description = "probe: window width around y (grows with y, see docs). Default: ${DEFAULT-VALUE}.")
+    int probeWindow;
+
+    @Option(names = "--probe-step", paramLabel = "S", defaultValue = "4",
+            description = "probe: distance between candidates (grows with y). Default: ${DEFAULT-VALUE}.")
+    int probeStep;
+
+    @Option(names = "--probe-steps", paramLabel = "P", defaultValue = "1024",
+            description = "probe: accepted steps at each candidate. Default: ${DEFAULT-VALUE}.")
+    long probeSteps;
+
+    @Option(names = "--probe-exec", paramLabel = "X", defaultValue = "8192",
+            description = "probe: accepted steps of an execution phase. Default: ${DEFAULT-VALUE}.")
+    long probeExec;
 
     @Option(names = "--y-decay-amount", paramLabel = "N", defaultValue = "1",
             description = "decay: y decreases by N ... Default: ${DEFAULT-VALUE}.")
@@ -111,7 +128,19 @@ public final class TrainOptions {
         s.model = model;
         s.algorithm = algorithm;
         s.store = store;
-        s.intervalY = intervalY;
+        if ("auto".equals(intervalY)) {
+            s.intervalYAuto = true;
+        } else {
+            try {
+                s.intervalY = Integer.parseInt(intervalY);
+            } catch (NumberFormatException e) {
+                throw new UsageException("--interval-y", intervalY, "an integer >= 1 or 'auto'");
+            }
+        }
+        s.probeWindow = probeWindow;
+        s.probeStep = probeStep;
+        s.probeSteps = probeSteps;
+        s.probeExec = probeExec;
         s.intervalPolicy = intervalPolicy;
         s.yDecayAmount = yDecayAmount;
         s.yDecayEvery = yDecayEvery;

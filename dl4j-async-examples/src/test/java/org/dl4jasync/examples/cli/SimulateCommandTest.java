@@ -127,9 +127,25 @@ class SimulateCommandTest {
         assertThat(((Number) r.get("acceptance_rate")).doubleValue()).isBetween(0.15, 0.25);
     }
 
+    @Test
+    void autoY0AndProbingRunAndReportTheChosenY0(@TempDir Path dir) throws Exception {
+        Map<String, Object> r = simulate(dir.resolve("a.json"), "--algorithm", "interval", "--interval-y", "auto",
+                "--interval-policy", "probe", "--probe-steps", "512", "--probe-exec", "2048", "--model", "none",
+                "--workers", "64", "--step-time", "shifted-exp:0.9,0.1", "--max-steps", "30000");
+        Map<?, ?> config = (Map<?, ?>) r.get("config");
+        assertThat(config.get("interval_y")).isEqualTo("auto");
+        assertThat(((Number) config.get("interval_y_chosen")).intValue()).isBetween(200, 300);
+        List<?> trace = (List<?>) r.get("interval_trace");
+        assertThat(((Number) ((List<?>) trace.get(0)).get(1)).intValue()).as("calibration interval of 8m").isEqualTo(512);
+        long distinctY = trace.stream().map(e -> ((List<?>) e).get(1)).distinct().count();
+        assertThat(distinctY).as("probing visits several candidates").isGreaterThan(3);
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "--algorithm interval --interval-policy probe|--interval-policy: 'probe' is not allowed; expected one of fixed, decay",
+            "--algorithm interval --interval-policy slow|--interval-policy: 'slow' is not allowed; expected one of fixed, decay, probe",
+            "--algorithm interval --interval-y big|--interval-y: 'big' is not allowed; expected an integer >= 1 or 'auto'",
+            "--algorithm interval --interval-policy probe --probe-steps 0|--probe-steps: '0' is not allowed; expected an integer >= 1",
             "--algorithm interval --interval-y 0|--interval-y: '0' is not allowed; expected an integer >= 1",
             "--algorithm interval --interval-policy decay --interval-y 8 --y-min 16|--y-min: '16' is not allowed; expected at most --interval-y (8)",
             "--step-time gamma:1|--step-time: step time 'gamma:1': unknown kind 'gamma'",
