@@ -9,21 +9,15 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class AsyncDispatcher implements Dispatcher {
     /** Next ticket; one getAndIncrement per started step. */
     private final AtomicLong nextTicket = new AtomicLong();
-    /** Written by the parallelism controller, read by every worker before a step. */
-    private volatile int activeWorkers;
-    private final int maxWorkers;
+    private final ActiveWorkers active;
 
     public AsyncDispatcher(int workers) {
-        if (workers < 1) {
-            throw new IllegalArgumentException("workers must be >= 1, got " + workers);
-        }
-        this.maxWorkers = workers;
-        this.activeWorkers = workers;
+        this.active = new ActiveWorkers(workers);
     }
 
     @Override
     public long tryStartStep(int worker) {
-        if (worker >= activeWorkers) {
+        if (!active.allows(worker)) {
             return NOT_NOW;
         }
         return nextTicket.getAndIncrement();
@@ -41,14 +35,11 @@ public final class AsyncDispatcher implements Dispatcher {
 
     @Override
     public int activeWorkers() {
-        return activeWorkers;
+        return active.get();
     }
 
     @Override
-    public void setActiveWorkers(int active) {
-        if (active < 1 || active > maxWorkers) {
-            throw new IllegalArgumentException("active workers must be in [1, " + maxWorkers + "], got " + active);
-        }
-        this.activeWorkers = active;
+    public void setActiveWorkers(int workers) {
+        active.set(workers);
     }
 }

@@ -51,18 +51,13 @@ public final class IntervalDispatcher implements Dispatcher {
     private final AtomicReference<Interval> current;
     private final AtomicLong acceptedTotal = new AtomicLong();
     private final IntervalPolicy policy;
-    private final int maxWorkers;
+    private final ActiveWorkers active;
     private final IntervalListener listener;
     /** acceptedIn[w]: the interval that accepted worker w's current step; written and read by worker w only. */
     private final Interval[] acceptedIn;
-    private volatile int activeWorkers;
 
     public IntervalDispatcher(int workers, IntervalPolicy policy, IntervalListener listener) {
-        if (workers < 1) {
-            throw new IllegalArgumentException("workers must be >= 1, got " + workers);
-        }
-        this.maxWorkers = workers;
-        this.activeWorkers = workers;
+        this.active = new ActiveWorkers(workers);
         this.policy = policy;
         this.listener = listener == null ? (i, a, y) -> { } : listener;
         this.acceptedIn = new Interval[workers];
@@ -80,7 +75,7 @@ public final class IntervalDispatcher implements Dispatcher {
 
     @Override
     public long tryStartStep(int worker) {
-        if (worker >= activeWorkers) {
+        if (!active.allows(worker)) {
             return NOT_NOW;
         }
         return started.getAndIncrement();
@@ -144,14 +139,11 @@ public final class IntervalDispatcher implements Dispatcher {
 
     @Override
     public int activeWorkers() {
-        return activeWorkers;
+        return active.get();
     }
 
     @Override
-    public void setActiveWorkers(int active) {
-        if (active < 1 || active > maxWorkers) {
-            throw new IllegalArgumentException("active workers must be in [1, " + maxWorkers + "], got " + active);
-        }
-        this.activeWorkers = active;
+    public void setActiveWorkers(int workers) {
+        active.set(workers);
     }
 }
