@@ -3,6 +3,7 @@ package org.dl4jasync.simulation;
 import org.deeplearning4j.nn.api.Updater;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.dl4jasync.trainer.Accuracy;
 import org.dl4jasync.trainer.BatchSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -98,7 +99,6 @@ public final class NetworkModel implements SimulatedModel {
         if (evalData == null) {
             return Double.NaN;
         }
-        evalData.reset();
-        return net.evaluate(evalData).accuracy();
+        return Accuracy.of(net, evalData);
     }
 }

@@ -16,6 +16,6 @@ public interface SimulatedModel {
     /** Applies worker {@code worker}'s pending update scaled by {@code factor} to the current parameters. */
     void apply(int worker, double factor);
 
-    /** Accuracy of the current parameters on the held-out data, or NaN when there is none. */
+    /** Accuracy of the current parameters on the held-out data; NaN when there is none or training diverged. */
     double evaluate();
 }

@@ -262,8 +262,14 @@ public final class VirtualExecutor {
             }
             if (model != null && evalEvery > 0 && version >= nextEvalAt) {
                 double acc = model.evaluate();
-                report.accuracyTrace.add(new TracePoint(now, version, acc));
                 nextEvalAt += evalEvery;
+                if (Double.isNaN(acc)) {
+                    if (reason == null) {
+                        reason = StopReason.DIVERGED;
+                    }
+                    return;
+                }
+                report.accuracyTrace.add(new TracePoint(now, version, acc));
                 if (!Double.isNaN(targetAccuracy) && acc >= targetAccuracy && reason == null) {
                     timeToTarget = now;
                     reason = StopReason.TARGET_ACCURACY;

@@ -19,7 +19,6 @@ import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.metrics.WorkerStats;
 import org.dl4jasync.parameters.LeashedStore;
 import org.dl4jasync.parameters.ParameterStore;
-import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -187,6 +186,10 @@ final class TrainingRun {
             if (t.evalData != null && t.evalEvery > 0 && accepted >= nextEvalAt) {
                 double acc = evaluate(accepted);
                 nextEvalAt = (accepted / t.evalEvery + 1) * t.evalEvery;
+                if (Double.isNaN(acc)) {
+                    reason = StopReason.DIVERGED;
+                    break;
+                }
                 if (!Double.isNaN(t.targetAccuracy) && acc >= t.targetAccuracy) {
                     timeToTarget = seconds(System.nanoTime());
                     reason = StopReason.TARGET_ACCURACY;
@@ -279,10 +282,10 @@ final class TrainingRun {
             evalNet.init(t.net.params().dup(), false);
         }
         store.copyLatestTo(evalNet.params());
-        t.evalData.reset();
-        Evaluation e = evalNet.evaluate(t.evalData);
-        double acc = e.accuracy();
-        report.accuracyTrace.add(new TracePoint(seconds(System.nanoTime()), accepted, acc));
+        double acc = Accuracy.of(evalNet, t.evalData);
+        if (!Double.isNaN(acc)) {
+            report.accuracyTrace.add(new TracePoint(seconds(System.nanoTime()), accepted, acc));
+        }
         return acc;
     }
 
@@ -325,7 +328,11 @@ final class TrainingRun {
             double acc = lastEvalSteps == accepted
                     ? r.accuracyTrace.get(r.accuracyTrace.size() - 1).value
                     : evaluate(accepted);
-            r.finalAccuracy = acc;
+            if (Double.isNaN(acc)) {
+                r.stopReason = StopReason.DIVERGED.key(); // a diverged model has no accuracy to report
+            } else {
+                r.finalAccuracy = acc;
+            }
             if (timeToTarget == null && !Double.isNaN(t.targetAccuracy) && acc >= t.targetAccuracy) {
                 timeToTarget = r.accuracyTrace.get(r.accuracyTrace.size() - 1).seconds;
             }
