@@ -159,7 +159,6 @@ final class TrainingRun {
 
     // ---- monitor (the thread that called fit) ----
 
-    private long lossSteps;
     private double lossSumSeen;
     private long lossCountSeen;
     private long nextLossAt;
@@ -223,7 +222,7 @@ final class TrainingRun {
         return (nanos - t0) / 1e9;
     }
 
-    /** Appends a loss-trace point when {@link #t.lossTraceEvery} more updates were applied (or at the end). */
+    /** Appends a loss-trace point when {@code lossTraceEvery} more updates were applied (or at the end). */
     private void traceLoss(long now, long accepted, boolean force) {
         if (!force && accepted < nextLossAt) {
             return;
