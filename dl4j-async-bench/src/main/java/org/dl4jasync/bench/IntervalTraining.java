@@ -36,6 +36,9 @@ public final class IntervalTraining implements Callable<Integer> {
     @Option(names = "--seeds", split = ",", defaultValue = "1,2") List<Long> seeds;
     @Option(names = "--lr", defaultValue = "0.01") double lr;
     @Option(names = "--json", description = "write all reports' summaries as JSON") Path json;
+    @Option(names = "--configs", split = ",",
+            defaultValue = "async,interval-64-decay,interval-auto-decay,interval-64-probe",
+            description = "configurations (default ${DEFAULT-VALUE})") List<String> configs;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new IntervalTraining()).execute(args));
@@ -78,7 +81,6 @@ public final class IntervalTraining implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String[] configs = {"async", "interval-64-decay", "interval-auto-decay", "interval-64-probe"};
         TrainTest data = ExperimentRunner.loadData(spec("async", 1));
         System.out.printf(Locale.ROOT, "%s on %s, %d threads on %d cores, %.0f s per run, target %.2f, eval every %d%n",
                 model, data.source, workers, Runtime.getRuntime().availableProcessors(), timeLimit, target, evalEvery);
