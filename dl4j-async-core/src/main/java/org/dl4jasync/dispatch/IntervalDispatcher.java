@@ -128,10 +128,6 @@ public final class IntervalDispatcher implements Dispatcher {
         return current.get().index;
     }
 
-    public String policyName() {
-        return policy.name();
-    }
-
     @Override
     public long started() {
         return started.get();

@@ -82,10 +82,6 @@ public final class LeashedStore implements ParameterStore {
         return pool;
     }
 
-    public int persistence() {
-        return persistence;
-    }
-
     /** Failed CAS attempts so far (contention). */
     public long failedCas() {
         return failedCas.get();

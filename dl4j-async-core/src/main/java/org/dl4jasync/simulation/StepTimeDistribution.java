@@ -13,7 +13,4 @@ public interface StepTimeDistribution {
 
     /** Mean duration of {@code worker}'s steps, for reports and sanity checks. */
     double mean(int worker);
-
-    /** The specification this distribution was parsed from. */
-    String spec();
 }

@@ -41,32 +41,32 @@ public final class StepTimes {
         switch (kind) {
             case "constant": {
                 double t = positive(spec, numbers(spec, args, 1)[0]);
-                return new Simple(spec, w -> t, (w, r) -> t);
+                return new Simple(w -> t, (w, r) -> t);
             }
             case "uniform": {
                 double[] a = numbers(spec, args, 2);
                 if (a[0] < 0 || a[1] < a[0]) {
                     throw bad(spec, "needs 0 <= A <= B");
                 }
-                return new Simple(spec, w -> (a[0] + a[1]) / 2, (w, r) -> a[0] + (a[1] - a[0]) * r.nextDouble());
+                return new Simple(w -> (a[0] + a[1]) / 2, (w, r) -> a[0] + (a[1] - a[0]) * r.nextDouble());
             }
             case "exp": {
                 double mean = positive(spec, numbers(spec, args, 1)[0]);
-                return new Simple(spec, w -> mean, (w, r) -> exponential(r, mean));
+                return new Simple(w -> mean, (w, r) -> exponential(r, mean));
             }
             case "shifted-exp": {
                 double[] a = numbers(spec, args, 2);
                 if (a[0] < 0 || !(a[1] > 0)) {
                     throw bad(spec, "needs SHIFT >= 0 and MEAN > 0");
                 }
-                return new Simple(spec, w -> a[0] + a[1], (w, r) -> a[0] + exponential(r, a[1]));
+                return new Simple(w -> a[0] + a[1], (w, r) -> a[0] + exponential(r, a[1]));
             }
             case "lognormal": {
                 double[] a = numbers(spec, args, 2);
                 if (!(a[1] >= 0)) {
                     throw bad(spec, "needs SIGMA >= 0");
                 }
-                return new Simple(spec, w -> Math.exp(a[0] + a[1] * a[1] / 2),
+                return new Simple(w -> Math.exp(a[0] + a[1] * a[1] / 2),
                         (w, r) -> Math.exp(a[0] + a[1] * gaussian(r)));
             }
             case "bimodal": {
@@ -75,7 +75,7 @@ public final class StepTimes {
                     throw bad(spec, "needs T > 0, FRACTION in [0, 1], FACTOR > 0");
                 }
                 int slow = (int) Math.round(a[1] * workers);
-                return new Simple(spec, w -> w < slow ? a[0] * a[2] : a[0], (w, r) -> w < slow ? a[0] * a[2] : a[0]);
+                return new Simple(w -> w < slow ? a[0] * a[2] : a[0], (w, r) -> w < slow ? a[0] * a[2] : a[0]);
             }
             case "measured":
                 return Measured.read(spec, Paths.get(args));
@@ -135,12 +135,10 @@ public final class StepTimes {
     }
 
     private static final class Simple implements StepTimeDistribution {
-        private final String spec;
         private final Mean mean;
         private final Sampler sampler;
 
-        Simple(String spec, Mean mean, Sampler sampler) {
-            this.spec = spec;
+        Simple(Mean mean, Sampler sampler) {
             this.mean = mean;
             this.sampler = sampler;
         }
@@ -154,20 +152,13 @@ public final class StepTimes {
         public double mean(int worker) {
             return mean.of(worker);
         }
-
-        @Override
-        public String spec() {
-            return spec;
-        }
     }
 
     /** Resamples per-worker step times recorded by a real run. */
     static final class Measured implements StepTimeDistribution {
-        private final String spec;
         private final double[][] samples;
 
-        private Measured(String spec, double[][] samples) {
-            this.spec = spec;
+        private Measured(double[][] samples) {
             this.samples = samples;
         }
 
@@ -196,7 +187,7 @@ public final class StepTimes {
             if (perWorker.isEmpty()) {
                 throw bad(spec, file + " has empty step_time_samples");
             }
-            return new Measured(spec, perWorker.toArray(new double[0][]));
+            return new Measured(perWorker.toArray(new double[0][]));
         }
 
         @Override
@@ -213,11 +204,6 @@ public final class StepTimes {
                 sum += x;
             }
             return sum / s.length;
-        }
-
-        @Override
-        public String spec() {
-            return spec;
         }
 
         @Override

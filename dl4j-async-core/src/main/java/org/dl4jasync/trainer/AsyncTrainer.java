@@ -74,7 +74,6 @@ public final class AsyncTrainer implements AutoCloseable {
     final ProgressListener progress;
     final long progressIntervalNanos;
 
-    private TrainingReport lastReport;
     private boolean closed;
 
     private AsyncTrainer(Builder b) {
@@ -118,15 +117,6 @@ public final class AsyncTrainer implements AutoCloseable {
         return Collections.unmodifiableList(listeners);
     }
 
-    public int workers() {
-        return workers;
-    }
-
-    /** The report of the last {@code fit}, or null. */
-    public TrainingReport lastReport() {
-        return lastReport;
-    }
-
     /** One epoch (as {@code MultiLayerNetwork.fit(iterator)}), or less if another stop condition comes first. */
     public TrainingReport fit(DataSetIterator data) {
         return fit(data, 1);
@@ -156,8 +146,7 @@ public final class AsyncTrainer implements AutoCloseable {
         ParameterStore store = newStore();
         try {
             TrainingRun run = new TrainingRun(this, store, source, epochs);
-            lastReport = run.execute();
-            return lastReport;
+            return run.execute();
         } finally {
             source.close();
             store.close();
