@@ -103,11 +103,19 @@ public final class TrainingReport {
     }
 
     /** Step-size factor over applied updates. */
-    @JsonPropertyOrder({"mean", "min", "max"})
+    @JsonPropertyOrder({"policy", "normalized", "mean", "min", "max", "zero_scaled", "by_staleness"})
     public static final class StepScale {
+        /** The step-size policy with its parameters. */
+        public String policy;
+        /** Whether the factors have mean 1 over the observed staleness (by construction or by --normalize). */
+        public boolean normalized;
         public Double mean;
         public Double min;
         public Double max;
+        /** Applied updates with factor 0 (dropped by the rule, e.g. MindTheStep above τ = 150). */
+        public long zeroScaled;
+        /** [[τ, mean factor applied at τ], …] for every τ that occurred: the curve of the paper's Figures C.4–C.5. */
+        public List<double[]> byStaleness = new ArrayList<>();
     }
 
     /**
@@ -122,7 +130,9 @@ public final class TrainingReport {
         double scaleSum = 0;
         double scaleMin = Double.POSITIVE_INFINITY;
         double scaleMax = Double.NEGATIVE_INFINITY;
+        long zeroScaled = 0;
         for (WorkerStats s : stats) {
+            zeroScaled += s.zeroScaled;
             all.merge(s.staleness);
             started += s.started;
             rejected += s.rejected;
@@ -143,6 +153,18 @@ public final class TrainingReport {
             stepScale.mean = scaleSum / all.total();
             stepScale.min = scaleMin;
             stepScale.max = scaleMax;
+            stepScale.zeroScaled = zeroScaled;
+            stepScale.byStaleness = new ArrayList<>();
+            for (long tau = 0; tau <= all.max(); tau++) {
+                long n = all.count(tau);
+                if (n > 0) {
+                    double sum = 0;
+                    for (WorkerStats s : stats) {
+                        sum += s.scaleSumAt(tau);
+                    }
+                    stepScale.byStaleness.add(new double[] {tau, sum / n});
+                }
+            }
         }
     }
 

@@ -30,6 +30,10 @@ public final class WorkerStats {
     public double scaleSum;
     public double scaleMin = Double.POSITIVE_INFINITY;
     public double scaleMax = Double.NEGATIVE_INFINITY;
+    /** Applied updates whose step-size factor was 0 (dropped by the step-size rule). */
+    public long zeroScaled;
+    /** Sum of the factors applied at each τ (grows like the staleness histogram: only on a new maximum τ). */
+    private double[] scaleSumByTau = new double[64];
 
     public WorkerStats(int worker) {
         this.worker = worker;
@@ -59,12 +63,25 @@ public final class WorkerStats {
         stalenessSum += tau;
         applied++;
         scaleSum += scale;
+        if (tau >= scaleSumByTau.length) {
+            scaleSumByTau = java.util.Arrays.copyOf(scaleSumByTau,
+                    (int) Math.max(tau + 1, 2L * scaleSumByTau.length));
+        }
+        scaleSumByTau[(int) tau] += scale;
+        if (scale == 0) {
+            zeroScaled++;
+        }
         if (scale < scaleMin) {
             scaleMin = scale;
         }
         if (scale > scaleMax) {
             scaleMax = scale;
         }
+    }
+
+    /** Sum of the factors applied at staleness τ (read after the worker has stopped). */
+    public double scaleSumAt(long tau) {
+        return tau < scaleSumByTau.length ? scaleSumByTau[(int) tau] : 0;
     }
 
     public void recordLoss(double loss) {

@@ -310,6 +310,8 @@ public final class VirtualExecutor {
             r.workers = workers;
             r.stopReason = reason.key();
             r.fillSteps(stats, version);
+            r.stepScale.policy = stepSize.describe();
+            r.stepScale.normalized = stepSize.normalized();
             double workerSeconds = 0;
             for (int w = 0; w < workers; w++) {
                 double idleTotal = idle[w] + (idleSince[w] >= 0 ? now - idleSince[w] : 0);

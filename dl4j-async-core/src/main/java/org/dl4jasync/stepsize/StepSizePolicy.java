@@ -5,7 +5,8 @@ package org.dl4jasync.stepsize;
  * (for plain SGD, the effective step is {@code factor(τ)·η0}).
  *
  * <p>Thread-safe, O(1) and allocation-free per call: {@link #factor} is called inside the store's apply and
- * {@link #observe} once per applied update, concurrently from all workers.
+ * {@link #observe} once per applied update, concurrently from all workers. A policy instance belongs to one
+ * training run (it may keep state such as the observed staleness distribution).
  */
 public interface StepSizePolicy {
 
@@ -16,6 +17,19 @@ public interface StepSizePolicy {
     default void observe(long tau) {
     }
 
-    /** Short name for reports. */
+    /** Short name for reports: constant, tail, inverse, fleet, mindthestep. */
     String name();
+
+    /** The name with its parameters, for reports. */
+    default String describe() {
+        return name();
+    }
+
+    /**
+     * Whether the factors have mean 1 over the observed staleness distribution, by construction (TAIL-τ,
+     * MindTheStep) or by {@link NormalizedStepSize}.
+     */
+    default boolean normalized() {
+        return false;
+    }
 }

@@ -250,6 +250,10 @@ public final class AsyncTrainer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Scales each applied update by a factor of its staleness (default {@link ConstantStepSize}). The policy
+         * keeps state (the observed staleness distribution): give each trainer its own instance.
+         */
         public Builder stepSize(StepSizePolicy policy) {
             this.stepSize = Objects.requireNonNull(policy, "stepSize");
             return this;
@@ -362,6 +366,10 @@ public final class AsyncTrainer implements AutoCloseable {
             }
             if (!Double.isNaN(targetAccuracy) && evalEvery == 0) {
                 throw new IllegalArgumentException("targetAccuracy needs an evaluation interval >= 1 step");
+            }
+            if (algorithm != Algorithm.ASYNC && stepSize != ConstantStepSize.INSTANCE) {
+                throw new IllegalArgumentException("step-size policy " + stepSize.name() + " scales updates by their "
+                        + "staleness, which only the ASYNC algorithm has; use ConstantStepSize with " + algorithm);
             }
             MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
             for (int i = 0; i < conf.getConfs().size(); i++) {

@@ -305,6 +305,8 @@ final class TrainingRun {
         r.workers = t.workers;
         r.stopReason = (reason == null ? StopReason.EPOCHS : reason).key();
         r.fillSteps(stats, accepted);
+        r.stepScale.policy = t.stepSize.describe();
+        r.stepScale.normalized = t.stepSize.normalized();
         long activeNanos = 0;
         for (WorkerStats s : stats) {
             activeNanos += s.activeNanos;

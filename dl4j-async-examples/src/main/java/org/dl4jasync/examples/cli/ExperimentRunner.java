@@ -69,6 +69,7 @@ public final class ExperimentRunner {
                     .algorithm(interval != null ? Algorithm.ASYNC : Algorithm.valueOf(spec.algorithm.toUpperCase(Locale.ROOT)))
                     .store(ParameterStore.Kind.valueOf(spec.store.toUpperCase(Locale.ROOT)))
                     .workers(spec.effectiveWorkers())
+                    .stepSize(StepSizeSetup.create(spec, spec.effectiveWorkers()))
                     .persistence(spec.persistence)
                     .seed(spec.seed)
                     .evaluation(testIterator(data), spec.effectiveEvalEvery());

@@ -16,6 +16,8 @@ public final class RunSpec {
     public static final String[] ALGORITHMS = {"sequential", "sync", "async", "interval", "parallelwrapper"};
     public static final String[] INTERVAL_POLICIES = {"fixed", "decay", "probe"};
     public static final String[] STORES = {"hogwild", "locked", "leashed"};
+    public static final String[] STEP_SIZES = {"constant", "tail", "inverse", "fleet", "mindthestep"};
+    public static final String[] TAIL_PHIS = {"identity", "smoothstep", "step"};
 
     public String dataset = "embedded";
     public Path dataDir;
@@ -48,6 +50,22 @@ public final class RunSpec {
     public int yDecayAmount = 1;
     public long yDecayEvery = 4096;
     public int yMin = 4;
+    /** Staleness-adaptive step size: one of {@link #STEP_SIZES}. */
+    public String stepSize = "constant";
+    public double tailAmplitude = 1.0;
+    public String tailPhi = "identity";
+    /** Applied updates at factor 1 before the staleness distribution is estimated; null: 15·m. */
+    public Long tailWarmup;
+    /** Re-estimate every this many applied updates; null: window/10; 0: frozen. */
+    public Long tailRefresh;
+    /** Applied updates the estimate covers; null: max(1000, 10·m). */
+    public Integer tailWindow;
+    /** MindTheStep's desired momentum K; null: 1 − 1/m. */
+    public Double mtsMomentum;
+    /** MindTheStep's Poisson λ; null: m; NaN: the measured mean staleness. */
+    public Double mtsLambda;
+    /** Scale the step-size factors to mean 1 over the observed staleness. */
+    public boolean normalize;
     public Path json;
     public Path csv;
     public boolean quiet;
@@ -78,6 +96,7 @@ public final class RunSpec {
             throw new UsageException("--y-min", String.valueOf(yMin), "at most --interval-y (" + intervalY + ")");
         }
         choice("--store", store, STORES);
+        validateStepSize();
         atLeast("--workers", workers, 1);
         atLeast("--batch", batch, 1);
         if (!(lr > 0) || Double.isInfinite(lr)) {
@@ -112,6 +131,36 @@ public final class RunSpec {
                     "not with --algorithm parallelwrapper (DL4J's wrapper evaluates only at the end)");
         }
         return this;
+    }
+
+    private void validateStepSize() {
+        choice("--step-size", stepSize, STEP_SIZES);
+        choice("--tail-phi", tailPhi, TAIL_PHIS);
+        if (!(tailAmplitude >= 0 && tailAmplitude <= 1)) {
+            throw new UsageException("--tail-amplitude", String.valueOf(tailAmplitude), "a number in [0, 1]");
+        }
+        if (tailWarmup != null) {
+            atLeast("--tail-warmup", tailWarmup, 1);
+        }
+        if (tailRefresh != null && tailRefresh < 0) {
+            throw new UsageException("--tail-refresh", String.valueOf(tailRefresh), "'frozen' or an integer >= 1");
+        }
+        if (tailWindow != null) {
+            atLeast("--tail-window", tailWindow, 1);
+        }
+        if (mtsMomentum != null && !(mtsMomentum >= 0 && mtsMomentum < 1)) {
+            throw new UsageException("--mts-momentum", String.valueOf(mtsMomentum), "a number in [0, 1)");
+        }
+        if (mtsLambda != null && !Double.isNaN(mtsLambda) && !(mtsLambda > 0 && Double.isFinite(mtsLambda))) {
+            throw new UsageException("--mts-lambda", String.valueOf(mtsLambda), "a positive number, 'workers' or "
+                    + "'measured'");
+        }
+        boolean async = "async".equals(algorithm) || "interval".equals(algorithm);
+        if (!async && (!"constant".equals(stepSize) || normalize)) {
+            throw new UsageException("--step-size", stepSize + (normalize ? " --normalize" : ""),
+                    "constant with --algorithm " + algorithm + " (updates have no staleness to adapt to; use "
+                            + "async or interval)");
+        }
     }
 
     /** Epochs to run: as given, else unbounded when another stop condition is set, else the default. */
@@ -165,6 +214,15 @@ public final class RunSpec {
         c.put("probe_step", probeStep);
         c.put("probe_steps", probeSteps);
         c.put("probe_exec", probeExec);
+        c.put("step_size", stepSize);
+        c.put("tail_amplitude", tailAmplitude);
+        c.put("tail_phi", tailPhi);
+        c.put("tail_warmup", tailWarmup);
+        c.put("tail_refresh", tailRefresh == null ? null : tailRefresh == 0 ? "frozen" : tailRefresh);
+        c.put("tail_window", tailWindow);
+        c.put("mts_momentum", mtsMomentum);
+        c.put("mts_lambda", mtsLambda == null ? null : Double.isNaN(mtsLambda) ? "measured" : mtsLambda);
+        c.put("normalize", normalize);
         c.put("persistence", persistence == Integer.MAX_VALUE ? "unbounded" : persistence);
         c.put("workers", effectiveWorkers());
         c.put("batch", batch);
@@ -187,7 +245,9 @@ public final class RunSpec {
                 : "interval".equals(algorithm) ? "interval(" + intervalPolicy + ", y0 " + (intervalYAuto ? "auto" : intervalY)
                         + ")/" + store
                 : algorithm;
-        return String.format(Locale.ROOT, "%s, %s, %d worker%s, batch %d, lr %s, momentum %s", model, how,
-                effectiveWorkers(), effectiveWorkers() == 1 ? "" : "s", batch, lr, momentum);
+        String step = "constant".equals(stepSize) && !normalize ? ""
+                : ", step size " + stepSize + (normalize ? " (normalised)" : "");
+        return String.format(Locale.ROOT, "%s, %s, %d worker%s, batch %d, lr %s, momentum %s%s", model, how,
+                effectiveWorkers(), effectiveWorkers() == 1 ? "" : "s", batch, lr, momentum, step);
     }
 }

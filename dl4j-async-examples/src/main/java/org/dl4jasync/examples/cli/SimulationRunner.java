@@ -77,6 +77,7 @@ public final class SimulationRunner {
         VirtualExecutor.Builder b = new VirtualExecutor.Builder(m, StepTimes.parse(s.stepTime, m))
                 .store(ParameterStore.Kind.valueOf(spec.store.toUpperCase(java.util.Locale.ROOT)))
                 .persistence(spec.persistence)
+                .stepSize(StepSizeSetup.create(spec, m))
                 .seed(spec.seed)
                 .pollDelay(s.pollDelay);
         if (s.applyTime != null) {

@@ -28,6 +28,10 @@ public final class Summary {
         } else {
             out.printf("  staleness    not measured for %s%n", r.algorithm);
         }
+        if (r.stepScale.mean != null && r.stepSize != null && !"constant".equals(r.stepSize)) {
+            out.printf(Locale.ROOT, "  step size    %s: factor mean %.4f, min %.4g, max %.4g, %d zero-scaled%n",
+                    r.stepScale.policy, r.stepScale.mean, r.stepScale.min, r.stepScale.max, r.stepScale.zeroScaled);
+        }
         if (!r.lossTrace.isEmpty()) {
             out.printf(Locale.ROOT, "  loss         %.4f (last trace point)%n",
                     r.lossTrace.get(r.lossTrace.size() - 1).value);

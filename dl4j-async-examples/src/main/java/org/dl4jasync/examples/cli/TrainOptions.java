@@ -62,6 +62,45 @@ public final class TrainOptions {
             description = "decay: never below Y. Default: ${DEFAULT-VALUE}.")
     int yMin;
 
+    @Option(names = "--step-size", paramLabel = "NAME", defaultValue = "constant",
+            description = "Staleness-adaptive step size for async and interval: constant, tail (TAIL-τ), inverse "
+                    + "(1/(τ+1)), fleet (exp(−βτ)) or mindthestep. Default: ${DEFAULT-VALUE}.")
+    String stepSize;
+
+    @Option(names = "--tail-amplitude", paramLabel = "A", defaultValue = "1",
+            description = "tail: factors span [1 − A, 1 + A], A in [0, 1]. Default: ${DEFAULT-VALUE}.")
+    double tailAmplitude;
+
+    @Option(names = "--tail-phi", paramLabel = "PHI", defaultValue = "identity",
+            description = "tail: shaping function identity, smoothstep or step. Default: ${DEFAULT-VALUE}.")
+    String tailPhi;
+
+    @Option(names = "--tail-warmup", paramLabel = "N",
+            description = "tail, mindthestep, --normalize: applied updates at factor 1 before the staleness "
+                    + "distribution is estimated (from the last third of them). Default: 15 × workers.")
+    Long tailWarmup;
+
+    @Option(names = "--tail-refresh", paramLabel = "frozen|R",
+            description = "Re-estimate the distribution every R applied updates over the last --tail-window, or "
+                    + "keep the warm-up's estimate (frozen). Default: window / 10.")
+    String tailRefresh;
+
+    @Option(names = "--tail-window", paramLabel = "K",
+            description = "Applied updates the estimate covers. Default: max(1000, 10 × workers).")
+    Integer tailWindow;
+
+    @Option(names = "--mts-momentum", paramLabel = "K",
+            description = "mindthestep: desired momentum K in [0, 1). Default: 1 − 1/workers.")
+    Double mtsMomentum;
+
+    @Option(names = "--mts-lambda", paramLabel = "LAMBDA|workers|measured", defaultValue = "workers",
+            description = "mindthestep: λ of the Poisson staleness model. Default: ${DEFAULT-VALUE}.")
+    String mtsLambda;
+
+    @Option(names = "--normalize",
+            description = "Scale the step-size factors to mean 1 over the observed staleness (fair comparison).")
+    boolean normalize;
+
     @Option(names = "--store", paramLabel = "NAME", defaultValue = "hogwild",
             description = "Shared parameters for async: hogwild, locked or leashed (CAS-published). "
                     + "Default: ${DEFAULT-VALUE}.")
@@ -146,6 +185,15 @@ public final class TrainOptions {
         s.yDecayEvery = yDecayEvery;
         s.yMin = yMin;
         s.persistence = parsePersistence(persistence);
+        s.stepSize = stepSize;
+        s.tailAmplitude = tailAmplitude;
+        s.tailPhi = tailPhi;
+        s.tailWarmup = tailWarmup;
+        s.tailRefresh = parseRefresh(tailRefresh);
+        s.tailWindow = tailWindow;
+        s.mtsMomentum = mtsMomentum;
+        s.mtsLambda = parseLambda(mtsLambda);
+        s.normalize = normalize;
         if (workers != null) {
             s.workers = workers;
         }
@@ -162,6 +210,42 @@ public final class TrainOptions {
         s.csv = csv;
         s.quiet = quiet;
         return s.validate(simulated);
+    }
+
+    static Long parseRefresh(String value) {
+        if (value == null) {
+            return null;
+        }
+        if ("frozen".equals(value)) {
+            return 0L;
+        }
+        try {
+            long r = Long.parseLong(value);
+            if (r >= 1) {
+                return r;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new UsageException("--tail-refresh", value, "'frozen' or an integer >= 1 (applied updates)");
+    }
+
+    static Double parseLambda(String value) {
+        if ("workers".equals(value)) {
+            return null;
+        }
+        if ("measured".equals(value)) {
+            return Double.NaN;
+        }
+        try {
+            double l = Double.parseDouble(value);
+            if (l > 0 && Double.isFinite(l)) {
+                return l;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new UsageException("--mts-lambda", value, "a positive number, 'workers' or 'measured'");
     }
 
     static int parsePersistence(String value) {

@@ -18,8 +18,8 @@ class EmbeddedTrainingTest {
         s.algorithm = algorithm;
         s.store = store;
         s.workers = workers;
-        s.epochs = 2;
-        s.lr = 0.02; // sampled over seeds 1-3 and all stores: 0.745-0.817 after 2 epochs
+        s.epochs = 3;
+        s.lr = 0.02; // 3 epochs: 0.770-0.806 over seeds 1-3 and all stores (2 epochs once gave 0.6975)
         s.seed = 1;
         return s.validate();
     }
@@ -29,7 +29,7 @@ class EmbeddedTrainingTest {
         TrainTest data = FashionMnist.embedded();
         for (String store : RunSpec.STORES) {
             TrainingReport r = ExperimentRunner.run(mlp("async", store, 3), data, null);
-            assertThat(r.stepsAccepted).isEqualTo(1000);
+            assertThat(r.stepsAccepted).isEqualTo(1500);
             assertThat(r.finalAccuracy).as(store).isGreaterThan(0.70);
             assertThat(r.staleness.mean).as("3 workers are stale").isPositive();
         }
@@ -39,7 +39,7 @@ class EmbeddedTrainingTest {
     void parallelWrapperRunsThroughTheSameReport() throws IOException {
         TrainingReport r = ExperimentRunner.run(mlp("parallelwrapper", "hogwild", 2), FashionMnist.embedded(), null);
         assertThat(r.algorithm).isEqualTo("parallelwrapper");
-        assertThat(r.stepsAccepted).isEqualTo(1000);
+        assertThat(r.stepsAccepted).isEqualTo(1500);
         assertThat(r.finalAccuracy).isGreaterThan(0.6);
         assertThat(r.staleness.histogram).isEmpty();
     }

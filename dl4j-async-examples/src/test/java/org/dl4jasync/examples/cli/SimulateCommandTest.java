@@ -141,6 +141,36 @@ class SimulateCommandTest {
         assertThat(distinctY).as("probing visits several candidates").isGreaterThan(3);
     }
 
+    @Test
+    void stepSizePoliciesReportTheirCurve(@TempDir Path dir) throws Exception {
+        String[] base = {"--model", "none", "--workers", "32", "--step-time", "exp:1", "--max-steps", "20000"};
+        for (String[] extra : new String[][] {
+                {"--step-size", "tail", "--tail-phi", "smoothstep", "--tail-amplitude", "0.5"},
+                {"--step-size", "inverse", "--normalize"},
+                {"--step-size", "fleet"},
+                {"--step-size", "mindthestep", "--mts-lambda", "measured", "--tail-refresh", "200"}}) {
+            String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.Arrays.stream(extra))
+                    .toArray(String[]::new);
+            Map<String, Object> r = simulate(dir.resolve(extra[1] + ".json"), args);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> scale = (Map<String, Object>) r.get("step_scale");
+            assertThat(r.get("step_size")).isEqualTo(extra[1]);
+            assertThat(scale.keySet()).contains("policy", "normalized", "mean", "min", "max", "zero_scaled",
+                    "by_staleness");
+            List<?> curve = (List<?>) scale.get("by_staleness");
+            assertThat(curve).hasSize(((List<?>) ((Map<?, ?>) r.get("staleness")).get("histogram")).size());
+            boolean normalized = !"fleet".equals(extra[1]);
+            assertThat(scale.get("normalized")).as(extra[1]).isEqualTo(normalized);
+            double mean = ((Number) scale.get("mean")).doubleValue();
+            if (normalized) {
+                assertThat(mean).as(extra[1]).isBetween(0.97, 1.03);
+            } else {
+                assertThat(mean).as(extra[1]).isLessThan(0.5);
+            }
+            assertThat(((Map<?, ?>) r.get("config")).get("step_size")).isEqualTo(extra[1]);
+        }
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "--algorithm interval --interval-policy slow|--interval-policy: 'slow' is not allowed; expected one of fixed, decay, probe",
@@ -153,7 +183,15 @@ class SimulateCommandTest {
             "--algorithm sync|--algorithm: 'sync' is not allowed; expected one of sequential, async",
             "--model none --target-accuracy 0.5|--model: 'none' is not allowed",
             "--poll-delay 0|--poll-delay: '0.0' is not allowed",
-            "--step-time measured:/nonexistent.json|cannot read /nonexistent.json"})
+            "--step-time measured:/nonexistent.json|cannot read /nonexistent.json",
+            "--step-size tail2|--step-size: 'tail2' is not allowed; expected one of constant, tail, inverse, fleet, mindthestep",
+            "--step-size tail --tail-amplitude 1.5|--tail-amplitude: '1.5' is not allowed; expected a number in [0, 1]",
+            "--step-size tail --tail-phi cubic|--tail-phi: 'cubic' is not allowed; expected one of identity, smoothstep, step",
+            "--step-size tail --tail-refresh 0|--tail-refresh: '0' is not allowed; expected 'frozen' or an integer >= 1",
+            "--step-size tail --tail-warmup 0|--tail-warmup: '0' is not allowed; expected an integer >= 1",
+            "--step-size mindthestep --mts-momentum 1|--mts-momentum: '1.0' is not allowed; expected a number in [0, 1)",
+            "--step-size mindthestep --mts-lambda -3|--mts-lambda: '-3' is not allowed",
+            "--algorithm sequential --step-size tail|--step-size: 'tail' is not allowed; expected constant with --algorithm sequential"})
     void badUsageIsOneLineAndExitStatus2(String args, String message) {
         int code = Main.run(("simulate --max-steps 10 " + args).split(" "));
         assertThat(code).isEqualTo(2);
