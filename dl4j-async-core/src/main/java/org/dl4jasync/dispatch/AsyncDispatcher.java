@@ -34,12 +34,7 @@ public final class AsyncDispatcher implements Dispatcher {
     }
 
     @Override
-    public int activeWorkers() {
-        return active.get();
-    }
-
-    @Override
-    public void setActiveWorkers(int workers) {
-        active.set(workers);
+    public ActiveWorkers active() {
+        return active;
     }
 }

@@ -32,12 +32,20 @@ public interface Dispatcher {
     /** Tickets handed out so far. */
     long started();
 
-    /** The number of workers allowed to start steps: workers with id below it. */
-    int activeWorkers();
-
     /**
-     * Changes the active-worker bound at run time (elastic parallelism). Workers at or above the bound finish
-     * their current step and then wait.
+     * The run-time bound on active workers (elastic parallelism): {@link #tryStartStep} returns {@link #NOT_NOW}
+     * to worker w while w is at or above it; such a worker finishes its current step and then parks in
+     * {@link ActiveWorkers#await}.
      */
-    void setActiveWorkers(int active);
+    ActiveWorkers active();
+
+    /** The number of workers allowed to start steps: workers with id below it. */
+    default int activeWorkers() {
+        return active().get();
+    }
+
+    /** Changes the active-worker bound at run time (see {@link #active()}). */
+    default void setActiveWorkers(int workers) {
+        active().set(workers);
+    }
 }

@@ -134,12 +134,7 @@ public final class IntervalDispatcher implements Dispatcher {
     }
 
     @Override
-    public int activeWorkers() {
-        return active.get();
-    }
-
-    @Override
-    public void setActiveWorkers(int workers) {
-        active.set(workers);
+    public ActiveWorkers active() {
+        return active;
     }
 }

@@ -24,7 +24,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 @JsonPropertyOrder({"config", "algorithm", "store", "step_size", "workers", "stop_reason", "steps_started",
         "steps_accepted", "steps_rejected", "steps_dropped", "acceptance_rate", "staleness", "step_scale",
         "wall_seconds", "worker_seconds", "steps_per_second", "batches_processed", "epochs_completed", "failed_cas",
-        "interval_trace", "intervals_completed",
+        "interval_trace", "intervals_completed", "parallelism_trace", "break_even", "ain_trace",
         "loss_trace", "accuracy_trace", "final_accuracy", "time_to_target_seconds", "virtual_seconds",
         "step_time_samples"})
 public final class TrainingReport {
@@ -63,6 +63,15 @@ public final class TrainingReport {
     /** Interval-Asynchrony only: intervals ended. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public Long intervalsCompleted;
+    /** Elastic parallelism only: [[seconds, accepted_steps, m], …] at every change of the active worker count. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public List<Number[]> parallelismTrace;
+    /** Elastic parallelism with a comparison baseline of constant m (ElAsyncSGD, Section D.6). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public BreakEven breakEven;
+    /** {@code --measure-ain} only: [[seconds, accepted_steps, ‖ξ‖], …] (asynchrony-induced noise, Definition D.4.2). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public List<TracePoint> ainTrace;
     /** CAS-published store only: failed CAS attempts (contention); absent for the other stores. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public Long failedCas;
@@ -99,6 +108,52 @@ public final class TrainingReport {
                 p99 = h.quantile(0.99);
                 max = h.max();
             }
+        }
+    }
+
+    /** Worker-seconds of the elastic run against a constant-m baseline. */
+    @JsonPropertyOrder({"baseline_workers", "seconds", "elastic_worker_seconds", "baseline_worker_seconds"})
+    public static final class BreakEven {
+        public int baselineWorkers;
+        /**
+         * The time from which on the elastic run has used no more worker-seconds (∫ m(t) dt over its parallelism
+         * trace) than the baseline's m·t; null when it does not break even within the run.
+         */
+        @JsonInclude(JsonInclude.Include.ALWAYS)
+        public Double seconds;
+        /** ∫ m(t) dt over the run. */
+        public double elasticWorkerSeconds;
+        /** m·T over the run's duration T. */
+        public double baselineWorkerSeconds;
+
+        /**
+         * From a parallelism trace [[seconds, accepted, m], …] (first point at the start) and the run's end time.
+         */
+        public static BreakEven of(List<Number[]> trace, double end, int baselineWorkers) {
+            BreakEven b = new BreakEven();
+            b.baselineWorkers = baselineWorkers;
+            double used = 0; // ∫ m dt so far
+            Double since = 0.0; // the time from which on used ≤ M·t, or null while used > M·t
+            for (int k = 0; k < trace.size(); k++) {
+                double a = trace.get(k)[0].doubleValue();
+                double z = k + 1 < trace.size() ? trace.get(k + 1)[0].doubleValue() : end;
+                int m = trace.get(k)[2].intValue();
+                if (z <= a) {
+                    continue;
+                }
+                double da = used - baselineWorkers * a; // D(t) = used(t) − M·t, linear on [a, z] with slope m − M
+                double dz = da + (m - baselineWorkers) * (z - a);
+                if (dz > 0) {
+                    since = null;
+                } else if (da > 0 || since == null) {
+                    since = da > 0 ? a + da / (baselineWorkers - m) : a;
+                }
+                used += m * (z - a);
+            }
+            b.seconds = since;
+            b.elasticWorkerSeconds = used;
+            b.baselineWorkerSeconds = baselineWorkers * end;
+            return b;
         }
     }
 

@@ -95,6 +95,16 @@ public final class NetworkModel implements SimulatedModel {
     }
 
     @Override
+    public INDArray pendingUpdate(int worker) {
+        return pending[worker];
+    }
+
+    /** Copies the current parameters into {@code destination} (simulation thread only). */
+    public void copyParams(INDArray destination) {
+        destination.assign(params);
+    }
+
+    @Override
     public double evaluate() {
         if (evalData == null) {
             return Double.NaN;

@@ -16,6 +16,14 @@ public interface SimulatedModel {
     /** Applies worker {@code worker}'s pending update scaled by {@code factor} to the current parameters. */
     void apply(int worker, double factor);
 
+    /**
+     * Worker {@code worker}'s pending update (computed at its last read, before any step-size factor), for the
+     * asynchrony-noise measurement; null when the model has none.
+     */
+    default org.nd4j.linalg.api.ndarray.INDArray pendingUpdate(int worker) {
+        return null;
+    }
+
     /** Accuracy of the current parameters on the held-out data; NaN when there is none or training diverged. */
     double evaluate();
 }

@@ -14,6 +14,7 @@ import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.metrics.WorkerStats;
 import org.dl4jasync.parameters.LeashedStore;
 import org.dl4jasync.parameters.ParameterStore;
+import org.dl4jasync.metrics.AsynchronyNoise;
 import org.dl4jasync.stepsize.ConstantStepSize;
 import org.dl4jasync.stepsize.StepSizePolicy;
 import org.dl4jasync.trainer.StepListener;
@@ -47,6 +48,7 @@ public final class VirtualExecutor {
     private final int workers;
     private final IntFunction<Dispatcher> dispatcherFactory;
     private final StepSizePolicy stepSize;
+    private final AsynchronyNoise noise;
     private final StepTimeDistribution stepTime;
     private final StepTimeDistribution applyTime;
     private final double pollDelay;
@@ -69,6 +71,7 @@ public final class VirtualExecutor {
         this.workers = b.workers;
         this.dispatcherFactory = b.dispatcherFactory;
         this.stepSize = b.stepSize;
+        this.noise = b.noise;
         this.stepTime = b.stepTime;
         this.applyTime = b.applyTime;
         this.pollDelay = b.pollDelay;
@@ -110,6 +113,7 @@ public final class VirtualExecutor {
         final TrainingReport report = new TrainingReport();
         long version;
         long finished;
+        boolean dataEnded;
         long failedCas;
         double lockFreeAt;
         double now;
@@ -120,7 +124,21 @@ public final class VirtualExecutor {
         Double timeToTarget;
         StopReason reason;
 
+        /** Parked (inactive) workers: they have no event until {@link #wake}. */
+        final boolean[] parked = new boolean[workers];
+
+        /** The active bound rose to {@code bound}: parked workers below it try to start now. */
+        void wake(int bound) {
+            for (int w = 0; w < bound; w++) {
+                if (parked[w] && !dataEnded) {
+                    parked[w] = false;
+                    queue.schedule(w, now, START);
+                }
+            }
+        }
+
         Run() {
+            dispatcher.active().onChange(this::wake);
             SplittableRandom root = new SplittableRandom(seed);
             for (int w = 0; w < workers; w++) {
                 stats[w] = new WorkerStats(w);
@@ -176,7 +194,11 @@ public final class VirtualExecutor {
                 if (idleSince[w] < 0) {
                     idleSince[w] = now;
                 }
-                queue.schedule(w, now + pollDelay, START);
+                if (!dispatcher.active().allows(w)) {
+                    parked[w] = true; // no event until the bound rises (see wake)
+                } else if (!dataEnded) { // after the data's end a waiting worker has nothing left to wait for
+                    queue.schedule(w, now + pollDelay, START);
+                }
                 return;
             }
             if (idleSince[w] >= 0) {
@@ -185,6 +207,7 @@ public final class VirtualExecutor {
             }
             if (i >= totalTickets) {
                 idleSince[w] = now; // past the last epoch: this worker stops (no further event)
+                dataEnded = true;
                 return;
             }
             ticket[w] = i;
@@ -193,6 +216,9 @@ public final class VirtualExecutor {
             if (model != null) {
                 loss[w] = model.read(w, i, (int) version, (int) Math.min(Integer.MAX_VALUE, finished / batchesPerEpoch));
                 stats[w].recordLoss(loss[w]);
+                if (noise != null && model.pendingUpdate(w) != null) {
+                    noise.computed(version, model.pendingUpdate(w));
+                }
             } else {
                 loss[w] = Double.NaN;
             }
@@ -245,6 +271,9 @@ public final class VirtualExecutor {
         private void applyNow(int w) {
             long tau = version - readVersion[w];
             double factor = stepSize.factor(tau);
+            if (noise != null && model != null && model.pendingUpdate(w) != null) {
+                noise.applied(version, model.pendingUpdate(w), factor);
+            }
             if (model != null) {
                 model.apply(w, factor);
             }
@@ -310,6 +339,9 @@ public final class VirtualExecutor {
             r.workers = workers;
             r.stopReason = reason.key();
             r.fillSteps(stats, version);
+            if (noise != null) {
+                r.ainTrace = noise.trace();
+            }
             r.stepScale.policy = stepSize.describe();
             r.stepScale.normalized = stepSize.normalized();
             double workerSeconds = 0;
@@ -346,6 +378,7 @@ public final class VirtualExecutor {
         private final StepTimeDistribution stepTime;
         private IntFunction<Dispatcher> dispatcherFactory = AsyncDispatcher::new;
         private StepSizePolicy stepSize = ConstantStepSize.INSTANCE;
+        private AsynchronyNoise noise;
         private StepTimeDistribution applyTime;
         private double pollDelay = 1e-4;
         private ParameterStore.Kind store = ParameterStore.Kind.HOGWILD;
@@ -373,6 +406,12 @@ public final class VirtualExecutor {
 
         public Builder dispatcher(IntFunction<Dispatcher> factory) {
             this.dispatcherFactory = Objects.requireNonNull(factory, "dispatcher");
+            return this;
+        }
+
+        /** Measures the asynchrony-induced noise of applied updates (needs a model with pending updates). */
+        public Builder asynchronyNoise(AsynchronyNoise n) {
+            this.noise = n;
             return this;
         }
 

@@ -18,9 +18,11 @@ import org.dl4jasync.dispatch.Dispatcher;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.parameters.LeashedStore;
 import org.dl4jasync.parameters.ParameterStore;
+import org.dl4jasync.metrics.AsynchronyNoise;
 import org.dl4jasync.stepsize.ConstantStepSize;
 import org.dl4jasync.stepsize.StepSizePolicy;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -58,6 +60,10 @@ public final class AsyncTrainer implements AutoCloseable {
     final int persistence;
     final IntFunction<Dispatcher> dispatcherFactory;
     final StepSizePolicy stepSize;
+    /** Null unless asynchrony noise is measured. */
+    final AsynchronyNoise noise;
+    /** Protocol: the running fit's store, or null; written by the thread calling fit, read by monitors. */
+    private volatile ParameterStore currentStore;
     final long seed;
     final long maxSteps;
     final Duration timeLimit;
@@ -84,6 +90,7 @@ public final class AsyncTrainer implements AutoCloseable {
         this.persistence = b.persistence;
         this.dispatcherFactory = b.dispatcherFactory;
         this.stepSize = b.stepSize;
+        this.noise = b.noise;
         this.seed = b.seed;
         this.maxSteps = b.maxSteps;
         this.timeLimit = b.timeLimit;
@@ -146,13 +153,29 @@ public final class AsyncTrainer implements AutoCloseable {
         ParameterStore store = newStore();
         try {
             TrainingRun run = new TrainingRun(this, store, source, epochs);
+            currentStore = store;
             return run.execute();
         } finally {
+            currentStore = null;
             source.close();
             store.close();
             if (singleThreadedOps && workers > 1) {
                 Nd4j.getEnvironment().setMaxThreads(savedThreads);
             }
+        }
+    }
+
+    /**
+     * Copies the current parameters into {@code destination}: during {@code fit} from the shared store (consistent
+     * for the locked and CAS-published stores), otherwise from the network. Thread-safe; for monitors such as
+     * {@link org.dl4jasync.metrics.HeldOutLossMonitor}.
+     */
+    public void copyLatestParams(INDArray destination) {
+        ParameterStore s = currentStore;
+        if (s != null) {
+            s.copyLatestTo(destination);
+        } else {
+            destination.assign(net.params());
         }
     }
 
@@ -176,6 +199,7 @@ public final class AsyncTrainer implements AutoCloseable {
         private int persistence = LeashedStore.UNBOUNDED;
         private IntFunction<Dispatcher> dispatcherFactory = AsyncDispatcher::new;
         private StepSizePolicy stepSize = ConstantStepSize.INSTANCE;
+        private AsynchronyNoise noise;
         private long seed = 12345;
         private long maxSteps = Long.MAX_VALUE;
         private Duration timeLimit;
@@ -247,6 +271,14 @@ public final class AsyncTrainer implements AutoCloseable {
         /** The dispatcher for {@link Algorithm#ASYNC}, created per fit from the worker count (default: plain async). */
         public Builder dispatcher(IntFunction<Dispatcher> factory) {
             this.dispatcherFactory = Objects.requireNonNull(factory, "dispatcher");
+            return this;
+        }
+
+        /**
+         * Measures the asynchrony-induced noise ‖ξ‖ of applied updates (off by default; slows the run when on).
+         */
+        public Builder asynchronyNoise(AsynchronyNoise n) {
+            this.noise = n;
             return this;
         }
 

@@ -2,11 +2,14 @@ package org.dl4jasync.trainer;
 
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 import org.deeplearning4j.nn.api.Updater;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.dl4jasync.dispatch.ActiveWorkers;
 import org.dl4jasync.dispatch.Dispatcher;
+import org.dl4jasync.metrics.AsynchronyNoise;
 import org.dl4jasync.metrics.WorkerStats;
 import org.dl4jasync.parameters.StepScaler;
 import org.dl4jasync.parameters.WorkerView;
@@ -44,17 +47,20 @@ final class AsyncWorkerLoop {
         final Updater updater = replica.getUpdater();
         final LayerWorkspaceMgr noWs = LayerWorkspaceMgr.noWorkspaces();
         final StepSizePolicy stepSize = r.t.stepSize;
+        final AsynchronyNoise noise = r.t.noise;
         final RecordingScaler scaler = new RecordingScaler(stepSize);
         final Dispatcher dispatcher = r.dispatcher;
         final BatchSource source = r.source;
         final StepBudget budget = r.budget;
         final ListenerBridge bridge = r.bridge;
         final List<StepListener> stepListeners = r.t.stepListeners;
+        final ActiveWorkers active = dispatcher.active();
+        final BooleanSupplier ended = () -> r.stop || r.dataEnded;
         final long begin = System.nanoTime();
         long idleNanos = 0;
         int idleRounds = 0;
         try {
-            while (!r.stop) {
+            while (!r.stop && !r.dataEnded) {
                 if (!budget.tryAcquire()) {
                     if (budget.exhausted()) {
                         break;
@@ -66,7 +72,11 @@ final class AsyncWorkerLoop {
                 if (ticket == Dispatcher.NOT_NOW) {
                     budget.giveBack();
                     long t = System.nanoTime();
-                    idle(idleRounds++);
+                    if (!active.allows(w)) {
+                        active.await(w, ended); // parked: no CPU until the controller raises the bound
+                    } else {
+                        idle(idleRounds++);
+                    }
                     idleNanos += System.nanoTime() - t;
                     continue;
                 }
@@ -78,9 +88,10 @@ final class AsyncWorkerLoop {
                     source.done(ticket);
                     throw e;
                 }
-                if (ds == null) { // past the last epoch
+                if (ds == null) { // past the last epoch: so is every later ticket
                     source.done(ticket);
                     budget.giveBack();
+                    r.dataEnded();
                     break;
                 }
                 st.started++;
@@ -95,6 +106,9 @@ final class AsyncWorkerLoop {
                     loss = replica.score();
                     updater.update(replica, replica.gradient(), bridge.baseIteration() + (int) readVersion,
                             bridge.currentEpoch(), (int) ds.getFeatures().size(0), noWs);
+                    if (noise != null) {
+                        noise.computed(readVersion, replica.getGradientsViewArray());
+                    }
                 } finally {
                     view.release();
                     source.done(ticket);
@@ -114,6 +128,9 @@ final class AsyncWorkerLoop {
                     } else {
                         applied = true;
                         scale = scaler.last;
+                        if (noise != null) {
+                            noise.applied(readVersion + tau, update, scale);
+                        }
                         stepSize.observe(tau);
                         st.recordApplied(tau, scale);
                         budget.applied();

@@ -48,6 +48,8 @@ final class TrainingRun {
     final AtomicReference<Throwable> failure = new AtomicReference<>();
     final AtomicReference<String> failedWhere = new AtomicReference<>();
     volatile boolean stop;
+    /** Set once a worker's ticket is past the last epoch: every later ticket is too, so idle workers leave. */
+    volatile boolean dataEnded;
     final AtomicInteger running = new AtomicInteger();
     final long t0 = System.nanoTime();
     final TrainingReport report = new TrainingReport();
@@ -97,6 +99,7 @@ final class TrainingRun {
         }
         StopReason reason = monitorLoop();
         stop = true;
+        dispatcher.active().wakeAll();
         if (sync != null) {
             sync.abort();
         }
@@ -126,11 +129,18 @@ final class TrainingRun {
         }
     }
 
+    /** A worker reached the end of the data: parked workers must leave too. */
+    void dataEnded() {
+        dataEnded = true;
+        dispatcher.active().wakeAll();
+    }
+
     void fail(String where, Throwable cause) {
         if (failure.compareAndSet(null, cause)) {
             failedWhere.set(where);
         }
         stop = true;
+        dispatcher.active().wakeAll();
         if (sync != null) {
             sync.abort();
         }
@@ -305,6 +315,9 @@ final class TrainingRun {
         r.workers = t.workers;
         r.stopReason = (reason == null ? StopReason.EPOCHS : reason).key();
         r.fillSteps(stats, accepted);
+        if (t.noise != null) {
+            r.ainTrace = t.noise.trace();
+        }
         r.stepScale.policy = t.stepSize.describe();
         r.stepScale.normalized = t.stepSize.normalized();
         long activeNanos = 0;

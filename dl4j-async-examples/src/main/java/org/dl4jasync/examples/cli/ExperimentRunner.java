@@ -3,6 +3,8 @@ package org.dl4jasync.examples.cli;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.DoubleSupplier;
 
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -11,7 +13,11 @@ import org.dl4jasync.examples.data.FashionMnist;
 import org.dl4jasync.examples.data.LabeledImages;
 import org.dl4jasync.examples.data.TrainTest;
 import org.dl4jasync.examples.models.Models;
+import org.dl4jasync.metrics.AsynchronyNoise;
+import org.dl4jasync.metrics.HeldOutLossMonitor;
+import org.dl4jasync.metrics.LossMonitor;
 import org.dl4jasync.metrics.TrainingReport;
+import org.nd4j.linalg.dataset.DataSet;
 import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.trainer.Algorithm;
 import org.dl4jasync.trainer.AsyncTrainer;
@@ -22,6 +28,8 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 public final class ExperimentRunner {
     /** Test-set evaluation batch size (evaluation only; does not affect training). */
     public static final int EVAL_BATCH = 500;
+    /** Measured iterations per point of the asynchrony-noise trace. */
+    static final long AIN_EVERY = 50;
 
     private ExperimentRunner() {
     }
@@ -63,19 +71,32 @@ public final class ExperimentRunner {
             report = ParallelWrapperRunner.run(spec, net, data, progress);
         } else {
             long t0 = System.nanoTime();
-            IntervalSetup interval = "interval".equals(spec.algorithm)
-                    ? new IntervalSetup(spec, () -> (System.nanoTime() - t0) / 1e9) : null;
+            DoubleSupplier clock = () -> (System.nanoTime() - t0) / 1e9;
+            AtomicReference<AsyncTrainer> trainerRef = new AtomicReference<>();
+            LossMonitor heldOut = null;
+            if ("eval".equals(spec.lossMonitor)) {
+                int n = data.train.count;
+                DataSet sample = data.train.range(n - RunSpec.HELD_OUT, n).batches(RunSpec.HELD_OUT).get(0);
+                data = new TrainTest(data.train.range(0, n - RunSpec.HELD_OUT), data.test, data.source);
+                heldOut = new HeldOutLossMonitor(net.getLayerWiseConfigurations(), sample,
+                        p -> trainerRef.get().copyLatestParams(p));
+            }
+            Controls controls = new Controls(spec, clock, heldOut);
+            boolean async = controls.any() || "elastic".equals(spec.algorithm);
             AsyncTrainer.Builder b = new AsyncTrainer.Builder(net)
-                    .algorithm(interval != null ? Algorithm.ASYNC : Algorithm.valueOf(spec.algorithm.toUpperCase(Locale.ROOT)))
+                    .algorithm(async ? Algorithm.ASYNC : Algorithm.valueOf(spec.algorithm.toUpperCase(Locale.ROOT)))
                     .store(ParameterStore.Kind.valueOf(spec.store.toUpperCase(Locale.ROOT)))
                     .workers(spec.effectiveWorkers())
                     .stepSize(StepSizeSetup.create(spec, spec.effectiveWorkers()))
                     .persistence(spec.persistence)
                     .seed(spec.seed)
                     .evaluation(testIterator(data), spec.effectiveEvalEvery());
-            if (interval != null) {
-                b.dispatcher(interval.factory());
-                interval.stepListeners().forEach(b::stepListener);
+            if (controls.dispatcherFactory() != null) {
+                b.dispatcher(controls.dispatcherFactory());
+            }
+            controls.stepListeners().forEach(b::stepListener);
+            if (spec.measureAin) {
+                b.asynchronyNoise(new AsynchronyNoise(clock, AIN_EVERY, 4L * spec.effectiveWorkers() + 16));
             }
             if (spec.maxSteps != null) {
                 b.maxSteps(spec.maxSteps);
@@ -90,10 +111,12 @@ public final class ExperimentRunner {
                 b.progress(progress, Duration.ofMillis(200));
             }
             try (AsyncTrainer trainer = b.build()) {
+                trainerRef.set(trainer);
                 report = trainer.fit(trainIterator(spec, data), spec.effectiveEpochs());
             }
-            if (interval != null) {
-                interval.fill(report);
+            controls.fill(report, clock.getAsDouble());
+            if (heldOut != null) {
+                report.config.put("held_out_examples", RunSpec.HELD_OUT);
             }
         }
         java.util.Map<String, Object> extra = report.config;

@@ -11,7 +11,7 @@ import org.dl4jasync.dispatch.Dispatcher;
 import org.dl4jasync.dispatch.IntervalDispatcher;
 import org.dl4jasync.dispatch.IntervalPolicy;
 import org.dl4jasync.dispatch.ProbingIntervalPolicy;
-import org.dl4jasync.metrics.EmaLossMonitor;
+import org.dl4jasync.metrics.LossMonitor;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.trainer.StepListener;
 
@@ -20,24 +20,25 @@ import org.dl4jasync.trainer.StepListener;
  * monitor for probing, the staleness measurement for auto y0), and its trace for the report.
  */
 final class IntervalSetup {
-    /** EMA weight of the loss monitor: about the last 100 steps. */
-    static final double LOSS_EMA_WEIGHT = 0.01;
     /** Calibration phase of auto y0, in multiples of the worker count. */
     static final int AUTO_CALIBRATION_PER_WORKER = 8;
 
     private final RunSpec spec;
     private final DoubleSupplier clock;
-    private final EmaLossMonitor monitor = new EmaLossMonitor(LOSS_EMA_WEIGHT);
+    private final LossMonitor monitor;
     private final List<long[]> trace = Collections.synchronizedList(new ArrayList<>());
     private final List<StepListener> listeners = new ArrayList<>();
     private volatile IntervalDispatcher dispatcher;
     private volatile AutoYPolicy auto;
 
-    /** @param clock seconds, real or the simulator's virtual clock */
-    IntervalSetup(RunSpec spec, DoubleSupplier clock) {
+    /**
+     * @param clock   seconds, real or the simulator's virtual clock
+     * @param monitor the run's loss monitor (for probing), fed by the runner
+     */
+    IntervalSetup(RunSpec spec, DoubleSupplier clock, LossMonitor monitor) {
         this.spec = spec;
         this.clock = clock;
-        listeners.add(monitor);
+        this.monitor = monitor;
         listeners.add((w, t, accepted, tau, scale, loss) -> {
             AutoYPolicy a = auto;
             if (a != null) {

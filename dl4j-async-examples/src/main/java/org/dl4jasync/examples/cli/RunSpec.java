@@ -13,7 +13,12 @@ public final class RunSpec {
     public static final String[] DATASETS = {"embedded", "fashion-mnist"};
     public static final String[] MODELS = {"lenet", "mlp"};
     public static final String[] SIMULATED_MODELS = {"none", "lenet", "mlp"};
-    public static final String[] ALGORITHMS = {"sequential", "sync", "async", "interval", "parallelwrapper"};
+    public static final String[] ALGORITHMS = {"sequential", "sync", "async", "interval", "elastic", "parallelwrapper"};
+    public static final String[] SIMULATED_ALGORITHMS = {"sequential", "async", "interval", "elastic"};
+    public static final String[] PARALLELISMS = {"fixed", "elastic"};
+    public static final String[] LOSS_MONITORS = {"ema", "eval"};
+    /** Training examples held out for {@code --loss-monitor eval} (not trained on). */
+    public static final int HELD_OUT = 500;
     public static final String[] INTERVAL_POLICIES = {"fixed", "decay", "probe"};
     public static final String[] STORES = {"hogwild", "locked", "leashed"};
     public static final String[] STEP_SIZES = {"constant", "tail", "inverse", "fleet", "mindthestep"};
@@ -50,6 +55,19 @@ public final class RunSpec {
     public int yDecayAmount = 1;
     public long yDecayEvery = 4096;
     public int yMin = 4;
+    /** fixed, or elastic (ElAsyncSGD's controller sets the active worker count); {@code --algorithm elastic} implies it. */
+    public String parallelism = "fixed";
+    /** Elastic: initial active workers; null: ⌈workers/2⌉. */
+    public Integer elasticM0;
+    public int elasticIp = 100;
+    public int elasticDp = 10;
+    public int elasticWp = 1;
+    /** The loss the controllers compare (elastic, y-probing): ema (minibatch losses) or eval (held-out sample). */
+    public String lossMonitor = "ema";
+    /** Elastic: constant worker count to compare worker-seconds with (break-even time); null: none. */
+    public Integer baselineWorkers;
+    /** Measure the asynchrony-induced noise ‖ξ‖ (ElAsyncSGD Definition D.4.2). */
+    public boolean measureAin;
     /** Staleness-adaptive step size: one of {@link #STEP_SIZES}. */
     public String stepSize = "constant";
     public double tailAmplitude = 1.0;
@@ -82,7 +100,8 @@ public final class RunSpec {
     public RunSpec validate(boolean simulated) {
         choice("--dataset", dataset, DATASETS);
         choice("--model", model, simulated ? SIMULATED_MODELS : MODELS);
-        choice("--algorithm", algorithm, simulated ? new String[] {"sequential", "async", "interval"} : ALGORITHMS);
+        choice("--algorithm", algorithm, simulated ? SIMULATED_ALGORITHMS : ALGORITHMS);
+        validateElastic();
         choice("--interval-policy", intervalPolicy, INTERVAL_POLICIES);
         atLeast("--interval-y", intervalY, 1);
         atLeast("--y-decay-amount", yDecayAmount, 1);
@@ -133,6 +152,40 @@ public final class RunSpec {
         return this;
     }
 
+    /** True when ElAsyncSGD's controller runs: {@code --algorithm elastic} or {@code --parallelism elastic}. */
+    public boolean elastic() {
+        return "elastic".equals(algorithm) || "elastic".equals(parallelism);
+    }
+
+    private void validateElastic() {
+        choice("--parallelism", parallelism, PARALLELISMS);
+        choice("--loss-monitor", lossMonitor, LOSS_MONITORS);
+        if ("elastic".equals(parallelism) && !"async".equals(algorithm) && !"interval".equals(algorithm)
+                && !"elastic".equals(algorithm)) {
+            throw new UsageException("--parallelism", parallelism, "fixed with --algorithm " + algorithm
+                    + " (elastic parallelism controls async, interval or elastic)");
+        }
+        if (elasticM0 != null && (elasticM0 < 1 || elasticM0 > workers)) {
+            throw new UsageException("--elastic-m0", String.valueOf(elasticM0), "an integer in [1, --workers ("
+                    + workers + ")]");
+        }
+        atLeast("--elastic-ip", elasticIp, 1);
+        atLeast("--elastic-dp", elasticDp, 1);
+        atLeast("--elastic-wp", elasticWp, 1);
+        if (baselineWorkers != null) {
+            atLeast("--baseline-workers", baselineWorkers, 1);
+            if (!elastic()) {
+                throw new UsageException("--baseline-workers", String.valueOf(baselineWorkers),
+                        "only with elastic parallelism (--algorithm elastic or --parallelism elastic)");
+            }
+        }
+        boolean monitorUser = elastic() || ("interval".equals(algorithm) && "probe".equals(intervalPolicy));
+        if ("eval".equals(lossMonitor) && !monitorUser) {
+            throw new UsageException("--loss-monitor", lossMonitor, "ema unless a controller reads the loss "
+                    + "(elastic parallelism or --interval-policy probe)");
+        }
+    }
+
     private void validateStepSize() {
         choice("--step-size", stepSize, STEP_SIZES);
         choice("--tail-phi", tailPhi, TAIL_PHIS);
@@ -155,7 +208,7 @@ public final class RunSpec {
             throw new UsageException("--mts-lambda", String.valueOf(mtsLambda), "a positive number, 'workers' or "
                     + "'measured'");
         }
-        boolean async = "async".equals(algorithm) || "interval".equals(algorithm);
+        boolean async = "async".equals(algorithm) || "interval".equals(algorithm) || "elastic".equals(algorithm);
         if (!async && (!"constant".equals(stepSize) || normalize)) {
             throw new UsageException("--step-size", stepSize + (normalize ? " --normalize" : ""),
                     "constant with --algorithm " + algorithm + " (updates have no staleness to adapt to; use "
@@ -214,6 +267,14 @@ public final class RunSpec {
         c.put("probe_step", probeStep);
         c.put("probe_steps", probeSteps);
         c.put("probe_exec", probeExec);
+        c.put("parallelism", elastic() ? "elastic" : "fixed");
+        c.put("elastic_m0", elasticM0);
+        c.put("elastic_ip", elasticIp);
+        c.put("elastic_dp", elasticDp);
+        c.put("elastic_wp", elasticWp);
+        c.put("loss_monitor", lossMonitor);
+        c.put("baseline_workers", baselineWorkers);
+        c.put("measure_ain", measureAin);
         c.put("step_size", stepSize);
         c.put("tail_amplitude", tailAmplitude);
         c.put("tail_phi", tailPhi);
@@ -241,10 +302,13 @@ public final class RunSpec {
     }
 
     public String describe() {
-        String how = "async".equals(algorithm) ? "async/" + store
+        String how = "async".equals(algorithm) || "elastic".equals(algorithm) ? algorithm + "/" + store
                 : "interval".equals(algorithm) ? "interval(" + intervalPolicy + ", y0 " + (intervalYAuto ? "auto" : intervalY)
                         + ")/" + store
                 : algorithm;
+        if (elastic() && !"elastic".equals(algorithm)) {
+            how += " + elastic parallelism";
+        }
         String step = "constant".equals(stepSize) && !normalize ? ""
                 : ", step size " + stepSize + (normalize ? " (normalised)" : "");
         return String.format(Locale.ROOT, "%s, %s, %d worker%s, batch %d, lr %s, momentum %s%s", model, how,

@@ -7,6 +7,9 @@ import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jasync.examples.data.FashionMnist;
 import org.dl4jasync.examples.data.TrainTest;
+import org.dl4jasync.metrics.AsynchronyNoise;
+import org.dl4jasync.metrics.HeldOutLossMonitor;
+import org.dl4jasync.metrics.LossMonitor;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.simulation.NetworkModel;
@@ -14,6 +17,7 @@ import org.dl4jasync.simulation.StepTimes;
 import org.dl4jasync.simulation.VirtualClock;
 import org.dl4jasync.simulation.VirtualExecutor;
 import org.dl4jasync.trainer.InMemoryBatchSource;
+import org.nd4j.linalg.dataset.DataSet;
 
 /** Runs a simulation from the {@code simulate} options: the command and the benchmarks share it. */
 public final class SimulationRunner {
@@ -43,6 +47,12 @@ public final class SimulationRunner {
             if (virtualTimeLimit != null && !(virtualTimeLimit > 0)) {
                 throw new UsageException("--virtual-time-limit", String.valueOf(virtualTimeLimit),
                         "a positive number of seconds");
+            }
+            if ("none".equals(spec.model) && spec.measureAin) {
+                throw new UsageException("--measure-ain needs a model (lenet or mlp): --model none computes no updates");
+            }
+            if ("none".equals(spec.model) && "eval".equals(spec.lossMonitor)) {
+                throw new UsageException("--loss-monitor", "eval", "ema with --model none (no model to evaluate)");
             }
             if ("none".equals(spec.model) && (spec.targetAccuracy != null || spec.evalEvery != null)) {
                 throw new UsageException("--model", "none", "lenet or mlp when --target-accuracy or --eval-every is given");
@@ -85,10 +95,29 @@ public final class SimulationRunner {
         }
         VirtualClock clock = new VirtualClock();
         b.clock(clock);
-        IntervalSetup interval = "interval".equals(spec.algorithm) ? new IntervalSetup(spec, clock) : null;
-        if (interval != null) {
-            b.dispatcher(interval.factory());
-            interval.stepListeners().forEach(b::stepListener);
+        NetworkModel model = null;
+        NetworkModel[] modelRef = null;
+        LossMonitor heldOut = null;
+        TrainTest data = null;
+        if (!"none".equals(spec.model)) {
+            data = ExperimentRunner.loadData(spec);
+            if ("eval".equals(spec.lossMonitor)) {
+                int n = data.train.count;
+                DataSet sample = data.train.range(n - RunSpec.HELD_OUT, n).batches(RunSpec.HELD_OUT).get(0);
+                data = new TrainTest(data.train.range(0, n - RunSpec.HELD_OUT), data.test, data.source);
+                NetworkModel[] ref = new NetworkModel[1];
+                heldOut = new HeldOutLossMonitor(ExperimentRunner.buildModel(spec, data).getLayerWiseConfigurations(),
+                        sample, p -> ref[0].copyParams(p));
+                modelRef = ref;
+            }
+        }
+        Controls controls = new Controls(spec, clock, heldOut);
+        if (controls.dispatcherFactory() != null) {
+            b.dispatcher(controls.dispatcherFactory());
+        }
+        controls.stepListeners().forEach(b::stepListener);
+        if (spec.measureAin) {
+            b.asynchronyNoise(new AsynchronyNoise(clock, ExperimentRunner.AIN_EVERY, 4L * m + 16));
         }
         if (spec.maxSteps != null) {
             b.maxSteps(spec.maxSteps);
@@ -108,12 +137,14 @@ public final class SimulationRunner {
             }
             source = "no model (scheduling only); epochs of " + perEpoch + " tickets";
         } else {
-            TrainTest data = ExperimentRunner.loadData(spec);
             MultiLayerNetwork net = ExperimentRunner.buildModel(spec, data);
             java.util.List<org.nd4j.linalg.dataset.DataSet> batches = data.train.batches(spec.batch);
             InMemoryBatchSource batchSource = new InMemoryBatchSource(batches, epochs, spec.seed, true);
-            b.model(new NetworkModel(net, batchSource, ExperimentRunner.testIterator(data), m))
-                    .evaluateEvery(spec.effectiveEvalEvery());
+            model = new NetworkModel(net, batchSource, ExperimentRunner.testIterator(data), m);
+            if (modelRef != null) {
+                modelRef[0] = model;
+            }
+            b.model(model).evaluateEvery(spec.effectiveEvalEvery());
             if (epochs != Integer.MAX_VALUE) {
                 b.epochs(epochs, batches.size());
             }
@@ -123,8 +154,9 @@ public final class SimulationRunner {
             source = data.source;
         }
         TrainingReport report = b.build().run();
-        if (interval != null) {
-            interval.fill(report);
+        controls.fill(report, report.virtualSeconds == null ? 0 : report.virtualSeconds);
+        if (heldOut != null) {
+            report.config.put("held_out_examples", RunSpec.HELD_OUT);
         }
         Map<String, Object> extra = report.config;
         report.config = s.toConfig();

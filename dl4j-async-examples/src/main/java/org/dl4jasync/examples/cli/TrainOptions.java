@@ -21,7 +21,7 @@ public final class TrainOptions {
     String model;
 
     @Option(names = "--algorithm", paramLabel = "NAME", defaultValue = "async",
-            description = "sequential, sync, async, interval (Interval-Asynchrony) or parallelwrapper (DL4J's "
+            description = "sequential, sync, async, interval (Interval-Asynchrony), elastic (ElAsyncSGD) or parallelwrapper (DL4J's "
                     + "ParallelWrapper). Default: ${DEFAULT-VALUE}.")
     String algorithm;
 
@@ -61,6 +61,40 @@ public final class TrainOptions {
     @Option(names = "--y-min", paramLabel = "Y", defaultValue = "4",
             description = "decay: never below Y. Default: ${DEFAULT-VALUE}.")
     int yMin;
+
+    @Option(names = "--parallelism", paramLabel = "fixed|elastic", defaultValue = "fixed",
+            description = "elastic: ElAsyncSGD's controller adapts the active worker count (with async or interval). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String parallelism;
+
+    @Option(names = "--elastic-m0", paramLabel = "M", description = "Elastic: initial active workers. Default: workers/2.")
+    Integer elasticM0;
+
+    @Option(names = "--elastic-ip", paramLabel = "K", defaultValue = "100",
+            description = "Elastic: execution phase of K × m accepted steps. Default: ${DEFAULT-VALUE}.")
+    int elasticIp;
+
+    @Option(names = "--elastic-dp", paramLabel = "K", defaultValue = "10",
+            description = "Elastic: K × m accepted steps per probed level. Default: ${DEFAULT-VALUE}.")
+    int elasticDp;
+
+    @Option(names = "--elastic-wp", paramLabel = "W", defaultValue = "1",
+            description = "Elastic: levels probed on each side of m. Default: ${DEFAULT-VALUE}.")
+    int elasticWp;
+
+    @Option(names = "--loss-monitor", paramLabel = "ema|eval", defaultValue = "ema",
+            description = "Loss the controllers compare: ema of minibatch losses (cheap, noisy) or eval on "
+                    + RunSpec.HELD_OUT + " held-out training examples (accurate, costs a forward pass per phase). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String lossMonitor;
+
+    @Option(names = "--baseline-workers", paramLabel = "M",
+            description = "Elastic: report the break-even time against a constant-M run's worker-seconds.")
+    Integer baselineWorkers;
+
+    @Option(names = "--measure-ain",
+            description = "Measure the asynchrony-induced noise ‖ξ‖ = η‖∇L(v) − ∇L(θ)‖ of applied updates (a trace).")
+    boolean measureAin;
 
     @Option(names = "--step-size", paramLabel = "NAME", defaultValue = "constant",
             description = "Staleness-adaptive step size for async and interval: constant, tail (TAIL-τ), inverse "
@@ -185,6 +219,14 @@ public final class TrainOptions {
         s.yDecayEvery = yDecayEvery;
         s.yMin = yMin;
         s.persistence = parsePersistence(persistence);
+        s.parallelism = parallelism;
+        s.elasticM0 = elasticM0;
+        s.elasticIp = elasticIp;
+        s.elasticDp = elasticDp;
+        s.elasticWp = elasticWp;
+        s.lossMonitor = lossMonitor;
+        s.baselineWorkers = baselineWorkers;
+        s.measureAin = measureAin;
         s.stepSize = stepSize;
         s.tailAmplitude = tailAmplitude;
         s.tailPhi = tailPhi;

@@ -142,6 +142,57 @@ class SimulateCommandTest {
     }
 
     @Test
+    void elasticParallelismReportsItsTraceWorkerSecondsAndBreakEven(@TempDir Path dir) throws Exception {
+        Map<String, Object> r = simulate(dir.resolve("e.json"), "--algorithm", "elastic", "--model", "none",
+                "--workers", "32", "--step-time", "shifted-exp:0.9,0.1", "--max-steps", "30000",
+                "--baseline-workers", "32");
+        assertThat(r.get("algorithm")).isEqualTo("elastic");
+        List<?> trace = (List<?>) r.get("parallelism_trace");
+        assertThat(trace).isNotEmpty();
+        for (Object p : trace) {
+            int m = ((Number) ((List<?>) p).get(2)).intValue();
+            assertThat(m).isBetween(1, 32);
+        }
+        assertThat(((Number) ((List<?>) trace.get(0)).get(2)).intValue()).as("m0 = m̂/2").isEqualTo(16);
+        double virtual = ((Number) r.get("virtual_seconds")).doubleValue();
+        double workerSeconds = ((Number) r.get("worker_seconds")).doubleValue();
+        assertThat(workerSeconds).isLessThan(32 * virtual);
+        Map<?, ?> breakEven = (Map<?, ?>) r.get("break_even");
+        assertThat(((Number) breakEven.get("baseline_workers")).intValue()).isEqualTo(32);
+        assertThat(breakEven.get("seconds")).as("never above 32 workers: breaks even at once").isEqualTo(0.0);
+        assertThat(((Number) breakEven.get("elastic_worker_seconds")).doubleValue())
+                .isCloseTo(workerSeconds, org.assertj.core.api.Assertions.within(0.05 * workerSeconds));
+        assertThat(((Map<?, ?>) r.get("config")).get("parallelism")).isEqualTo("elastic");
+    }
+
+    @Test
+    void elasticComposesWithIntervalAsynchrony(@TempDir Path dir) throws Exception {
+        Map<String, Object> r = simulate(dir.resolve("ie.json"), "--algorithm", "interval", "--interval-y", "16",
+                "--parallelism", "elastic", "--elastic-m0", "8", "--model", "none", "--workers", "32",
+                "--step-time", "shifted-exp:0.9,0.1", "--max-steps", "20000");
+        assertThat(r.get("algorithm")).isEqualTo("interval");
+        assertThat((List<?>) r.get("interval_trace")).isNotEmpty();
+        List<?> trace = (List<?>) r.get("parallelism_trace");
+        assertThat(((Number) ((List<?>) trace.get(0)).get(2)).intValue()).isEqualTo(8);
+        assertThat(((Number) ((Map<?, ?>) r.get("staleness")).get("max")).longValue()).isLessThanOrEqualTo(15);
+    }
+
+    @Test
+    void asynchronyNoiseAndHeldOutLossOnARealModel(@TempDir Path dir) throws Exception {
+        Map<String, Object> r = simulate(dir.resolve("a.json"), "--algorithm", "elastic", "--model", "mlp",
+                "--workers", "8", "--max-steps", "600", "--measure-ain", "--loss-monitor", "eval",
+                "--elastic-dp", "4", "--elastic-ip", "20");
+        List<?> ain = (List<?>) r.get("ain_trace");
+        assertThat(ain).isNotEmpty();
+        for (Object p : ain) {
+            assertThat(((Number) ((List<?>) p).get(2)).doubleValue()).isPositive();
+        }
+        Map<?, ?> config = (Map<?, ?>) r.get("config");
+        assertThat(config.get("held_out_examples")).isEqualTo(500);
+        assertThat(((Number) config.get("elastic_probing_phases")).longValue()).isPositive();
+    }
+
+    @Test
     void stepSizePoliciesReportTheirCurve(@TempDir Path dir) throws Exception {
         String[] base = {"--model", "none", "--workers", "32", "--step-time", "exp:1", "--max-steps", "20000"};
         for (String[] extra : new String[][] {
@@ -180,7 +231,7 @@ class SimulateCommandTest {
             "--algorithm interval --interval-policy decay --interval-y 8 --y-min 16|--y-min: '16' is not allowed; expected at most --interval-y (8)",
             "--step-time gamma:1|--step-time: step time 'gamma:1': unknown kind 'gamma'",
             "--apply-time exp:-2|--apply-time: step time 'exp:-2': needs a positive time",
-            "--algorithm sync|--algorithm: 'sync' is not allowed; expected one of sequential, async",
+            "--algorithm sync|--algorithm: 'sync' is not allowed; expected one of sequential, async, interval, elastic",
             "--model none --target-accuracy 0.5|--model: 'none' is not allowed",
             "--poll-delay 0|--poll-delay: '0.0' is not allowed",
             "--step-time measured:/nonexistent.json|cannot read /nonexistent.json",
@@ -191,7 +242,15 @@ class SimulateCommandTest {
             "--step-size tail --tail-warmup 0|--tail-warmup: '0' is not allowed; expected an integer >= 1",
             "--step-size mindthestep --mts-momentum 1|--mts-momentum: '1.0' is not allowed; expected a number in [0, 1)",
             "--step-size mindthestep --mts-lambda -3|--mts-lambda: '-3' is not allowed",
-            "--algorithm sequential --step-size tail|--step-size: 'tail' is not allowed; expected constant with --algorithm sequential"})
+            "--algorithm sequential --step-size tail|--step-size: 'tail' is not allowed; expected constant with --algorithm sequential",
+            "--algorithm sequential --parallelism elastic|--parallelism: 'elastic' is not allowed; expected fixed with --algorithm sequential",
+            "--algorithm elastic --workers 8 --elastic-m0 9|--elastic-m0: '9' is not allowed; expected an integer in [1, --workers (8)]",
+            "--algorithm elastic --elastic-wp 0|--elastic-wp: '0' is not allowed; expected an integer >= 1",
+            "--baseline-workers 4|--baseline-workers: '4' is not allowed; expected only with elastic parallelism",
+            "--loss-monitor eval|--loss-monitor: 'eval' is not allowed; expected ema unless a controller reads the loss",
+            "--algorithm elastic --loss-monitor eval --model none|--loss-monitor: 'eval' is not allowed; expected ema with --model none",
+            "--measure-ain --model none|--measure-ain needs a model",
+            "--parallelism wide|--parallelism: 'wide' is not allowed; expected one of fixed, elastic"})
     void badUsageIsOneLineAndExitStatus2(String args, String message) {
         int code = Main.run(("simulate --max-steps 10 " + args).split(" "));
         assertThat(code).isEqualTo(2);

@@ -1,0 +1,284 @@
+package org.dl4jasync.parallelism;
+
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
+
+import org.dl4jasync.dispatch.ActiveWorkers;
+import org.dl4jasync.metrics.LossMonitor;
+import org.dl4jasync.trainer.StepListener;
+
+/**
+ * ElAsyncSGD's elastic parallelism control: K. Bäckström, "Less is more: Elastic Parallelism Control for
+ * Asynchronous SGD" (thesis Chapter D, Algorithms D.1–D.3).
+ *
+ * <p>The active worker count m^E ∈ [1, m̂] starts at m0 (default ⌈m̂/2⌉). The controller alternates a
+ * <b>probing phase</b>, which runs D_P accepted steps at each level of the window {m^E − W_P, …, m^E + W_P}
+ * (clamped to [1, m̂]) and measures the convergence rate at each (loss change per second from the
+ * {@link LossMonitor}; the most negative is the fastest descent), with an <b>execution phase</b> of I_P accepted
+ * steps at the best level. The first probing phase repeats around the best level until the best level is the
+ * window's centre. I_P = {@code ip}·m^E and D_P = {@code dp}·m^E with m^E the centre of the phase (the paper's
+ * I_P = 100·m^E, D_P = 10·m^E, W_P = 1). Workers at or above m^E park ({@link ActiveWorkers#await}).
+ *
+ * <p>Where we deviate and why: each probing phase probes the centre first, then the levels below it, then those
+ * above, and a tie keeps the earlier level, so with no information (a flat loss) the controller stays where it is.
+ * D_P uses the phase's centre for every level of the window, so each level runs the same number of accepted steps.
+ *
+ * <p>Threading: {@link #onStep} is called by all workers. Accepted steps are counted with an atomic; the worker
+ * whose step crosses the phase boundary takes {@link #busy} by CAS and makes the transition; every other field is
+ * touched only by the holder of {@link #busy} (the CAS and the release order the hand-over).
+ */
+public final class ElasticController implements StepListener {
+    private final int maxWorkers;
+    private final int initialWorkers;
+    private final int ipFactor;
+    private final int dpFactor;
+    private final int window;
+    private final LossMonitor monitor;
+    private final DoubleSupplier clock;
+    private final ParallelismListener listener;
+
+    /** Protocol: incremented once per accepted step by the worker that ran it. */
+    private final AtomicLong accepted = new AtomicLong();
+    /** Protocol: accepted-step count at which the next transition is due; written only under {@link #busy}. */
+    private volatile long boundary;
+    /** Protocol: CAS false → true by the one worker making a transition; set false when it is done. */
+    private final AtomicBoolean busy = new AtomicBoolean();
+
+    // --- state confined to the holder of busy
+    private ActiveWorkers active;
+    private boolean probing;
+    private boolean firstProbe;
+    private int centre;
+    private int[] levels;
+    private int level;
+    private double bestRate;
+    private int bestLevel;
+    private double phaseStartLoss;
+    private double phaseStartTime;
+    private long probingPhases;
+
+    private ElasticController(Builder b) {
+        this.maxWorkers = b.maxWorkers;
+        this.initialWorkers = b.initialWorkers == 0 ? (b.maxWorkers + 1) / 2 : b.initialWorkers;
+        this.ipFactor = b.ipFactor;
+        this.dpFactor = b.dpFactor;
+        this.window = b.window;
+        this.monitor = b.monitor;
+        this.clock = b.clock;
+        this.listener = b.listener;
+    }
+
+    /**
+     * Takes control of a run's active-worker bound (call once per run, before the workers start): sets it to m0
+     * and starts the first probing phase.
+     */
+    public void bind(ActiveWorkers workers) {
+        if (workers.max() != maxWorkers) {
+            throw new IllegalArgumentException("the run has " + workers.max() + " workers, the controller was built "
+                    + "for m̂ = " + maxWorkers);
+        }
+        while (!busy.compareAndSet(false, true)) {
+            Thread.onSpinWait();
+        }
+        try {
+            this.active = workers;
+            accepted.set(0);
+            firstProbe = true;
+            probingPhases = 0;
+            startProbing(initialWorkers, 0);
+        } finally {
+            busy.set(false);
+        }
+    }
+
+    @Override
+    public void onStep(int worker, long ticket, boolean wasAccepted, long staleness, double scale, double loss) {
+        if (!wasAccepted) {
+            return;
+        }
+        long n = accepted.incrementAndGet();
+        if (n < boundary || !busy.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            // re-read under busy: another worker may have made this transition since our check
+            long now = accepted.get();
+            if (active != null && now >= boundary) {
+                transition(now);
+            }
+        } finally {
+            busy.set(false);
+        }
+    }
+
+    private void transition(long n) {
+        if (!probing) {
+            startProbing(centre, n);
+            return;
+        }
+        double rate = rate();
+        if (rate < bestRate) {
+            bestRate = rate;
+            bestLevel = levels[level];
+        }
+        if (++level < levels.length) {
+            setLevel(levels[level], n);
+            mark(n, (long) dpFactor * centre);
+            return;
+        }
+        probingPhases++;
+        if (firstProbe && bestLevel != centre) {
+            startProbing(bestLevel, n); // the first probing phase repeats until the centre is best
+            return;
+        }
+        firstProbe = false;
+        probing = false;
+        centre = bestLevel;
+        setLevel(centre, n);
+        mark(n, (long) ipFactor * centre);
+    }
+
+    private void startProbing(int c, long n) {
+        probing = true;
+        centre = c;
+        levels = window(c);
+        level = 0;
+        bestRate = Double.POSITIVE_INFINITY;
+        bestLevel = c;
+        setLevel(levels[0], n);
+        mark(n, (long) dpFactor * c);
+    }
+
+    /** The levels of a probing phase around c: c first, then c − 1 … c − W, then c + 1 … c + W, within [1, m̂]. */
+    int[] window(int c) {
+        int lo = Math.max(1, c - window);
+        int hi = Math.min(maxWorkers, c + window);
+        int[] l = new int[hi - lo + 1];
+        int k = 0;
+        l[k++] = c;
+        for (int v = c - 1; v >= lo; v--) {
+            l[k++] = v;
+        }
+        for (int v = c + 1; v <= hi; v++) {
+            l[k++] = v;
+        }
+        return l;
+    }
+
+    private void setLevel(int m, long n) {
+        if (active.get() != m) {
+            active.set(m);
+        }
+        if (listener != null) {
+            listener.changed(clock.getAsDouble(), n, m);
+        }
+    }
+
+    private void mark(long n, long steps) {
+        phaseStartLoss = monitor.loss();
+        phaseStartTime = clock.getAsDouble();
+        boundary = n + Math.max(1, steps);
+    }
+
+    /** Loss change per second over the phase just ended; no information counts as no progress (0). */
+    private double rate() {
+        double dt = clock.getAsDouble() - phaseStartTime;
+        double loss = monitor.loss();
+        if (!(dt > 0) || Double.isNaN(loss) || Double.isNaN(phaseStartLoss)) {
+            return 0.0;
+        }
+        return (loss - phaseStartLoss) / dt;
+    }
+
+    /** The active worker count the controller currently wants (read by tests and reports). */
+    public int workers() {
+        ActiveWorkers a = active;
+        return a == null ? initialWorkers : a.get();
+    }
+
+    /** Probing phases completed so far. */
+    public long probingPhases() {
+        return probingPhases;
+    }
+
+    public int maxWorkers() {
+        return maxWorkers;
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "elastic(m̂ %d, m0 %d, I_P %d·m, D_P %d·m, W_P %d)", maxWorkers,
+                initialWorkers, ipFactor, dpFactor, window);
+    }
+
+    /**
+     * {@code new ElasticController.Builder(maxWorkers, lossMonitor, clock).initialWorkers(m0).build()}; defaults
+     * from the paper: I_P = 100·m^E, D_P = 10·m^E, W_P = 1, m0 = ⌈m̂/2⌉.
+     */
+    public static final class Builder {
+        private final int maxWorkers;
+        private final LossMonitor monitor;
+        private final DoubleSupplier clock;
+        private int initialWorkers;
+        private int ipFactor = 100;
+        private int dpFactor = 10;
+        private int window = 1;
+        private ParallelismListener listener;
+
+        /** @param clock seconds, real or virtual (the simulator's) */
+        public Builder(int maxWorkers, LossMonitor monitor, DoubleSupplier clock) {
+            this.maxWorkers = maxWorkers;
+            this.monitor = java.util.Objects.requireNonNull(monitor, "loss monitor");
+            this.clock = java.util.Objects.requireNonNull(clock, "clock");
+        }
+
+        /** m0 ∈ [1, m̂]. Default ⌈m̂/2⌉. */
+        public Builder initialWorkers(int m0) {
+            this.initialWorkers = m0;
+            return this;
+        }
+
+        /** I_P = ip·m^E accepted steps per execution phase (≥ 1). Default 100. */
+        public Builder executionFactor(int ip) {
+            this.ipFactor = ip;
+            return this;
+        }
+
+        /** D_P = dp·m^E accepted steps per probed level (≥ 1). Default 10. */
+        public Builder probingFactor(int dp) {
+            this.dpFactor = dp;
+            return this;
+        }
+
+        /** W_P: levels probed on each side of m^E (≥ 1). Default 1. */
+        public Builder window(int wp) {
+            this.window = wp;
+            return this;
+        }
+
+        public Builder listener(ParallelismListener l) {
+            this.listener = l;
+            return this;
+        }
+
+        public ElasticController build() {
+            if (maxWorkers < 1) {
+                throw new IllegalArgumentException("m̂ (workers) must be >= 1, got " + maxWorkers);
+            }
+            if (initialWorkers != 0 && (initialWorkers < 1 || initialWorkers > maxWorkers)) {
+                throw new IllegalArgumentException("initial workers m0 must be in [1, " + maxWorkers + "], got "
+                        + initialWorkers);
+            }
+            if (ipFactor < 1 || dpFactor < 1) {
+                throw new IllegalArgumentException("I_P and D_P factors must be >= 1, got " + ipFactor + " and "
+                        + dpFactor);
+            }
+            if (window < 1) {
+                throw new IllegalArgumentException("probing window W_P must be >= 1, got " + window);
+            }
+            return new ElasticController(this);
+        }
+    }
+}

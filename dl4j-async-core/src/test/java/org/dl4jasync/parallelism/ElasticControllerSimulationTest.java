@@ -1,0 +1,143 @@
+package org.dl4jasync.parallelism;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.dl4jasync.dispatch.AsyncDispatcher;
+import org.dl4jasync.metrics.LossMonitor;
+import org.dl4jasync.metrics.TrainingReport;
+import org.dl4jasync.simulation.StepTimes;
+import org.dl4jasync.simulation.VirtualClock;
+import org.dl4jasync.simulation.VirtualExecutor;
+import org.dl4jasync.trainer.StepListener;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The controller in deterministic virtual time against a scripted loss: every applied update lowers the loss by
+ * δ(m) = 1/(m·(1 + ((m − m*)/2)²)) at the active worker count m, so with throughput ≈ m/T the loss falls at a
+ * rate ∝ 1/(1 + ((m − m*)/2)²) per second: a peak at m* (±1 costs 20% of the rate) with a slope everywhere, so the
+ * ±1 probing can climb to it from any start. m* moves during the run.
+ */
+class ElasticControllerSimulationTest {
+    private static final int MAX = 32;
+
+    /** The scripted loss; m* = {@code peaks[k]} from accepted step {@code switchAt[k]} on. */
+    static final class ScriptedLoss implements LossMonitor, StepListener {
+        private final long[] switchAt;
+        private final int[] peaks;
+        private ElasticController controller;
+        private double loss = 1e6;
+        private long applied;
+
+        ScriptedLoss(long[] switchAt, int[] peaks) {
+            this.switchAt = switchAt;
+            this.peaks = peaks;
+        }
+
+        int peak() {
+            int p = peaks[0];
+            for (int k = 0; k < switchAt.length; k++) {
+                if (applied >= switchAt[k]) {
+                    p = peaks[k];
+                }
+            }
+            return p;
+        }
+
+        @Override
+        public void onStep(int worker, long ticket, boolean accepted, long staleness, double scale, double l) {
+            if (accepted) {
+                int m = controller.workers();
+                double d = (m - peak()) / 2.0;
+                loss -= 1.0 / (m * (1 + d * d));
+                applied++;
+            }
+        }
+
+        @Override
+        public double loss() {
+            return loss;
+        }
+    }
+
+    private static final class Run {
+        final List<double[]> trace = new ArrayList<>();
+        ElasticController controller;
+        TrainingReport report;
+    }
+
+    private static Run run(long steps, long[] switchAt, int[] peaks, int m0) {
+        Run out = new Run();
+        ScriptedLoss loss = new ScriptedLoss(switchAt, peaks);
+        VirtualClock clock = new VirtualClock();
+        ElasticController c = new ElasticController.Builder(MAX, loss, clock).initialWorkers(m0)
+                .listener((s, n, m) -> out.trace.add(new double[] {s, n, m})).build();
+        loss.controller = c;
+        out.controller = c;
+        out.report = new VirtualExecutor.Builder(MAX, StepTimes.parse("shifted-exp:0.95,0.05", MAX)).seed(3)
+                .maxSteps(steps).clock(clock)
+                .dispatcher(m -> {
+                    AsyncDispatcher d = new AsyncDispatcher(m);
+                    c.bind(d.active());
+                    return d;
+                })
+                .stepListener(c) // the controller sees the step after the loss did
+                .stepListener(loss)
+                .build().run();
+        return out;
+    }
+
+    private static int levelAt(Run r, long accepted) {
+        int m = -1;
+        for (double[] p : r.trace) {
+            if (p[1] <= accepted) {
+                m = (int) p[2];
+            }
+        }
+        return m;
+    }
+
+    @Test
+    void findsThePeakFromAboveAndFromBelowAndStaysInRange() {
+        for (int m0 : new int[] {16, 3, 30}) {
+            Run r = run(60_000, new long[] {0}, new int[] {9}, m0);
+            assertThat(r.trace).isNotEmpty();
+            for (double[] p : r.trace) {
+                assertThat((int) p[2]).isBetween(1, MAX);
+            }
+            // after the first probing phases: execution at m* (probing visits m* ± 1 briefly)
+            long executing = r.trace.stream().filter(p -> p[1] > 30_000).filter(p -> p[2] == 9).count();
+            assertThat(executing).as("m0 = %d", m0).isPositive();
+            assertThat(levelAt(r, 60_000)).as("m0 = %d", m0).isBetween(8, 10);
+            assertThat(r.controller.probingPhases()).isGreaterThan(3);
+        }
+    }
+
+    @Test
+    void followsAPeakThatMoves() {
+        Run r = run(120_000, new long[] {0, 40_000}, new int[] {20, 6}, 16);
+        assertThat(levelAt(r, 39_000)).isBetween(19, 21);
+        assertThat(levelAt(r, 120_000)).isBetween(5, 7);
+        // worker-seconds reflect the smaller parallelism: fewer than all 32 workers over the whole run
+        assertThat(r.report.workerSeconds).isLessThan(MAX * r.report.virtualSeconds * 0.7);
+    }
+
+    @Test
+    void builderAndBindRejectBadSettings() {
+        LossMonitor l = () -> 0;
+        assertThatThrownBy(() -> new ElasticController.Builder(8, l, () -> 0).initialWorkers(9).build())
+                .hasMessageContaining("initial workers m0 must be in [1, 8], got 9");
+        assertThatThrownBy(() -> new ElasticController.Builder(8, l, () -> 0).window(0).build())
+                .hasMessageContaining("W_P must be >= 1");
+        assertThatThrownBy(() -> new ElasticController.Builder(8, l, () -> 0).probingFactor(0).build())
+                .hasMessageContaining("factors must be >= 1");
+        ElasticController c = new ElasticController.Builder(8, l, () -> 0).build();
+        assertThatThrownBy(() -> c.bind(new AsyncDispatcher(4).active())).hasMessageContaining("m̂ = 8");
+        assertThat(c.window(1)).containsExactly(1, 2);
+        assertThat(c.window(8)).containsExactly(8, 7);
+        assertThat(c.window(4)).containsExactly(4, 3, 5);
+    }
+}
