@@ -63,7 +63,7 @@ public final class TrainingReport {
     /** Interval-Asynchrony only: intervals ended. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public Long intervalsCompleted;
-    /** Elastic parallelism only: [[seconds, accepted_steps, m], …] at every change of the active worker count. */
+    /** Elastic parallelism only: [[seconds, accepted_steps, m], …] at the start of every probed level and execution phase. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public List<Number[]> parallelismTrace;
     /** Elastic parallelism with a comparison baseline of constant m (ElAsyncSGD, Section D.6). */

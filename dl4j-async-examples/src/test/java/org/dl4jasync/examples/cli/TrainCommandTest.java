@@ -77,6 +77,28 @@ class TrainCommandTest {
     }
 
     @Test
+    void elasticTrainingWithHeldOutLossAndAsynchronyNoiseUnderRealThreads(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("e.json");
+        int code = Main.run("train", "--algorithm", "elastic", "--workers", "6", "--model", "mlp", "--max-steps", "400",
+                "--loss-monitor", "eval", "--measure-ain", "--elastic-dp", "4", "--elastic-ip", "20",
+                "--baseline-workers", "6", "--step-size", "tail", "--json", json.toString(), "--quiet");
+        assertThat(code).as(stderr()).isZero();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> r = (Map<String, Object>) TrainingReport.parse(Files.readString(json));
+        assertThat(r.get("algorithm")).isEqualTo("elastic");
+        assertThat(((Number) r.get("steps_accepted")).longValue()).isEqualTo(400);
+        List<?> trace = (List<?>) r.get("parallelism_trace");
+        assertThat(((Number) ((List<?>) trace.get(0)).get(2)).intValue()).isEqualTo(3);
+        for (Object p : trace) {
+            assertThat(((Number) ((List<?>) p).get(2)).intValue()).isBetween(1, 6);
+        }
+        assertThat((List<?>) r.get("ain_trace")).isNotEmpty();
+        assertThat(((Map<?, ?>) r.get("break_even")).get("seconds")).as("never above 6 workers").isEqualTo(0.0);
+        assertThat(((Map<?, ?>) r.get("config")).get("held_out_examples")).isEqualTo(500);
+        assertThat(((Map<?, ?>) r.get("step_scale")).get("policy").toString()).startsWith("tail");
+    }
+
+    @Test
     void aMissingDataDirectoryListsThePlacesSearched(@TempDir Path empty) {
         int code = Main.run("train", "--dataset", "fashion-mnist", "--data-dir", empty.toString());
         assertThat(code).isEqualTo(2);
