@@ -19,6 +19,7 @@ import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.parameters.LeashedStore;
 import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.metrics.AsynchronyNoise;
+import org.dl4jasync.parallelism.ElasticController;
 import org.dl4jasync.stepsize.ConstantStepSize;
 import org.dl4jasync.stepsize.StepSizePolicy;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -77,6 +78,8 @@ public final class AsyncTrainer implements AutoCloseable {
     final boolean singleThreadedOps;
     final List<TrainingListener> listeners = new CopyOnWriteArrayList<>();
     final List<StepListener> stepListeners;
+    /** Null unless the active worker count is controlled (ElAsyncSGD). */
+    final ElasticController elastic;
     final ProgressListener progress;
     final long progressIntervalNanos;
 
@@ -103,7 +106,12 @@ public final class AsyncTrainer implements AutoCloseable {
         this.lossTraceEvery = b.lossTraceEvery;
         this.singleThreadedOps = b.singleThreadedOps;
         this.listeners.addAll(b.listeners);
-        this.stepListeners = List.copyOf(b.stepListeners);
+        List<StepListener> sl = new ArrayList<>(b.stepListeners);
+        if (b.elastic != null) {
+            sl.add(b.elastic);
+        }
+        this.stepListeners = List.copyOf(sl);
+        this.elastic = b.elastic;
         this.progress = b.progress;
         this.progressIntervalNanos = b.progressInterval.toNanos();
     }
@@ -213,6 +221,7 @@ public final class AsyncTrainer implements AutoCloseable {
         private boolean singleThreadedOps = true;
         private final List<TrainingListener> listeners = new ArrayList<>();
         private final List<StepListener> stepListeners = new ArrayList<>();
+        private ElasticController elastic;
         private ProgressListener progress;
         private Duration progressInterval = Duration.ofMillis(250);
 
@@ -271,6 +280,16 @@ public final class AsyncTrainer implements AutoCloseable {
         /** The dispatcher for {@link Algorithm#ASYNC}, created per fit from the worker count (default: plain async). */
         public Builder dispatcher(IntFunction<Dispatcher> factory) {
             this.dispatcherFactory = Objects.requireNonNull(factory, "dispatcher");
+            return this;
+        }
+
+        /**
+         * Elastic parallelism (ElAsyncSGD): {@code controller} sets the number of active workers of every fit
+         * (it is bound to the fit's dispatcher and sees every step); built for m̂ = {@link #workers(int)}. Its loss
+         * monitor must be fed too (e.g. add an {@code EmaLossMonitor} as a step listener).
+         */
+        public Builder elastic(ElasticController controller) {
+            this.elastic = Objects.requireNonNull(controller, "controller");
             return this;
         }
 
@@ -398,6 +417,14 @@ public final class AsyncTrainer implements AutoCloseable {
             }
             if (!Double.isNaN(targetAccuracy) && evalEvery == 0) {
                 throw new IllegalArgumentException("targetAccuracy needs an evaluation interval >= 1 step");
+            }
+            if (elastic != null && algorithm != Algorithm.ASYNC) {
+                throw new IllegalArgumentException("elastic parallelism controls the ASYNC algorithm's workers; "
+                        + "got " + algorithm);
+            }
+            if (elastic != null && elastic.maxWorkers() != workers) {
+                throw new IllegalArgumentException("the elastic controller was built for m̂ = " + elastic.maxWorkers()
+                        + " workers but the trainer has " + workers + "; build it with the same count");
             }
             if (algorithm != Algorithm.ASYNC && stepSize != ConstantStepSize.INSTANCE) {
                 throw new IllegalArgumentException("step-size policy " + stepSize.name() + " scales updates by their "

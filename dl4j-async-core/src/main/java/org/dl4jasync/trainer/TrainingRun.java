@@ -61,6 +61,9 @@ final class TrainingRun {
         this.source = source;
         this.epochs = epochs;
         this.dispatcher = t.algorithm == Algorithm.ASYNC ? t.dispatcherFactory.apply(t.workers) : new AsyncDispatcher(t.workers);
+        if (t.elastic != null) {
+            t.elastic.bind(dispatcher.active());
+        }
         List<TrainingListener> all = new ArrayList<>();
         Set<TrainingListener> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (TrainingListener l : t.net.getListeners()) {

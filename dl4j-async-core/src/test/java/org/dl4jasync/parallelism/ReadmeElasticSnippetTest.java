@@ -1,9 +1,9 @@
 package org.dl4jasync.parallelism;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.dl4jasync.dispatch.AsyncDispatcher;
 import org.dl4jasync.metrics.EmaLossMonitor;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.stepsize.TailStepSize;
@@ -22,13 +22,23 @@ class ReadmeElasticSnippetTest {
         ElasticController elastic = new ElasticController.Builder(16, loss, () -> (System.nanoTime() - t0) / 1e9).build();
         AsyncTrainer adaptive = new AsyncTrainer.Builder(net).workers(16)
                 .stepSize(new TailStepSize.Builder(16).build())
-                .dispatcher(m -> { AsyncDispatcher d = new AsyncDispatcher(m); elastic.bind(d.active()); return d; })
-                .stepListener(loss).stepListener(elastic)
+                .elastic(elastic)                             // binds to each fit's dispatcher, sees every step
+                .stepListener(loss)                           // feeds the controller's loss monitor
                 .maxSteps(600)
                 .build();
         TrainingReport r = adaptive.fit(TinyNets.iterator(TinyNets.blobs(40, 16, 7)), Integer.MAX_VALUE);
         assertThat(r.stepsAccepted).isEqualTo(600);
         assertThat(elastic.workers()).isBetween(1, 16);
         assertThat(r.stepScale.policy).startsWith("tail");
+    }
+
+    @Test
+    void theControllerMustMatchTheWorkerCountAndTheAlgorithm() {
+        ElasticController c = new ElasticController.Builder(8, () -> 0, () -> 0).build();
+        assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.net(1)).workers(4).elastic(c).build())
+                .hasMessageContaining("built for m̂ = 8 workers but the trainer has 4");
+        assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.net(1)).workers(8)
+                .algorithm(org.dl4jasync.trainer.Algorithm.SYNC).elastic(c).build())
+                .hasMessageContaining("controls the ASYNC algorithm's workers");
     }
 }
