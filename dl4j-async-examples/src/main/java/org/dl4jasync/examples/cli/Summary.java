@@ -32,6 +32,25 @@ public final class Summary {
             out.printf(Locale.ROOT, "  step size    %s: factor mean %.4f, min %.4g, max %.4g, %d zero-scaled%n",
                     r.stepScale.policy, r.stepScale.mean, r.stepScale.min, r.stepScale.max, r.stepScale.zeroScaled);
         }
+        if (r.parallelismTrace != null && !r.parallelismTrace.isEmpty()) {
+            out.printf(Locale.ROOT, "  parallelism  elastic: %d active workers at the start, %d at the end (%d phases)%n",
+                    r.parallelismTrace.get(0)[2].intValue(),
+                    r.parallelismTrace.get(r.parallelismTrace.size() - 1)[2].intValue(), r.parallelismTrace.size());
+        }
+        if (r.breakEven != null) {
+            out.printf(Locale.ROOT, "  break-even   against %d constant workers: %s (%.1f vs %.1f worker-seconds)%n",
+                    r.breakEven.baselineWorkers, r.breakEven.seconds == null ? "not within the run"
+                            : String.format(Locale.ROOT, "from %.2f s on", r.breakEven.seconds),
+                    r.breakEven.elasticWorkerSeconds, r.breakEven.baselineWorkerSeconds);
+        }
+        if (r.ainTrace != null && !r.ainTrace.isEmpty()) {
+            double sum = 0;
+            for (org.dl4jasync.metrics.TracePoint p : r.ainTrace) {
+                sum += p.value;
+            }
+            out.printf(Locale.ROOT, "  async noise  mean ‖ξ‖ %.4g over %d trace points%n", sum / r.ainTrace.size(),
+                    r.ainTrace.size());
+        }
         if (!r.lossTrace.isEmpty()) {
             out.printf(Locale.ROOT, "  loss         %.4f (last trace point)%n",
                     r.lossTrace.get(r.lossTrace.size() - 1).value);
