@@ -3,7 +3,7 @@ package org.dl4jasync.dispatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 
-import org.dl4jasync.trainer.StepListener;
+import org.dl4jasync.metrics.StepListener;
 
 /**
  * {@code --interval-y auto}: a heuristic y0 from the measured asynchronous staleness, for the paper's open problem

@@ -2,7 +2,6 @@ package org.dl4jasync.metrics;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.dl4jasync.trainer.StepListener;
 
 /**
  * Exponential moving average of the minibatch losses of all steps (cheap, noisy): the default loss monitor. Fed as

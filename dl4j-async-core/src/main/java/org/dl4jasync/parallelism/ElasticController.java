@@ -7,7 +7,7 @@ import java.util.function.DoubleSupplier;
 
 import org.dl4jasync.dispatch.ActiveWorkers;
 import org.dl4jasync.metrics.LossMonitor;
-import org.dl4jasync.trainer.StepListener;
+import org.dl4jasync.metrics.StepListener;
 
 /**
  * ElAsyncSGD's elastic parallelism control: K. Bäckström, "Less is more: Elastic Parallelism Control for

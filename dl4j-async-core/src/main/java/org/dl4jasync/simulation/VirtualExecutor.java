@@ -17,7 +17,7 @@ import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.metrics.AsynchronyNoise;
 import org.dl4jasync.stepsize.ConstantStepSize;
 import org.dl4jasync.stepsize.StepSizePolicy;
-import org.dl4jasync.trainer.StepListener;
+import org.dl4jasync.metrics.StepListener;
 import org.dl4jasync.trainer.StopReason;
 
 /**

@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.dl4jasync.dispatch.ActiveWorkers;
 import org.dl4jasync.dispatch.Dispatcher;
+import org.dl4jasync.metrics.StepListener;
 import org.dl4jasync.metrics.AsynchronyNoise;
 import org.dl4jasync.metrics.WorkerStats;
 import org.dl4jasync.parameters.StepScaler;

@@ -12,7 +12,7 @@ import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.simulation.StepTimes;
 import org.dl4jasync.simulation.VirtualClock;
 import org.dl4jasync.simulation.VirtualExecutor;
-import org.dl4jasync.trainer.StepListener;
+import org.dl4jasync.metrics.StepListener;
 import org.junit.jupiter.api.Test;
 
 /**

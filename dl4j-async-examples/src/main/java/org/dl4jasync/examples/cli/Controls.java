@@ -10,7 +10,7 @@ import org.dl4jasync.dispatch.Dispatcher;
 import org.dl4jasync.metrics.EmaLossMonitor;
 import org.dl4jasync.metrics.LossMonitor;
 import org.dl4jasync.metrics.TrainingReport;
-import org.dl4jasync.trainer.StepListener;
+import org.dl4jasync.metrics.StepListener;
 
 /**
  * The controllers a {@link RunSpec} asks for (Interval-Asynchrony's policies, ElAsyncSGD's elastic parallelism),

@@ -10,7 +10,7 @@ import org.dl4jasync.dispatch.Dispatcher;
 import org.dl4jasync.metrics.LossMonitor;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.parallelism.ElasticController;
-import org.dl4jasync.trainer.StepListener;
+import org.dl4jasync.metrics.StepListener;
 
 /**
  * ElAsyncSGD's controller for a {@link RunSpec} with elastic parallelism: binds it to the run's dispatcher (plain

@@ -13,7 +13,7 @@ import org.dl4jasync.dispatch.IntervalPolicy;
 import org.dl4jasync.dispatch.ProbingIntervalPolicy;
 import org.dl4jasync.metrics.LossMonitor;
 import org.dl4jasync.metrics.TrainingReport;
-import org.dl4jasync.trainer.StepListener;
+import org.dl4jasync.metrics.StepListener;
 
 /**
  * The Interval-Asynchrony dispatcher a {@link RunSpec} asks for, the step listeners its policy needs (the loss

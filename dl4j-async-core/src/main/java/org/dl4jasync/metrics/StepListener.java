@@ -1,4 +1,4 @@
-package org.dl4jasync.trainer;
+package org.dl4jasync.metrics;
 
 /**
  * Per-step events for measurement and control (the extended listener). Called on the worker thread that ran
