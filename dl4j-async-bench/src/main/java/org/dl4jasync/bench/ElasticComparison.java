@@ -15,7 +15,6 @@ import org.dl4jasync.examples.cli.ExperimentRunner;
 import org.dl4jasync.examples.cli.RunSpec;
 import org.dl4jasync.examples.cli.SimulationRunner;
 import org.dl4jasync.examples.data.TrainTest;
-import org.dl4jasync.metrics.TracePoint;
 import org.dl4jasync.metrics.TrainingReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -80,15 +79,6 @@ public final class ElasticComparison implements Callable<Integer> {
         return ExperimentRunner.run(s, data, null);
     }
 
-    /** Seconds at the first loss point at or below {@code level}, or null. */
-    private static Double timeTo(List<TracePoint> trace, double level) {
-        for (TracePoint p : trace) {
-            if (p.value <= level) {
-                return p.seconds;
-            }
-        }
-        return null;
-    }
 
     /** ∫ m dt from the trace's start to t (the trace: [[seconds, accepted, m], …]). */
     private static double workerSecondsUntil(List<Number[]> trace, double t) {
@@ -154,7 +144,7 @@ public final class ElasticComparison implements Callable<Integer> {
             row.put("final_m", finalM);
             row.put("initial_loss", l0);
             for (double t : targets) {
-                Double s = l0 == null ? null : timeTo(r.lossTrace, t * l0);
+                Double s = l0 == null ? null : Traces.firstAtOrBelow(r.lossTrace, t * l0);
                 Double ws = s == null ? null : m == null ? workerSecondsUntil(r.parallelismTrace, s) : m * s;
                 line.append(' ').append(f(s, "%.2f")).append(" | ").append(f(ws, "%.1f")).append(" |");
                 row.put("seconds_to_" + t, s);

@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import org.dl4jasync.examples.cli.ExperimentRunner;
 import org.dl4jasync.examples.cli.RunSpec;
 import org.dl4jasync.examples.data.TrainTest;
-import org.dl4jasync.metrics.TracePoint;
 import org.dl4jasync.metrics.TrainingReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -59,15 +58,6 @@ public final class StepSizeComparison implements Callable<Integer> {
         return s.validate();
     }
 
-    /** Seconds at the first loss point at or below {@code level}, or null. */
-    static Double timeTo(List<TracePoint> trace, double level) {
-        for (TracePoint p : trace) {
-            if (p.value <= level) {
-                return p.seconds;
-            }
-        }
-        return null;
-    }
 
     private static String fmt(Double v) {
         return v == null ? "—" : String.format(Locale.ROOT, "%.1f", v);
@@ -115,7 +105,7 @@ public final class StepSizeComparison implements Callable<Integer> {
                                 store, m, policy, l0));
                         Map<String, Double> times = new LinkedHashMap<>();
                         for (double t : targets) {
-                            Double s = l0 == null ? null : timeTo(r.lossTrace, t * l0);
+                            Double s = l0 == null ? null : Traces.firstAtOrBelow(r.lossTrace, t * l0);
                             times.put(String.valueOf(t), s);
                             line.append(' ').append(fmt(s)).append(" |");
                         }

@@ -17,7 +17,6 @@ import org.dl4jasync.metrics.AsynchronyNoise;
 import org.dl4jasync.metrics.HeldOutLossMonitor;
 import org.dl4jasync.metrics.LossMonitor;
 import org.dl4jasync.metrics.TrainingReport;
-import org.nd4j.linalg.dataset.DataSet;
 import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.trainer.Algorithm;
 import org.dl4jasync.trainer.AsyncTrainer;
@@ -75,11 +74,9 @@ public final class ExperimentRunner {
             AtomicReference<AsyncTrainer> trainerRef = new AtomicReference<>();
             LossMonitor heldOut = null;
             if ("eval".equals(spec.lossMonitor)) {
-                int n = data.train.count;
-                DataSet sample = data.train.range(n - RunSpec.HELD_OUT, n).batches(RunSpec.HELD_OUT).get(0);
-                data = new TrainTest(data.train.range(0, n - RunSpec.HELD_OUT), data.test, data.source);
-                heldOut = new HeldOutLossMonitor(net.getLayerWiseConfigurations(), sample,
+                heldOut = new HeldOutLossMonitor(net.getLayerWiseConfigurations(), data.lastTraining(RunSpec.HELD_OUT),
                         p -> trainerRef.get().copyLatestParams(p));
+                data = data.withoutLastTraining(RunSpec.HELD_OUT);
             }
             Controls controls = new Controls(spec, clock, heldOut);
             boolean async = controls.any() || "elastic".equals(spec.algorithm);

@@ -17,7 +17,6 @@ import org.dl4jasync.simulation.StepTimes;
 import org.dl4jasync.simulation.VirtualClock;
 import org.dl4jasync.simulation.VirtualExecutor;
 import org.dl4jasync.trainer.InMemoryBatchSource;
-import org.nd4j.linalg.dataset.DataSet;
 
 /** Runs a simulation from the {@code simulate} options: the command and the benchmarks share it. */
 public final class SimulationRunner {
@@ -102,12 +101,10 @@ public final class SimulationRunner {
         if (!"none".equals(spec.model)) {
             data = ExperimentRunner.loadData(spec);
             if ("eval".equals(spec.lossMonitor)) {
-                int n = data.train.count;
-                DataSet sample = data.train.range(n - RunSpec.HELD_OUT, n).batches(RunSpec.HELD_OUT).get(0);
-                data = new TrainTest(data.train.range(0, n - RunSpec.HELD_OUT), data.test, data.source);
                 NetworkModel[] ref = new NetworkModel[1];
                 heldOut = new HeldOutLossMonitor(ExperimentRunner.buildModel(spec, data).getLayerWiseConfigurations(),
-                        sample, p -> ref[0].copyParams(p));
+                        data.lastTraining(RunSpec.HELD_OUT), p -> ref[0].copyParams(p));
+                data = data.withoutLastTraining(RunSpec.HELD_OUT);
                 modelRef = ref;
             }
         }
