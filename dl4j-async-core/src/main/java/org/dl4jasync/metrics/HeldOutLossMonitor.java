@@ -20,7 +20,6 @@ public final class HeldOutLossMonitor implements LossMonitor {
     private final DataSet sample;
     private final Consumer<INDArray> latestParams;
     private MultiLayerNetwork scorer;
-    private long readings;
 
     /**
      * @param conf         the trained network's configuration
@@ -43,13 +42,7 @@ public final class HeldOutLossMonitor implements LossMonitor {
             scorer.init();
         }
         latestParams.accept(scorer.params());
-        readings++;
         double s = scorer.score(sample, false);
         return Double.isFinite(s) ? s : Double.NaN;
-    }
-
-    /** Readings so far (each one a forward pass over the sample). */
-    public synchronized long readings() {
-        return readings;
     }
 }

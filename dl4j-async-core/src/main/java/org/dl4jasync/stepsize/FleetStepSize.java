@@ -26,10 +26,6 @@ public final class FleetStepSize implements StepSizePolicy {
         return Math.exp(-beta * tau);
     }
 
-    public double beta() {
-        return beta;
-    }
-
     @Override
     public String name() {
         return "fleet";

@@ -100,10 +100,6 @@ public final class MindTheStepSize extends AdaptiveStepSize {
         return m;
     }
 
-    public double momentum() {
-        return momentum;
-    }
-
     @Override
     public String name() {
         return "mindthestep";

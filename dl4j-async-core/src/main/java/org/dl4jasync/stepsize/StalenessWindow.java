@@ -111,10 +111,6 @@ public final class StalenessWindow {
         return refreshEvery == 0;
     }
 
-    public long refreshEvery() {
-        return refreshEvery;
-    }
-
     public int maxStaleness() {
         return maxStaleness;
     }
@@ -134,7 +130,6 @@ public final class StalenessWindow {
      * K = max(1000, 10·m), refresh every R = ⌈K/10⌉, maxStaleness = 64·m + 64.
      */
     public static final class Builder {
-        private final int workers;
         private long warmup;
         private int window;
         private long refreshEvery;
@@ -146,7 +141,6 @@ public final class StalenessWindow {
             if (workers < 1) {
                 throw new IllegalArgumentException("workers must be >= 1, got " + workers);
             }
-            this.workers = workers;
             this.warmup = 15L * workers;
             this.window = Math.max(1000, 10 * workers);
             this.refreshEvery = 0;
@@ -183,10 +177,6 @@ public final class StalenessWindow {
         public Builder maxStaleness(int b) {
             this.maxStaleness = b;
             return this;
-        }
-
-        public int workers() {
-            return workers;
         }
 
         public StalenessWindow build() {

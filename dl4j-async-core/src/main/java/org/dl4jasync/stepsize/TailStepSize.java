@@ -52,14 +52,6 @@ public final class TailStepSize extends AdaptiveStepSize {
         return f;
     }
 
-    public double amplitude() {
-        return amplitude;
-    }
-
-    public Phi phi() {
-        return phi;
-    }
-
     @Override
     public String name() {
         return "tail";

@@ -79,9 +79,8 @@ public final class ExperimentRunner {
                 data = data.withoutLastTraining(RunSpec.HELD_OUT);
             }
             Controls controls = new Controls(spec, clock, heldOut);
-            boolean async = controls.any() || "elastic".equals(spec.algorithm);
             AsyncTrainer.Builder b = new AsyncTrainer.Builder(net)
-                    .algorithm(async ? Algorithm.ASYNC : Algorithm.valueOf(spec.algorithm.toUpperCase(Locale.ROOT)))
+                    .algorithm(controls.any() ? Algorithm.ASYNC : Algorithm.valueOf(spec.algorithm.toUpperCase(Locale.ROOT)))
                     .store(ParameterStore.Kind.valueOf(spec.store.toUpperCase(Locale.ROOT)))
                     .workers(spec.effectiveWorkers())
                     .stepSize(StepSizeSetup.create(spec, spec.effectiveWorkers()))
