@@ -8,7 +8,7 @@ import org.dl4jasync.dispatch.IntervalDispatcher;
 import org.dl4jasync.dispatch.IntervalPolicy;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.simulation.StepTimes;
-import org.dl4jasync.simulation.VirtualExecutor;
+import org.dl4jasync.trainer.Simulator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,11 +41,11 @@ public final class IntervalSweep implements Callable<Integer> {
         System.out.println("| step time | E[τ] async | y | acceptance | y/(y+E[τ]) | mean τ | (y−1)/2 |");
         System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (String st : stepTimes) {
-            TrainingReport async = new VirtualExecutor.Builder(workers, StepTimes.parse(st, workers)).seed(seed)
+            TrainingReport async = new Simulator.Builder(workers, StepTimes.parse(st, workers)).seed(seed)
                     .maxSteps(steps).build().run();
             double tau = async.staleness.mean;
             for (int y : ys) {
-                TrainingReport r = new VirtualExecutor.Builder(workers, StepTimes.parse(st, workers)).seed(seed)
+                TrainingReport r = new Simulator.Builder(workers, StepTimes.parse(st, workers)).seed(seed)
                         .maxSteps(steps).dispatcher(m -> new IntervalDispatcher(m, IntervalPolicy.fixed(y), null))
                         .build().run();
                 System.out.printf(Locale.ROOT, "| %s | %.1f | %d | %.3f | %.3f | %.1f | %.1f |%n", st, tau, y,

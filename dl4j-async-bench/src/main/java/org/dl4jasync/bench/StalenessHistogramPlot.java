@@ -9,7 +9,7 @@ import org.dl4jasync.dispatch.IntervalDispatcher;
 import org.dl4jasync.dispatch.IntervalPolicy;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.simulation.StepTimes;
-import org.dl4jasync.simulation.VirtualExecutor;
+import org.dl4jasync.trainer.Simulator;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -57,7 +57,7 @@ public final class StalenessHistogramPlot implements Callable<Integer> {
     }
 
     private TrainingReport run(Integer y) {
-        VirtualExecutor.Builder b = new VirtualExecutor.Builder(workers, StepTimes.parse(stepTime, workers))
+        Simulator.Builder b = new Simulator.Builder(workers, StepTimes.parse(stepTime, workers))
                 .seed(seed).maxSteps(steps);
         if (y != null) {
             b.dispatcher(m -> new IntervalDispatcher(m, IntervalPolicy.fixed(y), null));

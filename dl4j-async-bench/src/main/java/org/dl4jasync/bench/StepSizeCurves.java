@@ -10,7 +10,7 @@ import java.util.function.IntFunction;
 
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.simulation.StepTimes;
-import org.dl4jasync.simulation.VirtualExecutor;
+import org.dl4jasync.trainer.Simulator;
 import org.dl4jasync.stepsize.FleetStepSize;
 import org.dl4jasync.stepsize.InverseStepSize;
 import org.dl4jasync.stepsize.MindTheStepSize;
@@ -59,7 +59,7 @@ public final class StepSizeCurves implements Callable<Integer> {
     }
 
     private TrainingReport run(int m, StepSizePolicy p) {
-        return new VirtualExecutor.Builder(m, StepTimes.parse(stepTime, m)).seed(seed).maxSteps(steps).stepSize(p)
+        return new Simulator.Builder(m, StepTimes.parse(stepTime, m)).seed(seed).maxSteps(steps).stepSize(p)
                 .build().run();
     }
 

@@ -75,4 +75,10 @@ public final class AutoYPolicy implements IntervalPolicy, StepListener {
     public String name() {
         return chosen == null ? "auto" : "auto+" + chosen.name();
     }
+
+    /** {@code config.interval_y_chosen}: the y0 chosen after calibration (0 when the run ended before). */
+    @Override
+    public void report(org.dl4jasync.metrics.TrainingReport report) {
+        report.config.put("interval_y_chosen", y0);
+    }
 }

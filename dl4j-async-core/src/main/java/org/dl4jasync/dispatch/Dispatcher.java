@@ -33,9 +33,26 @@ public interface Dispatcher {
     long started();
 
     /**
+     * Whether {@link #tryStartStep} could give {@code worker} a ticket now, without taking one: the condition a
+     * refused worker waits for. A dispatcher that refuses for another reason than the active bound signals
+     * {@link ActiveWorkers#waiters()} whenever this may have become true.
+     */
+    default boolean mayStart(int worker) {
+        return active().allows(worker);
+    }
+
+    /** Worker {@code worker} has stopped for good (its data ended): a dispatcher that waits for it must not. */
+    default void workerLeft(int worker) {
+    }
+
+    /** Sections of the run's report that this dispatcher owns (label, traces); called once after the run. */
+    default void report(org.dl4jasync.metrics.TrainingReport report) {
+    }
+
+    /**
      * The run-time bound on active workers (elastic parallelism): {@link #tryStartStep} returns {@link #NOT_NOW}
-     * to worker w while w is at or above it; such a worker finishes its current step and then parks in
-     * {@link ActiveWorkers#await}.
+     * to worker w while w is at or above it; such a worker finishes its current step and then waits in
+     * {@link ActiveWorkers#waiters()}.
      */
     ActiveWorkers active();
 

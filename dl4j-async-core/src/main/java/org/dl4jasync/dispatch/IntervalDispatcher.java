@@ -1,8 +1,14 @@
 package org.dl4jasync.dispatch;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+
+import org.dl4jasync.metrics.StepListener;
+import org.dl4jasync.metrics.TrainingReport;
 
 /**
  * Interval-Asynchrony (J. Garby, P. Tsigas, "Interval-Asynchrony: Delimited Intervals of Localised Asynchrony for
@@ -24,7 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * while below y, so a replaced interval (full) accepts nothing more; {@code applied} counts afterApply calls of
  * steps accepted in it. {@link #started} is the ticket counter (s_started).
  */
-public final class IntervalDispatcher implements Dispatcher {
+public final class IntervalDispatcher implements Dispatcher, StepListener {
 
     /** One interval: immutable bounds, atomic counters. Allocated once per interval, not per step. */
     static final class Interval {
@@ -53,17 +59,31 @@ public final class IntervalDispatcher implements Dispatcher {
     private final IntervalPolicy policy;
     private final ActiveWorkers active;
     private final IntervalListener listener;
+    /** The policy when it observes steps (auto y0 measures staleness), else null. */
+    private final StepListener policySteps;
+    private final List<long[]> trace = Collections.synchronizedList(new ArrayList<>());
     /** acceptedIn[w]: the interval that accepted worker w's current step; written and read by worker w only. */
     private final Interval[] acceptedIn;
 
+    /** @param listener told every new interval, or null (the report's interval trace is kept in any case) */
     public IntervalDispatcher(int workers, IntervalPolicy policy, IntervalListener listener) {
         this.active = new ActiveWorkers(workers);
         this.policy = policy;
+        this.policySteps = policy instanceof StepListener ? (StepListener) policy : null;
         this.listener = listener == null ? (i, a, y) -> { } : listener;
         this.acceptedIn = new Interval[workers];
         int y0 = checkY(policy.initialY());
         this.current = new AtomicReference<>(new Interval(0, y0, 0));
-        this.listener.onInterval(0, 0, y0);
+        started(0, 0, y0);
+    }
+
+    public IntervalDispatcher(int workers, IntervalPolicy policy) {
+        this(workers, policy, null);
+    }
+
+    private void started(long index, long accepted, int y) {
+        trace.add(new long[] {accepted, y});
+        listener.onInterval(index, accepted, y);
     }
 
     private static int checkY(int y) {
@@ -114,7 +134,15 @@ public final class IntervalDispatcher implements Dispatcher {
             int y = checkY(policy.nextY(iv.y, total));
             Interval next = new Interval(started.get(), y, iv.index + 1);
             current.set(next);
-            listener.onInterval(next.index, total, y);
+            started(next.index, total, y);
+        }
+    }
+
+    /** Forwards every step to a policy that observes steps (the run calls this for every finished step). */
+    @Override
+    public void onStep(int worker, long ticket, boolean accepted, long staleness, double scale, double loss) {
+        if (policySteps != null) {
+            policySteps.onStep(worker, ticket, accepted, staleness, scale, loss);
         }
     }
 
@@ -131,6 +159,17 @@ public final class IntervalDispatcher implements Dispatcher {
     @Override
     public long started() {
         return started.get();
+    }
+
+    /** Label {@code interval}, {@code interval_trace} [[accepted_steps, y], …] and {@code intervals_completed}. */
+    @Override
+    public void report(TrainingReport report) {
+        report.algorithm = "interval";
+        synchronized (trace) {
+            report.intervalTrace = new ArrayList<>(trace);
+        }
+        report.intervalsCompleted = intervalsCompleted();
+        policy.report(report);
     }
 
     @Override

@@ -20,6 +20,10 @@ public interface IntervalPolicy {
     /** Short name for reports. */
     String name();
 
+    /** Adds what the policy chose to the report (e.g. auto y0's choice); default nothing. */
+    default void report(org.dl4jasync.metrics.TrainingReport report) {
+    }
+
     /** y constant. */
     static IntervalPolicy fixed(int y) {
         if (y < 1) {

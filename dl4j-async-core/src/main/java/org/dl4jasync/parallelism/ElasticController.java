@@ -1,5 +1,7 @@
 package org.dl4jasync.parallelism;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -8,6 +10,7 @@ import java.util.function.DoubleSupplier;
 import org.dl4jasync.dispatch.ActiveWorkers;
 import org.dl4jasync.metrics.LossMonitor;
 import org.dl4jasync.metrics.StepListener;
+import org.dl4jasync.metrics.TrainingReport;
 
 /**
  * ElAsyncSGD's elastic parallelism control: K. Bäckström, "Less is more: Elastic Parallelism Control for
@@ -36,8 +39,10 @@ public final class ElasticController implements StepListener {
     private final int dpFactor;
     private final int window;
     private final LossMonitor monitor;
-    private final DoubleSupplier clock;
     private final ParallelismListener listener;
+    private final Integer baselineWorkers;
+    /** [[seconds, accepted, m], …]; appended only under {@link #busy} (or in {@link #bind}), read after the run. */
+    private final List<Number[]> trace = new ArrayList<>();
 
     /** Protocol: incremented once per accepted step by the worker that ran it. */
     private final AtomicLong accepted = new AtomicLong();
@@ -48,6 +53,8 @@ public final class ElasticController implements StepListener {
 
     // --- state confined to the holder of busy
     private ActiveWorkers active;
+    /** The run's clock (real or virtual seconds since its start), given by {@link #bind}. */
+    private DoubleSupplier clock;
     private boolean probing;
     private boolean firstProbe;
     private int centre;
@@ -66,15 +73,17 @@ public final class ElasticController implements StepListener {
         this.dpFactor = b.dpFactor;
         this.window = b.window;
         this.monitor = b.monitor;
-        this.clock = b.clock;
         this.listener = b.listener;
+        this.baselineWorkers = b.baselineWorkers;
     }
 
     /**
-     * Takes control of a run's active-worker bound (call once per run, before the workers start): sets it to m0
+     * Takes control of a run's active-worker bound (the run calls it once, before the workers start): sets it to m0
      * and starts the first probing phase.
+     *
+     * @param runClock seconds since the run's start, real or virtual: the time base of rates and of the trace
      */
-    public void bind(ActiveWorkers workers) {
+    public void bind(ActiveWorkers workers, DoubleSupplier runClock) {
         if (workers.max() != maxWorkers) {
             throw new IllegalArgumentException("the run has " + workers.max() + " workers, the controller was built "
                     + "for m̂ = " + maxWorkers);
@@ -84,6 +93,8 @@ public final class ElasticController implements StepListener {
         }
         try {
             this.active = workers;
+            this.clock = runClock;
+            trace.clear();
             accepted.set(0);
             firstProbe = true;
             probingPhases = 0;
@@ -171,8 +182,10 @@ public final class ElasticController implements StepListener {
         if (active.get() != m) {
             active.set(m);
         }
+        double now = clock.getAsDouble();
+        trace.add(new Number[] {now, n, m});
         if (listener != null) {
-            listener.changed(clock.getAsDouble(), n, m);
+            listener.changed(now, n, m);
         }
     }
 
@@ -207,6 +220,22 @@ public final class ElasticController implements StepListener {
         return maxWorkers;
     }
 
+    /**
+     * The controller's report sections for the run just ended at {@code end} (its clock): the label
+     * {@code elastic} when the dispatcher is plain async, {@code parallelism_trace}, {@code break_even} with a
+     * baseline, {@code config.elastic_probing_phases}. Called after the workers stopped.
+     */
+    public void report(TrainingReport report, double end) {
+        if ("async".equals(report.algorithm)) {
+            report.algorithm = "elastic";
+        }
+        report.parallelismTrace = new ArrayList<>(trace);
+        if (baselineWorkers != null && !trace.isEmpty()) {
+            report.breakEven = TrainingReport.BreakEven.of(report.parallelismTrace, end, baselineWorkers);
+        }
+        report.config.put("elastic_probing_phases", probingPhases);
+    }
+
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "elastic(m̂ %d, m0 %d, I_P %d·m, D_P %d·m, W_P %d)", maxWorkers,
@@ -214,24 +243,23 @@ public final class ElasticController implements StepListener {
     }
 
     /**
-     * {@code new ElasticController.Builder(maxWorkers, lossMonitor, clock).initialWorkers(m0).build()}; defaults
+     * {@code new ElasticController.Builder(maxWorkers, lossMonitor).initialWorkers(m0).build()}; defaults
      * from the paper: I_P = 100·m^E, D_P = 10·m^E, W_P = 1, m0 = ⌈m̂/2⌉.
      */
     public static final class Builder {
         private final int maxWorkers;
         private final LossMonitor monitor;
-        private final DoubleSupplier clock;
         private int initialWorkers;
         private int ipFactor = 100;
         private int dpFactor = 10;
         private int window = 1;
         private ParallelismListener listener;
+        private Integer baselineWorkers;
 
-        /** @param clock seconds, real or virtual (the simulator's) */
-        public Builder(int maxWorkers, LossMonitor monitor, DoubleSupplier clock) {
+        /** @param monitor the loss whose rate of decrease the probing compares (feed it, e.g. as a step listener) */
+        public Builder(int maxWorkers, LossMonitor monitor) {
             this.maxWorkers = maxWorkers;
             this.monitor = java.util.Objects.requireNonNull(monitor, "loss monitor");
-            this.clock = java.util.Objects.requireNonNull(clock, "clock");
         }
 
         /** m0 ∈ [1, m̂]. Default ⌈m̂/2⌉. */
@@ -260,6 +288,15 @@ public final class ElasticController implements StepListener {
 
         public Builder listener(ParallelismListener l) {
             this.listener = l;
+            return this;
+        }
+
+        /** Report the break-even time of worker-seconds against a constant-M run (ElAsyncSGD Section D.6). */
+        public Builder baselineWorkers(int m) {
+            if (m < 1) {
+                throw new IllegalArgumentException("baseline workers must be >= 1, got " + m);
+            }
+            this.baselineWorkers = m;
             return this;
         }
 

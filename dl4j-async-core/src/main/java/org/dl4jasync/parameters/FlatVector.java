@@ -69,6 +69,11 @@ final class FlatVector {
         }
     }
 
+    /** True when both arrays are the same memory (one may be a reshaped view of the other). */
+    static boolean sameMemory(INDArray a, INDArray b) {
+        return a.length() == b.length() && a.data().address() == b.data().address() && a.offset() == b.offset();
+    }
+
     static FlatVector of(INDArray array) {
         return new FlatVector(array);
     }

@@ -2,8 +2,8 @@ package org.dl4jasync.parameters;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.dl4jasync.model.Replica;
+import org.dl4jasync.model.TrainableModel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -12,19 +12,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * update); that is the point. Only the version counter is atomic, so the number of applied updates and every
  * τ are exact.
  *
- * <p>The shared buffer is the original network's own parameter array, so the original network always shows
+ * <p>The shared buffer is the original model's own parameter array, so the original model always shows
  * the current (racy) parameters.
  */
 public final class HogwildStore implements ParameterStore {
-    private final MultiLayerConfiguration conf;
+    private final TrainableModel model;
     private final INDArray params;
     private final FlatVector flat;
     /** Number of updates applied (or being applied). Protocol: one getAndIncrement per apply, before the write. */
     private final AtomicLong version = new AtomicLong();
 
-    public HogwildStore(MultiLayerNetwork network) {
-        this.conf = network.getLayerWiseConfigurations();
-        this.params = network.params();
+    public HogwildStore(TrainableModel model) {
+        this.model = model;
+        this.params = model.params();
         this.flat = FlatVector.of(params);
     }
 
@@ -45,11 +45,11 @@ public final class HogwildStore implements ParameterStore {
 
     @Override
     public WorkerView newWorkerView(int worker) {
-        MultiLayerNetwork replica = Replicas.viewing(conf, params);
+        Replica replica = model.newReplica(params);
         FlatVector.Cache updates = new FlatVector.Cache();
         return new WorkerView() {
             @Override
-            public MultiLayerNetwork replica() {
+            public Replica replica() {
                 return replica;
             }
 
@@ -73,7 +73,7 @@ public final class HogwildStore implements ParameterStore {
 
     @Override
     public void copyLatestTo(INDArray destination) {
-        if (!sameMemory(destination, params)) {
+        if (!FlatVector.sameMemory(destination, params)) {
             destination.assign(params);
         }
     }
@@ -84,16 +84,27 @@ public final class HogwildStore implements ParameterStore {
     }
 
     @Override
-    public boolean sharesBufferWith(MultiLayerNetwork network) {
-        return sameMemory(network.params(), params);
+    public boolean sharesBufferWith(INDArray other) {
+        return FlatVector.sameMemory(other, params);
+    }
+
+    /** Applies never conflict: each lands after its own duration. */
+    @Override
+    public ContentionModel contention() {
+        return new ContentionModel() {
+            @Override
+            public double begin(int worker, double now, double duration) {
+                return now + duration;
+            }
+
+            @Override
+            public int end(int worker) {
+                return APPLY;
+            }
+        };
     }
 
     @Override
     public void close() {
-    }
-
-    /** True when both arrays are the same memory (one may be a reshaped view of the other). */
-    private static boolean sameMemory(INDArray a, INDArray b) {
-        return a.length() == b.length() && a.data().address() == b.data().address() && a.offset() == b.offset();
     }
 }

@@ -3,8 +3,8 @@ package org.dl4jasync.parameters;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.dl4jasync.model.Replica;
+import org.dl4jasync.model.TrainableModel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -27,8 +27,9 @@ public final class LeashedStore implements ParameterStore {
     /** {@code persistence} value for "retry until the CAS succeeds". */
     public static final int UNBOUNDED = Integer.MAX_VALUE;
 
-    private final MultiLayerConfiguration conf;
+    private final TrainableModel model;
     private final SnapshotPool pool;
+    private final int workers;
     private final int persistence;
     /** The published parameters. Only replaced by CAS; the snapshot it holds is never stale. */
     private final AtomicReference<Snapshot> latest;
@@ -39,28 +40,24 @@ public final class LeashedStore implements ParameterStore {
      * @param workers     number of worker views that will exist (sizes the pool at 3·workers + 1)
      * @param persistence failed CAS attempts allowed per update, ≥ 0, or {@link #UNBOUNDED}
      */
-    public LeashedStore(MultiLayerNetwork network, int workers, int persistence) {
+    public LeashedStore(TrainableModel model, int workers, int persistence) {
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be >= 1, got " + workers);
         }
         if (persistence < 0) {
             throw new IllegalArgumentException("persistence must be >= 0 or UNBOUNDED, got " + persistence);
         }
-        this.conf = network.getLayerWiseConfigurations();
-        ReboundNetwork.checkRebindable(conf);
-        INDArray params = network.params();
+        model.checkRebindable();
+        this.model = model;
+        INDArray params = model.params();
         this.pool = new SnapshotPool(3 * workers + 1, params.length(), params.dataType());
+        this.workers = workers;
         this.persistence = persistence;
         Snapshot first = pool.acquire(0);
         first.buffer.assign(params); // once, at construction
         first.version = 0;
         first.reopen();
         this.latest = new AtomicReference<>(first);
-    }
-
-    /** Throws IllegalArgumentException when a network of this configuration cannot use this store. */
-    public static void checkSupported(MultiLayerConfiguration conf) {
-        ReboundNetwork.checkRebindable(conf);
     }
 
     @Override
@@ -83,7 +80,8 @@ public final class LeashedStore implements ParameterStore {
     }
 
     /** Failed CAS attempts so far (contention). */
-    public long failedCas() {
+    @Override
+    public Long failedCas() {
         return failedCas.get();
     }
 
@@ -132,8 +130,42 @@ public final class LeashedStore implements ParameterStore {
     }
 
     @Override
-    public boolean sharesBufferWith(MultiLayerNetwork network) {
+    public boolean sharesBufferWith(INDArray other) {
         return false;
+    }
+
+    /**
+     * The copy–update–CAS loop with the time an apply takes between its copy of the latest snapshot and its CAS:
+     * an attempt fails when another update was published meanwhile (counted as a failed CAS), and after
+     * {@code persistence} failures the update is dropped (counted as dropped), exactly as {@link LeashedView#apply}
+     * counts them under real threads.
+     */
+    @Override
+    public ContentionModel contention() {
+        long[] base = new long[workers];
+        long[] failures = new long[workers];
+        return new ContentionModel() {
+            @Override
+            public double begin(int worker, double now, double duration) {
+                base[worker] = version(); // copy of the latest, then the update, then the CAS at now + duration
+                return now + duration;
+            }
+
+            @Override
+            public int end(int worker) {
+                if (version() == base[worker]) {
+                    failures[worker] = 0;
+                    return APPLY;
+                }
+                failedCas.incrementAndGet();
+                if (++failures[worker] > persistence) {
+                    failures[worker] = 0;
+                    dropped.incrementAndGet();
+                    return DROP;
+                }
+                return RETRY;
+            }
+        };
     }
 
     /** Buffers are left to ND4J's reference-counted deallocation: see {@link LockedStore#close()}. */
@@ -144,9 +176,7 @@ public final class LeashedStore implements ParameterStore {
     /** A worker's view; its fields are confined to the worker's thread. */
     private final class LeashedView implements WorkerView {
         private final int worker;
-        private final ReboundNetwork replica;
-        /** Views per pool slot, made on the slot's first use by this worker. */
-        private final ReboundNetwork.Binding[] bindings;
+        private final Replica replica;
         private Snapshot pinned;
         /** An exclusively owned buffer (STALE bit set) kept for the next apply, or null. */
         private Snapshot spare;
@@ -156,15 +186,14 @@ public final class LeashedStore implements ParameterStore {
             this.worker = worker;
             Snapshot s = pinLatest();
             try {
-                this.replica = new ReboundNetwork(conf, s.buffer);
-                this.bindings = new ReboundNetwork.Binding[pool.capacity()];
+                this.replica = model.newRebindableReplica(s.buffer);
             } finally {
                 unpin(s);
             }
         }
 
         @Override
-        public MultiLayerNetwork replica() {
+        public Replica replica() {
             return replica;
         }
 
@@ -172,12 +201,7 @@ public final class LeashedStore implements ParameterStore {
         public long read() {
             Snapshot s = pinLatest();
             pinned = s;
-            ReboundNetwork.Binding b = bindings[s.slot];
-            if (b == null || b.flat != s.buffer) {
-                b = replica.bindingFor(s.buffer);
-                bindings[s.slot] = b;
-            }
-            replica.bind(b);
+            replica.bind(s.buffer);
             return s.version;
         }
 

@@ -2,8 +2,8 @@ package org.dl4jasync.parameters;
 
 import java.util.concurrent.locks.ReentrantLock;
 
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.dl4jasync.model.Replica;
+import org.dl4jasync.model.TrainableModel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * apply updates them, both under one lock. Every read sees a whole number of updates.
  */
 public final class LockedStore implements ParameterStore {
-    private final MultiLayerConfiguration conf;
+    private final TrainableModel model;
     /** Guarded by {@link #lock}. */
     private final INDArray params;
     private final FlatVector flat;
@@ -20,9 +20,9 @@ public final class LockedStore implements ParameterStore {
     /** Guarded by {@link #lock} for writes; volatile so that {@link #version()} may read it without the lock. */
     private volatile long version;
 
-    public LockedStore(MultiLayerNetwork network) {
-        this.conf = network.getLayerWiseConfigurations();
-        this.params = network.params().dup();
+    public LockedStore(TrainableModel model) {
+        this.model = model;
+        this.params = model.params().dup();
         this.flat = FlatVector.of(params);
     }
 
@@ -50,12 +50,12 @@ public final class LockedStore implements ParameterStore {
         } finally {
             lock.unlock();
         }
-        MultiLayerNetwork replica = Replicas.viewing(conf, own);
+        Replica replica = model.newReplica(own);
         FlatVector ownFlat = FlatVector.of(own);
         FlatVector.Cache updates = new FlatVector.Cache();
         return new WorkerView() {
             @Override
-            public MultiLayerNetwork replica() {
+            public Replica replica() {
                 return replica;
             }
 
@@ -106,8 +106,27 @@ public final class LockedStore implements ParameterStore {
     }
 
     @Override
-    public boolean sharesBufferWith(MultiLayerNetwork network) {
+    public boolean sharesBufferWith(INDArray other) {
         return false;
+    }
+
+    /** Applies queue for the lock: each holds it for its duration, in the order they asked for it. */
+    @Override
+    public ContentionModel contention() {
+        return new ContentionModel() {
+            private double lockFreeAt;
+
+            @Override
+            public double begin(int worker, double now, double duration) {
+                lockFreeAt = Math.max(now, lockFreeAt) + duration;
+                return lockFreeAt;
+            }
+
+            @Override
+            public int end(int worker) {
+                return APPLY;
+            }
+        };
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.dl4jasync.parameters;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.dl4jasync.model.TrainableModel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -26,17 +27,22 @@ public interface ParameterStore {
      * @param persistence failed CAS attempts allowed per update for {@link Kind#LEASHED} ({@link LeashedStore#UNBOUNDED}
      *                    for no bound); ignored by the others
      */
-    static ParameterStore create(Kind kind, MultiLayerNetwork network, int workers, int persistence) {
+    static ParameterStore create(Kind kind, TrainableModel model, int workers, int persistence) {
         switch (kind) {
             case HOGWILD:
-                return new HogwildStore(network);
+                return new HogwildStore(model);
             case LOCKED:
-                return new LockedStore(network);
+                return new LockedStore(model);
             case LEASHED:
-                return new LeashedStore(network, workers, persistence);
+                return new LeashedStore(model, workers, persistence);
             default:
                 throw new IllegalArgumentException("store " + kind);
         }
+    }
+
+    /** {@link #create(Kind, TrainableModel, int, int)} over a {@link MultiLayerNetwork}'s parameters. */
+    static ParameterStore create(Kind kind, MultiLayerNetwork network, int workers, int persistence) {
+        return create(kind, TrainableModel.of(network), workers, persistence);
     }
 
     Kind kind();
@@ -62,11 +68,23 @@ public interface ParameterStore {
     /** Gradients dropped by the store itself (the CAS-published persistence bound); 0 for the others. */
     long droppedUpdates();
 
+    /** Failed CAS attempts (contention of the CAS-published store), or null for stores that have no CAS. */
+    default Long failedCas() {
+        return null;
+    }
+
     /**
-     * True when the store's buffer is the original network's own parameter array, so the original network
-     * always shows the current parameters and {@link #copyLatestTo} into it is a no-op.
+     * True when the store's buffer is {@code params}' own memory (the original model's parameter array under
+     * HOGWILD!), so the original model always shows the current parameters and {@link #copyLatestTo} into it is a
+     * no-op.
      */
-    boolean sharesBufferWith(MultiLayerNetwork network);
+    boolean sharesBufferWith(INDArray params);
+
+    /**
+     * This store's contention when applies take virtual time (a fresh model per call: one per simulation). Its
+     * counts (failed CAS, drops) are the store's own.
+     */
+    ContentionModel contention();
 
     /**
      * Ends the store's use. Buffers are not freed explicitly (replicas' views may still reference them); ND4J

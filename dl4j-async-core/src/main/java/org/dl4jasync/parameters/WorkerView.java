@@ -1,6 +1,6 @@
 package org.dl4jasync.parameters;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.dl4jasync.model.Replica;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -15,8 +15,8 @@ public interface WorkerView {
     /** Returned by {@link #apply} when the store dropped the update (CAS-published persistence bound). */
     long DROPPED = -1L;
 
-    /** The worker's private network; never shared with another thread, never {@code close()}d. */
-    MultiLayerNetwork replica();
+    /** The worker's private replica; never shared with another thread. */
+    Replica replica();
 
     /** Makes the replica's parameters show the latest parameters; returns the version read. */
     long read();

@@ -4,13 +4,14 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.TrainingListener;
+import org.dl4jasync.model.TrainableModel;
 import org.dl4jasync.parameters.ParameterStore;
 
 /**
- * Delivers DL4J {@link TrainingListener} events for the original network, serialised under {@link #lock}, and
- * tracks epochs. Before each event the original network is given the latest parameters (unless it already views
+ * Delivers DL4J {@link TrainingListener} events for the original model, serialised under {@link #lock}, and
+ * tracks epochs (for both engines: the updater's epoch number and the report's epoch count come from here). Before
+ * each event the original model is given the latest parameters (unless it already views
  * them), the step's score and the iteration/epoch counts, so listeners such as {@code EvaluativeListener} and
  * {@code CheckpointListener} see the model as it is.
  *
@@ -20,7 +21,7 @@ import org.dl4jasync.parameters.ParameterStore;
  * source's end of epoch e.
  */
 final class ListenerBridge {
-    private final MultiLayerNetwork net;
+    private final TrainableModel model;
     private final List<TrainingListener> listeners;
     private final ParameterStore store;
     private final BatchSource source;
@@ -30,14 +31,18 @@ final class ListenerBridge {
     private final AtomicLong finished = new AtomicLong();
     private volatile int epochsClosed;
     private boolean epochOpen;
+    /** Guarded by {@link #lock}: the score last shown on the original model. */
+    private double lastScore;
 
-    ListenerBridge(MultiLayerNetwork net, List<TrainingListener> listeners, ParameterStore store, BatchSource source) {
-        this.net = net;
+    ListenerBridge(TrainableModel model, List<TrainingListener> listeners, ParameterStore store, BatchSource source) {
+        this.model = model;
         this.listeners = listeners;
         this.store = store;
         this.source = source;
-        this.baseIteration = net.getIterationCount();
-        this.baseEpoch = net.getEpochCount();
+        this.baseIteration = model.iterationCount();
+        this.baseEpoch = model.epochCount();
+        this.lastScore = model.model() == null ? Double.NaN : model.model().score();
+        openFirstEpoch();
     }
 
     int baseIteration() {
@@ -53,7 +58,7 @@ final class ListenerBridge {
         return epochsClosed;
     }
 
-    void startFirstEpoch() {
+    private void openFirstEpoch() {
         lock.lock();
         try {
             openEpoch();
@@ -72,7 +77,7 @@ final class ListenerBridge {
             int iteration = (int) (baseIteration + index);
             syncNetwork(score, iteration);
             for (TrainingListener l : listeners) {
-                l.iterationDone(net, iteration, currentEpoch());
+                l.iterationDone(model.model(), iteration, currentEpoch());
             }
         } finally {
             lock.unlock();
@@ -91,6 +96,19 @@ final class ListenerBridge {
     /** At the end of the run: closes completed epochs, then fires onEpochEnd for a partial epoch still open. */
     void finish() {
         closeEpochs(true);
+    }
+
+    /** After the run: the original model holds the latest parameters, the iteration and the epoch count. */
+    void showFinalState(long accepted) {
+        lock.lock();
+        try {
+            if (!store.sharesBufferWith(model.params())) {
+                store.copyLatestTo(model.params());
+            }
+            model.show(lastScore, (int) (baseIteration + accepted), currentEpoch());
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void closeEpochs(boolean finalCall) {
@@ -118,9 +136,9 @@ final class ListenerBridge {
     private void openEpoch() {
         epochOpen = true;
         if (!listeners.isEmpty()) {
-            syncNetwork(net.score(), (int) (baseIteration + store.version()));
+            syncNetwork(lastScore, (int) (baseIteration + store.version()));
             for (TrainingListener l : listeners) {
-                l.onEpochStart(net);
+                l.onEpochStart(model.model());
             }
         }
     }
@@ -131,20 +149,19 @@ final class ListenerBridge {
             epochsClosed++;
         }
         if (!listeners.isEmpty()) {
-            syncNetwork(net.score(), (int) (baseIteration + store.version()));
+            syncNetwork(lastScore, (int) (baseIteration + store.version()));
             for (TrainingListener l : listeners) {
-                l.onEpochEnd(net);
+                l.onEpochEnd(model.model());
             }
         }
     }
 
     /** Called with {@link #lock} held. */
     private void syncNetwork(double score, int iteration) {
-        if (!store.sharesBufferWith(net)) {
-            store.copyLatestTo(net.params());
+        if (!store.sharesBufferWith(model.params())) {
+            store.copyLatestTo(model.params());
         }
-        net.setScore(score);
-        net.setIterationCount(iteration);
-        net.setEpochCount(currentEpoch());
+        lastScore = score;
+        model.show(score, iteration, currentEpoch());
     }
 }

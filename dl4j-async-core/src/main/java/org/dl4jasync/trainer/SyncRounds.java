@@ -1,137 +1,160 @@
 package org.dl4jasync.trainer;
 
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicLongArray;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.dl4jasync.metrics.WorkerStats;
+import org.dl4jasync.dispatch.ActiveWorkers;
+import org.dl4jasync.dispatch.Dispatcher;
+import org.dl4jasync.model.Replica;
 import org.dl4jasync.parameters.StepScaler;
-import org.dl4jasync.parameters.WorkerView;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 
 /**
- * Synchronous data-parallel SGD, the papers' "Sync" baseline: in round r worker w computes the gradient of ticket
- * r·m + w on the same parameters; after a barrier worker 0 averages the m raw gradients into its own, runs its
- * DL4J updater once and applies the update (τ = 0); after a second barrier the next round starts. Each replica is
- * used by its own thread only.
+ * Synchronous data-parallel SGD, the papers' "Sync" baseline, as a dispatcher on the common step protocol: in round
+ * r worker w computes the gradient of ticket r·m + w on the parameters of version r; when every worker has
+ * contributed (or left: its data ended), worker 0 averages the raw gradients into its own, runs its DL4J updater
+ * once and applies the update (τ = 0); then round r + 1 starts. A worker that has contributed to the current round
+ * may not start a step ({@link #mayStart} is false) and waits until worker 0 closes the round. Worker 0 closes it
+ * in its next {@link #tryStartStep}, so its replica is only ever used by its own thread; there is no barrier, so
+ * any stop condition simply ends the waiting.
  *
- * <p>Protocols: {@link #batchSize}[w] is written by worker w before the first barrier and read by worker 0 after
- * it; {@link #finished} is written by worker 0 between the barriers and read by all after the second. Both
- * barriers are reset (broken) when the run stops or a worker fails, which releases every waiting worker.
+ * <p>Protocols: {@link #round} is written by worker 0 after the round's update is applied and read by all;
+ * {@link #contributedIn}[w] is the round worker w last contributed to (written by w, read by all); the round's
+ * contributions ({@link #contributor}, {@link #arrived}, {@link #goneBefore}, {@link #goneNow}) are guarded by this object's monitor: the one
+ * lock of this class, taken once per worker and round (never per parameter).
  */
-final class SyncRounds {
-    private final TrainingRun run;
-    private final int workers;
-    private final CyclicBarrier gradientsReady;
-    private final CyclicBarrier updateApplied;
-    private final MultiLayerNetwork[] replicas;
-    private final int[] batchSize;
-    private volatile boolean finished;
+final class SyncRounds implements Dispatcher {
+    private final Run run;
+    private final int m;
+    private final ActiveWorkers active;
+    private volatile long round;
+    private final AtomicLongArray contributedIn;
+    /** Guarded by this: the worker states that contributed to the current round (null: not yet or none). */
+    private final WorkerState[] contributor;
+    /** Guarded by this: workers that contributed to or left in the current round. */
+    private int arrived;
+    /** Guarded by this: workers that left in earlier rounds (they arrive in no later round). */
+    private int goneBefore;
+    /** Guarded by this: workers that left in the current round. */
+    private int goneNow;
 
-    SyncRounds(TrainingRun run) {
+    SyncRounds(Run run, int workers) {
         this.run = run;
-        this.workers = run.t.workers;
-        this.gradientsReady = new CyclicBarrier(workers);
-        this.updateApplied = new CyclicBarrier(workers);
-        this.replicas = new MultiLayerNetwork[workers];
-        this.batchSize = new int[workers];
+        this.m = workers;
+        this.active = new ActiveWorkers(workers);
+        this.contributedIn = new AtomicLongArray(workers);
+        for (int w = 0; w < workers; w++) {
+            contributedIn.set(w, -1);
+        }
+        this.contributor = new WorkerState[workers];
     }
 
-    void abort() {
-        gradientsReady.reset();
-        updateApplied.reset();
+    @Override
+    public boolean mayStart(int worker) {
+        return contributedIn.get(worker) != round || (worker == 0 && roundComplete());
     }
 
-    void worker(int w) throws InterruptedException {
-        final TrainingRun r = run;
-        final WorkerStats st = r.stats[w];
-        final long begin = System.nanoTime();
-        final WorkerView view = r.store.newWorkerView(w); // a HOGWILD view: every replica sees the one buffer
-        final MultiLayerNetwork replica = view.replica();
-        replicas[w] = replica;
-        final LayerWorkspaceMgr noWs = LayerWorkspaceMgr.noWorkspaces();
-        try {
-            for (long round = 0; ; round++) {
-                long ticket = round * workers + w;
-                DataSet ds = r.stop ? null : r.source.batch(ticket);
-                batchSize[w] = 0;
-                try {
-                    if (ds != null) {
-                        st.started++;
-                        long stepStart = System.nanoTime();
-                        replica.setInput(ds.getFeatures());
-                        replica.setLabels(ds.getLabels());
-                        replica.setLayerMaskArrays(ds.getFeaturesMaskArray(), ds.getLabelsMaskArray());
-                        replica.computeGradientAndScore();
-                        st.recordLoss(replica.score());
-                        batchSize[w] = (int) ds.getFeatures().size(0);
-                        st.recordStepTime((System.nanoTime() - stepStart) / 1e9);
-                    }
-                } finally {
-                    r.source.done(ticket);
-                }
-                if (!await(gradientsReady)) {
-                    return;
-                }
-                if (w == 0) {
-                    combineAndApply(st, view, noWs);
-                }
-                if (!await(updateApplied) || finished) {
-                    return;
-                }
-            }
-        } finally {
-            st.activeNanos = System.nanoTime() - begin;
+    private synchronized boolean roundComplete() {
+        return arrived + goneBefore >= m;
+    }
+
+    @Override
+    public long tryStartStep(int worker) {
+        if (contributedIn.get(worker) == round && (worker != 0 || !closeIfComplete())) {
+            return NOT_NOW;
+        }
+        return round * m + worker;
+    }
+
+    @Override
+    public boolean finishStep(int worker, long ticket) {
+        return true;
+    }
+
+    /** Worker {@code ws} has computed its gradient of the current round (threads: on its own thread). */
+    void contribute(WorkerState ws) {
+        synchronized (this) {
+            contributor[ws.id] = ws;
+            arrived++;
+            contributedIn.set(ws.id, round);
+        }
+        if (ws.id != 0) {
+            run.waiters.signal(); // worker 0 may be waiting to close the round
         }
     }
 
-    private void combineAndApply(WorkerStats st, WorkerView view, LayerWorkspaceMgr noWs) {
-        final TrainingRun r = run;
+    /** A worker leaves only after a ticket of a round it has not contributed to: it arrives in this round. */
+    @Override
+    public void workerLeft(int worker) {
+        synchronized (this) {
+            arrived++;
+            goneNow++;
+        }
+        run.waiters.signal();
+    }
+
+    /** Worker 0: applies the round when every worker has contributed or left; false while it is still open. */
+    private boolean closeIfComplete() {
+        WorkerState[] in;
         int count = 0;
-        for (int k = 0; k < workers; k++) {
-            if (batchSize[k] > 0) {
-                count++;
+        synchronized (this) {
+            if (arrived + goneBefore < m) {
+                return false;
             }
+            in = contributor.clone();
+            for (int w = 0; w < m; w++) {
+                contributor[w] = null;
+                if (in[w] != null) {
+                    count++;
+                }
+            }
+            arrived = 0;
+            goneBefore += goneNow;
+            goneNow = 0;
         }
-        // tickets are consecutive, so a round with any data has data at worker 0
-        if (count == 0 || batchSize[0] == 0) {
-            finished = true;
-            return;
+        if (count > 0) {
+            applyRound(in, count);
         }
-        MultiLayerNetwork master = replicas[0];
-        INDArray g = master.getGradientsViewArray();
-        for (int k = 1; k < workers; k++) {
-            if (batchSize[k] > 0) {
-                g.addi(replicas[k].getGradientsViewArray());
+        round = round + 1; // volatile: the round's update is in the parameters before anyone starts the next
+        run.waiters.signal();
+        return true;
+    }
+
+    /** Averages the raw gradients into worker 0's, runs worker 0's updater once, applies with τ = 0. */
+    private void applyRound(WorkerState[] in, int count) {
+        WorkerState master = in[0]; // tickets are consecutive: a round with any data has data at worker 0
+        Replica r = master.replica;
+        INDArray g = r.gradient();
+        double loss = master.loss;
+        for (int w = 1; w < m; w++) {
+            if (in[w] != null) {
+                g.addi(in[w].replica.gradient());
+                loss += in[w].loss;
             }
         }
         if (count > 1) {
             g.divi(count);
         }
-        long index = r.store.version();
-        master.getUpdater().update(master, master.gradient(), r.bridge.baseIteration() + (int) index,
-                r.bridge.currentEpoch(), batchSize[0], noWs);
-        // one writer per round, between barriers: the HOGWILD store's apply is exact here (τ = 0)
-        view.apply(g, index, StepScaler.UNIT);
-        st.recordApplied(0, 1.0);
-        r.budget.applied();
-        r.bridge.iterationDone(index, master.score());
-        for (int k = 0; k < count; k++) {
-            r.bridge.stepFinished();
+        long index = run.store.version();
+        r.toUpdate(run.bridge.baseIteration() + (int) index, run.bridge.currentEpoch(), master.batchSize);
+        master.view.apply(g, index, StepScaler.UNIT); // one writer per round: exact, τ = 0
+        master.scaler.last = 1.0;
+        run.recordApplied(master, index, 0, 1.0, loss / count);
+        for (int w = 0; w < m; w++) {
+            if (in[w] != null) {
+                run.observe(in[w], w == 0, w == 0 ? 0 : -1, w == 0 ? 1.0 : 0);
+                run.bridge.stepFinished();
+            }
         }
-        if (count < workers || r.stop || r.budget.exhausted()) {
-            finished = true;
-        }
+        run.monitor.afterApply(master, index + 1);
     }
 
-    private static boolean await(CyclicBarrier b) throws InterruptedException {
-        try {
-            b.await();
-            return true;
-        } catch (BrokenBarrierException e) {
-            return false; // another worker failed or the run was stopped
-        }
+    @Override
+    public long started() {
+        return round * m;
+    }
+
+    @Override
+    public ActiveWorkers active() {
+        return active;
     }
 }

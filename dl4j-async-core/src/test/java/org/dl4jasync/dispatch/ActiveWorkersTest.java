@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.simulation.StepTimes;
-import org.dl4jasync.simulation.VirtualExecutor;
+import org.dl4jasync.trainer.Simulator;
 import org.junit.jupiter.api.Test;
 
 class ActiveWorkersTest {
@@ -27,7 +27,7 @@ class ActiveWorkersTest {
 
     @Test
     void inactiveWorkersStartNothingAndCountNoWorkerSeconds() {
-        TrainingReport r = new VirtualExecutor.Builder(8, StepTimes.parse("constant:1", 8)).maxSteps(4_000)
+        TrainingReport r = new Simulator.Builder(8, StepTimes.parse("constant:1", 8)).maxSteps(4_000)
                 .dispatcher(m -> {
                     AsyncDispatcher d = new AsyncDispatcher(m);
                     d.setActiveWorkers(4);

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.simulation.StepTimes;
-import org.dl4jasync.simulation.VirtualExecutor;
+import org.dl4jasync.trainer.Simulator;
 import org.junit.jupiter.api.Test;
 
 class AutoYPolicyTest {
@@ -17,7 +17,7 @@ class AutoYPolicyTest {
         int m = 64;
         AutoYPolicy auto = new AutoYPolicy(8L * m, m, IntervalPolicy::fixed);
         AtomicLong violationsAfterCalibration = new AtomicLong();
-        TrainingReport r = new VirtualExecutor.Builder(m, StepTimes.parse("shifted-exp:0.9,0.1", m)).seed(3)
+        TrainingReport r = new Simulator.Builder(m, StepTimes.parse("shifted-exp:0.9,0.1", m)).seed(3)
                 .maxSteps(50_000)
                 .dispatcher(k -> new IntervalDispatcher(k, auto, null))
                 .stepListener(auto)

@@ -11,7 +11,7 @@ import org.dl4jasync.metrics.LossMonitor;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.simulation.StepTimes;
 import org.dl4jasync.simulation.VirtualClock;
-import org.dl4jasync.simulation.VirtualExecutor;
+import org.dl4jasync.trainer.Simulator;
 import org.dl4jasync.metrics.StepListener;
 import org.junit.jupiter.api.Test;
 
@@ -73,19 +73,14 @@ class ElasticControllerSimulationTest {
         Run out = new Run();
         ScriptedLoss loss = new ScriptedLoss(switchAt, peaks);
         VirtualClock clock = new VirtualClock();
-        ElasticController c = new ElasticController.Builder(MAX, loss, clock).initialWorkers(m0)
+        ElasticController c = new ElasticController.Builder(MAX, loss).initialWorkers(m0)
                 .listener((s, n, m) -> out.trace.add(new double[] {s, n, m})).build();
         loss.controller = c;
         out.controller = c;
-        out.report = new VirtualExecutor.Builder(MAX, StepTimes.parse("shifted-exp:0.95,0.05", MAX)).seed(3)
+        out.report = new Simulator.Builder(MAX, StepTimes.parse("shifted-exp:0.95,0.05", MAX)).seed(3)
                 .maxSteps(steps).clock(clock)
-                .dispatcher(m -> {
-                    AsyncDispatcher d = new AsyncDispatcher(m);
-                    c.bind(d.active());
-                    return d;
-                })
-                .stepListener(c) // the controller sees the step after the loss did
                 .stepListener(loss)
+                .elastic(c) // bound to the run's dispatcher; sees each step after the loss did
                 .build().run();
         return out;
     }
@@ -128,14 +123,14 @@ class ElasticControllerSimulationTest {
     @Test
     void builderAndBindRejectBadSettings() {
         LossMonitor l = () -> 0;
-        assertThatThrownBy(() -> new ElasticController.Builder(8, l, () -> 0).initialWorkers(9).build())
+        assertThatThrownBy(() -> new ElasticController.Builder(8, l).initialWorkers(9).build())
                 .hasMessageContaining("initial workers m0 must be in [1, 8], got 9");
-        assertThatThrownBy(() -> new ElasticController.Builder(8, l, () -> 0).window(0).build())
+        assertThatThrownBy(() -> new ElasticController.Builder(8, l).window(0).build())
                 .hasMessageContaining("W_P must be >= 1");
-        assertThatThrownBy(() -> new ElasticController.Builder(8, l, () -> 0).probingFactor(0).build())
+        assertThatThrownBy(() -> new ElasticController.Builder(8, l).probingFactor(0).build())
                 .hasMessageContaining("factors must be >= 1");
-        ElasticController c = new ElasticController.Builder(8, l, () -> 0).build();
-        assertThatThrownBy(() -> c.bind(new AsyncDispatcher(4).active())).hasMessageContaining("m̂ = 8");
+        ElasticController c = new ElasticController.Builder(8, l).build();
+        assertThatThrownBy(() -> c.bind(new AsyncDispatcher(4).active(), () -> 0)).hasMessageContaining("m̂ = 8");
         assertThat(c.window(1)).containsExactly(1, 2);
         assertThat(c.window(8)).containsExactly(8, 7);
         assertThat(c.window(4)).containsExactly(4, 3, 5);

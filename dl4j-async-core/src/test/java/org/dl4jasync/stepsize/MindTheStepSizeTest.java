@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.simulation.StepTimes;
-import org.dl4jasync.simulation.VirtualExecutor;
+import org.dl4jasync.trainer.Simulator;
 import org.junit.jupiter.api.Test;
 
 class MindTheStepSizeTest {
@@ -67,7 +67,7 @@ class MindTheStepSizeTest {
     @Test
     void reportCountsZeroScaledUpdates() {
         int m = 256; // plain async: τ ≈ 255 > 150, every such update is dropped
-        TrainingReport r = new VirtualExecutor.Builder(m, StepTimes.parse("exp:1", m)).seed(1).maxSteps(20_000)
+        TrainingReport r = new Simulator.Builder(m, StepTimes.parse("exp:1", m)).seed(1).maxSteps(20_000)
                 .stepSize(new MindTheStepSize.Builder(m).build()).build().run();
         assertThat(r.stepScale.zeroScaled).isGreaterThan(0);
         assertThat(r.stepScale.min).isZero();

@@ -7,7 +7,7 @@ import java.util.function.IntFunction;
 
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.simulation.StepTimes;
-import org.dl4jasync.simulation.VirtualExecutor;
+import org.dl4jasync.trainer.Simulator;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -35,7 +35,7 @@ class StepSizeSimulationTest {
     private static Moments run(int m, String stepTime, StepSizePolicy policy, long skip, long seed) {
         Moments mo = new Moments();
         long[] applied = {0};
-        TrainingReport r = new VirtualExecutor.Builder(m, StepTimes.parse(stepTime, m)).seed(seed).maxSteps(STEPS)
+        TrainingReport r = new Simulator.Builder(m, StepTimes.parse(stepTime, m)).seed(seed).maxSteps(STEPS)
                 .stepSize(policy)
                 .stepListener((w, t, accepted, tau, scale, loss) -> {
                     if (accepted && applied[0]++ >= skip) {
@@ -68,7 +68,7 @@ class StepSizeSimulationTest {
         TailStepSize tail = new TailStepSize.Builder(m).warmup(warmup).frozen().build();
         Moments mo = new Moments();
         long[] applied = {0};
-        new VirtualExecutor.Builder(m, StepTimes.parse(stepTime, m)).seed(5).maxSteps(warmup + 100_000)
+        new Simulator.Builder(m, StepTimes.parse(stepTime, m)).seed(5).maxSteps(warmup + 100_000)
                 .stepSize(tail).stepListener((w, t, accepted, tau, scale, loss) -> {
                     if (accepted && applied[0]++ >= warmup) {
                         mo.n++;
@@ -129,7 +129,7 @@ class StepSizeSimulationTest {
         assertThat(mo.mean()).isCloseTo(1.0, within(0.02));
         assertThat(p.normalized()).isTrue();
 
-        TrainingReport r = new VirtualExecutor.Builder(m, StepTimes.parse("exp:1", m)).seed(2).maxSteps(5000)
+        TrainingReport r = new Simulator.Builder(m, StepTimes.parse("exp:1", m)).seed(2).maxSteps(5000)
                 .stepSize(new TailStepSize.Builder(m).build()).build().run();
         assertThat(r.stepScale.normalized).isTrue(); // TAIL-τ: by construction
         assertThat(r.stepScale.policy).startsWith("tail(A=1.0, phi=identity, warmup 240");

@@ -9,9 +9,7 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jasync.metrics.TrainingReport;
-import org.dl4jasync.simulation.NetworkModel;
 import org.dl4jasync.simulation.StepTimes;
-import org.dl4jasync.simulation.VirtualExecutor;
 import org.dl4jasync.testing.TinyNets;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
@@ -48,10 +46,9 @@ class DivergenceTest {
 
     @Test
     void theSimulatorStopsWithDiverged() {
-        InMemoryBatchSource source = new InMemoryBatchSource(TRAIN, 50, 1, true);
-        TrainingReport r = new VirtualExecutor.Builder(4, StepTimes.parse("exp:1", 4))
-                .model(new NetworkModel(exploding(), source, TinyNets.iterator(TEST), 4)).evaluateEvery(10)
-                .epochs(50, TRAIN.size()).build().run();
+        TrainingReport r = new Simulator.Builder(4, StepTimes.parse("exp:1", 4))
+                .network(exploding(), TRAIN).evaluation(TinyNets.iterator(TEST), 10)
+                .epochs(50).build().run();
         assertThat(r.stopReason).isEqualTo("diverged");
         assertThat(r.finalAccuracy).isNull();
     }

@@ -62,7 +62,22 @@ public final class ExperimentRunner {
         return new ExistingDataSetIterator(data.test.batches(EVAL_BATCH));
     }
 
-    /** Trains a fresh model as {@code spec} says and returns the report (its config filled). */
+    /**
+     * Composes a run: an IllegalArgumentException raised here is bad usage (the builder's rules), reported with exit
+     * status 2 before anything trains.
+     */
+    static <T> T usage(java.util.function.Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /**
+     * Trains a fresh model as {@code spec} says and returns the report (its config filled). Throws
+     * {@link UsageException} when the options cannot be composed; anything thrown while training is a failure.
+     */
     public static TrainingReport run(RunSpec spec, TrainTest data, ProgressListener progress) {
         MultiLayerNetwork net = buildModel(spec, data);
         TrainingReport report;
@@ -78,19 +93,15 @@ public final class ExperimentRunner {
                         p -> trainerRef.get().copyLatestParams(p));
                 data = data.withoutLastTraining(RunSpec.HELD_OUT);
             }
-            Controls controls = new Controls(spec, clock, heldOut);
             AsyncTrainer.Builder b = new AsyncTrainer.Builder(net)
-                    .algorithm(controls.any() ? Algorithm.ASYNC : Algorithm.valueOf(spec.algorithm.toUpperCase(Locale.ROOT)))
+                    .algorithm(SimulationRunner.runAlgorithm(spec))
                     .store(ParameterStore.Kind.valueOf(spec.store.toUpperCase(Locale.ROOT)))
                     .workers(spec.effectiveWorkers())
                     .stepSize(StepSizeSetup.create(spec, spec.effectiveWorkers()))
                     .persistence(spec.persistence)
                     .seed(spec.seed)
                     .evaluation(testIterator(data), spec.effectiveEvalEvery());
-            if (controls.dispatcherFactory() != null) {
-                b.dispatcher(controls.dispatcherFactory());
-            }
-            controls.stepListeners().forEach(b::stepListener);
+            Controls.apply(spec, b, clock, heldOut);
             if (spec.measureAin) {
                 b.asynchronyNoise(new AsynchronyNoise(clock, AIN_EVERY, 4L * spec.effectiveWorkers() + 16));
             }
@@ -106,11 +117,10 @@ public final class ExperimentRunner {
             if (progress != null) {
                 b.progress(progress, Duration.ofMillis(200));
             }
-            try (AsyncTrainer trainer = b.build()) {
+            try (AsyncTrainer trainer = usage(b::build)) {
                 trainerRef.set(trainer);
                 report = trainer.fit(trainIterator(spec, data), spec.effectiveEpochs());
             }
-            controls.fill(report, clock.getAsDouble());
             if (heldOut != null) {
                 report.config.put("held_out_examples", RunSpec.HELD_OUT);
             }

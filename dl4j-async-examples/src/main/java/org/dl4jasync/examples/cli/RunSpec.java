@@ -14,7 +14,7 @@ public final class RunSpec {
     public static final String[] MODELS = {"lenet", "mlp"};
     public static final String[] SIMULATED_MODELS = {"none", "lenet", "mlp"};
     public static final String[] ALGORITHMS = {"sequential", "sync", "async", "interval", "elastic", "parallelwrapper"};
-    public static final String[] SIMULATED_ALGORITHMS = {"sequential", "async", "interval", "elastic"};
+    public static final String[] SIMULATED_ALGORITHMS = {"sequential", "sync", "async", "interval", "elastic"};
     public static final String[] PARALLELISMS = {"fixed", "elastic"};
     public static final String[] LOSS_MONITORS = {"ema", "eval"};
     /** Training examples held out for {@code --loss-monitor eval} (not trained on). */
@@ -218,11 +218,16 @@ public final class RunSpec {
 
     /** Epochs to run: as given, else unbounded when another stop condition is set, else the default. */
     public int effectiveEpochs() {
+        return effectiveEpochs(false);
+    }
+
+    /** As {@link #effectiveEpochs()}, where {@code otherStop} says a stop condition not in this spec is set. */
+    public int effectiveEpochs(boolean otherStop) {
         if (epochs != null) {
             return epochs;
         }
-        return maxSteps != null || timeLimitSeconds != null || targetAccuracy != null ? Integer.MAX_VALUE
-                : DEFAULT_EPOCHS;
+        return otherStop || maxSteps != null || timeLimitSeconds != null || targetAccuracy != null
+                ? Integer.MAX_VALUE : DEFAULT_EPOCHS;
     }
 
     public long effectiveEvalEvery() {

@@ -60,8 +60,6 @@ public final class SimulateCommand implements Callable<Integer> {
             return Main.usageError("simulate", e.getMessage());
         } catch (IOException e) {
             return Main.usageError("simulate", "cannot read the data set: " + e.getMessage());
-        } catch (IllegalArgumentException e) {
-            return Main.usageError("simulate", e.getMessage());
         } catch (RuntimeException e) {
             System.err.println("dl4j-async simulate: simulation failed: " + e);
             e.printStackTrace(System.err);

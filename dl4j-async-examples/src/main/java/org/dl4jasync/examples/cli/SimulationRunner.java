@@ -2,6 +2,7 @@ package org.dl4jasync.examples.cli;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -12,11 +13,10 @@ import org.dl4jasync.metrics.HeldOutLossMonitor;
 import org.dl4jasync.metrics.LossMonitor;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.parameters.ParameterStore;
-import org.dl4jasync.simulation.NetworkModel;
 import org.dl4jasync.simulation.StepTimes;
 import org.dl4jasync.simulation.VirtualClock;
-import org.dl4jasync.simulation.VirtualExecutor;
-import org.dl4jasync.trainer.InMemoryBatchSource;
+import org.dl4jasync.trainer.Algorithm;
+import org.dl4jasync.trainer.Simulator;
 
 /** Runs a simulation from the {@code simulate} options: the command and the benchmarks share it. */
 public final class SimulationRunner {
@@ -71,6 +71,8 @@ public final class SimulationRunner {
         /** The report's config: every train option plus the simulation's. */
         Map<String, Object> toConfig() {
             Map<String, Object> c = new LinkedHashMap<>(spec.toConfig());
+            int epochs = spec.effectiveEpochs(virtualTimeLimit != null);
+            c.put("epochs", epochs == Integer.MAX_VALUE ? null : epochs);
             c.put("step_time", stepTime);
             c.put("apply_time", applyTime);
             c.put("poll_delay", pollDelay);
@@ -82,9 +84,10 @@ public final class SimulationRunner {
     public static TrainingReport run(Settings s) throws IOException {
         RunSpec spec = s.spec;
         int m = spec.effectiveWorkers();
-        int epochs = spec.effectiveEpochs();
-        VirtualExecutor.Builder b = new VirtualExecutor.Builder(m, StepTimes.parse(s.stepTime, m))
-                .store(ParameterStore.Kind.valueOf(spec.store.toUpperCase(java.util.Locale.ROOT)))
+        int epochs = spec.effectiveEpochs(s.virtualTimeLimit != null);
+        Simulator.Builder b = new Simulator.Builder(m, StepTimes.parse(s.stepTime, m))
+                .algorithm(runAlgorithm(spec))
+                .store(ParameterStore.Kind.valueOf(spec.store.toUpperCase(Locale.ROOT)))
                 .persistence(spec.persistence)
                 .stepSize(StepSizeSetup.create(spec, m))
                 .seed(spec.seed)
@@ -94,25 +97,35 @@ public final class SimulationRunner {
         }
         VirtualClock clock = new VirtualClock();
         b.clock(clock);
-        NetworkModel model = null;
-        NetworkModel[] modelRef = null;
         LossMonitor heldOut = null;
-        TrainTest data = null;
-        if (!"none".equals(spec.model)) {
-            data = ExperimentRunner.loadData(spec);
-            if ("eval".equals(spec.lossMonitor)) {
-                NetworkModel[] ref = new NetworkModel[1];
-                heldOut = new HeldOutLossMonitor(ExperimentRunner.buildModel(spec, data).getLayerWiseConfigurations(),
-                        data.lastTraining(RunSpec.HELD_OUT), p -> ref[0].copyParams(p));
-                data = data.withoutLastTraining(RunSpec.HELD_OUT);
-                modelRef = ref;
+        Simulator[] simulator = new Simulator[1]; // the held-out monitor reads the running simulation's parameters
+        String source;
+        if ("none".equals(spec.model)) {
+            int trainSize = "embedded".equals(spec.dataset) ? FashionMnist.EMBEDDED_TRAIN : FashionMnist.FULL_TRAIN;
+            long perEpoch = (trainSize + spec.batch - 1) / spec.batch;
+            if (epochs != Integer.MAX_VALUE) {
+                b.epochs(epochs, perEpoch);
             }
+            source = "no model (scheduling only); epochs of " + perEpoch + " tickets";
+        } else {
+            TrainTest data = ExperimentRunner.loadData(spec);
+            MultiLayerNetwork net = ExperimentRunner.buildModel(spec, data);
+            if ("eval".equals(spec.lossMonitor)) {
+                heldOut = new HeldOutLossMonitor(net.getLayerWiseConfigurations(), data.lastTraining(RunSpec.HELD_OUT),
+                        p -> simulator[0].copyLatestParams(p));
+                data = data.withoutLastTraining(RunSpec.HELD_OUT);
+            }
+            b.network(net, data.train.batches(spec.batch))
+                    .evaluation(ExperimentRunner.testIterator(data), spec.effectiveEvalEvery());
+            if (epochs != Integer.MAX_VALUE) {
+                b.epochs(epochs);
+            }
+            if (spec.targetAccuracy != null) {
+                b.targetAccuracy(spec.targetAccuracy);
+            }
+            source = data.source;
         }
-        Controls controls = new Controls(spec, clock, heldOut);
-        if (controls.dispatcherFactory() != null) {
-            b.dispatcher(controls.dispatcherFactory());
-        }
-        controls.stepListeners().forEach(b::stepListener);
+        Controls.apply(spec, b, clock, heldOut);
         if (spec.measureAin) {
             b.asynchronyNoise(new AsynchronyNoise(clock, ExperimentRunner.AIN_EVERY, 4L * m + 16));
         }
@@ -125,33 +138,8 @@ public final class SimulationRunner {
         if (spec.timeLimitSeconds != null) {
             b.wallTimeLimit(spec.timeLimitSeconds);
         }
-        String source;
-        if ("none".equals(spec.model)) {
-            int trainSize = "embedded".equals(spec.dataset) ? FashionMnist.EMBEDDED_TRAIN : FashionMnist.FULL_TRAIN;
-            long perEpoch = (trainSize + spec.batch - 1) / spec.batch;
-            if (epochs != Integer.MAX_VALUE) {
-                b.epochs(epochs, perEpoch);
-            }
-            source = "no model (scheduling only); epochs of " + perEpoch + " tickets";
-        } else {
-            MultiLayerNetwork net = ExperimentRunner.buildModel(spec, data);
-            java.util.List<org.nd4j.linalg.dataset.DataSet> batches = data.train.batches(spec.batch);
-            InMemoryBatchSource batchSource = new InMemoryBatchSource(batches, epochs, spec.seed, true);
-            model = new NetworkModel(net, batchSource, ExperimentRunner.testIterator(data), m);
-            if (modelRef != null) {
-                modelRef[0] = model;
-            }
-            b.model(model).evaluateEvery(spec.effectiveEvalEvery());
-            if (epochs != Integer.MAX_VALUE) {
-                b.epochs(epochs, batches.size());
-            }
-            if (spec.targetAccuracy != null) {
-                b.targetAccuracy(spec.targetAccuracy);
-            }
-            source = data.source;
-        }
-        TrainingReport report = b.build().run();
-        controls.fill(report, report.virtualSeconds == null ? 0 : report.virtualSeconds);
+        simulator[0] = ExperimentRunner.usage(b::build);
+        TrainingReport report = simulator[0].run();
         if (heldOut != null) {
             report.config.put("held_out_examples", RunSpec.HELD_OUT);
         }
@@ -160,5 +148,11 @@ public final class SimulationRunner {
         report.config.putAll(extra);
         report.config.put("data_source", source);
         return report;
+    }
+
+    /** The core algorithm of a run: interval and elastic are async with a dispatcher or a controller. */
+    static Algorithm runAlgorithm(RunSpec spec) {
+        boolean controlled = "interval".equals(spec.algorithm) || spec.elastic();
+        return controlled ? Algorithm.ASYNC : Algorithm.valueOf(spec.algorithm.toUpperCase(Locale.ROOT));
     }
 }

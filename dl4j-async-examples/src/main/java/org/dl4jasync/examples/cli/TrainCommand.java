@@ -44,7 +44,7 @@ public final class TrainCommand implements Callable<Integer> {
             System.err.println("dl4j-async train: " + e.getMessage());
             e.getCause().printStackTrace(System.err);
             return 1;
-        } catch (IllegalArgumentException e) {
+        } catch (UsageException e) {
             return Main.usageError("train", e.getMessage());
         } catch (RuntimeException e) {
             System.err.println("dl4j-async train: training failed: " + e);

@@ -231,7 +231,6 @@ class SimulateCommandTest {
             "--algorithm interval --interval-policy decay --interval-y 8 --y-min 16|--y-min: '16' is not allowed; expected at most --interval-y (8)",
             "--step-time gamma:1|--step-time: step time 'gamma:1': unknown kind 'gamma'",
             "--apply-time exp:-2|--apply-time: step time 'exp:-2': needs a positive time",
-            "--algorithm sync|--algorithm: 'sync' is not allowed; expected one of sequential, async, interval, elastic",
             "--model none --target-accuracy 0.5|--model: 'none' is not allowed",
             "--poll-delay 0|--poll-delay: '0.0' is not allowed",
             "--step-time measured:/nonexistent.json|cannot read /nonexistent.json",

@@ -1,4 +1,4 @@
-package org.dl4jasync.simulation;
+package org.dl4jasync.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,14 +9,16 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.parameters.ParameterStore;
+import org.dl4jasync.simulation.StepTimeDistribution;
+import org.dl4jasync.simulation.StepTimes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class VirtualExecutorTest {
+class SimulatorTest {
 
     private static TrainingReport run(int m, String stepTime, long seed, long steps) {
-        return new VirtualExecutor.Builder(m, StepTimes.parse(stepTime, m)).seed(seed).maxSteps(steps).build().run();
+        return new Simulator.Builder(m, StepTimes.parse(stepTime, m)).seed(seed).maxSteps(steps).build().run();
     }
 
     private static String withoutWallTime(TrainingReport r) {
@@ -39,7 +41,7 @@ class VirtualExecutorTest {
         AtomicLong afterWarmUp = new AtomicLong();
         AtomicLong wrong = new AtomicLong();
         AtomicLong applied = new AtomicLong();
-        new VirtualExecutor.Builder(m, StepTimes.parse("constant:0.5", m)).maxSteps(50L * m)
+        new Simulator.Builder(m, StepTimes.parse("constant:0.5", m)).maxSteps(50L * m)
                 .stepListener((w, ticket, accepted, tau, scale, loss) -> {
                     if (accepted && applied.incrementAndGet() > m) { // the first m updates are the warm-up
                         afterWarmUp.incrementAndGet();
@@ -60,7 +62,9 @@ class VirtualExecutorTest {
         assertThat(r.stepsAccepted).isEqualTo(200_000);
         // m workers always busy: virtual throughput m / E[step time]
         assertThat(r.stepsPerSecond).isCloseTo(m, within(0.05 * m));
-        assertThat(r.workerSeconds).isCloseTo(m * r.virtualSeconds, within(1e-6 * m * r.virtualSeconds));
+        // ... except at the very end, when the last permits are taken and the others wait (at most a step each)
+        assertThat(r.workerSeconds).isLessThanOrEqualTo(m * r.virtualSeconds)
+                .isGreaterThan(m * r.virtualSeconds - 20.0 * m);
     }
 
     @Test
@@ -90,14 +94,14 @@ class VirtualExecutorTest {
 
     @Test
     void casContentionUnderTheLeashedStoreDropsAndCountsUpdates() {
-        TrainingReport bounded = new VirtualExecutor.Builder(8, StepTimes.parse("exp:1", 8))
+        TrainingReport bounded = new Simulator.Builder(8, StepTimes.parse("exp:1", 8))
                 .applyTime(StepTimes.parse("constant:0.2", 8)).store(ParameterStore.Kind.LEASHED).persistence(0)
                 .maxSteps(5_000).build().run();
         assertThat(bounded.failedCas).isPositive();
         assertThat(bounded.stepsDropped).isEqualTo(bounded.failedCas); // persistence 0: every failure drops
         assertThat(bounded.acceptanceRate).isLessThan(1.0);
 
-        TrainingReport unbounded = new VirtualExecutor.Builder(8, StepTimes.parse("exp:1", 8))
+        TrainingReport unbounded = new Simulator.Builder(8, StepTimes.parse("exp:1", 8))
                 .applyTime(StepTimes.parse("constant:0.2", 8)).store(ParameterStore.Kind.LEASHED)
                 .maxSteps(5_000).build().run();
         assertThat(unbounded.stepsDropped).isZero();
@@ -108,7 +112,7 @@ class VirtualExecutorTest {
     @Test
     void lockedAppliesQueueForTheLock() {
         // apply time 1 with step time 1: the lock is the bottleneck, throughput ≤ 1 update per virtual second
-        TrainingReport r = new VirtualExecutor.Builder(8, StepTimes.parse("constant:1", 8))
+        TrainingReport r = new Simulator.Builder(8, StepTimes.parse("constant:1", 8))
                 .applyTime(StepTimes.parse("constant:1", 8)).store(ParameterStore.Kind.LOCKED)
                 .maxSteps(1_000).build().run();
         assertThat(r.stepsPerSecond).isLessThanOrEqualTo(1.0 + 1e-9);
@@ -116,13 +120,13 @@ class VirtualExecutorTest {
 
     @Test
     void stopsAtTheVirtualTimeLimitAndTheEpochs() {
-        TrainingReport byTime = new VirtualExecutor.Builder(4, StepTimes.parse("constant:1", 4))
+        TrainingReport byTime = new Simulator.Builder(4, StepTimes.parse("constant:1", 4))
                 .virtualTimeLimit(10.5).build().run();
         assertThat(byTime.stopReason).isEqualTo("time_limit");
         assertThat(byTime.virtualSeconds).isEqualTo(10.5);
         assertThat(byTime.stepsAccepted).isEqualTo(40);
 
-        TrainingReport byEpochs = new VirtualExecutor.Builder(4, StepTimes.parse("exp:1", 4)).epochs(3, 100)
+        TrainingReport byEpochs = new Simulator.Builder(4, StepTimes.parse("exp:1", 4)).epochs(3, 100)
                 .build().run();
         assertThat(byEpochs.stopReason).isEqualTo("epochs");
         assertThat(byEpochs.stepsAccepted).isEqualTo(300);
@@ -136,7 +140,7 @@ class VirtualExecutorTest {
         assertThatThrownBy(() -> StepTimes.parse("uniform:3,1", 4)).hasMessageContaining("0 <= A <= B");
         assertThatThrownBy(() -> StepTimes.parse("bimodal:1,2,3", 4)).hasMessageContaining("FRACTION in [0, 1]");
         assertThatThrownBy(() -> StepTimes.parse("constant:1,2", 4)).hasMessageContaining("expected 1 number");
-        assertThatThrownBy(() -> new VirtualExecutor.Builder(4, StepTimes.parse("exp:1", 4)).build())
+        assertThatThrownBy(() -> new Simulator.Builder(4, StepTimes.parse("exp:1", 4)).build())
                 .hasMessageContaining("needs a stop condition");
         assertThat(List.of("constant:1", "uniform:1,2", "exp:1", "shifted-exp:1,1", "lognormal:0,0.5",
                 "bimodal:1,0.5,2")).allSatisfy(s -> assertThat(StepTimes.parse(s, 4).mean(0)).isPositive());

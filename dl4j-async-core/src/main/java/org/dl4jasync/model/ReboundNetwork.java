@@ -1,4 +1,4 @@
-package org.dl4jasync.parameters;
+package org.dl4jasync.model;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package org.dl4jasync.simulation;
+package org.dl4jasync.trainer;
 
 /**
  * Each worker's next event, ordered by virtual time with a deterministic tie-break: events at the same time run in

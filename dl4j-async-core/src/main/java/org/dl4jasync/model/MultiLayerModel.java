@@ -1,0 +1,114 @@
+package org.dl4jasync.model;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+
+/** {@link TrainableModel} of a {@link MultiLayerNetwork}. */
+final class MultiLayerModel implements TrainableModel {
+    private final MultiLayerNetwork net;
+    private final MultiLayerConfiguration conf;
+
+    MultiLayerModel(MultiLayerNetwork net) {
+        if (!net.isInitCalled() || net.getLayers() == null || net.params() == null || net.params().length() == 0) {
+            throw new IllegalArgumentException("the network is not initialised: call net.init() before training it");
+        }
+        this.net = net;
+        this.conf = net.getLayerWiseConfigurations();
+    }
+
+    @Override
+    public INDArray params() {
+        return net.params();
+    }
+
+    /** Its configuration is a clone, so iteration counters are not shared with the original network. */
+    @Override
+    public Replica newReplica(INDArray params) {
+        MultiLayerNetwork replica = new MultiLayerNetwork(conf.clone());
+        replica.init(params, false); // views params; never close() it: that frees params
+        return new NetworkReplica(replica);
+    }
+
+    @Override
+    public Replica newRebindableReplica(INDArray params) {
+        ReboundNetwork.checkRebindable(conf);
+        return new NetworkReplica(new ReboundNetwork(conf, params));
+    }
+
+    @Override
+    public void checkRebindable() {
+        ReboundNetwork.checkRebindable(conf);
+    }
+
+    @Override
+    public Evaluator newEvaluator(DataSetIterator data) {
+        return new Evaluator() {
+            private MultiLayerNetwork eval;
+
+            @Override
+            public double accuracy(Consumer<INDArray> fill) {
+                if (eval == null) {
+                    eval = new MultiLayerNetwork(conf.clone());
+                    eval.init(net.params().dup(), false);
+                }
+                fill.accept(eval.params());
+                return accuracyOf(eval, data);
+            }
+        };
+    }
+
+    /** Accuracy of {@code n} on {@code data} (reset first), or NaN when it diverged (DL4J's Evaluation throws on NaN). */
+    static double accuracyOf(MultiLayerNetwork n, DataSetIterator data) {
+        if (n.params().isNaN().any() || n.params().isInfinite().any()) {
+            return Double.NaN;
+        }
+        data.reset();
+        try {
+            return n.evaluate(data).accuracy();
+        } catch (IllegalStateException e) {
+            if (String.valueOf(e.getMessage()).contains("NaN")) {
+                return Double.NaN;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean hasParameters() {
+        return true;
+    }
+
+    @Override
+    public Model model() {
+        return net;
+    }
+
+    @Override
+    public List<TrainingListener> listeners() {
+        return List.copyOf(net.getListeners());
+    }
+
+    @Override
+    public int iterationCount() {
+        return net.getIterationCount();
+    }
+
+    @Override
+    public int epochCount() {
+        return net.getEpochCount();
+    }
+
+    @Override
+    public void show(double score, int iteration, int epoch) {
+        net.setScore(score);
+        net.setIterationCount(iteration);
+        net.setEpochCount(epoch);
+    }
+}

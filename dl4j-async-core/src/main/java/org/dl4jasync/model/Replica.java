@@ -1,0 +1,35 @@
+package org.dl4jasync.model;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * The gradient step of one worker: its private instance of the model's structure, computing on a flat parameter
+ * buffer it views without copying. Confined to one thread (a worker thread, or the simulation thread).
+ *
+ * <p>A step is {@link #computeGradient} → (optionally) {@link #toUpdate} → the store applies {@link #gradient()}.
+ * The gradient buffer is reused by every step: whoever keeps it past the next step copies it.
+ */
+public interface Replica {
+
+    /**
+     * Points the replica at {@code params} (a flat buffer in the model's layout). Allocation-free for a buffer seen
+     * before. Replicas made by {@link TrainableModel#newReplica} accept only the buffer they were made over.
+     */
+    void bind(INDArray params);
+
+    /** The buffer the replica computes on (the one last bound). */
+    INDArray params();
+
+    /** Computes the gradient of {@code batch} on the bound parameters into {@link #gradient()}; returns the loss. */
+    double computeGradient(DataSet batch);
+
+    /** The flat gradient buffer; after {@link #toUpdate} it holds the update. */
+    INDArray gradient();
+
+    /**
+     * Turns the gradient into the update in place with this replica's own DL4J updater state (momentum, Adam
+     * moments).
+     */
+    void toUpdate(int iteration, int epoch, int batchSize);
+}

@@ -1,0 +1,106 @@
+package org.dl4jasync.trainer;
+
+import java.util.ArrayList;
+import java.util.Locale;
+
+import org.dl4jasync.metrics.TracePoint;
+import org.dl4jasync.metrics.TrainingReport;
+import org.dl4jasync.metrics.WorkerStats;
+
+/**
+ * The report of a run, written once for both engines: called after every worker has stopped, it ends the epochs,
+ * hands the original model its parameters and counts, makes the final loss point and the final evaluation (NaN
+ * parameters make the stop reason {@code diverged}, whatever stopped the run), and fills every field from the run's
+ * counters and from the parts that own a section (the dispatcher: label and interval trace; the elastic controller:
+ * parallelism trace and break-even).
+ */
+final class ReportAssembler {
+    private ReportAssembler() {
+    }
+
+    /**
+     * @param end          the run's end on its clock (wall seconds for threads, virtual seconds for the simulator)
+     * @param wallSeconds  wall time the run took
+     * @param virtual      whether the clock is virtual
+     */
+    static TrainingReport assemble(Run run, double end, double wallSeconds, boolean virtual) {
+        RunPlan plan = run.plan;
+        StopReason reason = run.stopReason();
+        run.bridge.finish();
+        long accepted = run.store.version(); // the version counts applied updates
+        run.bridge.showFinalState(accepted);
+
+        TrainingReport r = new TrainingReport();
+        r.algorithm = plan.algorithm.name().toLowerCase(Locale.ROOT);
+        r.store = plan.algorithm == Algorithm.ASYNC ? plan.storeKind.name().toLowerCase(Locale.ROOT) : null;
+        r.stepSize = plan.stepSize.name();
+        r.workers = plan.workers;
+        WorkerStats[] stats = new WorkerStats[run.workers.length];
+        double activeSeconds = 0;
+        for (int w = 0; w < stats.length; w++) {
+            WorkerState ws = run.workers[w];
+            stats[w] = ws == null ? new WorkerStats(w) : ws.stats;
+            activeSeconds += ws == null ? 0 : ws.activeSeconds(end);
+            if (!virtual) {
+                r.stepTimeSamples.add(stats[w].stepTimeSamples());
+            }
+        }
+        r.fillSteps(stats, accepted);
+        if (run.plan.aggregating()) {
+            r.stepsStarted = accepted; // a sync "step" is a round: m gradients (batches_processed), one update
+            r.acceptanceRate = accepted == 0 ? 0 : 1;
+        }
+        if (run.noise != null) {
+            r.ainTrace = run.noise.trace();
+        }
+        r.stepScale.policy = plan.stepSize.describe();
+        r.stepScale.normalized = plan.stepSize.normalized();
+        r.failedCas = run.store.failedCas();
+        r.wallSeconds = wallSeconds;
+        r.virtualSeconds = virtual ? end : null;
+        r.workerSeconds = activeSeconds;
+        r.stepsPerSecond = end > 0 ? accepted / end : 0;
+        r.epochsCompleted = run.bridge.epochsCompleted();
+
+        RunMonitor monitor = run.monitor;
+        monitor.finalLossPoint(accepted);
+        synchronized (monitor.lossTrace) {
+            r.lossTrace = new ArrayList<>(monitor.lossTrace);
+        }
+        if (plan.evalData != null) {
+            TracePoint last = finalAccuracy(run, monitor, accepted);
+            if (last == null) {
+                reason = StopReason.DIVERGED; // a diverged model has no accuracy to report
+            } else {
+                r.finalAccuracy = last.value;
+                if (!Double.isNaN(plan.targetAccuracy) && last.value >= plan.targetAccuracy) {
+                    monitor.targetReachedAt(last.seconds);
+                }
+            }
+        }
+        synchronized (monitor.accuracyTrace) {
+            r.accuracyTrace = new ArrayList<>(monitor.accuracyTrace);
+        }
+        r.timeToTargetSeconds = monitor.timeToTarget();
+        r.stopReason = (reason == null ? StopReason.EPOCHS : reason).key();
+        run.dispatcher.report(r);
+        if (plan.elastic != null) {
+            plan.elastic.report(r, end);
+        }
+        return r;
+    }
+
+    /**
+     * The accuracy of the final parameters: the last trace point when it is at the final count, else measured now
+     * (on the calling thread, with an evaluator of its own); null when they diverged.
+     */
+    private static TracePoint finalAccuracy(Run run, RunMonitor monitor, long accepted) {
+        synchronized (monitor.accuracyTrace) {
+            int n = monitor.accuracyTrace.size();
+            if (n > 0 && monitor.accuracyTrace.get(n - 1).steps == accepted) {
+                return monitor.accuracyTrace.get(n - 1);
+            }
+        }
+        return monitor.measure(run.model.newEvaluator(run.plan.evalData));
+    }
+}

@@ -1,0 +1,290 @@
+package org.dl4jasync.trainer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.DoubleSupplier;
+
+import org.dl4jasync.dispatch.AsyncDispatcher;
+import org.dl4jasync.dispatch.Dispatcher;
+import org.dl4jasync.dispatch.Waiters;
+import org.dl4jasync.metrics.AsynchronyNoise;
+import org.dl4jasync.metrics.StepListener;
+import org.dl4jasync.model.Replica;
+import org.dl4jasync.model.TrainableModel;
+import org.dl4jasync.parameters.ParameterStore;
+import org.dl4jasync.parameters.WorkerView;
+import org.dl4jasync.stepsize.StepSizePolicy;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * One run and <b>the step protocol</b>, written once for both engines (Interval-Asynchrony paper, Algorithm 1):
+ *
+ * <pre>
+ * begin(w):    permit → i = TRYSTARTSTEP(w) → batch = GETBATCH(i) → v = read θ → gradient (→ update) → release θ
+ * finish(w):   FINISHSTEP(w, i)                       — the dispatcher accepts or rejects
+ * apply(w):    θ ← θ − factor(τ)·update, record τ     — or reject(w) / drop(w); sync: contribute(w)
+ *              then, in this order: afterApply, DL4J listeners, step listeners, epoch bookkeeping, monitor
+ * </pre>
+ *
+ * The thread engine ({@link ThreadEngine}) calls {@code begin} and the finishing calls back to back on each worker
+ * thread and parks a worker that must wait; the virtual-time engine ({@link VirtualTimeEngine}) calls {@code begin}
+ * at a step's start event and the finishing calls at its finish (or apply) event. Only the clock, waiting and the
+ * modelled apply time differ between them.
+ *
+ * <p>After warm-up nothing here allocates an array: the replica's gradient buffer is the update, the store applies
+ * it in place (BLAS axpy), the staleness histogram grows only on a new maximum τ. (ND4J op objects created inside
+ * DL4J's forward/backward pass are DL4J's own.)
+ *
+ * <p>Shared-field protocols: {@link #stop} holds the first stop reason (CAS from null; {@link #NORMAL} when the run
+ * ended without one) and is polled by workers; {@link #dataEnded} is set once a ticket was past the data; the
+ * monitor's fields are guarded as {@link RunMonitor} says.
+ */
+final class Run {
+    static final int STARTED = 0;
+    static final int WAIT = 1;
+    static final int END = 2;
+
+    /** Stop marker for "no stop condition, the workers ran out of work". */
+    static final StopReason NORMAL = null;
+
+    final RunPlan plan;
+    final TrainableModel model;
+    final ParameterStore store;
+    final BatchSource source;
+    final Dispatcher dispatcher;
+    /** The dispatcher when the algorithm is SYNC, else null. */
+    final SyncRounds sync;
+    final Waiters waiters;
+    final StepBudget budget;
+    final ListenerBridge bridge;
+    final StepSizePolicy stepSize;
+    final AsynchronyNoise noise;
+    final RunMonitor monitor;
+    final DoubleSupplier clock;
+    final WorkerState[] workers;
+    private final StepListener[] observers;
+    private final boolean recordLoss;
+    private final boolean aggregating;
+
+    private final AtomicReference<StopReason> stop = new AtomicReference<>();
+    private volatile boolean stopping;
+    private volatile boolean dataEnded;
+
+    /**
+     * @param clock seconds since the start of the run: wall time for threads, virtual time for the simulator
+     */
+    Run(RunPlan plan, BatchSource source, DoubleSupplier clock) {
+        this.plan = plan;
+        this.model = plan.model;
+        this.source = source;
+        this.clock = clock;
+        this.aggregating = plan.aggregating();
+        // both baselines have one writer at a time: the in-place store is exact for them
+        this.store = ParameterStore.create(plan.algorithm == Algorithm.ASYNC ? plan.storeKind
+                : ParameterStore.Kind.HOGWILD, model, plan.workers, plan.persistence);
+        if (plan.algorithm == Algorithm.SYNC) {
+            this.sync = new SyncRounds(this, plan.workers);
+            this.dispatcher = sync;
+        } else {
+            this.sync = null;
+            this.dispatcher = plan.algorithm == Algorithm.ASYNC ? plan.dispatcherFactory.apply(plan.workers)
+                    : new AsyncDispatcher(plan.workers);
+        }
+        this.waiters = dispatcher.active().waiters();
+        this.budget = new StepBudget(aggregating ? Long.MAX_VALUE : plan.maxSteps, waiters);
+        this.stepSize = plan.stepSize;
+        this.noise = plan.noise;
+        this.recordLoss = model.hasParameters();
+        this.bridge = new ListenerBridge(model, plan.listeners, store, source);
+        this.monitor = new RunMonitor(this);
+        this.workers = new WorkerState[plan.workers];
+        List<StepListener> obs = new ArrayList<>(plan.stepListeners);
+        if (dispatcher instanceof StepListener) {
+            obs.add((StepListener) dispatcher);
+        }
+        if (plan.elastic != null) {
+            plan.elastic.bind(dispatcher.active(), clock);
+            obs.add(plan.elastic);
+        }
+        this.observers = obs.toArray(new StepListener[0]);
+    }
+
+    /** Creates worker {@code w}'s state; call on the thread that will run it (replicas allocate workspaces). */
+    WorkerState newWorker(int w) {
+        WorkerState ws = new WorkerState(w, store.newWorkerView(w), stepSize);
+        workers[w] = ws;
+        return ws;
+    }
+
+    // ---- the step protocol
+
+    /**
+     * Starts a step of {@code ws}: {@link #STARTED} (its update, or for sync its gradient, is ready), {@link #WAIT}
+     * (may not start now: wait until {@link #mayProceed}), or {@link #END} (this worker is done).
+     */
+    int begin(WorkerState ws) throws InterruptedException {
+        if (stopping) {
+            return END;
+        }
+        final int w = ws.id;
+        if (!dispatcher.mayStart(w)) {
+            // a worker held back by the active bound has nothing left to wait for once the data ended
+            return dataEnded && !dispatcher.active().allows(w) ? END : WAIT;
+        }
+        if (!budget.tryAcquire()) {
+            return budget.exhausted() ? END : WAIT;
+        }
+        long ticket = dispatcher.tryStartStep(w);
+        if (ticket == Dispatcher.NOT_NOW) {
+            budget.giveBack();
+            return WAIT;
+        }
+        if (stopping) { // the run stopped meanwhile (e.g. the sync round just closed was the last)
+            budget.giveBack();
+            return END;
+        }
+        DataSet ds;
+        try {
+            ds = source.batch(ticket);
+        } catch (RuntimeException | InterruptedException e) {
+            source.done(ticket);
+            throw e;
+        }
+        if (ds == null) { // past the last epoch: so is every later ticket
+            source.done(ticket);
+            budget.giveBack();
+            dispatcher.workerLeft(w);
+            dataEnded = true;
+            waiters.signal();
+            return END;
+        }
+        ws.stats.started++;
+        ws.ticket = ticket;
+        final WorkerView view = ws.view;
+        final Replica replica = ws.replica;
+        long v = view.read();
+        ws.readVersion = v;
+        int batchSize = (int) ds.getFeatures().size(0);
+        double loss;
+        try {
+            loss = replica.computeGradient(ds);
+            if (!aggregating) {
+                replica.toUpdate(bridge.baseIteration() + (int) v, bridge.currentEpoch(), batchSize);
+                if (noise != null) {
+                    noise.computed(v, replica.gradient());
+                }
+            }
+        } finally {
+            view.release();
+            source.done(ticket);
+        }
+        ws.loss = loss;
+        ws.batchSize = batchSize;
+        if (recordLoss) {
+            ws.stats.recordLoss(loss);
+        }
+        return STARTED;
+    }
+
+    /** True when a waiting worker should call {@link #begin} again. */
+    boolean mayProceed(int w) {
+        return stopping || dataEnded || (dispatcher.mayStart(w) && budget.available());
+    }
+
+    /** FINISHSTEP: whether the dispatcher accepts the step that {@code ws} began. */
+    boolean finish(WorkerState ws) {
+        return dispatcher.finishStep(ws.id, ws.ticket);
+    }
+
+    /** Both halves of the finish as one call (threads): finish, then apply, reject or contribute. */
+    void complete(WorkerState ws) {
+        if (aggregating) {
+            sync.contribute(ws);
+        } else if (finish(ws)) {
+            apply(ws);
+        } else {
+            reject(ws);
+        }
+    }
+
+    void reject(WorkerState ws) {
+        ws.stats.rejected++;
+        budget.giveBack();
+        observe(ws, false, -1, 0);
+        bridge.stepFinished();
+    }
+
+    /** Applies the accepted update of {@code ws} through its view (the store may drop it). */
+    void apply(WorkerState ws) {
+        INDArray update = ws.replica.gradient();
+        long tau = ws.view.apply(update, ws.readVersion, ws.scaler);
+        if (tau == WorkerView.DROPPED) {
+            drop(ws);
+            return;
+        }
+        double scale = ws.scaler.last;
+        long index = ws.readVersion + tau; // this update's place in the version order
+        if (noise != null) {
+            noise.applied(index, update, scale);
+        }
+        stepSize.observe(tau);
+        recordApplied(ws, index, tau, scale, ws.loss);
+        dispatcher.afterApply(ws.id, ws.ticket);
+        observe(ws, true, tau, scale);
+        bridge.stepFinished();
+        monitor.afterApply(ws, index + 1);
+    }
+
+    /** The accepted update of {@code ws} was given up by the store (CAS-published persistence bound). */
+    void drop(WorkerState ws) {
+        ws.stats.dropped++;
+        budget.giveBack();
+        dispatcher.afterApply(ws.id, ws.ticket);
+        observe(ws, false, -1, 0);
+        bridge.stepFinished();
+    }
+
+    /** Bookkeeping of one applied update with index {@code index} (0-based, in version order). */
+    void recordApplied(WorkerState ws, long index, long tau, double scale, double loss) {
+        ws.stats.recordApplied(tau, scale);
+        budget.applied();
+        bridge.iterationDone(index, loss);
+    }
+
+    void observe(WorkerState ws, boolean applied, long tau, double scale) {
+        StepListener[] o = observers;
+        for (int k = 0; k < o.length; k++) {
+            o[k].onStep(ws.id, ws.ticket, applied, tau, scale, ws.loss);
+        }
+    }
+
+    // ---- stopping
+
+    /** Ends the run with {@code reason} unless it already has one; wakes every waiting worker. */
+    void stop(StopReason reason) {
+        stop.compareAndSet(null, reason);
+        stopping = true;
+        waiters.signal();
+    }
+
+    /** Ends the run because a worker failed (no stop reason). */
+    void abort() {
+        stopping = true;
+        waiters.signal();
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
+    /** The first stop condition met, or null when the workers ran out of work. */
+    StopReason stopReason() {
+        return stop.get();
+    }
+
+    int activeWorkers() {
+        return dispatcher.activeWorkers();
+    }
+}

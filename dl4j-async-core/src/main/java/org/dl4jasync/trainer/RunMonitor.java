@@ -1,0 +1,148 @@
+package org.dl4jasync.trainer;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.dl4jasync.metrics.TracePoint;
+import org.dl4jasync.metrics.WorkerStats;
+import org.dl4jasync.model.TrainableModel;
+
+/**
+ * The stop conditions and traces that depend on applied updates, written once for both engines: after every applied
+ * update the worker that applied it calls {@link #afterApply}, which appends a loss-trace point every
+ * {@code lossTraceEvery} updates, evaluates every {@code evalEvery} updates (the accuracy trace; NaN parameters stop
+ * the run as {@link StopReason#DIVERGED}, reaching the target as {@link StopReason#TARGET_ACCURACY}) and stops the
+ * run at the last permitted update ({@link StopReason#MAX_STEPS}). The end of the data and the time limits are the
+ * engines' ({@link ThreadEngine}, {@link VirtualTimeEngine}); everything after the run is {@link ReportAssembler}'s.
+ *
+ * <p>A trace point or an evaluation is made by the one worker whose update crosses its boundary: it claims the
+ * boundary by CAS on {@link #nextLossAt} / {@link #evaluating}, so two never run at once. The loss trace sums the
+ * workers' volatile counters (exact with one worker or in virtual time, otherwise a snapshot of moving counters).
+ * An evaluation runs on the claiming worker's thread with its own evaluation network, on a copy of the latest
+ * parameters, while the other workers go on (as DL4J's EvaluativeListener, which evaluates on the training thread).
+ * Trace lists are appended under their own lock (once per trace point).
+ */
+final class RunMonitor {
+    private final Run run;
+    private final long lossTraceEvery;
+    private final long evalEvery;
+    private final double target;
+    /** Protocol: the update count of the next loss-trace point; advanced by CAS by the worker that makes the point. */
+    private final AtomicLong nextLossAt;
+    /** Guarded by the claim on {@link #nextLossAt} (and read after the run). */
+    private double lossSumSeen;
+    private long lossCountSeen;
+    /** Protocol: the update count of the next evaluation; written only by the holder of {@link #evaluating}. */
+    private volatile long nextEvalAt;
+    /** Protocol: CAS false → true by the one worker evaluating; set false when it is done. */
+    private final AtomicBoolean evaluating = new AtomicBoolean();
+    final List<TracePoint> lossTrace = Collections.synchronizedList(new ArrayList<>());
+    final List<TracePoint> accuracyTrace = Collections.synchronizedList(new ArrayList<>());
+    /** Written once by the worker whose evaluation reached the target; read after the run. */
+    private volatile Double timeToTarget;
+
+    RunMonitor(Run run) {
+        this.run = run;
+        this.lossTraceEvery = run.plan.lossTraceEvery;
+        this.evalEvery = run.plan.evalData == null ? 0 : run.plan.evalEvery;
+        this.target = run.plan.targetAccuracy;
+        this.nextLossAt = new AtomicLong(lossTraceEvery);
+        this.nextEvalAt = evalEvery > 0 ? evalEvery : Long.MAX_VALUE;
+    }
+
+    /** Called by the worker that applied the update making {@code accepted} updates in all. */
+    void afterApply(WorkerState ws, long accepted) {
+        long at = nextLossAt.get();
+        if (accepted >= at && nextLossAt.compareAndSet(at, (accepted / lossTraceEvery + 1) * lossTraceEvery)) {
+            traceLoss(accepted);
+        }
+        if (accepted >= nextEvalAt && evaluating.compareAndSet(false, true)) {
+            try {
+                if (accepted >= nextEvalAt) {
+                    nextEvalAt = (accepted / evalEvery + 1) * evalEvery;
+                    evaluate(ws);
+                }
+            } finally {
+                evaluating.set(false);
+            }
+        }
+        if (run.budget.exhausted()) {
+            run.stop(StopReason.MAX_STEPS);
+        }
+    }
+
+    /** Appends a loss point: the mean minibatch loss of every step computed since the previous point. */
+    private void traceLoss(long accepted) {
+        double sum = 0;
+        long count = 0;
+        for (WorkerState w : run.workers) {
+            if (w != null) {
+                WorkerStats s = w.stats;
+                count += s.lossCount;
+                sum += s.lossSum;
+            }
+        }
+        long dc = count - lossCountSeen;
+        if (dc > 0) {
+            lossTrace.add(new TracePoint(run.clock.getAsDouble(), accepted, (sum - lossSumSeen) / dc));
+        }
+        lossSumSeen = sum;
+        lossCountSeen = count;
+    }
+
+    /** At the end of the run: the last loss point (steps computed since the previous one). */
+    void finalLossPoint(long accepted) {
+        long at = nextLossAt.get();
+        nextLossAt.set(Long.MAX_VALUE);
+        if (at != Long.MAX_VALUE) {
+            traceLoss(accepted);
+        }
+    }
+
+    /** Evaluates on {@code ws}'s thread and stops the run when the parameters diverged or reached the target. */
+    private void evaluate(WorkerState ws) {
+        if (ws.evaluator == null) {
+            ws.evaluator = run.model.newEvaluator(run.plan.evalData);
+        }
+        TracePoint p = measure(ws.evaluator);
+        if (p == null) {
+            run.stop(StopReason.DIVERGED);
+        } else if (!Double.isNaN(target) && p.value >= target && timeToTarget == null) {
+            timeToTarget = p.seconds;
+            run.stop(StopReason.TARGET_ACCURACY);
+        }
+    }
+
+    /**
+     * The accuracy of a copy of the latest parameters, appended to the trace at the time and update count of the
+     * copy; null when the parameters are not finite (diverged: no point).
+     */
+    TracePoint measure(TrainableModel.Evaluator evaluator) {
+        double[] at = new double[2];
+        double acc = evaluator.accuracy(dest -> {
+            at[0] = run.clock.getAsDouble();
+            at[1] = run.store.version();
+            run.store.copyLatestTo(dest);
+        });
+        if (Double.isNaN(acc)) {
+            return null;
+        }
+        TracePoint p = new TracePoint(at[0], (long) at[1], acc);
+        accuracyTrace.add(p);
+        return p;
+    }
+
+    /** The time the target was reached, or null. */
+    Double timeToTarget() {
+        return timeToTarget;
+    }
+
+    void targetReachedAt(double seconds) {
+        if (timeToTarget == null) {
+            timeToTarget = seconds;
+        }
+    }
+}

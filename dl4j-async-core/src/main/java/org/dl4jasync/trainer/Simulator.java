@@ -1,0 +1,244 @@
+package org.dl4jasync.trainer;
+
+import java.util.List;
+import java.util.Objects;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.dl4jasync.metrics.TrainingReport;
+import org.dl4jasync.model.TrainableModel;
+import org.dl4jasync.parameters.ParameterStore;
+import org.dl4jasync.simulation.StepTimeDistribution;
+import org.dl4jasync.simulation.VirtualClock;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The same run as {@link AsyncTrainer}'s, with m <em>virtual</em> workers in deterministic virtual time on the calling
+ * thread: hundreds or thousands of workers on a 2-core machine, reproducible for a seed. Every algorithm, store,
+ * dispatcher, step-size policy, controller and stop condition is the trainer's (one step protocol, one report);
+ * only the clock, waiting and the modelled apply time differ. Step times come from a {@link StepTimeDistribution};
+ * with {@link Builder#network} the workers compute real gradients on their own replicas, without it only the
+ * scheduling is simulated.
+ *
+ * <pre>{@code
+ * TrainingReport r = new Simulator.Builder(64, StepTimes.parse("exp:0.01", 64))
+ *         .network(net, batches).epochs(2).evaluation(testIterator, 250).build().run();
+ * }</pre>
+ */
+public final class Simulator {
+    private final RunPlan plan;
+    private final List<DataSet> batches;
+    private final boolean shuffle;
+    private final int epochs;
+    private final long ticketsPerEpoch;
+    private final StepTimeDistribution stepTime;
+    private final StepTimeDistribution applyTime;
+    private final double pollDelay;
+    private final double virtualTimeLimit;
+    private final double wallTimeLimit;
+    private final VirtualClock clock;
+    /** Protocol: the running simulation's store, or null; written and read by the simulation thread. */
+    private ParameterStore currentStore;
+
+    private Simulator(Builder b) {
+        this.plan = b.plan();
+        this.plan.model = b.net == null ? TrainableModel.none() : TrainableModel.of(b.net);
+        this.batches = b.batches;
+        this.shuffle = b.shuffle;
+        this.epochs = b.epochs;
+        this.ticketsPerEpoch = b.ticketsPerEpoch;
+        this.stepTime = b.stepTime;
+        this.applyTime = b.applyTime;
+        this.pollDelay = b.pollDelay;
+        this.virtualTimeLimit = b.virtualTimeLimit;
+        this.wallTimeLimit = b.wallTimeLimit;
+        this.clock = b.clock == null ? new VirtualClock() : b.clock;
+    }
+
+    /** Runs the simulation to its first stop condition and returns the report (times in virtual seconds). */
+    public TrainingReport run() {
+        BatchSource source = batches != null ? new InMemoryBatchSource(batches, epochs, plan.seed, shuffle)
+                : new TicketSource(epochs, ticketsPerEpoch);
+        clock.set(0);
+        Run run = new Run(plan, source, clock);
+        currentStore = run.store;
+        try {
+            return new VirtualTimeEngine(run, clock, stepTime, applyTime, pollDelay, virtualTimeLimit, wallTimeLimit)
+                    .execute();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("simulation interrupted", e);
+        } finally {
+            currentStore = null;
+            source.close();
+        }
+    }
+
+    /**
+     * Copies the latest parameters of the running simulation into {@code destination} (for monitors called by the
+     * simulation, such as {@link org.dl4jasync.metrics.HeldOutLossMonitor}); outside a run, the network's.
+     */
+    public void copyLatestParams(INDArray destination) {
+        ParameterStore s = currentStore;
+        if (s != null) {
+            s.copyLatestTo(destination);
+        } else {
+            destination.assign(plan.model.params());
+        }
+    }
+
+    /** Tickets without data (a simulation of scheduling only): every ticket of an epoch has the same empty batch. */
+    private static final class TicketSource implements BatchSource {
+        private static final DataSet NOTHING = new DataSet(Nd4j.zeros(1, 1), Nd4j.zeros(1, 1));
+        private final int epochs;
+        private final long perEpoch;
+
+        TicketSource(int epochs, long perEpoch) {
+            this.epochs = epochs;
+            this.perEpoch = perEpoch;
+        }
+
+        @Override
+        public DataSet batch(long ticket) {
+            return epochs != Integer.MAX_VALUE && ticket / perEpoch >= epochs ? null : NOTHING;
+        }
+
+        @Override
+        public void done(long ticket) {
+        }
+
+        @Override
+        public long epochEnd(int epoch) {
+            return perEpoch == Long.MAX_VALUE ? UNKNOWN : (epoch + 1L) * perEpoch;
+        }
+
+        @Override
+        public int epochs() {
+            return epochs;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** {@code new Simulator.Builder(workers, stepTime).maxSteps(n).build()}. */
+    public static final class Builder extends RunBuilder<Builder> {
+        private final StepTimeDistribution stepTime;
+        private MultiLayerNetwork net;
+        private List<DataSet> batches;
+        private boolean shuffle = true;
+        private int epochs = Integer.MAX_VALUE;
+        private long ticketsPerEpoch = Long.MAX_VALUE;
+        private StepTimeDistribution applyTime;
+        private double pollDelay = 1e-4;
+        private double virtualTimeLimit = Double.POSITIVE_INFINITY;
+        private double wallTimeLimit = Double.POSITIVE_INFINITY;
+        private VirtualClock clock;
+
+        public Builder(int workers, StepTimeDistribution stepTime) {
+            super(1, 42);
+            workers(workers);
+            this.stepTime = Objects.requireNonNull(stepTime, "stepTime");
+        }
+
+        /**
+         * Real gradients: {@code net} (initialised; trained in place) on {@code batches}, each worker on a replica of
+         * its own. Without a network only the scheduling is simulated.
+         */
+        public Builder network(MultiLayerNetwork network, List<DataSet> trainBatches) {
+            if (trainBatches == null || trainBatches.isEmpty()) {
+                throw new IllegalArgumentException("the training batches are empty");
+            }
+            this.net = Objects.requireNonNull(network, "network");
+            this.batches = List.copyOf(trainBatches);
+            return this;
+        }
+
+        /** Shuffle batch order per epoch (default true). */
+        public Builder shuffle(boolean s) {
+            this.shuffle = s;
+            return this;
+        }
+
+        /** Passes over the training batches (default: until another stop condition). */
+        public Builder epochs(int e) {
+            if (e < 1) {
+                throw new IllegalArgumentException("epochs must be >= 1, got " + e);
+            }
+            this.epochs = e;
+            return this;
+        }
+
+        /** {@code epochs} passes of {@code batchesPerEpoch} tickets each (the epoch length of a run without a network). */
+        public Builder epochs(int e, long batchesPerEpoch) {
+            if (e < 1 || batchesPerEpoch < 1) {
+                throw new IllegalArgumentException("epochs and batches per epoch must be >= 1, got " + e
+                        + " and " + batchesPerEpoch);
+            }
+            this.epochs = e;
+            this.ticketsPerEpoch = batchesPerEpoch;
+            return this;
+        }
+
+        /** Virtual duration of an apply (null: instantaneous). Models the store's contention (CAS, lock). */
+        public Builder applyTime(StepTimeDistribution d) {
+            this.applyTime = d;
+            return this;
+        }
+
+        /** Virtual time a waiting worker takes to try again after it is woken (> 0). */
+        public Builder pollDelay(double seconds) {
+            if (!(seconds > 0)) {
+                throw new IllegalArgumentException("poll delay must be > 0 seconds, got " + seconds);
+            }
+            this.pollDelay = seconds;
+            return this;
+        }
+
+        public Builder virtualTimeLimit(double seconds) {
+            if (!(seconds > 0)) {
+                throw new IllegalArgumentException("virtual time limit must be > 0 seconds, got " + seconds);
+            }
+            this.virtualTimeLimit = seconds;
+            return this;
+        }
+
+        /** Wall-clock limit of the simulation itself (> 0). */
+        public Builder wallTimeLimit(double seconds) {
+            if (!(seconds > 0)) {
+                throw new IllegalArgumentException("time limit must be > 0 seconds, got " + seconds);
+            }
+            this.wallTimeLimit = seconds;
+            return this;
+        }
+
+        /** The clock the simulator keeps at the current virtual time (for controllers that measure rates). */
+        public Builder clock(VirtualClock c) {
+            this.clock = c;
+            return this;
+        }
+
+        public Simulator build() {
+            validate();
+            if (evalData != null && net == null) {
+                throw new IllegalArgumentException("evaluation needs a network: call network(net, batches)");
+            }
+            if (net != null && ticketsPerEpoch != Long.MAX_VALUE && ticketsPerEpoch != batches.size()) {
+                throw new IllegalArgumentException("with a network an epoch is its " + batches.size()
+                        + " batches, got " + ticketsPerEpoch + " batches per epoch");
+            }
+            if (maxSteps == Long.MAX_VALUE && Double.isInfinite(virtualTimeLimit) && Double.isInfinite(wallTimeLimit)
+                    && epochs == Integer.MAX_VALUE && Double.isNaN(targetAccuracy)) {
+                throw new IllegalArgumentException("a simulation needs a stop condition: max steps, epochs, a virtual "
+                        + "time limit or a time limit");
+            }
+            if (net == null && epochs != Integer.MAX_VALUE && ticketsPerEpoch == Long.MAX_VALUE) {
+                throw new IllegalArgumentException("without a network, epochs need their length: epochs(e, "
+                        + "batchesPerEpoch)");
+            }
+            return new Simulator(this);
+        }
+    }
+}

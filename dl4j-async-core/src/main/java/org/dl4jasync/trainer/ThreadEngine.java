@@ -1,0 +1,204 @@
+package org.dl4jasync.trainer;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+import org.dl4jasync.dispatch.Waiters;
+import org.dl4jasync.metrics.TrainingReport;
+import org.dl4jasync.metrics.WorkerStats;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Runs a {@link Run} on m worker threads: each calls the step protocol's {@code begin} and {@code complete} back to
+ * back and parks in the run's {@link Waiters} when it may not start. The calling thread watches the wall-clock time
+ * limit, reports progress and joins the workers; a worker's failure stops the others and is rethrown as
+ * {@link TrainingFailedException}.
+ *
+ * <p>Shared-field protocols: {@link #failure} holds the first failure (CAS from null); {@link #running} counts live
+ * workers (the last one to leave unparks the calling thread).
+ */
+final class ThreadEngine {
+    /** How often the calling thread looks at the time limit and the progress. */
+    private static final long WATCH_NANOS = 2_000_000L;
+
+    private final Run run;
+    private final long t0;
+    private final double timeLimit;
+    private final ProgressListener progress;
+    private final long progressIntervalNanos;
+    private final Thread[] threads;
+    private final Thread caller = Thread.currentThread();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private volatile String failedWhere;
+    private final AtomicInteger running = new AtomicInteger();
+
+    /**
+     * @param t0        the run's time origin ({@link System#nanoTime()}): the run's clock counts from it
+     * @param timeLimit seconds, or +∞
+     */
+    ThreadEngine(Run run, long t0, double timeLimit, ProgressListener progress, long progressIntervalNanos) {
+        this.run = run;
+        this.t0 = t0;
+        this.timeLimit = timeLimit;
+        this.progress = progress;
+        this.progressIntervalNanos = progressIntervalNanos;
+        this.threads = new Thread[run.plan.workers];
+    }
+
+    TrainingReport execute() {
+        int m = threads.length;
+        running.set(m);
+        for (int w = 0; w < m; w++) {
+            final int id = w;
+            Thread th = new Thread(() -> workerMain(id), "dl4j-async-worker-" + w);
+            th.setDaemon(true);
+            threads[w] = th;
+        }
+        for (Thread th : threads) {
+            th.start();
+        }
+        watch();
+        joinWorkers();
+        Throwable f = failure.get();
+        if (f != null) {
+            throw new TrainingFailedException("training failed in " + failedWhere, f);
+        }
+        double end = seconds();
+        TrainingReport r = ReportAssembler.assemble(run, end, end, false);
+        if (progress != null) {
+            reportProgress(r.stepsAccepted);
+        }
+        return r;
+    }
+
+    private double seconds() {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private void workerMain(int w) {
+        WorkerState ws = null;
+        try {
+            Nd4j.getRandom().setSeed(run.plan.seed + 7919L * (w + 1));
+            ws = run.newWorker(w);
+            loop(ws);
+        } catch (Throwable e) {
+            fail("worker " + w, e);
+        } finally {
+            if (ws != null) {
+                ws.ended(run.clock.getAsDouble());
+            }
+            // the thread ends here: free its workspaces now rather than whenever GC finds them
+            Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
+            if (running.decrementAndGet() == 0) {
+                LockSupport.unpark(caller);
+            }
+        }
+    }
+
+    /** The worker's hot path: the step protocol, back to back; wait parked when it may not start. */
+    private void loop(WorkerState ws) throws InterruptedException {
+        final Run r = run;
+        final WorkerStats st = ws.stats;
+        final Waiters waiters = r.waiters;
+        final int w = ws.id;
+        final java.util.function.BooleanSupplier proceed = () -> r.mayProceed(w);
+        for (;;) {
+            long start = System.nanoTime();
+            int s = r.begin(ws);
+            if (s == Run.STARTED) {
+                st.recordStepTime((System.nanoTime() - start) / 1e9);
+                r.complete(ws);
+            } else if (s == Run.WAIT) {
+                ws.waitStarts(r.clock.getAsDouble());
+                waiters.await(w, proceed);
+                ws.waitEnds(r.clock.getAsDouble());
+            } else {
+                return;
+            }
+        }
+    }
+
+    private void fail(String where, Throwable cause) {
+        if (failure.compareAndSet(null, cause)) {
+            failedWhere = where;
+        }
+        run.abort();
+        LockSupport.unpark(caller);
+    }
+
+    /** On the calling thread until every worker has left: the time limit and the progress. */
+    private void watch() {
+        long deadline = Double.isInfinite(timeLimit) ? Long.MAX_VALUE : t0 + (long) (timeLimit * 1e9);
+        long lastProgress = 0;
+        while (running.get() > 0 && failure.get() == null) {
+            long now = System.nanoTime();
+            if (now >= deadline) {
+                run.stop(StopReason.TIME_LIMIT);
+            }
+            if (progress != null && now - lastProgress >= progressIntervalNanos) {
+                lastProgress = now;
+                reportProgress(run.store.version());
+            }
+            LockSupport.parkNanos(WATCH_NANOS);
+        }
+    }
+
+    private void joinWorkers() {
+        for (Thread th : threads) {
+            try {
+                th.join(30_000);
+                if (th.isAlive()) {
+                    th.interrupt();
+                    th.join(30_000);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (Thread th : threads) {
+            if (th.isAlive()) {
+                throw new IllegalStateException("worker thread " + th.getName() + " did not stop");
+            }
+        }
+    }
+
+    // ---- progress (calling thread only)
+
+    private double progressLossSum;
+    private long progressLossCount;
+
+    private void reportProgress(long accepted) {
+        double sum = 0;
+        long count = 0;
+        long tauSum = 0;
+        long applied = 0;
+        for (WorkerState ws : run.workers) {
+            if (ws != null) {
+                WorkerStats s = ws.stats;
+                sum += s.lossSum;
+                count += s.lossCount;
+                tauSum += s.stalenessSum;
+                applied += s.applied;
+            }
+        }
+        double recent = count > progressLossCount ? (sum - progressLossSum) / (count - progressLossCount) : Double.NaN;
+        progressLossSum = sum;
+        progressLossCount = count;
+        progress.onProgress(seconds(), accepted, plannedSteps(), recent,
+                applied == 0 ? Double.NaN : (double) tauSum / applied);
+    }
+
+    private long plannedSteps() {
+        long planned = run.plan.maxSteps;
+        if (run.source instanceof InMemoryBatchSource && run.source.epochs() != Integer.MAX_VALUE) {
+            long total = ((InMemoryBatchSource) run.source).batchesPerEpoch() * run.source.epochs();
+            if (run.plan.aggregating()) {
+                total = (total + threads.length - 1) / threads.length;
+            }
+            planned = Math.min(planned, total);
+        }
+        return planned == Long.MAX_VALUE ? -1 : planned;
+    }
+}

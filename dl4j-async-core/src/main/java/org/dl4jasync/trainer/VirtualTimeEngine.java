@@ -1,0 +1,185 @@
+package org.dl4jasync.trainer;
+
+import java.util.SplittableRandom;
+
+import org.dl4jasync.metrics.TrainingReport;
+import org.dl4jasync.parameters.ContentionModel;
+import org.dl4jasync.simulation.StepTimeDistribution;
+import org.dl4jasync.simulation.VirtualClock;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Runs a {@link Run} with m virtual workers in deterministic virtual time on the calling thread: the same step
+ * protocol as the thread engine, called from events.
+ *
+ * <p>A worker's start event calls {@code begin} (it reads the parameters and computes its update at that instant,
+ * on its own replica); its finish event, a step time later, calls {@code finish} and then applies, rejects or
+ * contributes. With an apply time an accepted update is applied only when the store's {@link ContentionModel} says
+ * so (the CAS-published store retries or drops on a concurrent publication, the locked store queues applies for
+ * its lock). A worker that may not start has no event until the run's waiters are signalled; it then retries after
+ * the poll delay (its wake-up latency). A worker that finishes a step starts its next one within the same event, as
+ * a thread does.
+ *
+ * <p>Events are processed in virtual-time order, ties in scheduling order ({@link EventQueue}); every worker draws
+ * its durations from its own seeded stream; so the same seed gives the same run, event for event.
+ *
+ * <p>Not modelled: caches, memory bandwidth, NUMA, torn HOGWILD! reads (a virtual read sees whole updates), the
+ * time of the dispatcher itself, and the cost of reading parameters under the lock.
+ */
+final class VirtualTimeEngine {
+    static final byte START = 0;
+    static final byte FINISH = 1;
+    static final byte APPLY = 2;
+
+    private final Run run;
+    private final VirtualClock clock;
+    private final StepTimeDistribution stepTime;
+    private final StepTimeDistribution applyTime;
+    private final double pollDelay;
+    private final double virtualTimeLimit;
+    private final double wallTimeLimit;
+    private final int m;
+    private final EventQueue queue;
+    private final SplittableRandom[] random;
+    private final boolean[] waiting;
+    private int waitingCount;
+    private ContentionModel contention;
+
+    /**
+     * @param clock the run's clock (the engine sets it before each event)
+     */
+    VirtualTimeEngine(Run run, VirtualClock clock, StepTimeDistribution stepTime, StepTimeDistribution applyTime,
+                      double pollDelay, double virtualTimeLimit, double wallTimeLimit) {
+        this.run = run;
+        this.clock = clock;
+        this.stepTime = stepTime;
+        this.applyTime = applyTime;
+        this.pollDelay = pollDelay;
+        this.virtualTimeLimit = virtualTimeLimit;
+        this.wallTimeLimit = wallTimeLimit;
+        this.m = run.plan.workers;
+        this.queue = new EventQueue(m);
+        this.random = new SplittableRandom[m];
+        this.waiting = new boolean[m];
+    }
+
+    TrainingReport execute() throws InterruptedException {
+        long wall0 = System.nanoTime();
+        long wallDeadline = Double.isInfinite(wallTimeLimit) ? Long.MAX_VALUE : wall0 + (long) (wallTimeLimit * 1e9);
+        Nd4j.getRandom().setSeed(run.plan.seed + 7919L); // the seed of the thread engine's first worker
+        contention = applyTime == null ? null : run.store.contention();
+        run.waiters.onSignal(this::wakeWaiting);
+        SplittableRandom root = new SplittableRandom(run.plan.seed);
+        for (int w = 0; w < m; w++) {
+            random[w] = root.split();
+            run.newWorker(w);
+            queue.schedule(w, 0.0, START);
+        }
+        long events = 0;
+        double now = 0;
+        while (!run.stopping() && !queue.isEmpty()) {
+            int w = queue.peek();
+            double t = queue.timeOf(w);
+            if (t > virtualTimeLimit) {
+                now = virtualTimeLimit;
+                clock.set(now);
+                run.stop(StopReason.TIME_LIMIT);
+                break;
+            }
+            queue.pop();
+            now = t;
+            clock.set(t);
+            switch (queue.typeOf(w)) {
+                case START:
+                    start(w);
+                    break;
+                case FINISH:
+                    finish(w);
+                    break;
+                default:
+                    applyDone(w);
+            }
+            if ((++events & 4095) == 0 && System.nanoTime() > wallDeadline) {
+                run.stop(StopReason.TIME_LIMIT);
+            }
+        }
+        for (WorkerState ws : run.workers) {
+            ws.ended(now); // workers still in a step are cut off at the end
+        }
+        return ReportAssembler.assemble(run, now, (System.nanoTime() - wall0) / 1e9, true);
+    }
+
+    private void start(int w) throws InterruptedException {
+        WorkerState ws = run.workers[w];
+        double now = clock.getAsDouble();
+        int s = run.begin(ws);
+        if (s == Run.STARTED) {
+            ws.waitEnds(now);
+            queue.schedule(w, now + stepTime.sample(w, random[w]), FINISH);
+        } else if (s == Run.WAIT) {
+            ws.waitStarts(now);
+            if (!run.mayProceed(w)) {
+                waiting[w] = true; // no event until the waiters are signalled (wakeWaiting)
+                waitingCount++;
+            } else {
+                queue.schedule(w, now + pollDelay, START);
+            }
+        } else {
+            ws.ended(now);
+        }
+    }
+
+    /** The waiters were signalled: every waiting worker tries again after the poll delay, in worker order. */
+    private void wakeWaiting() {
+        if (waitingCount == 0) {
+            return;
+        }
+        double at = clock.getAsDouble() + pollDelay;
+        for (int w = 0; w < m; w++) {
+            if (waiting[w]) {
+                waiting[w] = false;
+                queue.schedule(w, at, START);
+            }
+        }
+        waitingCount = 0;
+    }
+
+    private void finish(int w) throws InterruptedException {
+        WorkerState ws = run.workers[w];
+        if (run.plan.aggregating()) {
+            run.sync.contribute(ws);
+        } else if (!run.finish(ws)) {
+            run.reject(ws);
+        } else if (contention == null) {
+            run.apply(ws);
+        } else {
+            double now = clock.getAsDouble();
+            queue.schedule(w, contention.begin(w, now, applyTime.sample(w, random[w])), APPLY);
+            return;
+        }
+        next(w);
+    }
+
+    private void applyDone(int w) throws InterruptedException {
+        WorkerState ws = run.workers[w];
+        switch (contention.end(w)) {
+            case ContentionModel.APPLY:
+                run.apply(ws);
+                break;
+            case ContentionModel.RETRY:
+                double now = clock.getAsDouble();
+                queue.schedule(w, contention.begin(w, now, applyTime.sample(w, random[w])), APPLY);
+                return;
+            default:
+                run.drop(ws);
+        }
+        next(w);
+    }
+
+    /** A worker goes straight on to its next step, at the same instant, before anyone else. */
+    private void next(int w) throws InterruptedException {
+        if (!run.stopping()) {
+            start(w);
+        }
+    }
+}

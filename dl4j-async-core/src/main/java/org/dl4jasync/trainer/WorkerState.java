@@ -1,0 +1,86 @@
+package org.dl4jasync.trainer;
+
+import org.dl4jasync.metrics.WorkerStats;
+import org.dl4jasync.model.Replica;
+import org.dl4jasync.model.TrainableModel;
+import org.dl4jasync.parameters.StepScaler;
+import org.dl4jasync.parameters.WorkerView;
+import org.dl4jasync.stepsize.StepSizePolicy;
+
+/**
+ * One worker's state between the two halves of the step protocol ({@link Run#begin} and the finishing calls).
+ * Confined to the worker's thread (or the simulation thread); {@link #stats} is read by others as
+ * {@link WorkerStats} says.
+ */
+final class WorkerState {
+    final int id;
+    final WorkerView view;
+    final Replica replica;
+    final WorkerStats stats;
+    final RecordingScaler scaler;
+
+    // the step in flight
+    long ticket;
+    long readVersion;
+    double loss;
+    int batchSize;
+
+    /** Evaluates for the run when this worker crosses an evaluation point; made on first use. */
+    TrainableModel.Evaluator evaluator;
+
+    // waiting time on the run's clock: time not waiting is the worker's active time
+    private double idleSeconds;
+    private double idleSince = -1;
+    private double endedAt = -1;
+
+    WorkerState(int id, WorkerView view, StepSizePolicy stepSize) {
+        this.id = id;
+        this.view = view;
+        this.replica = view.replica();
+        this.stats = new WorkerStats(id);
+        this.scaler = new RecordingScaler(stepSize);
+    }
+
+    void waitStarts(double now) {
+        if (idleSince < 0) {
+            idleSince = now;
+        }
+    }
+
+    void waitEnds(double now) {
+        if (idleSince >= 0) {
+            idleSeconds += now - idleSince;
+            idleSince = -1;
+        }
+    }
+
+    /** The worker leaves the run at {@code now}: it waits (uses nothing) from then on. */
+    void ended(double now) {
+        waitEnds(now);
+        endedAt = now;
+    }
+
+    /** Seconds this worker was not waiting, from 0 to {@code end}. */
+    double activeSeconds(double end) {
+        double stop = endedAt >= 0 ? Math.min(endedAt, end) : end;
+        double idle = idleSeconds + (idleSince >= 0 ? Math.max(0, stop - idleSince) : 0);
+        return Math.max(0, stop - idle);
+    }
+
+    /** Remembers the factor the store asked for, so the worker records exactly what was applied. */
+    static final class RecordingScaler implements StepScaler {
+        private final StepSizePolicy policy;
+        double last;
+
+        RecordingScaler(StepSizePolicy policy) {
+            this.policy = policy;
+        }
+
+        @Override
+        public double factor(long staleness) {
+            double f = policy.factor(staleness);
+            last = f;
+            return f;
+        }
+    }
+}
