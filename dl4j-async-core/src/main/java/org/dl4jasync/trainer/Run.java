@@ -93,7 +93,7 @@ final class Run {
                     : new AsyncDispatcher(plan.workers);
         }
         this.waiters = dispatcher.active().waiters();
-        this.budget = new StepBudget(aggregating ? Long.MAX_VALUE : plan.maxSteps, waiters);
+        this.budget = new StepBudget(plan.maxSteps, waiters); // counts applied updates (for sync: rounds)
         this.stepSize = plan.stepSize;
         this.noise = plan.noise;
         this.recordLoss = model.hasParameters();
@@ -133,16 +133,17 @@ final class Run {
             // a worker held back by the active bound has nothing left to wait for once the data ended
             return dataEnded && !dispatcher.active().allows(w) ? END : WAIT;
         }
-        if (!budget.tryAcquire()) {
+        // a step takes a permit of its own; sync's rounds apply one update for m steps (the round's close counts it)
+        if (!aggregating && !budget.tryAcquire()) {
             return budget.exhausted() ? END : WAIT;
         }
         long ticket = dispatcher.tryStartStep(w);
         if (ticket == Dispatcher.NOT_NOW) {
-            budget.giveBack();
+            givePermitBack();
             return WAIT;
         }
         if (stopping) { // the run stopped meanwhile (e.g. the sync round just closed was the last)
-            budget.giveBack();
+            givePermitBack();
             return END;
         }
         DataSet ds;
@@ -154,7 +155,7 @@ final class Run {
         }
         if (ds == null) { // past the last epoch: so is every later ticket
             source.done(ticket);
-            budget.giveBack();
+            givePermitBack();
             dispatcher.workerLeft(w);
             dataEnded = true;
             waiters.signal();
@@ -186,6 +187,12 @@ final class Run {
             ws.stats.recordLoss(loss);
         }
         return STARTED;
+    }
+
+    private void givePermitBack() {
+        if (!aggregating) {
+            budget.giveBack();
+        }
     }
 
     /** True when a waiting worker should call {@link #begin} again. */

@@ -99,8 +99,13 @@ final class VirtualTimeEngine {
                 default:
                     applyDone(w);
             }
-            if ((++events & 4095) == 0 && System.nanoTime() > wallDeadline) {
-                run.stop(StopReason.TIME_LIMIT);
+            if ((++events & 4095) == 0) {
+                if (System.nanoTime() > wallDeadline) {
+                    run.stop(StopReason.TIME_LIMIT);
+                }
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("simulation interrupted at virtual time " + now);
+                }
             }
         }
         for (WorkerState ws : run.workers) {
