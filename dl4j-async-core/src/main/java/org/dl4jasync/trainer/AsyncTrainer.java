@@ -114,9 +114,7 @@ public final class AsyncTrainer implements AutoCloseable {
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
         }
-        RunPlan plan = base.copy();
-        plan.model = model;
-        plan.listeners = allListeners();
+        RunPlan plan = base;
         int savedThreads = Nd4j.getEnvironment().maxThreads();
         if (singleThreadedOps && plan.workers > 1) {
             Nd4j.getEnvironment().setMaxThreads(1);
@@ -126,7 +124,7 @@ public final class AsyncTrainer implements AutoCloseable {
                 : new PrefetchingBatchSource(data, epochs, Math.max(prefetch, 2) + 2 * plan.workers);
         try {
             long t0 = System.nanoTime();
-            Run run = new Run(plan, source, () -> (System.nanoTime() - t0) / 1e9);
+            Run run = new Run(plan, model, allListeners(), source, () -> (System.nanoTime() - t0) / 1e9);
             currentStore = run.store;
             try {
                 return new ThreadEngine(run, t0, timeLimitSeconds, progress, progressIntervalNanos).execute();

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
 
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.dl4jasync.dispatch.AsyncDispatcher;
 import org.dl4jasync.dispatch.Dispatcher;
 import org.dl4jasync.dispatch.Waiters;
@@ -37,17 +38,14 @@ import org.nd4j.linalg.dataset.DataSet;
  * it in place (BLAS axpy), the staleness histogram grows only on a new maximum τ. (ND4J op objects created inside
  * DL4J's forward/backward pass are DL4J's own.)
  *
- * <p>Shared-field protocols: {@link #stop} holds the first stop reason (CAS from null; {@link #NORMAL} when the run
- * ended without one) and is polled by workers; {@link #dataEnded} is set once a ticket was past the data; the
+ * <p>Shared-field protocols: {@link #stop} holds the first stop reason (CAS from null; null when the run ended
+ * without one) and is polled by workers; {@link #dataEnded} is set once a ticket was past the data; the
  * monitor's fields are guarded as {@link RunMonitor} says.
  */
 final class Run {
     static final int STARTED = 0;
     static final int WAIT = 1;
     static final int END = 2;
-
-    /** Stop marker for "no stop condition, the workers ran out of work". */
-    static final StopReason NORMAL = null;
 
     final RunPlan plan;
     final TrainableModel model;
@@ -73,11 +71,13 @@ final class Run {
     private volatile boolean dataEnded;
 
     /**
-     * @param clock seconds since the start of the run: wall time for threads, virtual time for the simulator
+     * @param listeners the DL4J listeners of this run, each once
+     * @param clock     seconds since the start of the run: wall time for threads, virtual time for the simulator
      */
-    Run(RunPlan plan, BatchSource source, DoubleSupplier clock) {
+    Run(RunPlan plan, TrainableModel model, List<TrainingListener> listeners, BatchSource source,
+        DoubleSupplier clock) {
         this.plan = plan;
-        this.model = plan.model;
+        this.model = model;
         this.source = source;
         this.clock = clock;
         this.aggregating = plan.aggregating();
@@ -97,7 +97,7 @@ final class Run {
         this.stepSize = plan.stepSize;
         this.noise = plan.noise;
         this.recordLoss = model.hasParameters();
-        this.bridge = new ListenerBridge(model, plan.listeners, store, source);
+        this.bridge = new ListenerBridge(model, listeners, store, source);
         this.monitor = new RunMonitor(this);
         this.workers = new WorkerState[plan.workers];
         List<StepListener> obs = new ArrayList<>(plan.stepListeners);
@@ -289,9 +289,5 @@ final class Run {
     /** The first stop condition met, or null when the workers ran out of work. */
     StopReason stopReason() {
         return stop.get();
-    }
-
-    int activeWorkers() {
-        return dispatcher.activeWorkers();
     }
 }

@@ -3,23 +3,21 @@ package org.dl4jasync.trainer;
 import java.util.List;
 import java.util.function.IntFunction;
 
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.dl4jasync.dispatch.Dispatcher;
 import org.dl4jasync.metrics.AsynchronyNoise;
 import org.dl4jasync.metrics.StepListener;
-import org.dl4jasync.model.TrainableModel;
 import org.dl4jasync.parallelism.ElasticController;
 import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.stepsize.StepSizePolicy;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 /**
- * What one run is made of, as both facades ({@link AsyncTrainer}, {@link Simulator}) hand it to {@link Run}: filled
- * from a validated builder and not changed afterwards.
+ * What every run of a facade ({@link AsyncTrainer}, {@link Simulator}) is made of, as {@link RunBuilder#plan()}
+ * fills it from a validated builder; not changed afterwards. The model, its listeners and the data are given to
+ * {@link Run} beside it.
  */
 final class RunPlan {
     Algorithm algorithm = Algorithm.ASYNC;
-    TrainableModel model;
     ParameterStore.Kind storeKind = ParameterStore.Kind.HOGWILD;
     int persistence;
     int workers;
@@ -37,33 +35,9 @@ final class RunPlan {
     /** NaN: no target. */
     double targetAccuracy = Double.NaN;
     long lossTraceEvery = 50;
-    List<TrainingListener> listeners = List.of();
     List<StepListener> stepListeners = List.of();
     /** Null unless the active worker count is controlled (ElAsyncSGD). */
     ElasticController elastic;
-
-    /** A copy (the facades complete one per run). */
-    RunPlan copy() {
-        RunPlan p = new RunPlan();
-        p.algorithm = algorithm;
-        p.model = model;
-        p.storeKind = storeKind;
-        p.persistence = persistence;
-        p.workers = workers;
-        p.dispatcherFactory = dispatcherFactory;
-        p.stepSize = stepSize;
-        p.noise = noise;
-        p.seed = seed;
-        p.maxSteps = maxSteps;
-        p.evalData = evalData;
-        p.evalEvery = evalEvery;
-        p.targetAccuracy = targetAccuracy;
-        p.lossTraceEvery = lossTraceEvery;
-        p.listeners = listeners;
-        p.stepListeners = stepListeners;
-        p.elastic = elastic;
-        return p;
-    }
 
     /** The updates are sums of several workers' gradients, one update per round (sync). */
     boolean aggregating() {

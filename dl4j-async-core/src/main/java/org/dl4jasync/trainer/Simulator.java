@@ -28,6 +28,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Simulator {
     private final RunPlan plan;
+    private final TrainableModel model;
     private final List<DataSet> batches;
     private final boolean shuffle;
     private final int epochs;
@@ -43,7 +44,7 @@ public final class Simulator {
 
     private Simulator(Builder b) {
         this.plan = b.plan();
-        this.plan.model = b.net == null ? TrainableModel.none() : TrainableModel.of(b.net);
+        this.model = b.net == null ? TrainableModel.none() : TrainableModel.of(b.net);
         this.batches = b.batches;
         this.shuffle = b.shuffle;
         this.epochs = b.epochs;
@@ -61,7 +62,7 @@ public final class Simulator {
         BatchSource source = batches != null ? new InMemoryBatchSource(batches, epochs, plan.seed, shuffle)
                 : new TicketSource(epochs, ticketsPerEpoch);
         clock.set(0);
-        Run run = new Run(plan, source, clock);
+        Run run = new Run(plan, model, model.listeners(), source, clock);
         currentStore = run.store;
         try {
             return new VirtualTimeEngine(run, clock, stepTime, applyTime, pollDelay, virtualTimeLimit, wallTimeLimit)
@@ -84,7 +85,7 @@ public final class Simulator {
         if (s != null) {
             s.copyLatestTo(destination);
         } else {
-            destination.assign(plan.model.params());
+            destination.assign(model.params());
         }
     }
 

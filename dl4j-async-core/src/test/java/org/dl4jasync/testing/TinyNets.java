@@ -42,6 +42,19 @@ public final class TinyNets {
                 .build();
     }
 
+    /** A learning rate so large that the parameters overflow within a few steps (divergence tests). */
+    public static MultiLayerNetwork exploding() {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1)
+                .updater(new Sgd(1e30)).list()
+                .layer(new DenseLayer.Builder().nIn(IN).nOut(8)
+                        .activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8).nOut(CLASSES)
+                        .activation(Activation.SOFTMAX).build())
+                .build());
+        net.init();
+        return net;
+    }
+
     public static MultiLayerNetwork net(long seed) {
         MultiLayerNetwork net = new MultiLayerNetwork(conf(seed, true));
         net.init();

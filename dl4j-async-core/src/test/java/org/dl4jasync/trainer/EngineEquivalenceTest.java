@@ -6,9 +6,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jasync.dispatch.IntervalDispatcher;
 import org.dl4jasync.dispatch.IntervalPolicy;
@@ -24,10 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.learning.config.Sgd;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * The two engines are one: the same step protocol, stop conditions, traces and report. Every algorithm ends by
@@ -63,17 +57,6 @@ class EngineEquivalenceTest {
 
     enum Stop { EPOCHS, MAX_STEPS, TIME_LIMIT, TARGET_ACCURACY, DIVERGED }
 
-    /** A learning rate so large that the parameters overflow within a few steps. */
-    static MultiLayerNetwork exploding() {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1)
-                .updater(new Sgd(1e30)).list()
-                .layer(new DenseLayer.Builder().nIn(TinyNets.IN).nOut(8).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8).nOut(TinyNets.CLASSES)
-                        .activation(Activation.SOFTMAX).build())
-                .build());
-        net.init();
-        return net;
-    }
 
     static List<Arguments> everyAlgorithmAndStop() {
         List<Arguments> all = new java.util.ArrayList<>();
@@ -99,7 +82,7 @@ class EngineEquivalenceTest {
     }
 
     private static MultiLayerNetwork net(Stop stop) {
-        return stop == Stop.DIVERGED ? exploding() : TinyNets.net(3);
+        return stop == Stop.DIVERGED ? TinyNets.exploding() : TinyNets.net(3);
     }
 
     private static int epochs(Stop stop) {
@@ -186,7 +169,7 @@ class EngineEquivalenceTest {
         }
 
         MultiLayerNetwork net() {
-            return this == DIVERGENCE_AT_THE_LAST_STEP ? exploding() : TinyNets.net(6);
+            return this == DIVERGENCE_AT_THE_LAST_STEP ? TinyNets.exploding() : TinyNets.net(6);
         }
 
         String reason() {
