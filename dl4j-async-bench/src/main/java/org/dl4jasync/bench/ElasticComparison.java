@@ -2,6 +2,7 @@ package org.dl4jasync.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,8 +12,12 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.dl4jasync.config.Algorithm;
+import org.dl4jasync.config.Choice;
+import org.dl4jasync.config.LossSignal;
+import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.examples.cli.ExperimentRunner;
-import org.dl4jasync.examples.cli.RunSpec;
+import org.dl4jasync.examples.cli.Experiment;
 import org.dl4jasync.examples.cli.SimulationRunner;
 import org.dl4jasync.examples.data.TrainTest;
 import org.dl4jasync.metrics.TrainingReport;
@@ -50,35 +55,33 @@ public final class ElasticComparison implements Callable<Integer> {
         System.exit(new CommandLine(new ElasticComparison()).execute(args));
     }
 
-    private RunSpec spec(Integer constantM) {
-        RunSpec s = new RunSpec();
-        s.model = model;
-        s.seed = seed;
-        s.lr = lr;
-        s.workers = constantM == null ? maxWorkers : constantM;
-        s.algorithm = constantM == null ? "elastic" : "async";
+    private Experiment experiment() {
+        return new Experiment("embedded", null, model, 16, lr, 0.5);
+    }
+
+    private RunConfig config(Integer constantM) {
+        RunConfig.Builder c = RunConfig.builder().seed(seed).workers(constantM == null ? maxWorkers : constantM);
         if (constantM == null) {
-            s.lossMonitor = lossMonitor;
-            s.elasticM0 = m0;
-            s.elasticIp = ip;
-            s.elasticDp = dp;
-            s.elasticWp = wp;
+            c.algorithm(Algorithm.ELASTIC).lossMonitor(Choice.parse("loss_monitor", lossMonitor, LossSignal.class))
+                    .elasticIp(ip).elasticDp(dp).elasticWp(wp);
+            if (m0 != null) {
+                c.elasticM0(m0);
+            }
         }
         if ("real".equals(mode)) {
-            s.timeLimitSeconds = limit;
+            c.timeLimit(Duration.ofMillis((long) (limit * 1000)));
         } else {
-            s.epochs = Integer.MAX_VALUE; // the virtual time limit ends the run
+            c.virtualTimeLimit(limit);
         }
-        return s.validate("sim".equals(mode));
+        return c.build();
     }
 
-    private TrainingReport run(RunSpec s, TrainTest data) throws Exception {
+    private TrainingReport run(RunConfig c, TrainTest data) throws Exception {
         if ("sim".equals(mode)) {
-            return SimulationRunner.run(new SimulationRunner.Settings(s, stepTime, null, 1e-4, limit));
+            return SimulationRunner.run(experiment(), c, SimulationRunner.Timing.of(stepTime));
         }
-        return ExperimentRunner.run(s, data, null);
+        return ExperimentRunner.run(experiment(), c, data, null);
     }
-
 
     /** ∫ m dt from the trace's start to t (the trace: [[seconds, accepted, m], …]). */
     private static double workerSecondsUntil(List<Number[]> trace, double t) {
@@ -100,7 +103,7 @@ public final class ElasticComparison implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrainTest data = "real".equals(mode) ? ExperimentRunner.loadData(spec(1)) : null;
+        TrainTest data = "real".equals(mode) ? experiment().loadData() : null;
         List<Integer> configs = new ArrayList<>();
         configs.add(null); // elastic first: its first loss point is L0 for all
         if (!skipSweep) {
@@ -125,7 +128,7 @@ public final class ElasticComparison implements Callable<Integer> {
         Double l0 = null;
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Integer m : configs) {
-            TrainingReport r = run(spec(m), data);
+            TrainingReport r = run(config(m), data);
             if (l0 == null && !r.lossTrace.isEmpty()) {
                 l0 = r.lossTrace.get(0).value;
             }

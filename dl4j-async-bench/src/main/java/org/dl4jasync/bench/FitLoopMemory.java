@@ -7,8 +7,8 @@ import java.util.concurrent.Callable;
 
 import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.dl4jasync.examples.cli.ExperimentRunner;
-import org.dl4jasync.examples.cli.RunSpec;
+import org.dl4jasync.config.RunConfig;
+import org.dl4jasync.examples.cli.Experiment;
 import org.dl4jasync.examples.data.TrainTest;
 import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.trainer.AsyncTrainer;
@@ -39,11 +39,10 @@ public final class FitLoopMemory implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RunSpec spec = new RunSpec();
-        spec.model = "mlp";
-        TrainTest data = ExperimentRunner.loadData(spec);
-        MultiLayerNetwork net = ExperimentRunner.buildModel(spec, data);
-        DataSetIterator train = ExperimentRunner.trainIterator(spec, data);
+        Experiment mlp = Experiment.defaults().withModel("mlp");
+        TrainTest data = mlp.loadData();
+        MultiLayerNetwork net = mlp.buildModel(data, RunConfig.DEFAULT_SEED);
+        DataSetIterator train = mlp.trainIterator(data);
         AsyncTrainer trainer = new AsyncTrainer.Builder(net).workers(workers).store(store).maxSteps(steps).build();
         System.out.printf(Locale.ROOT, "mlp, %s store, %d workers, %d steps per fit%n", store, workers, steps);
         System.out.println("fit  rss_mib  javacpp_physical_mib");

@@ -2,6 +2,7 @@ package org.dl4jasync.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,8 +12,11 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.dl4jasync.config.Algorithm;
+import org.dl4jasync.config.IntervalSchedule;
+import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.examples.cli.ExperimentRunner;
-import org.dl4jasync.examples.cli.RunSpec;
+import org.dl4jasync.examples.cli.Experiment;
 import org.dl4jasync.examples.data.TrainTest;
 import org.dl4jasync.metrics.TracePoint;
 import org.dl4jasync.metrics.TrainingReport;
@@ -44,44 +48,30 @@ public final class IntervalTraining implements Callable<Integer> {
         System.exit(new CommandLine(new IntervalTraining()).execute(args));
     }
 
-    private RunSpec spec(String name, long seed) {
-        RunSpec s = new RunSpec();
-        s.model = model;
-        s.dataset = dataset;
-        s.workers = workers;
-        s.seed = seed;
-        s.lr = lr;
-        s.timeLimitSeconds = timeLimit;
-        s.evalEvery = evalEvery;
-        s.store = "hogwild";
+    private Experiment experiment() {
+        return new Experiment(dataset, null, model, 16, lr, 0.5);
+    }
+
+    private RunConfig config(String name, long seed) {
+        RunConfig.Builder c = RunConfig.builder().workers(workers).seed(seed)
+                .timeLimit(Duration.ofMillis((long) (timeLimit * 1000))).evalEvery(evalEvery);
         switch (name) {
             case "async":
-                s.algorithm = "async";
-                break;
+                return c.algorithm(Algorithm.ASYNC).build();
             case "interval-64-decay":
-                s.algorithm = "interval";
-                s.intervalY = 64;
-                s.intervalPolicy = "decay";
-                break;
+                return c.algorithm(Algorithm.INTERVAL).intervalY(64).intervalPolicy(IntervalSchedule.DECAY).build();
             case "interval-auto-decay":
-                s.algorithm = "interval";
-                s.intervalYAuto = true;
-                s.intervalPolicy = "decay";
-                break;
+                return c.algorithm(Algorithm.INTERVAL).autoIntervalY().intervalPolicy(IntervalSchedule.DECAY).build();
             case "interval-64-probe":
-                s.algorithm = "interval";
-                s.intervalY = 64;
-                s.intervalPolicy = "probe";
-                break;
+                return c.algorithm(Algorithm.INTERVAL).intervalY(64).intervalPolicy(IntervalSchedule.PROBE).build();
             default:
                 throw new IllegalArgumentException(name);
         }
-        return s.validate();
     }
 
     @Override
     public Integer call() throws Exception {
-        TrainTest data = ExperimentRunner.loadData(spec("async", 1));
+        TrainTest data = experiment().loadData();
         System.out.printf(Locale.ROOT, "%s on %s, %d threads on %d cores, %.0f s per run, target %.2f, eval every %d%n",
                 model, data.source, workers, Runtime.getRuntime().availableProcessors(), timeLimit, target, evalEvery);
         System.out.println("| configuration | seed | time to target s | final accuracy | best accuracy | accepted | acceptance | mean τ | max τ |");
@@ -89,7 +79,7 @@ public final class IntervalTraining implements Callable<Integer> {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (long seed : seeds) {
             for (String c : configs) {
-                TrainingReport r = ExperimentRunner.run(spec(c, seed), data, null);
+                TrainingReport r = ExperimentRunner.run(experiment(), config(c, seed), data, null);
                 Double ttt = null;
                 double best = 0;
                 for (TracePoint p : r.accuracyTrace) {

@@ -2,6 +2,7 @@ package org.dl4jasync.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,8 +12,12 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.dl4jasync.config.Choice;
+import org.dl4jasync.config.RunConfig;
+import org.dl4jasync.config.StepSizeRule;
 import org.dl4jasync.examples.cli.ExperimentRunner;
-import org.dl4jasync.examples.cli.RunSpec;
+import org.dl4jasync.parameters.ParameterStore;
+import org.dl4jasync.examples.cli.Experiment;
 import org.dl4jasync.examples.data.TrainTest;
 import org.dl4jasync.metrics.TrainingReport;
 import picocli.CommandLine;
@@ -45,19 +50,16 @@ public final class StepSizeComparison implements Callable<Integer> {
         System.exit(new CommandLine(new StepSizeComparison()).execute(args));
     }
 
-    private RunSpec spec(String model, String store, int m, String policy, double timeLimit) {
-        RunSpec s = new RunSpec();
-        s.model = model;
-        s.dataset = dataset;
-        s.workers = m;
-        s.seed = seed;
-        s.lr = lr;
-        s.store = store;
-        s.timeLimitSeconds = timeLimit;
-        s.stepSize = policy;
-        return s.validate();
+    private Experiment experiment(String model) {
+        return new Experiment(dataset, null, model, 16, lr, 0.5);
     }
 
+    private RunConfig config(String store, int m, String policy, double timeLimit) {
+        return RunConfig.builder().workers(m).seed(seed)
+                .store(Choice.parse("store", store, ParameterStore.Kind.class))
+                .timeLimit(Duration.ofMillis((long) (timeLimit * 1000)))
+                .stepSize(Choice.parse("step_size", policy, StepSizeRule.class)).build();
+    }
 
     private static String fmt(Double v) {
         return v == null ? "—" : String.format(Locale.ROOT, "%.1f", v);
@@ -73,7 +75,7 @@ public final class StepSizeComparison implements Callable<Integer> {
         for (int mi = 0; mi < models.size(); mi++) {
             String model = models.get(mi);
             double limit = timeLimits.get(mi);
-            TrainTest data = ExperimentRunner.loadData(spec(model, "hogwild", 2, "constant", limit));
+            TrainTest data = experiment(model).loadData();
             System.out.printf(Locale.ROOT, "%n%s on %s, %.0f s per run, lr %s, seed %d, %d cores%n", model,
                     data.source, limit, lr, seed, Runtime.getRuntime().availableProcessors());
             StringBuilder head = new StringBuilder("| store | m | policy | L0 |");
@@ -90,7 +92,8 @@ public final class StepSizeComparison implements Callable<Integer> {
                 for (int m : workers) {
                     Double l0 = null;
                     for (String policy : policies) {
-                        TrainingReport r = ExperimentRunner.run(spec(model, store, m, policy, limit), data, null);
+                        TrainingReport r = ExperimentRunner.run(experiment(model), config(store, m, policy, limit), data,
+                                null);
                         if (l0 == null && !r.lossTrace.isEmpty()) {
                             l0 = r.lossTrace.get(0).value;
                         }

@@ -13,8 +13,12 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.dl4jasync.config.Algorithm;
+import org.dl4jasync.config.Choice;
+import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.examples.cli.ExperimentRunner;
-import org.dl4jasync.examples.cli.RunSpec;
+import org.dl4jasync.parameters.ParameterStore;
+import org.dl4jasync.examples.cli.Experiment;
 import org.dl4jasync.examples.data.TrainTest;
 import org.dl4jasync.metrics.TrainingReport;
 import org.nd4j.linalg.dataset.DataSet;
@@ -55,8 +59,7 @@ public final class Throughput implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RunSpec base = spec("sequential", "hogwild");
-        TrainTest data = ExperimentRunner.loadData(base);
+        TrainTest data = experiment().loadData();
         System.out.printf(Locale.ROOT, "%s, batch %d, %s, %d steps per configuration, %d rounds, %d workers, %d cores%n",
                 model, batch, data.source, steps, rounds, workers, Runtime.getRuntime().availableProcessors());
         // warm-up: JIT and native libraries, not measured
@@ -117,15 +120,8 @@ public final class Throughput implements Callable<Integer> {
         return 0;
     }
 
-    private RunSpec spec(String algorithm, String store) {
-        RunSpec s = new RunSpec();
-        s.model = model;
-        s.dataset = dataset;
-        s.algorithm = algorithm;
-        s.store = store;
-        s.workers = workers;
-        s.batch = batch;
-        return s;
+    private Experiment experiment() {
+        return new Experiment(dataset, null, model, batch, 0.01, 0.5);
     }
 
     /** Minibatches per second of one configuration over {@code n} minibatches. */
@@ -133,24 +129,26 @@ public final class Throughput implements Callable<Integer> {
         if (config.equals("netfit")) {
             return netFit(data, n);
         }
-        RunSpec s;
-        if (config.startsWith("async-")) {
-            s = spec("async", config.substring("async-".length()));
+        RunConfig.Builder c = RunConfig.builder().workers(workers)
+                // sync applies one update per m minibatches
+                .maxSteps(config.equals("sync") ? Math.max(1, n / workers) : n);
+        TrainingReport r;
+        if (config.equals("parallelwrapper")) {
+            r = ExperimentRunner.runParallelWrapper(experiment(), c.algorithm(Algorithm.SYNC).build(), data, null);
+        } else if (config.startsWith("async-")) {
+            String store = config.substring("async-".length());
+            r = ExperimentRunner.run(experiment(), c.algorithm(Algorithm.ASYNC)
+                    .store(Choice.parse("store", store, ParameterStore.Kind.class)).build(), data, null);
         } else {
-            s = spec(config, "hogwild");
+            r = ExperimentRunner.run(experiment(), c.algorithm(Choice.parse("algorithm", config, Algorithm.class))
+                    .build(), data, null);
         }
-        // sync applies one update per m minibatches
-        s.maxSteps = (long) (config.equals("sync") ? Math.max(1, n / workers) : n);
-        s.epochs = null;
-        s.validate();
-        TrainingReport r = ExperimentRunner.run(s, data, null);
         return r.batchesProcessed / r.wallSeconds;
     }
 
     /** The plain DL4J loop: {@code net.fit(DataSet)} on the calling thread. */
     private double netFit(TrainTest data, int n) {
-        RunSpec s = spec("sequential", "hogwild");
-        MultiLayerNetwork net = ExperimentRunner.buildModel(s, data);
+        MultiLayerNetwork net = experiment().buildModel(data, RunConfig.DEFAULT_SEED);
         List<DataSet> batches = data.train.batches(batch);
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {

@@ -2,35 +2,35 @@ package org.dl4jasync.metrics;
 
 import java.util.function.Consumer;
 
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.dl4jasync.model.TrainableModel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * The loss of the current parameters on a held-out sample: accurate, but each reading costs a forward pass over the
  * sample (and, for the locked and CAS-published stores, a copy of the parameters). The alternative to
- * {@link EmaLossMonitor} for controllers that read the loss only at phase boundaries.
+ * {@link EmaLossMonitor} for controllers that read the loss only at phase boundaries; composed by the run from
+ * {@code RunConfig.Options.lossMonitor(LossSignal.EVAL)} and the held-out sample.
  *
- * <p>Readings are serialised ({@code synchronized}: controllers read at phase boundaries, rarely); the scoring
- * network is private to this monitor.
+ * <p>Readings are serialised ({@code synchronized}: controllers read at phase boundaries, rarely); the scorer is
+ * private to this monitor.
  */
 public final class HeldOutLossMonitor implements LossMonitor {
-    private final MultiLayerConfiguration conf;
+    private final TrainableModel model;
     private final DataSet sample;
     private final Consumer<INDArray> latestParams;
-    private MultiLayerNetwork scorer;
+    private TrainableModel.Scorer scorer;
 
     /**
-     * @param conf         the trained network's configuration
+     * @param model        the trained model
      * @param sample       held-out examples (not used for training), detached from any workspace
-     * @param latestParams copies the current parameters into its argument (e.g. {@code AsyncTrainer::copyLatestParams})
+     * @param latestParams copies the current parameters into its argument (the run's store)
      */
-    public HeldOutLossMonitor(MultiLayerConfiguration conf, DataSet sample, Consumer<INDArray> latestParams) {
+    public HeldOutLossMonitor(TrainableModel model, DataSet sample, Consumer<INDArray> latestParams) {
         if (sample == null || sample.numExamples() == 0) {
             throw new IllegalArgumentException("the held-out sample is empty");
         }
-        this.conf = conf.clone();
+        this.model = model;
         this.sample = sample;
         this.latestParams = latestParams;
     }
@@ -38,11 +38,8 @@ public final class HeldOutLossMonitor implements LossMonitor {
     @Override
     public synchronized double loss() {
         if (scorer == null) {
-            scorer = new MultiLayerNetwork(conf.clone());
-            scorer.init();
+            scorer = model.newScorer(sample);
         }
-        latestParams.accept(scorer.params());
-        double s = scorer.score(sample, false);
-        return Double.isFinite(s) ? s : Double.NaN;
+        return scorer.loss(latestParams);
     }
 }

@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 /** {@link TrainableModel} of a {@link MultiLayerNetwork}. */
@@ -60,6 +61,24 @@ final class MultiLayerModel implements TrainableModel {
                 }
                 fill.accept(eval.params());
                 return accuracyOf(eval, data);
+            }
+        };
+    }
+
+    @Override
+    public Scorer newScorer(DataSet sample) {
+        return new Scorer() {
+            private MultiLayerNetwork scorer;
+
+            @Override
+            public double loss(Consumer<INDArray> fill) {
+                if (scorer == null) {
+                    scorer = new MultiLayerNetwork(conf.clone());
+                    scorer.init(net.params().dup(), false);
+                }
+                fill.accept(scorer.params());
+                double s = scorer.score(sample, false);
+                return Double.isFinite(s) ? s : Double.NaN;
             }
         };
     }

@@ -71,6 +71,11 @@ final class NoModel implements TrainableModel {
     }
 
     @Override
+    public Scorer newScorer(DataSet sample) {
+        throw new IllegalArgumentException("a run without a model has no loss to score");
+    }
+
+    @Override
     public boolean hasParameters() {
         return false;
     }

@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 /**
@@ -45,6 +46,9 @@ public interface TrainableModel {
     /** A private evaluator of parameter vectors on {@code data}, for one thread at a time. */
     Evaluator newEvaluator(DataSetIterator data);
 
+    /** A private scorer of parameter vectors by their loss on {@code sample}, for one thread at a time. */
+    Scorer newScorer(DataSet sample);
+
     /** Whether the model has parameters to evaluate (false for {@link #none()}). */
     boolean hasParameters();
 
@@ -60,6 +64,12 @@ public interface TrainableModel {
 
     /** Shows the given score and counts on the original model (before a listener call or at the end of a fit). */
     void show(double score, int iteration, int epoch);
+
+    /** Loss of a parameter vector on a fixed sample. */
+    interface Scorer {
+        /** The loss of the parameters that {@code fill} copies into the scorer's private buffer (NaN if not finite). */
+        double loss(Consumer<INDArray> fill);
+    }
 
     /** Accuracy of a parameter vector. */
     interface Evaluator {

@@ -41,32 +41,32 @@ public final class StepTimes {
         switch (kind) {
             case "constant": {
                 double t = positive(spec, numbers(spec, args, 1)[0]);
-                return new Simple(w -> t, (w, r) -> t);
+                return new Simple(spec, w -> t, (w, r) -> t);
             }
             case "uniform": {
                 double[] a = numbers(spec, args, 2);
                 if (a[0] < 0 || a[1] < a[0]) {
                     throw bad(spec, "needs 0 <= A <= B");
                 }
-                return new Simple(w -> (a[0] + a[1]) / 2, (w, r) -> a[0] + (a[1] - a[0]) * r.nextDouble());
+                return new Simple(spec, w -> (a[0] + a[1]) / 2, (w, r) -> a[0] + (a[1] - a[0]) * r.nextDouble());
             }
             case "exp": {
                 double mean = positive(spec, numbers(spec, args, 1)[0]);
-                return new Simple(w -> mean, (w, r) -> exponential(r, mean));
+                return new Simple(spec, w -> mean, (w, r) -> exponential(r, mean));
             }
             case "shifted-exp": {
                 double[] a = numbers(spec, args, 2);
                 if (a[0] < 0 || !(a[1] > 0)) {
                     throw bad(spec, "needs SHIFT >= 0 and MEAN > 0");
                 }
-                return new Simple(w -> a[0] + a[1], (w, r) -> a[0] + exponential(r, a[1]));
+                return new Simple(spec, w -> a[0] + a[1], (w, r) -> a[0] + exponential(r, a[1]));
             }
             case "lognormal": {
                 double[] a = numbers(spec, args, 2);
                 if (!(a[1] >= 0)) {
                     throw bad(spec, "needs SIGMA >= 0");
                 }
-                return new Simple(w -> Math.exp(a[0] + a[1] * a[1] / 2),
+                return new Simple(spec, w -> Math.exp(a[0] + a[1] * a[1] / 2),
                         (w, r) -> Math.exp(a[0] + a[1] * gaussian(r)));
             }
             case "bimodal": {
@@ -75,7 +75,7 @@ public final class StepTimes {
                     throw bad(spec, "needs T > 0, FRACTION in [0, 1], FACTOR > 0");
                 }
                 int slow = (int) Math.round(a[1] * workers);
-                return new Simple(w -> w < slow ? a[0] * a[2] : a[0], (w, r) -> w < slow ? a[0] * a[2] : a[0]);
+                return new Simple(spec, w -> w < slow ? a[0] * a[2] : a[0], (w, r) -> w < slow ? a[0] * a[2] : a[0]);
             }
             case "measured":
                 return Measured.read(spec, Paths.get(args));
@@ -135,12 +135,20 @@ public final class StepTimes {
     }
 
     private static final class Simple implements StepTimeDistribution {
+        private final String spec;
         private final Mean mean;
         private final Sampler sampler;
 
-        Simple(Mean mean, Sampler sampler) {
+        Simple(String spec, Mean mean, Sampler sampler) {
+            this.spec = spec;
             this.mean = mean;
             this.sampler = sampler;
+        }
+
+        /** The specification it was parsed from (the report's provenance). */
+        @Override
+        public String toString() {
+            return spec;
         }
 
         @Override

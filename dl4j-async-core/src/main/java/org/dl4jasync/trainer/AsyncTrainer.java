@@ -14,6 +14,7 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.TrainingListener;
+import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.model.TrainableModel;
 import org.dl4jasync.parameters.ParameterStore;
@@ -52,7 +53,7 @@ public final class AsyncTrainer implements AutoCloseable {
 
     private final MultiLayerNetwork net;
     private final TrainableModel model;
-    private final RunPlan base;
+    private final RunConfig config;
     private final double timeLimitSeconds;
     private final DataMode dataMode;
     private final int prefetch;
@@ -68,8 +69,8 @@ public final class AsyncTrainer implements AutoCloseable {
     private AsyncTrainer(Builder b) {
         this.net = b.net;
         this.model = TrainableModel.of(b.net);
-        this.base = b.plan();
-        this.timeLimitSeconds = b.timeLimit == null ? Double.POSITIVE_INFINITY : b.timeLimit.toNanos() / 1e9;
+        this.config = b.config;
+        this.timeLimitSeconds = config.timeLimit().map(d -> d.toNanos() / 1e9).orElse(Double.POSITIVE_INFINITY);
         this.dataMode = b.dataMode;
         this.prefetch = b.prefetch;
         this.shuffle = b.shuffle;
@@ -95,9 +96,17 @@ public final class AsyncTrainer implements AutoCloseable {
         return Collections.unmodifiableList(listeners);
     }
 
-    /** One epoch (as {@code MultiLayerNetwork.fit(iterator)}), or less if another stop condition comes first. */
+    /**
+     * The configured epochs ({@link RunConfig#epochs(int)}: without any stop condition one epoch, as
+     * {@code MultiLayerNetwork.fit(iterator)}), or less if another stop condition comes first.
+     */
     public TrainingReport fit(DataSetIterator data) {
-        return fit(data, 1);
+        return fit(data, config.epochs(1));
+    }
+
+    /** The run's configuration (the report's {@code config} is its provenance). */
+    public RunConfig config() {
+        return config;
     }
 
     /**
@@ -114,17 +123,17 @@ public final class AsyncTrainer implements AutoCloseable {
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
         }
-        RunPlan plan = base;
+        int m = config.workers();
         int savedThreads = Nd4j.getEnvironment().maxThreads();
-        if (singleThreadedOps && plan.workers > 1) {
+        if (singleThreadedOps && m > 1) {
             Nd4j.getEnvironment().setMaxThreads(1);
         }
         BatchSource source = dataMode == DataMode.IN_MEMORY
-                ? new InMemoryBatchSource(InMemoryBatchSource.load(data), epochs, plan.seed, shuffle)
-                : new PrefetchingBatchSource(data, epochs, Math.max(prefetch, 2) + 2 * plan.workers);
+                ? new InMemoryBatchSource(InMemoryBatchSource.load(data), epochs, config.seed(), shuffle)
+                : new PrefetchingBatchSource(data, epochs, Math.max(prefetch, 2) + 2 * m);
         try {
             long t0 = System.nanoTime();
-            Run run = new Run(plan, model, allListeners(), source, () -> (System.nanoTime() - t0) / 1e9);
+            Run run = new Run(config, model, allListeners(), source, () -> (System.nanoTime() - t0) / 1e9);
             currentStore = run.store;
             try {
                 return new ThreadEngine(run, t0, timeLimitSeconds, progress, progressIntervalNanos).execute();
@@ -134,7 +143,7 @@ public final class AsyncTrainer implements AutoCloseable {
         } finally {
             currentStore = null;
             source.close();
-            if (singleThreadedOps && plan.workers > 1) {
+            if (singleThreadedOps && m > 1) {
                 Nd4j.getEnvironment().setMaxThreads(savedThreads);
             }
         }
@@ -177,9 +186,9 @@ public final class AsyncTrainer implements AutoCloseable {
     }
 
     /** Builder in DL4J style: {@code new AsyncTrainer.Builder(net).workers(4).build()}. */
-    public static final class Builder extends RunBuilder<Builder> {
+    public static final class Builder extends RunConfig.Options<Builder> {
         private final MultiLayerNetwork net;
-        private Duration timeLimit;
+        private RunConfig config;
         private DataMode dataMode = DataMode.IN_MEMORY;
         private int prefetch = 8;
         private boolean shuffle = true;
@@ -192,7 +201,6 @@ public final class AsyncTrainer implements AutoCloseable {
          * @param model an initialised {@link MultiLayerNetwork}; a {@link ComputationGraph} is rejected
          */
         public Builder(Model model) {
-            super(Runtime.getRuntime().availableProcessors(), 12345);
             if (model == null) {
                 throw new IllegalArgumentException("model is null");
             }
@@ -210,15 +218,6 @@ public final class AsyncTrainer implements AutoCloseable {
                         + "building the trainer");
             }
             this.net = n;
-        }
-
-        /** Stop after this much wall time (positive). */
-        public Builder timeLimit(Duration d) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException("timeLimit must be positive, got " + d);
-            }
-            this.timeLimit = d;
-            return this;
         }
 
         public Builder dataMode(DataMode mode) {
@@ -261,7 +260,12 @@ public final class AsyncTrainer implements AutoCloseable {
         }
 
         public AsyncTrainer build() {
-            validate();
+            config = freeze();
+            config.checkRunnable();
+            if (config.virtualTimeLimit().isPresent()) {
+                throw new IllegalArgumentException("a virtual time limit stops a Simulator; give the trainer a "
+                        + "timeLimit");
+            }
             MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
             for (int i = 0; i < conf.getConfs().size(); i++) {
                 org.deeplearning4j.nn.conf.layers.Layer l = conf.getConf(i).getLayer();
@@ -270,7 +274,7 @@ public final class AsyncTrainer implements AutoCloseable {
                             + "asynchronous trainer does not apply yet; remove them or use net.fit");
                 }
             }
-            if (algorithm == Algorithm.ASYNC && storeKind == ParameterStore.Kind.LEASHED) {
+            if (config.store() == ParameterStore.Kind.LEASHED) {
                 TrainableModel.of(net).checkRebindable(); // fail at build time, not at fit time
             }
             return new AsyncTrainer(this);

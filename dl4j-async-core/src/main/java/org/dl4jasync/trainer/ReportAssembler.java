@@ -1,7 +1,10 @@
 package org.dl4jasync.trainer;
 
 import java.util.ArrayList;
-import java.util.Locale;
+
+import org.dl4jasync.config.Algorithm;
+import org.dl4jasync.config.Choice;
+import org.dl4jasync.config.RunConfig;
 
 import org.dl4jasync.metrics.TracePoint;
 import org.dl4jasync.metrics.TrainingReport;
@@ -24,17 +27,20 @@ final class ReportAssembler {
      * @param virtual      whether the clock is virtual
      */
     static TrainingReport assemble(Run run, double end, double wallSeconds, boolean virtual) {
-        RunPlan plan = run.plan;
+        RunConfig config = run.config;
         StopReason reason = run.stopReason();
         run.bridge.finish();
         long accepted = run.store.version(); // the version counts applied updates
         run.bridge.showFinalState(accepted);
 
         TrainingReport r = new TrainingReport();
-        r.algorithm = plan.algorithm.name().toLowerCase(Locale.ROOT);
-        r.store = plan.algorithm == Algorithm.ASYNC ? plan.storeKind.name().toLowerCase(Locale.ROOT) : null;
-        r.stepSize = plan.stepSize.name();
-        r.workers = plan.workers;
+        r.config.putAll(config.provenance());
+        int epochs = run.source.epochs();
+        r.config.put("epochs", epochs == Integer.MAX_VALUE ? null : epochs);
+        r.algorithm = Choice.key(config.algorithm()); // the dispatcher and the controller may refine it
+        r.store = config.algorithm().asynchronous() ? Choice.key(config.store()) : null;
+        r.stepSize = run.stepSize.name();
+        r.workers = run.m;
         WorkerStats[] stats = new WorkerStats[run.workers.length];
         double activeSeconds = 0;
         for (int w = 0; w < stats.length; w++) {
@@ -46,15 +52,15 @@ final class ReportAssembler {
             }
         }
         r.fillSteps(stats, accepted);
-        if (run.plan.aggregating()) {
+        if (config.algorithm() == Algorithm.SYNC) {
             r.stepsStarted = accepted; // a sync "step" is a round: m gradients (batches_processed), one update
             r.acceptanceRate = accepted == 0 ? 0 : 1;
         }
         if (run.noise != null) {
             r.ainTrace = run.noise.trace();
         }
-        r.stepScale.policy = plan.stepSize.describe();
-        r.stepScale.normalized = plan.stepSize.normalized();
+        r.stepScale.policy = run.stepSize.describe();
+        r.stepScale.normalized = run.stepSize.normalized();
         r.failedCas = run.store.failedCas();
         r.wallSeconds = wallSeconds;
         r.virtualSeconds = virtual ? end : null;
@@ -67,13 +73,13 @@ final class ReportAssembler {
         synchronized (monitor.lossTrace) {
             r.lossTrace = new ArrayList<>(monitor.lossTrace);
         }
-        if (plan.evalData != null) {
+        if (config.evaluationData().isPresent()) {
             TracePoint last = finalAccuracy(run, monitor, accepted);
             if (last == null) {
                 reason = StopReason.DIVERGED; // a diverged model has no accuracy to report
             } else {
                 r.finalAccuracy = last.value;
-                if (!Double.isNaN(plan.targetAccuracy) && last.value >= plan.targetAccuracy) {
+                if (last.value >= config.targetAccuracy().orElse(Double.POSITIVE_INFINITY)) {
                     monitor.targetReachedAt(last.seconds);
                 }
             }
@@ -84,8 +90,8 @@ final class ReportAssembler {
         r.timeToTargetSeconds = monitor.timeToTarget();
         r.stopReason = (reason == null ? StopReason.EPOCHS : reason).key();
         run.dispatcher.report(r);
-        if (plan.elastic != null) {
-            plan.elastic.report(r, end);
+        if (run.elastic != null) {
+            run.elastic.report(r, end);
         }
         return r;
     }
@@ -101,6 +107,6 @@ final class ReportAssembler {
                 return monitor.accuracyTrace.get(n - 1);
             }
         }
-        return monitor.measure(run.model.newEvaluator(run.plan.evalData));
+        return monitor.measure(run.model.newEvaluator(run.config.evaluationData().orElseThrow()));
     }
 }

@@ -6,13 +6,17 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
 
 import org.deeplearning4j.optimize.api.TrainingListener;
-import org.dl4jasync.dispatch.AsyncDispatcher;
 import org.dl4jasync.dispatch.Dispatcher;
 import org.dl4jasync.dispatch.Waiters;
+import org.dl4jasync.config.Algorithm;
+import org.dl4jasync.config.RunComponents;
+import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.metrics.AsynchronyNoise;
 import org.dl4jasync.metrics.StepListener;
 import org.dl4jasync.model.Replica;
 import org.dl4jasync.model.TrainableModel;
+import org.dl4jasync.parallelism.ElasticController;
+import org.dl4jasync.parameters.LeashedStore;
 import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.parameters.WorkerView;
 import org.dl4jasync.stepsize.StepSizePolicy;
@@ -47,7 +51,9 @@ final class Run {
     static final int WAIT = 1;
     static final int END = 2;
 
-    final RunPlan plan;
+    final RunConfig config;
+    /** Workers of the run. */
+    final int m;
     final TrainableModel model;
     final ParameterStore store;
     final BatchSource source;
@@ -59,12 +65,19 @@ final class Run {
     final ListenerBridge bridge;
     final StepSizePolicy stepSize;
     final AsynchronyNoise noise;
+    /** Null unless the active worker count is controlled. */
+    final ElasticController elastic;
     final RunMonitor monitor;
     final DoubleSupplier clock;
     final WorkerState[] workers;
     private final StepListener[] observers;
     private final boolean recordLoss;
     private final boolean aggregating;
+
+    /** The updates are sums of several workers' gradients, one update per round (sync). */
+    boolean aggregating() {
+        return aggregating;
+    }
 
     private final AtomicReference<StopReason> stop = new AtomicReference<>();
     private volatile boolean stopping;
@@ -74,41 +87,38 @@ final class Run {
      * @param listeners the DL4J listeners of this run, each once
      * @param clock     seconds since the start of the run: wall time for threads, virtual time for the simulator
      */
-    Run(RunPlan plan, TrainableModel model, List<TrainingListener> listeners, BatchSource source,
+    Run(RunConfig config, TrainableModel model, List<TrainingListener> listeners, BatchSource source,
         DoubleSupplier clock) {
-        this.plan = plan;
+        this.config = config;
+        this.m = config.workers();
         this.model = model;
         this.source = source;
         this.clock = clock;
-        this.aggregating = plan.aggregating();
-        // both baselines have one writer at a time: the in-place store is exact for them
-        this.store = ParameterStore.create(plan.algorithm == Algorithm.ASYNC ? plan.storeKind
-                : ParameterStore.Kind.HOGWILD, model, plan.workers, plan.persistence);
-        if (plan.algorithm == Algorithm.SYNC) {
-            this.sync = new SyncRounds(this, plan.workers);
+        this.aggregating = config.algorithm() == Algorithm.SYNC;
+        // config.store() is the in-place store for both baselines: one writer at a time, exact for them
+        this.store = ParameterStore.create(config.store(), model, m,
+                config.persistence().orElse(LeashedStore.UNBOUNDED));
+        RunComponents parts = config.compose(new RunComponents.Context(model, clock, store::copyLatestTo));
+        if (aggregating) {
+            this.sync = new SyncRounds(this, m);
             this.dispatcher = sync;
         } else {
             this.sync = null;
-            this.dispatcher = plan.algorithm == Algorithm.ASYNC ? plan.dispatcherFactory.apply(plan.workers)
-                    : new AsyncDispatcher(plan.workers);
+            this.dispatcher = parts.dispatcher;
         }
         this.waiters = dispatcher.active().waiters();
-        this.budget = new StepBudget(plan.maxSteps, waiters); // counts applied updates (for sync: rounds)
-        this.stepSize = plan.stepSize;
-        this.noise = plan.noise;
+        this.budget = new StepBudget(config.maxSteps().orElse(Long.MAX_VALUE), waiters); // for sync: rounds
+        this.stepSize = parts.stepSize;
+        this.noise = parts.noise;
+        this.elastic = parts.elastic;
+        if (elastic != null) {
+            elastic.bind(dispatcher.active(), clock);
+        }
         this.recordLoss = model.hasParameters();
         this.bridge = new ListenerBridge(model, listeners, store, source);
         this.monitor = new RunMonitor(this);
-        this.workers = new WorkerState[plan.workers];
-        List<StepListener> obs = new ArrayList<>(plan.stepListeners);
-        if (dispatcher instanceof StepListener) {
-            obs.add((StepListener) dispatcher);
-        }
-        if (plan.elastic != null) {
-            plan.elastic.bind(dispatcher.active(), clock);
-            obs.add(plan.elastic);
-        }
-        this.observers = obs.toArray(new StepListener[0]);
+        this.workers = new WorkerState[m];
+        this.observers = parts.observers.toArray(new StepListener[0]);
     }
 
     /** Creates worker {@code w}'s state; call on the thread that will run it (replicas allocate workspaces). */

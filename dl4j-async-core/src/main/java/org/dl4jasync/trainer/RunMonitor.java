@@ -46,9 +46,9 @@ final class RunMonitor {
 
     RunMonitor(Run run) {
         this.run = run;
-        this.lossTraceEvery = run.plan.lossTraceEvery;
-        this.evalEvery = run.plan.evalData == null ? 0 : run.plan.evalEvery;
-        this.target = run.plan.targetAccuracy;
+        this.lossTraceEvery = run.config.lossTraceEvery();
+        this.evalEvery = run.config.evalEvery().orElse(0); // 0: only at the end
+        this.target = run.config.targetAccuracy().orElse(Double.NaN);
         this.nextLossAt = new AtomicLong(lossTraceEvery);
         this.nextEvalAt = evalEvery > 0 ? evalEvery : Long.MAX_VALUE;
     }
@@ -105,7 +105,7 @@ final class RunMonitor {
     /** Evaluates on {@code ws}'s thread and stops the run when the parameters diverged or reached the target. */
     private void evaluate(WorkerState ws) {
         if (ws.evaluator == null) {
-            ws.evaluator = run.model.newEvaluator(run.plan.evalData);
+            ws.evaluator = run.model.newEvaluator(run.config.evaluationData().orElseThrow());
         }
         TracePoint p = measure(ws.evaluator);
         if (p == null) {

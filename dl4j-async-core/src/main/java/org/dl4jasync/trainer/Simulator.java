@@ -4,6 +4,9 @@ import java.util.List;
 import java.util.Objects;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.dl4jasync.config.InvalidOptionException;
+import org.dl4jasync.config.LossSignal;
+import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.model.TrainableModel;
 import org.dl4jasync.parameters.ParameterStore;
@@ -27,7 +30,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * }</pre>
  */
 public final class Simulator {
-    private final RunPlan plan;
+    private final RunConfig config;
     private final TrainableModel model;
     private final List<DataSet> batches;
     private final boolean shuffle;
@@ -36,37 +39,38 @@ public final class Simulator {
     private final StepTimeDistribution stepTime;
     private final StepTimeDistribution applyTime;
     private final double pollDelay;
-    private final double virtualTimeLimit;
-    private final double wallTimeLimit;
     private final VirtualClock clock;
     /** Protocol: the running simulation's store, or null; written and read by the simulation thread. */
     private ParameterStore currentStore;
 
     private Simulator(Builder b) {
-        this.plan = b.plan();
+        this.config = b.config;
         this.model = b.net == null ? TrainableModel.none() : TrainableModel.of(b.net);
         this.batches = b.batches;
         this.shuffle = b.shuffle;
-        this.epochs = b.epochs;
+        this.epochs = config.epochs(Integer.MAX_VALUE);
         this.ticketsPerEpoch = b.ticketsPerEpoch;
         this.stepTime = b.stepTime;
         this.applyTime = b.applyTime;
         this.pollDelay = b.pollDelay;
-        this.virtualTimeLimit = b.virtualTimeLimit;
-        this.wallTimeLimit = b.wallTimeLimit;
         this.clock = b.clock == null ? new VirtualClock() : b.clock;
     }
 
     /** Runs the simulation to its first stop condition and returns the report (times in virtual seconds). */
     public TrainingReport run() {
-        BatchSource source = batches != null ? new InMemoryBatchSource(batches, epochs, plan.seed, shuffle)
+        BatchSource source = batches != null ? new InMemoryBatchSource(batches, epochs, config.seed(), shuffle)
                 : new TicketSource(epochs, ticketsPerEpoch);
         clock.set(0);
-        Run run = new Run(plan, model, model.listeners(), source, clock);
+        Run run = new Run(config, model, model.listeners(), source, clock);
         currentStore = run.store;
         try {
-            return new VirtualTimeEngine(run, clock, stepTime, applyTime, pollDelay, virtualTimeLimit, wallTimeLimit)
-                    .execute();
+            TrainingReport r = new VirtualTimeEngine(run, clock, stepTime, applyTime, pollDelay,
+                    config.virtualTimeLimit().orElse(Double.POSITIVE_INFINITY),
+                    config.timeLimit().map(d -> d.toNanos() / 1e9).orElse(Double.POSITIVE_INFINITY)).execute();
+            r.config.put("step_time", stepTime.toString());
+            r.config.put("apply_time", applyTime == null ? null : applyTime.toString());
+            r.config.put("poll_delay", pollDelay);
+            return r;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("simulation interrupted", e);
@@ -125,21 +129,18 @@ public final class Simulator {
     }
 
     /** {@code new Simulator.Builder(workers, stepTime).maxSteps(n).build()}. */
-    public static final class Builder extends RunBuilder<Builder> {
+    public static final class Builder extends RunConfig.Options<Builder> {
         private final StepTimeDistribution stepTime;
         private MultiLayerNetwork net;
         private List<DataSet> batches;
         private boolean shuffle = true;
-        private int epochs = Integer.MAX_VALUE;
+        private RunConfig config;
         private long ticketsPerEpoch = Long.MAX_VALUE;
         private StepTimeDistribution applyTime;
         private double pollDelay = 1e-4;
-        private double virtualTimeLimit = Double.POSITIVE_INFINITY;
-        private double wallTimeLimit = Double.POSITIVE_INFINITY;
         private VirtualClock clock;
 
         public Builder(int workers, StepTimeDistribution stepTime) {
-            super(1, 42);
             workers(workers);
             this.stepTime = Objects.requireNonNull(stepTime, "stepTime");
         }
@@ -163,23 +164,14 @@ public final class Simulator {
             return this;
         }
 
-        /** Passes over the training batches (default: until another stop condition). */
-        public Builder epochs(int e) {
-            if (e < 1) {
-                throw new IllegalArgumentException("epochs must be >= 1, got " + e);
-            }
-            this.epochs = e;
-            return this;
-        }
-
         /** {@code epochs} passes of {@code batchesPerEpoch} tickets each (the epoch length of a run without a network). */
         public Builder epochs(int e, long batchesPerEpoch) {
             if (e < 1 || batchesPerEpoch < 1) {
                 throw new IllegalArgumentException("epochs and batches per epoch must be >= 1, got " + e
                         + " and " + batchesPerEpoch);
             }
-            this.epochs = e;
             this.ticketsPerEpoch = batchesPerEpoch;
+            epochs(e);
             return this;
         }
 
@@ -198,23 +190,6 @@ public final class Simulator {
             return this;
         }
 
-        public Builder virtualTimeLimit(double seconds) {
-            if (!(seconds > 0)) {
-                throw new IllegalArgumentException("virtual time limit must be > 0 seconds, got " + seconds);
-            }
-            this.virtualTimeLimit = seconds;
-            return this;
-        }
-
-        /** Wall-clock limit of the simulation itself (> 0). */
-        public Builder wallTimeLimit(double seconds) {
-            if (!(seconds > 0)) {
-                throw new IllegalArgumentException("time limit must be > 0 seconds, got " + seconds);
-            }
-            this.wallTimeLimit = seconds;
-            return this;
-        }
-
         /** The clock the simulator keeps at the current virtual time (for controllers that measure rates). */
         public Builder clock(VirtualClock c) {
             this.clock = c;
@@ -222,20 +197,28 @@ public final class Simulator {
         }
 
         public Simulator build() {
-            validate();
-            if (evalData != null && net == null) {
+            config = freeze();
+            if (net == null && config.measuresAsynchronyNoise()) {
+                throw new InvalidOptionException("measure_ain", true, "false without a network (no updates are "
+                        + "computed)");
+            }
+            if (net == null && config.lossMonitor() == LossSignal.EVAL) {
+                throw new InvalidOptionException("loss_monitor", "eval", "ema without a network (no model to "
+                        + "evaluate)");
+            }
+            config.checkRunnable();
+            if (config.evaluationData().isPresent() && net == null) {
                 throw new IllegalArgumentException("evaluation needs a network: call network(net, batches)");
             }
             if (net != null && ticketsPerEpoch != Long.MAX_VALUE && ticketsPerEpoch != batches.size()) {
                 throw new IllegalArgumentException("with a network an epoch is its " + batches.size()
                         + " batches, got " + ticketsPerEpoch + " batches per epoch");
             }
-            if (maxSteps == Long.MAX_VALUE && Double.isInfinite(virtualTimeLimit) && Double.isInfinite(wallTimeLimit)
-                    && epochs == Integer.MAX_VALUE && Double.isNaN(targetAccuracy)) {
+            if (!config.hasStopCondition()) {
                 throw new IllegalArgumentException("a simulation needs a stop condition: max steps, epochs, a virtual "
                         + "time limit or a time limit");
             }
-            if (net == null && epochs != Integer.MAX_VALUE && ticketsPerEpoch == Long.MAX_VALUE) {
+            if (net == null && config.epochs().isPresent() && ticketsPerEpoch == Long.MAX_VALUE) {
                 throw new IllegalArgumentException("without a network, epochs need their length: epochs(e, "
                         + "batchesPerEpoch)");
             }

@@ -43,7 +43,7 @@ final class ThreadEngine {
         this.timeLimit = timeLimit;
         this.progress = progress;
         this.progressIntervalNanos = progressIntervalNanos;
-        this.threads = new Thread[run.plan.workers];
+        this.threads = new Thread[run.m];
     }
 
     TrainingReport execute() {
@@ -79,7 +79,7 @@ final class ThreadEngine {
     private void workerMain(int w) {
         WorkerState ws = null;
         try {
-            Nd4j.getRandom().setSeed(run.plan.seed + 7919L * (w + 1));
+            Nd4j.getRandom().setSeed(run.config.seed() + 7919L * (w + 1));
             ws = run.newWorker(w);
             loop(ws);
         } catch (Throwable e) {
@@ -191,10 +191,10 @@ final class ThreadEngine {
     }
 
     private long plannedSteps() {
-        long planned = run.plan.maxSteps;
+        long planned = run.config.maxSteps().orElse(Long.MAX_VALUE);
         if (run.source instanceof InMemoryBatchSource && run.source.epochs() != Integer.MAX_VALUE) {
             long total = ((InMemoryBatchSource) run.source).batchesPerEpoch() * run.source.epochs();
-            if (run.plan.aggregating()) {
+            if (run.aggregating()) {
                 total = (total + threads.length - 1) / threads.length;
             }
             planned = Math.min(planned, total);

@@ -57,7 +57,7 @@ final class VirtualTimeEngine {
         this.pollDelay = pollDelay;
         this.virtualTimeLimit = virtualTimeLimit;
         this.wallTimeLimit = wallTimeLimit;
-        this.m = run.plan.workers;
+        this.m = run.m;
         this.queue = new EventQueue(m);
         this.random = new SplittableRandom[m];
         this.waiting = new boolean[m];
@@ -66,10 +66,10 @@ final class VirtualTimeEngine {
     TrainingReport execute() throws InterruptedException {
         long wall0 = System.nanoTime();
         long wallDeadline = Double.isInfinite(wallTimeLimit) ? Long.MAX_VALUE : wall0 + (long) (wallTimeLimit * 1e9);
-        Nd4j.getRandom().setSeed(run.plan.seed + 7919L); // the seed of the thread engine's first worker
+        Nd4j.getRandom().setSeed(run.config.seed() + 7919L); // the seed of the thread engine's first worker
         contention = applyTime == null ? null : run.store.contention();
         run.waiters.onSignal(this::wakeWaiting);
-        SplittableRandom root = new SplittableRandom(run.plan.seed);
+        SplittableRandom root = new SplittableRandom(run.config.seed());
         for (int w = 0; w < m; w++) {
             random[w] = root.split();
             run.newWorker(w);
@@ -151,7 +151,7 @@ final class VirtualTimeEngine {
 
     private void finish(int w) throws InterruptedException {
         WorkerState ws = run.workers[w];
-        if (run.plan.aggregating()) {
+        if (run.aggregating()) {
             run.sync.contribute(ws);
         } else if (!run.finish(ws)) {
             run.reject(ws);

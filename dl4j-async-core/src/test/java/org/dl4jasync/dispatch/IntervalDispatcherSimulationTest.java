@@ -122,6 +122,7 @@ class IntervalDispatcherSimulationTest {
         wide.algorithm = plain.algorithm;
         wide.intervalTrace = null;
         wide.intervalsCompleted = null;
+        assertThat(wide.config.put("dispatcher", null)).isEqualTo("custom"); // the only setting that differs
         assertThat(wide.toJson()).isEqualTo(plain.toJson());
     }
 

@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.dl4jasync.config.Algorithm;
+import org.dl4jasync.config.StepSizeRule;
 import org.dl4jasync.metrics.EmaLossMonitor;
 import org.dl4jasync.metrics.TrainingReport;
-import org.dl4jasync.stepsize.TailStepSize;
 import org.dl4jasync.testing.TinyNets;
 import org.dl4jasync.trainer.AsyncTrainer;
 import org.junit.jupiter.api.Test;
@@ -17,18 +18,32 @@ class ReadmeElasticSnippetTest {
     @Test
     void theReadmeExampleRuns() {
         MultiLayerNetwork net = TinyNets.net(3);
-        EmaLossMonitor loss = new EmaLossMonitor(0.01);
-        ElasticController elastic = new ElasticController.Builder(16, loss).build();
         AsyncTrainer adaptive = new AsyncTrainer.Builder(net).workers(16)
-                .stepSize(new TailStepSize.Builder(16).build())
-                .elastic(elastic)                             // binds to each fit's dispatcher, sees every step
-                .stepListener(loss)                           // feeds the controller's loss monitor
+                .algorithm(Algorithm.ELASTIC)                 // the run composes the controller and its loss monitor
+                .stepSize(StepSizeRule.TAIL)
                 .maxSteps(600)
                 .build();
         TrainingReport r = adaptive.fit(TinyNets.iterator(TinyNets.blobs(40, 16, 7)), Integer.MAX_VALUE);
         assertThat(r.stepsAccepted).isEqualTo(600);
-        assertThat(elastic.workers()).isBetween(1, 16);
+        assertThat(r.algorithm).isEqualTo("elastic");
+        assertThat(r.parallelismTrace).isNotEmpty();
+        assertThat(r.parallelismTrace.get(r.parallelismTrace.size() - 1)[2].intValue()).isBetween(1, 16);
         assertThat(r.stepScale.policy).startsWith("tail");
+        assertThat(r.config).containsEntry("step_size", "tail").containsEntry("parallelism", "elastic");
+    }
+
+    @Test
+    void aControllerOfTheUsersOwnIsBoundToTheRun() {
+        EmaLossMonitor loss = new EmaLossMonitor(0.01);
+        ElasticController elastic = new ElasticController.Builder(16, loss).build();
+        TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(3)).workers(16)
+                .elastic(elastic)                             // binds to each fit's dispatcher, sees every step
+                .stepListener(loss)                           // feeds the controller's loss monitor
+                .maxSteps(300)
+                .build().fit(TinyNets.iterator(TinyNets.blobs(40, 16, 7)), Integer.MAX_VALUE);
+        assertThat(r.stepsAccepted).isEqualTo(300);
+        assertThat(elastic.workers()).isBetween(1, 16);
+        assertThat(r.config).containsEntry("parallelism", "custom");
     }
 
     @Test
@@ -37,7 +52,7 @@ class ReadmeElasticSnippetTest {
         assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.net(1)).workers(4).elastic(c).build())
                 .hasMessageContaining("built for m̂ = 8 workers but the run has 4");
         assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.net(1)).workers(8)
-                .algorithm(org.dl4jasync.trainer.Algorithm.SYNC).elastic(c).build())
-                .hasMessageContaining("controls the ASYNC algorithm's workers");
+                .algorithm(org.dl4jasync.config.Algorithm.SYNC).elastic(c).build())
+                .hasMessageContaining("controls the asynchronous algorithms' workers");
     }
 }

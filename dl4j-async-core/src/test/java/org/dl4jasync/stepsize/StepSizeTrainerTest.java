@@ -8,7 +8,7 @@ import java.util.List;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.testing.TinyNets;
-import org.dl4jasync.trainer.Algorithm;
+import org.dl4jasync.config.Algorithm;
 import org.dl4jasync.trainer.AsyncTrainer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -46,6 +46,6 @@ class StepSizeTrainerTest {
     void stalenessPoliciesNeedTheAsyncAlgorithm() {
         assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.net(1)).algorithm(Algorithm.SYNC)
                 .stepSize(new TailStepSize.Builder(2).build()).build())
-                .hasMessageContaining("only the ASYNC algorithm has");
+                .hasMessageContaining("updates have no staleness to adapt to");
     }
 }

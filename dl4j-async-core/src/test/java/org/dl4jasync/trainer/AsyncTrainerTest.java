@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.dl4jasync.config.Algorithm;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.testing.TinyNets;
@@ -114,7 +115,7 @@ class AsyncTrainerTest {
     void everyStoreLearnsAndMeasuresStaleness(ParameterStore.Kind kind) {
         MultiLayerNetwork net = TinyNets.net(5);
         TrainingReport r = new AsyncTrainer.Builder(net).workers(4).store(kind)
-                .evaluation(TinyNets.iterator(TEST), 0).build()
+                .evaluation(TinyNets.iterator(TEST)).build()
                 .fit(TinyNets.iterator(TRAIN), 4);
         assertThat(r.stepsAccepted).isEqualTo(4L * TRAIN.size());
         assertThat(r.staleness.histogram.stream().mapToLong(e -> e[1]).sum()).isEqualTo(r.stepsAccepted);
@@ -148,7 +149,7 @@ class AsyncTrainerTest {
     @Test
     void syncAveragesMGradientsPerUpdateWithZeroStaleness() {
         TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(7)).algorithm(Algorithm.SYNC).workers(3)
-                .evaluation(TinyNets.iterator(TEST), 0).build()
+                .evaluation(TinyNets.iterator(TEST)).build()
                 .fit(TinyNets.iterator(TRAIN), 6);
         long batches = 6L * TRAIN.size();
         assertThat(r.batchesProcessed).isEqualTo(batches);

@@ -24,7 +24,7 @@ class BadInputTest {
     @Test
     void workersBelowOneAreRejected() {
         assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.net(1)).workers(0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("workers must be >= 1, got 0");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("workers: '0' is not allowed; expected an integer >= 1");
     }
 
     @Test
@@ -47,10 +47,10 @@ class BadInputTest {
     @Test
     void otherOptionsAreValidatedAtBuildTime() {
         AsyncTrainer.Builder b = new AsyncTrainer.Builder(TinyNets.net(1));
-        assertThatThrownBy(() -> b.maxSteps(0)).hasMessageContaining("maxSteps must be >= 1");
-        assertThatThrownBy(() -> b.persistence(-2)).hasMessageContaining("persistence must be >= 0");
-        assertThatThrownBy(() -> b.timeLimit(Duration.ZERO)).hasMessageContaining("timeLimit must be positive");
-        assertThatThrownBy(() -> b.targetAccuracy(1.5)).hasMessageContaining("target accuracy must be in (0, 1]");
+        assertThatThrownBy(() -> b.maxSteps(0)).hasMessageContaining("max_steps: '0' is not allowed");
+        assertThatThrownBy(() -> b.persistence(-2)).hasMessageContaining("persistence: '-2' is not allowed; expected an integer >= 0");
+        assertThatThrownBy(() -> b.timeLimit(Duration.ZERO)).hasMessageContaining("time_limit: '0.0' is not allowed; expected a positive number of seconds");
+        assertThatThrownBy(() -> b.targetAccuracy(1.5)).hasMessageContaining("target_accuracy: '1.5' is not allowed; expected a number in (0, 1]");
         assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.net(1)).targetAccuracy(0.5).build())
                 .hasMessageContaining("targetAccuracy needs evaluation data");
         assertThatThrownBy(() -> b.build().fit(TinyNets.iterator(TinyNets.blobs(2, 2, 1)), 0))

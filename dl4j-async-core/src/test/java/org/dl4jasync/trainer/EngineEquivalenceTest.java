@@ -7,12 +7,10 @@ import java.util.List;
 import java.util.function.Function;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.dl4jasync.dispatch.IntervalDispatcher;
-import org.dl4jasync.dispatch.IntervalPolicy;
-import org.dl4jasync.metrics.EmaLossMonitor;
+import org.dl4jasync.config.Algorithm;
+import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.metrics.TracePoint;
 import org.dl4jasync.metrics.TrainingReport;
-import org.dl4jasync.parallelism.ElasticController;
 import org.dl4jasync.simulation.StepTimes;
 import org.dl4jasync.testing.TinyNets;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,19 +34,16 @@ class EngineEquivalenceTest {
     enum Algo {
         SEQUENTIAL, SYNC, ASYNC, INTERVAL, ELASTIC;
 
-        <B extends RunBuilder<B>> B compose(B b, int m) {
+        <B extends RunConfig.Options<B>> B compose(B b, int m) {
             switch (this) {
                 case SEQUENTIAL:
                     return b.algorithm(Algorithm.SEQUENTIAL);
                 case SYNC:
                     return b.algorithm(Algorithm.SYNC);
                 case INTERVAL:
-                    return b.dispatcher(w -> new IntervalDispatcher(w, IntervalPolicy.fixed(4)));
-                case ELASTIC: {
-                    EmaLossMonitor loss = new EmaLossMonitor(0.1);
-                    return b.stepListener(loss).elastic(new ElasticController.Builder(m, loss)
-                            .executionFactor(5).probingFactor(2).build());
-                }
+                    return b.algorithm(Algorithm.INTERVAL).intervalY(4);
+                case ELASTIC:
+                    return b.algorithm(Algorithm.ELASTIC).elasticIp(5).elasticDp(2);
                 default:
                     return b;
             }
@@ -68,7 +63,7 @@ class EngineEquivalenceTest {
         return all;
     }
 
-    private static <B extends RunBuilder<B>> B stopBy(B b, Stop stop) {
+    private static <B extends RunConfig.Options<B>> B stopBy(B b, Stop stop) {
         switch (stop) {
             case MAX_STEPS:
                 return b.maxSteps(37);
@@ -157,10 +152,10 @@ class EngineEquivalenceTest {
     enum Script {
         DIVERGENCE_AT_THE_LAST_STEP, END_OF_DATA, TARGET_REACHED;
 
-        <B extends RunBuilder<B>> B compose(B b) {
+        <B extends RunConfig.Options<B>> B compose(B b) {
             switch (this) {
                 case DIVERGENCE_AT_THE_LAST_STEP:
-                    return b.maxSteps(3).evaluation(TinyNets.iterator(TEST), 0); // evaluated only at the end
+                    return b.maxSteps(3).evaluation(TinyNets.iterator(TEST)); // evaluated only at the end
                 case TARGET_REACHED:
                     return b.evaluation(TinyNets.iterator(TEST), 4).targetAccuracy(0.6);
                 default:

@@ -1,134 +1,84 @@
 package org.dl4jasync.examples.cli;
 
-import java.io.IOException;
 import java.time.Duration;
-import java.util.Locale;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.DoubleSupplier;
+import java.util.Map;
+import java.util.function.Supplier;
 
-import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.dl4jasync.examples.data.FashionMnist;
-import org.dl4jasync.examples.data.LabeledImages;
+import org.dl4jasync.config.InvalidOptionException;
+import org.dl4jasync.config.LossSignal;
+import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.examples.data.TrainTest;
-import org.dl4jasync.examples.models.Models;
-import org.dl4jasync.metrics.AsynchronyNoise;
-import org.dl4jasync.metrics.HeldOutLossMonitor;
-import org.dl4jasync.metrics.LossMonitor;
 import org.dl4jasync.metrics.TrainingReport;
-import org.dl4jasync.parameters.ParameterStore;
-import org.dl4jasync.trainer.Algorithm;
 import org.dl4jasync.trainer.AsyncTrainer;
 import org.dl4jasync.trainer.ProgressListener;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
-/** Runs one {@link RunSpec}: the {@code train} command and the benchmarks share it. */
+/**
+ * Trains an {@link Experiment} as a {@link RunConfig} says, with our trainer or DL4J's ParallelWrapper: the
+ * {@code train} command and the benchmarks share it. The core composes the run and fills the report (its
+ * {@code config} included); this adds the data (evaluation on the test set, the held-out sample of
+ * {@code --loss-monitor eval}) and the experiment's own settings.
+ */
 public final class ExperimentRunner {
-    /** Test-set evaluation batch size (evaluation only; does not affect training). */
-    public static final int EVAL_BATCH = 500;
-    /** Measured iterations per point of the asynchrony-noise trace. */
-    static final long AIN_EVERY = 50;
+    /** Training examples held out for {@code --loss-monitor eval} (not trained on). */
+    public static final int HELD_OUT = 500;
 
     private ExperimentRunner() {
     }
 
-    public static TrainTest loadData(RunSpec spec) throws IOException {
-        switch (spec.dataset) {
-            case "embedded":
-                return FashionMnist.embedded();
-            case "fashion-mnist":
-                return FashionMnist.full(spec.dataDir);
-            default:
-                throw new UsageException("--dataset", spec.dataset, "one of " + String.join(", ", RunSpec.DATASETS));
-        }
-    }
-
-    public static MultiLayerNetwork buildModel(RunSpec spec, TrainTest data) {
-        LabeledImages t = data.train;
-        MultiLayerConfiguration conf = "mlp".equals(spec.model)
-                ? Models.mlp(t.features(), t.classes, Models.sgd(spec.lr, spec.momentum), spec.seed)
-                : Models.lenet(t.height, t.width, t.channels, t.classes, Models.sgd(spec.lr, spec.momentum), spec.seed);
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        return net;
-    }
-
-    public static DataSetIterator trainIterator(RunSpec spec, TrainTest data) {
-        return new ExistingDataSetIterator(data.train.batches(spec.batch));
-    }
-
-    public static DataSetIterator testIterator(TrainTest data) {
-        return new ExistingDataSetIterator(data.test.batches(EVAL_BATCH));
-    }
-
     /**
-     * Composes a run: an IllegalArgumentException raised here is bad usage (the builder's rules), reported with exit
-     * status 2 before anything trains.
+     * Builds a run: an IllegalArgumentException raised here is bad usage (the engine's rules, checked before anything
+     * trains), reported with exit status 2 and the options spelled as on the command line.
      */
-    static <T> T usage(java.util.function.Supplier<T> build) {
+    static <T> T usage(Supplier<T> build) {
         try {
             return build.get();
+        } catch (InvalidOptionException e) {
+            throw new UsageException(e.render(TrainOptions::option));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
     }
 
     /**
-     * Trains a fresh model as {@code spec} says and returns the report (its config filled). Throws
-     * {@link UsageException} when the options cannot be composed; anything thrown while training is a failure.
+     * Trains a fresh model of {@code experiment} on {@code data} and returns the report. Throws {@link UsageException}
+     * when the run cannot be built; anything thrown while training is a failure.
      */
-    public static TrainingReport run(RunSpec spec, TrainTest data, ProgressListener progress) {
-        MultiLayerNetwork net = buildModel(spec, data);
-        TrainingReport report;
-        if ("parallelwrapper".equals(spec.algorithm)) {
-            report = ParallelWrapperRunner.run(spec, net, data, progress);
-        } else {
-            long t0 = System.nanoTime();
-            DoubleSupplier clock = () -> (System.nanoTime() - t0) / 1e9;
-            AtomicReference<AsyncTrainer> trainerRef = new AtomicReference<>();
-            LossMonitor heldOut = null;
-            if ("eval".equals(spec.lossMonitor)) {
-                heldOut = new HeldOutLossMonitor(net.getLayerWiseConfigurations(), data.lastTraining(RunSpec.HELD_OUT),
-                        p -> trainerRef.get().copyLatestParams(p));
-                data = data.withoutLastTraining(RunSpec.HELD_OUT);
-            }
-            AsyncTrainer.Builder b = new AsyncTrainer.Builder(net)
-                    .algorithm(SimulationRunner.runAlgorithm(spec))
-                    .store(ParameterStore.Kind.valueOf(spec.store.toUpperCase(Locale.ROOT)))
-                    .workers(spec.effectiveWorkers())
-                    .stepSize(StepSizeSetup.create(spec, spec.effectiveWorkers()))
-                    .persistence(spec.persistence)
-                    .seed(spec.seed)
-                    .evaluation(testIterator(data), spec.effectiveEvalEvery());
-            Controls.apply(spec, b, clock, heldOut);
-            if (spec.measureAin) {
-                b.asynchronyNoise(new AsynchronyNoise(clock, AIN_EVERY, 4L * spec.effectiveWorkers() + 16));
-            }
-            if (spec.maxSteps != null) {
-                b.maxSteps(spec.maxSteps);
-            }
-            if (spec.timeLimitSeconds != null) {
-                b.timeLimit(Duration.ofNanos((long) (spec.timeLimitSeconds * 1e9)));
-            }
-            if (spec.targetAccuracy != null) {
-                b.targetAccuracy(spec.targetAccuracy);
-            }
-            if (progress != null) {
-                b.progress(progress, Duration.ofMillis(200));
-            }
-            try (AsyncTrainer trainer = usage(b::build)) {
-                trainerRef.set(trainer);
-                report = trainer.fit(trainIterator(spec, data), spec.effectiveEpochs());
-            }
-            if (heldOut != null) {
-                report.config.put("held_out_examples", RunSpec.HELD_OUT);
-            }
+    public static TrainingReport run(Experiment experiment, RunConfig config, TrainTest data,
+                                     ProgressListener progress) {
+        experiment.forTraining();
+        MultiLayerNetwork net = experiment.buildModel(data, config.seed());
+        AsyncTrainer.Builder b = new AsyncTrainer.Builder(net).config(config);
+        if (config.lossMonitor() == LossSignal.EVAL) {
+            b.heldOut(data.lastTraining(HELD_OUT));
+            data = data.withoutLastTraining(HELD_OUT);
         }
-        java.util.Map<String, Object> extra = report.config;
-        report.config = spec.toConfig();
-        report.config.putAll(extra);
-        report.config.put("data_source", data.source);
+        b.evaluation(Experiment.testIterator(data));
+        if (progress != null) {
+            b.progress(progress, Duration.ofMillis(200));
+        }
+        TrainingReport report;
+        try (AsyncTrainer trainer = usage(b::build)) {
+            report = trainer.fit(experiment.trainIterator(data), config.epochs(TrainOptions.DEFAULT_EPOCHS));
+        }
+        return withExperiment(report, experiment, data.source);
+    }
+
+    /** Trains a fresh model with DL4J's ParallelWrapper (workers, epochs, max steps, time limit of {@code config}). */
+    public static TrainingReport runParallelWrapper(Experiment experiment, RunConfig config, TrainTest data,
+                                                    ProgressListener progress) {
+        experiment.forTraining();
+        MultiLayerNetwork net = experiment.buildModel(data, config.seed());
+        TrainingReport report = ParallelWrapperRunner.run(experiment, config, net, data, progress);
+        return withExperiment(report, experiment, data.source);
+    }
+
+    /** The report with the experiment's settings first in its {@code config}, then the run's, then the data source. */
+    static TrainingReport withExperiment(TrainingReport report, Experiment experiment, String source) {
+        Map<String, Object> c = experiment.provenance();
+        c.putAll(report.config);
+        c.put("data_source", source);
+        report.config = c;
         return report;
     }
 }

@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.parallelism.ParallelWrapper;
+import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.examples.data.TrainTest;
 import org.dl4jasync.metrics.TracePoint;
 import org.dl4jasync.metrics.TrainingReport;
@@ -63,22 +64,23 @@ final class ParallelWrapperRunner {
         }
     }
 
-    static TrainingReport run(RunSpec spec, MultiLayerNetwork net, TrainTest data, ProgressListener progress) {
-        int m = spec.effectiveWorkers();
-        long maxSteps = spec.maxSteps == null ? Long.MAX_VALUE : spec.maxSteps;
-        Counter counter = new Counter(maxSteps, spec.timeLimitSeconds == null ? Long.MAX_VALUE
-                : System.nanoTime() + (long) (spec.timeLimitSeconds * 1e9));
+    static TrainingReport run(Experiment experiment, RunConfig config, MultiLayerNetwork net, TrainTest data,
+                              ProgressListener progress) {
+        int m = config.workers();
+        long maxSteps = config.maxSteps().orElse(Long.MAX_VALUE);
+        Counter counter = new Counter(maxSteps, config.timeLimit().map(d -> System.nanoTime() + d.toNanos())
+                .orElse(Long.MAX_VALUE));
         int savedThreads = Nd4j.getEnvironment().maxThreads();
         if (m > 1) {
             Nd4j.getEnvironment().setMaxThreads(1);
         }
         int epochsRun = 0;
+        int epochs = config.epochs(TrainOptions.DEFAULT_EPOCHS);
         long t0 = System.nanoTime();
         try (ParallelWrapper pw = new ParallelWrapper.Builder<>(net).workers(m).build()) {
             counter.wrapper = pw;
             pw.setListeners(counter);
-            DataSetIterator train = ExperimentRunner.trainIterator(spec, data);
-            int epochs = spec.effectiveEpochs();
+            DataSetIterator train = experiment.trainIterator(data);
             for (int e = 0; e < epochs && !counter.stopRequested.get(); e++) {
                 train.reset();
                 pw.fit(train);
@@ -97,6 +99,11 @@ final class ParallelWrapperRunner {
         }
         double wall = (System.nanoTime() - t0) / 1e9;
         TrainingReport r = new TrainingReport();
+        r.config.putAll(config.provenance());
+        r.config.put("algorithm", "parallelwrapper");
+        r.config.put("store", null);
+        r.config.put("epochs", epochs == Integer.MAX_VALUE ? null : epochs);
+        r.config.put("eval_every", 0);
         r.algorithm = "parallelwrapper";
         r.store = null;
         r.stepSize = "constant";
@@ -112,10 +119,10 @@ final class ParallelWrapperRunner {
         r.batchesProcessed = steps;
         r.epochsCompleted = counter.stopRequested.get() ? Math.max(0, epochsRun - 1) : epochsRun;
         r.lossTrace.addAll(counter.lossTrace);
-        double acc = net.evaluate(ExperimentRunner.testIterator(data)).accuracy();
+        double acc = net.evaluate(Experiment.testIterator(data)).accuracy();
         r.accuracyTrace.add(new TracePoint((System.nanoTime() - t0) / 1e9, steps, acc));
         r.finalAccuracy = acc;
-        if (spec.targetAccuracy != null && acc >= spec.targetAccuracy) {
+        if (acc >= config.targetAccuracy().orElse(Double.POSITIVE_INFINITY)) {
             r.timeToTargetSeconds = wall;
         }
         return r;

@@ -10,13 +10,16 @@ final class ReportFiles {
     }
 
     /** Returns 0, or {@link Main#EXIT_FAILED} after one line on stderr when a file cannot be written. */
-    static int write(String command, TrainingReport report, RunSpec spec) {
+    static int write(String command, TrainingReport report, TrainOptions options) {
+        report.config.put("json", options.json == null ? null : options.json.toString());
+        report.config.put("csv", options.csv == null ? null : options.csv.toString());
+        report.config.put("quiet", options.quiet);
         try {
-            if (spec.json != null) {
-                report.writeJson(spec.json);
+            if (options.json != null) {
+                report.writeJson(options.json);
             }
-            if (spec.csv != null) {
-                report.writeCsv(spec.csv);
+            if (options.csv != null) {
+                report.writeCsv(options.csv);
             }
             return 0;
         } catch (IOException e) {

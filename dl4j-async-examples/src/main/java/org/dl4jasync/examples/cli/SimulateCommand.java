@@ -5,8 +5,10 @@ import java.io.PrintStream;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.examples.data.DataNotFoundException;
 import org.dl4jasync.metrics.TrainingReport;
+import org.dl4jasync.simulation.StepTimes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,32 +32,48 @@ public final class SimulateCommand implements Callable<Integer> {
     String applyTime;
 
     @Option(names = "--poll-delay", paramLabel = "SECONDS", defaultValue = "1e-4",
-            description = "Virtual time before a refused worker asks again. Default: ${DEFAULT-VALUE}.")
+            description = "Virtual time a signalled waiting worker takes to try again. Default: ${DEFAULT-VALUE}.")
     double pollDelay;
 
     @Option(names = "--virtual-time-limit", paramLabel = "SECONDS", description = "Stop at this virtual time.")
-    Double virtualTimeLimit;
+    void virtualTimeLimit(double seconds) {
+        options.set(() -> options.config.virtualTimeLimit(seconds));
+    }
 
     @Override
     public Integer call() {
-        SimulationRunner.Settings settings;
+        Experiment experiment;
+        RunConfig config;
+        SimulationRunner.Timing timing;
         try {
-            RunSpec spec = options.toSpec(true);
-            settings = new SimulationRunner.Settings(spec, stepTime, applyTime, pollDelay, virtualTimeLimit);
-            settings.validate();
+            experiment = options.experiment().forSimulation();
+            if (!experiment.hasModel() && (options.targetAccuracy != null || options.evalEvery != null)) {
+                throw new UsageException("--model", "none", "lenet or mlp when --target-accuracy or --eval-every is "
+                        + "given");
+            }
+            config = options.runConfig();
+            timing = new SimulationRunner.Timing(stepTime, applyTime, pollDelay);
+            int m = config.workers();
+            try {
+                StepTimes.parse(stepTime, m);
+                if (applyTime != null) {
+                    StepTimes.parse(applyTime, m);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new UsageException((e.getMessage().contains("'" + stepTime + "'") ? "--step-time: "
+                        : "--apply-time: ") + e.getMessage());
+            }
         } catch (UsageException e) {
             return Main.usageError("simulate", e.getMessage());
         }
-        RunSpec spec = settings.spec;
         PrintStream out = System.out;
         TrainingReport report;
         try {
-            if (!spec.quiet) {
-                out.printf(Locale.ROOT, "dl4j-async simulate: %s, model %s, step time %s%s, %d virtual workers%n",
-                        "async".equals(spec.algorithm) ? "async/" + spec.store : spec.algorithm, spec.model,
-                        stepTime, applyTime == null ? "" : ", apply time " + applyTime, spec.effectiveWorkers());
+            if (!options.quiet) {
+                out.printf(Locale.ROOT, "dl4j-async simulate: %s, model %s, step time %s%s%n", config.describe(),
+                        experiment.model(), stepTime, applyTime == null ? "" : ", apply time " + applyTime);
             }
-            report = SimulationRunner.run(settings);
+            report = SimulationRunner.run(experiment, config, timing);
         } catch (UsageException | DataNotFoundException e) {
             return Main.usageError("simulate", e.getMessage());
         } catch (IOException e) {
@@ -65,11 +83,11 @@ public final class SimulateCommand implements Callable<Integer> {
             e.printStackTrace(System.err);
             return Main.EXIT_FAILED;
         }
-        int written = ReportFiles.write("simulate", report, spec);
+        int written = ReportFiles.write("simulate", report, options);
         if (written != 0) {
             return written;
         }
-        if (!spec.quiet) {
+        if (!options.quiet) {
             out.printf(Locale.ROOT, "  virtual time %.3f s (simulated in %.2f s of wall time)%n", report.virtualSeconds,
                     report.wallSeconds);
             Summary.print(report, out);

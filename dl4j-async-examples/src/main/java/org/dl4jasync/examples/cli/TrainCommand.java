@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.examples.data.DataNotFoundException;
 import org.dl4jasync.examples.data.TrainTest;
 import org.dl4jasync.metrics.TrainingReport;
@@ -22,40 +23,44 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RunSpec spec;
+        Experiment experiment;
+        RunConfig config;
         TrainTest data;
         try {
-            spec = options.toSpec();
-            data = ExperimentRunner.loadData(spec);
+            experiment = options.experiment().forTraining();
+            config = options.runConfig();
+            data = experiment.loadData();
         } catch (UsageException | DataNotFoundException e) {
             return Main.usageError("train", e.getMessage());
         } catch (IOException e) {
             return Main.usageError("train", "cannot read the data set: " + e.getMessage());
         }
         PrintStream out = System.out;
-        if (!spec.quiet) {
-            out.printf(Locale.ROOT, "dl4j-async train: %s on %s (%d train / %d test)%n", spec.describe(),
-                    data.source, data.train.count, data.test.count);
+        if (!options.quiet) {
+            out.printf(Locale.ROOT, "dl4j-async train: %s, %s, %s on %s (%d train / %d test)%n", experiment.model(),
+                    options.parallelWrapper ? "parallelwrapper, " + config.workers() + " workers" : config.describe(),
+                    experiment.describe(), data.source, data.train.count, data.test.count);
         }
         TrainingReport report;
-        try (ConsoleProgress progress = spec.quiet ? null : new ConsoleProgress()) {
-            report = ExperimentRunner.run(spec, data, progress);
+        try (ConsoleProgress progress = options.quiet ? null : new ConsoleProgress()) {
+            report = options.parallelWrapper ? ExperimentRunner.runParallelWrapper(experiment, config, data, progress)
+                    : ExperimentRunner.run(experiment, config, data, progress);
         } catch (TrainingFailedException e) {
             System.err.println("dl4j-async train: " + e.getMessage());
             e.getCause().printStackTrace(System.err);
-            return 1;
+            return Main.EXIT_FAILED;
         } catch (UsageException e) {
             return Main.usageError("train", e.getMessage());
         } catch (RuntimeException e) {
             System.err.println("dl4j-async train: training failed: " + e);
             e.printStackTrace(System.err);
-            return 1;
+            return Main.EXIT_FAILED;
         }
-        int written = ReportFiles.write("train", report, spec);
+        int written = ReportFiles.write("train", report, options);
         if (written != 0) {
             return written;
         }
-        if (!spec.quiet) {
+        if (!options.quiet) {
             Summary.print(report, out);
         }
         return 0;

@@ -1,11 +1,44 @@
 package org.dl4jasync.examples.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
+import org.dl4jasync.config.Algorithm;
+import org.dl4jasync.config.Choice;
+import org.dl4jasync.config.IntervalSchedule;
+import org.dl4jasync.config.InvalidOptionException;
+import org.dl4jasync.config.LossSignal;
+import org.dl4jasync.config.MtsLambda;
+import org.dl4jasync.config.Parallelism;
+import org.dl4jasync.config.RunConfig;
+import org.dl4jasync.config.StepSizeRule;
+import org.dl4jasync.parameters.ParameterStore;
+import org.dl4jasync.stepsize.Phi;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** The options of {@code train}, as a picocli mixin so that later commands ({@code simulate}) take the same ones. */
+/**
+ * The options of {@code train} (a picocli mixin, so {@code simulate} takes the same ones). Every run option is parsed
+ * straight into the core's {@link RunConfig.Builder}, whose setters check it (a bad value is a
+ * {@link ParameterException} naming the option: exit 2); its defaults are the core's. The experiment's own options
+ * (data, model, SGD settings) and the report files are plain fields here.
+ */
 public final class TrainOptions {
+    /** Passes over the data when no stop condition is given. */
+    static final int DEFAULT_EPOCHS = 3;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    /** The run options, filled by the setters below. */
+    final RunConfig.Builder config = RunConfig.builder();
+    /** {@code --algorithm parallelwrapper}: DL4J's own wrapper instead of our trainer. */
+    boolean parallelWrapper;
+
+    // ---- the experiment: what is trained
+
     @Option(names = "--dataset", paramLabel = "NAME", defaultValue = "embedded",
             description = "embedded (8,000/2,000 Fashion-MNIST sample bundled with the jar) or fashion-mnist "
                     + "(full 60,000/10,000). Default: ${DEFAULT-VALUE}.")
@@ -20,133 +53,6 @@ public final class TrainOptions {
             description = "lenet (LeNet-5) or mlp (3×128 ReLU). Default: ${DEFAULT-VALUE}.")
     String model;
 
-    @Option(names = "--algorithm", paramLabel = "NAME", defaultValue = "async",
-            description = "sequential, sync, async, interval (Interval-Asynchrony), elastic (ElAsyncSGD) or parallelwrapper (DL4J's "
-                    + "ParallelWrapper). Default: ${DEFAULT-VALUE}.")
-    String algorithm;
-
-    @Option(names = "--interval-y", paramLabel = "Y|auto", defaultValue = "64",
-            description = "Interval-Asynchrony: size y0 of the first interval (accepted steps), or auto (4 × the mean "
-                    + "staleness of a calibration phase of 8m steps, after m warm-up steps). Default: ${DEFAULT-VALUE}.")
-    String intervalY;
-
-    @Option(names = "--interval-policy", paramLabel = "NAME", defaultValue = "fixed",
-            description = "Interval-Asynchrony: fixed (y constant), decay or probe. Default: ${DEFAULT-VALUE}.")
-    String intervalPolicy;
-
-    @Option(names = "--probe-window", paramLabel = "W", defaultValue = "16",
-            description = "probe: window width around y (grows with y, see docs). Default: ${DEFAULT-VALUE}.")
-    int probeWindow;
-
-    @Option(names = "--probe-step", paramLabel = "S", defaultValue = "4",
-            description = "probe: distance between candidates (grows with y). Default: ${DEFAULT-VALUE}.")
-    int probeStep;
-
-    @Option(names = "--probe-steps", paramLabel = "P", defaultValue = "1024",
-            description = "probe: accepted steps at each candidate. Default: ${DEFAULT-VALUE}.")
-    long probeSteps;
-
-    @Option(names = "--probe-exec", paramLabel = "X", defaultValue = "8192",
-            description = "probe: accepted steps of an execution phase. Default: ${DEFAULT-VALUE}.")
-    long probeExec;
-
-    @Option(names = "--y-decay-amount", paramLabel = "N", defaultValue = "1",
-            description = "decay: y decreases by N ... Default: ${DEFAULT-VALUE}.")
-    int yDecayAmount;
-
-    @Option(names = "--y-decay-every", paramLabel = "STEPS", defaultValue = "4096",
-            description = "decay: ... every STEPS accepted steps. Default: ${DEFAULT-VALUE}.")
-    long yDecayEvery;
-
-    @Option(names = "--y-min", paramLabel = "Y", defaultValue = "4",
-            description = "decay: never below Y. Default: ${DEFAULT-VALUE}.")
-    int yMin;
-
-    @Option(names = "--parallelism", paramLabel = "fixed|elastic", defaultValue = "fixed",
-            description = "elastic: ElAsyncSGD's controller adapts the active worker count (with async or interval). "
-                    + "Default: ${DEFAULT-VALUE}.")
-    String parallelism;
-
-    @Option(names = "--elastic-m0", paramLabel = "M", description = "Elastic: initial active workers. Default: workers/2.")
-    Integer elasticM0;
-
-    @Option(names = "--elastic-ip", paramLabel = "K", defaultValue = "100",
-            description = "Elastic: execution phase of K × m accepted steps. Default: ${DEFAULT-VALUE}.")
-    int elasticIp;
-
-    @Option(names = "--elastic-dp", paramLabel = "K", defaultValue = "10",
-            description = "Elastic: K × m accepted steps per probed level. Default: ${DEFAULT-VALUE}.")
-    int elasticDp;
-
-    @Option(names = "--elastic-wp", paramLabel = "W", defaultValue = "1",
-            description = "Elastic: levels probed on each side of m. Default: ${DEFAULT-VALUE}.")
-    int elasticWp;
-
-    @Option(names = "--loss-monitor", paramLabel = "ema|eval", defaultValue = "ema",
-            description = "Loss the controllers compare: ema of minibatch losses (cheap, noisy) or eval on "
-                    + RunSpec.HELD_OUT + " held-out training examples (accurate, costs a forward pass per phase). "
-                    + "Default: ${DEFAULT-VALUE}.")
-    String lossMonitor;
-
-    @Option(names = "--baseline-workers", paramLabel = "M",
-            description = "Elastic: report the break-even time against a constant-M run's worker-seconds.")
-    Integer baselineWorkers;
-
-    @Option(names = "--measure-ain",
-            description = "Measure the asynchrony-induced noise ‖ξ‖ = η‖∇L(v) − ∇L(θ)‖ of applied updates (a trace).")
-    boolean measureAin;
-
-    @Option(names = "--step-size", paramLabel = "NAME", defaultValue = "constant",
-            description = "Staleness-adaptive step size for async and interval: constant, tail (TAIL-τ), inverse "
-                    + "(1/(τ+1)), fleet (exp(−βτ)) or mindthestep. Default: ${DEFAULT-VALUE}.")
-    String stepSize;
-
-    @Option(names = "--tail-amplitude", paramLabel = "A", defaultValue = "1",
-            description = "tail: factors span [1 − A, 1 + A], A in [0, 1]. Default: ${DEFAULT-VALUE}.")
-    double tailAmplitude;
-
-    @Option(names = "--tail-phi", paramLabel = "PHI", defaultValue = "identity",
-            description = "tail: shaping function identity, smoothstep or step. Default: ${DEFAULT-VALUE}.")
-    String tailPhi;
-
-    @Option(names = "--tail-warmup", paramLabel = "N",
-            description = "tail, mindthestep, --normalize: applied updates at factor 1 before the staleness "
-                    + "distribution is estimated (from the last third of them). Default: 15 × workers.")
-    Long tailWarmup;
-
-    @Option(names = "--tail-refresh", paramLabel = "frozen|R",
-            description = "Re-estimate the distribution every R applied updates over the last --tail-window, or "
-                    + "keep the warm-up's estimate (frozen). Default: window / 10.")
-    String tailRefresh;
-
-    @Option(names = "--tail-window", paramLabel = "K",
-            description = "Applied updates the estimate covers. Default: max(1000, 10 × workers).")
-    Integer tailWindow;
-
-    @Option(names = "--mts-momentum", paramLabel = "K",
-            description = "mindthestep: desired momentum K in [0, 1). Default: 1 − 1/workers.")
-    Double mtsMomentum;
-
-    @Option(names = "--mts-lambda", paramLabel = "LAMBDA|workers|measured", defaultValue = "workers",
-            description = "mindthestep: λ of the Poisson staleness model. Default: ${DEFAULT-VALUE}.")
-    String mtsLambda;
-
-    @Option(names = "--normalize",
-            description = "Scale the step-size factors to mean 1 over the observed staleness (fair comparison).")
-    boolean normalize;
-
-    @Option(names = "--store", paramLabel = "NAME", defaultValue = "hogwild",
-            description = "Shared parameters for async: hogwild, locked or leashed (CAS-published). "
-                    + "Default: ${DEFAULT-VALUE}.")
-    String store;
-
-    @Option(names = "--persistence", paramLabel = "N|unbounded", defaultValue = "unbounded",
-            description = "Failed CAS attempts before a leashed update is dropped. Default: ${DEFAULT-VALUE}.")
-    String persistence;
-
-    @Option(names = "--workers", paramLabel = "M", description = "Worker threads. Default: the number of cores.")
-    Integer workers;
-
     @Option(names = "--batch", paramLabel = "B", defaultValue = "16", description = "Minibatch size. Default: ${DEFAULT-VALUE}.")
     int batch;
 
@@ -157,27 +63,275 @@ public final class TrainOptions {
             description = "Momentum (DL4J Nesterovs; 0: plain SGD). Default: ${DEFAULT-VALUE}.")
     double momentum;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Random seed. Default: ${DEFAULT-VALUE}.")
-    long seed;
+    // ---- the run: how it is trained (into RunConfig)
+
+    @Option(names = "--algorithm", paramLabel = "NAME",
+            description = "sequential, sync, async, interval (Interval-Asynchrony), elastic (ElAsyncSGD) or "
+                    + "parallelwrapper (DL4J's ParallelWrapper). Default: async.")
+    void algorithm(String name) {
+        parallelWrapper = "parallelwrapper".equals(name);
+        set(() -> {
+            try {
+                return config.algorithm(parallelWrapper ? Algorithm.SYNC : Choice.parse("algorithm", name,
+                        Algorithm.class));
+            } catch (InvalidOptionException e) {
+                throw new UsageException("--algorithm", name, "one of sequential, sync, async, interval, elastic, "
+                        + "parallelwrapper");
+            }
+        });
+    }
+
+    @Option(names = "--store", paramLabel = "NAME",
+            description = "Shared parameters of the asynchronous algorithms: hogwild, locked or leashed "
+                    + "(CAS-published). Default: hogwild.")
+    void store(String name) {
+        set(() -> config.store(Choice.parse("store", name, ParameterStore.Kind.class)));
+    }
+
+    @Option(names = "--persistence", paramLabel = "N|unbounded",
+            description = "Failed CAS attempts before a leashed update is dropped. Default: unbounded.")
+    void persistence(String value) {
+        if ("unbounded".equals(value)) {
+            config.unboundedPersistence();
+            return;
+        }
+        set(() -> config.persistence(integer("persistence", value, "an integer >= 0 or 'unbounded'")));
+    }
+
+    @Option(names = "--workers", paramLabel = "M", description = "Worker threads. Default: the number of cores.")
+    void workers(int m) {
+        set(() -> config.workers(m));
+    }
+
+    @Option(names = "--seed", paramLabel = "S", description = "Random seed (initial weights, batch order, workers). "
+            + "Default: " + RunConfig.DEFAULT_SEED + ".")
+    void seed(long s) {
+        config.seed(s);
+    }
+
+    @Option(names = "--interval-y", paramLabel = "Y|auto",
+            description = "Interval-Asynchrony: size y0 of the first interval (accepted steps), or auto (4 × the mean "
+                    + "staleness of a calibration phase of 8m steps, after m warm-up steps). Default: "
+                    + RunConfig.DEFAULT_INTERVAL_Y + ".")
+    void intervalY(String value) {
+        if ("auto".equals(value)) {
+            config.autoIntervalY();
+            return;
+        }
+        set(() -> config.intervalY(integer("interval_y", value, "an integer >= 1 or 'auto'")));
+    }
+
+    @Option(names = "--interval-policy", paramLabel = "NAME",
+            description = "Interval-Asynchrony: fixed (y constant), decay or probe. Default: fixed.")
+    void intervalPolicy(String name) {
+        set(() -> config.intervalPolicy(Choice.parse("interval_policy", name, IntervalSchedule.class)));
+    }
+
+    @Option(names = "--probe-window", paramLabel = "W",
+            description = "probe: window width around y (grows with y, see docs). Default: "
+                    + RunConfig.DEFAULT_PROBE_WINDOW + ".")
+    void probeWindow(int w) {
+        set(() -> config.probeWindow(w));
+    }
+
+    @Option(names = "--probe-step", paramLabel = "S",
+            description = "probe: distance between candidates (grows with y). Default: " + RunConfig.DEFAULT_PROBE_STEP
+                    + ".")
+    void probeStep(int s) {
+        set(() -> config.probeStep(s));
+    }
+
+    @Option(names = "--probe-steps", paramLabel = "P",
+            description = "probe: accepted steps at each candidate. Default: " + RunConfig.DEFAULT_PROBE_STEPS + ".")
+    void probeSteps(long n) {
+        set(() -> config.probeSteps(n));
+    }
+
+    @Option(names = "--probe-exec", paramLabel = "X",
+            description = "probe: accepted steps of an execution phase. Default: " + RunConfig.DEFAULT_PROBE_EXEC + ".")
+    void probeExec(long n) {
+        set(() -> config.probeExec(n));
+    }
+
+    @Option(names = "--y-decay-amount", paramLabel = "N",
+            description = "decay: y decreases by N ... Default: " + RunConfig.DEFAULT_Y_DECAY_AMOUNT + ".")
+    void yDecayAmount(int n) {
+        set(() -> config.yDecayAmount(n));
+    }
+
+    @Option(names = "--y-decay-every", paramLabel = "STEPS",
+            description = "decay: ... every STEPS accepted steps. Default: " + RunConfig.DEFAULT_Y_DECAY_EVERY + ".")
+    void yDecayEvery(long n) {
+        set(() -> config.yDecayEvery(n));
+    }
+
+    @Option(names = "--y-min", paramLabel = "Y", description = "decay: never below Y. Default: "
+            + RunConfig.DEFAULT_Y_MIN + ".")
+    void yMin(int y) {
+        set(() -> config.yMin(y));
+    }
+
+    @Option(names = "--parallelism", paramLabel = "fixed|elastic",
+            description = "elastic: ElAsyncSGD's controller adapts the active worker count (with async or interval). "
+                    + "Default: fixed.")
+    void parallelism(String name) {
+        set(() -> config.parallelism(Choice.parse("parallelism", name, Parallelism.class)));
+    }
+
+    @Option(names = "--elastic-m0", paramLabel = "M", description = "Elastic: initial active workers. Default: workers/2.")
+    void elasticM0(int m0) {
+        set(() -> config.elasticM0(m0));
+    }
+
+    @Option(names = "--elastic-ip", paramLabel = "K",
+            description = "Elastic: execution phase of K × m accepted steps. Default: " + RunConfig.DEFAULT_ELASTIC_IP
+                    + ".")
+    void elasticIp(int k) {
+        set(() -> config.elasticIp(k));
+    }
+
+    @Option(names = "--elastic-dp", paramLabel = "K",
+            description = "Elastic: K × m accepted steps per probed level. Default: " + RunConfig.DEFAULT_ELASTIC_DP
+                    + ".")
+    void elasticDp(int k) {
+        set(() -> config.elasticDp(k));
+    }
+
+    @Option(names = "--elastic-wp", paramLabel = "W",
+            description = "Elastic: levels probed on each side of m. Default: " + RunConfig.DEFAULT_ELASTIC_WP + ".")
+    void elasticWp(int w) {
+        set(() -> config.elasticWp(w));
+    }
+
+    @Option(names = "--loss-monitor", paramLabel = "ema|eval",
+            description = "Loss the controllers compare: ema of minibatch losses (cheap, noisy) or eval on "
+                    + ExperimentRunner.HELD_OUT + " held-out training examples (accurate, costs a forward pass per "
+                    + "phase). Default: ema.")
+    void lossMonitor(String name) {
+        set(() -> config.lossMonitor(Choice.parse("loss_monitor", name, LossSignal.class)));
+    }
+
+    @Option(names = "--baseline-workers", paramLabel = "M",
+            description = "Elastic: report the break-even time against a constant-M run's worker-seconds.")
+    void baselineWorkers(int m) {
+        set(() -> config.baselineWorkers(m));
+    }
+
+    @Option(names = "--measure-ain",
+            description = "Measure the asynchrony-induced noise ‖ξ‖ = η‖∇L(v) − ∇L(θ)‖ of applied updates (a trace).")
+    void measureAin(boolean on) {
+        config.measureAsynchronyNoise(on);
+    }
+
+    @Option(names = "--step-size", paramLabel = "NAME",
+            description = "Staleness-adaptive step size for async and interval: constant, tail (TAIL-τ), inverse "
+                    + "(1/(τ+1)), fleet (exp(−βτ)) or mindthestep. Default: constant.")
+    void stepSize(String name) {
+        set(() -> config.stepSize(Choice.parse("step_size", name, StepSizeRule.class)));
+    }
+
+    @Option(names = "--tail-amplitude", paramLabel = "A",
+            description = "tail: factors span [1 − A, 1 + A], A in [0, 1]. Default: 1.")
+    void tailAmplitude(double a) {
+        set(() -> config.tailAmplitude(a));
+    }
+
+    @Option(names = "--tail-phi", paramLabel = "PHI",
+            description = "tail: shaping function identity, smoothstep or step. Default: identity.")
+    void tailPhi(String name) {
+        set(() -> config.tailPhi(Choice.parse("tail_phi", name, Phi.class)));
+    }
+
+    @Option(names = "--tail-warmup", paramLabel = "N",
+            description = "tail, mindthestep, --normalize: applied updates at factor 1 before the staleness "
+                    + "distribution is estimated (from the last third of them). Default: 15 × workers.")
+    void tailWarmup(long n) {
+        set(() -> config.tailWarmup(n));
+    }
+
+    @Option(names = "--tail-refresh", paramLabel = "frozen|R",
+            description = "Re-estimate the distribution every R applied updates over the last --tail-window, or "
+                    + "keep the warm-up's estimate (frozen). Default: window / 10.")
+    void tailRefresh(String value) {
+        if ("frozen".equals(value)) {
+            config.tailFrozen();
+            return;
+        }
+        set(() -> config.tailRefresh(integer("tail_refresh", value, "'frozen' or an integer >= 1")));
+    }
+
+    @Option(names = "--tail-window", paramLabel = "K",
+            description = "Applied updates the estimate covers. Default: max(1000, 10 × workers).")
+    void tailWindow(int k) {
+        set(() -> config.tailWindow(k));
+    }
+
+    @Option(names = "--mts-momentum", paramLabel = "K",
+            description = "mindthestep: desired momentum K in [0, 1). Default: 1 − 1/workers.")
+    void mtsMomentum(double k) {
+        set(() -> config.mtsMomentum(k));
+    }
+
+    @Option(names = "--mts-lambda", paramLabel = "LAMBDA|workers|measured",
+            description = "mindthestep: λ of the Poisson staleness model. Default: workers.")
+    void mtsLambda(String value) {
+        if ("workers".equals(value) || "measured".equals(value)) {
+            config.mtsLambda(Choice.parse("mts_lambda", value, MtsLambda.class));
+            return;
+        }
+        set(() -> {
+            double l;
+            try {
+                l = Double.parseDouble(value);
+            } catch (NumberFormatException e) {
+                throw new UsageException("--mts-lambda", value, "a positive number, 'workers' or 'measured'");
+            }
+            if (!(l > 0 && Double.isFinite(l))) {
+                throw new UsageException("--mts-lambda", value, "a positive number, 'workers' or 'measured'");
+            }
+            return config.mtsLambda(l);
+        });
+    }
+
+    @Option(names = "--normalize",
+            description = "Scale the step-size factors to mean 1 over the observed staleness (fair comparison).")
+    void normalize(boolean on) {
+        config.normalize(on);
+    }
 
     @Option(names = "--epochs", paramLabel = "E",
-            description = "Passes over the training set. Default: 3, or unbounded when another stop condition is given.")
-    Integer epochs;
+            description = "Passes over the training set. Default: " + DEFAULT_EPOCHS
+                    + ", or unbounded when another stop condition is given.")
+    void epochs(int e) {
+        set(() -> config.epochs(e));
+    }
 
     @Option(names = "--max-steps", paramLabel = "N", description = "Stop after N accepted steps (exact).")
-    Long maxSteps;
+    void maxSteps(long n) {
+        set(() -> config.maxSteps(n));
+    }
 
     @Option(names = "--time-limit", paramLabel = "SECONDS", description = "Stop after this much wall time.")
-    Double timeLimit;
+    void timeLimit(double seconds) {
+        set(() -> config.timeLimit(Duration.ofNanos((long) Math.min(seconds * 1e9, Long.MAX_VALUE))));
+    }
 
     @Option(names = "--target-accuracy", paramLabel = "ACC",
             description = "Stop when test accuracy reaches ACC in (0, 1], evaluated every --eval-every steps.")
-    Double targetAccuracy;
+    void targetAccuracy(double acc) {
+        set(() -> config.targetAccuracy(acc));
+        targetAccuracy = acc;
+    }
 
     @Option(names = "--eval-every", paramLabel = "N",
-            description = "Evaluate test accuracy every N accepted steps. Default: 250 with --target-accuracy, "
-                    + "else only at the end.")
-    Long evalEvery;
+            description = "Evaluate test accuracy every N accepted steps. Default: "
+                    + RunConfig.DEFAULT_EVAL_EVERY_WITH_TARGET + " with --target-accuracy, else only at the end.")
+    void evalEvery(long n) {
+        set(() -> config.evalEvery(n));
+        evalEvery = n;
+    }
+
+    // ---- the report
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write the report as JSON.")
     Path json;
@@ -188,120 +342,59 @@ public final class TrainOptions {
     @Option(names = "--quiet", description = "No progress display and no summary.")
     boolean quiet;
 
-    /** The validated run these options describe. */
-    public RunSpec toSpec() {
-        return toSpec(false);
+    /** Given on the command line (for the checks that involve the model or the wrapper); null when not. */
+    Double targetAccuracy;
+    Long evalEvery;
+
+    /** The experiment these options describe. */
+    Experiment experiment() {
+        return new Experiment(dataset, dataDir, model, batch, lr, momentum);
     }
 
-    /** The run these options describe, validated for a real ({@code false}) or simulated run. */
-    public RunSpec toSpec(boolean simulated) {
-        RunSpec s = new RunSpec();
-        s.dataset = dataset;
-        s.dataDir = dataDir;
-        s.model = model;
-        s.algorithm = algorithm;
-        s.store = store;
-        if ("auto".equals(intervalY)) {
-            s.intervalYAuto = true;
-        } else {
-            try {
-                s.intervalY = Integer.parseInt(intervalY);
-            } catch (NumberFormatException e) {
-                throw new UsageException("--interval-y", intervalY, "an integer >= 1 or 'auto'");
-            }
-        }
-        s.probeWindow = probeWindow;
-        s.probeStep = probeStep;
-        s.probeSteps = probeSteps;
-        s.probeExec = probeExec;
-        s.intervalPolicy = intervalPolicy;
-        s.yDecayAmount = yDecayAmount;
-        s.yDecayEvery = yDecayEvery;
-        s.yMin = yMin;
-        s.persistence = parsePersistence(persistence);
-        s.parallelism = parallelism;
-        s.elasticM0 = elasticM0;
-        s.elasticIp = elasticIp;
-        s.elasticDp = elasticDp;
-        s.elasticWp = elasticWp;
-        s.lossMonitor = lossMonitor;
-        s.baselineWorkers = baselineWorkers;
-        s.measureAin = measureAin;
-        s.stepSize = stepSize;
-        s.tailAmplitude = tailAmplitude;
-        s.tailPhi = tailPhi;
-        s.tailWarmup = tailWarmup;
-        s.tailRefresh = parseRefresh(tailRefresh);
-        s.tailWindow = tailWindow;
-        s.mtsMomentum = mtsMomentum;
-        s.mtsLambda = parseLambda(mtsLambda);
-        s.normalize = normalize;
-        if (workers != null) {
-            s.workers = workers;
-        }
-        s.batch = batch;
-        s.lr = lr;
-        s.momentum = momentum;
-        s.seed = seed;
-        s.epochs = epochs;
-        s.maxSteps = maxSteps;
-        s.timeLimitSeconds = timeLimit;
-        s.targetAccuracy = targetAccuracy;
-        s.evalEvery = evalEvery;
-        s.json = json;
-        s.csv = csv;
-        s.quiet = quiet;
-        return s.validate(simulated);
-    }
-
-    static Long parseRefresh(String value) {
-        if (value == null) {
-            return null;
-        }
-        if ("frozen".equals(value)) {
-            return 0L;
+    /**
+     * The run these options describe, with the command line's epoch default; throws {@link UsageException} when
+     * the options do not go together.
+     */
+    RunConfig runConfig() {
+        if (parallelWrapper && targetAccuracy != null) {
+            throw new UsageException("--target-accuracy", String.valueOf(targetAccuracy),
+                    "not with --algorithm parallelwrapper (DL4J's wrapper evaluates only at the end)");
         }
         try {
-            long r = Long.parseLong(value);
-            if (r >= 1) {
-                return r;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
+            RunConfig c = config.build();
+            return c.hasStopCondition() ? c : RunConfig.builder().config(c).epochs(DEFAULT_EPOCHS).build();
+        } catch (InvalidOptionException e) {
+            throw new UsageException(e.render(TrainOptions::option));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
-        throw new UsageException("--tail-refresh", value, "'frozen' or an integer >= 1 (applied updates)");
     }
 
-    static Double parseLambda(String value) {
-        if ("workers".equals(value)) {
-            return null;
-        }
-        if ("measured".equals(value)) {
-            return Double.NaN;
-        }
-        try {
-            double l = Double.parseDouble(value);
-            if (l > 0 && Double.isFinite(l)) {
-                return l;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new UsageException("--mts-lambda", value, "a positive number, 'workers' or 'measured'");
+    /** The command-line spelling of a report key: {@code interval_y} → {@code --interval-y}. */
+    static String option(String key) {
+        return "--" + key.replace('_', '-');
     }
 
-    static int parsePersistence(String value) {
-        if ("unbounded".equals(value)) {
-            return Integer.MAX_VALUE;
-        }
+    interface Setting {
+        Object apply();
+    }
+
+    /** Applies a setting; a value it refuses becomes picocli's one-line usage error naming the option. */
+    void set(Setting s) {
         try {
-            int p = Integer.parseInt(value);
-            if (p >= 0) {
-                return p;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
+            s.apply();
+        } catch (InvalidOptionException e) {
+            throw new ParameterException(command.commandLine(), e.render(TrainOptions::option));
+        } catch (UsageException e) {
+            throw new ParameterException(command.commandLine(), e.getMessage());
         }
-        throw new UsageException("--persistence", value, "an integer >= 0 or 'unbounded'");
+    }
+
+    private static int integer(String key, String text, String expected) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new UsageException(option(key), text, expected);
+        }
     }
 }

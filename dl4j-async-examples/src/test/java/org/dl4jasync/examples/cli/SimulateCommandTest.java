@@ -247,8 +247,8 @@ class SimulateCommandTest {
             "--algorithm elastic --elastic-wp 0|--elastic-wp: '0' is not allowed; expected an integer >= 1",
             "--baseline-workers 4|--baseline-workers: '4' is not allowed; expected only with elastic parallelism",
             "--loss-monitor eval|--loss-monitor: 'eval' is not allowed; expected ema unless a controller reads the loss",
-            "--algorithm elastic --loss-monitor eval --model none|--loss-monitor: 'eval' is not allowed; expected ema with --model none",
-            "--measure-ain --model none|--measure-ain needs a model",
+            "--algorithm elastic --loss-monitor eval --model none|--loss-monitor: 'eval' is not allowed; expected ema without a network",
+            "--measure-ain --model none|--measure-ain: 'true' is not allowed; expected false without a network",
             "--parallelism wide|--parallelism: 'wide' is not allowed; expected one of fixed, elastic"})
     void badUsageIsOneLineAndExitStatus2(String args, String message) {
         int code = Main.run(("simulate --max-steps 10 " + args).split(" "));

@@ -1,0 +1,180 @@
+package org.dl4jasync.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
+
+import org.dl4jasync.dispatch.AsyncDispatcher;
+import org.dl4jasync.dispatch.AutoYPolicy;
+import org.dl4jasync.dispatch.Dispatcher;
+import org.dl4jasync.dispatch.IntervalDispatcher;
+import org.dl4jasync.dispatch.IntervalPolicy;
+import org.dl4jasync.dispatch.ProbingIntervalPolicy;
+import org.dl4jasync.metrics.AsynchronyNoise;
+import org.dl4jasync.metrics.EmaLossMonitor;
+import org.dl4jasync.metrics.HeldOutLossMonitor;
+import org.dl4jasync.metrics.LossMonitor;
+import org.dl4jasync.metrics.StepListener;
+import org.dl4jasync.model.TrainableModel;
+import org.dl4jasync.parallelism.ElasticController;
+import org.dl4jasync.stepsize.AdaptiveStepSize;
+import org.dl4jasync.stepsize.ConstantStepSize;
+import org.dl4jasync.stepsize.FleetStepSize;
+import org.dl4jasync.stepsize.InverseStepSize;
+import org.dl4jasync.stepsize.MindTheStepSize;
+import org.dl4jasync.stepsize.NormalizedStepSize;
+import org.dl4jasync.stepsize.StepSizePolicy;
+import org.dl4jasync.stepsize.TailStepSize;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One run's components, composed from a {@link RunConfig} ({@link RunConfig#compose}): the dispatcher with its
+ * interval policy, the step-size policy, the elastic controller, the loss monitor the controllers read, the
+ * asynchrony-noise meter, and the step listeners in the order they see each step. Stateful components are new for
+ * every run, so two {@code fit} calls of one trainer do not share staleness windows or controller phases.
+ */
+public final class RunComponents {
+    /** EMA weight of the minibatch-loss monitor: about the last 100 steps. */
+    static final double LOSS_EMA_WEIGHT = 0.01;
+    /** Calibration phase of auto y0, in multiples of the worker count. */
+    static final int AUTO_CALIBRATION_PER_WORKER = 8;
+    /** Measured iterations per point of the asynchrony-noise trace. */
+    static final long AIN_EVERY = 50;
+
+    /** What the engine gives the composition. */
+    public static final class Context {
+        final TrainableModel model;
+        final DoubleSupplier clock;
+        final Consumer<INDArray> latestParams;
+
+        /**
+         * @param clock        seconds since the start of the run, real or virtual
+         * @param latestParams copies the run's current parameters into its argument (the store's consistent copy)
+         */
+        public Context(TrainableModel model, DoubleSupplier clock, Consumer<INDArray> latestParams) {
+            this.model = model;
+            this.clock = clock;
+            this.latestParams = latestParams;
+        }
+    }
+
+    /** The dispatcher of an asynchronous or sequential run; null for SYNC (the engine's rounds dispatch). */
+    public final Dispatcher dispatcher;
+    public final StepSizePolicy stepSize;
+    /** Null unless the active worker count is controlled. */
+    public final ElasticController elastic;
+    /** Null unless asynchrony noise is measured. */
+    public final AsynchronyNoise noise;
+    /** The user's step listeners, then the loss monitor when it listens, the dispatcher's, the controller. */
+    public final List<StepListener> observers;
+
+    RunComponents(RunConfig.Values v, int m, Context ctx) {
+        List<StepListener> obs = new ArrayList<>(v.stepListeners);
+        LossMonitor monitor = null;
+        if (v.lossMonitor == LossSignal.EVAL) {
+            monitor = new HeldOutLossMonitor(ctx.model, v.heldOut, ctx.latestParams);
+        } else if (v.algorithm == Algorithm.ELASTIC || v.parallelism == Parallelism.ELASTIC
+                || (v.algorithm == Algorithm.INTERVAL && v.intervalPolicy == IntervalSchedule.PROBE)) {
+            EmaLossMonitor ema = new EmaLossMonitor(LOSS_EMA_WEIGHT);
+            obs.add(ema);
+            monitor = ema;
+        }
+        this.dispatcher = dispatcher(v, m, monitor, ctx.clock);
+        if (dispatcher instanceof StepListener) {
+            obs.add((StepListener) dispatcher);
+        }
+        this.elastic = v.customElastic != null ? v.customElastic : elastic(v, m, monitor);
+        if (elastic != null) {
+            obs.add(elastic);
+        }
+        this.stepSize = v.customStepSize != null ? v.customStepSize : stepSize(v, m);
+        this.noise = v.measureAin ? new AsynchronyNoise(ctx.clock, AIN_EVERY, 4L * m + 16) : null;
+        this.observers = List.copyOf(obs);
+    }
+
+    private static Dispatcher dispatcher(RunConfig.Values v, int m, LossMonitor monitor, DoubleSupplier clock) {
+        switch (v.algorithm) {
+            case SYNC:
+                return null;
+            case INTERVAL:
+                return new IntervalDispatcher(m, v.autoY0
+                        ? new AutoYPolicy((long) AUTO_CALIBRATION_PER_WORKER * m, m,
+                                y0 -> intervalPolicy(v, y0, monitor, clock))
+                        : intervalPolicy(v, v.intervalY, monitor, clock));
+            case ASYNC:
+                return v.customDispatcher != null ? v.customDispatcher.apply(m) : new AsyncDispatcher(m);
+            default:
+                return new AsyncDispatcher(m);
+        }
+    }
+
+    private static IntervalPolicy intervalPolicy(RunConfig.Values v, int y0, LossMonitor monitor,
+                                                 DoubleSupplier clock) {
+        switch (v.intervalPolicy) {
+            case DECAY:
+                return IntervalPolicy.decay(y0, v.yDecayAmount, v.yDecayEvery, Math.min(v.yMin, y0));
+            case PROBE:
+                return new ProbingIntervalPolicy(y0, v.probeWindow, v.probeStep, v.probeSteps, v.probeExec, monitor,
+                        clock);
+            default:
+                return IntervalPolicy.fixed(y0);
+        }
+    }
+
+    private static ElasticController elastic(RunConfig.Values v, int m, LossMonitor monitor) {
+        if (v.algorithm != Algorithm.ELASTIC && v.parallelism != Parallelism.ELASTIC) {
+            return null;
+        }
+        ElasticController.Builder e = new ElasticController.Builder(m, monitor)
+                .executionFactor(v.elasticIp).probingFactor(v.elasticDp).window(v.elasticWp);
+        if (v.elasticM0 != null) {
+            e.initialWorkers(v.elasticM0);
+        }
+        if (v.baselineWorkers != null) {
+            e.baselineWorkers(v.baselineWorkers);
+        }
+        return e.build();
+    }
+
+    private static StepSizePolicy stepSize(RunConfig.Values v, int m) {
+        switch (v.stepSize) {
+            case TAIL: {
+                TailStepSize.Builder b = new TailStepSize.Builder(m).amplitude(v.tailAmplitude).phi(v.tailPhi);
+                return window(b, v).build(); // mean-preserving by construction: normalize changes nothing
+            }
+            case MINDTHESTEP: {
+                MindTheStepSize.Builder b = new MindTheStepSize.Builder(m);
+                if (v.mtsMomentum != null) {
+                    b.momentum(v.mtsMomentum);
+                }
+                if (v.mtsLambda == MtsLambda.MEASURED) {
+                    b.measuredLambda();
+                } else if (v.mtsLambda == MtsLambda.GIVEN) {
+                    b.lambda(v.mtsLambdaValue);
+                }
+                return window(b, v).build(); // normalised by construction (eq. A.26)
+            }
+            default: {
+                StepSizePolicy rule = v.stepSize == StepSizeRule.INVERSE ? InverseStepSize.INSTANCE
+                        : v.stepSize == StepSizeRule.FLEET ? new FleetStepSize(m) : ConstantStepSize.INSTANCE;
+                return v.normalize ? window(new NormalizedStepSize.Builder(rule, m), v).build() : rule;
+            }
+        }
+    }
+
+    private static <B extends AdaptiveStepSize.Builder<B>> B window(B b, RunConfig.Values v) {
+        if (v.tailWarmup != null) {
+            b.warmup(v.tailWarmup);
+        }
+        if (v.tailWindow != null) {
+            b.window(v.tailWindow);
+        }
+        if (v.tailFrozen) {
+            b.frozen();
+        } else if (v.tailRefresh != null) {
+            b.refreshEvery(v.tailRefresh);
+        }
+        return b;
+    }
+}

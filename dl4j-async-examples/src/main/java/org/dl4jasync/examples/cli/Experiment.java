@@ -1,0 +1,134 @@
+package org.dl4jasync.examples.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.dl4jasync.examples.data.FashionMnist;
+import org.dl4jasync.examples.data.LabeledImages;
+import org.dl4jasync.examples.data.TrainTest;
+import org.dl4jasync.examples.models.Models;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+
+/**
+ * What is trained, as opposed to how ({@link org.dl4jasync.config.RunConfig}): the data set, the model and its SGD
+ * settings. The command line's {@code --dataset --data-dir --model --batch --lr --momentum}; the benchmarks build it
+ * directly. Validated on construction ({@link UsageException} naming the option).
+ *
+ * @param dataset  embedded or fashion-mnist
+ * @param dataDir  where the full data set is, or null for the default places
+ * @param model    lenet, mlp, or (simulation only) none
+ * @param batch    minibatch size
+ * @param lr       learning rate
+ * @param momentum Nesterov momentum (0: plain SGD)
+ */
+public record Experiment(String dataset, Path dataDir, String model, int batch, double lr, double momentum) {
+    public static final String[] DATASETS = {"embedded", "fashion-mnist"};
+    public static final String[] MODELS = {"lenet", "mlp"};
+    public static final String[] SIMULATED_MODELS = {"none", "lenet", "mlp"};
+    /** Test-set evaluation batch size (evaluation only; does not affect training). */
+    public static final int EVAL_BATCH = 500;
+
+    public Experiment {
+        choice("--dataset", dataset, DATASETS);
+        if (batch < 1) {
+            throw new UsageException("--batch", String.valueOf(batch), "an integer >= 1");
+        }
+        if (!(lr > 0) || Double.isInfinite(lr)) {
+            throw new UsageException("--lr", String.valueOf(lr), "a positive number");
+        }
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new UsageException("--momentum", String.valueOf(momentum), "a number in [0, 1)");
+        }
+        if (dataDir != null && !"fashion-mnist".equals(dataset)) {
+            throw new UsageException("--data-dir", dataDir.toString(), "only with --dataset fashion-mnist");
+        }
+    }
+
+    /** The defaults: LeNet-5 on the embedded sample, batch 16, lr 0.01, momentum 0.5. */
+    public static Experiment defaults() {
+        return new Experiment("embedded", null, "lenet", 16, 0.01, 0.5);
+    }
+
+    public Experiment withModel(String m) {
+        return new Experiment(dataset, dataDir, m, batch, lr, momentum);
+    }
+
+    public Experiment withDataset(String d) {
+        return new Experiment(d, dataDir, model, batch, lr, momentum);
+    }
+
+    /** Checks the model for a real training run (lenet or mlp). */
+    public Experiment forTraining() {
+        choice("--model", model, MODELS);
+        return this;
+    }
+
+    /** Checks the model for a simulation ({@code none} simulates scheduling only). */
+    public Experiment forSimulation() {
+        choice("--model", model, SIMULATED_MODELS);
+        return this;
+    }
+
+    public boolean hasModel() {
+        return !"none".equals(model);
+    }
+
+    public TrainTest loadData() throws IOException {
+        return "fashion-mnist".equals(dataset) ? FashionMnist.full(dataDir) : FashionMnist.embedded();
+    }
+
+    /** Examples per epoch of the chosen data set (without loading it). */
+    public int trainSize() {
+        return "fashion-mnist".equals(dataset) ? FashionMnist.FULL_TRAIN : FashionMnist.EMBEDDED_TRAIN;
+    }
+
+    /** A fresh network whose initial weights follow {@code seed}. */
+    public MultiLayerNetwork buildModel(TrainTest data, long seed) {
+        LabeledImages t = data.train;
+        MultiLayerConfiguration conf = "mlp".equals(model)
+                ? Models.mlp(t.features(), t.classes, Models.sgd(lr, momentum), seed)
+                : Models.lenet(t.height, t.width, t.channels, t.classes, Models.sgd(lr, momentum), seed);
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
+    public DataSetIterator trainIterator(TrainTest data) {
+        return new ExistingDataSetIterator(data.train.batches(batch));
+    }
+
+    public static DataSetIterator testIterator(TrainTest data) {
+        return new ExistingDataSetIterator(data.test.batches(EVAL_BATCH));
+    }
+
+    /** The report's {@code config} entries of this experiment. */
+    public Map<String, Object> provenance() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("dataset", dataset);
+        c.put("data_dir", dataDir == null ? null : dataDir.toString());
+        c.put("model", model);
+        c.put("batch", batch);
+        c.put("lr", lr);
+        c.put("momentum", momentum);
+        return c;
+    }
+
+    public String describe() {
+        return String.format(Locale.ROOT, "batch %d, lr %s, momentum %s", batch, lr, momentum);
+    }
+
+    private static void choice(String option, String value, String[] allowed) {
+        for (String a : allowed) {
+            if (a.equals(value)) {
+                return;
+            }
+        }
+        throw new UsageException(option, value, "one of " + String.join(", ", allowed));
+    }
+}
