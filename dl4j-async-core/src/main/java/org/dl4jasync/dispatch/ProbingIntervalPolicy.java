@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.function.DoubleSupplier;
 
 import org.dl4jasync.metrics.LossMonitor;
+import org.dl4jasync.metrics.WindowProbe;
 
 /**
  * y-probing (Interval-Asynchrony paper, Section 4.1; window probing as in ElAsyncSGD): alternate a probing phase,
@@ -26,17 +27,11 @@ public final class ProbingIntervalPolicy implements IntervalPolicy {
     private final int step;
     private final long probeSteps;
     private final long execSteps;
-    private final LossMonitor monitor;
-    private final DoubleSupplier clock;
+    private final WindowProbe probe;
 
     private boolean probing = true;
-    private int[] candidates;
-    private int candidate;
+    /** Accepted steps at the start of the current phase. */
     private long phaseStart;
-    private double phaseStartLoss = Double.NaN;
-    private double phaseStartTime;
-    private double bestRate;
-    private int bestY;
     private int y;
 
     /**
@@ -54,8 +49,7 @@ public final class ProbingIntervalPolicy implements IntervalPolicy {
         this.step = step;
         this.probeSteps = probeSteps;
         this.execSteps = execSteps;
-        this.monitor = monitor;
-        this.clock = clock;
+        this.probe = new WindowProbe(monitor, clock);
         startProbing(y0, 0);
     }
 
@@ -75,18 +69,9 @@ public final class ProbingIntervalPolicy implements IntervalPolicy {
 
     private void startProbing(int centre, long accepted) {
         probing = true;
-        candidates = window(centre);
-        candidate = 0;
-        bestRate = Double.POSITIVE_INFINITY;
-        bestY = centre;
-        y = candidates[0];
-        markPhase(accepted);
-    }
-
-    private void markPhase(long accepted) {
+        probe.start(window(centre), centre);
+        y = probe.current();
         phaseStart = accepted;
-        phaseStartLoss = monitor.loss();
-        phaseStartTime = clock.getAsDouble();
     }
 
     @Override
@@ -101,18 +86,13 @@ public final class ProbingIntervalPolicy implements IntervalPolicy {
             if (inPhase < probeSteps) {
                 return y;
             }
-            double rate = rate();
-            if (rate < bestRate) { // the fastest decrease is the most negative rate
-                bestRate = rate;
-                bestY = y;
-            }
-            if (++candidate < candidates.length) {
-                y = candidates[candidate];
+            if (probe.next()) {
+                y = probe.current();
             } else {
                 probing = false;
-                y = bestY;
+                y = probe.best();
             }
-            markPhase(acceptedSteps);
+            phaseStart = acceptedSteps;
             return y;
         }
         if (inPhase < execSteps) {
@@ -120,16 +100,6 @@ public final class ProbingIntervalPolicy implements IntervalPolicy {
         }
         startProbing(y, acceptedSteps);
         return y;
-    }
-
-    /** Loss change per second over the phase just ended (NaN-safe: no information counts as no progress). */
-    private double rate() {
-        double dt = clock.getAsDouble() - phaseStartTime;
-        double loss = monitor.loss();
-        if (!(dt > 0) || Double.isNaN(loss) || Double.isNaN(phaseStartLoss)) {
-            return 0.0;
-        }
-        return (loss - phaseStartLoss) / dt;
     }
 
     /** True while a probing phase runs. */

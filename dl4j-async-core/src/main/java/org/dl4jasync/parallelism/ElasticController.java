@@ -11,6 +11,7 @@ import org.dl4jasync.dispatch.ActiveWorkers;
 import org.dl4jasync.metrics.LossMonitor;
 import org.dl4jasync.metrics.StepListener;
 import org.dl4jasync.metrics.TrainingReport;
+import org.dl4jasync.metrics.WindowProbe;
 
 /**
  * ElAsyncSGD's elastic parallelism control: K. Bäckström, "Less is more: Elastic Parallelism Control for
@@ -58,12 +59,8 @@ public final class ElasticController implements StepListener {
     private boolean probing;
     private boolean firstProbe;
     private int centre;
-    private int[] levels;
-    private int level;
-    private double bestRate;
-    private int bestLevel;
-    private double phaseStartLoss;
-    private double phaseStartTime;
+    /** The probing phase's measurement, made when the run binds the controller (it brings the clock). */
+    private WindowProbe probe;
     private long probingPhases;
 
     private ElasticController(Builder b) {
@@ -94,6 +91,7 @@ public final class ElasticController implements StepListener {
         try {
             this.active = workers;
             this.clock = runClock;
+            this.probe = new WindowProbe(monitor, runClock);
             trace.clear();
             accepted.set(0);
             firstProbe = true;
@@ -129,17 +127,13 @@ public final class ElasticController implements StepListener {
             startProbing(centre, n);
             return;
         }
-        double rate = rate();
-        if (rate < bestRate) {
-            bestRate = rate;
-            bestLevel = levels[level];
-        }
-        if (++level < levels.length) {
-            setLevel(levels[level], n);
-            mark(n, (long) dpFactor * centre);
+        if (probe.next()) {
+            setLevel(probe.current(), n);
+            due(n, (long) dpFactor * centre);
             return;
         }
         probingPhases++;
+        int bestLevel = probe.best();
         if (firstProbe && bestLevel != centre) {
             startProbing(bestLevel, n); // the first probing phase repeats until the centre is best
             return;
@@ -148,18 +142,15 @@ public final class ElasticController implements StepListener {
         probing = false;
         centre = bestLevel;
         setLevel(centre, n);
-        mark(n, (long) ipFactor * centre);
+        due(n, (long) ipFactor * centre);
     }
 
     private void startProbing(int c, long n) {
         probing = true;
         centre = c;
-        levels = window(c);
-        level = 0;
-        bestRate = Double.POSITIVE_INFINITY;
-        bestLevel = c;
-        setLevel(levels[0], n);
-        mark(n, (long) dpFactor * c);
+        probe.start(window(c), c);
+        setLevel(probe.current(), n);
+        due(n, (long) dpFactor * c);
     }
 
     /** The levels of a probing phase around c: c first, then c − 1 … c − W, then c + 1 … c + W, within [1, m̂]. */
@@ -189,20 +180,9 @@ public final class ElasticController implements StepListener {
         }
     }
 
-    private void mark(long n, long steps) {
-        phaseStartLoss = monitor.loss();
-        phaseStartTime = clock.getAsDouble();
+    /** The next transition is due after {@code steps} more accepted steps (at least one). */
+    private void due(long n, long steps) {
         boundary = n + Math.max(1, steps);
-    }
-
-    /** Loss change per second over the phase just ended; no information counts as no progress (0). */
-    private double rate() {
-        double dt = clock.getAsDouble() - phaseStartTime;
-        double loss = monitor.loss();
-        if (!(dt > 0) || Double.isNaN(loss) || Double.isNaN(phaseStartLoss)) {
-            return 0.0;
-        }
-        return (loss - phaseStartLoss) / dt;
     }
 
     /** The active worker count the controller currently wants (read by tests and reports). */

@@ -3,8 +3,9 @@ package org.dl4jasync.trainer;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.concurrent.locks.LockSupport;
 
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
@@ -20,8 +21,9 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  * batch. Epoch ends are appended by the producer only; a reader first reads {@link #epochsKnown} (volatile)
  * and then the array.
  */
-public final class PrefetchingBatchSource implements BatchSource {
-    private static final long WAIT_NANOS = 20_000;
+final class PrefetchingBatchSource implements BatchSource {
+    /** Back-off of a waiting reader or producer: a few spins, then yields, then parks of 1 µs growing to 50 µs. */
+    private static final long MAX_PARK_NANOS = 50_000;
 
     private final DataSetIterator iterator;
     private final int epochs;
@@ -60,6 +62,7 @@ public final class PrefetchingBatchSource implements BatchSource {
     }
 
     private void produce() {
+        IdleStrategy idle = backOff();
         long seq = 0;
         try {
             for (int e = 0; e < epochs && !closed; e++) {
@@ -70,11 +73,12 @@ public final class PrefetchingBatchSource implements BatchSource {
                 while (!closed && iterator.hasNext()) {
                     DataSet ds = Batches.detachedCopy(iterator.next());
                     int s = (int) (seq % capacity);
+                    idle.reset();
                     while (slotTicket.get(s) != -1) {
                         if (closed) {
                             return;
                         }
-                        LockSupport.parkNanos(WAIT_NANOS);
+                        idle.idle();
                     }
                     slots.set(s, ds);
                     slotTicket.set(s, seq);
@@ -106,9 +110,17 @@ public final class PrefetchingBatchSource implements BatchSource {
         epochsKnown = k + 1;
     }
 
+    private static IdleStrategy backOff() {
+        return new BackoffIdleStrategy(10, 20, 1_000, MAX_PARK_NANOS);
+    }
+
     @Override
     public DataSet batch(long ticket) throws InterruptedException {
         int s = (int) (ticket % capacity);
+        if (slotTicket.get(s) == ticket) {
+            return slots.get(s); // the usual case: prefetched
+        }
+        IdleStrategy idle = backOff(); // only a reader that has to wait allocates its back-off state
         for (;;) {
             if (slotTicket.get(s) == ticket) {
                 return slots.get(s);
@@ -124,7 +136,7 @@ public final class PrefetchingBatchSource implements BatchSource {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
-            LockSupport.parkNanos(WAIT_NANOS);
+            idle.idle();
         }
     }
 

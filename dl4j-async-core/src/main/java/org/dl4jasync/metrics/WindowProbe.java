@@ -1,0 +1,91 @@
+package org.dl4jasync.metrics;
+
+import java.util.function.DoubleSupplier;
+
+/**
+ * Window probing, the measurement shared by y-probing (Interval-Asynchrony, Section 4.1) and ElAsyncSGD's elastic
+ * parallelism (thesis Algorithm D.2): run each candidate value of a window in turn, measure the convergence rate
+ * while it runs — the change of the monitored loss per second of the run's clock — and keep the candidate with the
+ * fastest decrease (the most negative rate; ties keep the earlier one). A candidate's phase length (accepted steps)
+ * is the caller's; the caller also decides what a phase boundary is and what happens after the last candidate.
+ *
+ * <p>Not thread-safe: confined to whoever makes the controller's transitions (one thread at a time).
+ */
+public final class WindowProbe {
+    private final LossMonitor monitor;
+    private final DoubleSupplier clock;
+    private int[] candidates = new int[0];
+    private int index;
+    private double bestRate;
+    private int best;
+    private double startLoss = Double.NaN;
+    private double startTime;
+
+    /**
+     * @param monitor the loss whose decrease is measured
+     * @param clock   seconds, real or virtual (the run's clock)
+     */
+    public WindowProbe(LossMonitor monitor, DoubleSupplier clock) {
+        this.monitor = monitor;
+        this.clock = clock;
+    }
+
+    /**
+     * Starts a probing phase over {@code window} (non-empty, in probing order); {@code fallback} is the best value
+     * until a candidate has been measured. The first candidate's measurement starts now.
+     */
+    public void start(int[] window, int fallback) {
+        if (window.length == 0) {
+            throw new IllegalArgumentException("a probing window needs at least one candidate");
+        }
+        candidates = window;
+        index = 0;
+        bestRate = Double.POSITIVE_INFINITY;
+        best = fallback;
+        mark();
+    }
+
+    /** The candidate being measured. */
+    public int current() {
+        return candidates[index];
+    }
+
+    /**
+     * Ends the current candidate's measurement; if another candidate follows, it becomes {@link #current()}, its
+     * measurement starts, and true is returned; after the last one, false ({@link #best()} is the result).
+     */
+    public boolean next() {
+        double rate = rate();
+        if (rate < bestRate) {
+            bestRate = rate;
+            best = candidates[index];
+        }
+        if (index + 1 < candidates.length) {
+            index++;
+            mark();
+            return true;
+        }
+        return false;
+    }
+
+    /** The fastest-converging candidate measured so far (the fallback before any). */
+    public int best() {
+        return best;
+    }
+
+    /** Restarts the measurement (the loss and time a rate is measured from) at the current moment. */
+    public void mark() {
+        startLoss = monitor.loss();
+        startTime = clock.getAsDouble();
+    }
+
+    /** Loss change per second since {@link #mark()}; no information counts as no progress (0). */
+    private double rate() {
+        double dt = clock.getAsDouble() - startTime;
+        double loss = monitor.loss();
+        if (!(dt > 0) || Double.isNaN(loss) || Double.isNaN(startLoss)) {
+            return 0.0;
+        }
+        return (loss - startLoss) / dt;
+    }
+}
