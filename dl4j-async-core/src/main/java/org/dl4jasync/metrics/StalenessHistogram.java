@@ -8,7 +8,7 @@ import java.util.List;
  * Exact histogram of staleness values. Single writer (one per worker, merged after the run); the counts array
  * grows by doubling, so recording allocates only when a new maximum τ is seen (warm-up).
  */
-public final class StalenessHistogram {
+final class StalenessHistogram {
     private long[] counts = new long[64];
     private long total;
     private long sum;

@@ -15,7 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>The shared buffer is the original model's own parameter array, so the original model always shows
  * the current (racy) parameters.
  */
-public final class HogwildStore implements ParameterStore {
+final class HogwildStore implements ParameterStore {
     private final TrainableModel model;
     private final INDArray params;
     private final FlatVector flat;

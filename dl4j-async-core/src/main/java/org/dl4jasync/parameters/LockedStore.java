@@ -10,7 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Lock-based consistent store: a read copies the shared parameters into the worker's private replica and an
  * apply updates them, both under one lock. Every read sees a whole number of updates.
  */
-public final class LockedStore implements ParameterStore {
+final class LockedStore implements ParameterStore {
     private final TrainableModel model;
     /** Guarded by {@link #lock}. */
     private final INDArray params;

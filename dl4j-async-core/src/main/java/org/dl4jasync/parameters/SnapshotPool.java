@@ -18,7 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * owners), so a slot's buffer is allocated on its first use without a lock, outside any workspace;
  * {@link #created()} shows how many buffers a run really needed.
  */
-public final class SnapshotPool {
+final class SnapshotPool {
     private final Snapshot[] slots;
     private final AtomicIntegerArray taken;
     private final long length;

@@ -8,7 +8,7 @@ import org.nd4j.linalg.dataset.DataSet;
  *
  * <p>Every DataSet handed out is detached from workspaces and read-only: several workers may read it.
  */
-public interface BatchSource extends AutoCloseable {
+interface BatchSource extends AutoCloseable {
 
     /** Returned by {@link #epochEnd} while the end of an epoch is not known yet. */
     long UNKNOWN = -1L;

@@ -12,7 +12,7 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  * All batches held in memory (detached copies), visited in a fresh seeded permutation every epoch:
  * ticket i is batch {@code perm(i / n)[i % n]} of epoch {@code i / n}. Fully deterministic for a seed.
  */
-public final class InMemoryBatchSource implements BatchSource {
+final class InMemoryBatchSource implements BatchSource {
     private static final int CACHED_EPOCHS = 8;
 
     private final List<DataSet> batches;

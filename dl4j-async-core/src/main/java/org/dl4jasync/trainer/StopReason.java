@@ -1,7 +1,7 @@
 package org.dl4jasync.trainer;
 
 /** Why a run ended (the first stop condition met). */
-public enum StopReason {
+enum StopReason {
     EPOCHS, MAX_STEPS, TIME_LIMIT, TARGET_ACCURACY,
     /** The parameters became NaN or infinite (seen at an evaluation): training diverged. */
     DIVERGED;
