@@ -164,9 +164,11 @@ public final class StepTimes {
 
     /** Resamples per-worker step times recorded by a real run. */
     static final class Measured implements StepTimeDistribution {
+        private final String spec;
         private final double[][] samples;
 
-        private Measured(double[][] samples) {
+        private Measured(String spec, double[][] samples) {
+            this.spec = spec;
             this.samples = samples;
         }
 
@@ -195,7 +197,7 @@ public final class StepTimes {
             if (perWorker.isEmpty()) {
                 throw bad(spec, file + " has empty step_time_samples");
             }
-            return new Measured(perWorker.toArray(new double[0][]));
+            return new Measured(spec, perWorker.toArray(new double[0][]));
         }
 
         @Override
@@ -216,7 +218,7 @@ public final class StepTimes {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "measured (%d workers' samples)", samples.length);
+            return String.format(Locale.ROOT, "%s (%d workers' samples)", spec, samples.length);
         }
     }
 }

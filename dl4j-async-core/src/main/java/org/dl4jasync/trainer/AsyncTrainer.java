@@ -168,8 +168,8 @@ public final class AsyncTrainer implements AutoCloseable {
 
     /**
      * Copies the current parameters into {@code destination}: during {@code fit} from the shared store (consistent
-     * for the locked and CAS-published stores), otherwise from the network. Thread-safe; for monitors such as
-     * {@link org.dl4jasync.metrics.HeldOutLossMonitor}.
+     * for the locked and CAS-published stores), otherwise from the network. Thread-safe: for a listener or monitor
+     * of the user's that looks at the parameters while the workers train.
      */
     public void copyLatestParams(INDArray destination) {
         ParameterStore s = currentStore;

@@ -116,8 +116,8 @@ final class Run {
         }
         this.recordLoss = model.hasParameters();
         this.bridge = new ListenerBridge(model, listeners, store, source);
-        this.monitor = new RunMonitor(this);
         this.workers = new WorkerState[m];
+        this.monitor = new RunMonitor(this); // after the workers' array, whose counters it reads
         this.observers = parts.observers.toArray(new StepListener[0]);
     }
 

@@ -7,7 +7,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.dl4jasync.metrics.TracePoint;
-import org.dl4jasync.metrics.WorkerStats;
 import org.dl4jasync.model.TrainableModel;
 
 /**
@@ -32,9 +31,8 @@ final class RunMonitor {
     private final double target;
     /** Protocol: the update count of the next loss-trace point; advanced by CAS by the worker that makes the point. */
     private final AtomicLong nextLossAt;
-    /** Guarded by the claim on {@link #nextLossAt} (and read after the run). */
-    private double lossSumSeen;
-    private long lossCountSeen;
+    /** Guarded by the claim on {@link #nextLossAt} (and used after the run). */
+    private final RecentLoss recentLoss;
     /** Protocol: the update count of the next evaluation; written only by the holder of {@link #evaluating}. */
     private volatile long nextEvalAt;
     /** Protocol: CAS false → true by the one worker evaluating; set false when it is done. */
@@ -50,6 +48,7 @@ final class RunMonitor {
         this.evalEvery = run.config.evalEvery().orElse(0); // 0: only at the end
         this.target = run.config.targetAccuracy().orElse(Double.NaN);
         this.nextLossAt = new AtomicLong(lossTraceEvery);
+        this.recentLoss = new RecentLoss(run.workers);
         this.nextEvalAt = evalEvery > 0 ? evalEvery : Long.MAX_VALUE;
     }
 
@@ -76,21 +75,10 @@ final class RunMonitor {
 
     /** Appends a loss point: the mean minibatch loss of every step computed since the previous point. */
     private void traceLoss(long accepted) {
-        double sum = 0;
-        long count = 0;
-        for (WorkerState w : run.workers) {
-            if (w != null) {
-                WorkerStats s = w.stats;
-                count += s.lossCount;
-                sum += s.lossSum;
-            }
+        double mean = recentLoss.next();
+        if (recentLoss.hadSteps()) {
+            lossTrace.add(new TracePoint(run.clock.getAsDouble(), accepted, mean));
         }
-        long dc = count - lossCountSeen;
-        if (dc > 0) {
-            lossTrace.add(new TracePoint(run.clock.getAsDouble(), accepted, (sum - lossSumSeen) / dc));
-        }
-        lossSumSeen = sum;
-        lossCountSeen = count;
     }
 
     /** At the end of the run: the last loss point (steps computed since the previous one). */

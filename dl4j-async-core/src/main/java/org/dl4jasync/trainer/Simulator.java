@@ -40,8 +40,6 @@ public final class Simulator {
     private final StepTimeDistribution applyTime;
     private final double pollDelay;
     private final VirtualClock clock;
-    /** Protocol: the running simulation's store, or null; written and read by the simulation thread. */
-    private ParameterStore currentStore;
 
     private Simulator(Builder b) {
         this.config = b.config;
@@ -62,7 +60,6 @@ public final class Simulator {
                 : new TicketSource(epochs, ticketsPerEpoch);
         clock.set(0);
         Run run = new Run(config, model, model.listeners(), source, clock);
-        currentStore = run.store;
         try {
             TrainingReport r = new VirtualTimeEngine(run, clock, stepTime, applyTime, pollDelay,
                     config.virtualTimeLimit().orElse(Double.POSITIVE_INFINITY),
@@ -75,21 +72,7 @@ public final class Simulator {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("simulation interrupted", e);
         } finally {
-            currentStore = null;
             source.close();
-        }
-    }
-
-    /**
-     * Copies the latest parameters of the running simulation into {@code destination} (for monitors called by the
-     * simulation, such as {@link org.dl4jasync.metrics.HeldOutLossMonitor}); outside a run, the network's.
-     */
-    public void copyLatestParams(INDArray destination) {
-        ParameterStore s = currentStore;
-        if (s != null) {
-            s.copyLatestTo(destination);
-        } else {
-            destination.assign(model.params());
         }
     }
 

@@ -166,27 +166,21 @@ final class ThreadEngine {
 
     // ---- progress (calling thread only)
 
-    private double progressLossSum;
-    private long progressLossCount;
+    private RecentLoss progressLoss;
 
     private void reportProgress(long accepted) {
-        double sum = 0;
-        long count = 0;
         long tauSum = 0;
         long applied = 0;
         for (WorkerState ws : run.workers) {
             if (ws != null) {
-                WorkerStats s = ws.stats;
-                sum += s.lossSum;
-                count += s.lossCount;
-                tauSum += s.stalenessSum;
-                applied += s.applied;
+                tauSum += ws.stats.stalenessSum;
+                applied += ws.stats.applied;
             }
         }
-        double recent = count > progressLossCount ? (sum - progressLossSum) / (count - progressLossCount) : Double.NaN;
-        progressLossSum = sum;
-        progressLossCount = count;
-        progress.onProgress(seconds(), accepted, plannedSteps(), recent,
+        if (progressLoss == null) {
+            progressLoss = new RecentLoss(run.workers);
+        }
+        progress.onProgress(seconds(), accepted, plannedSteps(), progressLoss.next(),
                 applied == 0 ? Double.NaN : (double) tauSum / applied);
     }
 

@@ -17,7 +17,9 @@ import org.dl4jasync.testing.TinyNets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 class AsyncTrainerTest {
     private static final List<DataSet> TRAIN = TinyNets.blobs(40, 16, 7);
@@ -200,5 +202,46 @@ class AsyncTrainerTest {
         assertThat(r.stepScale.mean).isEqualTo(1.0);
         assertThat(r.lossTrace).isNotEmpty();
         assertThat(r.workerSeconds).isPositive();
+    }
+
+    @ParameterizedTest
+    @EnumSource(ParameterStore.Kind.class)
+    void copyLatestParamsSeesTheSharedParametersDuringAndAfterFit(ParameterStore.Kind kind) {
+        MultiLayerNetwork net = TinyNets.net(5);
+        INDArray initial = net.params().dup();
+        AsyncTrainer[] trainer = new AsyncTrainer[1];
+        AtomicInteger changedDuringFit = new AtomicInteger();
+        trainer[0] = new AsyncTrainer.Builder(net).workers(2).store(kind).maxSteps(30)
+                .listeners(new BaseTrainingListener() {
+                    private final INDArray seen = Nd4j.create(initial.dataType(), initial.shape());
+
+                    @Override
+                    public void iterationDone(Model model, int iteration, int epoch) {
+                        trainer[0].copyLatestParams(seen); // listeners are serialised: one buffer is enough
+                        if (!seen.equals(initial)) {
+                            changedDuringFit.incrementAndGet();
+                        }
+                    }
+                }).build();
+        trainer[0].fit(TinyNets.iterator(TRAIN), Integer.MAX_VALUE);
+        assertThat(changedDuringFit.get()).isEqualTo(30);
+        INDArray after = Nd4j.create(initial.dataType(), initial.shape());
+        trainer[0].copyLatestParams(after);
+        assertThat(after).isEqualTo(net.params());
+    }
+
+    @Test
+    void fitWithoutEpochsRunsTheConfiguredOnesOrOneAsNetFit() {
+        TrainingReport one = new AsyncTrainer.Builder(TinyNets.net(4)).workers(1).build()
+                .fit(TinyNets.iterator(TRAIN));
+        assertThat(one.stepsAccepted).isEqualTo(TRAIN.size());
+        TrainingReport three = new AsyncTrainer.Builder(TinyNets.net(4)).workers(1).epochs(3).build()
+                .fit(TinyNets.iterator(TRAIN));
+        assertThat(three.stepsAccepted).isEqualTo(3L * TRAIN.size());
+        assertThat(three.config).containsEntry("epochs", 3);
+        TrainingReport bounded = new AsyncTrainer.Builder(TinyNets.net(4)).workers(1).maxSteps(100).build()
+                .fit(TinyNets.iterator(TRAIN));
+        assertThat(bounded.stepsAccepted).as("another stop condition lifts the one-epoch default").isEqualTo(100);
+        assertThat(bounded.stopReason).isEqualTo("max_steps");
     }
 }
