@@ -129,41 +129,41 @@ public final class ElasticComparison implements Callable<Integer> {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Integer m : configs) {
             TrainingReport r = run(config(m), data);
-            if (l0 == null && !r.lossTrace.isEmpty()) {
-                l0 = r.lossTrace.get(0).value;
+            if (l0 == null && !r.lossTrace().isEmpty()) {
+                l0 = r.lossTrace().get(0).value;
             }
-            int n = r.lossTrace.size();
+            int n = r.lossTrace().size();
             double last = 0;
             int k = 0;
             for (int i = Math.max(0, n - 3); i < n; i++, k++) {
-                last += r.lossTrace.get(i).value;
+                last += r.lossTrace().get(i).value;
             }
             double finalLoss = k == 0 ? Double.NaN : last / k;
             String name = m == null ? "elastic" : "constant m = " + m;
-            int finalM = m == null ? r.parallelismTrace.get(r.parallelismTrace.size() - 1)[2].intValue() : m;
+            int finalM = m == null ? r.parallelismTrace().get(r.parallelismTrace().size() - 1)[2].intValue() : m;
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "| %s | %d | %.3f |", name, finalM, l0));
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("run", name);
             row.put("final_m", finalM);
             row.put("initial_loss", l0);
             for (double t : targets) {
-                Double s = l0 == null ? null : Traces.firstAtOrBelow(r.lossTrace, t * l0);
-                Double ws = s == null ? null : m == null ? workerSecondsUntil(r.parallelismTrace, s) : m * s;
+                Double s = l0 == null ? null : Traces.firstAtOrBelow(r.lossTrace(), t * l0);
+                Double ws = s == null ? null : m == null ? workerSecondsUntil(r.parallelismTrace(), s) : m * s;
                 line.append(' ').append(f(s, "%.2f")).append(" | ").append(f(ws, "%.1f")).append(" |");
                 row.put("seconds_to_" + t, s);
                 row.put("worker_seconds_to_" + t, ws);
             }
             line.append(String.format(Locale.ROOT, " %.4f | %s | %d | %.1f | %.1f |", finalLoss,
-                    r.finalAccuracy == null ? "—" : String.format(Locale.ROOT, "%.4f", r.finalAccuracy),
-                    r.stepsAccepted, r.staleness.mean, r.workerSeconds));
+                    r.finalAccuracy() == null ? "—" : String.format(Locale.ROOT, "%.4f", r.finalAccuracy()),
+                    r.stepsAccepted(), r.staleness().mean(), r.workerSeconds()));
             System.out.println(line);
             row.put("final_loss", finalLoss);
-            row.put("final_accuracy", r.finalAccuracy);
-            row.put("steps_accepted", r.stepsAccepted);
-            row.put("staleness_mean", r.staleness.mean);
-            row.put("worker_seconds", r.workerSeconds);
-            row.put("parallelism_trace", r.parallelismTrace);
-            row.put("loss_trace", r.lossTrace);
+            row.put("final_accuracy", r.finalAccuracy());
+            row.put("steps_accepted", r.stepsAccepted());
+            row.put("staleness_mean", r.staleness().mean());
+            row.put("worker_seconds", r.workerSeconds());
+            row.put("parallelism_trace", r.parallelismTrace());
+            row.put("loss_trace", r.lossTrace());
             rows.add(row);
             if (json != null) {
                 Files.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)

@@ -43,13 +43,13 @@ public final class IntervalSweep implements Callable<Integer> {
         for (String st : stepTimes) {
             TrainingReport async = new Simulator.Builder(workers, StepTimes.parse(st, workers)).seed(seed)
                     .maxSteps(steps).build().run();
-            double tau = async.staleness.mean;
+            double tau = async.staleness().mean();
             for (int y : ys) {
                 TrainingReport r = new Simulator.Builder(workers, StepTimes.parse(st, workers)).seed(seed)
                         .maxSteps(steps).dispatcher(m -> new IntervalDispatcher(m, IntervalPolicy.fixed(y), null))
                         .build().run();
                 System.out.printf(Locale.ROOT, "| %s | %.1f | %d | %.3f | %.3f | %.1f | %.1f |%n", st, tau, y,
-                        r.acceptanceRate, y / (y + tau), r.staleness.mean, (y - 1) / 2.0);
+                        r.acceptanceRate(), y / (y + tau), r.staleness().mean(), (y - 1) / 2.0);
             }
         }
         return 0;

@@ -82,27 +82,27 @@ public final class IntervalTraining implements Callable<Integer> {
                 TrainingReport r = ExperimentRunner.run(experiment(), config(c, seed), data, null);
                 Double ttt = null;
                 double best = 0;
-                for (TracePoint p : r.accuracyTrace) {
+                for (TracePoint p : r.accuracyTrace()) {
                     best = Math.max(best, p.value);
                     if (ttt == null && p.value >= target) {
                         ttt = p.seconds;
                     }
                 }
                 System.out.printf(Locale.ROOT, "| %s | %d | %s | %.4f | %.4f | %d | %.3f | %.1f | %d |%n", c, seed,
-                        ttt == null ? "not reached" : String.format(Locale.ROOT, "%.1f", ttt), r.finalAccuracy, best,
-                        r.stepsAccepted, r.acceptanceRate, r.staleness.mean, r.staleness.max);
+                        ttt == null ? "not reached" : String.format(Locale.ROOT, "%.1f", ttt), r.finalAccuracy(), best,
+                        r.stepsAccepted(), r.acceptanceRate(), r.staleness().mean(), r.staleness().max());
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("configuration", c);
                 row.put("seed", seed);
                 row.put("time_to_target_seconds", ttt);
-                row.put("final_accuracy", r.finalAccuracy);
+                row.put("final_accuracy", r.finalAccuracy());
                 row.put("best_accuracy", best);
-                row.put("steps_accepted", r.stepsAccepted);
-                row.put("acceptance_rate", r.acceptanceRate);
-                row.put("staleness_mean", r.staleness.mean);
-                row.put("staleness_max", r.staleness.max);
-                row.put("accuracy_trace", r.accuracyTrace);
-                row.put("interval_y_chosen", r.config.get("interval_y_chosen"));
+                row.put("steps_accepted", r.stepsAccepted());
+                row.put("acceptance_rate", r.acceptanceRate());
+                row.put("staleness_mean", r.staleness().mean());
+                row.put("staleness_max", r.staleness().max());
+                row.put("accuracy_trace", r.accuracyTrace());
+                row.put("interval_y_chosen", r.config().get("interval_y_chosen"));
                 rows.add(row);
             }
         }

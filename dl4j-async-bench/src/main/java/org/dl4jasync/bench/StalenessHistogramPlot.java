@@ -68,12 +68,12 @@ public final class StalenessHistogramPlot implements Callable<Integer> {
     private static void addSeries(XYChart chart, String name, TrainingReport r) {
         List<Double> x = new ArrayList<>();
         List<Double> f = new ArrayList<>();
-        double total = r.stepsAccepted;
-        for (long[] e : r.staleness.histogram) {
+        double total = r.stepsAccepted();
+        for (long[] e : r.staleness().histogram()) {
             x.add((double) e[0]);
             f.add(e[1] / total);
         }
-        XYSeries s = chart.addSeries(name + String.format(java.util.Locale.ROOT, " (mean %.1f)", r.staleness.mean), x, f);
+        XYSeries s = chart.addSeries(name + String.format(java.util.Locale.ROOT, " (mean %.1f)", r.staleness().mean()), x, f);
         s.setMarker(SeriesMarkers.NONE);
     }
 }

@@ -94,41 +94,41 @@ public final class StepSizeComparison implements Callable<Integer> {
                     for (String policy : policies) {
                         TrainingReport r = ExperimentRunner.run(experiment(model), config(store, m, policy, limit), data,
                                 null);
-                        if (l0 == null && !r.lossTrace.isEmpty()) {
-                            l0 = r.lossTrace.get(0).value;
+                        if (l0 == null && !r.lossTrace().isEmpty()) {
+                            l0 = r.lossTrace().get(0).value;
                         }
                         Map<String, Object> row = new LinkedHashMap<>();
                         row.put("model", model);
                         row.put("store", store);
                         row.put("workers", m);
                         row.put("policy", policy);
-                        row.put("step_scale_policy", r.stepScale.policy);
+                        row.put("step_scale_policy", r.stepScale().policy());
                         row.put("initial_loss", l0);
                         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "| %s | %d | %s | %.3f |",
                                 store, m, policy, l0));
                         Map<String, Double> times = new LinkedHashMap<>();
                         for (double t : targets) {
-                            Double s = l0 == null ? null : Traces.firstAtOrBelow(r.lossTrace, t * l0);
+                            Double s = l0 == null ? null : Traces.firstAtOrBelow(r.lossTrace(), t * l0);
                             times.put(String.valueOf(t), s);
                             line.append(' ').append(fmt(s)).append(" |");
                         }
-                        double finalLoss = r.lossTrace.isEmpty() ? Double.NaN
-                                : r.lossTrace.get(r.lossTrace.size() - 1).value;
+                        double finalLoss = r.lossTrace().isEmpty() ? Double.NaN
+                                : r.lossTrace().get(r.lossTrace().size() - 1).value;
                         line.append(String.format(Locale.ROOT, " %.4f | %s | %d | %.1f | %.3f | %.3f–%.3f |",
-                                finalLoss, r.finalAccuracy == null ? "—" : String.format(Locale.ROOT, "%.4f",
-                                        r.finalAccuracy), r.stepsAccepted, r.staleness.mean, r.stepScale.mean,
-                                r.stepScale.min, r.stepScale.max));
+                                finalLoss, r.finalAccuracy() == null ? "—" : String.format(Locale.ROOT, "%.4f",
+                                        r.finalAccuracy()), r.stepsAccepted(), r.staleness().mean(), r.stepScale().mean(),
+                                r.stepScale().min(), r.stepScale().max()));
                         System.out.println(line);
                         row.put("seconds_to_fraction", times);
                         row.put("final_loss", finalLoss);
-                        row.put("final_accuracy", r.finalAccuracy);
-                        row.put("stop_reason", r.stopReason);
-                        row.put("steps_accepted", r.stepsAccepted);
-                        row.put("staleness_mean", r.staleness.mean);
-                        row.put("factor_mean", r.stepScale.mean);
-                        row.put("factor_min", r.stepScale.min);
-                        row.put("factor_max", r.stepScale.max);
-                        row.put("loss_trace", r.lossTrace);
+                        row.put("final_accuracy", r.finalAccuracy());
+                        row.put("stop_reason", r.stopReason().key());
+                        row.put("steps_accepted", r.stepsAccepted());
+                        row.put("staleness_mean", r.staleness().mean());
+                        row.put("factor_mean", r.stepScale().mean());
+                        row.put("factor_min", r.stepScale().min());
+                        row.put("factor_max", r.stepScale().max());
+                        row.put("loss_trace", r.lossTrace());
                         rows.add(row);
                         if (json != null) {
                             Files.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)

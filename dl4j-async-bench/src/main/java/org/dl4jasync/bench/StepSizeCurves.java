@@ -81,8 +81,8 @@ public final class StepSizeCurves implements Callable<Integer> {
             Double tau = null;
             for (IntFunction<StepSizePolicy> f : policies) {
                 TrainingReport r = run(m, f.apply(m));
-                tau = r.staleness.mean;
-                line.append(String.format(Locale.ROOT, " %.4f |", r.stepScale.mean));
+                tau = r.staleness().mean();
+                line.append(String.format(Locale.ROOT, " %.4f |", r.stepScale().mean()));
             }
             System.out.printf(Locale.ROOT, "| %d | %.1f |%s%n", m, tau, line);
         }
@@ -97,11 +97,11 @@ public final class StepSizeCurves implements Callable<Integer> {
             TrainingReport r = run(curveWorkers, policies.get(i).apply(curveWorkers));
             List<Double> x = new ArrayList<>();
             List<Double> y = new ArrayList<>();
-            for (double[] e : r.stepScale.byStaleness) {
+            for (double[] e : r.stepScale().byStaleness()) {
                 x.add(e[0]);
                 y.add(e[1]);
             }
-            XYSeries s = chart.addSeries(String.format(Locale.ROOT, "%s (mean %.3f)", NAMES[i], r.stepScale.mean), x, y);
+            XYSeries s = chart.addSeries(String.format(Locale.ROOT, "%s (mean %.3f)", NAMES[i], r.stepScale().mean()), x, y);
             s.setMarker(SeriesMarkers.NONE);
         }
         Files.createDirectories(out.toAbsolutePath().getParent());

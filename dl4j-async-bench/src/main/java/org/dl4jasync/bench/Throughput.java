@@ -143,7 +143,7 @@ public final class Throughput implements Callable<Integer> {
             r = ExperimentRunner.run(experiment(), c.algorithm(Choice.parse("algorithm", config, Algorithm.class))
                     .build(), data, null);
         }
-        return r.batchesProcessed / r.wallSeconds;
+        return r.batchesProcessed() / r.wallSeconds();
     }
 
     /** The plain DL4J loop: {@code net.fit(DataSet)} on the calling thread. */

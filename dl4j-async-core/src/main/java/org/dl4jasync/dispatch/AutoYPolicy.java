@@ -78,7 +78,7 @@ public final class AutoYPolicy implements IntervalPolicy, StepListener {
 
     /** {@code config.interval_y_chosen}: the y0 chosen after calibration (0 when the run ended before). */
     @Override
-    public void report(org.dl4jasync.metrics.TrainingReport report) {
-        report.config.put("interval_y_chosen", y0);
+    public void report(org.dl4jasync.metrics.TrainingReport.Builder report) {
+        report.config().put("interval_y_chosen", y0);
     }
 }

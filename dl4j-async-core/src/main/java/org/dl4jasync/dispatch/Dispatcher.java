@@ -46,7 +46,7 @@ public interface Dispatcher {
     }
 
     /** Sections of the run's report that this dispatcher owns (label, traces); called once after the run. */
-    default void report(org.dl4jasync.metrics.TrainingReport report) {
+    default void report(org.dl4jasync.metrics.TrainingReport.Builder report) {
     }
 
     /**

@@ -163,12 +163,12 @@ public final class IntervalDispatcher implements Dispatcher, StepListener {
 
     /** Label {@code interval}, {@code interval_trace} [[accepted_steps, y], …] and {@code intervals_completed}. */
     @Override
-    public void report(TrainingReport report) {
-        report.algorithm = "interval";
+    public void report(TrainingReport.Builder report) {
+        report.algorithm("interval");
         synchronized (trace) {
-            report.intervalTrace = new ArrayList<>(trace);
+            report.intervalTrace(new ArrayList<>(trace));
         }
-        report.intervalsCompleted = intervalsCompleted();
+        report.intervalsCompleted(intervalsCompleted());
         policy.report(report);
     }
 

@@ -6,12 +6,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -27,80 +30,391 @@ import com.fasterxml.jackson.databind.SerializationFeature;
         "interval_trace", "intervals_completed", "parallelism_trace", "break_even", "ain_trace",
         "loss_trace", "accuracy_trace", "final_accuracy", "time_to_target_seconds", "virtual_seconds",
         "step_time_samples"})
-public final class TrainingReport {
+public final class TrainingReport implements Cloneable {
 
+    /** Serialises the (private) fields, so the JSON keys are the fields' names in snake case. */
     private static final ObjectMapper JSON = new ObjectMapper()
+            .setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
+            .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(SerializationFeature.INDENT_OUTPUT);
 
-    public Map<String, Object> config = new LinkedHashMap<>();
-    public String algorithm;
+    private Map<String, Object> config = new LinkedHashMap<>();
+    private String algorithm;
     /** Store semantics, or null when the algorithm has none (DL4J's ParallelWrapper). */
-    public String store;
-    public String stepSize;
-    public int workers;
+    private String store;
+    private String stepSize;
+    private int workers;
     /** Why the run ended: epochs, max_steps, time_limit, target_accuracy. */
-    public String stopReason;
-    public long stepsStarted;
-    public long stepsAccepted;
+    private StopReason stopReason;
+    private long stepsStarted;
+    private long stepsAccepted;
     /** Gradients the dispatcher rejected (never applied). */
-    public long stepsRejected;
+    private long stepsRejected;
     /** Accepted gradients the store dropped (CAS-published persistence bound). Acceptance rate is
      *  accepted / (accepted + rejected + dropped): the fate of every finished step. */
-    public long stepsDropped;
-    public double acceptanceRate;
-    public Staleness staleness = new Staleness();
-    public StepScale stepScale = new StepScale();
-    public double wallSeconds;
-    public double workerSeconds;
-    public double stepsPerSecond;
+    private long stepsDropped;
+    private double acceptanceRate;
+    private Staleness staleness = new Staleness();
+    private StepScale stepScale = new StepScale();
+    private double wallSeconds;
+    private double workerSeconds;
+    private double stepsPerSecond;
     /** Minibatch gradients computed (for sync: m per applied update). */
-    public long batchesProcessed;
-    public int epochsCompleted;
+    private long batchesProcessed;
+    private int epochsCompleted;
     /** Interval-Asynchrony only: [[accepted_steps, y], …] at the start of every interval. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public List<long[]> intervalTrace;
+    private List<long[]> intervalTrace;
     /** Interval-Asynchrony only: intervals ended. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public Long intervalsCompleted;
+    private Long intervalsCompleted;
     /** Elastic parallelism only: [[seconds, accepted_steps, m], …] at the start of every probed level and execution phase. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public List<Number[]> parallelismTrace;
+    private List<Number[]> parallelismTrace;
     /** Elastic parallelism with a comparison baseline of constant m (ElAsyncSGD, Section D.6). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public BreakEven breakEven;
+    private BreakEven breakEven;
     /** {@code --measure-ain} only: [[seconds, accepted_steps, ‖ξ‖], …] (asynchrony-induced noise, Definition D.4.2). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public List<TracePoint> ainTrace;
+    private List<TracePoint> ainTrace;
     /** CAS-published store only: failed CAS attempts (contention); absent for the other stores. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public Long failedCas;
-    public List<TracePoint> lossTrace = new ArrayList<>();
-    public List<TracePoint> accuracyTrace = new ArrayList<>();
+    private Long failedCas;
+    private List<TracePoint> lossTrace = new ArrayList<>();
+    private List<TracePoint> accuracyTrace = new ArrayList<>();
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public Double finalAccuracy;
+    private Double finalAccuracy;
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public Double timeToTargetSeconds;
+    private Double timeToTargetSeconds;
     /** Simulated runs only: virtual time the run covered (the time base of the traces); absent for real runs. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public Double virtualSeconds;
+    private Double virtualSeconds;
     /**
      * Real runs: per worker, a uniform sample (up to 512) of step compute times in seconds, from which the
      * simulator's {@code measured:FILE} step times are drawn. Empty for simulated runs.
      */
-    public List<double[]> stepTimeSamples = new ArrayList<>();
+    private List<double[]> stepTimeSamples = new ArrayList<>();
+
+
+    private TrainingReport() {
+    }
+
+    /** A copy of this report whose {@code config} is {@code config} (e.g. with the caller's own settings added). */
+    public TrainingReport withConfig(Map<String, Object> config) {
+        try {
+            TrainingReport c = (TrainingReport) clone();
+            c.config = new LinkedHashMap<>(config);
+            return c;
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * Fills a report: the engine's report assembler, and the parts of a run that own a section (a dispatcher's
+     * label and interval trace, the elastic controller's parallelism trace and break-even, a policy's settings).
+     * {@link #build()} hands the report over; the builder is not used afterwards.
+     */
+    public static final class Builder {
+        private TrainingReport r = new TrainingReport();
+
+        /** The report's {@code config}, for the parts that record a setting of theirs. */
+        public Map<String, Object> config() {
+            return r.config;
+        }
+
+        /** The algorithm label so far (a dispatcher or controller may refine it). */
+        public String algorithm() {
+            return r.algorithm;
+        }
+
+        /**
+         * The step counts, acceptance rate, staleness and step-scale sections from the workers' counters (after the
+         * workers have stopped); {@code accepted} is the number of applied updates (the store's version).
+         */
+        public Builder steps(WorkerStats[] stats, long accepted) {
+            r.fillSteps(stats, accepted);
+            return this;
+        }
+
+        /** The step-size policy with its parameters, and whether its factors have mean 1. */
+        public Builder stepScalePolicy(String policy, boolean normalized) {
+            r.stepScale.policy = policy;
+            r.stepScale.normalized = normalized;
+            return this;
+        }
+
+        /** One worker's sample of step compute times (real runs). */
+        public Builder addStepTimeSamples(double[] samples) {
+            r.stepTimeSamples.add(samples);
+            return this;
+        }
+
+        public Builder algorithm(String value) {
+            r.algorithm = value;
+            return this;
+        }
+
+        public Builder store(String value) {
+            r.store = value;
+            return this;
+        }
+
+        public Builder stepSize(String value) {
+            r.stepSize = value;
+            return this;
+        }
+
+        public Builder workers(int value) {
+            r.workers = value;
+            return this;
+        }
+
+        public Builder stopReason(StopReason value) {
+            r.stopReason = value;
+            return this;
+        }
+
+        public Builder stepsStarted(long value) {
+            r.stepsStarted = value;
+            return this;
+        }
+
+        public Builder stepsAccepted(long value) {
+            r.stepsAccepted = value;
+            return this;
+        }
+
+        public Builder acceptanceRate(double value) {
+            r.acceptanceRate = value;
+            return this;
+        }
+
+        public Builder wallSeconds(double value) {
+            r.wallSeconds = value;
+            return this;
+        }
+
+        public Builder workerSeconds(double value) {
+            r.workerSeconds = value;
+            return this;
+        }
+
+        public Builder stepsPerSecond(double value) {
+            r.stepsPerSecond = value;
+            return this;
+        }
+
+        public Builder batchesProcessed(long value) {
+            r.batchesProcessed = value;
+            return this;
+        }
+
+        public Builder epochsCompleted(int value) {
+            r.epochsCompleted = value;
+            return this;
+        }
+
+        public Builder intervalTrace(List<long[]> value) {
+            r.intervalTrace = value;
+            return this;
+        }
+
+        public Builder intervalsCompleted(Long value) {
+            r.intervalsCompleted = value;
+            return this;
+        }
+
+        public Builder parallelismTrace(List<Number[]> value) {
+            r.parallelismTrace = value;
+            return this;
+        }
+
+        public Builder breakEven(BreakEven value) {
+            r.breakEven = value;
+            return this;
+        }
+
+        public Builder ainTrace(List<TracePoint> value) {
+            r.ainTrace = value;
+            return this;
+        }
+
+        public Builder failedCas(Long value) {
+            r.failedCas = value;
+            return this;
+        }
+
+        public Builder lossTrace(List<TracePoint> value) {
+            r.lossTrace = value;
+            return this;
+        }
+
+        public Builder accuracyTrace(List<TracePoint> value) {
+            r.accuracyTrace = value;
+            return this;
+        }
+
+        public Builder finalAccuracy(Double value) {
+            r.finalAccuracy = value;
+            return this;
+        }
+
+        public Builder timeToTargetSeconds(Double value) {
+            r.timeToTargetSeconds = value;
+            return this;
+        }
+
+        public Builder virtualSeconds(Double value) {
+            r.virtualSeconds = value;
+            return this;
+        }
+
+        public TrainingReport build() {
+            TrainingReport out = r;
+            r = null;
+            return out;
+        }
+    }
+
+    // ---- the report, read-only (a Builder fills it)
+
+    public Map<String, Object> config() {
+        return Collections.unmodifiableMap(config);
+    }
+
+    public Staleness staleness() {
+        return staleness;
+    }
+
+    public StepScale stepScale() {
+        return stepScale;
+    }
+
+    public List<TracePoint> lossTrace() {
+        return lossTrace == null ? null : Collections.unmodifiableList(lossTrace);
+    }
+
+    public List<TracePoint> accuracyTrace() {
+        return accuracyTrace == null ? null : Collections.unmodifiableList(accuracyTrace);
+    }
+
+    public List<double[]> stepTimeSamples() {
+        return stepTimeSamples == null ? null : Collections.unmodifiableList(stepTimeSamples);
+    }
+
+    public String algorithm() {
+        return algorithm;
+    }
+
+    public String store() {
+        return store;
+    }
+
+    public String stepSize() {
+        return stepSize;
+    }
+
+    public int workers() {
+        return workers;
+    }
+
+    public StopReason stopReason() {
+        return stopReason;
+    }
+
+    public long stepsStarted() {
+        return stepsStarted;
+    }
+
+    public long stepsAccepted() {
+        return stepsAccepted;
+    }
+
+    public long stepsRejected() {
+        return stepsRejected;
+    }
+
+    public long stepsDropped() {
+        return stepsDropped;
+    }
+
+    public double acceptanceRate() {
+        return acceptanceRate;
+    }
+
+    public double wallSeconds() {
+        return wallSeconds;
+    }
+
+    public double workerSeconds() {
+        return workerSeconds;
+    }
+
+    public double stepsPerSecond() {
+        return stepsPerSecond;
+    }
+
+    public long batchesProcessed() {
+        return batchesProcessed;
+    }
+
+    public int epochsCompleted() {
+        return epochsCompleted;
+    }
+
+    public List<long[]> intervalTrace() {
+        return intervalTrace == null ? null : Collections.unmodifiableList(intervalTrace);
+    }
+
+    public Long intervalsCompleted() {
+        return intervalsCompleted;
+    }
+
+    public List<Number[]> parallelismTrace() {
+        return parallelismTrace == null ? null : Collections.unmodifiableList(parallelismTrace);
+    }
+
+    public BreakEven breakEven() {
+        return breakEven;
+    }
+
+    public List<TracePoint> ainTrace() {
+        return ainTrace == null ? null : Collections.unmodifiableList(ainTrace);
+    }
+
+    public Long failedCas() {
+        return failedCas;
+    }
+
+    public Double finalAccuracy() {
+        return finalAccuracy;
+    }
+
+    public Double timeToTargetSeconds() {
+        return timeToTargetSeconds;
+    }
+
+    public Double virtualSeconds() {
+        return virtualSeconds;
+    }
 
     /** Staleness of every applied update. */
     @JsonPropertyOrder({"histogram", "mean", "p50", "p99", "max"})
     public static final class Staleness {
         /** [[τ, count], …] over all applied updates, exact; empty when the algorithm does not measure τ. */
-        public List<long[]> histogram = new ArrayList<>();
-        public Double mean;
-        public Long p50;
-        public Long p99;
-        public Long max;
+        private List<long[]> histogram = new ArrayList<>();
 
-        public void fill(StalenessHistogram h) {
+        public List<long[]> histogram() {
+            return histogram == null ? null : Collections.unmodifiableList(histogram);
+        }
+        private Double mean;
+        private Long p50;
+        private Long p99;
+        private Long max;
+
+        void fill(StalenessHistogram h) {
             histogram = h.entries();
             if (h.total() > 0) {
                 mean = h.mean();
@@ -109,22 +423,38 @@ public final class TrainingReport {
                 max = h.max();
             }
         }
+    
+        public Double mean() {
+            return mean;
+        }
+
+        public Long p50() {
+            return p50;
+        }
+
+        public Long p99() {
+            return p99;
+        }
+
+        public Long max() {
+            return max;
+        }
     }
 
     /** Worker-seconds of the elastic run against a constant-m baseline. */
     @JsonPropertyOrder({"baseline_workers", "seconds", "elastic_worker_seconds", "baseline_worker_seconds"})
     public static final class BreakEven {
-        public int baselineWorkers;
+        private int baselineWorkers;
         /**
          * The time from which on the elastic run has used no more worker-seconds (∫ m(t) dt over its parallelism
          * trace) than the baseline's m·t; null when it does not break even within the run.
          */
         @JsonInclude(JsonInclude.Include.ALWAYS)
-        public Double seconds;
+        private Double seconds;
         /** ∫ m(t) dt over the run. */
-        public double elasticWorkerSeconds;
+        private double elasticWorkerSeconds;
         /** m·T over the run's duration T. */
-        public double baselineWorkerSeconds;
+        private double baselineWorkerSeconds;
 
         /**
          * From a parallelism trace [[seconds, accepted, m], …] (first point at the start) and the run's end time.
@@ -155,29 +485,73 @@ public final class TrainingReport {
             b.baselineWorkerSeconds = baselineWorkers * end;
             return b;
         }
+    
+        public int baselineWorkers() {
+            return baselineWorkers;
+        }
+
+        public Double seconds() {
+            return seconds;
+        }
+
+        public double elasticWorkerSeconds() {
+            return elasticWorkerSeconds;
+        }
+
+        public double baselineWorkerSeconds() {
+            return baselineWorkerSeconds;
+        }
     }
 
     /** Step-size factor over applied updates. */
     @JsonPropertyOrder({"policy", "normalized", "mean", "min", "max", "zero_scaled", "by_staleness"})
     public static final class StepScale {
         /** The step-size policy with its parameters. */
-        public String policy;
+        private String policy;
         /** Whether the factors have mean 1 over the observed staleness (by construction or by --normalize). */
-        public boolean normalized;
-        public Double mean;
-        public Double min;
-        public Double max;
+        private boolean normalized;
+        private Double mean;
+        private Double min;
+        private Double max;
         /** Applied updates with factor 0 (dropped by the rule, e.g. MindTheStep above τ = 150). */
-        public long zeroScaled;
+        private long zeroScaled;
         /** [[τ, mean factor applied at τ], …] for every τ that occurred: the curve of the paper's Figures C.4–C.5. */
-        public List<double[]> byStaleness = new ArrayList<>();
+        private List<double[]> byStaleness = new ArrayList<>();
+
+        public List<double[]> byStaleness() {
+            return byStaleness == null ? null : Collections.unmodifiableList(byStaleness);
+        }
+    
+        public String policy() {
+            return policy;
+        }
+
+        public boolean normalized() {
+            return normalized;
+        }
+
+        public Double mean() {
+            return mean;
+        }
+
+        public Double min() {
+            return min;
+        }
+
+        public Double max() {
+            return max;
+        }
+
+        public long zeroScaled() {
+            return zeroScaled;
+        }
     }
 
     /**
      * Fills the step counts, acceptance rate, staleness and step-scale sections from the workers' counters (after
      * the workers have stopped). {@code accepted} is the number of applied updates (the store's version).
      */
-    public void fillSteps(WorkerStats[] stats, long accepted) {
+    private void fillSteps(WorkerStats[] stats, long accepted) {
         StalenessHistogram all = new StalenessHistogram();
         long started = 0;
         long rejected = 0;

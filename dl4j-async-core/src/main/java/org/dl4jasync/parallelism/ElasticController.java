@@ -205,15 +205,16 @@ public final class ElasticController implements StepListener {
      * {@code elastic} when the dispatcher is plain async, {@code parallelism_trace}, {@code break_even} with a
      * baseline, {@code config.elastic_probing_phases}. Called after the workers stopped.
      */
-    public void report(TrainingReport report, double end) {
-        if ("async".equals(report.algorithm)) {
-            report.algorithm = "elastic";
+    public void report(TrainingReport.Builder report, double end) {
+        if ("async".equals(report.algorithm())) {
+            report.algorithm("elastic");
         }
-        report.parallelismTrace = new ArrayList<>(trace);
+        List<Number[]> t = new ArrayList<>(trace);
+        report.parallelismTrace(t);
         if (baselineWorkers != null && !trace.isEmpty()) {
-            report.breakEven = TrainingReport.BreakEven.of(report.parallelismTrace, end, baselineWorkers);
+            report.breakEven(TrainingReport.BreakEven.of(t, end, baselineWorkers));
         }
-        report.config.put("elastic_probing_phases", probingPhases);
+        report.config().put("elastic_probing_phases", probingPhases);
     }
 
     @Override

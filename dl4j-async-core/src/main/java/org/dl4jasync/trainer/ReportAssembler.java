@@ -6,6 +6,7 @@ import org.dl4jasync.config.Algorithm;
 import org.dl4jasync.config.Choice;
 import org.dl4jasync.config.RunConfig;
 
+import org.dl4jasync.metrics.StopReason;
 import org.dl4jasync.metrics.TracePoint;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.metrics.WorkerStats;
@@ -33,14 +34,14 @@ final class ReportAssembler {
         long accepted = run.store.version(); // the version counts applied updates
         run.bridge.showFinalState(accepted);
 
-        TrainingReport r = new TrainingReport();
-        r.config.putAll(config.provenance());
+        TrainingReport.Builder r = new TrainingReport.Builder();
+        r.config().putAll(config.provenance());
         int epochs = run.source.epochs();
-        r.config.put("epochs", epochs == Integer.MAX_VALUE ? null : epochs);
-        r.algorithm = Choice.key(config.algorithm()); // the dispatcher and the controller may refine it
-        r.store = config.algorithm().asynchronous() ? Choice.key(config.store()) : null;
-        r.stepSize = run.stepSize.name();
-        r.workers = run.m;
+        r.config().put("epochs", epochs == Integer.MAX_VALUE ? null : epochs);
+        r.algorithm(Choice.key(config.algorithm())); // the dispatcher and the controller may refine it
+        r.store(config.algorithm().asynchronous() ? Choice.key(config.store()) : null);
+        r.stepSize(run.stepSize.name());
+        r.workers(run.m);
         WorkerStats[] stats = new WorkerStats[run.workers.length];
         double activeSeconds = 0;
         for (int w = 0; w < stats.length; w++) {
@@ -48,52 +49,51 @@ final class ReportAssembler {
             stats[w] = ws == null ? new WorkerStats(w) : ws.stats;
             activeSeconds += ws == null ? 0 : ws.activeSeconds(end);
             if (!virtual) {
-                r.stepTimeSamples.add(stats[w].stepTimeSamples());
+                r.addStepTimeSamples(stats[w].stepTimeSamples());
             }
         }
-        r.fillSteps(stats, accepted);
+        r.steps(stats, accepted);
         if (config.algorithm() == Algorithm.SYNC) {
-            r.stepsStarted = accepted; // a sync "step" is a round: m gradients (batches_processed), one update
-            r.acceptanceRate = accepted == 0 ? 0 : 1;
+            r.stepsStarted(accepted); // a sync "step" is a round: m gradients (batches_processed), one update
+            r.acceptanceRate(accepted == 0 ? 0 : 1);
         }
         if (run.noise != null) {
-            r.ainTrace = run.noise.trace();
+            r.ainTrace(run.noise.trace());
         }
-        r.stepScale.policy = run.stepSize.describe();
-        r.stepScale.normalized = run.stepSize.normalized();
-        r.failedCas = run.store.failedCas();
-        r.wallSeconds = wallSeconds;
-        r.virtualSeconds = virtual ? end : null;
-        r.workerSeconds = activeSeconds;
-        r.stepsPerSecond = end > 0 ? accepted / end : 0;
-        r.epochsCompleted = run.bridge.epochsCompleted();
+        r.stepScalePolicy(run.stepSize.describe(), run.stepSize.normalized());
+        r.failedCas(run.store.failedCas());
+        r.wallSeconds(wallSeconds);
+        r.virtualSeconds(virtual ? end : null);
+        r.workerSeconds(activeSeconds);
+        r.stepsPerSecond(end > 0 ? accepted / end : 0);
+        r.epochsCompleted(run.bridge.epochsCompleted());
 
         RunMonitor monitor = run.monitor;
         monitor.finalLossPoint(accepted);
         synchronized (monitor.lossTrace) {
-            r.lossTrace = new ArrayList<>(monitor.lossTrace);
+            r.lossTrace(new ArrayList<>(monitor.lossTrace));
         }
         if (config.evaluationData().isPresent()) {
             TracePoint last = finalAccuracy(run, monitor, accepted);
             if (last == null) {
                 reason = StopReason.DIVERGED; // a diverged model has no accuracy to report
             } else {
-                r.finalAccuracy = last.value;
+                r.finalAccuracy(last.value);
                 if (last.value >= config.targetAccuracy().orElse(Double.POSITIVE_INFINITY)) {
                     monitor.targetReachedAt(last.seconds);
                 }
             }
         }
         synchronized (monitor.accuracyTrace) {
-            r.accuracyTrace = new ArrayList<>(monitor.accuracyTrace);
+            r.accuracyTrace(new ArrayList<>(monitor.accuracyTrace));
         }
-        r.timeToTargetSeconds = monitor.timeToTarget();
-        r.stopReason = (reason == null ? StopReason.EPOCHS : reason).key();
+        r.timeToTargetSeconds(monitor.timeToTarget());
+        r.stopReason(reason == null ? StopReason.EPOCHS : reason);
         run.dispatcher.report(r);
         if (run.elastic != null) {
             run.elastic.report(r, end);
         }
-        return r;
+        return r.build();
     }
 
     /**

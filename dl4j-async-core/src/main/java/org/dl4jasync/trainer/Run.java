@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
 
 import org.deeplearning4j.optimize.api.TrainingListener;
+import org.dl4jasync.metrics.StopReason;
 import org.dl4jasync.dispatch.Dispatcher;
 import org.dl4jasync.dispatch.Waiters;
 import org.dl4jasync.config.Algorithm;

@@ -1,6 +1,8 @@
 package org.dl4jasync.trainer;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -64,10 +66,11 @@ public final class Simulator {
             TrainingReport r = new VirtualTimeEngine(run, clock, stepTime, applyTime, pollDelay,
                     config.virtualTimeLimit().orElse(Double.POSITIVE_INFINITY),
                     config.timeLimit().map(d -> d.toNanos() / 1e9).orElse(Double.POSITIVE_INFINITY)).execute();
-            r.config.put("step_time", stepTime.toString());
-            r.config.put("apply_time", applyTime == null ? null : applyTime.toString());
-            r.config.put("poll_delay", pollDelay);
-            return r;
+            Map<String, Object> c = new LinkedHashMap<>(r.config());
+            c.put("step_time", stepTime.toString());
+            c.put("apply_time", applyTime == null ? null : applyTime.toString());
+            c.put("poll_delay", pollDelay);
+            return r.withConfig(c);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("simulation interrupted", e);

@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
+import org.dl4jasync.metrics.StopReason;
 import org.dl4jasync.dispatch.Waiters;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.metrics.WorkerStats;
@@ -67,7 +68,7 @@ final class ThreadEngine {
         double end = seconds();
         TrainingReport r = ReportAssembler.assemble(run, end, end, false);
         if (progress != null) {
-            reportProgress(r.stepsAccepted);
+            reportProgress(r.stepsAccepted());
         }
         return r;
     }

@@ -2,6 +2,7 @@ package org.dl4jasync.trainer;
 
 import java.util.SplittableRandom;
 
+import org.dl4jasync.metrics.StopReason;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.parameters.ContentionModel;
 import org.dl4jasync.simulation.StepTimeDistribution;

@@ -33,8 +33,8 @@ class ActiveWorkersTest {
                     d.setActiveWorkers(4);
                     return d;
                 }).build().run();
-        assertThat(r.staleness.max).as("4 active workers: τ ≤ 3").isEqualTo(3);
-        assertThat(r.stepsPerSecond).isCloseTo(4.0, within(0.01));
-        assertThat(r.workerSeconds).isCloseTo(4 * r.virtualSeconds, within(0.01 * r.virtualSeconds));
+        assertThat(r.staleness().max()).as("4 active workers: τ ≤ 3").isEqualTo(3);
+        assertThat(r.stepsPerSecond()).isCloseTo(4.0, within(0.01));
+        assertThat(r.workerSeconds()).isCloseTo(4 * r.virtualSeconds(), within(0.01 * r.virtualSeconds()));
     }
 }

@@ -32,6 +32,6 @@ class AutoYPolicyTest {
         assertThat(auto.name()).isEqualTo("auto+fixed");
         assertThat(violationsAfterCalibration.get()).isZero();
         // the target of the heuristic: about 80% accepted after calibration
-        assertThat(r.acceptanceRate).isCloseTo(0.8, within(0.05));
+        assertThat(r.acceptanceRate()).isCloseTo(0.8, within(0.05));
     }
 }

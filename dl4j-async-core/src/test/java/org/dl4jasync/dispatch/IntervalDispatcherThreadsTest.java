@@ -114,7 +114,7 @@ class IntervalDispatcherThreadsTest {
                 }).maxSteps(400).build()
                 .fit(TinyNets.iterator(TinyNets.blobs(40, 8, 3)), Integer.MAX_VALUE);
         assertThat(violations.get()).isZero();
-        assertThat(r.staleness.max).isLessThanOrEqualTo(y - 1L);
-        assertThat(r.stepsAccepted).isEqualTo(400);
+        assertThat(r.staleness().max()).isLessThanOrEqualTo(y - 1L);
+        assertThat(r.stepsAccepted()).isEqualTo(400);
     }
 }

@@ -117,7 +117,7 @@ class ElasticControllerSimulationTest {
         assertThat(levelAt(r, 39_000)).isBetween(19, 21);
         assertThat(levelAt(r, 120_000)).isBetween(5, 7);
         // worker-seconds reflect the smaller parallelism: fewer than all 32 workers over the whole run
-        assertThat(r.report.workerSeconds).isLessThan(MAX * r.report.virtualSeconds * 0.7);
+        assertThat(r.report.workerSeconds()).isLessThan(MAX * r.report.virtualSeconds() * 0.7);
     }
 
     @Test

@@ -56,7 +56,7 @@ class ParkedWorkersTest {
                     }
                 })
                 .build().fit(TinyNets.iterator(TRAIN), Integer.MAX_VALUE);
-        assertThat(r.stepsAccepted).isEqualTo(4000);
+        assertThat(r.stepsAccepted()).isEqualTo(4000);
         assertThat(cpuAtStep500).hasSize(m - 2);
         double wallMs = (wallNanos[1] - wallNanos[0]) / 1e6;
         assertThat(wallMs).isPositive();

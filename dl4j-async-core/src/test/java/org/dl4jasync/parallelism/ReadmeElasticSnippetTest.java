@@ -24,12 +24,12 @@ class ReadmeElasticSnippetTest {
                 .maxSteps(600)
                 .build();
         TrainingReport r = adaptive.fit(TinyNets.iterator(TinyNets.blobs(40, 16, 7)), Integer.MAX_VALUE);
-        assertThat(r.stepsAccepted).isEqualTo(600);
-        assertThat(r.algorithm).isEqualTo("elastic");
-        assertThat(r.parallelismTrace).isNotEmpty();
-        assertThat(r.parallelismTrace.get(r.parallelismTrace.size() - 1)[2].intValue()).isBetween(1, 16);
-        assertThat(r.stepScale.policy).startsWith("tail");
-        assertThat(r.config).containsEntry("step_size", "tail").containsEntry("parallelism", "elastic");
+        assertThat(r.stepsAccepted()).isEqualTo(600);
+        assertThat(r.algorithm()).isEqualTo("elastic");
+        assertThat(r.parallelismTrace()).isNotEmpty();
+        assertThat(r.parallelismTrace().get(r.parallelismTrace().size() - 1)[2].intValue()).isBetween(1, 16);
+        assertThat(r.stepScale().policy()).startsWith("tail");
+        assertThat(r.config()).containsEntry("step_size", "tail").containsEntry("parallelism", "elastic");
     }
 
     @Test
@@ -41,9 +41,9 @@ class ReadmeElasticSnippetTest {
                 .stepListener(loss)                           // feeds the controller's loss monitor
                 .maxSteps(300)
                 .build().fit(TinyNets.iterator(TinyNets.blobs(40, 16, 7)), Integer.MAX_VALUE);
-        assertThat(r.stepsAccepted).isEqualTo(300);
+        assertThat(r.stepsAccepted()).isEqualTo(300);
         assertThat(elastic.workers()).isBetween(1, 16);
-        assertThat(r.config).containsEntry("parallelism", "custom");
+        assertThat(r.config()).containsEntry("parallelism", "custom");
     }
 
     @Test

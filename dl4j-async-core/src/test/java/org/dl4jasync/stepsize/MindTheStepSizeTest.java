@@ -69,9 +69,9 @@ class MindTheStepSizeTest {
         int m = 256; // plain async: τ ≈ 255 > 150, every such update is dropped
         TrainingReport r = new Simulator.Builder(m, StepTimes.parse("exp:1", m)).seed(1).maxSteps(20_000)
                 .stepSize(new MindTheStepSize.Builder(m).build()).build().run();
-        assertThat(r.stepScale.zeroScaled).isGreaterThan(0);
-        assertThat(r.stepScale.min).isZero();
-        assertThat(r.stepScale.max).isLessThanOrEqualTo(MindTheStepSize.CAP);
+        assertThat(r.stepScale().zeroScaled()).isGreaterThan(0);
+        assertThat(r.stepScale().min()).isZero();
+        assertThat(r.stepScale().max()).isLessThanOrEqualTo(MindTheStepSize.CAP);
     }
 
     @Test

@@ -44,8 +44,8 @@ class StepSizeSimulationTest {
                         mo.sumSq += scale * scale;
                     }
                 }).build().run();
-        assertThat(r.stepScale.policy).isEqualTo(policy.describe());
-        assertThat(r.stepsAccepted).isEqualTo(STEPS);
+        assertThat(r.stepScale().policy()).isEqualTo(policy.describe());
+        assertThat(r.stepsAccepted()).isEqualTo(STEPS);
         return mo;
     }
 
@@ -131,13 +131,13 @@ class StepSizeSimulationTest {
 
         TrainingReport r = new Simulator.Builder(m, StepTimes.parse("exp:1", m)).seed(2).maxSteps(5000)
                 .stepSize(new TailStepSize.Builder(m).build()).build().run();
-        assertThat(r.stepScale.normalized).isTrue(); // TAIL-τ: by construction
-        assertThat(r.stepScale.policy).startsWith("tail(A=1.0, phi=identity, warmup 240");
-        assertThat(r.stepScale.byStaleness).isNotEmpty();
+        assertThat(r.stepScale().normalized()).isTrue(); // TAIL-τ: by construction
+        assertThat(r.stepScale().policy()).startsWith("tail(A=1.0, phi=identity, warmup 240");
+        assertThat(r.stepScale().byStaleness()).isNotEmpty();
         double prev = Double.POSITIVE_INFINITY;
         long total = 0;
-        for (double[] point : r.stepScale.byStaleness) {
-            total += r.staleness.histogram.stream().filter(h -> h[0] == (long) point[0]).mapToLong(h -> h[1]).sum();
+        for (double[] point : r.stepScale().byStaleness()) {
+            total += r.staleness().histogram().stream().filter(h -> h[0] == (long) point[0]).mapToLong(h -> h[1]).sum();
             assertThat(point[1]).isBetween(0.0, 2.0);
             prev = point[1];
         }

@@ -26,16 +26,16 @@ class StepSizeTrainerTest {
         TailStepSize tail = new TailStepSize.Builder(m).warmup(60).window(200).refreshEvery(20).build();
         TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(9)).workers(m).store(kind).stepSize(tail)
                 .maxSteps(1200).build().fit(TinyNets.iterator(TRAIN), Integer.MAX_VALUE);
-        assertThat(r.stepsAccepted).isEqualTo(1200);
-        assertThat(r.stepSize).isEqualTo("tail");
-        assertThat(r.stepScale.policy).startsWith("tail(A=1.0, phi=identity, warmup 60, window 200, every 20)");
-        assertThat(r.stepScale.normalized).isTrue();
-        assertThat(r.stepScale.min).isGreaterThanOrEqualTo(0.0);
-        assertThat(r.stepScale.max).isLessThanOrEqualTo(2.0);
+        assertThat(r.stepsAccepted()).isEqualTo(1200);
+        assertThat(r.stepSize()).isEqualTo("tail");
+        assertThat(r.stepScale().policy()).startsWith("tail(A=1.0, phi=identity, warmup 60, window 200, every 20)");
+        assertThat(r.stepScale().normalized()).isTrue();
+        assertThat(r.stepScale().min()).isGreaterThanOrEqualTo(0.0);
+        assertThat(r.stepScale().max()).isLessThanOrEqualTo(2.0);
         long applied = 0;
-        for (double[] point : r.stepScale.byStaleness) {
+        for (double[] point : r.stepScale().byStaleness()) {
             assertThat(point[1]).isBetween(0.0, 2.0);
-            applied += r.staleness.histogram.stream().filter(h -> h[0] == (long) point[0]).mapToLong(h -> h[1]).sum();
+            applied += r.staleness().histogram().stream().filter(h -> h[0] == (long) point[0]).mapToLong(h -> h[1]).sum();
         }
         assertThat(applied).isEqualTo(1200);
         assertThat(tail.window().observed()).isEqualTo(1200); // every applied update was observed exactly once

@@ -73,8 +73,8 @@ class AsyncTrainerTest {
         }
         TrainingReport r = new AsyncTrainer.Builder(trained).algorithm(Algorithm.SEQUENTIAL).shuffle(false).build()
                 .fit(TinyNets.iterator(TRAIN));
-        assertThat(r.stepsAccepted).isEqualTo(TRAIN.size());
-        assertThat(r.staleness.max).isZero();
+        assertThat(r.stepsAccepted()).isEqualTo(TRAIN.size());
+        assertThat(r.staleness().max()).isZero();
         double diff = trained.params().sub(reference.params()).amaxNumber().doubleValue();
         assertThat(diff).isLessThan(1e-5);
         assertThat(trained.getIterationCount()).isEqualTo(reference.getIterationCount());
@@ -91,7 +91,7 @@ class AsyncTrainerTest {
         TrainingReport r = trainer.fit(TinyNets.iterator(TRAIN), 3);
 
         long expected = 3L * TRAIN.size();
-        assertThat(r.stepsAccepted).isEqualTo(expected);
+        assertThat(r.stepsAccepted()).isEqualTo(expected);
         for (CountingListener l : List.of(onNet, onTrainer)) {
             assertThat(l.iterations.get()).isEqualTo(expected);
             assertThat(l.epochStarts.get()).isEqualTo(3);
@@ -103,8 +103,8 @@ class AsyncTrainerTest {
         }
         assertThat(net.getIterationCount()).isEqualTo((int) expected);
         assertThat(net.getEpochCount()).isEqualTo(3);
-        assertThat(r.epochsCompleted).isEqualTo(3);
-        assertThat(r.stopReason).isEqualTo("epochs");
+        assertThat(r.epochsCompleted()).isEqualTo(3);
+        assertThat(r.stopReason().key()).isEqualTo("epochs");
 
         // a second fit continues the counts (LR schedules keep working)
         trainer.fit(TinyNets.iterator(TRAIN), 1);
@@ -119,21 +119,21 @@ class AsyncTrainerTest {
         TrainingReport r = new AsyncTrainer.Builder(net).workers(4).store(kind)
                 .evaluation(TinyNets.iterator(TEST)).build()
                 .fit(TinyNets.iterator(TRAIN), 4);
-        assertThat(r.stepsAccepted).isEqualTo(4L * TRAIN.size());
-        assertThat(r.staleness.histogram.stream().mapToLong(e -> e[1]).sum()).isEqualTo(r.stepsAccepted);
-        assertThat(r.staleness.max).isLessThanOrEqualTo(r.stepsAccepted);
-        assertThat(r.finalAccuracy).isGreaterThan(0.9);
-        assertThat(r.store).isEqualTo(kind.name().toLowerCase());
+        assertThat(r.stepsAccepted()).isEqualTo(4L * TRAIN.size());
+        assertThat(r.staleness().histogram().stream().mapToLong(e -> e[1]).sum()).isEqualTo(r.stepsAccepted());
+        assertThat(r.staleness().max()).isLessThanOrEqualTo(r.stepsAccepted());
+        assertThat(r.finalAccuracy()).isGreaterThan(0.9);
+        assertThat(r.store()).isEqualTo(kind.name().toLowerCase());
         // the original network holds the trained parameters
-        assertThat(net.evaluate(TinyNets.iterator(TEST)).accuracy()).isCloseTo(r.finalAccuracy, within(1e-9));
+        assertThat(net.evaluate(TinyNets.iterator(TEST)).accuracy()).isCloseTo(r.finalAccuracy(), within(1e-9));
     }
 
     @Test
     void maxStepsIsExact() {
         TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(6)).workers(3).maxSteps(37).build()
                 .fit(TinyNets.iterator(TRAIN), Integer.MAX_VALUE);
-        assertThat(r.stepsAccepted).isEqualTo(37);
-        assertThat(r.stopReason).isEqualTo("max_steps");
+        assertThat(r.stepsAccepted()).isEqualTo(37);
+        assertThat(r.stopReason().key()).isEqualTo("max_steps");
     }
 
     @Test
@@ -141,11 +141,11 @@ class AsyncTrainerTest {
         TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(6)).workers(2)
                 .evaluation(TinyNets.iterator(TEST), 5).targetAccuracy(0.8).build()
                 .fit(TinyNets.iterator(TRAIN), 50);
-        assertThat(r.stopReason).isEqualTo("target_accuracy");
-        assertThat(r.timeToTargetSeconds).isNotNull().isPositive();
-        assertThat(r.stepsAccepted).isLessThan(50L * TRAIN.size());
-        assertThat(r.accuracyTrace).isNotEmpty();
-        assertThat(r.accuracyTrace.get(r.accuracyTrace.size() - 1).value).isGreaterThanOrEqualTo(0.8);
+        assertThat(r.stopReason().key()).isEqualTo("target_accuracy");
+        assertThat(r.timeToTargetSeconds()).isNotNull().isPositive();
+        assertThat(r.stepsAccepted()).isLessThan(50L * TRAIN.size());
+        assertThat(r.accuracyTrace()).isNotEmpty();
+        assertThat(r.accuracyTrace().get(r.accuracyTrace().size() - 1).value).isGreaterThanOrEqualTo(0.8);
     }
 
     @Test
@@ -154,10 +154,10 @@ class AsyncTrainerTest {
                 .evaluation(TinyNets.iterator(TEST)).build()
                 .fit(TinyNets.iterator(TRAIN), 6);
         long batches = 6L * TRAIN.size();
-        assertThat(r.batchesProcessed).isEqualTo(batches);
-        assertThat(r.stepsAccepted).isEqualTo((batches + 2) / 3);
-        assertThat(r.staleness.max).isZero();
-        assertThat(r.finalAccuracy).isGreaterThan(0.9);
+        assertThat(r.batchesProcessed()).isEqualTo(batches);
+        assertThat(r.stepsAccepted()).isEqualTo((batches + 2) / 3);
+        assertThat(r.staleness().max()).isZero();
+        assertThat(r.finalAccuracy()).isGreaterThan(0.9);
     }
 
     @Test
@@ -178,10 +178,10 @@ class AsyncTrainerTest {
         TrainingReport r = new AsyncTrainer.Builder(net).workers(3).dataMode(AsyncTrainer.DataMode.PREFETCH)
                 .prefetch(2).listeners(l).build()
                 .fit(TinyNets.iterator(TRAIN), 2);
-        assertThat(r.stepsAccepted).isEqualTo(2L * TRAIN.size());
+        assertThat(r.stepsAccepted()).isEqualTo(2L * TRAIN.size());
         assertThat(l.epochStarts.get()).isEqualTo(2);
         assertThat(l.epochEnds.get()).isEqualTo(2);
-        assertThat(r.epochsCompleted).isEqualTo(2);
+        assertThat(r.epochsCompleted()).isEqualTo(2);
     }
 
     @Test
@@ -196,12 +196,12 @@ class AsyncTrainerTest {
                     }
                 }).build()
                 .fit(TinyNets.iterator(TRAIN), 2);
-        assertThat(steps.get()).isEqualTo(r.stepsStarted);
-        assertThat(r.stepsStarted).isEqualTo(r.stepsAccepted + r.stepsRejected + r.stepsDropped);
-        assertThat(r.staleness.mean * r.stepsAccepted).isCloseTo(tauSum.get(), within(1e-6));
-        assertThat(r.stepScale.mean).isEqualTo(1.0);
-        assertThat(r.lossTrace).isNotEmpty();
-        assertThat(r.workerSeconds).isPositive();
+        assertThat(steps.get()).isEqualTo(r.stepsStarted());
+        assertThat(r.stepsStarted()).isEqualTo(r.stepsAccepted() + r.stepsRejected() + r.stepsDropped());
+        assertThat(r.staleness().mean() * r.stepsAccepted()).isCloseTo(tauSum.get(), within(1e-6));
+        assertThat(r.stepScale().mean()).isEqualTo(1.0);
+        assertThat(r.lossTrace()).isNotEmpty();
+        assertThat(r.workerSeconds()).isPositive();
     }
 
     @ParameterizedTest
@@ -234,14 +234,14 @@ class AsyncTrainerTest {
     void fitWithoutEpochsRunsTheConfiguredOnesOrOneAsNetFit() {
         TrainingReport one = new AsyncTrainer.Builder(TinyNets.net(4)).workers(1).build()
                 .fit(TinyNets.iterator(TRAIN));
-        assertThat(one.stepsAccepted).isEqualTo(TRAIN.size());
+        assertThat(one.stepsAccepted()).isEqualTo(TRAIN.size());
         TrainingReport three = new AsyncTrainer.Builder(TinyNets.net(4)).workers(1).epochs(3).build()
                 .fit(TinyNets.iterator(TRAIN));
-        assertThat(three.stepsAccepted).isEqualTo(3L * TRAIN.size());
-        assertThat(three.config).containsEntry("epochs", 3);
+        assertThat(three.stepsAccepted()).isEqualTo(3L * TRAIN.size());
+        assertThat(three.config()).containsEntry("epochs", 3);
         TrainingReport bounded = new AsyncTrainer.Builder(TinyNets.net(4)).workers(1).maxSteps(100).build()
                 .fit(TinyNets.iterator(TRAIN));
-        assertThat(bounded.stepsAccepted).as("another stop condition lifts the one-epoch default").isEqualTo(100);
-        assertThat(bounded.stopReason).isEqualTo("max_steps");
+        assertThat(bounded.stepsAccepted()).as("another stop condition lifts the one-epoch default").isEqualTo(100);
+        assertThat(bounded.stopReason().key()).isEqualTo("max_steps");
     }
 }

@@ -21,8 +21,8 @@ class DivergenceTest {
         TrainingReport r = new AsyncTrainer.Builder(TinyNets.exploding()).workers(2)
                 .evaluation(TinyNets.iterator(TEST), 10).build()
                 .fit(TinyNets.iterator(TRAIN), 50);
-        assertThat(r.stopReason).isEqualTo("diverged");
-        assertThat(r.finalAccuracy).isNull();
+        assertThat(r.stopReason().key()).isEqualTo("diverged");
+        assertThat(r.finalAccuracy()).isNull();
         assertThat(r.toJson()).doesNotContain(": NaN").doesNotContain(", NaN ]"); // NaN only as the string "NaN"
     }
 
@@ -31,7 +31,7 @@ class DivergenceTest {
         TrainingReport r = new Simulator.Builder(4, StepTimes.parse("exp:1", 4))
                 .network(TinyNets.exploding(), TRAIN).evaluation(TinyNets.iterator(TEST), 10)
                 .epochs(50).build().run();
-        assertThat(r.stopReason).isEqualTo("diverged");
-        assertThat(r.finalAccuracy).isNull();
+        assertThat(r.stopReason().key()).isEqualTo("diverged");
+        assertThat(r.finalAccuracy()).isNull();
     }
 }

@@ -26,8 +26,8 @@ class ElasticEndOfDataTest {
                             return d;
                         })
                         .build().fit(TinyNets.iterator(TRAIN), 3));
-        assertThat(r.stepsAccepted).isEqualTo(120);
-        assertThat(r.stopReason).isEqualTo("epochs");
-        assertThat(r.epochsCompleted).isEqualTo(3);
+        assertThat(r.stepsAccepted()).isEqualTo(120);
+        assertThat(r.stopReason().key()).isEqualTo("epochs");
+        assertThat(r.epochsCompleted()).isEqualTo(3);
     }
 }

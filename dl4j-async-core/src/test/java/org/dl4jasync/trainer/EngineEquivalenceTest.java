@@ -93,8 +93,8 @@ class EngineEquivalenceTest {
             b.timeLimit(Duration.ofMillis(300));
         }
         TrainingReport r = b.build().fit(TinyNets.iterator(TRAIN), epochs(stop));
-        assertThat(r.stopReason).isEqualTo(stop.name().toLowerCase());
-        assertThat(r.algorithm).isEqualTo(algo.name().toLowerCase());
+        assertThat(r.stopReason().key()).isEqualTo(stop.name().toLowerCase());
+        assertThat(r.algorithm()).isEqualTo(algo.name().toLowerCase());
         checkCounts(r, stop);
     }
 
@@ -114,23 +114,23 @@ class EngineEquivalenceTest {
             b.virtualTimeLimit(1e6); // a simulation needs a sure end; divergence comes long before
         }
         TrainingReport r = b.build().run();
-        assertThat(r.stopReason).isEqualTo(stop.name().toLowerCase());
-        assertThat(r.algorithm).isEqualTo(algo.name().toLowerCase());
+        assertThat(r.stopReason().key()).isEqualTo(stop.name().toLowerCase());
+        assertThat(r.algorithm()).isEqualTo(algo.name().toLowerCase());
         checkCounts(r, stop);
     }
 
     private static void checkCounts(TrainingReport r, Stop stop) {
         if (stop == Stop.MAX_STEPS) {
-            assertThat(r.stepsAccepted).isEqualTo(37);
+            assertThat(r.stepsAccepted()).isEqualTo(37);
         }
         if (stop == Stop.EPOCHS) {
-            assertThat(r.epochsCompleted).isEqualTo(2);
+            assertThat(r.epochsCompleted()).isEqualTo(2);
         }
         if (stop == Stop.TARGET_ACCURACY) {
-            assertThat(r.timeToTargetSeconds).isNotNull();
+            assertThat(r.timeToTargetSeconds()).isNotNull();
         }
         if (stop == Stop.DIVERGED) {
-            assertThat(r.finalAccuracy).isNull();
+            assertThat(r.finalAccuracy()).isNull();
         }
     }
 
@@ -180,16 +180,16 @@ class EngineEquivalenceTest {
         TrainingReport virtual = script.compose(new Simulator.Builder(1, StepTimes.parse("exp:1", 1))
                 .algorithm(Algorithm.SEQUENTIAL).seed(2).lossTraceEvery(7)).network(script.net(), TRAIN).epochs(4)
                 .build().run();
-        assertThat(threads.stopReason).isEqualTo(virtual.stopReason).isEqualTo(script.reason());
-        assertThat(threads.stepsAccepted).isEqualTo(virtual.stepsAccepted);
-        assertThat(threads.epochsCompleted).isEqualTo(virtual.epochsCompleted);
-        assertThat(threads.finalAccuracy).isEqualTo(virtual.finalAccuracy);
-        assertThat(withoutTime(threads.lossTrace)).isEqualTo(withoutTime(virtual.lossTrace)).isNotEmpty();
-        assertThat(withoutTime(threads.accuracyTrace)).isEqualTo(withoutTime(virtual.accuracyTrace));
+        assertThat(threads.stopReason().key()).isEqualTo(virtual.stopReason().key()).isEqualTo(script.reason());
+        assertThat(threads.stepsAccepted()).isEqualTo(virtual.stepsAccepted());
+        assertThat(threads.epochsCompleted()).isEqualTo(virtual.epochsCompleted());
+        assertThat(threads.finalAccuracy()).isEqualTo(virtual.finalAccuracy());
+        assertThat(withoutTime(threads.lossTrace())).isEqualTo(withoutTime(virtual.lossTrace())).isNotEmpty();
+        assertThat(withoutTime(threads.accuracyTrace())).isEqualTo(withoutTime(virtual.accuracyTrace()));
         if (script != Script.DIVERGENCE_AT_THE_LAST_STEP) {
-            assertThat(threads.accuracyTrace).isNotEmpty();
+            assertThat(threads.accuracyTrace()).isNotEmpty();
         }
-        assertThat(threads.timeToTargetSeconds == null).isEqualTo(virtual.timeToTargetSeconds == null);
+        assertThat(threads.timeToTargetSeconds() == null).isEqualTo(virtual.timeToTargetSeconds() == null);
     }
 
     private static List<String> withoutTime(List<TracePoint> trace) {
@@ -202,8 +202,8 @@ class EngineEquivalenceTest {
         // the bug this replaces: the time limit interrupted a worker waiting at the sync barrier (exit 1)
         TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(2)).algorithm(Algorithm.SYNC).workers(4)
                 .timeLimit(Duration.ofMillis(200)).build().fit(TinyNets.iterator(TRAIN), Integer.MAX_VALUE);
-        assertThat(r.stopReason).isEqualTo("time_limit");
-        assertThat(r.staleness.max).isZero();
-        assertThat(r.batchesProcessed).isGreaterThanOrEqualTo(4 * r.stepsAccepted);
+        assertThat(r.stopReason().key()).isEqualTo("time_limit");
+        assertThat(r.staleness().max()).isZero();
+        assertThat(r.batchesProcessed()).isGreaterThanOrEqualTo(4 * r.stepsAccepted());
     }
 }

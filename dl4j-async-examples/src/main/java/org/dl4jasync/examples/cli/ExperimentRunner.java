@@ -76,9 +76,8 @@ public final class ExperimentRunner {
     /** The report with the experiment's settings first in its {@code config}, then the run's, then the data source. */
     static TrainingReport withExperiment(TrainingReport report, Experiment experiment, String source) {
         Map<String, Object> c = experiment.provenance();
-        c.putAll(report.config);
+        c.putAll(report.config());
         c.put("data_source", source);
-        report.config = c;
-        return report;
+        return report.withConfig(c);
     }
 }

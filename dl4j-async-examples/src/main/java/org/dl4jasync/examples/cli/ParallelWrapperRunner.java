@@ -11,6 +11,7 @@ import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.parallelism.ParallelWrapper;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.examples.data.TrainTest;
+import org.dl4jasync.metrics.StopReason;
 import org.dl4jasync.metrics.TracePoint;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.trainer.ProgressListener;
@@ -98,33 +99,34 @@ final class ParallelWrapperRunner {
             }
         }
         double wall = (System.nanoTime() - t0) / 1e9;
-        TrainingReport r = new TrainingReport();
-        r.config.putAll(config.provenance());
-        r.config.put("algorithm", "parallelwrapper");
-        r.config.put("store", null);
-        r.config.put("epochs", epochs == Integer.MAX_VALUE ? null : epochs);
-        r.config.put("eval_every", 0);
-        r.algorithm = "parallelwrapper";
-        r.store = null;
-        r.stepSize = "constant";
-        r.workers = m;
+        TrainingReport.Builder r = new TrainingReport.Builder();
+        r.config().putAll(config.provenance());
+        r.config().put("algorithm", "parallelwrapper");
+        r.config().put("store", null);
+        r.config().put("epochs", epochs == Integer.MAX_VALUE ? null : epochs);
+        r.config().put("eval_every", 0);
+        r.algorithm("parallelwrapper");
+        r.store(null);
+        r.stepSize("constant");
+        r.workers(m);
         long steps = counter.steps.get();
-        r.stopReason = counter.stopRequested.get() ? (steps >= maxSteps ? "max_steps" : "time_limit") : "epochs";
-        r.stepsStarted = steps;
-        r.stepsAccepted = steps;
-        r.acceptanceRate = steps == 0 ? 0 : 1;
-        r.wallSeconds = wall;
-        r.workerSeconds = m * wall;
-        r.stepsPerSecond = steps / wall;
-        r.batchesProcessed = steps;
-        r.epochsCompleted = counter.stopRequested.get() ? Math.max(0, epochsRun - 1) : epochsRun;
-        r.lossTrace.addAll(counter.lossTrace);
+        r.stopReason(counter.stopRequested.get() ? (steps >= maxSteps ? StopReason.MAX_STEPS : StopReason.TIME_LIMIT)
+                : StopReason.EPOCHS);
+        r.stepsStarted(steps);
+        r.stepsAccepted(steps);
+        r.acceptanceRate(steps == 0 ? 0 : 1);
+        r.wallSeconds(wall);
+        r.workerSeconds(m * wall);
+        r.stepsPerSecond(steps / wall);
+        r.batchesProcessed(steps);
+        r.epochsCompleted(counter.stopRequested.get() ? Math.max(0, epochsRun - 1) : epochsRun);
+        r.lossTrace(new ArrayList<>(counter.lossTrace));
         double acc = net.evaluate(Experiment.testIterator(data)).accuracy();
-        r.accuracyTrace.add(new TracePoint((System.nanoTime() - t0) / 1e9, steps, acc));
-        r.finalAccuracy = acc;
+        r.accuracyTrace(List.of(new TracePoint((System.nanoTime() - t0) / 1e9, steps, acc)));
+        r.finalAccuracy(acc);
         if (acc >= config.targetAccuracy().orElse(Double.POSITIVE_INFINITY)) {
-            r.timeToTargetSeconds = wall;
+            r.timeToTargetSeconds(wall);
         }
-        return r;
+        return r.build();
     }
 }

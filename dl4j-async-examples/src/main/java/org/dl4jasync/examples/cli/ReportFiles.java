@@ -1,6 +1,8 @@
 package org.dl4jasync.examples.cli;
 
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.dl4jasync.metrics.TrainingReport;
 
@@ -10,10 +12,12 @@ final class ReportFiles {
     }
 
     /** Returns 0, or {@link Main#EXIT_FAILED} after one line on stderr when a file cannot be written. */
-    static int write(String command, TrainingReport report, TrainOptions options) {
-        report.config.put("json", options.json == null ? null : options.json.toString());
-        report.config.put("csv", options.csv == null ? null : options.csv.toString());
-        report.config.put("quiet", options.quiet);
+    static int write(String command, TrainingReport run, TrainOptions options) {
+        Map<String, Object> config = new LinkedHashMap<>(run.config());
+        config.put("json", options.json == null ? null : options.json.toString());
+        config.put("csv", options.csv == null ? null : options.csv.toString());
+        config.put("quiet", options.quiet);
+        TrainingReport report = run.withConfig(config);
         try {
             if (options.json != null) {
                 report.writeJson(options.json);

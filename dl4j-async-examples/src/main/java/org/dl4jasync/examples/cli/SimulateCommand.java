@@ -88,8 +88,8 @@ public final class SimulateCommand implements Callable<Integer> {
             return written;
         }
         if (!options.quiet) {
-            out.printf(Locale.ROOT, "  virtual time %.3f s (simulated in %.2f s of wall time)%n", report.virtualSeconds,
-                    report.wallSeconds);
+            out.printf(Locale.ROOT, "  virtual time %.3f s (simulated in %.2f s of wall time)%n", report.virtualSeconds(),
+                    report.wallSeconds());
             Summary.print(report, out);
         }
         return 0;

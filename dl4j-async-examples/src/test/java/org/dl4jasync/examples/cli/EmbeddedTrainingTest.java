@@ -26,9 +26,9 @@ class EmbeddedTrainingTest {
         TrainTest data = FashionMnist.embedded();
         for (ParameterStore.Kind store : ParameterStore.Kind.values()) {
             TrainingReport r = ExperimentRunner.run(MLP, config(Algorithm.ASYNC, store, 3), data, null);
-            assertThat(r.stepsAccepted).isEqualTo(1500);
-            assertThat(r.finalAccuracy).as(store.name()).isGreaterThan(0.70);
-            assertThat(r.staleness.mean).as("3 workers are stale").isPositive();
+            assertThat(r.stepsAccepted()).isEqualTo(1500);
+            assertThat(r.finalAccuracy()).as(store.name()).isGreaterThan(0.70);
+            assertThat(r.staleness().mean()).as("3 workers are stale").isPositive();
         }
     }
 
@@ -36,10 +36,10 @@ class EmbeddedTrainingTest {
     void parallelWrapperRunsThroughTheSameReport() throws IOException {
         TrainingReport r = ExperimentRunner.runParallelWrapper(MLP, config(Algorithm.SYNC, ParameterStore.Kind.HOGWILD,
                 2), FashionMnist.embedded(), null);
-        assertThat(r.algorithm).isEqualTo("parallelwrapper");
-        assertThat(r.config.get("algorithm")).isEqualTo("parallelwrapper");
-        assertThat(r.stepsAccepted).isEqualTo(1500);
-        assertThat(r.finalAccuracy).isGreaterThan(0.6);
-        assertThat(r.staleness.histogram).isEmpty();
+        assertThat(r.algorithm()).isEqualTo("parallelwrapper");
+        assertThat(r.config().get("algorithm")).isEqualTo("parallelwrapper");
+        assertThat(r.stepsAccepted()).isEqualTo(1500);
+        assertThat(r.finalAccuracy()).isGreaterThan(0.6);
+        assertThat(r.staleness().histogram()).isEmpty();
     }
 }

@@ -1,0 +1,22 @@
+package org.dl4jasync.metrics;
+
+import java.util.Locale;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** Why a run ended (the first stop condition met); in the report as its {@link #key()}. */
+public enum StopReason {
+    /** The epochs ran out (or the data did). */
+    EPOCHS,
+    MAX_STEPS,
+    TIME_LIMIT,
+    TARGET_ACCURACY,
+    /** The parameters became NaN or infinite (seen at an evaluation or at the end): training diverged. */
+    DIVERGED;
+
+    /** The report's spelling, e.g. {@code max_steps}. */
+    @JsonValue
+    public String key() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
