@@ -6,7 +6,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jasync.dispatch.AsyncDispatcher;
 import org.dl4jasync.dispatch.Dispatcher;
 import org.dl4jasync.examples.models.Models;
-import org.dl4jasync.parameters.LeashedStore;
 import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.parameters.StepScaler;
 import org.dl4jasync.parameters.WorkerView;
@@ -49,7 +48,7 @@ public class StepOverheadBenchmark {
     public void setUp() {
         MultiLayerNetwork net = new MultiLayerNetwork(Models.lenet(28, 28, 1, 10, Models.sgd(0.01, 0.5), 1));
         net.init();
-        parameters = ParameterStore.create(store, net, 1, LeashedStore.UNBOUNDED);
+        parameters = ParameterStore.create(store, net, 1, ParameterStore.UNBOUNDED_PERSISTENCE);
         view = parameters.newWorkerView(0);
         dispatcher = new AsyncDispatcher(1);
         update = net.params().dup().muli(1e-9);

@@ -23,9 +23,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * snapshot going stale between load and pin is not a contention failure); a pinned snapshot is re-validated
  * against {@link #latest} after the pin, which closes the ABA window that buffer reuse opens.
  */
-public final class LeashedStore implements ParameterStore {
+final class LeashedStore implements ParameterStore {
     /** {@code persistence} value for "retry until the CAS succeeds". */
-    public static final int UNBOUNDED = Integer.MAX_VALUE;
+    static final int UNBOUNDED = ParameterStore.UNBOUNDED_PERSISTENCE;
 
     private final TrainableModel model;
     private final SnapshotPool pool;

@@ -16,6 +16,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * its own {@link WorkerView}, which owns the worker's replica network.
  */
 public interface ParameterStore {
+    /** Persistence of the CAS-published store without a bound: an update is never dropped for contention. */
+    int UNBOUNDED_PERSISTENCE = Integer.MAX_VALUE;
+
 
     /** Which semantics a store implements. */
     enum Kind { HOGWILD, LOCKED, LEASHED }
@@ -24,7 +27,7 @@ public interface ParameterStore {
      * A store of the given semantics over {@code network}'s parameters.
      *
      * @param workers     number of worker views that will exist (sizes the CAS-published store's pool)
-     * @param persistence failed CAS attempts allowed per update for {@link Kind#LEASHED} ({@link LeashedStore#UNBOUNDED}
+     * @param persistence failed CAS attempts allowed per update for {@link Kind#LEASHED} ({@link #UNBOUNDED_PERSISTENCE}
      *                    for no bound); ignored by the others
      */
     static ParameterStore create(Kind kind, TrainableModel model, int workers, int persistence) {

@@ -17,7 +17,6 @@ import org.dl4jasync.metrics.StepListener;
 import org.dl4jasync.model.Replica;
 import org.dl4jasync.model.TrainableModel;
 import org.dl4jasync.parallelism.ElasticController;
-import org.dl4jasync.parameters.LeashedStore;
 import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.parameters.WorkerView;
 import org.dl4jasync.stepsize.StepSizePolicy;
@@ -98,7 +97,7 @@ final class Run {
         this.aggregating = config.algorithm() == Algorithm.SYNC;
         // config.store() is the in-place store for both baselines: one writer at a time, exact for them
         this.store = ParameterStore.create(config.store(), model, m,
-                config.persistence().orElse(LeashedStore.UNBOUNDED));
+                config.persistence().orElse(ParameterStore.UNBOUNDED_PERSISTENCE));
         RunComponents parts = config.compose(new RunComponents.Context(model, clock, store::copyLatestTo));
         if (aggregating) {
             this.sync = new SyncRounds(this, m);
