@@ -244,4 +244,21 @@ class AsyncTrainerTest {
         assertThat(bounded.stepsAccepted()).as("another stop condition lifts the one-epoch default").isEqualTo(100);
         assertThat(bounded.stopReason().key()).isEqualTo("max_steps");
     }
+
+    @Test
+    void syncStepEventsCountGradientsAndTheirAcceptedOnesCountUpdates() {
+        AtomicLong events = new AtomicLong();
+        AtomicLong accepted = new AtomicLong();
+        TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(6)).algorithm(Algorithm.SYNC).workers(3).maxSteps(20)
+                .stepListener((w, ticket, ok, tau, scale, loss) -> {
+                    events.incrementAndGet();
+                    if (ok) {
+                        accepted.incrementAndGet();
+                        assertThat(tau).isZero();
+                    }
+                }).build().fit(TinyNets.iterator(TRAIN), Integer.MAX_VALUE);
+        assertThat(r.stepsAccepted()).isEqualTo(20);
+        assertThat(accepted.get()).isEqualTo(r.stepsAccepted());
+        assertThat(events.get()).isEqualTo(r.batchesProcessed()).isEqualTo(60);
+    }
 }
