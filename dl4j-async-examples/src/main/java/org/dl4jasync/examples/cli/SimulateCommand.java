@@ -21,21 +21,21 @@ public final class SimulateCommand implements Callable<Integer> {
     @Mixin
     TrainOptions options;
 
-    @Option(names = "--step-time", paramLabel = "DIST", defaultValue = "exp:0.01",
+    @Option(order = 100, names = "--step-time", paramLabel = "DIST", defaultValue = "exp:0.01",
             description = "Virtual step time: constant:T, uniform:A,B, exp:MEAN, shifted-exp:SHIFT,MEAN, "
                     + "lognormal:MU,SIGMA, bimodal:T,FRACTION,FACTOR or measured:REPORT.json. Default: ${DEFAULT-VALUE}.")
     String stepTime;
 
-    @Option(names = "--apply-time", paramLabel = "DIST",
+    @Option(order = 101, names = "--apply-time", paramLabel = "DIST",
             description = "Virtual time of an apply (same forms); models CAS contention for --store leashed, lock "
                     + "queueing for locked. Default: instantaneous.")
     String applyTime;
 
-    @Option(names = "--poll-delay", paramLabel = "SECONDS", defaultValue = "1e-4",
+    @Option(order = 102, names = "--poll-delay", paramLabel = "SECONDS", defaultValue = "1e-4",
             description = "Virtual time a signalled waiting worker takes to try again. Default: ${DEFAULT-VALUE}.")
     double pollDelay;
 
-    @Option(names = "--virtual-time-limit", paramLabel = "SECONDS", description = "Stop at this virtual time.")
+    @Option(order = 103, names = "--virtual-time-limit", paramLabel = "SECONDS", description = "Stop at this virtual time.")
     void virtualTimeLimit(double seconds) {
         options.set(() -> options.config.virtualTimeLimit(seconds));
     }

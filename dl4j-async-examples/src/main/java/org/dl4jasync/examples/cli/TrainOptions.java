@@ -39,33 +39,33 @@ public final class TrainOptions {
 
     // ---- the experiment: what is trained
 
-    @Option(names = "--dataset", paramLabel = "NAME", defaultValue = "embedded",
+    @Option(order = 1, names = "--dataset", paramLabel = "NAME", defaultValue = "embedded",
             description = "embedded (8,000/2,000 Fashion-MNIST sample bundled with the jar) or fashion-mnist "
                     + "(full 60,000/10,000). Default: ${DEFAULT-VALUE}.")
     String dataset;
 
-    @Option(names = "--data-dir", paramLabel = "DIR",
+    @Option(order = 2, names = "--data-dir", paramLabel = "DIR",
             description = "Directory with the Fashion-MNIST IDX files (.gz or raw). Default: "
                     + "/usr/share/datasets/fashion-mnist, else ~/.deeplearning4j/data/fashion-mnist.")
     Path dataDir;
 
-    @Option(names = "--model", paramLabel = "NAME", defaultValue = "lenet",
+    @Option(order = 3, names = "--model", paramLabel = "NAME", defaultValue = "lenet",
             description = "lenet (LeNet-5) or mlp (3×128 ReLU). Default: ${DEFAULT-VALUE}.")
     String model;
 
-    @Option(names = "--batch", paramLabel = "B", defaultValue = "16", description = "Minibatch size. Default: ${DEFAULT-VALUE}.")
+    @Option(order = 4, names = "--batch", paramLabel = "B", defaultValue = "16", description = "Minibatch size. Default: ${DEFAULT-VALUE}.")
     int batch;
 
-    @Option(names = "--lr", paramLabel = "ETA", defaultValue = "0.01", description = "Learning rate. Default: ${DEFAULT-VALUE}.")
+    @Option(order = 5, names = "--lr", paramLabel = "ETA", defaultValue = "0.01", description = "Learning rate. Default: ${DEFAULT-VALUE}.")
     double lr;
 
-    @Option(names = "--momentum", paramLabel = "MU", defaultValue = "0.5",
+    @Option(order = 6, names = "--momentum", paramLabel = "MU", defaultValue = "0.5",
             description = "Momentum (DL4J Nesterovs; 0: plain SGD). Default: ${DEFAULT-VALUE}.")
     double momentum;
 
     // ---- the run: how it is trained (into RunConfig)
 
-    @Option(names = "--algorithm", paramLabel = "NAME",
+    @Option(order = 7, names = "--algorithm", paramLabel = "NAME",
             description = "sequential, sync, async, interval (Interval-Asynchrony), elastic (ElAsyncSGD) or "
                     + "parallelwrapper (DL4J's ParallelWrapper). Default: async.")
     void algorithm(String name) {
@@ -81,14 +81,14 @@ public final class TrainOptions {
         });
     }
 
-    @Option(names = "--store", paramLabel = "NAME",
+    @Option(order = 8, names = "--store", paramLabel = "NAME",
             description = "Shared parameters of the asynchronous algorithms: hogwild, locked or leashed "
                     + "(CAS-published). Default: hogwild.")
     void store(String name) {
         set(() -> config.store(Choice.parse("store", name, ParameterStore.Kind.class)));
     }
 
-    @Option(names = "--persistence", paramLabel = "N|unbounded",
+    @Option(order = 9, names = "--persistence", paramLabel = "N|unbounded",
             description = "Failed CAS attempts before a leashed update is dropped. Default: unbounded.")
     void persistence(String value) {
         if ("unbounded".equals(value)) {
@@ -98,18 +98,18 @@ public final class TrainOptions {
         set(() -> config.persistence(integer("persistence", value, "an integer >= 0 or 'unbounded'")));
     }
 
-    @Option(names = "--workers", paramLabel = "M", description = "Worker threads. Default: the number of cores.")
+    @Option(order = 10, names = "--workers", paramLabel = "M", description = "Worker threads. Default: the number of cores.")
     void workers(int m) {
         set(() -> config.workers(m));
     }
 
-    @Option(names = "--seed", paramLabel = "S", description = "Random seed (initial weights, batch order, workers). "
+    @Option(order = 11, names = "--seed", paramLabel = "S", description = "Random seed (initial weights, batch order, workers). "
             + "Default: " + RunConfig.DEFAULT_SEED + ".")
     void seed(long s) {
         config.seed(s);
     }
 
-    @Option(names = "--interval-y", paramLabel = "Y|auto",
+    @Option(order = 12, names = "--interval-y", paramLabel = "Y|auto",
             description = "Interval-Asynchrony: size y0 of the first interval (accepted steps), or auto (4 × the mean "
                     + "staleness of a calibration phase of 8m steps, after m warm-up steps). Default: "
                     + RunConfig.DEFAULT_INTERVAL_Y + ".")
@@ -121,89 +121,89 @@ public final class TrainOptions {
         set(() -> config.intervalY(integer("interval_y", value, "an integer >= 1 or 'auto'")));
     }
 
-    @Option(names = "--interval-policy", paramLabel = "NAME",
+    @Option(order = 13, names = "--interval-policy", paramLabel = "NAME",
             description = "Interval-Asynchrony: fixed (y constant), decay or probe. Default: fixed.")
     void intervalPolicy(String name) {
         set(() -> config.intervalPolicy(Choice.parse("interval_policy", name, IntervalSchedule.class)));
     }
 
-    @Option(names = "--probe-window", paramLabel = "W",
+    @Option(order = 14, names = "--probe-window", paramLabel = "W",
             description = "probe: window width around y (grows with y, see docs). Default: "
                     + RunConfig.DEFAULT_PROBE_WINDOW + ".")
     void probeWindow(int w) {
         set(() -> config.probeWindow(w));
     }
 
-    @Option(names = "--probe-step", paramLabel = "S",
+    @Option(order = 15, names = "--probe-step", paramLabel = "S",
             description = "probe: distance between candidates (grows with y). Default: " + RunConfig.DEFAULT_PROBE_STEP
                     + ".")
     void probeStep(int s) {
         set(() -> config.probeStep(s));
     }
 
-    @Option(names = "--probe-steps", paramLabel = "P",
+    @Option(order = 16, names = "--probe-steps", paramLabel = "P",
             description = "probe: accepted steps at each candidate. Default: " + RunConfig.DEFAULT_PROBE_STEPS + ".")
     void probeSteps(long n) {
         set(() -> config.probeSteps(n));
     }
 
-    @Option(names = "--probe-exec", paramLabel = "X",
+    @Option(order = 17, names = "--probe-exec", paramLabel = "X",
             description = "probe: accepted steps of an execution phase. Default: " + RunConfig.DEFAULT_PROBE_EXEC + ".")
     void probeExec(long n) {
         set(() -> config.probeExec(n));
     }
 
-    @Option(names = "--y-decay-amount", paramLabel = "N",
+    @Option(order = 18, names = "--y-decay-amount", paramLabel = "N",
             description = "decay: y decreases by N ... Default: " + RunConfig.DEFAULT_Y_DECAY_AMOUNT + ".")
     void yDecayAmount(int n) {
         set(() -> config.yDecayAmount(n));
     }
 
-    @Option(names = "--y-decay-every", paramLabel = "STEPS",
+    @Option(order = 19, names = "--y-decay-every", paramLabel = "STEPS",
             description = "decay: ... every STEPS accepted steps. Default: " + RunConfig.DEFAULT_Y_DECAY_EVERY + ".")
     void yDecayEvery(long n) {
         set(() -> config.yDecayEvery(n));
     }
 
-    @Option(names = "--y-min", paramLabel = "Y", description = "decay: never below Y. Default: "
+    @Option(order = 20, names = "--y-min", paramLabel = "Y", description = "decay: never below Y. Default: "
             + RunConfig.DEFAULT_Y_MIN + ".")
     void yMin(int y) {
         set(() -> config.yMin(y));
     }
 
-    @Option(names = "--parallelism", paramLabel = "fixed|elastic",
+    @Option(order = 21, names = "--parallelism", paramLabel = "fixed|elastic",
             description = "elastic: ElAsyncSGD's controller adapts the active worker count (with async or interval). "
                     + "Default: fixed.")
     void parallelism(String name) {
         set(() -> config.parallelism(Choice.parse("parallelism", name, Parallelism.class)));
     }
 
-    @Option(names = "--elastic-m0", paramLabel = "M", description = "Elastic: initial active workers. Default: workers/2.")
+    @Option(order = 22, names = "--elastic-m0", paramLabel = "M", description = "Elastic: initial active workers. Default: workers/2.")
     void elasticM0(int m0) {
         set(() -> config.elasticM0(m0));
     }
 
-    @Option(names = "--elastic-ip", paramLabel = "K",
+    @Option(order = 23, names = "--elastic-ip", paramLabel = "K",
             description = "Elastic: execution phase of K × m accepted steps. Default: " + RunConfig.DEFAULT_ELASTIC_IP
                     + ".")
     void elasticIp(int k) {
         set(() -> config.elasticIp(k));
     }
 
-    @Option(names = "--elastic-dp", paramLabel = "K",
+    @Option(order = 24, names = "--elastic-dp", paramLabel = "K",
             description = "Elastic: K × m accepted steps per probed level. Default: " + RunConfig.DEFAULT_ELASTIC_DP
                     + ".")
     void elasticDp(int k) {
         set(() -> config.elasticDp(k));
     }
 
-    @Option(names = "--elastic-wp", paramLabel = "W",
+    @Option(order = 25, names = "--elastic-wp", paramLabel = "W",
             description = "Elastic: levels probed on each side of m. Default: " + RunConfig.DEFAULT_ELASTIC_WP + ".")
     void elasticWp(int w) {
         set(() -> config.elasticWp(w));
     }
 
-    @Option(names = "--loss-monitor", paramLabel = "ema|eval",
+    @Option(order = 26, names = "--loss-monitor", paramLabel = "ema|eval",
             description = "Loss the controllers compare: ema of minibatch losses (cheap, noisy) or eval on "
                     + ExperimentRunner.HELD_OUT + " held-out training examples (accurate, costs a forward pass per "
                     + "phase). Default: ema.")
@@ -211,45 +211,45 @@ public final class TrainOptions {
         set(() -> config.lossMonitor(Choice.parse("loss_monitor", name, LossSignal.class)));
     }
 
-    @Option(names = "--baseline-workers", paramLabel = "M",
+    @Option(order = 27, names = "--baseline-workers", paramLabel = "M",
             description = "Elastic: report the break-even time against a constant-M run's worker-seconds.")
     void baselineWorkers(int m) {
         set(() -> config.baselineWorkers(m));
     }
 
-    @Option(names = "--measure-ain",
+    @Option(order = 28, names = "--measure-ain",
             description = "Measure the asynchrony-induced noise ‖ξ‖ = η‖∇L(v) − ∇L(θ)‖ of applied updates (a trace).")
     void measureAin(boolean on) {
         config.measureAsynchronyNoise(on);
     }
 
-    @Option(names = "--step-size", paramLabel = "NAME",
+    @Option(order = 29, names = "--step-size", paramLabel = "NAME",
             description = "Staleness-adaptive step size for async and interval: constant, tail (TAIL-τ), inverse "
                     + "(1/(τ+1)), fleet (exp(−βτ)) or mindthestep. Default: constant.")
     void stepSize(String name) {
         set(() -> config.stepSize(Choice.parse("step_size", name, StepSizeRule.class)));
     }
 
-    @Option(names = "--tail-amplitude", paramLabel = "A",
+    @Option(order = 30, names = "--tail-amplitude", paramLabel = "A",
             description = "tail: factors span [1 − A, 1 + A], A in [0, 1]. Default: 1.")
     void tailAmplitude(double a) {
         set(() -> config.tailAmplitude(a));
     }
 
-    @Option(names = "--tail-phi", paramLabel = "PHI",
+    @Option(order = 31, names = "--tail-phi", paramLabel = "PHI",
             description = "tail: shaping function identity, smoothstep or step. Default: identity.")
     void tailPhi(String name) {
         set(() -> config.tailPhi(Choice.parse("tail_phi", name, Phi.class)));
     }
 
-    @Option(names = "--tail-warmup", paramLabel = "N",
+    @Option(order = 32, names = "--tail-warmup", paramLabel = "N",
             description = "tail, mindthestep, --normalize: applied updates at factor 1 before the staleness "
                     + "distribution is estimated (from the last third of them). Default: 15 × workers.")
     void tailWarmup(long n) {
         set(() -> config.tailWarmup(n));
     }
 
-    @Option(names = "--tail-refresh", paramLabel = "frozen|R",
+    @Option(order = 33, names = "--tail-refresh", paramLabel = "frozen|R",
             description = "Re-estimate the distribution every R applied updates over the last --tail-window, or "
                     + "keep the warm-up's estimate (frozen). Default: window / 10.")
     void tailRefresh(String value) {
@@ -260,19 +260,19 @@ public final class TrainOptions {
         set(() -> config.tailRefresh(integer("tail_refresh", value, "'frozen' or an integer >= 1")));
     }
 
-    @Option(names = "--tail-window", paramLabel = "K",
+    @Option(order = 34, names = "--tail-window", paramLabel = "K",
             description = "Applied updates the estimate covers. Default: max(1000, 10 × workers).")
     void tailWindow(int k) {
         set(() -> config.tailWindow(k));
     }
 
-    @Option(names = "--mts-momentum", paramLabel = "K",
+    @Option(order = 35, names = "--mts-momentum", paramLabel = "K",
             description = "mindthestep: desired momentum K in [0, 1). Default: 1 − 1/workers.")
     void mtsMomentum(double k) {
         set(() -> config.mtsMomentum(k));
     }
 
-    @Option(names = "--mts-lambda", paramLabel = "LAMBDA|workers|measured",
+    @Option(order = 36, names = "--mts-lambda", paramLabel = "LAMBDA|workers|measured",
             description = "mindthestep: λ of the Poisson staleness model. Default: workers.")
     void mtsLambda(String value) {
         if ("workers".equals(value) || "measured".equals(value)) {
@@ -293,37 +293,37 @@ public final class TrainOptions {
         });
     }
 
-    @Option(names = "--normalize",
+    @Option(order = 37, names = "--normalize",
             description = "Scale the step-size factors to mean 1 over the observed staleness (fair comparison).")
     void normalize(boolean on) {
         config.normalize(on);
     }
 
-    @Option(names = "--epochs", paramLabel = "E",
+    @Option(order = 38, names = "--epochs", paramLabel = "E",
             description = "Passes over the training set. Default: " + DEFAULT_EPOCHS
                     + ", or unbounded when another stop condition is given.")
     void epochs(int e) {
         set(() -> config.epochs(e));
     }
 
-    @Option(names = "--max-steps", paramLabel = "N", description = "Stop after N accepted steps (exact).")
+    @Option(order = 39, names = "--max-steps", paramLabel = "N", description = "Stop after N accepted steps (exact).")
     void maxSteps(long n) {
         set(() -> config.maxSteps(n));
     }
 
-    @Option(names = "--time-limit", paramLabel = "SECONDS", description = "Stop after this much wall time.")
+    @Option(order = 40, names = "--time-limit", paramLabel = "SECONDS", description = "Stop after this much wall time.")
     void timeLimit(double seconds) {
         set(() -> config.timeLimit(Duration.ofNanos((long) Math.min(seconds * 1e9, Long.MAX_VALUE))));
     }
 
-    @Option(names = "--target-accuracy", paramLabel = "ACC",
+    @Option(order = 41, names = "--target-accuracy", paramLabel = "ACC",
             description = "Stop when test accuracy reaches ACC in (0, 1], evaluated every --eval-every steps.")
     void targetAccuracy(double acc) {
         set(() -> config.targetAccuracy(acc));
         targetAccuracy = acc;
     }
 
-    @Option(names = "--eval-every", paramLabel = "N",
+    @Option(order = 42, names = "--eval-every", paramLabel = "N",
             description = "Evaluate test accuracy every N accepted steps. Default: "
                     + RunConfig.DEFAULT_EVAL_EVERY_WITH_TARGET + " with --target-accuracy, else only at the end.")
     void evalEvery(long n) {
@@ -333,13 +333,13 @@ public final class TrainOptions {
 
     // ---- the report
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Write the report as JSON.")
+    @Option(order = 43, names = "--json", paramLabel = "FILE", description = "Write the report as JSON.")
     Path json;
 
-    @Option(names = "--csv", paramLabel = "FILE", description = "Write the loss and accuracy traces as CSV.")
+    @Option(order = 44, names = "--csv", paramLabel = "FILE", description = "Write the loss and accuracy traces as CSV.")
     Path csv;
 
-    @Option(names = "--quiet", description = "No progress display and no summary.")
+    @Option(order = 45, names = "--quiet", description = "No progress display and no summary.")
     boolean quiet;
 
     /** Given on the command line (for the checks that involve the model or the wrapper); null when not. */
