@@ -33,6 +33,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * interval policy, the step-size policy, the elastic controller, the loss monitor the controllers read, the
  * asynchrony-noise meter, and the step listeners in the order they see each step. Stateful components are new for
  * every run, so two {@code fit} calls of one trainer do not share staleness windows or controller phases.
+ *
+ * <p><b>Engine-internal</b>: public only because other packages of the core use it; not part of the API for users
+ * and may change without notice (see DESIGN.md, "Public API").
  */
 public final class RunComponents {
     /** EMA weight of the minibatch-loss monitor: about the last 100 steps. */

@@ -14,6 +14,9 @@ import java.util.function.BooleanSupplier;
  * by worker w. A waiter publishes itself before it evaluates its condition, and a signaller makes its change
  * before it reads the slots, so (volatile order) either the waiter sees the change or the signaller sees the
  * waiter and unparks it; LockSupport keeps an unpark that comes before the park. No wake-up is lost.
+ *
+ * <p><b>Engine-internal</b>: public only because other packages of the core use it; not part of the API for users
+ * and may change without notice (see DESIGN.md, "Public API").
  */
 public final class Waiters {
     private final AtomicReferenceArray<Thread> waiting;

@@ -14,6 +14,9 @@ import org.nd4j.linalg.dataset.DataSet;
  *
  * <p>Readings are serialised ({@code synchronized}: controllers read at phase boundaries, rarely); the scorer is
  * private to this monitor.
+ *
+ * <p><b>Engine-internal</b>: public only because other packages of the core use it; not part of the API for users
+ * and may change without notice (see DESIGN.md, "Public API").
  */
 public final class HeldOutLossMonitor implements LossMonitor {
     private final TrainableModel model;

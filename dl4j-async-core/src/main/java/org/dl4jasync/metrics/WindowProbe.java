@@ -10,6 +10,9 @@ import java.util.function.DoubleSupplier;
  * is the caller's; the caller also decides what a phase boundary is and what happens after the last candidate.
  *
  * <p>Not thread-safe: confined to whoever makes the controller's transitions (one thread at a time).
+ *
+ * <p><b>Engine-internal</b>: public only because other packages of the core use it; not part of the API for users
+ * and may change without notice (see DESIGN.md, "Public API").
  */
 public final class WindowProbe {
     private final LossMonitor monitor;

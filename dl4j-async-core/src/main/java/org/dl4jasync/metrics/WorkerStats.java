@@ -4,6 +4,9 @@ package org.dl4jasync.metrics;
  * Counters of one worker. Protocol: written only by the owning worker thread; the volatile fields are read by
  * the monitor thread while the run goes on (single writer, so plain read-modify-write of a volatile is safe);
  * the others are read only after the worker thread has been joined.
+ *
+ * <p><b>Engine-internal</b>: public only because other packages of the core use it; not part of the API for users
+ * and may change without notice (see DESIGN.md, "Public API").
  */
 public final class WorkerStats {
     public final int worker;

@@ -9,6 +9,9 @@ import org.nd4j.linalg.dataset.DataSet;
  *
  * <p>A step is {@link #computeGradient} → (optionally) {@link #toUpdate} → the store applies {@link #gradient()}.
  * The gradient buffer is reused by every step: whoever keeps it past the next step copies it.
+ *
+ * <p><b>Engine-internal</b>: public only because other packages of the core use it; not part of the API for users
+ * and may change without notice (see DESIGN.md, "Public API").
  */
 public interface Replica {
 

@@ -4,6 +4,9 @@ package org.dl4jasync.parameters;
  * How a store's applies interact when each takes virtual time: the simulator's model of the store's contention,
  * implemented by each store next to its real protocol. Used by the single simulation thread only. When the model
  * says {@link #APPLY}, the simulator applies the update through the store's real {@link WorkerView#apply}.
+ *
+ * <p><b>Engine-internal</b>: public only because other packages of the core use it; not part of the API for users
+ * and may change without notice (see DESIGN.md, "Public API").
  */
 public interface ContentionModel {
     /** The attempt succeeded: apply the update now. */

@@ -9,6 +9,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>A step is {@code read()} → gradient on {@link #replica()} → {@code release()} → optionally
  * {@code apply(update, scale)}. The replica's parameters reflect the store between {@code read} and
  * {@code release} only.
+ *
+ * <p><b>Engine-internal</b>: public only because other packages of the core use it; not part of the API for users
+ * and may change without notice (see DESIGN.md, "Public API").
  */
 public interface WorkerView {
 
