@@ -67,7 +67,7 @@ public final class AutoYPolicy implements IntervalPolicy, StepListener {
     }
 
     /** The y0 chosen after calibration, or 0 before. */
-    public int chosenY0() {
+    int chosenY0() {
         return y0;
     }
 

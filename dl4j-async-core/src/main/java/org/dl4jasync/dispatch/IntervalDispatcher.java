@@ -147,12 +147,12 @@ public final class IntervalDispatcher implements Dispatcher, StepListener {
     }
 
     /** Size of the current interval. */
-    public int currentY() {
+    int currentY() {
         return current.get().y;
     }
 
     /** Intervals ended so far. */
-    public long intervalsCompleted() {
+    long intervalsCompleted() {
         return current.get().index;
     }
 

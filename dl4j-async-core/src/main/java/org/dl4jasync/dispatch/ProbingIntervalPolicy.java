@@ -103,7 +103,7 @@ public final class ProbingIntervalPolicy implements IntervalPolicy {
     }
 
     /** True while a probing phase runs. */
-    public boolean probing() {
+    boolean probing() {
         return probing;
     }
 

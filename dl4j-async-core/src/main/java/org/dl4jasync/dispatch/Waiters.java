@@ -15,8 +15,8 @@ import java.util.function.BooleanSupplier;
  * before it reads the slots, so (volatile order) either the waiter sees the change or the signaller sees the
  * waiter and unparks it; LockSupport keeps an unpark that comes before the park. No wake-up is lost.
  *
- * <p><b>Engine-internal</b>: public only because other packages of the core use it; not part of the API for users
- * and may change without notice (see DESIGN.md, "Public API").
+ * <p><b>Extension interface</b> (not needed to train with the built-in algorithms): a dispatcher of one's own signals it (through {@link ActiveWorkers}) when a refused worker may retry. See DESIGN.md,
+ * "Public API".
  */
 public final class Waiters {
     private final AtomicReferenceArray<Thread> waiting;

@@ -25,8 +25,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * monitor: it slows a run, which is why it is optional. Versions whose partner never arrives (no worker read
  * θ_i, or its step was cut off) are evicted once they are {@code horizon} versions old.
  *
- * <p><b>Engine-internal</b>: public only because other packages of the core use it; not part of the API for users
- * and may change without notice (see DESIGN.md, "Public API").
+ * <p><b>Extension interface</b> (not needed to train with the built-in algorithms): the run composes it from the configuration; usable on its own for offline measurements. See DESIGN.md,
+ * "Public API".
  */
 public final class AsynchronyNoise {
     private final DoubleSupplier clock;

@@ -15,8 +15,8 @@ import org.nd4j.linalg.dataset.DataSet;
  * <p>Readings are serialised ({@code synchronized}: controllers read at phase boundaries, rarely); the scorer is
  * private to this monitor.
  *
- * <p><b>Engine-internal</b>: public only because other packages of the core use it; not part of the API for users
- * and may change without notice (see DESIGN.md, "Public API").
+ * <p><b>Extension interface</b> (not needed to train with the built-in algorithms): a {@link LossMonitor} for a controller of one's own; the built-in runs compose it from the configuration. See DESIGN.md,
+ * "Public API".
  */
 public final class HeldOutLossMonitor implements LossMonitor {
     private final TrainableModel model;

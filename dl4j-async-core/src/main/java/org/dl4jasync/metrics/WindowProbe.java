@@ -11,8 +11,8 @@ import java.util.function.DoubleSupplier;
  *
  * <p>Not thread-safe: confined to whoever makes the controller's transitions (one thread at a time).
  *
- * <p><b>Engine-internal</b>: public only because other packages of the core use it; not part of the API for users
- * and may change without notice (see DESIGN.md, "Public API").
+ * <p><b>Extension interface</b> (not needed to train with the built-in algorithms): for a controller of one's own that probes settings by their convergence rate. See DESIGN.md,
+ * "Public API".
  */
 public final class WindowProbe {
     private final LossMonitor monitor;

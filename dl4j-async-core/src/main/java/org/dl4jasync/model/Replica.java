@@ -10,8 +10,8 @@ import org.nd4j.linalg.dataset.DataSet;
  * <p>A step is {@link #computeGradient} → (optionally) {@link #toUpdate} → the store applies {@link #gradient()}.
  * The gradient buffer is reused by every step: whoever keeps it past the next step copies it.
  *
- * <p><b>Engine-internal</b>: public only because other packages of the core use it; not part of the API for users
- * and may change without notice (see DESIGN.md, "Public API").
+ * <p><b>Extension interface</b> (not needed to train with the built-in algorithms): a model type (e.g. a ComputationGraph) implements it with {@link TrainableModel}. See DESIGN.md,
+ * "Public API".
  */
 public interface Replica {
 

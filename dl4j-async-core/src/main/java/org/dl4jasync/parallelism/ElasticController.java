@@ -192,7 +192,7 @@ public final class ElasticController implements StepListener {
     }
 
     /** Probing phases completed so far. */
-    public long probingPhases() {
+    long probingPhases() {
         return probingPhases;
     }
 

@@ -5,8 +5,8 @@ package org.dl4jasync.parameters;
  * implemented by each store next to its real protocol. Used by the single simulation thread only. When the model
  * says {@link #APPLY}, the simulator applies the update through the store's real {@link WorkerView#apply}.
  *
- * <p><b>Engine-internal</b>: public only because other packages of the core use it; not part of the API for users
- * and may change without notice (see DESIGN.md, "Public API").
+ * <p><b>Extension interface</b> (not needed to train with the built-in algorithms): a parameter store says with it how its applies behave in virtual time. See DESIGN.md,
+ * "Public API".
  */
 public interface ContentionModel {
     /** The attempt succeeded: apply the update now. */

@@ -10,8 +10,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code apply(update, scale)}. The replica's parameters reflect the store between {@code read} and
  * {@code release} only.
  *
- * <p><b>Engine-internal</b>: public only because other packages of the core use it; not part of the API for users
- * and may change without notice (see DESIGN.md, "Public API").
+ * <p><b>Extension interface</b> (not needed to train with the built-in algorithms): a parameter store implements it; the engines drive it. See DESIGN.md,
+ * "Public API".
  */
 public interface WorkerView {
 
