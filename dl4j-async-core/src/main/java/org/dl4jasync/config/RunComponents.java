@@ -72,7 +72,7 @@ public final class RunComponents {
     /** The user's step listeners, then the loss monitor when it listens, the dispatcher's, the controller. */
     public final List<StepListener> observers;
 
-    RunComponents(RunConfig.Values v, int m, Context ctx) {
+    RunComponents(RunSettings v, int m, Context ctx) {
         List<StepListener> obs = new ArrayList<>(v.stepListeners);
         LossMonitor monitor = null;
         if (v.lossMonitor == LossSignal.EVAL) {
@@ -96,7 +96,7 @@ public final class RunComponents {
         this.observers = List.copyOf(obs);
     }
 
-    private static Dispatcher dispatcher(RunConfig.Values v, int m, LossMonitor monitor, DoubleSupplier clock) {
+    private static Dispatcher dispatcher(RunSettings v, int m, LossMonitor monitor, DoubleSupplier clock) {
         switch (v.algorithm) {
             case SYNC:
                 return null;
@@ -112,7 +112,7 @@ public final class RunComponents {
         }
     }
 
-    private static IntervalPolicy intervalPolicy(RunConfig.Values v, int y0, LossMonitor monitor,
+    private static IntervalPolicy intervalPolicy(RunSettings v, int y0, LossMonitor monitor,
                                                  DoubleSupplier clock) {
         switch (v.intervalPolicy) {
             case DECAY:
@@ -125,7 +125,7 @@ public final class RunComponents {
         }
     }
 
-    private static ElasticController elastic(RunConfig.Values v, int m, LossMonitor monitor) {
+    private static ElasticController elastic(RunSettings v, int m, LossMonitor monitor) {
         if (v.algorithm != Algorithm.ELASTIC && v.parallelism != Parallelism.ELASTIC) {
             return null;
         }
@@ -140,7 +140,7 @@ public final class RunComponents {
         return e.build();
     }
 
-    private static StepSizePolicy stepSize(RunConfig.Values v, int m) {
+    private static StepSizePolicy stepSize(RunSettings v, int m) {
         switch (v.stepSize) {
             case TAIL: {
                 TailStepSize.Builder b = new TailStepSize.Builder(m).amplitude(v.tailAmplitude).phi(v.tailPhi);
@@ -166,7 +166,7 @@ public final class RunComponents {
         }
     }
 
-    private static <B extends AdaptiveStepSize.Builder<B>> B window(B b, RunConfig.Values v) {
+    private static <B extends AdaptiveStepSize.Builder<B>> B window(B b, RunSettings v) {
         if (v.tailWarmup != null) {
             b.warmup(v.tailWarmup);
         }

@@ -1,39 +1,31 @@
 package org.dl4jasync.config;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.function.IntFunction;
 
-import org.dl4jasync.dispatch.Dispatcher;
-import org.dl4jasync.metrics.StepListener;
 import org.dl4jasync.parallelism.ElasticController;
 import org.dl4jasync.parameters.ParameterStore;
-import org.dl4jasync.stepsize.Phi;
 import org.dl4jasync.stepsize.StepSizePolicy;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 /**
  * Everything that defines a training run, whichever engine runs it ({@code AsyncTrainer}: threads, {@code Simulator}:
  * virtual time): the algorithm, the parameter store, the dispatcher and its policy, the step size, the controller and
  * its loss signal, the stop conditions and the evaluation. Immutable; built by {@link Builder} (or by the engines'
- * builders, which extend {@link Options}), where every setting is validated with a message that names it, its value
+ * builders, which extend {@link RunOptions}), where every setting is validated with a message that names it, its value
  * and what is allowed ({@link InvalidOptionException}).
  *
  * <p>The built-in algorithms and policies are chosen by typed values and created afresh for every run by
  * {@link #compose}; {@link #provenance()} is the report's {@code config}. Library users may plug in their own
- * dispatcher, step-size policy or elastic controller ({@link Options#dispatcher}, {@link Options#stepSize(StepSizePolicy)},
- * {@link Options#elastic(ElasticController)}); those are recorded as {@code custom}.
+ * dispatcher, step-size policy or elastic controller ({@link RunOptions#dispatcher}, {@link RunOptions#stepSize(StepSizePolicy)},
+ * {@link RunOptions#elastic(ElasticController)}); those are recorded as {@code custom}.
  *
- * <p>Adding an option: a field in {@link Values} with its default, its setter in {@link Options} (with its rule), its
+ * <p>Adding an option: a field in {@link RunSettings} with its default, its setter in {@link RunOptions} (with its rule), its
  * line in {@link #provenance()}, its use in {@link RunComponents} or the engine, and its command-line binding.
  */
 public final class RunConfig {
@@ -52,9 +44,9 @@ public final class RunConfig {
     public static final long DEFAULT_LOSS_TRACE_EVERY = 50;
     public static final long DEFAULT_SEED = 42;
 
-    final Values v;
+    final RunSettings v;
 
-    private RunConfig(Values v) {
+    RunConfig(RunSettings v) {
         this.v = v;
     }
 
@@ -166,17 +158,13 @@ public final class RunConfig {
 
     /**
      * What a run needs beyond valid settings (the engines call it when they are built): the held-out sample of
-     * {@link LossSignal#EVAL}. A configuration may be built without it and completed by {@link Options#config}.
+     * {@link LossSignal#EVAL}. A configuration may be built without it and completed by {@link RunOptions#config}.
      */
     public void checkRunnable() {
         if (v.lossMonitor == LossSignal.EVAL && v.heldOut == null) {
             throw new InvalidOptionException("loss_monitor", "eval", "ema unless a held-out sample is given "
                     + "(heldOut(sample))");
         }
-    }
-
-    public List<StepListener> stepListeners() {
-        return v.stepListeners;
     }
 
     /** One run's fresh dispatcher, step-size policy, controller, loss monitor and noise meter. */
@@ -261,78 +249,8 @@ public final class RunConfig {
         return provenance().toString();
     }
 
-    /** The settings. Mutable only inside a builder; a {@link RunConfig} holds a private copy. */
-    static final class Values implements Cloneable {
-        Algorithm algorithm = Algorithm.ASYNC;
-        Parallelism parallelism = Parallelism.FIXED;
-        ParameterStore.Kind store = ParameterStore.Kind.HOGWILD;
-        /** Null: unbounded. */
-        Integer persistence;
-        int workers = Runtime.getRuntime().availableProcessors();
-        long seed = DEFAULT_SEED;
-        // stop conditions (null: not set)
-        Integer epochs;
-        Long maxSteps;
-        Duration timeLimit;
-        Double virtualTimeLimit;
-        Double targetAccuracy;
-        // evaluation and traces
-        DataSetIterator evalData;
-        /** Null: the default ({@link #evalEvery()}). */
-        Long evalEvery;
-        long lossTraceEvery = DEFAULT_LOSS_TRACE_EVERY;
-        // Interval-Asynchrony
-        IntervalSchedule intervalPolicy = IntervalSchedule.FIXED;
-        boolean autoY0;
-        int intervalY = DEFAULT_INTERVAL_Y;
-        int yDecayAmount = DEFAULT_Y_DECAY_AMOUNT;
-        long yDecayEvery = DEFAULT_Y_DECAY_EVERY;
-        int yMin = DEFAULT_Y_MIN;
-        int probeWindow = DEFAULT_PROBE_WINDOW;
-        int probeStep = DEFAULT_PROBE_STEP;
-        long probeSteps = DEFAULT_PROBE_STEPS;
-        long probeExec = DEFAULT_PROBE_EXEC;
-        // elastic parallelism and the controllers' loss
-        Integer elasticM0;
-        int elasticIp = DEFAULT_ELASTIC_IP;
-        int elasticDp = DEFAULT_ELASTIC_DP;
-        int elasticWp = DEFAULT_ELASTIC_WP;
-        Integer baselineWorkers;
-        LossSignal lossMonitor = LossSignal.EMA;
-        DataSet heldOut;
-        // step size
-        StepSizeRule stepSize = StepSizeRule.CONSTANT;
-        double tailAmplitude = 1.0;
-        Phi tailPhi = Phi.IDENTITY;
-        Long tailWarmup;
-        boolean tailFrozen;
-        Long tailRefresh;
-        Integer tailWindow;
-        Double mtsMomentum;
-        MtsLambda mtsLambda = MtsLambda.WORKERS;
-        double mtsLambdaValue;
-        boolean normalize;
-        boolean measureAin;
-        // library extension points
-        IntFunction<Dispatcher> customDispatcher;
-        StepSizePolicy customStepSize;
-        ElasticController customElastic;
-        List<StepListener> stepListeners = new ArrayList<>();
-
-        @Override
-        protected Values clone() {
-            try {
-                Values c = (Values) super.clone();
-                c.stepListeners = new ArrayList<>(stepListeners);
-                return c;
-            } catch (CloneNotSupportedException e) {
-                throw new AssertionError(e);
-            }
-        }
-    }
-
     /** {@code RunConfig.builder().algorithm(Algorithm.INTERVAL).workers(8).maxSteps(10_000).build()}. */
-    public static final class Builder extends Options<Builder> {
+    public static final class Builder extends RunOptions<Builder> {
         Builder() {
         }
 
@@ -341,426 +259,4 @@ public final class RunConfig {
         }
     }
 
-    /**
-     * The run options, shared by {@link Builder} and the engines' builders: each setter checks its value, and
-     * {@link #freeze()} the rules between them.
-     *
-     * @param <B> the concrete builder
-     */
-    public abstract static class Options<B extends Options<B>> {
-        private Values v = new Values();
-
-        protected Options() {
-        }
-
-        @SuppressWarnings("unchecked")
-        private B self() {
-            return (B) this;
-        }
-
-        /** Starts from {@code config}'s settings (replacing every setting made so far). */
-        public B config(RunConfig config) {
-            this.v = config.v.clone();
-            return self();
-        }
-
-        public B algorithm(Algorithm a) {
-            v.algorithm = Objects.requireNonNull(a, "algorithm");
-            return self();
-        }
-
-        /** The parameter store of the asynchronous algorithms (default HOGWILD). */
-        public B store(ParameterStore.Kind kind) {
-            v.store = Objects.requireNonNull(kind, "store");
-            return self();
-        }
-
-        /** Failed CAS attempts allowed per update of the CAS-published store, ≥ 0 (default unbounded). */
-        public B persistence(int p) {
-            v.persistence = atLeast("persistence", p, 0, "an integer >= 0 or 'unbounded'");
-            return self();
-        }
-
-        /** Failed CAS attempts are never a reason to drop an update (the default). */
-        public B unboundedPersistence() {
-            v.persistence = null;
-            return self();
-        }
-
-        /** Workers, ≥ 1 (default: the number of cores). */
-        public B workers(int m) {
-            v.workers = atLeast("workers", m, 1, "an integer >= 1");
-            return self();
-        }
-
-        /** Seeds batch order, the workers' random generators and the simulator's step times. */
-        public B seed(long s) {
-            v.seed = s;
-            return self();
-        }
-
-        // ---- stop conditions
-
-        /** Passes over the data, ≥ 1 (default: see {@link RunConfig#epochs(int)}). */
-        public B epochs(int e) {
-            v.epochs = atLeast("epochs", e, 1, "an integer >= 1");
-            return self();
-        }
-
-        /** Stop after this many applied updates (exact; for sync: rounds), ≥ 1. */
-        public B maxSteps(long n) {
-            v.maxSteps = atLeast("max_steps", n, 1, "an integer >= 1");
-            return self();
-        }
-
-        /** Stop after this much wall time (the simulator: of the simulation itself). */
-        public B timeLimit(Duration d) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new InvalidOptionException("time_limit", d == null ? null : d.toNanos() / 1e9,
-                        "a positive number of seconds");
-            }
-            v.timeLimit = d;
-            return self();
-        }
-
-        /** Stop at this virtual time, in seconds (simulator only). */
-        public B virtualTimeLimit(double seconds) {
-            if (!(seconds > 0) || Double.isInfinite(seconds)) {
-                throw new InvalidOptionException("virtual_time_limit", seconds, "a positive number of seconds");
-            }
-            v.virtualTimeLimit = seconds;
-            return self();
-        }
-
-        /** Stop once accuracy on the evaluation data reaches this, in (0, 1]; needs {@link #evaluation}. */
-        public B targetAccuracy(double accuracy) {
-            if (!(accuracy > 0 && accuracy <= 1)) {
-                throw new InvalidOptionException("target_accuracy", accuracy, "a number in (0, 1]");
-            }
-            v.targetAccuracy = accuracy;
-            return self();
-        }
-
-        // ---- evaluation and traces
-
-        /** Evaluate accuracy on {@code data} at the end (and every {@link #evalEvery} steps, if given). */
-        public B evaluation(DataSetIterator data) {
-            v.evalData = Objects.requireNonNull(data, "evaluation data");
-            return self();
-        }
-
-        /** Evaluate accuracy on {@code data} every {@code everySteps} applied updates, ≥ 1, and at the end. */
-        public B evaluation(DataSetIterator data, long everySteps) {
-            return evaluation(data).evalEvery(everySteps);
-        }
-
-        /** Evaluate every this many applied updates, ≥ 1 (default: 250 with a target accuracy, else only at the end). */
-        public B evalEvery(long steps) {
-            v.evalEvery = atLeast("eval_every", steps, 1, "an integer >= 1 (accepted steps)");
-            return self();
-        }
-
-        /** A loss-trace point every this many applied updates, ≥ 1 (default 50). */
-        public B lossTraceEvery(long steps) {
-            v.lossTraceEvery = atLeast("loss_trace_every", steps, 1, "an integer >= 1");
-            return self();
-        }
-
-        /** Measure the asynchrony-induced noise ‖ξ‖ of applied updates (a trace; slows the run). */
-        public B measureAsynchronyNoise(boolean on) {
-            v.measureAin = on;
-            return self();
-        }
-
-        /** Sees every finished step (applied, rejected or dropped) on the thread that ran it. */
-        public B stepListener(StepListener l) {
-            v.stepListeners.add(Objects.requireNonNull(l, "stepListener"));
-            return self();
-        }
-
-        // ---- Interval-Asynchrony ({@link Algorithm#INTERVAL})
-
-        public B intervalPolicy(IntervalSchedule s) {
-            v.intervalPolicy = Objects.requireNonNull(s, "intervalPolicy");
-            return self();
-        }
-
-        /** Size y0 of the first interval in accepted steps, ≥ 1 (default {@value RunConfig#DEFAULT_INTERVAL_Y}). */
-        public B intervalY(int y0) {
-            v.intervalY = atLeast("interval_y", y0, 1, "an integer >= 1");
-            v.autoY0 = false;
-            return self();
-        }
-
-        /** y0 = 4 × the mean staleness of a calibration phase of 8m accepted steps, after m warm-up steps. */
-        public B autoIntervalY() {
-            v.autoY0 = true;
-            return self();
-        }
-
-        public B yDecayAmount(int n) {
-            v.yDecayAmount = atLeast("y_decay_amount", n, 1, "an integer >= 1");
-            return self();
-        }
-
-        public B yDecayEvery(long steps) {
-            v.yDecayEvery = atLeast("y_decay_every", steps, 1, "an integer >= 1");
-            return self();
-        }
-
-        public B yMin(int y) {
-            v.yMin = atLeast("y_min", y, 1, "an integer >= 1");
-            return self();
-        }
-
-        public B probeWindow(int w) {
-            v.probeWindow = atLeast("probe_window", w, 0, "an integer >= 0");
-            return self();
-        }
-
-        public B probeStep(int s) {
-            v.probeStep = atLeast("probe_step", s, 1, "an integer >= 1");
-            return self();
-        }
-
-        public B probeSteps(long n) {
-            v.probeSteps = atLeast("probe_steps", n, 1, "an integer >= 1");
-            return self();
-        }
-
-        public B probeExec(long n) {
-            v.probeExec = atLeast("probe_exec", n, 1, "an integer >= 1");
-            return self();
-        }
-
-        /** A dispatcher of the library user's, created per run from the worker count (algorithm ASYNC only). */
-        public B dispatcher(IntFunction<Dispatcher> factory) {
-            v.customDispatcher = Objects.requireNonNull(factory, "dispatcher");
-            return self();
-        }
-
-        // ---- elastic parallelism (ElAsyncSGD)
-
-        public B parallelism(Parallelism p) {
-            v.parallelism = Objects.requireNonNull(p, "parallelism");
-            return self();
-        }
-
-        /** Initial active workers, in [1, workers] (default ⌈workers/2⌉). */
-        public B elasticM0(int m0) {
-            v.elasticM0 = atLeast("elastic_m0", m0, 1, "an integer in [1, {workers}]");
-            return self();
-        }
-
-        /** Execution phase of K × m accepted steps. */
-        public B elasticIp(int k) {
-            v.elasticIp = atLeast("elastic_ip", k, 1, "an integer >= 1");
-            return self();
-        }
-
-        /** K × m accepted steps per probed level. */
-        public B elasticDp(int k) {
-            v.elasticDp = atLeast("elastic_dp", k, 1, "an integer >= 1");
-            return self();
-        }
-
-        /** Levels probed on each side of m. */
-        public B elasticWp(int w) {
-            v.elasticWp = atLeast("elastic_wp", w, 1, "an integer >= 1");
-            return self();
-        }
-
-        /** Report the break-even time against a constant-M run's worker-seconds. */
-        public B baselineWorkers(int m) {
-            v.baselineWorkers = atLeast("baseline_workers", m, 1, "an integer >= 1");
-            return self();
-        }
-
-        /**
-         * An elastic controller of the library user's (it is bound to each run's dispatcher and sees every step; its
-         * loss monitor must be fed too). It keeps state across runs: give each trainer its own.
-         */
-        public B elastic(ElasticController controller) {
-            v.customElastic = Objects.requireNonNull(controller, "controller");
-            return self();
-        }
-
-        /** The loss the controllers compare: {@link LossSignal#EMA} (default) or {@link LossSignal#EVAL}. */
-        public B lossMonitor(LossSignal s) {
-            v.lossMonitor = Objects.requireNonNull(s, "lossMonitor");
-            return self();
-        }
-
-        /** The held-out sample (not trained on) for {@link LossSignal#EVAL}; detached from any workspace. */
-        public B heldOut(DataSet sample) {
-            if (sample == null || sample.numExamples() == 0) {
-                throw new IllegalArgumentException("the held-out sample is empty");
-            }
-            v.heldOut = sample;
-            return self();
-        }
-
-        // ---- staleness-adaptive step size
-
-        public B stepSize(StepSizeRule rule) {
-            v.stepSize = Objects.requireNonNull(rule, "stepSize");
-            v.customStepSize = null;
-            return self();
-        }
-
-        /**
-         * A step-size policy of the library user's. It keeps state (the observed staleness distribution): give each
-         * trainer its own instance.
-         */
-        public B stepSize(StepSizePolicy policy) {
-            v.customStepSize = Objects.requireNonNull(policy, "stepSize");
-            return self();
-        }
-
-        /** TAIL-τ: factors span [1 − A, 1 + A], A in [0, 1] (default 1). */
-        public B tailAmplitude(double a) {
-            if (!(a >= 0 && a <= 1)) {
-                throw new InvalidOptionException("tail_amplitude", a, "a number in [0, 1]");
-            }
-            v.tailAmplitude = a;
-            return self();
-        }
-
-        public B tailPhi(Phi phi) {
-            v.tailPhi = Objects.requireNonNull(phi, "tailPhi");
-            return self();
-        }
-
-        /** Applied updates at factor 1 before the staleness distribution is estimated, ≥ 1 (default 15·m). */
-        public B tailWarmup(long n) {
-            v.tailWarmup = atLeast("tail_warmup", n, 1, "an integer >= 1");
-            return self();
-        }
-
-        /** Re-estimate the distribution every this many applied updates, ≥ 1 (default window/10). */
-        public B tailRefresh(long r) {
-            v.tailRefresh = atLeast("tail_refresh", r, 1, "'frozen' or an integer >= 1");
-            v.tailFrozen = false;
-            return self();
-        }
-
-        /** Keep the warm-up's estimate of the distribution. */
-        public B tailFrozen() {
-            v.tailFrozen = true;
-            v.tailRefresh = null;
-            return self();
-        }
-
-        /** Applied updates the estimate covers, ≥ 1 (default max(1000, 10·m)). */
-        public B tailWindow(int k) {
-            v.tailWindow = atLeast("tail_window", k, 1, "an integer >= 1");
-            return self();
-        }
-
-        /** MindTheStep's desired momentum K in [0, 1) (default 1 − 1/m). */
-        public B mtsMomentum(double k) {
-            if (!(k >= 0 && k < 1)) {
-                throw new InvalidOptionException("mts_momentum", k, "a number in [0, 1)");
-            }
-            v.mtsMomentum = k;
-            return self();
-        }
-
-        /** MindTheStep's λ: {@link MtsLambda#WORKERS} (default) or {@link MtsLambda#MEASURED}. */
-        public B mtsLambda(MtsLambda source) {
-            if (Objects.requireNonNull(source, "mtsLambda") == MtsLambda.GIVEN) {
-                throw new IllegalArgumentException("give the value: mtsLambda(double)");
-            }
-            v.mtsLambda = source;
-            return self();
-        }
-
-        /** MindTheStep's λ as given, positive. */
-        public B mtsLambda(double lambda) {
-            if (!(lambda > 0 && Double.isFinite(lambda))) {
-                throw new InvalidOptionException("mts_lambda", lambda, "a positive number, 'workers' or 'measured'");
-            }
-            v.mtsLambda = MtsLambda.GIVEN;
-            v.mtsLambdaValue = lambda;
-            return self();
-        }
-
-        /** Scale the step-size factors to mean 1 over the observed staleness. */
-        public B normalize(boolean on) {
-            v.normalize = on;
-            return self();
-        }
-
-        // ---- the rules between options
-
-        /** A copy of the settings, after checking the rules between them. */
-        protected final RunConfig freeze() {
-            Values s = v.clone();
-            check(s);
-            return new RunConfig(s);
-        }
-
-        private static void check(Values s) {
-            int m = s.algorithm == Algorithm.SEQUENTIAL ? 1 : s.workers;
-            boolean elastic = s.algorithm == Algorithm.ELASTIC || s.parallelism == Parallelism.ELASTIC;
-            if (s.intervalPolicy == IntervalSchedule.DECAY && !s.autoY0 && s.yMin > s.intervalY) {
-                throw new InvalidOptionException("y_min", s.yMin, "at most {interval_y} (" + s.intervalY + ")");
-            }
-            if (elastic && s.algorithm != Algorithm.ASYNC && s.algorithm != Algorithm.INTERVAL
-                    && s.algorithm != Algorithm.ELASTIC) {
-                throw new InvalidOptionException("parallelism", "elastic", "fixed with {algorithm} "
-                        + Choice.key(s.algorithm) + " (elastic parallelism controls async, interval or elastic)");
-            }
-            if (s.customElastic != null && (elastic || !s.algorithm.asynchronous())) {
-                throw new IllegalArgumentException(elastic
-                        ? "give either a custom elastic controller or elastic parallelism, not both"
-                        : "elastic parallelism controls the asynchronous algorithms' workers; got " + s.algorithm);
-            }
-            if (s.customElastic != null && s.customElastic.maxWorkers() != m) {
-                throw new IllegalArgumentException("the elastic controller was built for m̂ = "
-                        + s.customElastic.maxWorkers() + " workers but the run has " + m
-                        + "; build it with the same count");
-            }
-            if (s.elasticM0 != null && s.elasticM0 > m) {
-                throw new InvalidOptionException("elastic_m0", s.elasticM0, "an integer in [1, {workers} (" + m + ")]");
-            }
-            if (s.baselineWorkers != null && !elastic) {
-                throw new InvalidOptionException("baseline_workers", s.baselineWorkers,
-                        "only with elastic parallelism ({algorithm} elastic or {parallelism} elastic)");
-            }
-            boolean reads = elastic || (s.algorithm == Algorithm.INTERVAL && s.intervalPolicy == IntervalSchedule.PROBE);
-            if (s.lossMonitor == LossSignal.EVAL && !reads) {
-                throw new InvalidOptionException("loss_monitor", "eval", "ema unless a controller reads the loss "
-                        + "(elastic parallelism or {interval_policy} probe)");
-            }
-            if (s.customDispatcher != null && s.algorithm != Algorithm.ASYNC) {
-                throw new IllegalArgumentException("a custom dispatcher replaces the ASYNC algorithm's; got "
-                        + s.algorithm);
-            }
-            boolean adaptive = s.customStepSize != null || s.stepSize != StepSizeRule.CONSTANT || s.normalize;
-            if (adaptive && !s.algorithm.asynchronous()) {
-                String name = s.customStepSize != null ? s.customStepSize.name() : Choice.key(s.stepSize);
-                throw new InvalidOptionException("step_size", name + (s.normalize ? " (normalized)" : ""),
-                        "constant with {algorithm} " + Choice.key(s.algorithm)
-                                + " (updates have no staleness to adapt to; use async or interval)");
-            }
-            if (s.targetAccuracy != null && s.evalData == null) {
-                throw new IllegalArgumentException("targetAccuracy needs evaluation data: call evaluation(iterator)");
-            }
-        }
-
-        private static int atLeast(String key, int value, int min, String expected) {
-            if (value < min) {
-                throw new InvalidOptionException(key, value, expected);
-            }
-            return value;
-        }
-
-        private static long atLeast(String key, long value, long min, String expected) {
-            if (value < min) {
-                throw new InvalidOptionException(key, value, expected);
-            }
-            return value;
-        }
-    }
 }

@@ -10,7 +10,7 @@ import org.nd4j.linalg.dataset.DataSet;
  * The loss of the current parameters on a held-out sample: accurate, but each reading costs a forward pass over the
  * sample (and, for the locked and CAS-published stores, a copy of the parameters). The alternative to
  * {@link EmaLossMonitor} for controllers that read the loss only at phase boundaries; composed by the run from
- * {@code RunConfig.Options.lossMonitor(LossSignal.EVAL)} and the held-out sample.
+ * {@code RunOptions.lossMonitor(LossSignal.EVAL)} and the held-out sample.
  *
  * <p>Readings are serialised ({@code synchronized}: controllers read at phase boundaries, rarely); the scorer is
  * private to this monitor.

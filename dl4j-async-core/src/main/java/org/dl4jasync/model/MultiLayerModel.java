@@ -50,37 +50,32 @@ final class MultiLayerModel implements TrainableModel {
 
     @Override
     public Evaluator newEvaluator(DataSetIterator data) {
-        return new Evaluator() {
-            private MultiLayerNetwork eval;
-
-            @Override
-            public double accuracy(Consumer<INDArray> fill) {
-                if (eval == null) {
-                    eval = new MultiLayerNetwork(conf.clone());
-                    eval.init(net.params().dup(), false);
-                }
-                fill.accept(eval.params());
-                return accuracyOf(eval, data);
-            }
-        };
+        PrivateCopy copy = new PrivateCopy();
+        return fill -> accuracyOf(copy.filled(fill), data);
     }
 
     @Override
     public Scorer newScorer(DataSet sample) {
-        return new Scorer() {
-            private MultiLayerNetwork scorer;
-
-            @Override
-            public double loss(Consumer<INDArray> fill) {
-                if (scorer == null) {
-                    scorer = new MultiLayerNetwork(conf.clone());
-                    scorer.init(net.params().dup(), false);
-                }
-                fill.accept(scorer.params());
-                double s = scorer.score(sample, false);
-                return Double.isFinite(s) ? s : Double.NaN;
-            }
+        PrivateCopy copy = new PrivateCopy();
+        return fill -> {
+            double s = copy.filled(fill).score(sample, false);
+            return Double.isFinite(s) ? s : Double.NaN;
         };
+    }
+
+    /** A network of the model's configuration with parameters of its own, made on first use by its one thread. */
+    private final class PrivateCopy {
+        private MultiLayerNetwork copy;
+
+        /** The copy, its parameters filled by {@code fill}. */
+        MultiLayerNetwork filled(Consumer<INDArray> fill) {
+            if (copy == null) {
+                copy = new MultiLayerNetwork(conf.clone());
+                copy.init(net.params().dup(), false);
+            }
+            fill.accept(copy.params());
+            return copy;
+        }
     }
 
     /** Accuracy of {@code n} on {@code data} (reset first), or NaN when it diverged (DL4J's Evaluation throws on NaN). */

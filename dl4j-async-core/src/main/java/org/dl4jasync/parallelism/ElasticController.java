@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 
 import org.dl4jasync.dispatch.ActiveWorkers;
+import org.dl4jasync.metrics.BreakEven;
 import org.dl4jasync.metrics.LossMonitor;
 import org.dl4jasync.metrics.StepListener;
 import org.dl4jasync.metrics.TrainingReport;
@@ -212,7 +213,7 @@ public final class ElasticController implements StepListener {
         List<Number[]> t = new ArrayList<>(trace);
         report.parallelismTrace(t);
         if (baselineWorkers != null && !trace.isEmpty()) {
-            report.breakEven(TrainingReport.BreakEven.of(t, end, baselineWorkers));
+            report.breakEven(BreakEven.of(t, end, baselineWorkers));
         }
         report.config().put("elastic_probing_phases", probingPhases);
     }

@@ -15,6 +15,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.dl4jasync.config.RunConfig;
+import org.dl4jasync.config.RunOptions;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.model.TrainableModel;
 import org.dl4jasync.parameters.ParameterStore;
@@ -186,7 +187,7 @@ public final class AsyncTrainer implements AutoCloseable {
     }
 
     /** Builder in DL4J style: {@code new AsyncTrainer.Builder(net).workers(4).build()}. */
-    public static final class Builder extends RunConfig.Options<Builder> {
+    public static final class Builder extends RunOptions<Builder> {
         private final MultiLayerNetwork net;
         private RunConfig config;
         private DataMode dataMode = DataMode.IN_MEMORY;

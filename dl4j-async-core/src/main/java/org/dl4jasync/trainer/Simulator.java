@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jasync.config.InvalidOptionException;
 import org.dl4jasync.config.LossSignal;
 import org.dl4jasync.config.RunConfig;
+import org.dl4jasync.config.RunOptions;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.model.TrainableModel;
 import org.dl4jasync.parameters.ParameterStore;
@@ -115,7 +116,7 @@ public final class Simulator {
     }
 
     /** {@code new Simulator.Builder(workers, stepTime).maxSteps(n).build()}. */
-    public static final class Builder extends RunConfig.Options<Builder> {
+    public static final class Builder extends RunOptions<Builder> {
         private final StepTimeDistribution stepTime;
         private MultiLayerNetwork net;
         private List<DataSet> batches;

@@ -9,6 +9,7 @@ import java.util.function.Function;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jasync.config.Algorithm;
 import org.dl4jasync.config.RunConfig;
+import org.dl4jasync.config.RunOptions;
 import org.dl4jasync.metrics.TracePoint;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.simulation.StepTimes;
@@ -34,7 +35,7 @@ class EngineEquivalenceTest {
     enum Algo {
         SEQUENTIAL, SYNC, ASYNC, INTERVAL, ELASTIC;
 
-        <B extends RunConfig.Options<B>> B compose(B b, int m) {
+        <B extends RunOptions<B>> B compose(B b, int m) {
             switch (this) {
                 case SEQUENTIAL:
                     return b.algorithm(Algorithm.SEQUENTIAL);
@@ -63,7 +64,7 @@ class EngineEquivalenceTest {
         return all;
     }
 
-    private static <B extends RunConfig.Options<B>> B stopBy(B b, Stop stop) {
+    private static <B extends RunOptions<B>> B stopBy(B b, Stop stop) {
         switch (stop) {
             case MAX_STEPS:
                 return b.maxSteps(37);
@@ -152,7 +153,7 @@ class EngineEquivalenceTest {
     enum Script {
         DIVERGENCE_AT_THE_LAST_STEP, END_OF_DATA, TARGET_REACHED;
 
-        <B extends RunConfig.Options<B>> B compose(B b) {
+        <B extends RunOptions<B>> B compose(B b) {
             switch (this) {
                 case DIVERGENCE_AT_THE_LAST_STEP:
                     return b.maxSteps(3).evaluation(TinyNets.iterator(TEST)); // evaluated only at the end

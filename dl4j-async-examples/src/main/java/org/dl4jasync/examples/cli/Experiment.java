@@ -59,10 +59,6 @@ public record Experiment(String dataset, Path dataDir, String model, int batch, 
         return new Experiment(dataset, dataDir, m, batch, lr, momentum);
     }
 
-    public Experiment withDataset(String d) {
-        return new Experiment(d, dataDir, model, batch, lr, momentum);
-    }
-
     /** Checks the model for a real training run (lenet or mlp). */
     public Experiment forTraining() {
         choice("--model", model, MODELS);

@@ -2,9 +2,6 @@ package org.dl4jasync.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -21,8 +18,7 @@ import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.simulation.StepTimes;
 import org.dl4jasync.trainer.AsyncTrainer;
 import org.dl4jasync.trainer.Simulator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -38,23 +34,8 @@ class ApiCliParityTest {
             "data_source", "json", "csv", "quiet");
     private static final int STEPS = 40;
 
-    private PrintStream savedErr;
-    private PrintStream savedOut;
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    @BeforeEach
-    void capture() {
-        savedErr = System.err;
-        savedOut = System.out;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setErr(savedErr);
-        System.setOut(savedOut);
-    }
+    @RegisterExtension
+    final CapturedConsole console = new CapturedConsole();
 
     private static RunConfig config(Algorithm a) {
         return RunConfig.builder().algorithm(a).workers(2).maxSteps(STEPS).build();
@@ -67,7 +48,7 @@ class ApiCliParityTest {
         String[] args = new String[base.length + more.length];
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(more, 0, args, base.length, more.length);
-        assertThat(Main.run(args)).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(Main.run(args)).as(console.err()).isZero();
         return TrainingReport.parse(Files.readString(json));
     }
 

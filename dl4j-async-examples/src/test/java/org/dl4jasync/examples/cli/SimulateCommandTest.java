@@ -2,40 +2,21 @@ package org.dl4jasync.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 import org.dl4jasync.metrics.TrainingReport;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class SimulateCommandTest {
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream savedErr;
-    private PrintStream savedOut;
-
-    @BeforeEach
-    void capture() {
-        savedErr = System.err;
-        savedOut = System.out;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setErr(savedErr);
-        System.setOut(savedOut);
-    }
+    @RegisterExtension
+    final CapturedConsole console = new CapturedConsole();
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> simulate(Path json, String... args) throws Exception {
@@ -46,7 +27,7 @@ class SimulateCommandTest {
         all[args.length + 2] = json.toString();
         all[args.length + 3] = "--quiet";
         int code = Main.run(all);
-        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(code).as(console.err()).isZero();
         return (Map<String, Object>) TrainingReport.parse(Files.readString(json));
     }
 
@@ -253,7 +234,7 @@ class SimulateCommandTest {
     void badUsageIsOneLineAndExitStatus2(String args, String message) {
         int code = Main.run(("simulate --max-steps 10 " + args).split(" "));
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains(message);
-        assertThat(err.toString(StandardCharsets.UTF_8).strip().lines()).hasSize(1);
+        assertThat(console.err()).contains(message);
+        assertThat(console.err().strip().lines()).hasSize(1);
     }
 }

@@ -2,46 +2,22 @@ package org.dl4jasync.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 import org.dl4jasync.metrics.TrainingReport;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The {@code train} contract: exit codes, one-line errors, the JSON report's keys. */
 class TrainCommandTest {
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private PrintStream savedErr;
-    private PrintStream savedOut;
-
-    @BeforeEach
-    void capture() {
-        savedErr = System.err;
-        savedOut = System.out;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setErr(savedErr);
-        System.setOut(savedOut);
-    }
-
-    private String stderr() {
-        return err.toString(StandardCharsets.UTF_8);
-    }
+    @RegisterExtension
+    final CapturedConsole console = new CapturedConsole();
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
@@ -58,8 +34,8 @@ class TrainCommandTest {
     void badUsageIsOneLineAndExitStatus2(String args, String message) {
         int code = Main.run(("train " + args).split(" "));
         assertThat(code).isEqualTo(2);
-        assertThat(stderr()).contains(message);
-        assertThat(stderr().strip().lines()).hasSize(1);
+        assertThat(console.err()).contains(message);
+        assertThat(console.err().strip().lines()).hasSize(1);
     }
 
     @Test
@@ -67,7 +43,7 @@ class TrainCommandTest {
         Path json = dir.resolve("i.json");
         int code = Main.run("train", "--algorithm", "interval", "--interval-y", "4", "--workers", "8", "--model", "mlp",
                 "--max-steps", "200", "--json", json.toString(), "--quiet");
-        assertThat(code).as(stderr()).isZero();
+        assertThat(code).as(console.err()).isZero();
         @SuppressWarnings("unchecked")
         Map<String, Object> r = (Map<String, Object>) TrainingReport.parse(Files.readString(json));
         assertThat(r.get("algorithm")).isEqualTo("interval");
@@ -82,7 +58,7 @@ class TrainCommandTest {
         int code = Main.run("train", "--algorithm", "elastic", "--workers", "6", "--model", "mlp", "--max-steps", "400",
                 "--loss-monitor", "eval", "--measure-ain", "--elastic-dp", "4", "--elastic-ip", "20",
                 "--baseline-workers", "6", "--step-size", "tail", "--json", json.toString(), "--quiet");
-        assertThat(code).as(stderr()).isZero();
+        assertThat(code).as(console.err()).isZero();
         @SuppressWarnings("unchecked")
         Map<String, Object> r = (Map<String, Object>) TrainingReport.parse(Files.readString(json));
         assertThat(r.get("algorithm")).isEqualTo("elastic");
@@ -102,14 +78,14 @@ class TrainCommandTest {
     void aMissingDataDirectoryListsThePlacesSearched(@TempDir Path empty) {
         int code = Main.run("train", "--dataset", "fashion-mnist", "--data-dir", empty.toString());
         assertThat(code).isEqualTo(2);
-        assertThat(stderr()).contains("Fashion-MNIST not found").contains(empty.toString());
-        assertThat(stderr().strip().lines()).hasSize(1);
+        assertThat(console.err()).contains("Fashion-MNIST not found").contains(empty.toString());
+        assertThat(console.err().strip().lines()).hasSize(1);
     }
 
     @Test
     void noCommandIsUsage() {
         assertThat(Main.run()).isEqualTo(2);
-        assertThat(stderr()).contains("train");
+        assertThat(console.err()).contains("train");
     }
 
     @Test
@@ -118,7 +94,7 @@ class TrainCommandTest {
         Path csv = dir.resolve("r.csv");
         int code = Main.run("train", "--model", "mlp", "--workers", "2", "--max-steps", "120", "--eval-every", "60",
                 "--json", json.toString(), "--csv", csv.toString(), "--quiet");
-        assertThat(code).as(stderr()).isZero();
+        assertThat(code).as(console.err()).isZero();
         @SuppressWarnings("unchecked")
         Map<String, Object> r = (Map<String, Object>) TrainingReport.parse(Files.readString(json));
         assertThat(r.keySet()).contains("config", "algorithm", "store", "workers", "steps_started", "steps_accepted",
@@ -140,6 +116,6 @@ class TrainCommandTest {
         assertThat(histogramTotal).isEqualTo(120);
         assertThat((List<?>) r.get("accuracy_trace")).hasSize(2); // at 60 and 120 steps
         assertThat(Files.readAllLines(csv).get(0)).isEqualTo("trace,seconds,accepted_steps,value");
-        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty(); // --quiet
+        assertThat(console.out()).isEmpty(); // --quiet
     }
 }

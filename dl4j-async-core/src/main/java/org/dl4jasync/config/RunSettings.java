@@ -1,0 +1,85 @@
+package org.dl4jasync.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+
+import org.dl4jasync.dispatch.Dispatcher;
+import org.dl4jasync.metrics.StepListener;
+import org.dl4jasync.parallelism.ElasticController;
+import org.dl4jasync.parameters.ParameterStore;
+import org.dl4jasync.stepsize.Phi;
+import org.dl4jasync.stepsize.StepSizePolicy;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+
+/** The settings of a run. Mutable only inside a {@link RunOptions}; a {@link RunConfig} holds a private copy. */
+final class RunSettings implements Cloneable {
+    Algorithm algorithm = Algorithm.ASYNC;
+    Parallelism parallelism = Parallelism.FIXED;
+    ParameterStore.Kind store = ParameterStore.Kind.HOGWILD;
+    /** Null: unbounded. */
+    Integer persistence;
+    int workers = Runtime.getRuntime().availableProcessors();
+    long seed = RunConfig.DEFAULT_SEED;
+    // stop conditions (null: not set)
+    Integer epochs;
+    Long maxSteps;
+    Duration timeLimit;
+    Double virtualTimeLimit;
+    Double targetAccuracy;
+    // evaluation and traces
+    DataSetIterator evalData;
+    /** Null: the default ({@link #evalEvery()}). */
+    Long evalEvery;
+    long lossTraceEvery = RunConfig.DEFAULT_LOSS_TRACE_EVERY;
+    // Interval-Asynchrony
+    IntervalSchedule intervalPolicy = IntervalSchedule.FIXED;
+    boolean autoY0;
+    int intervalY = RunConfig.DEFAULT_INTERVAL_Y;
+    int yDecayAmount = RunConfig.DEFAULT_Y_DECAY_AMOUNT;
+    long yDecayEvery = RunConfig.DEFAULT_Y_DECAY_EVERY;
+    int yMin = RunConfig.DEFAULT_Y_MIN;
+    int probeWindow = RunConfig.DEFAULT_PROBE_WINDOW;
+    int probeStep = RunConfig.DEFAULT_PROBE_STEP;
+    long probeSteps = RunConfig.DEFAULT_PROBE_STEPS;
+    long probeExec = RunConfig.DEFAULT_PROBE_EXEC;
+    // elastic parallelism and the controllers' loss
+    Integer elasticM0;
+    int elasticIp = RunConfig.DEFAULT_ELASTIC_IP;
+    int elasticDp = RunConfig.DEFAULT_ELASTIC_DP;
+    int elasticWp = RunConfig.DEFAULT_ELASTIC_WP;
+    Integer baselineWorkers;
+    LossSignal lossMonitor = LossSignal.EMA;
+    DataSet heldOut;
+    // step size
+    StepSizeRule stepSize = StepSizeRule.CONSTANT;
+    double tailAmplitude = 1.0;
+    Phi tailPhi = Phi.IDENTITY;
+    Long tailWarmup;
+    boolean tailFrozen;
+    Long tailRefresh;
+    Integer tailWindow;
+    Double mtsMomentum;
+    MtsLambda mtsLambda = MtsLambda.WORKERS;
+    double mtsLambdaValue;
+    boolean normalize;
+    boolean measureAin;
+    // library extension points
+    IntFunction<Dispatcher> customDispatcher;
+    StepSizePolicy customStepSize;
+    ElasticController customElastic;
+    List<StepListener> stepListeners = new ArrayList<>();
+
+    @Override
+    protected RunSettings clone() {
+        try {
+            RunSettings c = (RunSettings) super.clone();
+            c.stepListeners = new ArrayList<>(stepListeners);
+            return c;
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
