@@ -16,6 +16,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jasync.config.Algorithm;
 import org.dl4jasync.config.Choice;
 import org.dl4jasync.config.RunConfig;
+import org.dl4jasync.examples.cli.Dl4jBaseline;
 import org.dl4jasync.examples.cli.ExperimentRunner;
 import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.examples.cli.Experiment;
@@ -134,7 +135,7 @@ public final class Throughput implements Callable<Integer> {
                 .maxSteps(config.equals("sync") ? Math.max(1, n / workers) : n);
         TrainingReport r;
         if (config.equals("parallelwrapper")) {
-            r = ExperimentRunner.runParallelWrapper(experiment(), c.algorithm(Algorithm.SYNC).build(), data, null);
+            r = ExperimentRunner.runBaseline(Dl4jBaseline.Loop.PARALLEL_WRAPPER, experiment(), c.algorithm(Algorithm.SYNC).build(), data, null);
         } else if (config.startsWith("async-")) {
             String store = config.substring("async-".length());
             r = ExperimentRunner.run(experiment(), c.algorithm(Algorithm.ASYNC)

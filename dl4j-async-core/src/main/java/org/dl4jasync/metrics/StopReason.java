@@ -11,6 +11,8 @@ public enum StopReason {
     MAX_STEPS,
     TIME_LIMIT,
     TARGET_ACCURACY,
+    /** {@code AsyncTrainer.stopFit()} was called (by a listener, an early-stopping condition, another thread). */
+    STOPPED,
     /** The parameters became NaN or infinite (seen at an evaluation or at the end): training diverged. */
     DIVERGED;
 

@@ -63,8 +63,8 @@ public final class AsyncTrainer implements AutoCloseable {
     private final List<TrainingListener> listeners = new CopyOnWriteArrayList<>();
     private final ProgressListener progress;
     private final long progressIntervalNanos;
-    /** Protocol: the running fit's store, or null; written by the thread calling fit, read by monitors. */
-    private volatile ParameterStore currentStore;
+    /** Protocol: the running fit's run, or null; written by the thread calling fit, read by stopFit and monitors. */
+    private volatile Run currentRun;
     private boolean closed;
 
     private AsyncTrainer(Builder b) {
@@ -105,6 +105,11 @@ public final class AsyncTrainer implements AutoCloseable {
         return fit(data, config.epochs(1));
     }
 
+    /** The network this trainer trains (it holds the trained parameters after {@code fit}). */
+    public MultiLayerNetwork network() {
+        return net;
+    }
+
     /** The run's configuration (the report's {@code config} is its provenance). */
     public RunConfig config() {
         return config;
@@ -130,19 +135,20 @@ public final class AsyncTrainer implements AutoCloseable {
             Nd4j.getEnvironment().setMaxThreads(1);
         }
         BatchSource source = dataMode == DataMode.IN_MEMORY
-                ? new InMemoryBatchSource(InMemoryBatchSource.load(data), epochs, config.seed(), shuffle)
+                ? new InMemoryBatchSource(InMemoryBatchSource.load(data), epochs, config.seed(), shuffle,
+                        net.getEpochCount())
                 : new PrefetchingBatchSource(data, epochs, Math.max(prefetch, 2) + 2 * m);
         try {
             long t0 = System.nanoTime();
             Run run = new Run(config, model, allListeners(), source, () -> (System.nanoTime() - t0) / 1e9);
-            currentStore = run.store;
+            currentRun = run;
             try {
                 return new ThreadEngine(run, t0, timeLimitSeconds, progress, progressIntervalNanos).execute();
             } finally {
                 run.store.close();
             }
         } finally {
-            currentStore = null;
+            currentRun = null;
             source.close();
             if (singleThreadedOps && m > 1) {
                 Nd4j.getEnvironment().setMaxThreads(savedThreads);
@@ -173,11 +179,25 @@ public final class AsyncTrainer implements AutoCloseable {
      * of the user's that looks at the parameters while the workers train.
      */
     public void copyLatestParams(INDArray destination) {
-        ParameterStore s = currentStore;
-        if (s != null) {
-            s.copyLatestTo(destination);
+        Run r = currentRun;
+        if (r != null) {
+            r.store.copyLatestTo(destination);
         } else {
             destination.assign(net.params());
+        }
+    }
+
+    /**
+     * Ends the running {@code fit} early, as ParallelWrapper's {@code stopFit}: callable from any thread, including
+     * a listener inside {@code fit}. No worker starts another step; the steps already in flight finish as their
+     * algorithm says (an accepted update is applied); then every worker stops and {@code fit} returns its report
+     * (stop reason {@link org.dl4jasync.metrics.StopReason#STOPPED} unless another condition came first), with the
+     * network holding the last applied parameters. No effect when no {@code fit} is running.
+     */
+    public void stopFit() {
+        Run r = currentRun;
+        if (r != null) {
+            r.stop(org.dl4jasync.metrics.StopReason.STOPPED);
         }
     }
 

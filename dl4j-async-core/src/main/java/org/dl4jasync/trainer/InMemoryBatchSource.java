@@ -18,6 +18,7 @@ final class InMemoryBatchSource implements BatchSource {
     private final List<DataSet> batches;
     private final int epochs;
     private final long seed;
+    private final int firstEpoch;
     private final boolean shuffle;
     /** Permutation cache, slot epoch % CACHED_EPOCHS. Published by CAS; entries are immutable. */
     private final AtomicReferenceArray<Permutation> cache = new AtomicReferenceArray<>(CACHED_EPOCHS);
@@ -33,6 +34,15 @@ final class InMemoryBatchSource implements BatchSource {
     }
 
     public InMemoryBatchSource(List<DataSet> batches, int epochs, long seed, boolean shuffle) {
+        this(batches, epochs, seed, shuffle, 0);
+    }
+
+    /**
+     * @param firstEpoch the number of epochs trained before this source's first: epoch e is visited in the
+     *                   permutation of (seed, firstEpoch + e), so consecutive {@code fit} calls (the network's epoch
+     *                   count goes on) visit fresh orders, and a run stays reproducible from its starting epoch
+     */
+    public InMemoryBatchSource(List<DataSet> batches, int epochs, long seed, boolean shuffle, int firstEpoch) {
         if (batches.isEmpty()) {
             throw new IllegalArgumentException("the data set iterator produced no batches");
         }
@@ -43,6 +53,7 @@ final class InMemoryBatchSource implements BatchSource {
         this.epochs = epochs;
         this.seed = seed;
         this.shuffle = shuffle;
+        this.firstEpoch = firstEpoch;
     }
 
     /** Reads every batch of {@code iterator} (one pass, after a reset when supported) into detached copies. */
@@ -89,7 +100,7 @@ final class InMemoryBatchSource implements BatchSource {
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch);
+        SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + firstEpoch + epoch);
         for (int i = n - 1; i > 0; i--) {
             int j = r.nextInt(i + 1);
             int t = order[i];

@@ -143,13 +143,15 @@ final class ListenerBridge {
         }
     }
 
+    /** As DL4J's fit: onEpochEnd sees the number of the epoch that ended; the count goes up after it. */
     private void closeEpoch(boolean complete) {
         epochOpen = false;
+        int ended = currentEpoch();
         if (complete) {
-            epochsClosed++;
+            epochsClosed++; // steps starting from now belong to the next epoch
         }
         if (!listeners.isEmpty()) {
-            syncNetwork(lastScore, (int) (baseIteration + store.version()));
+            syncNetwork(lastScore, (int) (baseIteration + store.version()), ended);
             for (TrainingListener l : listeners) {
                 l.onEpochEnd(model.model());
             }
@@ -158,10 +160,14 @@ final class ListenerBridge {
 
     /** Called with {@link #lock} held. */
     private void syncNetwork(double score, int iteration) {
+        syncNetwork(score, iteration, currentEpoch());
+    }
+
+    private void syncNetwork(double score, int iteration, int epoch) {
         if (!store.sharesBufferWith(model.params())) {
             store.copyLatestTo(model.params());
         }
         lastScore = score;
-        model.show(score, iteration, currentEpoch());
+        model.show(score, iteration, epoch);
     }
 }

@@ -46,4 +46,18 @@ class InMemoryBatchSourceTest {
         }
         assertThat(seen).hasSize(25);
     }
+
+    @Test
+    void aSourceStartingAtEpochKVisitsTheOrdersOfEpochsKOn() {
+        // consecutive fit(iterator, 1) calls start at the network's epoch count: each epoch gets a fresh order
+        InMemoryBatchSource all = new InMemoryBatchSource(batches, 3, 42, true);
+        InMemoryBatchSource second = new InMemoryBatchSource(batches, 1, 42, true, 1);
+        InMemoryBatchSource first = new InMemoryBatchSource(batches, 1, 42, true, 0);
+        boolean differs = false;
+        for (int i = 0; i < 25; i++) {
+            assertThat(second.batch(i)).isSameAs(all.batch(25 + i));
+            differs |= second.batch(i) != first.batch(i);
+        }
+        assertThat(differs).as("epoch 1's order is not epoch 0's").isTrue();
+    }
 }

@@ -6,10 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.dl4jasync.examples.data.Cifar;
 import org.dl4jasync.examples.data.FashionMnist;
+import org.dl4jasync.examples.data.ImageIterator;
 import org.dl4jasync.examples.data.LabeledImages;
 import org.dl4jasync.examples.data.TrainTest;
 import org.dl4jasync.examples.models.Models;
@@ -20,15 +21,18 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  * settings. The command line's {@code --dataset --data-dir --model --batch --lr --momentum}; the benchmarks build it
  * directly. Validated on construction ({@link UsageException} naming the option).
  *
- * @param dataset  embedded or fashion-mnist
- * @param dataDir  where the full data set is, or null for the default places
+ * @param dataset  embedded, fashion-mnist, cifar10 or cifar100
+ * @param dataDir  where the data set's files are, or null for the default places
  * @param model    lenet, mlp, or (simulation only) none
  * @param batch    minibatch size
  * @param lr       learning rate
  * @param momentum Nesterov momentum (0: plain SGD)
+ * @param augment  random crops (4-pixel padding) and horizontal flips, drawn from the run's seed, and a seeded
+ *                 shuffle of the examples every epoch
  */
-public record Experiment(String dataset, Path dataDir, String model, int batch, double lr, double momentum) {
-    public static final String[] DATASETS = {"embedded", "fashion-mnist"};
+public record Experiment(String dataset, Path dataDir, String model, int batch, double lr, double momentum,
+                         boolean augment) {
+    public static final String[] DATASETS = {"embedded", "fashion-mnist", "cifar10", "cifar100"};
     public static final String[] MODELS = {"lenet", "mlp"};
     public static final String[] SIMULATED_MODELS = {"none", "lenet", "mlp"};
     /** Test-set evaluation batch size (evaluation only; does not affect training). */
@@ -45,9 +49,15 @@ public record Experiment(String dataset, Path dataDir, String model, int batch, 
         if (!(momentum >= 0 && momentum < 1)) {
             throw new UsageException("--momentum", String.valueOf(momentum), "a number in [0, 1)");
         }
-        if (dataDir != null && !"fashion-mnist".equals(dataset)) {
-            throw new UsageException("--data-dir", dataDir.toString(), "only with --dataset fashion-mnist");
+        if (dataDir != null && "embedded".equals(dataset)) {
+            throw new UsageException("--data-dir", dataDir.toString(), "only with --dataset fashion-mnist, cifar10 "
+                    + "or cifar100 (the embedded sample is in the jar)");
         }
+    }
+
+    /** Without augmentation. */
+    public Experiment(String dataset, Path dataDir, String model, int batch, double lr, double momentum) {
+        this(dataset, dataDir, model, batch, lr, momentum, false);
     }
 
     /** The defaults: LeNet-5 on the embedded sample, batch 16, lr 0.01, momentum 0.5. */
@@ -56,7 +66,7 @@ public record Experiment(String dataset, Path dataDir, String model, int batch, 
     }
 
     public Experiment withModel(String m) {
-        return new Experiment(dataset, dataDir, m, batch, lr, momentum);
+        return new Experiment(dataset, dataDir, m, batch, lr, momentum, augment);
     }
 
     /** Checks the model for a real training run (lenet or mlp). */
@@ -75,13 +85,27 @@ public record Experiment(String dataset, Path dataDir, String model, int batch, 
         return !"none".equals(model);
     }
 
+    /**
+     * Reads the data set: Fashion-MNIST scaled to [0, 1]; CIFAR scaled, then standardised per channel with the
+     * training set's statistics.
+     */
     public TrainTest loadData() throws IOException {
-        return "fashion-mnist".equals(dataset) ? FashionMnist.full(dataDir) : FashionMnist.embedded();
+        return switch (dataset) {
+            case "fashion-mnist" -> FashionMnist.full(dataDir);
+            case "cifar10" -> Cifar.load(Cifar.Variant.CIFAR10, dataDir).standardizedPerChannel();
+            case "cifar100" -> Cifar.load(Cifar.Variant.CIFAR100, dataDir).standardizedPerChannel();
+            default -> FashionMnist.embedded();
+        };
     }
 
-    /** Examples per epoch of the chosen data set (without loading it). */
-    public int trainSize() {
-        return "fashion-mnist".equals(dataset) ? FashionMnist.FULL_TRAIN : FashionMnist.EMBEDDED_TRAIN;
+    /** Examples per epoch of the chosen data set (for CIFAR from the sizes of the files present). */
+    public int trainSize() throws IOException {
+        return switch (dataset) {
+            case "fashion-mnist" -> FashionMnist.FULL_TRAIN;
+            case "cifar10" -> Cifar.trainSize(Cifar.Variant.CIFAR10, dataDir);
+            case "cifar100" -> Cifar.trainSize(Cifar.Variant.CIFAR100, dataDir);
+            default -> FashionMnist.EMBEDDED_TRAIN;
+        };
     }
 
     /** A fresh network whose initial weights follow {@code seed}. */
@@ -95,12 +119,20 @@ public record Experiment(String dataset, Path dataDir, String model, int batch, 
         return net;
     }
 
-    public DataSetIterator trainIterator(TrainTest data) {
-        return new ExistingDataSetIterator(data.train.batches(batch));
+    /**
+     * The training set, {@link #batch} examples at a time: in record order, or with {@link #augment} a fresh seeded
+     * permutation and augmentation every epoch (read it anew each epoch: {@code reset()} starts the next one).
+     */
+    public DataSetIterator trainIterator(TrainTest data, long seed) {
+        ImageIterator.Builder b = data.trainIterator(batch);
+        if (augment) {
+            b.shuffle(seed).augment(ImageIterator.Augmentation.STANDARD, seed);
+        }
+        return b.build();
     }
 
     public static DataSetIterator testIterator(TrainTest data) {
-        return new ExistingDataSetIterator(data.test.batches(EVAL_BATCH));
+        return data.testIterator(EVAL_BATCH);
     }
 
     /** The report's {@code config} entries of this experiment. */
@@ -112,11 +144,13 @@ public record Experiment(String dataset, Path dataDir, String model, int batch, 
         c.put("batch", batch);
         c.put("lr", lr);
         c.put("momentum", momentum);
+        c.put("augment", augment);
         return c;
     }
 
     public String describe() {
-        return String.format(Locale.ROOT, "batch %d, lr %s, momentum %s", batch, lr, momentum);
+        return String.format(Locale.ROOT, "batch %d, lr %s, momentum %s%s", batch, lr, momentum,
+                augment ? ", augmented" : "");
     }
 
     private static void choice(String option, String value, String[] allowed) {

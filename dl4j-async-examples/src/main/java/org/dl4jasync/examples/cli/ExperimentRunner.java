@@ -57,19 +57,26 @@ public final class ExperimentRunner {
         if (progress != null) {
             b.progress(progress, Duration.ofMillis(200));
         }
+        if (experiment.augment()) {
+            b.dataMode(AsyncTrainer.DataMode.PREFETCH); // read every epoch anew: fresh augmentation each time
+        }
         TrainingReport report;
         try (AsyncTrainer trainer = usage(b::build)) {
-            report = trainer.fit(experiment.trainIterator(data), config.epochs(TrainOptions.DEFAULT_EPOCHS));
+            report = trainer.fit(experiment.trainIterator(data, config.seed()),
+                    config.epochs(TrainOptions.DEFAULT_EPOCHS));
         }
         return withExperiment(report, experiment, data.source);
     }
 
-    /** Trains a fresh model with DL4J's ParallelWrapper (workers, epochs, max steps, time limit of {@code config}). */
-    public static TrainingReport runParallelWrapper(Experiment experiment, RunConfig config, TrainTest data,
-                                                    ProgressListener progress) {
+    /**
+     * Trains a fresh model with one of DL4J's own loops ({@code net.fit} or ParallelWrapper; the workers, epochs, max
+     * steps, time limit and target accuracy of {@code config}).
+     */
+    public static TrainingReport runBaseline(Dl4jBaseline.Loop loop, Experiment experiment, RunConfig config,
+                                             TrainTest data, ProgressListener progress) {
         experiment.forTraining();
         MultiLayerNetwork net = experiment.buildModel(data, config.seed());
-        TrainingReport report = ParallelWrapperRunner.run(experiment, config, net, data, progress);
+        TrainingReport report = Dl4jBaseline.run(loop, experiment, config, net, data, progress);
         return withExperiment(report, experiment, data.source);
     }
 

@@ -1,8 +1,12 @@
 package org.dl4jasync.examples.cli;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.dl4jasync.config.LossSignal;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.examples.data.TrainTest;
@@ -36,6 +40,10 @@ public final class SimulationRunner {
 
     public static TrainingReport run(Experiment experiment, RunConfig config, Timing timing) throws IOException {
         experiment.forSimulation();
+        if (experiment.augment()) {
+            throw new UsageException("--augment is only for train: the simulator keeps one fixed set of training "
+                    + "batches");
+        }
         int m = config.workers();
         Simulator.Builder b = ExperimentRunner.usage(() -> {
             Simulator.Builder s = new Simulator.Builder(m, StepTimes.parse(timing.stepTime(), m)).config(config)
@@ -59,7 +67,12 @@ public final class SimulationRunner {
                 b.heldOut(data.lastTraining(ExperimentRunner.HELD_OUT));
                 data = data.withoutLastTraining(ExperimentRunner.HELD_OUT);
             }
-            b.network(net, data.train.batches(experiment.batch())).evaluation(Experiment.testIterator(data));
+            List<DataSet> batches = new ArrayList<>();
+            DataSetIterator train = experiment.trainIterator(data, config.seed());
+            while (train.hasNext()) {
+                batches.add(train.next());
+            }
+            b.network(net, batches).evaluation(Experiment.testIterator(data));
             source = data.source;
         }
         TrainingReport report = ExperimentRunner.usage(b::build).run();

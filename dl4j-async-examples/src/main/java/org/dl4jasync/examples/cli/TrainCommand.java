@@ -15,7 +15,7 @@ import picocli.CommandLine.Mixin;
 
 /** {@code dl4j-async train}: trains a model and prints (or writes) the report. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train LeNet or an MLP on Fashion-MNIST with asynchronous workers (or a baseline) and report "
+        description = "Train LeNet or an MLP on Fashion-MNIST or CIFAR with asynchronous workers (or a baseline) and report "
                 + "accuracy, throughput and the staleness of every applied update.")
 public final class TrainCommand implements Callable<Integer> {
     @Mixin
@@ -38,12 +38,13 @@ public final class TrainCommand implements Callable<Integer> {
         PrintStream out = System.out;
         if (!options.quiet) {
             out.printf(Locale.ROOT, "dl4j-async train: %s, %s, %s on %s (%d train / %d test)%n", experiment.model(),
-                    options.parallelWrapper ? "parallelwrapper, " + config.workers() + " workers" : config.describe(),
+                    options.baseline != null ? Dl4jBaseline.describe(options.baseline, config) : config.describe(),
                     experiment.describe(), data.source, data.train.count, data.test.count);
         }
         TrainingReport report;
         try (ConsoleProgress progress = options.quiet ? null : new ConsoleProgress()) {
-            report = options.parallelWrapper ? ExperimentRunner.runParallelWrapper(experiment, config, data, progress)
+            report = options.baseline != null
+                    ? ExperimentRunner.runBaseline(options.baseline, experiment, config, data, progress)
                     : ExperimentRunner.run(experiment, config, data, progress);
         } catch (TrainingFailedException e) {
             System.err.println("dl4j-async train: " + e.getMessage());

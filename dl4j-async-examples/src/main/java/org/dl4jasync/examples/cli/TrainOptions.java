@@ -34,20 +34,27 @@ public final class TrainOptions {
 
     /** The run options, filled by the setters below. */
     final RunConfig.Builder config = RunConfig.builder();
-    /** {@code --algorithm parallelwrapper}: DL4J's own wrapper instead of our trainer. */
-    boolean parallelWrapper;
+    /** {@code --algorithm netfit|parallelwrapper}: DL4J's own loop instead of our trainer; null for ours. */
+    Dl4jBaseline.Loop baseline;
 
     // ---- the experiment: what is trained
 
     @Option(order = 1, names = "--dataset", paramLabel = "NAME", defaultValue = "embedded",
-            description = "embedded (8,000/2,000 Fashion-MNIST sample bundled with the jar) or fashion-mnist "
-                    + "(full 60,000/10,000). Default: ${DEFAULT-VALUE}.")
+            description = "embedded (8,000/2,000 Fashion-MNIST sample bundled with the jar), fashion-mnist "
+                    + "(full 60,000/10,000), cifar10 or cifar100 (binary version). Default: ${DEFAULT-VALUE}.")
     String dataset;
 
     @Option(order = 2, names = "--data-dir", paramLabel = "DIR",
-            description = "Directory with the Fashion-MNIST IDX files (.gz or raw). Default: "
-                    + "/usr/share/datasets/fashion-mnist, else ~/.deeplearning4j/data/fashion-mnist.")
+            description = "Directory with the data set's files. Fashion-MNIST IDX files (.gz or raw), default "
+                    + "/usr/share/datasets/fashion-mnist, else ~/.deeplearning4j/data/fashion-mnist; CIFAR binary "
+                    + "files, default ~/.deeplearning4j/data/cifar10/cifar-10-batches-bin (cifar100/cifar-100-binary),"
+                    + " ~/.deeplearning4j/data/cifar10, ~/cifar/cifar-10-batches-bin, ../shared/data/cifar-10-batches-bin.")
     Path dataDir;
+
+    @Option(order = 2, names = "--augment",
+            description = "Random 32×32 crops of the image padded by 4 pixels and horizontal flips, with a shuffle of "
+                    + "the examples, drawn afresh every epoch from --seed (train only).")
+    boolean augment;
 
     @Option(order = 3, names = "--model", paramLabel = "NAME", defaultValue = "lenet",
             description = "lenet (LeNet-5) or mlp (3×128 ReLU). Default: ${DEFAULT-VALUE}.")
@@ -66,17 +73,19 @@ public final class TrainOptions {
     // ---- the run: how it is trained (into RunConfig)
 
     @Option(order = 7, names = "--algorithm", paramLabel = "NAME",
-            description = "sequential, sync, async, interval (Interval-Asynchrony), elastic (ElAsyncSGD) or "
-                    + "parallelwrapper (DL4J's ParallelWrapper). Default: async.")
+            description = "sequential, sync, async, interval (Interval-Asynchrony), elastic (ElAsyncSGD); or DL4J's "
+                    + "own loops for comparison: netfit (net.fit, one thread) or parallelwrapper (ParallelWrapper "
+                    + "with --workers). Default: async.")
     void algorithm(String name) {
-        parallelWrapper = "parallelwrapper".equals(name);
+        baseline = "netfit".equals(name) ? Dl4jBaseline.Loop.NET_FIT
+                : "parallelwrapper".equals(name) ? Dl4jBaseline.Loop.PARALLEL_WRAPPER : null;
         set(() -> {
             try {
-                return config.algorithm(parallelWrapper ? Algorithm.SYNC : Choice.parse("algorithm", name,
-                        Algorithm.class));
+                return config.algorithm(baseline == Dl4jBaseline.Loop.NET_FIT ? Algorithm.SEQUENTIAL
+                        : baseline != null ? Algorithm.SYNC : Choice.parse("algorithm", name, Algorithm.class));
             } catch (InvalidOptionException e) {
                 throw new UsageException("--algorithm", name, "one of sequential, sync, async, interval, elastic, "
-                        + "parallelwrapper");
+                        + "netfit, parallelwrapper");
             }
         });
     }
@@ -348,7 +357,7 @@ public final class TrainOptions {
 
     /** The experiment these options describe. */
     Experiment experiment() {
-        return new Experiment(dataset, dataDir, model, batch, lr, momentum);
+        return new Experiment(dataset, dataDir, model, batch, lr, momentum, augment);
     }
 
     /**
@@ -356,9 +365,9 @@ public final class TrainOptions {
      * the options do not go together.
      */
     RunConfig runConfig() {
-        if (parallelWrapper && targetAccuracy != null) {
-            throw new UsageException("--target-accuracy", String.valueOf(targetAccuracy),
-                    "not with --algorithm parallelwrapper (DL4J's wrapper evaluates only at the end)");
+        if (baseline != null && evalEvery != null) {
+            throw new UsageException("--eval-every", String.valueOf(evalEvery), "not with --algorithm "
+                    + baseline.key + " (DL4J's loops are evaluated after every epoch)");
         }
         try {
             RunConfig c = config.build();

@@ -82,7 +82,8 @@ public final class FashionMnist {
         for (String f : FILES) {
             expected.add(f + "[.gz]");
         }
-        throw new DataNotFoundException("Fashion-MNIST", expected, searched);
+        throw new DataNotFoundException("Fashion-MNIST", expected, searched,
+                "install it with apt-get install -y dataset-fashion-mnist, or pass --data-dir DIR");
     }
 
     private static Path find(Path dir, String base) {

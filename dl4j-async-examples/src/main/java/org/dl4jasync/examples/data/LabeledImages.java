@@ -19,7 +19,8 @@ public final class LabeledImages {
     public final int width;
     public final int channels;
     public final int classes;
-    private final byte[] pixels; // count × channels × height × width, unsigned
+    /** count × channels × height × width, unsigned; read by {@link ImageIterator}. */
+    final byte[] pixels;
     private final byte[] labels;
 
     public LabeledImages(int count, int height, int width, int channels, int classes, byte[] pixels, byte[] labels) {
@@ -49,6 +50,32 @@ public final class LabeledImages {
             throw new IllegalArgumentException(images.count + " images but " + labels.length + " labels");
         }
         return new LabeledImages(images.count, images.rows, images.cols, 1, classes, images.pixels, labels);
+    }
+
+    /** The records of {@code parts} one after the other (same shape and classes). */
+    public static LabeledImages concat(List<LabeledImages> parts) {
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("nothing to concatenate");
+        }
+        LabeledImages first = parts.get(0);
+        int n = 0;
+        for (LabeledImages p : parts) {
+            if (p.height != first.height || p.width != first.width || p.channels != first.channels
+                    || p.classes != first.classes) {
+                throw new IllegalArgumentException("cannot concatenate images of different shapes or classes");
+            }
+            n += p.count;
+        }
+        int f = first.features();
+        byte[] px = new byte[n * f];
+        byte[] lb = new byte[n];
+        int at = 0;
+        for (LabeledImages p : parts) {
+            System.arraycopy(p.pixels, 0, px, at * f, p.count * f);
+            System.arraycopy(p.labels, 0, lb, at, p.count);
+            at += p.count;
+        }
+        return new LabeledImages(n, first.height, first.width, first.channels, first.classes, px, lb);
     }
 
     public int features() {

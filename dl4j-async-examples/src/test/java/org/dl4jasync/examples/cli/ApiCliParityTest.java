@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class ApiCliParityTest {
     /** The experiment's settings and the report files: the command line's own {@code config} entries. */
-    private static final Set<String> CLI_ONLY = Set.of("dataset", "data_dir", "model", "batch", "lr", "momentum",
+    private static final Set<String> CLI_ONLY = Set.of("dataset", "data_dir", "model", "batch", "lr", "momentum", "augment",
             "data_source", "json", "csv", "quiet");
     private static final int STEPS = 40;
 
@@ -62,7 +62,7 @@ class ApiCliParityTest {
         TrainingReport r;
         try (AsyncTrainer t = new AsyncTrainer.Builder(net).config(config(a))
                 .evaluation(Experiment.testIterator(data)).build()) {
-            r = t.fit(mlp.trainIterator(data));
+            r = t.fit(mlp.trainIterator(data, 42));
         }
         assertSameShape(viaCli, TrainingReport.parse(r.toJson()), a);
     }

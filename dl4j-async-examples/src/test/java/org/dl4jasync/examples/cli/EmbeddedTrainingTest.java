@@ -34,7 +34,7 @@ class EmbeddedTrainingTest {
 
     @Test
     void parallelWrapperRunsThroughTheSameReport() throws IOException {
-        TrainingReport r = ExperimentRunner.runParallelWrapper(MLP, config(Algorithm.SYNC, ParameterStore.Kind.HOGWILD,
+        TrainingReport r = ExperimentRunner.runBaseline(Dl4jBaseline.Loop.PARALLEL_WRAPPER, MLP, config(Algorithm.SYNC, ParameterStore.Kind.HOGWILD,
                 2), FashionMnist.embedded(), null);
         assertThat(r.algorithm()).isEqualTo("parallelwrapper");
         assertThat(r.config().get("algorithm")).isEqualTo("parallelwrapper");

@@ -1,0 +1,87 @@
+package org.dl4jasync.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.dl4jasync.metrics.StopReason;
+import org.dl4jasync.metrics.TrainingReport;
+import org.dl4jasync.parameters.ParameterStore;
+import org.dl4jasync.testing.TinyNets;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.dataset.DataSet;
+
+class StopFitTest {
+    private static final int WORKERS = 3;
+    private final List<DataSet> data = TinyNets.blobs(200, 8, 3);
+
+    @ParameterizedTest
+    @EnumSource(ParameterStore.Kind.class)
+    void stopFitFromAListenerEndsTheRunAfterTheStepsInFlight(ParameterStore.Kind store) {
+        MultiLayerNetwork net = TinyNets.net(1);
+        try (AsyncTrainer trainer = new AsyncTrainer.Builder(net).workers(WORKERS).store(store).build()) {
+            int[] seenAtStop = {-1};
+            trainer.addListeners(new BaseTrainingListener() {
+                private int applied;
+
+                @Override
+                public void iterationDone(Model model, int iteration, int epoch) {
+                    if (++applied == 10) {
+                        seenAtStop[0] = applied;
+                        trainer.stopFit();
+                    }
+                }
+            });
+            TrainingReport r = trainer.fit(TinyNets.iterator(data), 5);
+            assertThat(seenAtStop[0]).isEqualTo(10);
+            assertThat(r.stopReason()).isEqualTo(StopReason.STOPPED);
+            // the stopping worker starts nothing more; each other worker finishes at most the step it had begun
+            assertThat(r.stepsAccepted()).isBetween(10L, 10L + WORKERS - 1);
+            assertThat(net.getIterationCount()).isEqualTo((int) r.stepsAccepted());
+            assertThat(r.epochsCompleted()).isZero();
+        }
+    }
+
+    @Test
+    void stopFitFromAnotherThreadEndsARunningFit() throws Exception {
+        MultiLayerNetwork net = TinyNets.net(2);
+        CountDownLatch started = new CountDownLatch(1);
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try (AsyncTrainer trainer = new AsyncTrainer.Builder(net).workers(2).build()) {
+            trainer.addListeners(new BaseTrainingListener() {
+                @Override
+                public void iterationDone(Model model, int iteration, int epoch) {
+                    started.countDown();
+                }
+            });
+            Future<TrainingReport> fit = caller.submit(() -> trainer.fit(TinyNets.iterator(data), Integer.MAX_VALUE));
+            assertThat(started.await(60, TimeUnit.SECONDS)).isTrue();
+            trainer.stopFit();
+            TrainingReport r = fit.get(60, TimeUnit.SECONDS); // without stopFit it would never end
+            assertThat(r.stopReason()).isEqualTo(StopReason.STOPPED);
+        } finally {
+            caller.shutdownNow();
+        }
+    }
+
+    @Test
+    void stopFitWithoutARunningFitDoesNotAffectTheNextOne() {
+        MultiLayerNetwork net = TinyNets.net(3);
+        try (AsyncTrainer trainer = new AsyncTrainer.Builder(net).workers(2).build()) {
+            trainer.stopFit();
+            TrainingReport r = trainer.fit(TinyNets.iterator(data), 1);
+            assertThat(r.stopReason()).isEqualTo(StopReason.EPOCHS);
+            assertThat(r.stepsAccepted()).isEqualTo(data.size());
+        }
+    }
+}
