@@ -135,4 +135,46 @@ class AsyncEarlyStoppingTrainerTest {
                     .hasMessageContaining("EarlyStoppingTrainer");
         }
     }
+
+    @Test
+    void anIterationConditionStopsTheEpochAfterTheStepsInFlightEvenBeforeAnyScore() {
+        MultiLayerNetwork net = TinyNets.net(3);
+        EarlyStoppingConfiguration<MultiLayerNetwork> es = config()
+                .epochTerminationConditions(new MaxEpochsTerminationCondition(5))
+                .iterationTerminationConditions(new MaxScoreIterationTerminationCondition(0.0)) // any loss > 0
+                .build();
+        Calls calls = new Calls();
+        EarlyStoppingResult<MultiLayerNetwork> result;
+        try (AsyncTrainer trainer = new AsyncTrainer.Builder(net).workers(2).build()) {
+            result = new AsyncEarlyStoppingTrainer(es, trainer, TinyNets.iterator(train), calls).fit();
+            assertThat(trainer.getListeners()).as("the guard is removed afterwards").isEmpty();
+        }
+        assertThat(result.getTerminationReason())
+                .isEqualTo(EarlyStoppingResult.TerminationReason.IterationTerminationCondition);
+        assertThat(result.getTotalEpochs()).isZero();
+        assertThat(net.getIterationCount()).as("the first update and the one in flight at most").isBetween(1, 2);
+        assertThat(result.getBestModel()).as("nothing was scored, so nothing saved").isNull();
+        assertThat(result.getBestModelEpoch()).isEqualTo(-1);
+        assertThat(calls.completions).containsExactly(result);
+        assertThat(calls.epochs).isEmpty();
+    }
+
+    @Test
+    void aWorkerFailureEndsWithTheErrorReason() {
+        MultiLayerNetwork net = TinyNets.net(4);
+        List<DataSet> bad = new ArrayList<>(train);
+        bad.add(new DataSet(org.nd4j.linalg.factory.Nd4j.ones(DataType.FLOAT, 8, TinyNets.IN + 1),
+                org.nd4j.linalg.factory.Nd4j.zeros(DataType.FLOAT, 8, TinyNets.CLASSES))); // one column too many
+        EarlyStoppingConfiguration<MultiLayerNetwork> es = config()
+                .epochTerminationConditions(new MaxEpochsTerminationCondition(5)).build();
+        Calls calls = new Calls();
+        EarlyStoppingResult<MultiLayerNetwork> result;
+        try (AsyncTrainer trainer = new AsyncTrainer.Builder(net).workers(2).build()) {
+            result = new AsyncEarlyStoppingTrainer(es, trainer, TinyNets.iterator(bad), calls).fit();
+        }
+        assertThat(result.getTerminationReason()).isEqualTo(EarlyStoppingResult.TerminationReason.Error);
+        assertThat(result.getTerminationDetails()).contains("TrainingFailedException");
+        assertThat(result.getTotalEpochs()).isZero();
+        assertThat(calls.completions).as("DL4J's trainer does not call onCompletion on an error either").isEmpty();
+    }
 }

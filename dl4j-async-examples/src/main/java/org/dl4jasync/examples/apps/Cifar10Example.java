@@ -1,6 +1,7 @@
 package org.dl4jasync.examples.apps;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 import org.deeplearning4j.nn.api.Model;
@@ -79,12 +80,18 @@ public final class Cifar10Example implements Callable<Integer> {
                 .intervalY(64)
                 .intervalPolicy(IntervalSchedule.DECAY)
                 .stepSize(StepSizeRule.TAIL)
-                .listeners(new TestAccuracyPerEpoch(test));
+                .listeners(new TestAccuracyPerEpoch(test))
+                .progress((seconds, applied, planned, loss, tau) -> {
+                    if (!Double.isNaN(loss)) { // NaN: no step finished since the last report
+                        System.out.printf("  %4.0f s: %d of %d updates, loss %.3f, mean staleness %.2f%n",
+                                seconds, applied, planned, loss, tau);
+                    }
+                }, Duration.ofSeconds(15));
         if (augment) {
             builder.dataMode(AsyncTrainer.DataMode.PREFETCH); // read the iterator anew every epoch: fresh crops
         }
 
-        // 4. Train; the listener prints the test accuracy after every epoch.
+        // 4. Train; progress every 15 s, the listener prints the test accuracy after every epoch.
         TrainingReport report;
         try (AsyncTrainer trainer = builder.build()) {
             report = trainer.fit(train, epochs);
@@ -101,7 +108,11 @@ public final class Cifar10Example implements Callable<Integer> {
         return 0;
     }
 
-    /** A plain DL4J listener: the trainer calls it once per epoch with the network holding the latest parameters. */
+    /**
+     * A plain DL4J listener: the trainer calls it once per epoch with the network holding the latest parameters.
+     * Listener calls are serialised, so the other workers wait at their next update while it evaluates (the
+     * trainer's own {@code .evaluation(test).evalEvery(n)} evaluates a copy while they go on).
+     */
     static final class TestAccuracyPerEpoch extends BaseTrainingListener {
         private final DataSetIterator test;
         private final long start = System.nanoTime();
