@@ -416,9 +416,6 @@ public abstract class RunOptions<B extends RunOptions<B>> {
                     "constant with {algorithm} " + Choice.key(s.algorithm)
                             + " (updates have no staleness to adapt to; use async or interval)");
         }
-        if (s.targetAccuracy != null && s.evalData == null) {
-            throw new IllegalArgumentException("targetAccuracy needs evaluation data: call evaluation(iterator)");
-        }
     }
 
     private static int atLeast(String key, int value, int min, String expected) {

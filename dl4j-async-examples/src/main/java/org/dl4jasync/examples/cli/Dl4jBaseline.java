@@ -27,11 +27,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * the calling thread ({@code --algorithm netfit}) and {@link ParallelWrapper} with its builder defaults except the
  * worker count (parameter averaging after every iteration, prefetch buffer 16; {@code --algorithm
  * parallelwrapper}). {@code net.fit} runs its ops on every core (ND4J's default; the launcher's
- * {@code OMP_NUM_THREADS=1} is for our workers), ParallelWrapper one op thread per worker. Each epoch is one {@code fit(iterator)} call; after each the test set is evaluated, and that
+ * {@code OMP_NUM_THREADS=1} is for our workers), ParallelWrapper one op thread per worker. Each epoch is one
+ * {@code fit(iterator)} call. The test set is evaluated every {@code --eval-every} iterations (in the iteration
+ * listener, on the training thread, as DL4J's {@code EvaluativeListener}), else after every epoch, and at the end;
  * evaluation is <em>not</em> timed: the report's times (traces, time to target, wall seconds) count training only.
  * The step budget and time limit are checked after every iteration (exact for net.fit; ParallelWrapper's workers
- * stop after the batches already handed out); the target accuracy after every epoch. Staleness is not defined for them and left
- * empty; steps are minibatch iterations over all workers.
+ * stop after the batches already handed out), the target accuracy at every evaluation. Staleness is not defined
+ * for them and left empty; steps are minibatch iterations over all workers.
  */
 public final class Dl4jBaseline {
     /** Which loop. */
@@ -50,26 +52,37 @@ public final class Dl4jBaseline {
     }
 
     /**
-     * Counts iterations (ParallelWrapper's workers call it concurrently) and requests the stop; the clock excludes
-     * the untimed evaluations between epochs.
+     * Counts iterations (ParallelWrapper's workers call it concurrently), evaluates, and requests the stop. The
+     * clock excludes every evaluation. Protocols: {@link #steps} and {@link #stopRequested} are atomic; the traces,
+     * the loss sums, {@link #timeToTarget} and {@link #untimedNanos} are written under {@code this}'s monitor
+     * (untimedNanos is volatile so that the time-limit check outside the monitor reads it).
      */
     private static final class Counter extends BaseTrainingListener {
         final AtomicLong steps = new AtomicLong();
         final long maxSteps;
         final double timeLimit;
+        final long evalEvery;
+        final double target;
+        final java.util.function.Supplier<DataSetIterator> test;
+        final ProgressListener progress;
         final AtomicBoolean stopRequested = new AtomicBoolean();
         final List<TracePoint> lossTrace = new ArrayList<>();
-        /** Written by the thread calling fit between epochs; read by workers (benign: only the time limit uses it). */
+        final List<TracePoint> accuracy = new ArrayList<>();
         volatile long untimedNanos;
         final long t0 = System.nanoTime();
         double lossSum;
         long lossCount;
+        Double timeToTarget;
         volatile ParallelWrapper wrapper;
         volatile StopReason reason;
 
-        Counter(long maxSteps, double timeLimit) {
-            this.maxSteps = maxSteps;
-            this.timeLimit = timeLimit;
+        Counter(RunConfig config, java.util.function.Supplier<DataSetIterator> test, ProgressListener progress) {
+            this.maxSteps = config.maxSteps().orElse(Long.MAX_VALUE);
+            this.timeLimit = config.timeLimit().map(d -> d.toNanos() / 1e9).orElse(Double.POSITIVE_INFINITY);
+            this.evalEvery = config.evalEvery().orElse(0);
+            this.target = config.targetAccuracy().orElse(Double.NaN);
+            this.test = test;
+            this.progress = progress;
         }
 
         double seconds() {
@@ -88,11 +101,44 @@ public final class Dl4jBaseline {
                     lossCount = 0;
                 }
             }
+            if (evalEvery > 0 && n % evalEvery == 0) {
+                evaluate(model, n); // on the training thread, as DL4J's EvaluativeListener
+            }
             if (n >= maxSteps) {
                 stop(StopReason.MAX_STEPS);
             } else if (seconds() >= timeLimit) {
                 stop(StopReason.TIME_LIMIT);
             }
+        }
+
+        /**
+         * Test accuracy of {@code model} (the network for net.fit; for ParallelWrapper the replica whose iteration
+         * crossed the boundary, averaged every iteration), not timed; stops the run at the target or on divergence.
+         */
+        synchronized void evaluate(Model model, long atSteps) {
+            long start = System.nanoTime();
+            double seconds = seconds();
+            MultiLayerNetwork net = (MultiLayerNetwork) model;
+            boolean finite = Double.isFinite(net.params().sumNumber().doubleValue());
+            double acc = finite ? net.evaluate(test.get()).accuracy() : Double.NaN;
+            untimedNanos += System.nanoTime() - start;
+            if (!finite) {
+                stop(StopReason.DIVERGED);
+                return;
+            }
+            TracePoint p = new TracePoint(seconds, atSteps, acc);
+            accuracy.add(p);
+            if (progress != null) {
+                progress.onProgress(p.seconds, p.steps, -1, Double.NaN, Double.NaN);
+            }
+            if (acc >= target && timeToTarget == null) {
+                timeToTarget = seconds;
+                stop(StopReason.TARGET_ACCURACY);
+            }
+        }
+
+        synchronized boolean evaluatedAt(long atSteps) {
+            return !accuracy.isEmpty() && accuracy.get(accuracy.size() - 1).steps == atSteps;
         }
 
         void stop(StopReason r) {
@@ -185,15 +231,13 @@ public final class Dl4jBaseline {
         }
     }
 
-    static TrainingReport run(Loop loop, Experiment experiment, RunConfig config, MultiLayerNetwork net,
+    static TrainingReport run(Loop loop, Experiment experiment, RunConfig runConfig, MultiLayerNetwork net,
                               TrainTest data, ProgressListener progress) {
+        // the same evaluation cadence as our trainer's (eval_every, or its default with a target accuracy)
+        RunConfig config = RunConfig.builder().config(runConfig).evaluation(Experiment.testIterator(data)).build();
         int m = loop == Loop.NET_FIT ? 1 : config.workers();
-        Counter counter = new Counter(config.maxSteps().orElse(Long.MAX_VALUE),
-                config.timeLimit().map(d -> d.toNanos() / 1e9).orElse(Double.POSITIVE_INFINITY));
-        double target = config.targetAccuracy().orElse(Double.NaN);
+        Counter counter = new Counter(config, () -> Experiment.testIterator(data), progress);
         int epochs = config.epochs(TrainOptions.DEFAULT_EPOCHS);
-        List<TracePoint> accuracy = new ArrayList<>();
-        Double timeToTarget = null;
         int epochsRun = 0;
         int savedThreads = Nd4j.getEnvironment().maxThreads();
         // net.fit as DL4J runs it by default: every core for the ops; ParallelWrapper: one thread per worker
@@ -223,24 +267,17 @@ public final class Dl4jBaseline {
                 } else {
                     net.fit(train);
                 }
-                boolean complete = !counter.stopRequested.get();
-                if (complete) {
+                if (!counter.stopRequested.get()) {
                     epochsRun++;
                 }
-                long evalStart = System.nanoTime();
-                TracePoint p = new TracePoint(counter.seconds(), counter.steps.get(),
-                        net.evaluate(Experiment.testIterator(data)).accuracy());
-                counter.untimedNanos += System.nanoTime() - evalStart;
-                accuracy.add(p);
-                if (progress != null) {
-                    progress.onProgress(p.seconds, p.steps, -1, Double.NaN, Double.NaN);
+                long n = counter.steps.get();
+                if (counter.evalEvery == 0 && !counter.evaluatedAt(n)) {
+                    counter.evaluate(net, n); // after every epoch
                 }
-                if (!Double.isFinite(net.params().sumNumber().doubleValue())) {
-                    counter.stop(StopReason.DIVERGED);
-                } else if (p.value >= target && timeToTarget == null) {
-                    timeToTarget = p.seconds;
-                    counter.stop(StopReason.TARGET_ACCURACY);
-                }
+            }
+            long n = counter.steps.get();
+            if (counter.reason != StopReason.DIVERGED && !counter.evaluatedAt(n)) {
+                counter.evaluate(net, n); // the final parameters
             }
         } catch (RuntimeException e) {
             throw new IllegalStateException(loop.key + " failed: " + e, e);
@@ -262,8 +299,8 @@ public final class Dl4jBaseline {
         r.config().put("store", null);
         r.config().put("workers", m);
         r.config().put("epochs", epochs == Integer.MAX_VALUE ? null : epochs);
-        r.config().put("eval_every", null);
-        r.config().put("evaluation", "test set after every epoch, not timed");
+        r.config().put("evaluation", (counter.evalEvery > 0 ? "test set every " + counter.evalEvery + " iterations"
+                : "test set after every epoch") + " and at the end, not timed");
         r.config().put("op_threads", opThreads);
         r.algorithm(loop.key);
         r.store(null);
@@ -280,12 +317,13 @@ public final class Dl4jBaseline {
         r.batchesProcessed(steps);
         r.epochsCompleted(epochsRun);
         r.lossTrace(new ArrayList<>(counter.lossTrace));
-        r.accuracyTrace(accuracy);
+        List<TracePoint> accuracy = counter.accuracy;
+        r.accuracyTrace(new ArrayList<>(accuracy));
         if (!accuracy.isEmpty() && counter.reason != StopReason.DIVERGED) {
             r.finalAccuracy(accuracy.get(accuracy.size() - 1).value);
         }
-        if (timeToTarget != null) {
-            r.timeToTargetSeconds(timeToTarget);
+        if (counter.timeToTarget != null) {
+            r.timeToTargetSeconds(counter.timeToTarget);
         }
         return r.build();
     }

@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** {@code dl4j-async}: the command line. Exit status 0 success, 1 training failed, 2 bad usage or input. */
 @Command(name = "dl4j-async", mixinStandardHelpOptions = true, version = "dl4j-async 0.1.0",
-        subcommands = {TrainCommand.class, SimulateCommand.class, ExampleCommand.class},
+        subcommands = {TrainCommand.class, SimulateCommand.class, CompareCommand.class, ExampleCommand.class},
         description = "Staleness-aware asynchronous parallel SGD for Deeplearning4j networks.")
 public final class Main implements java.util.concurrent.Callable<Integer> {
     public static final int EXIT_FAILED = 1;

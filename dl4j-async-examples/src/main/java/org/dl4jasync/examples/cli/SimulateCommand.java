@@ -40,37 +40,49 @@ public final class SimulateCommand implements Callable<Integer> {
         options.set(() -> options.config.virtualTimeLimit(seconds));
     }
 
+    /** What a simulation needs, checked; bad usage is a {@link UsageException}. */
+    record Prepared(Experiment experiment, RunConfig config, SimulationRunner.Timing timing) {
+    }
+
+    /** Checks the options together (also for {@code compare}, before anything runs). */
+    Prepared prepare() {
+        Experiment experiment = options.experiment().forSimulation();
+        if (options.baseline != null) {
+            throw new UsageException("--algorithm", options.baseline.key, "one of sequential, sync, async, "
+                    + "interval, elastic (DL4J's own loops run only in train)");
+        }
+        if (experiment.augment()) {
+            throw new UsageException("--augment is only for train: the simulator keeps one fixed set of training "
+                    + "batches");
+        }
+        if (!experiment.hasModel() && (options.targetAccuracy != null || options.evalEvery != null)) {
+            throw new UsageException("--model", "none", "lenet or mlp when --target-accuracy or --eval-every is "
+                    + "given");
+        }
+        RunConfig config = options.runConfig();
+        int m = config.workers();
+        try {
+            StepTimes.parse(stepTime, m);
+            if (applyTime != null) {
+                StepTimes.parse(applyTime, m);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UsageException((e.getMessage().contains("'" + stepTime + "'") ? "--step-time: "
+                    : "--apply-time: ") + e.getMessage());
+        }
+        return new Prepared(experiment, config, new SimulationRunner.Timing(stepTime, applyTime, pollDelay));
+    }
+
     @Override
     public Integer call() {
         Experiment experiment;
         RunConfig config;
         SimulationRunner.Timing timing;
         try {
-            experiment = options.experiment().forSimulation();
-            if (options.baseline != null) {
-                throw new UsageException("--algorithm", options.baseline.key, "one of sequential, sync, async, "
-                        + "interval, elastic (DL4J's own loops run only in train)");
-            }
-            if (experiment.augment()) {
-                throw new UsageException("--augment is only for train: the simulator keeps one fixed set of training "
-                        + "batches");
-            }
-            if (!experiment.hasModel() && (options.targetAccuracy != null || options.evalEvery != null)) {
-                throw new UsageException("--model", "none", "lenet or mlp when --target-accuracy or --eval-every is "
-                        + "given");
-            }
-            config = options.runConfig();
-            timing = new SimulationRunner.Timing(stepTime, applyTime, pollDelay);
-            int m = config.workers();
-            try {
-                StepTimes.parse(stepTime, m);
-                if (applyTime != null) {
-                    StepTimes.parse(applyTime, m);
-                }
-            } catch (IllegalArgumentException e) {
-                throw new UsageException((e.getMessage().contains("'" + stepTime + "'") ? "--step-time: "
-                        : "--apply-time: ") + e.getMessage());
-            }
+            Prepared p = prepare();
+            experiment = p.experiment();
+            config = p.config();
+            timing = p.timing();
         } catch (UsageException e) {
             return Main.usageError("simulate", e.getMessage());
         }

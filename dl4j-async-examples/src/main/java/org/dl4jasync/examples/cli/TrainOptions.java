@@ -365,10 +365,6 @@ public final class TrainOptions {
      * the options do not go together.
      */
     RunConfig runConfig() {
-        if (baseline != null && evalEvery != null) {
-            throw new UsageException("--eval-every", String.valueOf(evalEvery), "not with --algorithm "
-                    + baseline.key + " (DL4J's loops are evaluated after every epoch)");
-        }
         try {
             RunConfig c = config.build();
             return c.hasStopCondition() ? c : RunConfig.builder().config(c).epochs(DEFAULT_EPOCHS).build();

@@ -66,15 +66,42 @@ class CifarAndExamplesCommandTest {
         assertThat(r.get("algorithm")).isEqualTo("netfit");
         assertThat(r.get("workers")).isEqualTo(1);
         assertThat(r.get("stop_reason")).isEqualTo("max_steps");
-        assertThat(((Number) r.get("steps_accepted")).longValue()).isEqualTo(30);
-        assertThat((List<?>) r.get("accuracy_trace")).hasSize(1);
+        assertThat(((Number) r.get("steps_accepted")).longValue()).as("exact, no prefetched batch trained after the "
+                + "stop").isEqualTo(30);
+        assertThat((List<?>) r.get("accuracy_trace")).as("evaluated at the end").hasSize(1);
         assertThat(((Number) r.get("final_accuracy")).doubleValue()).isGreaterThan(0.3);
+
+        // evaluated every 10 iterations, stopped at the first evaluation at or above the target
+        Path every = dir.resolve("every.json");
+        code = Main.run("train", "--algorithm", "netfit", "--model", "mlp", "--eval-every", "10", "--target-accuracy",
+                "0.5", "--lr", "0.05", "--quiet", "--json", every.toString());
+        assertThat(code).as(console.err()).isZero();
+        r = report(every);
+        assertThat(r.get("stop_reason")).isEqualTo("target_accuracy");
+        List<?> trace = (List<?>) r.get("accuracy_trace");
+        assertThat(trace).isNotEmpty();
+        for (int i = 0; i < trace.size(); i++) {
+            assertThat(((Number) ((List<?>) trace.get(i)).get(1)).longValue()).isEqualTo(10L * (i + 1));
+        }
+        double last = ((Number) ((List<?>) trace.get(trace.size() - 1)).get(2)).doubleValue();
+        assertThat(last).isGreaterThanOrEqualTo(0.5);
+        assertThat(((Number) r.get("time_to_target_seconds")).doubleValue())
+                .isEqualTo(((Number) ((List<?>) trace.get(trace.size() - 1)).get(0)).doubleValue());
+    }
+
+    @Test
+    void targetAccuracyStopsOurTrainerAtTheFirstEvaluationAboveIt(@TempDir Path dir) throws IOException {
+        Path json = dir.resolve("target.json");
+        int code = Main.run("train", "--model", "mlp", "--workers", "2", "--eval-every", "20", "--target-accuracy",
+                "0.5", "--lr", "0.05", "--quiet", "--json", json.toString());
+        assertThat(code).as(console.err()).isZero();
+        Map<String, Object> r = report(json);
+        assertThat(r.get("stop_reason")).isEqualTo("target_accuracy");
+        assertThat(((Number) r.get("time_to_target_seconds")).doubleValue()).isPositive();
     }
 
     @Test
     void badCombinationsAreOneLineAndExitStatus2(@TempDir Path dir) {
-        assertThat(Main.run("train", "--algorithm", "netfit", "--eval-every", "10")).isEqualTo(2);
-        assertThat(console.err()).contains("--eval-every: '10' is not allowed; expected not with --algorithm netfit");
         assertThat(Main.run("simulate", "--augment", "--model", "none", "--max-steps", "10")).isEqualTo(2);
         assertThat(console.err()).contains("--augment is only for train");
         assertThat(Main.run("simulate", "--algorithm", "parallelwrapper", "--model", "none")).isEqualTo(2);
@@ -82,7 +109,7 @@ class CifarAndExamplesCommandTest {
                 + "sequential, sync, async, interval, elastic (DL4J's own loops run only in train)");
         assertThat(Main.run("train", "--dataset", "cifar10", "--data-dir", dir.toString())).isEqualTo(2);
         assertThat(console.err()).contains("CIFAR-10 not found").contains(dir.toString());
-        assertThat(console.err().strip().lines()).hasSize(4);
+        assertThat(console.err().strip().lines()).hasSize(3);
     }
 
     @Test

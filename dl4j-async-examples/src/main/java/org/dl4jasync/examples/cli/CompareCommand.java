@@ -1,0 +1,140 @@
+package org.dl4jasync.examples.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalDouble;
+import java.util.concurrent.Callable;
+
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.dl4jasync.examples.compare.Comparison;
+import org.dl4jasync.examples.compare.JvmExecutor;
+import org.dl4jasync.examples.compare.RunResult;
+import org.dl4jasync.examples.compare.Suite;
+import org.dl4jasync.examples.compare.SuiteException;
+import org.dl4jasync.examples.compare.SuiteFile;
+import org.dl4jasync.examples.compare.SummaryWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code dl4j-async compare --suite FILE --out DIR [--seeds LIST] [--resume] [--dry-run]}: runs a suite of
+ * {@code train} or {@code simulate} invocations, one JVM each, and writes every report, {@code runs.csv} and
+ * {@code summary.md}.
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Run a suite of train or simulate runs (one JVM each, configurations interleaved per seed) and "
+                + "summarise them over seeds: medians with bootstrap 95% intervals, times to target accuracies, "
+                + "paired comparisons against a baseline.")
+public final class CompareCommand implements Callable<Integer> {
+    @Option(names = "--suite", required = true, paramLabel = "FILE", description = "The suite (YAML or JSON).")
+    Path suiteFile;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where reports and summaries go.")
+    Path out;
+
+    @Option(names = "--seeds", split = ",", paramLabel = "LIST", description = "Run these seeds instead of the "
+            + "suite's.")
+    List<Long> seeds;
+
+    @Option(names = "--resume", description = "Skip runs whose report exists in DIR (continue an interrupted suite).")
+    boolean resume;
+
+    @Option(names = "--dry-run", description = "List the runs and their estimated time; run nothing.")
+    boolean dryRun;
+
+    /** Checks one run's arguments as its command would, without running it. */
+    static void check(String command, List<String> args) {
+        try {
+            if (command.equals("simulate")) {
+                SimulateCommand s = new SimulateCommand();
+                parse(s, args);
+                s.prepare();
+            } else {
+                TrainCommand t = new TrainCommand();
+                parse(t, args);
+                t.options.experiment().forTraining();
+                t.options.runConfig();
+            }
+        } catch (UsageException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private static void parse(Object command, List<String> args) {
+        try {
+            new CommandLine(command).parseArgs(args.toArray(new String[0]));
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        Suite suite;
+        try {
+            suite = SuiteFile.read(suiteFile, CompareCommand::check);
+        } catch (SuiteException e) {
+            return Main.usageError("compare", e.getMessage());
+        } catch (IOException e) {
+            return Main.usageError("compare", "cannot read " + suiteFile + ": " + e.getMessage());
+        }
+        List<Comparison.PlannedRun> plan = Comparison.plan(suite, out, seeds);
+        long existing = plan.stream().filter(r -> Files.isRegularFile(r.report())).count();
+        OptionalDouble perRun = Comparison.estimatedSeconds(suite);
+        long toRun = plan.size() - existing;
+        if (dryRun) {
+            for (Comparison.PlannedRun r : plan) {
+                System.out.println((Files.isRegularFile(r.report()) ? "done  " : "run   ") + r.label() + ": "
+                        + String.join(" ", r.args()));
+            }
+            System.out.printf(Locale.ROOT, "%d runs, %d to run, estimated %s%n", plan.size(), toRun,
+                    perRun.isPresent() ? duration(perRun.getAsDouble() * toRun)
+                            : "unknown (no wall-clock time limit)");
+            return 0;
+        }
+        if (existing > 0 && !resume) {
+            return Main.usageError("compare", out + " already holds " + existing + " of the " + plan.size()
+                    + " reports; pass --resume to continue the suite, or choose another --out");
+        }
+        Files.createDirectories(out);
+        List<Comparison.PlannedRun> failed;
+        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("compare").setInitialMax(plan.size())
+                .setStyle(ProgressBarStyle.ASCII).setUnit(" runs", 1).setUpdateIntervalMillis(1000)
+                .setConsumer(new ConsoleProgressBarConsumer(System.err)).build()) {
+            failed = Comparison.run(plan, new JvmExecutor(Main.class.getName()), new Comparison.Progress() {
+                @Override
+                public void started(Comparison.PlannedRun r, int index, int total) {
+                    bar.setExtraMessage(r.label());
+                }
+
+                @Override
+                public void finished(Comparison.PlannedRun r, boolean ok, boolean skipped) {
+                    bar.step();
+                    if (!ok) {
+                        System.err.println("dl4j-async compare: " + r.label() + " failed; see its log in "
+                                + r.report().getParent());
+                    }
+                }
+            });
+        }
+        List<RunResult> results = Comparison.results(plan, suite.targets());
+        SummaryWriter.writeCsv(out.resolve("runs.csv"), suite, results);
+        Files.writeString(out.resolve("summary.md"),
+                SummaryWriter.summary(suite, results, plan.size(), failed.size()));
+        System.out.println("dl4j-async compare: " + results.size() + " of " + plan.size() + " runs reported; "
+                + out.resolve("summary.md"));
+        return failed.isEmpty() ? 0 : Main.EXIT_FAILED;
+    }
+
+    private static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
+    }
+}

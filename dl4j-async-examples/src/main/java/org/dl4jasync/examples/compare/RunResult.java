@@ -1,0 +1,56 @@
+package org.dl4jasync.examples.compare;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * What the summary needs of one run's JSON report. Times are on the run's own clock (wall seconds for train,
+ * virtual seconds for simulate); a target never reached has time +∞; a value the report does not have is NaN.
+ *
+ * @param timesToTargets per suite target, the time of the first evaluation at or above it
+ */
+public record RunResult(String configuration, long seed, String algorithm, int workers, String stopReason,
+                        long stepsAccepted, double stepsPerSecond, double acceptance, double stalenessMean,
+                        double stalenessP99, double stalenessMax, double workerSeconds, double seconds,
+                        double finalAccuracy, double bestAccuracy, double[] timesToTargets) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static RunResult read(Path report, String configuration, long seed, List<Double> targets)
+            throws IOException {
+        return of(JSON.readTree(Files.readString(report)), configuration, seed, targets);
+    }
+
+    static RunResult of(JsonNode r, String configuration, long seed, List<Double> targets) {
+        double best = Double.NaN;
+        double[] times = new double[targets.size()];
+        java.util.Arrays.fill(times, Double.POSITIVE_INFINITY);
+        for (JsonNode p : r.path("accuracy_trace")) {
+            double t = p.get(0).asDouble();
+            double acc = p.get(2).asDouble();
+            best = Double.isNaN(best) ? acc : Math.max(best, acc);
+            for (int k = 0; k < times.length; k++) {
+                if (acc >= targets.get(k) && t < times[k]) {
+                    times[k] = t;
+                }
+            }
+        }
+        JsonNode tau = r.path("staleness");
+        boolean simulated = r.path("virtual_seconds").isNumber();
+        return new RunResult(configuration, seed, r.path("algorithm").asText(), r.path("workers").asInt(),
+                r.path("stop_reason").asText(), r.path("steps_accepted").asLong(), number(r, "steps_per_second"),
+                number(r, "acceptance_rate"), number(tau, "mean"), number(tau, "p99"), number(tau, "max"),
+                number(r, "worker_seconds"), number(r, simulated ? "virtual_seconds" : "wall_seconds"),
+                number(r, "final_accuracy"), best, times);
+    }
+
+    private static double number(JsonNode n, String key) {
+        JsonNode v = n.path(key);
+        return v.isNumber() ? v.asDouble() : Double.NaN;
+    }
+}

@@ -1,0 +1,165 @@
+package org.dl4jasync.examples.compare;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Writes {@code runs.csv} (one row per run) and {@code summary.md} (per configuration the median and bootstrap 95%
+ * interval over seeds of every measure; against the baseline, the ratio of times to each target paired by seed, with
+ * its interval and a verdict only when the interval excludes 1). A run that never reached a target counts as
+ * "never" (+∞) in the medians and ratios, not as missing.
+ */
+public final class SummaryWriter {
+    private SummaryWriter() {
+    }
+
+    public static void writeCsv(Path file, Suite suite, List<RunResult> results) throws IOException {
+        StringBuilder b = new StringBuilder("configuration,seed,algorithm,workers,stop_reason,steps_accepted,"
+                + "steps_per_second,acceptance,staleness_mean,staleness_p99,staleness_max,worker_seconds,seconds,"
+                + "final_accuracy,best_accuracy");
+        for (double t : suite.targets()) {
+            b.append(String.format(Locale.ROOT, ",time_to_%s", t));
+        }
+        b.append('\n');
+        for (RunResult r : results) {
+            b.append(csv(r.configuration())).append(',').append(r.seed()).append(',').append(csv(r.algorithm()))
+                    .append(',').append(r.workers()).append(',').append(r.stopReason()).append(',')
+                    .append(r.stepsAccepted());
+            for (double v : new double[] {r.stepsPerSecond(), r.acceptance(), r.stalenessMean(), r.stalenessP99(),
+                    r.stalenessMax(), r.workerSeconds(), r.seconds(), r.finalAccuracy(), r.bestAccuracy()}) {
+                b.append(',').append(number(v));
+            }
+            for (double t : r.timesToTargets()) {
+                b.append(',').append(number(t));
+            }
+            b.append('\n');
+        }
+        Files.writeString(file, b.toString());
+    }
+
+    private static String csv(String s) {
+        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
+    private static String number(double v) {
+        if (Double.isNaN(v)) {
+            return "";
+        }
+        return Double.isInfinite(v) ? "inf" : String.valueOf(v);
+    }
+
+    public static String summary(Suite suite, List<RunResult> results, int planned, int failed) {
+        StringBuilder b = new StringBuilder();
+        b.append("# ").append(suite.name()).append("\n\n");
+        b.append(String.format(Locale.ROOT, "`%s`, seeds %s, %s per run; %d of %d runs reported%s. Medians over "
+                        + "seeds with bootstrap 95%% intervals in brackets; \"never\": the target was not reached "
+                        + "(counted, not dropped). Times are %s.%n%n", suite.command(), suite.seeds(),
+                suite.timeLimit().isPresent() ? String.format(Locale.ROOT, "%.0f s", suite.timeLimit().getAsDouble())
+                        : "no time limit", results.size(), planned, failed > 0 ? " (" + failed + " failed)" : "",
+                suite.command().equals("simulate") ? "virtual seconds" : "wall seconds of training"));
+        List<String> head = new ArrayList<>(List.of("configuration", "seeds", "final acc.", "best acc."));
+        for (double t : suite.targets()) {
+            head.add(String.format(Locale.ROOT, "time to %s (reached)", percent(t)));
+        }
+        head.addAll(List.of("steps/s", "acceptance", "mean τ", "p99 τ", "max τ", "worker-s"));
+        row(b, head);
+        row(b, head.stream().map(h -> h.equals("configuration") ? "---" : "---:").toList());
+        for (Suite.Configuration c : suite.configurations()) {
+            List<RunResult> rs = of(results, c.name());
+            if (rs.isEmpty()) {
+                continue;
+            }
+            List<String> cells = new ArrayList<>(List.of(c.name(), String.valueOf(rs.size()),
+                    cell(rs, RunResult::finalAccuracy, "%.4f"), cell(rs, RunResult::bestAccuracy, "%.4f")));
+            for (int k = 0; k < suite.targets().size(); k++) {
+                final int t = k;
+                long reached = rs.stream().filter(r -> Double.isFinite(r.timesToTargets()[t])).count();
+                cells.add(cell(rs, r -> r.timesToTargets()[t], "%.0f s") + " (" + reached + "/" + rs.size() + ")");
+            }
+            cells.add(cell(rs, RunResult::stepsPerSecond, "%.1f"));
+            cells.add(cell(rs, RunResult::acceptance, "%.3f"));
+            cells.add(cell(rs, RunResult::stalenessMean, "%.2f"));
+            cells.add(cell(rs, RunResult::stalenessP99, "%.0f"));
+            cells.add(cell(rs, RunResult::stalenessMax, "%.0f"));
+            cells.add(cell(rs, RunResult::workerSeconds, "%.0f"));
+            row(b, cells);
+        }
+        if (suite.baseline() != null && !suite.targets().isEmpty()) {
+            b.append(String.format(Locale.ROOT, "%n## Against %s, paired by seed%n%n", suite.baseline()));
+            b.append("Ratio of the time to each target to the baseline's on the same seed (< 1: sooner). A verdict is "
+                    + "stated only when the whole 95% interval is below or above 1. Pairs where neither reached the "
+                    + "target are left out; where only one did, the ratio is 0 or ∞.\n\n");
+            row(b, List.of("configuration", "target", "time ratio", "pairs", "verdict"));
+            row(b, List.of("---", "---:", "---:", "---:", "---"));
+            List<RunResult> base = of(results, suite.baseline());
+            for (Suite.Configuration c : suite.configurations()) {
+                if (c.name().equals(suite.baseline())) {
+                    continue;
+                }
+                List<RunResult> rs = of(results, c.name());
+                for (int k = 0; k < suite.targets().size(); k++) {
+                    double[][] paired = paired(rs, base, k);
+                    Stats.Estimate e = Stats.estimate(Stats.ratios(paired[0], paired[1]));
+                    row(b, List.of(c.name(), percent(suite.targets().get(k)), e.n() == 0 ? "—"
+                                    : format(e, "%.2f"), String.valueOf(e.n()), Stats.verdict(e).text));
+                }
+            }
+        }
+        return b.toString();
+    }
+
+    /** Times to target k of the seeds both configurations ran: [0] the configuration's, [1] the baseline's. */
+    static double[][] paired(List<RunResult> rs, List<RunResult> base, int k) {
+        List<double[]> pairs = new ArrayList<>();
+        for (RunResult r : rs) {
+            for (RunResult b : base) {
+                if (b.seed() == r.seed()) {
+                    pairs.add(new double[] {r.timesToTargets()[k], b.timesToTargets()[k]});
+                }
+            }
+        }
+        double[][] out = new double[2][pairs.size()];
+        for (int i = 0; i < pairs.size(); i++) {
+            out[0][i] = pairs.get(i)[0];
+            out[1][i] = pairs.get(i)[1];
+        }
+        return out;
+    }
+
+    private static List<RunResult> of(List<RunResult> results, String configuration) {
+        return results.stream().filter(r -> r.configuration().equals(configuration)).toList();
+    }
+
+    private static String cell(List<RunResult> rs, ToDoubleFunction<RunResult> f, String fmt) {
+        Stats.Estimate e = Stats.estimate(rs.stream().mapToDouble(f).toArray());
+        return e.n() == 0 ? "—" : format(e, fmt);
+    }
+
+    static String format(Stats.Estimate e, String fmt) {
+        if (e.n() == 1 || e.low() == e.high()) {
+            return value(e.median(), fmt);
+        }
+        return value(e.median(), fmt) + " [" + value(e.low(), fmt) + ", " + value(e.high(), fmt) + "]";
+    }
+
+    private static String value(double v, String fmt) {
+        if (Double.isInfinite(v)) {
+            return v > 0 ? (fmt.endsWith(" s") ? "never" : "∞") : "−∞";
+        }
+        return String.format(Locale.ROOT, fmt, v);
+    }
+
+    static String percent(double t) {
+        double p = Math.round(t * 1000) / 10.0;
+        return (p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p)) + "%";
+    }
+
+    private static void row(StringBuilder b, List<String> cells) {
+        b.append("| ").append(String.join(" | ", cells)).append(" |\n");
+    }
+}

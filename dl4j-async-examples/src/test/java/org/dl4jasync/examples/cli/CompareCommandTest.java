@@ -1,0 +1,57 @@
+package org.dl4jasync.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code compare}: the suite is checked by the commands' own parsers, runs go to their own JVMs, resume. */
+class CompareCommandTest {
+    @RegisterExtension
+    final CapturedConsole console = new CapturedConsole();
+
+    @Test
+    void aBadOptionInASuiteIsOneLineNamingTheEntryAndExitStatus2(@TempDir Path dir) throws Exception {
+        Path suite = dir.resolve("bad.yaml");
+        Files.writeString(suite, "seeds: [1]\nconfigurations:\n  a: {algorithm: async, workers: 0}\n");
+        assertThat(Main.run("compare", "--suite", suite.toString(), "--out", dir.resolve("o").toString()))
+                .isEqualTo(2);
+        assertThat(console.err().strip()).isEqualTo("dl4j-async compare: " + suite
+                + ": configurations.a: --workers: '0' is not allowed; expected an integer >= 1");
+        Files.writeString(suite, "seeds: [1]\ncommand: simulate\nconfigurations:\n  a: {step-time: 'exp:-1'}\n");
+        assertThat(Main.run("compare", "--suite", suite.toString(), "--out", dir.resolve("o").toString()))
+                .isEqualTo(2);
+        assertThat(console.err()).contains("configurations.a: --step-time:");
+    }
+
+    @Test
+    void runsEachInItsOwnJvmWritesTheSummaryAndResumes(@TempDir Path dir) throws Exception {
+        Path suite = dir.resolve("tiny.yaml");
+        Files.writeString(suite, """
+                name: tiny
+                seeds: [1, 2]
+                targets: [0.3]
+                defaults: {model: mlp, max-steps: 40, eval-every: 20, workers: 2}
+                configurations:
+                  async: {algorithm: async}
+                """);
+        Path out = dir.resolve("out");
+        assertThat(Main.run("compare", "--suite", suite.toString(), "--out", out.toString(), "--dry-run")).isZero();
+        assertThat(console.out()).contains("run   async seed 1: train --model mlp --max-steps 40")
+                .contains("2 runs, 2 to run, estimated unknown");
+        assertThat(Main.run("compare", "--suite", suite.toString(), "--out", out.toString())).as(console.err())
+                .isZero();
+        assertThat(out.resolve("runs/async-seed1.json")).exists();
+        assertThat(out.resolve("runs/async-seed2.json")).exists();
+        assertThat(Files.readAllLines(out.resolve("runs.csv"))).hasSize(3);
+        assertThat(Files.readString(out.resolve("summary.md"))).contains("# tiny").contains("| async | 2 |");
+        assertThat(Main.run("compare", "--suite", suite.toString(), "--out", out.toString())).isEqualTo(2);
+        assertThat(console.err()).contains("already holds 2 of the 2 reports; pass --resume");
+        assertThat(Main.run("compare", "--suite", suite.toString(), "--out", out.toString(), "--resume",
+                "--seeds", "1,2")).isZero();
+    }
+}
