@@ -7,10 +7,12 @@ import java.util.SplittableRandom;
  * Medians and bootstrap confidence intervals over seeds. Values may be +∞ (a run that never reached a target counts
  * as never, not as missing); NaN values (not measured) are left out.
  *
- * <p>The interval is the percentile bootstrap of the median: {@value #RESAMPLES} resamples of the seeds with
+ * <p>The interval shown is the percentile bootstrap of the median: {@value #RESAMPLES} resamples of the seeds with
  * replacement, drawn from a fixed seed so that a summary is reproducible, and the 2.5% and 97.5% quantiles of their
- * medians. With few seeds it is wide by construction (with 3 seeds it spans most of the range): a verdict is only
- * stated when even that interval excludes "no difference".
+ * medians. With few seeds it is not a 95% interval: with 3 seeds it is about [min, max], which covers the true
+ * median only with probability 1 − 2·(1/2)³ = 75%. A verdict therefore also needs the distribution-free interval of
+ * the median (order statistics, exact binomial coverage ≥ 95%, i.e. a sign test at 5%), which exists only from 6
+ * paired seeds on; with fewer, "no difference shown" says so.
  */
 public final class Stats {
     static final int RESAMPLES = 10_000;
@@ -24,9 +26,13 @@ public final class Stats {
         static final Estimate NONE = new Estimate(Double.NaN, Double.NaN, Double.NaN, 0);
     }
 
+    /** Paired seeds needed for a distribution-free 95% interval of the median: [min, max] covers 1 − 2/2^n. */
+    public static final int MIN_PAIRS_FOR_VERDICT = 6;
+
     /** What a paired comparison shows. */
     public enum Verdict {
-        FASTER("faster"), SLOWER("slower"), NO_DIFFERENCE("no difference shown");
+        FASTER("faster"), SLOWER("slower"), NO_DIFFERENCE("no difference shown"),
+        TOO_FEW("no difference shown (fewer than " + MIN_PAIRS_FOR_VERDICT + " pairs: no 95% verdict possible)");
 
         public final String text;
 
@@ -103,15 +109,47 @@ public final class Stats {
         return r;
     }
 
-    /** Faster when the whole interval of the time ratio is below 1, slower when above, else no verdict. */
-    public static Verdict verdict(Estimate ratio) {
-        if (ratio.n() == 0) {
+    /**
+     * The distribution-free interval [x_(k), x_(n−k+1)] of the median with the largest k whose exact coverage
+     * 1 − 2·P(Binomial(n, ½) ≤ k − 1) is at least 95%; null when even [min, max] falls short (n < 6).
+     */
+    public static double[] medianInterval(double[] values) {
+        double[] v = measured(values);
+        Arrays.sort(v);
+        int n = v.length;
+        int best = 0;
+        if (n > 0) {
+            org.apache.commons.math3.distribution.BinomialDistribution b =
+                    new org.apache.commons.math3.distribution.BinomialDistribution(null, n, 0.5);
+            for (int k = 1; k <= (n + 1) / 2; k++) {
+                if (1 - 2 * b.cumulativeProbability(k - 1) >= 0.95) {
+                    best = k;
+                }
+            }
+        }
+        return best == 0 ? null : new double[] {v[best - 1], v[n - best]};
+    }
+
+    /**
+     * Faster when the time ratios' bootstrap interval and their distribution-free 95% interval both lie below 1,
+     * slower when both lie above; otherwise no verdict ({@link Verdict#TOO_FEW} when there are too few pairs for the
+     * latter to exist).
+     */
+    public static Verdict verdict(double[] ratios) {
+        Estimate e = estimate(ratios);
+        double[] exact = medianInterval(ratios);
+        if (e.n() == 0) {
             return Verdict.NO_DIFFERENCE;
         }
-        if (ratio.high() < 1) {
+        boolean below = e.high() < 1;
+        boolean above = e.low() > 1;
+        if ((below || above) && exact == null) {
+            return Verdict.TOO_FEW;
+        }
+        if (below && exact[1] < 1) {
             return Verdict.FASTER;
         }
-        if (ratio.low() > 1) {
+        if (above && exact[0] > 1) {
             return Verdict.SLOWER;
         }
         return Verdict.NO_DIFFERENCE;

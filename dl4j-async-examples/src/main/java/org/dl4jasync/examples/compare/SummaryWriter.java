@@ -91,9 +91,11 @@ public final class SummaryWriter {
         }
         if (suite.baseline() != null && !suite.targets().isEmpty()) {
             b.append(String.format(Locale.ROOT, "%n## Against %s, paired by seed%n%n", suite.baseline()));
-            b.append("Ratio of the time to each target to the baseline's on the same seed (< 1: sooner). A verdict is "
-                    + "stated only when the whole 95% interval is below or above 1. Pairs where neither reached the "
-                    + "target are left out; where only one did, the ratio is 0 or ∞.\n\n");
+            b.append("Ratio of the time to each target to the baseline's on the same seed (< 1: sooner), median "
+                    + "[bootstrap interval]. A verdict is stated only when the bootstrap interval and the "
+                    + "distribution-free 95% interval of the median (a sign test; it needs at least "
+                    + Stats.MIN_PAIRS_FOR_VERDICT + " pairs) are both below or both above 1. Pairs where neither "
+                    + "reached the target are left out; where only one did, the ratio is 0 or ∞.\n\n");
             row(b, List.of("configuration", "target", "time ratio", "pairs", "verdict"));
             row(b, List.of("---", "---:", "---:", "---:", "---"));
             List<RunResult> base = of(results, suite.baseline());
@@ -104,9 +106,10 @@ public final class SummaryWriter {
                 List<RunResult> rs = of(results, c.name());
                 for (int k = 0; k < suite.targets().size(); k++) {
                     double[][] paired = paired(rs, base, k);
-                    Stats.Estimate e = Stats.estimate(Stats.ratios(paired[0], paired[1]));
+                    double[] ratios = Stats.ratios(paired[0], paired[1]);
+                    Stats.Estimate e = Stats.estimate(ratios);
                     row(b, List.of(c.name(), percent(suite.targets().get(k)), e.n() == 0 ? "—"
-                                    : format(e, "%.2f"), String.valueOf(e.n()), Stats.verdict(e).text));
+                                    : format(e, "%.2f"), String.valueOf(e.n()), Stats.verdict(ratios).text));
                 }
             }
         }

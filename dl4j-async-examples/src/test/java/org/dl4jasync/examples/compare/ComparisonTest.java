@@ -88,13 +88,24 @@ class ComparisonTest {
         String md = SummaryWriter.summary(SUITE, results, plan.size(), 0);
         assertThat(md).contains("| base | 3 | 0.8200 | 0.8200 | 200 s [100 s, 300 s] (3/3) | 20.0 [10.0, 30.0] |");
         assertThat(md).contains("| never | 3 | 0.7000 | 0.7000 | never (0/3) |");
-        assertThat(md).contains("| fast | 80% | 0.50 | 3 | faster |");
-        assertThat(md).contains("| never | 80% | ∞ | 3 | slower |");
+        assertThat(md).contains("| fast | 80% | 0.50 | 3 | no difference shown (fewer than 6 pairs");
+        assertThat(md).contains("| never | 80% | ∞ | 3 | no difference shown (fewer than 6 pairs");
         SummaryWriter.writeCsv(out.resolve("runs.csv"), SUITE, results);
         List<String> csv = Files.readAllLines(out.resolve("runs.csv"));
         assertThat(csv).hasSize(10);
         assertThat(csv.get(0)).endsWith(",final_accuracy,best_accuracy,time_to_0.8");
         assertThat(csv.get(3)).startsWith("never,1,sync,2,time_limit,100,10.0,1.0,1.0,,,120.0,60.0,0.7,0.7,inf");
+    }
+
+    @Test
+    void withSixSeedsTheVerdictsAreStated(@TempDir Path out) throws Exception {
+        Suite six = new Suite("six", "train", List.of(1L, 2L, 3L, 4L, 5L, 6L), OptionalDouble.of(60),
+                List.of(0.8), "base", SUITE.configurations());
+        List<Comparison.PlannedRun> plan = Comparison.plan(six, out, null);
+        Comparison.run(plan, fake, QUIET);
+        String md = SummaryWriter.summary(six, Comparison.results(plan, six.targets()), plan.size(), 0);
+        assertThat(md).contains("| fast | 80% | 0.50 | 6 | faster |");
+        assertThat(md).contains("| never | 80% | ∞ | 6 | slower |");
     }
 
     @Test

@@ -45,12 +45,24 @@ class StatsTest {
     }
 
     @Test
-    void aVerdictOnlyWhenTheIntervalExcludesOne() {
-        assertThat(Stats.verdict(Stats.estimate(new double[] {0.5, 0.6, 0.7}))).isEqualTo(Stats.Verdict.FASTER);
-        assertThat(Stats.verdict(Stats.estimate(new double[] {1.2, 1.5, 1.3}))).isEqualTo(Stats.Verdict.SLOWER);
-        assertThat(Stats.verdict(Stats.estimate(new double[] {0.5, 0.6, 1.1})))
-                .as("one seed the other way: the interval contains 1").isEqualTo(Stats.Verdict.NO_DIFFERENCE);
-        assertThat(Stats.verdict(Stats.estimate(new double[] {0.5, 1.0, 0.6}))).isEqualTo(Stats.Verdict.NO_DIFFERENCE);
-        assertThat(Stats.verdict(Stats.estimate(new double[] {Double.NaN}))).isEqualTo(Stats.Verdict.NO_DIFFERENCE);
+    void theDistributionFreeIntervalNeedsSixValuesAndCoversAtLeast95Percent() {
+        assertThat(Stats.medianInterval(new double[] {1, 2, 3, 4, 5})).as("[min, max] covers 93.75%").isNull();
+        assertThat(Stats.medianInterval(new double[] {6, 1, 5, 2, 4, 3})).containsExactly(1, 6); // 96.9%
+        double[] nine = {9, 8, 7, 6, 5, 4, 3, 2, 1};
+        assertThat(Stats.medianInterval(nine)).as("n = 9: k = 2 covers 96.1%, k = 3 only 82%")
+                .containsExactly(2, 8);
+    }
+
+    @Test
+    void aVerdictOnlyWhenBothIntervalsExcludeOne() {
+        assertThat(Stats.verdict(new double[] {0.5, 0.6, 0.7, 0.55, 0.65, 0.6})).isEqualTo(Stats.Verdict.FASTER);
+        assertThat(Stats.verdict(new double[] {1.2, 1.5, 1.3, 1.4, 1.25, 1.35})).isEqualTo(Stats.Verdict.SLOWER);
+        assertThat(Stats.verdict(new double[] {0.5, 0.6, 0.7})).as("3 pairs all below 1: a sign test cannot reach 5%")
+                .isEqualTo(Stats.Verdict.TOO_FEW);
+        assertThat(Stats.verdict(new double[] {0.5, 0.6, 0.7, 0.55, 0.65, 1.1}))
+                .as("one seed the other way: [min, max] contains 1").isEqualTo(Stats.Verdict.NO_DIFFERENCE);
+        assertThat(Stats.verdict(new double[] {0.5, 1.0, 0.6})).isEqualTo(Stats.Verdict.NO_DIFFERENCE);
+        assertThat(Stats.verdict(new double[] {Double.NaN})).isEqualTo(Stats.Verdict.NO_DIFFERENCE);
+        assertThat(Stats.Verdict.TOO_FEW.text).startsWith("no difference shown");
     }
 }
