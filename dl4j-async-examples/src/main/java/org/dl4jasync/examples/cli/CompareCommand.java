@@ -13,7 +13,9 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.dl4jasync.examples.compare.Comparison;
+import org.dl4jasync.examples.compare.HtmlReport;
 import org.dl4jasync.examples.compare.JvmExecutor;
+import org.dl4jasync.examples.compare.Plots;
 import org.dl4jasync.examples.compare.RunResult;
 import org.dl4jasync.examples.compare.Suite;
 import org.dl4jasync.examples.compare.SuiteException;
@@ -25,8 +27,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code dl4j-async compare --suite FILE --out DIR [--seeds LIST] [--resume] [--dry-run]}: runs a suite of
- * {@code train} or {@code simulate} invocations, one JVM each, and writes every report, {@code runs.csv} and
- * {@code summary.md}.
+ * {@code train} or {@code simulate} invocations, one JVM each, and writes every report, {@code runs.csv},
+ * {@code summary.md}, the plots (accuracy and loss against time) and {@code report.html}.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run a suite of train or simulate runs (one JVM each, configurations interleaved per seed) and "
@@ -126,8 +128,13 @@ public final class CompareCommand implements Callable<Integer> {
         }
         List<RunResult> results = Comparison.results(plan, suite.targets());
         SummaryWriter.writeCsv(out.resolve("runs.csv"), suite, results);
-        Files.writeString(out.resolve("summary.md"),
-                SummaryWriter.summary(suite, results, plan.size(), failed.size()));
+        String summary = SummaryWriter.summary(suite, results, plan.size(), failed.size());
+        Files.writeString(out.resolve("summary.md"), summary);
+        Path accuracy = out.resolve("accuracy-vs-time.png");
+        Path loss = out.resolve("loss-vs-time.png");
+        Plots.save(Plots.accuracyAgainstTime(suite, results), accuracy);
+        Plots.save(Plots.lossAgainstTime(suite, results), loss);
+        Files.writeString(out.resolve("report.html"), HtmlReport.html(suite.name(), summary, List.of(accuracy, loss)));
         System.out.println("dl4j-async compare: " + results.size() + " of " + plan.size() + " runs reported; "
                 + out.resolve("summary.md"));
         return failed.isEmpty() ? 0 : Main.EXIT_FAILED;

@@ -49,6 +49,10 @@ class CompareCommandTest {
         assertThat(out.resolve("runs/async-seed2.json")).exists();
         assertThat(Files.readAllLines(out.resolve("runs.csv"))).hasSize(3);
         assertThat(Files.readString(out.resolve("summary.md"))).contains("# tiny").contains("| async | 2 |");
+        assertThat(out.resolve("accuracy-vs-time.png")).isNotEmptyFile();
+        assertThat(out.resolve("loss-vs-time.png")).isNotEmptyFile();
+        assertThat(Files.readString(out.resolve("report.html"))).contains("<h1>tiny</h1>")
+                .contains("data:image/png;base64,");
         assertThat(Main.run("compare", "--suite", suite.toString(), "--out", out.toString())).isEqualTo(2);
         assertThat(console.err()).contains("already holds 2 of the 2 reports; pass --resume");
         assertThat(Main.run("compare", "--suite", suite.toString(), "--out", out.toString(), "--resume",

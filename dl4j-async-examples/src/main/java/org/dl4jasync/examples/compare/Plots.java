@@ -1,0 +1,118 @@
+package org.dl4jasync.examples.compare;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * The suite's PNG plots, drawn with XChart: a trace (test accuracy or training loss) against time, per configuration
+ * the median over seeds as a line and the minimum and maximum as thin lines of the same colour (the min–max band).
+ * A run's trace is a step function (the value of its last point at or before t); a run counts from its first point
+ * on, and the median at t is over the runs that have one.
+ */
+public final class Plots {
+    /** Points of the common time grid. */
+    static final int GRID = 120;
+    private static final Color[] COLOURS = {new Color(31, 119, 180), new Color(255, 127, 14),
+            new Color(44, 160, 44), new Color(214, 39, 40), new Color(148, 103, 189), new Color(140, 86, 75),
+            new Color(227, 119, 194), new Color(127, 127, 127), new Color(188, 189, 34), new Color(23, 190, 207)};
+
+    private Plots() {
+    }
+
+    public static XYChart accuracyAgainstTime(Suite suite, List<RunResult> results) {
+        return chart(suite, results, "test accuracy", RunResult::accuracyTrace);
+    }
+
+    public static XYChart lossAgainstTime(Suite suite, List<RunResult> results) {
+        return chart(suite, results, "training loss", RunResult::lossTrace);
+    }
+
+    static XYChart chart(Suite suite, List<RunResult> results, String what,
+                         Function<RunResult, double[][]> trace) {
+        String time = suite.command().equals("simulate") ? "virtual seconds" : "seconds of training";
+        XYChart chart = new XYChartBuilder().width(900).height(560).title(suite.name() + ": " + what + " (median, "
+                + "min–max over seeds)").xAxisTitle(time).yAxisTitle(what).build();
+        chart.getStyler().setMarkerSize(0);
+        double end = results.stream().flatMap(r -> Arrays.stream(trace.apply(r))).mapToDouble(p -> p[0]).max()
+                .orElse(0);
+        int colour = 0;
+        for (Suite.Configuration c : suite.configurations()) {
+            List<double[][]> runs = new ArrayList<>();
+            for (RunResult r : results) {
+                if (r.configuration().equals(c.name()) && trace.apply(r).length > 0) {
+                    runs.add(trace.apply(r));
+                }
+            }
+            if (runs.isEmpty() || end <= 0) {
+                continue;
+            }
+            List<double[]> band = band(runs, end);
+            if (band.isEmpty()) {
+                continue;
+            }
+            Color col = COLOURS[colour++ % COLOURS.length];
+            double[] x = band.stream().mapToDouble(p -> p[0]).toArray();
+            add(chart, c.name(), x, band.stream().mapToDouble(p -> p[1]).toArray(), col, 2f, true);
+            add(chart, c.name() + " (min)", x, band.stream().mapToDouble(p -> p[2]).toArray(), col, 0.7f, false);
+            add(chart, c.name() + " (max)", x, band.stream().mapToDouble(p -> p[3]).toArray(), col, 0.7f, false);
+        }
+        return chart;
+    }
+
+    private static void add(XYChart chart, String name, double[] x, double[] y, Color colour, float width,
+                            boolean legend) {
+        XYSeries s = chart.addSeries(name, x, y);
+        s.setLineColor(colour);
+        s.setLineStyle(new BasicStroke(width));
+        s.setMarker(SeriesMarkers.NONE);
+        s.setShowInLegend(legend);
+    }
+
+    /** [t, median, min, max] on a grid of {@value #GRID} times in (0, end], where at least one run has a value. */
+    static List<double[]> band(List<double[][]> runs, double end) {
+        List<double[]> out = new ArrayList<>();
+        for (int g = 1; g <= GRID; g++) {
+            double t = end * g / GRID;
+            double[] values = runs.stream().mapToDouble(r -> valueAt(r, t)).filter(v -> !Double.isNaN(v)).toArray();
+            if (values.length == 0) {
+                continue;
+            }
+            double min = Arrays.stream(values).min().getAsDouble();
+            double max = Arrays.stream(values).max().getAsDouble();
+            out.add(new double[] {t, Stats.median(values), min, max});
+        }
+        return out;
+    }
+
+    /** The value of the last point at or before t, NaN before the first. */
+    static double valueAt(double[][] trace, double t) {
+        double v = Double.NaN;
+        for (double[] p : trace) {
+            if (p[0] > t) {
+                break;
+            }
+            v = p[1];
+        }
+        return v;
+    }
+
+    /** Writes {@code chart} as {@code file} (a PNG; ".png" is added by XChart when missing). */
+    public static void save(XYChart chart, Path file) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        String name = file.toString();
+        BitmapEncoder.saveBitmap(chart, name.endsWith(".png") ? name.substring(0, name.length() - 4) : name,
+                BitmapEncoder.BitmapFormat.PNG);
+    }
+}
