@@ -89,6 +89,7 @@ public final class SummaryWriter {
             cells.add(cell(rs, RunResult::workerSeconds, "%.0f"));
             row(b, cells);
         }
+        b.append(PaperTable.markdown(results));
         if (suite.baseline() != null && !suite.targets().isEmpty()) {
             b.append(String.format(Locale.ROOT, "%n## Against %s, paired by seed%n%n", suite.baseline()));
             b.append("Ratio of the time to each target to the baseline's on the same seed (< 1: sooner), median "
