@@ -3,13 +3,13 @@ package org.dl4jasync.bench;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.dl4jasync.examples.compare.Plots;
+import org.dl4jasync.examples.compare.RunResult;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -59,38 +59,21 @@ public final class TimeToAccuracy implements Callable<Integer> {
         out.println(head);
         out.println(rule);
         for (Path p : reports) {
-            JsonNode r = json.readTree(Files.readString(p));
-            List<double[]> trace = new ArrayList<>();
-            for (JsonNode point : r.path("accuracy_trace")) {
-                trace.add(new double[] {point.get(0).asDouble(), point.get(1).asDouble(), point.get(2).asDouble()});
-            }
-            double best = trace.stream().mapToDouble(x -> x[2]).max().orElse(Double.NaN);
+            RunResult r = RunResult.read(p, name(p), 0, targets);
+            int epochs = json.readTree(Files.readString(p)).path("epochs_completed").asInt();
             StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %.1f | %d | %d | %s | %.4f |",
-                    name(p), r.path("steps_per_second").asDouble(), r.path("epochs_completed").asInt(), trace.size(),
-                    r.path("final_accuracy").isNumber() ? String.format(Locale.ROOT, "%.4f",
-                            r.path("final_accuracy").asDouble()) : "—", best));
-            for (double t : targets) {
-                Double at = null;
-                for (double[] x : trace) {
-                    if (x[2] >= t) {
-                        at = x[0];
-                        break;
-                    }
-                }
-                row.append(at == null ? " — |" : String.format(Locale.ROOT, " %.0f s |", at));
+                    name(p), r.stepsPerSecond(), epochs, r.accuracyTrace().length, Double.isNaN(r.finalAccuracy())
+                            ? "—" : String.format(Locale.ROOT, "%.4f", r.finalAccuracy()), r.bestAccuracy()));
+            for (double t : r.timesToTargets()) {
+                row.append(Double.isInfinite(t) ? " — |" : String.format(Locale.ROOT, " %.0f s |", t));
             }
             for (double t : at) {
-                Double last = null;
-                for (double[] x : trace) {
-                    if (x[0] <= t) {
-                        last = x[2];
-                    }
-                }
-                row.append(last == null ? " — |" : String.format(Locale.ROOT, " %.4f |", last));
+                double last = Plots.valueAt(r.accuracyTrace(), t);
+                row.append(Double.isNaN(last) ? " — |" : String.format(Locale.ROOT, " %.4f |", last));
             }
-            JsonNode tau = r.path("staleness").path("mean");
-            row.append(tau.isNumber() ? String.format(Locale.ROOT, " %.2f |", tau.asDouble()) : " — |");
-            row.append(String.format(Locale.ROOT, " %.3f |", r.path("acceptance_rate").asDouble()));
+            row.append(Double.isNaN(r.stalenessMean()) ? " — |"
+                    : String.format(Locale.ROOT, " %.2f |", r.stalenessMean()));
+            row.append(String.format(Locale.ROOT, " %.3f |", r.acceptance()));
             out.println(row);
         }
         return 0;

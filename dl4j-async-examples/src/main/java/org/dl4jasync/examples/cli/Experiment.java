@@ -75,9 +75,13 @@ public record Experiment(String dataset, Path dataDir, String model, int batch, 
         return this;
     }
 
-    /** Checks the model for a simulation ({@code none} simulates scheduling only). */
+    /** Checks the model for a simulation ({@code none} simulates scheduling only), which takes no augmentation. */
     public Experiment forSimulation() {
         choice("--model", model, SIMULATED_MODELS);
+        if (augment) {
+            throw new UsageException("--augment is only for train: the simulator keeps one fixed set of training "
+                    + "batches");
+        }
         return this;
     }
 

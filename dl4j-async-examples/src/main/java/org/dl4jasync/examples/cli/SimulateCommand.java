@@ -51,10 +51,6 @@ public final class SimulateCommand implements Callable<Integer> {
             throw new UsageException("--algorithm", options.baseline.key, "one of sequential, sync, async, "
                     + "interval, elastic (DL4J's own loops run only in train)");
         }
-        if (experiment.augment()) {
-            throw new UsageException("--augment is only for train: the simulator keeps one fixed set of training "
-                    + "batches");
-        }
         if (!experiment.hasModel() && (options.targetAccuracy != null || options.evalEvery != null)) {
             throw new UsageException("--model", "none", "lenet or mlp when --target-accuracy or --eval-every is "
                     + "given");

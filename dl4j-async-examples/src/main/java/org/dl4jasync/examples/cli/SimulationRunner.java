@@ -40,10 +40,6 @@ public final class SimulationRunner {
 
     public static TrainingReport run(Experiment experiment, RunConfig config, Timing timing) throws IOException {
         experiment.forSimulation();
-        if (experiment.augment()) {
-            throw new UsageException("--augment is only for train: the simulator keeps one fixed set of training "
-                    + "batches");
-        }
         int m = config.workers();
         Simulator.Builder b = ExperimentRunner.usage(() -> {
             Simulator.Builder s = new Simulator.Builder(m, StepTimes.parse(timing.stepTime(), m)).config(config)

@@ -80,7 +80,7 @@ public final class PaperTable {
                 }
                 double[] acc = rs.stream().mapToDouble(RunResult::bestAccuracy).filter(v -> !Double.isNaN(v))
                         .toArray();
-                double[] times = rs.stream().mapToDouble(r -> timeTo(r, common)).toArray();
+                double[] times = rs.stream().mapToDouble(r -> r.timeTo(common)).toArray();
                 double[] reached = java.util.Arrays.stream(times).filter(Double::isFinite).toArray();
                 b.append(String.format(Locale.ROOT, " | %.4f / %.4f", max(acc), mean(acc)));
                 if (reached.length == 0) {
@@ -95,16 +95,6 @@ public final class PaperTable {
             b.append(" |\n");
         }
         return b.toString();
-    }
-
-    /** Time of the first evaluation at or above {@code level}, +∞ when none. */
-    static double timeTo(RunResult r, double level) {
-        for (double[] p : r.accuracyTrace()) {
-            if (p[1] >= level) {
-                return p[0];
-            }
-        }
-        return Double.POSITIVE_INFINITY;
     }
 
     private static double max(double[] v) {

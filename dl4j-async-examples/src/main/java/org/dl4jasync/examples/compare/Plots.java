@@ -97,7 +97,7 @@ public final class Plots {
     }
 
     /** The value of the last point at or before t, NaN before the first. */
-    static double valueAt(double[][] trace, double t) {
+    public static double valueAt(double[][] trace, double t) {
         double v = Double.NaN;
         for (double[] p : trace) {
             if (p[0] > t) {

@@ -30,21 +30,11 @@ public record RunResult(String configuration, long seed, String algorithm, int w
     }
 
     static RunResult of(JsonNode r, String configuration, long seed, List<Double> targets) {
-        double best = Double.NaN;
-        double[] times = new double[targets.size()];
-        java.util.Arrays.fill(times, Double.POSITIVE_INFINITY);
-        for (JsonNode p : r.path("accuracy_trace")) {
-            double t = p.get(0).asDouble();
-            double acc = p.get(2).asDouble();
-            best = Double.isNaN(best) ? acc : Math.max(best, acc);
-            for (int k = 0; k < times.length; k++) {
-                if (acc >= targets.get(k) && t < times[k]) {
-                    times[k] = t;
-                }
-            }
-        }
         JsonNode tau = r.path("staleness");
         double[][] accuracy = trace(r.path("accuracy_trace"));
+        double best = java.util.Arrays.stream(accuracy).mapToDouble(p -> p[1]).filter(v -> !Double.isNaN(v)).max()
+                .orElse(Double.NaN);
+        double[] times = targets.stream().mapToDouble(level -> timeTo(accuracy, level)).toArray();
         double[][] loss = trace(r.path("loss_trace"));
         boolean simulated = r.path("virtual_seconds").isNumber();
         return new RunResult(configuration, seed, r.path("algorithm").asText(), r.path("workers").asInt(),
@@ -52,6 +42,20 @@ public record RunResult(String configuration, long seed, String algorithm, int w
                 number(r, "acceptance_rate"), number(tau, "mean"), number(tau, "p99"), number(tau, "max"),
                 number(r, "worker_seconds"), number(r, simulated ? "virtual_seconds" : "wall_seconds"),
                 number(r, "final_accuracy"), best, times, accuracy, loss);
+    }
+
+    /** Time of the first evaluation at or above {@code level}, +∞ when none. */
+    public double timeTo(double level) {
+        return timeTo(accuracyTrace, level);
+    }
+
+    private static double timeTo(double[][] trace, double level) {
+        for (double[] p : trace) {
+            if (p[1] >= level) {
+                return p[0];
+            }
+        }
+        return Double.POSITIVE_INFINITY;
     }
 
     /** [seconds, value] pairs of a report trace ([[seconds, steps, value], …]; "NaN" strings read as NaN). */
