@@ -142,6 +142,10 @@ public final class RunConfig {
         return v.targetAccuracy != null ? OptionalLong.of(DEFAULT_EVAL_EVERY_WITH_TARGET) : OptionalLong.empty();
     }
 
+    public EvaluationMode evaluationMode() {
+        return v.evaluationMode;
+    }
+
     public long lossTraceEvery() {
         return v.lossTraceEvery;
     }
@@ -217,6 +221,7 @@ public final class RunConfig {
         c.put("virtual_time_limit", v.virtualTimeLimit);
         c.put("target_accuracy", v.targetAccuracy);
         c.put("eval_every", evalEvery().orElse(0));
+        c.put("eval_mode", Choice.key(v.evaluationMode));
         c.put("loss_trace_every", v.lossTraceEvery);
         return c;
     }

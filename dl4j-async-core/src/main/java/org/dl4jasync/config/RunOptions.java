@@ -132,6 +132,15 @@ public abstract class RunOptions<B extends RunOptions<B>> {
         return self();
     }
 
+    /**
+     * Whether the other workers pause while one evaluates, keeping evaluation off the time axis
+     * ({@link EvaluationMode#PAUSED}, the default), or go on training ({@link EvaluationMode#CONCURRENT}).
+     */
+    public B evaluationMode(EvaluationMode mode) {
+        v.evaluationMode = Objects.requireNonNull(mode, "evaluationMode");
+        return self();
+    }
+
     /** A loss-trace point every this many applied updates, ≥ 1 (default 50). */
     public B lossTraceEvery(long steps) {
         v.lossTraceEvery = atLeast("loss_trace_every", steps, 1, "an integer >= 1");

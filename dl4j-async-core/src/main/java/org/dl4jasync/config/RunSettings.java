@@ -33,6 +33,7 @@ final class RunSettings implements Cloneable {
     DataSetIterator evalData;
     /** Null: the default ({@link #evalEvery()}). */
     Long evalEvery;
+    EvaluationMode evaluationMode = EvaluationMode.PAUSED;
     long lossTraceEvery = RunConfig.DEFAULT_LOSS_TRACE_EVERY;
     // Interval-Asynchrony
     IntervalSchedule intervalPolicy = IntervalSchedule.FIXED;

@@ -26,7 +26,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  */
 @JsonPropertyOrder({"config", "algorithm", "store", "step_size", "workers", "stop_reason", "steps_started",
         "steps_accepted", "steps_rejected", "steps_dropped", "acceptance_rate", "staleness", "step_scale",
-        "wall_seconds", "worker_seconds", "steps_per_second", "batches_processed", "epochs_completed", "failed_cas",
+        "wall_seconds", "evaluation_seconds", "worker_seconds", "steps_per_second", "batches_processed", "epochs_completed", "failed_cas",
         "interval_trace", "intervals_completed", "parallelism_trace", "break_even", "ain_trace",
         "loss_trace", "accuracy_trace", "final_accuracy", "time_to_target_seconds", "virtual_seconds",
         "step_time_samples"})
@@ -57,7 +57,12 @@ public final class TrainingReport implements Cloneable {
     private double acceptanceRate;
     private Staleness staleness = new Staleness();
     private StepScale stepScale = new StepScale();
+    /** Training time: on threads, wall time with evaluation pauses taken out (eval_mode paused, DL4J baselines). */
     private double wallSeconds;
+    /** Wall seconds spent in evaluations during the run: outside wall_seconds when they paused training, inside it
+     *  when they ran concurrently (eval_mode concurrent). Null in simulation (evaluation takes no virtual time). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private Double evaluationSeconds;
     private double workerSeconds;
     private double stepsPerSecond;
     /** Minibatch gradients computed (for sync: m per applied update). */
@@ -192,6 +197,11 @@ public final class TrainingReport implements Cloneable {
 
         public Builder wallSeconds(double value) {
             r.wallSeconds = value;
+            return this;
+        }
+
+        public Builder evaluationSeconds(Double value) {
+            r.evaluationSeconds = value;
             return this;
         }
 
@@ -345,6 +355,10 @@ public final class TrainingReport implements Cloneable {
 
     public double wallSeconds() {
         return wallSeconds;
+    }
+
+    public Double evaluationSeconds() {
+        return evaluationSeconds;
     }
 
     public double workerSeconds() {

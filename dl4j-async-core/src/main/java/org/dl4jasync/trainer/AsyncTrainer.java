@@ -139,11 +139,10 @@ public final class AsyncTrainer implements AutoCloseable {
                         net.getEpochCount())
                 : new PrefetchingBatchSource(data, epochs, Math.max(prefetch, 2) + 2 * m);
         try {
-            long t0 = System.nanoTime();
-            Run run = new Run(config, model, allListeners(), source, () -> (System.nanoTime() - t0) / 1e9);
+            Run run = new Run(config, model, allListeners(), source, new PausingClock(System.nanoTime()));
             currentRun = run;
             try {
-                return new ThreadEngine(run, t0, timeLimitSeconds, progress, progressIntervalNanos).execute();
+                return new ThreadEngine(run, timeLimitSeconds, progress, progressIntervalNanos).execute();
             } finally {
                 run.store.close();
             }

@@ -24,7 +24,7 @@ final class ReportAssembler {
 
     /**
      * @param end          the run's end on its clock (wall seconds for threads, virtual seconds for the simulator)
-     * @param wallSeconds  wall time the run took
+     * @param wallSeconds  wall time the run took (threads: with evaluation pauses taken out, as the clock)
      * @param virtual      whether the clock is virtual
      */
     static TrainingReport assemble(Run run, double end, double wallSeconds, boolean virtual) {
@@ -63,6 +63,7 @@ final class ReportAssembler {
         r.stepScalePolicy(run.stepSize.describe(), run.stepSize.normalized());
         r.failedCas(run.store.failedCas());
         r.wallSeconds(wallSeconds);
+        r.evaluationSeconds(virtual ? null : run.monitor.evaluationSeconds());
         r.virtualSeconds(virtual ? end : null);
         r.workerSeconds(activeSeconds);
         r.stepsPerSecond(end > 0 ? accepted / end : 0);

@@ -10,6 +10,7 @@ import org.dl4jasync.metrics.StopReason;
 import org.dl4jasync.dispatch.Dispatcher;
 import org.dl4jasync.dispatch.Waiters;
 import org.dl4jasync.config.Algorithm;
+import org.dl4jasync.config.EvaluationMode;
 import org.dl4jasync.config.RunComponents;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.metrics.AsynchronyNoise;
@@ -69,6 +70,8 @@ final class Run {
     final ElasticController elastic;
     final RunMonitor monitor;
     final DoubleSupplier clock;
+    /** The clock and gate that pause the workers for an evaluation (threads, {@code EvaluationMode.PAUSED}), else null. */
+    final PausingClock pausing;
     final WorkerState[] workers;
     private final StepListener[] observers;
     private final boolean recordLoss;
@@ -89,11 +92,27 @@ final class Run {
      */
     Run(RunConfig config, TrainableModel model, List<TrainingListener> listeners, BatchSource source,
         DoubleSupplier clock) {
+        this(config, model, listeners, source, clock, null);
+    }
+
+    /**
+     * A run on real threads with the clock {@code pausing}, which the workers pass at every step and which evaluation
+     * pauses when the configuration says {@code EvaluationMode.PAUSED} (else it runs as a plain wall clock).
+     */
+    Run(RunConfig config, TrainableModel model, List<TrainingListener> listeners, BatchSource source,
+        PausingClock pausing) {
+        this(config, model, listeners, source, pausing,
+                config.evaluationMode() == EvaluationMode.PAUSED ? pausing : null);
+    }
+
+    private Run(RunConfig config, TrainableModel model, List<TrainingListener> listeners, BatchSource source,
+                DoubleSupplier clock, PausingClock pausing) {
         this.config = config;
         this.m = config.workers();
         this.model = model;
         this.source = source;
         this.clock = clock;
+        this.pausing = pausing;
         this.aggregating = config.algorithm() == Algorithm.SYNC;
         // config.store() is the in-place store for both baselines: one writer at a time, exact for them
         this.store = ParameterStore.create(config.store(), model, m,

@@ -22,7 +22,10 @@ import org.dl4jasync.model.TrainableModel;
  * boundary by CAS on {@link #nextLossAt} / {@link #evaluating}, so two never run at once. The loss trace sums the
  * workers' volatile counters (exact with one worker or in virtual time, otherwise a snapshot of moving counters).
  * An evaluation runs on the claiming worker's thread with its own evaluation network, on a copy of the latest
- * parameters, while the other workers go on (as DL4J's EvaluativeListener, which evaluates on the training thread).
+ * parameters (as DL4J's EvaluativeListener, which evaluates on the training thread). On threads with
+ * {@code EvaluationMode.PAUSED} the other workers pause and the run's clock stands still meanwhile
+ * ({@link PausingClock}); with {@code CONCURRENT} they go on. Its wall time is summed in {@link #evaluationSeconds}
+ * either way (written by the claim holder only).
  * Trace lists are appended under their own lock (once per trace point).
  */
 final class RunMonitor {
@@ -40,6 +43,8 @@ final class RunMonitor {
     private final AtomicBoolean evaluating = new AtomicBoolean();
     final List<TracePoint> lossTrace = Collections.synchronizedList(new ArrayList<>());
     final List<TracePoint> accuracyTrace = Collections.synchronizedList(new ArrayList<>());
+    /** Written by the holder of {@link #evaluating} only; read after the run. */
+    private volatile long evaluationNanos;
     /** Written once by the worker whose evaluation reached the target; read after the run. */
     private volatile Double timeToTarget;
 
@@ -96,7 +101,20 @@ final class RunMonitor {
         if (ws.evaluator == null) {
             ws.evaluator = run.model.newEvaluator(run.config.evaluationData().orElseThrow());
         }
-        TracePoint p = measure(ws.evaluator);
+        PausingClock pausing = run.pausing;
+        long start = System.nanoTime();
+        TracePoint p;
+        if (pausing != null) {
+            pausing.pause(run::stopping);
+        }
+        try {
+            p = measure(ws.evaluator);
+        } finally {
+            if (pausing != null) {
+                pausing.resume();
+            }
+            evaluationNanos += System.nanoTime() - start; // single writer: the claim holder
+        }
         if (p == null) {
             run.stop(StopReason.DIVERGED);
         } else if (!Double.isNaN(target) && p.value >= target && timeToTarget == null) {
@@ -122,6 +140,11 @@ final class RunMonitor {
         TracePoint p = new TracePoint(at[0], (long) at[1], acc);
         accuracyTrace.add(p);
         return p;
+    }
+
+    /** Wall seconds spent in evaluations during the run (the final one after the run not included). */
+    double evaluationSeconds() {
+        return evaluationNanos / 1e9;
     }
 
     /** The time the target was reached, or null. */

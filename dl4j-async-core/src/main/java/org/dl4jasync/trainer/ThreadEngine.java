@@ -12,8 +12,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Runs a {@link Run} on m worker threads: each calls the step protocol's {@code begin} and {@code complete} back to
- * back and parks in the run's {@link Waiters} when it may not start. The calling thread watches the wall-clock time
- * limit, reports progress and joins the workers; a worker's failure stops the others and is rethrown as
+ * back and parks in the run's {@link Waiters} when it may not start; with a {@link PausingClock} it passes the
+ * clock's gate around each step (evaluation pauses). The calling thread watches the time limit (on the run's clock:
+ * training time), reports progress and joins the workers; a worker's failure stops the others and is rethrown as
  * {@link TrainingFailedException}.
  *
  * <p>Shared-field protocols: {@link #failure} holds the first failure (CAS from null); {@link #running} counts live
@@ -24,7 +25,6 @@ final class ThreadEngine {
     private static final long WATCH_NANOS = 2_000_000L;
 
     private final Run run;
-    private final long t0;
     private final double timeLimit;
     private final ProgressListener progress;
     private final long progressIntervalNanos;
@@ -34,13 +34,9 @@ final class ThreadEngine {
     private volatile String failedWhere;
     private final AtomicInteger running = new AtomicInteger();
 
-    /**
-     * @param t0        the run's time origin ({@link System#nanoTime()}): the run's clock counts from it
-     * @param timeLimit seconds, or +∞
-     */
-    ThreadEngine(Run run, long t0, double timeLimit, ProgressListener progress, long progressIntervalNanos) {
+    /** @param timeLimit seconds on the run's clock, or +∞ */
+    ThreadEngine(Run run, double timeLimit, ProgressListener progress, long progressIntervalNanos) {
         this.run = run;
-        this.t0 = t0;
         this.timeLimit = timeLimit;
         this.progress = progress;
         this.progressIntervalNanos = progressIntervalNanos;
@@ -74,7 +70,7 @@ final class ThreadEngine {
     }
 
     private double seconds() {
-        return (System.nanoTime() - t0) / 1e9;
+        return run.clock.getAsDouble();
     }
 
     private void workerMain(int w) {
@@ -104,13 +100,29 @@ final class ThreadEngine {
         final Waiters waiters = r.waiters;
         final int w = ws.id;
         final java.util.function.BooleanSupplier proceed = () -> r.mayProceed(w);
+        final PausingClock gate = r.pausing;
+        final java.util.function.BooleanSupplier stopping = r::stopping;
         for (;;) {
-            long start = System.nanoTime();
-            int s = r.begin(ws);
+            if (gate != null) {
+                gate.enterStep(stopping);
+            }
+            int s;
+            try {
+                long start = System.nanoTime();
+                s = r.begin(ws);
+                if (s == Run.STARTED) {
+                    st.recordStepTime((System.nanoTime() - start) / 1e9);
+                    r.complete(ws);
+                }
+            } finally {
+                if (gate != null) {
+                    gate.exitStep();
+                }
+            }
             if (s == Run.STARTED) {
-                st.recordStepTime((System.nanoTime() - start) / 1e9);
-                r.complete(ws);
-            } else if (s == Run.WAIT) {
+                continue;
+            }
+            if (s == Run.WAIT) {
                 ws.waitStarts(r.clock.getAsDouble());
                 waiters.await(w, proceed);
                 ws.waitEnds(r.clock.getAsDouble());
@@ -130,11 +142,10 @@ final class ThreadEngine {
 
     /** On the calling thread until every worker has left: the time limit and the progress. */
     private void watch() {
-        long deadline = Double.isInfinite(timeLimit) ? Long.MAX_VALUE : t0 + (long) (timeLimit * 1e9);
         long lastProgress = 0;
         while (running.get() > 0 && failure.get() == null) {
             long now = System.nanoTime();
-            if (now >= deadline) {
+            if (seconds() >= timeLimit) {
                 run.stop(StopReason.TIME_LIMIT);
             }
             if (progress != null && now - lastProgress >= progressIntervalNanos) {

@@ -11,6 +11,8 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.parallelism.ParallelWrapper;
+import org.dl4jasync.config.Choice;
+import org.dl4jasync.config.EvaluationMode;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.examples.data.TrainTest;
 import org.dl4jasync.metrics.StopReason;
@@ -233,6 +235,10 @@ public final class Dl4jBaseline {
 
     static TrainingReport run(Loop loop, Experiment experiment, RunConfig runConfig, MultiLayerNetwork net,
                               TrainTest data, ProgressListener progress) {
+        if (runConfig.evaluationMode() != EvaluationMode.PAUSED) {
+            throw new UsageException("--eval-mode", Choice.key(runConfig.evaluationMode()), "paused with --algorithm "
+                    + loop.key + " (DL4J's loops evaluate on the training thread, which pauses training)");
+        }
         // the same evaluation cadence as our trainer's (eval_every, or its default with a target accuracy)
         RunConfig config = RunConfig.builder().config(runConfig).evaluation(Experiment.testIterator(data)).build();
         int m = loop == Loop.NET_FIT ? 1 : config.workers();
@@ -312,6 +318,7 @@ public final class Dl4jBaseline {
         r.stepsAccepted(steps);
         r.acceptanceRate(steps == 0 ? 0 : 1);
         r.wallSeconds(seconds);
+        r.evaluationSeconds(counter.untimedNanos / 1e9);
         r.workerSeconds(m * seconds);
         r.stepsPerSecond(steps / seconds);
         r.batchesProcessed(steps);

@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import org.dl4jasync.config.Algorithm;
 import org.dl4jasync.config.Choice;
+import org.dl4jasync.config.EvaluationMode;
 import org.dl4jasync.config.IntervalSchedule;
 import org.dl4jasync.config.InvalidOptionException;
 import org.dl4jasync.config.LossSignal;
@@ -340,15 +341,23 @@ public final class TrainOptions {
         evalEvery = n;
     }
 
+    @Option(order = 43, names = "--eval-mode", paramLabel = "MODE",
+            description = "paused: the other workers pause while one evaluates and the clock stands still, so times "
+                    + "count training only (as for netfit and parallelwrapper); concurrent: they go on training and "
+                    + "the evaluation's time is counted. Default: paused.")
+    void evalMode(String name) {
+        set(() -> config.evaluationMode(Choice.parse("eval_mode", name, EvaluationMode.class)));
+    }
+
     // ---- the report
 
-    @Option(order = 43, names = "--json", paramLabel = "FILE", description = "Write the report as JSON.")
+    @Option(order = 44, names = "--json", paramLabel = "FILE", description = "Write the report as JSON.")
     Path json;
 
-    @Option(order = 44, names = "--csv", paramLabel = "FILE", description = "Write the loss and accuracy traces as CSV.")
+    @Option(order = 45, names = "--csv", paramLabel = "FILE", description = "Write the loss and accuracy traces as CSV.")
     Path csv;
 
-    @Option(order = 45, names = "--quiet", description = "No progress display and no summary.")
+    @Option(order = 46, names = "--quiet", description = "No progress display and no summary.")
     boolean quiet;
 
     /** Given on the command line (for the checks that involve the model or the wrapper); null when not. */

@@ -14,11 +14,11 @@ import java.util.OptionalDouble;
  * @param seeds          one run per configuration and seed
  * @param timeLimit      seconds per run ({@code --time-limit} of train, {@code --virtual-time-limit} of simulate)
  * @param targets        test accuracies whose time to reach is compared
- * @param baseline       the configuration the pairwise comparisons are against, or null for none
+ * @param baselines      the configurations the pairwise comparisons are against (none: no comparison)
  * @param configurations in the file's order
  */
 public record Suite(String name, String command, List<Long> seeds, OptionalDouble timeLimit, List<Double> targets,
-                    String baseline, List<Configuration> configurations) {
+                    List<String> baselines, List<Configuration> configurations) {
 
     /** One configuration: its name and its arguments (without seed, time limit and report files). */
     public record Configuration(String name, List<String> args) {
@@ -27,6 +27,7 @@ public record Suite(String name, String command, List<Long> seeds, OptionalDoubl
     public Suite {
         seeds = List.copyOf(seeds);
         targets = List.copyOf(targets);
+        baselines = List.copyOf(baselines);
         configurations = List.copyOf(configurations);
     }
 

@@ -25,7 +25,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
  * seeds: [1, 2, 3]
  * time_limit: 60               # seconds per run (optional)
  * targets: [0.70, 0.75]        # test accuracies (optional)
- * baseline: netfit             # the configuration the others are compared with (optional)
+ * baseline: netfit             # the configuration(s) the others are compared with: a name or a list (optional)
  * defaults:                    # options of every run: the command's option names without "--"
  *   model: lenet
  *   eval-every: 250
@@ -147,12 +147,20 @@ public final class SuiteFile {
                 configurations.add(c);
             }
         }
-        String baseline = root.hasNonNull("baseline") ? root.get("baseline").asText() : null;
-        if (baseline != null && configurations.stream().noneMatch(c -> c.name().equals(baseline))) {
-            throw new SuiteException(file + ": baseline: '" + baseline + "' is not a configuration; expected one of "
-                    + String.join(", ", configurations.stream().map(Suite.Configuration::name).toList()));
+        List<String> baselines = new ArrayList<>();
+        JsonNode b = root.path("baseline");
+        for (JsonNode n : b.isArray() ? b : List.of(b)) {
+            if (n.isMissingNode() || n.isNull()) {
+                continue;
+            }
+            String baseline = n.asText();
+            if (configurations.stream().noneMatch(c -> c.name().equals(baseline))) {
+                throw new SuiteException(file + ": baseline: '" + baseline + "' is not a configuration; expected one "
+                        + "of " + String.join(", ", configurations.stream().map(Suite.Configuration::name).toList()));
+            }
+            baselines.add(baseline);
         }
-        return new Suite(name, command, seeds, timeLimit, targets, baseline, configurations);
+        return new Suite(name, command, seeds, timeLimit, targets, baselines, configurations);
     }
 
     private static String fileName(String file) {

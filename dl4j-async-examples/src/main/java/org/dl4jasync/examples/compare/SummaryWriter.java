@@ -90,8 +90,8 @@ public final class SummaryWriter {
             row(b, cells);
         }
         b.append(PaperTable.markdown(results));
-        if (suite.baseline() != null && !suite.targets().isEmpty()) {
-            b.append(String.format(Locale.ROOT, "%n## Against %s, paired by seed%n%n", suite.baseline()));
+        for (String baseline : suite.targets().isEmpty() ? List.<String>of() : suite.baselines()) {
+            b.append(String.format(Locale.ROOT, "%n## Against %s, paired by seed%n%n", baseline));
             b.append("Ratio of the time to each target to the baseline's on the same seed (< 1: sooner), median "
                     + "[bootstrap interval]. A verdict is stated only when the bootstrap interval and the "
                     + "distribution-free 95% interval of the median (a sign test; it needs at least "
@@ -99,9 +99,9 @@ public final class SummaryWriter {
                     + "reached the target are left out; where only one did, the ratio is 0 or ∞.\n\n");
             row(b, List.of("configuration", "target", "time ratio", "pairs", "verdict"));
             row(b, List.of("---", "---:", "---:", "---:", "---"));
-            List<RunResult> base = of(results, suite.baseline());
+            List<RunResult> base = of(results, baseline);
             for (Suite.Configuration c : suite.configurations()) {
-                if (c.name().equals(suite.baseline())) {
+                if (c.name().equals(baseline)) {
                     continue;
                 }
                 List<RunResult> rs = of(results, c.name());

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ComparisonTest {
     private static final Suite SUITE = new Suite("t", "train", List.of(1L, 2L, 3L), OptionalDouble.of(60),
-            List.of(0.8), "base", List.of(new Suite.Configuration("base", List.of("--algorithm", "netfit")),
+            List.of(0.8), List.of("base"), List.of(new Suite.Configuration("base", List.of("--algorithm", "netfit")),
             new Suite.Configuration("fast", List.of("--algorithm", "async")),
             new Suite.Configuration("never", List.of("--algorithm", "sync"))));
 
@@ -100,7 +100,7 @@ class ComparisonTest {
     @Test
     void withSixSeedsTheVerdictsAreStated(@TempDir Path out) throws Exception {
         Suite six = new Suite("six", "train", List.of(1L, 2L, 3L, 4L, 5L, 6L), OptionalDouble.of(60),
-                List.of(0.8), "base", SUITE.configurations());
+                List.of(0.8), List.of("base"), SUITE.configurations());
         List<Comparison.PlannedRun> plan = Comparison.plan(six, out, null);
         Comparison.run(plan, fake, QUIET);
         String md = SummaryWriter.summary(six, Comparison.results(plan, six.targets()), plan.size(), 0);

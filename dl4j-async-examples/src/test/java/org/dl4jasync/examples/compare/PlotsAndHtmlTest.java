@@ -14,7 +14,7 @@ import org.knowm.xchart.XYSeries;
 
 class PlotsAndHtmlTest {
     private static final Suite SUITE = new Suite("p", "train", List.of(1L, 2L, 3L), OptionalDouble.empty(),
-            List.of(0.5), null, List.of(new Suite.Configuration("a", List.of()), new Suite.Configuration("b",
+            List.of(0.5), List.of(), List.of(new Suite.Configuration("a", List.of()), new Suite.Configuration("b",
             List.of()), new Suite.Configuration("not-run", List.of())));
 
     private static RunResult run(String config, long seed, double[][] accuracy) {

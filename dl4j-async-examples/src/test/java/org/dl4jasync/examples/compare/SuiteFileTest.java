@@ -44,6 +44,7 @@ class SuiteFileTest {
         assertThat(s.seeds()).containsExactly(1L, 2L, 3L);
         assertThat(s.timeLimit().getAsDouble()).isEqualTo(60);
         assertThat(s.targets()).containsExactly(0.8, 0.85);
+        assertThat(s.baselines()).containsExactly("netfit");
         assertThat(s.configurations()).extracting(Suite.Configuration::name).containsExactly("netfit",
                 "interval[interval-y=16, workers=2]", "interval[interval-y=16, workers=4]",
                 "interval[interval-y=64, workers=2]", "interval[interval-y=64, workers=4]");
@@ -61,6 +62,13 @@ class SuiteFileTest {
         assertThat(s.command()).isEqualTo("simulate");
         assertThat(s.name()).isEqualTo("s");
         assertThat(s.configuration("a").args()).containsExactly("--model", "none");
+        assertThat(s.baselines()).isEmpty();
+    }
+
+    @Test
+    void severalBaselinesAreAList(@TempDir Path dir) throws Exception {
+        Suite s = read(dir, "seeds: [1]\nbaseline: [b, a]\nconfigurations: {a: {}, b: {}, c: {}}\n");
+        assertThat(s.baselines()).containsExactly("b", "a");
     }
 
     @Test
@@ -73,6 +81,7 @@ class SuiteFileTest {
         assertBad(dir, ok + "targets: [80]\n", "targets: '80' is not an accuracy in (0, 1]");
         assertBad(dir, ok + "time_limit: -5\n", "time_limit: '-5' is not allowed; expected seconds > 0");
         assertBad(dir, ok + "baseline: sgd\n", "baseline: 'sgd' is not a configuration; expected one of a");
+        assertBad(dir, ok + "baseline: [a, sgd]\n", "baseline: 'sgd' is not a configuration; expected one of a");
         assertBad(dir, "seeds: [1]\nconfigurations: {a: {seed: 3}}\n",
                 "configurations.a: 'seed' is set by compare");
         assertBad(dir, "seeds: [1]\nconfigurations: [a, b]\n", "configurations: expected a mapping of names");
