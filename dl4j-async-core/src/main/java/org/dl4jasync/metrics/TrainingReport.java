@@ -26,7 +26,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  */
 @JsonPropertyOrder({"config", "algorithm", "store", "step_size", "workers", "stop_reason", "steps_started",
         "steps_accepted", "steps_rejected", "steps_dropped", "acceptance_rate", "staleness", "step_scale",
-        "wall_seconds", "evaluation_seconds", "worker_seconds", "steps_per_second", "batches_processed", "epochs_completed", "failed_cas",
+        "wall_seconds", "evaluation_seconds", "worker_seconds", "steps_per_second", "batches_processed", "gradients_computed", "epochs_completed", "failed_cas",
         "interval_trace", "intervals_completed", "parallelism_trace", "break_even", "ain_trace",
         "loss_trace", "accuracy_trace", "final_accuracy", "time_to_target_seconds", "virtual_seconds",
         "step_time_samples"})
@@ -67,6 +67,10 @@ public final class TrainingReport implements Cloneable {
     private double stepsPerSecond;
     /** Minibatch gradients computed (for sync: m per applied update). */
     private long batchesProcessed;
+    /** Minibatch gradients computed: on threads every started step's; in simulation only those of steps that applied
+     *  or contributed (a rejected step's gradient is skipped). Null without a model. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private Long gradientsComputed;
     private int epochsCompleted;
     /** Interval-Asynchrony only: [[accepted_steps, y], …] at the start of every interval. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -212,6 +216,11 @@ public final class TrainingReport implements Cloneable {
 
         public Builder stepsPerSecond(double value) {
             r.stepsPerSecond = value;
+            return this;
+        }
+
+        public Builder gradientsComputed(Long value) {
+            r.gradientsComputed = value;
             return this;
         }
 
@@ -367,6 +376,10 @@ public final class TrainingReport implements Cloneable {
 
     public double stepsPerSecond() {
         return stepsPerSecond;
+    }
+
+    public Long gradientsComputed() {
+        return gradientsComputed;
     }
 
     public long batchesProcessed() {

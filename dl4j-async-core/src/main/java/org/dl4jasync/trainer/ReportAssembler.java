@@ -53,6 +53,13 @@ final class ReportAssembler {
             }
         }
         r.steps(stats, accepted);
+        if (run.model.hasParameters()) {
+            long gradients = 0;
+            for (WorkerStats s : stats) {
+                gradients += s.lossCount; // one loss per gradient computed
+            }
+            r.gradientsComputed(gradients);
+        }
         if (config.algorithm() == Algorithm.SYNC) {
             r.stepsStarted(accepted); // a sync "step" is a round: m gradients (batches_processed), one update
             r.acceptanceRate(accepted == 0 ? 0 : 1);

@@ -23,6 +23,7 @@ import org.dl4jasync.parameters.WorkerView;
 import org.dl4jasync.stepsize.StepSizePolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One run and <b>the step protocol</b>, written once for both engines (Interval-Asynchrony paper, Algorithm 1):
@@ -37,7 +38,10 @@ import org.nd4j.linalg.dataset.DataSet;
  * The thread engine ({@link ThreadEngine}) calls {@code begin} and the finishing calls back to back on each worker
  * thread and parks a worker that must wait; the virtual-time engine ({@link VirtualTimeEngine}) calls {@code begin}
  * at a step's start event and the finishing calls at its finish (or apply) event. Only the clock, waiting and the
- * modelled apply time differ between them.
+ * modelled apply time differ between them, and where the gradient is computed: on threads inside {@code begin};
+ * in simulation ({@link #deferred}) {@code begin} copies the parameters of its instant and the gradient is computed
+ * from that copy only for a step that is accepted or contributes (on spare cores ahead of time, see
+ * {@link GradientPool}), so a rejected step costs no gradient.
  *
  * <p>After warm-up nothing here allocates an array: the replica's gradient buffer is the update, the store applies
  * it in place (BLAS axpy), the staleness histogram grows only on a new maximum τ. (ND4J op objects created inside
@@ -75,6 +79,12 @@ final class Run {
     final WorkerState[] workers;
     private final StepListener[] observers;
     private final boolean recordLoss;
+    /**
+     * Whether a step's gradient is computed after {@link #begin} (simulation): {@code begin} copies the parameters
+     * of its instant into the worker's own replica, the engine calls {@link #gradient} and {@link #toUpdate} when the
+     * step is accepted (or contributes) and {@link #skipGradient} when it is rejected.
+     */
+    final boolean deferred;
     private final boolean aggregating;
 
     /** The updates are sums of several workers' gradients, one update per round (sync). */
@@ -92,7 +102,7 @@ final class Run {
      */
     Run(RunConfig config, TrainableModel model, List<TrainingListener> listeners, BatchSource source,
         DoubleSupplier clock) {
-        this(config, model, listeners, source, clock, null);
+        this(config, model, listeners, source, clock, null, true);
     }
 
     /**
@@ -102,17 +112,18 @@ final class Run {
     Run(RunConfig config, TrainableModel model, List<TrainingListener> listeners, BatchSource source,
         PausingClock pausing) {
         this(config, model, listeners, source, pausing,
-                config.evaluationMode() == EvaluationMode.PAUSED ? pausing : null);
+                config.evaluationMode() == EvaluationMode.PAUSED ? pausing : null, false);
     }
 
     private Run(RunConfig config, TrainableModel model, List<TrainingListener> listeners, BatchSource source,
-                DoubleSupplier clock, PausingClock pausing) {
+                DoubleSupplier clock, PausingClock pausing, boolean deferred) {
         this.config = config;
         this.m = config.workers();
         this.model = model;
         this.source = source;
         this.clock = clock;
         this.pausing = pausing;
+        this.deferred = deferred;
         this.aggregating = config.algorithm() == Algorithm.SYNC;
         // config.store() is the in-place store for both baselines: one writer at a time, exact for them
         this.store = ParameterStore.create(config.store(), model, m,
@@ -142,7 +153,10 @@ final class Run {
 
     /** Creates worker {@code w}'s state; call on the thread that will run it (replicas allocate workspaces). */
     WorkerState newWorker(int w) {
-        WorkerState ws = new WorkerState(w, store.newWorkerView(w), stepSize);
+        WorkerView view = store.newWorkerView(w);
+        // deferred: a replica over parameters of its own, which begin fills and the gradient is computed on later
+        Replica replica = deferred ? model.newReplica(model.params().dup()) : view.replica();
+        WorkerState ws = new WorkerState(w, view, replica, stepSize);
         workers[w] = ws;
         return ws;
     }
@@ -150,8 +164,9 @@ final class Run {
     // ---- the step protocol
 
     /**
-     * Starts a step of {@code ws}: {@link #STARTED} (its update, or for sync its gradient, is ready), {@link #WAIT}
-     * (may not start now: wait until {@link #mayProceed}), or {@link #END} (this worker is done).
+     * Starts a step of {@code ws}: {@link #STARTED} (its update, or for sync its gradient, is ready; deferred: the
+     * parameters it reads are copied), {@link #WAIT} (may not start now: wait until {@link #mayProceed}), or
+     * {@link #END} (this worker is done).
      */
     int begin(WorkerState ws) throws InterruptedException {
         if (stopping) {
@@ -192,30 +207,69 @@ final class Run {
         }
         ws.stats.started++;
         ws.ticket = ticket;
+        ws.batch = ds;
+        ws.batchSize = (int) ds.getFeatures().size(0);
+        ws.epochAtRead = bridge.currentEpoch();
         final WorkerView view = ws.view;
-        final Replica replica = ws.replica;
-        long v = view.read();
-        ws.readVersion = v;
-        int batchSize = (int) ds.getFeatures().size(0);
-        double loss;
+        ws.readVersion = view.read();
         try {
-            loss = replica.computeGradient(ds);
-            if (!aggregating) {
-                replica.toUpdate(bridge.baseIteration() + (int) v, bridge.currentEpoch(), batchSize);
-                if (noise != null) {
-                    noise.computed(v, replica.gradient());
+            if (deferred) {
+                if (recordLoss) { // a model with parameters (scheduling only: nothing to copy)
+                    ws.replica.params().assign(view.replica().params()); // the parameters of this instant
                 }
+            } else {
+                gradient(ws);
+                toUpdate(ws);
             }
         } finally {
             view.release();
-            source.done(ticket);
-        }
-        ws.loss = loss;
-        ws.batchSize = batchSize;
-        if (recordLoss) {
-            ws.stats.recordLoss(loss);
+            if (!deferred) {
+                batchDone(ws);
+            }
         }
         return STARTED;
+    }
+
+    /**
+     * The gradient of the step {@code ws} began, on its replica: at once in {@link #begin}, or when the step is
+     * deferred ({@link #deferred}) later, on any thread, from the copy {@code begin} made. Touches nothing but the
+     * replica (and the ND4J random generator of the calling thread, seeded per step when deferred, so that the
+     * thread it runs on does not matter).
+     */
+    void gradient(WorkerState ws) {
+        if (deferred) {
+            Nd4j.getRandom().setSeed(config.seed() * 0x9E3779B97F4A7C15L + ws.ticket);
+        }
+        ws.loss = ws.replica.computeGradient(ws.batch);
+    }
+
+    /** After {@link #gradient}: the worker's DL4J updater turns it into the update (not for sync), and the loss is counted. */
+    void toUpdate(WorkerState ws) {
+        Replica replica = ws.replica;
+        if (!aggregating) {
+            replica.toUpdate(bridge.baseIteration() + (int) ws.readVersion, ws.epochAtRead, ws.batchSize);
+            if (noise != null) {
+                noise.computed(ws.readVersion, replica.gradient());
+            }
+        }
+        if (recordLoss) {
+            ws.stats.recordLoss(ws.loss);
+        }
+    }
+
+    /** The step's batch is no longer needed (after its gradient, or when a deferred gradient is skipped). */
+    void batchDone(WorkerState ws) {
+        source.done(ws.ticket);
+        ws.batch = null;
+    }
+
+    /**
+     * A deferred step the dispatcher rejected: its gradient is never computed (so it enters neither the loss trace
+     * nor the worker's updater state) and the listeners see loss NaN.
+     */
+    void skipGradient(WorkerState ws) {
+        ws.loss = Double.NaN;
+        batchDone(ws);
     }
 
     private void givePermitBack() {

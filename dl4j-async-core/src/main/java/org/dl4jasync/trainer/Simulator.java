@@ -43,6 +43,7 @@ public final class Simulator {
     private final StepTimeDistribution applyTime;
     private final double pollDelay;
     private final VirtualClock clock;
+    private final int gradientThreads;
 
     private Simulator(Builder b) {
         this.config = b.config;
@@ -55,6 +56,8 @@ public final class Simulator {
         this.applyTime = b.applyTime;
         this.pollDelay = b.pollDelay;
         this.clock = b.clock == null ? new VirtualClock() : b.clock;
+        this.gradientThreads = b.gradientThreads != null ? b.gradientThreads
+                : b.net == null ? 0 : Runtime.getRuntime().availableProcessors();
     }
 
     /** Runs the simulation to its first stop condition and returns the report (times in virtual seconds). */
@@ -63,19 +66,26 @@ public final class Simulator {
                 : new TicketSource(epochs, ticketsPerEpoch);
         clock.set(0);
         Run run = new Run(config, model, model.listeners(), source, clock);
+        int savedThreads = Nd4j.getEnvironment().maxThreads();
+        if (gradientThreads > 1) {
+            Nd4j.getEnvironment().setMaxThreads(1); // one op thread per gradient thread, as one per worker on threads
+        }
         try {
             TrainingReport r = new VirtualTimeEngine(run, clock, stepTime, applyTime, pollDelay,
                     config.virtualTimeLimit().orElse(Double.POSITIVE_INFINITY),
-                    config.timeLimit().map(d -> d.toNanos() / 1e9).orElse(Double.POSITIVE_INFINITY)).execute();
+                    config.timeLimit().map(d -> d.toNanos() / 1e9).orElse(Double.POSITIVE_INFINITY),
+                    gradientThreads).execute();
             Map<String, Object> c = new LinkedHashMap<>(r.config());
             c.put("step_time", stepTime.toString());
             c.put("apply_time", applyTime == null ? null : applyTime.toString());
             c.put("poll_delay", pollDelay);
+            c.put("gradient_threads", gradientThreads);
             return r.withConfig(c);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("simulation interrupted", e);
         } finally {
+            Nd4j.getEnvironment().setMaxThreads(savedThreads);
             source.close();
         }
     }
@@ -126,6 +136,7 @@ public final class Simulator {
         private StepTimeDistribution applyTime;
         private double pollDelay = 1e-4;
         private VirtualClock clock;
+        private Integer gradientThreads;
 
         public Builder(int workers, StepTimeDistribution stepTime) {
             workers(workers);
@@ -174,6 +185,19 @@ public final class Simulator {
                 throw new IllegalArgumentException("poll delay must be > 0 seconds, got " + seconds);
             }
             this.pollDelay = seconds;
+            return this;
+        }
+
+        /**
+         * Helper threads that compute the workers' gradients ahead of their finish events, ≥ 0 (0: on the calling
+         * thread when each step finishes). The result is the same for every value. Default: the cores with a
+         * network, 0 without.
+         */
+        public Builder gradientThreads(int threads) {
+            if (threads < 0) {
+                throw new IllegalArgumentException("gradientThreads must be >= 0, got " + threads);
+            }
+            this.gradientThreads = threads;
             return this;
         }
 

@@ -13,9 +13,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * Runs a {@link Run} with m virtual workers in deterministic virtual time on the calling thread: the same step
  * protocol as the thread engine, called from events.
  *
- * <p>A worker's start event calls {@code begin} (it reads the parameters and computes its update at that instant,
- * on its own replica); its finish event, a step time later, calls {@code finish} and then applies, rejects or
- * contributes. With an apply time an accepted update is applied only when the store's {@link ContentionModel} says
+ * <p>A worker's start event calls {@code begin} (it reads the parameters at that instant into its own replica); its
+ * finish event, a step time later, calls {@code finish} and then applies, rejects or contributes. The gradient is
+ * computed from the copy only for a step that applies or contributes ({@link GradientPool}: on helper threads from
+ * the start event on, or on this thread at the finish), so a rejected step costs no gradient. With an apply time an accepted update is applied only when the store's {@link ContentionModel} says
  * so (the CAS-published store retries or drops on a concurrent publication, the locked store queues applies for
  * its lock). A worker that may not start has no event until the run's waiters are signalled; it then retries after
  * the poll delay (its wake-up latency). A worker that finishes a step starts its next one within the same event, as
@@ -39,6 +40,8 @@ final class VirtualTimeEngine {
     private final double pollDelay;
     private final double virtualTimeLimit;
     private final double wallTimeLimit;
+    private final int gradientThreads;
+    private GradientPool gradients;
     private final int m;
     private final EventQueue queue;
     private final SplittableRandom[] random;
@@ -47,10 +50,11 @@ final class VirtualTimeEngine {
     private ContentionModel contention;
 
     /**
-     * @param clock the run's clock (the engine sets it before each event)
+     * @param clock           the run's clock (the engine sets it before each event)
+     * @param gradientThreads helper threads for the deferred gradients (0: computed on this thread)
      */
     VirtualTimeEngine(Run run, VirtualClock clock, StepTimeDistribution stepTime, StepTimeDistribution applyTime,
-                      double pollDelay, double virtualTimeLimit, double wallTimeLimit) {
+                      double pollDelay, double virtualTimeLimit, double wallTimeLimit, int gradientThreads) {
         this.run = run;
         this.clock = clock;
         this.stepTime = stepTime;
@@ -58,6 +62,7 @@ final class VirtualTimeEngine {
         this.pollDelay = pollDelay;
         this.virtualTimeLimit = virtualTimeLimit;
         this.wallTimeLimit = wallTimeLimit;
+        this.gradientThreads = gradientThreads;
         this.m = run.m;
         this.queue = new EventQueue(m);
         this.random = new SplittableRandom[m];
@@ -65,6 +70,15 @@ final class VirtualTimeEngine {
     }
 
     TrainingReport execute() throws InterruptedException {
+        gradients = gradientThreads > 0 ? GradientPool.threads(run, gradientThreads) : GradientPool.inline(run);
+        try {
+            return events();
+        } finally {
+            gradients.close();
+        }
+    }
+
+    private TrainingReport events() throws InterruptedException {
         long wall0 = System.nanoTime();
         long wallDeadline = Double.isInfinite(wallTimeLimit) ? Long.MAX_VALUE : wall0 + (long) (wallTimeLimit * 1e9);
         Nd4j.getRandom().setSeed(run.config.seed() + 7919L); // the seed of the thread engine's first worker
@@ -112,6 +126,7 @@ final class VirtualTimeEngine {
         for (WorkerState ws : run.workers) {
             ws.ended(now); // workers still in a step are cut off at the end
         }
+        gradients.close(); // their gradients are not needed; nothing else computes during the final evaluation
         return ReportAssembler.assemble(run, now, (System.nanoTime() - wall0) / 1e9, true);
     }
 
@@ -120,6 +135,7 @@ final class VirtualTimeEngine {
         double now = clock.getAsDouble();
         int s = run.begin(ws);
         if (s == Run.STARTED) {
+            gradients.submit(ws);
             ws.waitEnds(now);
             queue.schedule(w, now + stepTime.sample(w, random[w]), FINISH);
         } else if (s == Run.WAIT) {
@@ -153,12 +169,16 @@ final class VirtualTimeEngine {
     private void finish(int w) throws InterruptedException {
         WorkerState ws = run.workers[w];
         if (run.aggregating()) {
+            gradients.await(ws);
             run.sync.contribute(ws);
         } else if (!run.finish(ws)) {
+            gradients.discard(ws);
             run.reject(ws);
         } else if (contention == null) {
+            gradients.await(ws);
             run.apply(ws);
         } else {
+            gradients.await(ws); // the update is ready when the store's turn comes
             double now = clock.getAsDouble();
             queue.schedule(w, contention.begin(w, now, applyTime.sample(w, random[w])), APPLY);
             return;

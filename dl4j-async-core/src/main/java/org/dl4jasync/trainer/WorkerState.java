@@ -6,6 +6,7 @@ import org.dl4jasync.model.TrainableModel;
 import org.dl4jasync.parameters.StepScaler;
 import org.dl4jasync.parameters.WorkerView;
 import org.dl4jasync.stepsize.StepSizePolicy;
+import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * One worker's state between the two halves of the step protocol ({@link Run#begin} and the finishing calls).
@@ -22,6 +23,9 @@ final class WorkerState {
     // the step in flight
     long ticket;
     long readVersion;
+    int epochAtRead;
+    /** The step's minibatch, until its gradient is computed or skipped. */
+    DataSet batch;
     double loss;
     int batchSize;
 
@@ -33,10 +37,14 @@ final class WorkerState {
     private double idleSince = -1;
     private double endedAt = -1;
 
-    WorkerState(int id, WorkerView view, StepSizePolicy stepSize) {
+    /**
+     * @param replica where the worker computes: the view's replica, or (deferred gradients) one over parameters of
+     *                its own
+     */
+    WorkerState(int id, WorkerView view, Replica replica, StepSizePolicy stepSize) {
         this.id = id;
         this.view = view;
-        this.replica = view.replica();
+        this.replica = replica;
         this.stats = new WorkerStats(id);
         this.scaler = new RecordingScaler(stepSize);
     }

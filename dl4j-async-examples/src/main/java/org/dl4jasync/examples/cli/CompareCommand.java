@@ -26,9 +26,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code dl4j-async compare --suite FILE --out DIR [--seeds LIST] [--resume] [--dry-run]}: runs a suite of
- * {@code train} or {@code simulate} invocations, one JVM each, and writes every report, {@code runs.csv},
- * {@code summary.md}, the plots (accuracy and loss against time) and {@code report.html}.
+ * {@code dl4j-async compare --suite FILE --out DIR [--seeds LIST] [--resume] [--dry-run] [--jobs N]}: runs a suite
+ * of {@code train} or {@code simulate} invocations, one JVM each (simulations up to N at a time), and writes every
+ * report, {@code runs.csv}, {@code summary.md}, the figures ({@link Plots#writeAll}) and {@code report.html}.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run a suite of train or simulate runs (one JVM each, configurations interleaved per seed) and "
@@ -50,6 +50,11 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Option(names = "--dry-run", description = "List the runs and their estimated time; run nothing.")
     boolean dryRun;
+
+    @Option(names = "--jobs", paramLabel = "N", defaultValue = "1", description = "Runs at a time, for simulate "
+            + "suites only (their results are in virtual time; train runs would disturb each other's times). "
+            + "Default: 1.")
+    int jobs;
 
     /** Checks one run's arguments as its command would, without running it. */
     static void check(String command, List<String> args) {
@@ -86,6 +91,12 @@ public final class CompareCommand implements Callable<Integer> {
             return Main.usageError("compare", e.getMessage());
         } catch (IOException e) {
             return Main.usageError("compare", "cannot read " + suiteFile + ": " + e.getMessage());
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (jobs < 1 || jobs > 1 && !suite.command().equals("simulate") || jobs > cores) {
+            return Main.usageError("compare", "--jobs: '" + jobs + "' is not allowed; expected 1"
+                    + (suite.command().equals("simulate") ? " to " + cores + " (the cores)"
+                    : " for a train suite (runs side by side would disturb each other's times)"));
         }
         List<Comparison.PlannedRun> plan = Comparison.plan(suite, out, seeds);
         long existing = plan.stream().filter(r -> Files.isRegularFile(r.report())).count();
@@ -124,17 +135,14 @@ public final class CompareCommand implements Callable<Integer> {
                                 + r.report().getParent());
                     }
                 }
-            });
+            }, jobs);
         }
-        List<RunResult> results = Comparison.results(plan, suite.targets());
+        List<RunResult> results = Comparison.results(suite, plan);
         SummaryWriter.writeCsv(out.resolve("runs.csv"), suite, results);
         String summary = SummaryWriter.summary(suite, results, plan.size(), failed.size());
         Files.writeString(out.resolve("summary.md"), summary);
-        Path accuracy = out.resolve("accuracy-vs-time.png");
-        Path loss = out.resolve("loss-vs-time.png");
-        Plots.save(Plots.accuracyAgainstTime(suite, results), accuracy);
-        Plots.save(Plots.lossAgainstTime(suite, results), loss);
-        Files.writeString(out.resolve("report.html"), HtmlReport.html(suite.name(), summary, List.of(accuracy, loss)));
+        List<Path> figures = Plots.writeAll(suite, results, out);
+        Files.writeString(out.resolve("report.html"), HtmlReport.html(suite.name(), summary, figures));
         System.out.println("dl4j-async compare: " + results.size() + " of " + plan.size() + " runs reported; "
                 + out.resolve("summary.md"));
         return failed.isEmpty() ? 0 : Main.EXIT_FAILED;

@@ -35,6 +35,11 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Virtual time a signalled waiting worker takes to try again. Default: ${DEFAULT-VALUE}.")
     double pollDelay;
 
+    @Option(order = 104, names = "--gradient-threads", paramLabel = "N",
+            description = "Threads that compute the virtual workers' gradients ahead of time (0: when each step "
+                    + "finishes, on the simulation thread); the result is the same for every N. Default: the cores.")
+    Integer gradientThreads;
+
     @Option(order = 103, names = "--virtual-time-limit", paramLabel = "SECONDS", description = "Stop at this virtual time.")
     void virtualTimeLimit(double seconds) {
         options.set(() -> options.config.virtualTimeLimit(seconds));
@@ -66,7 +71,8 @@ public final class SimulateCommand implements Callable<Integer> {
             throw new UsageException((e.getMessage().contains("'" + stepTime + "'") ? "--step-time: "
                     : "--apply-time: ") + e.getMessage());
         }
-        return new Prepared(experiment, config, new SimulationRunner.Timing(stepTime, applyTime, pollDelay));
+        return new Prepared(experiment, config, new SimulationRunner.Timing(stepTime, applyTime, pollDelay,
+                gradientThreads));
     }
 
     @Override

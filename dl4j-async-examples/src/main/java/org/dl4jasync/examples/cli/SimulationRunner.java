@@ -22,19 +22,25 @@ public final class SimulationRunner {
     private SimulationRunner() {
     }
 
-    /** The simulation's own settings ({@code --step-time}, {@code --apply-time}, {@code --poll-delay}). */
-    public record Timing(String stepTime, String applyTime, double pollDelay) {
+    /**
+     * The simulation's own settings ({@code --step-time}, {@code --apply-time}, {@code --poll-delay},
+     * {@code --gradient-threads}; null gradientThreads: the simulator's default).
+     */
+    public record Timing(String stepTime, String applyTime, double pollDelay, Integer gradientThreads) {
         public static final double DEFAULT_POLL_DELAY = 1e-4;
 
         public Timing {
             if (!(pollDelay > 0)) {
                 throw new UsageException("--poll-delay", String.valueOf(pollDelay), "a positive number of seconds");
             }
+            if (gradientThreads != null && gradientThreads < 0) {
+                throw new UsageException("--gradient-threads", String.valueOf(gradientThreads), "an integer >= 0");
+            }
         }
 
         /** Step times drawn from {@code stepTime}, instantaneous applies. */
         public static Timing of(String stepTime) {
-            return new Timing(stepTime, null, DEFAULT_POLL_DELAY);
+            return new Timing(stepTime, null, DEFAULT_POLL_DELAY, null);
         }
     }
 
@@ -46,6 +52,9 @@ public final class SimulationRunner {
                     .pollDelay(timing.pollDelay());
             if (timing.applyTime() != null) {
                 s.applyTime(StepTimes.parse(timing.applyTime(), m));
+            }
+            if (timing.gradientThreads() != null) {
+                s.gradientThreads(timing.gradientThreads());
             }
             return s;
         });

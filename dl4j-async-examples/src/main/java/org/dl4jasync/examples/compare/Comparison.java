@@ -5,13 +5,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Plans and runs a suite: one run per seed and configuration, configurations interleaved per seed (seed 1 of every
- * configuration, then seed 2, …) so that drift of the machine hits all alike; one at a time; each run is its own
+ * configuration, then seed 2, …) so that drift of the machine hits all alike; one at a time (simulations, whose
+ * results are in virtual time, may run several at a time); each run is its own
  * command invocation ({@link Executor}: by default a fresh JVM, so no run inherits another's JIT or native memory).
  * A run's report is written to a temporary file and renamed when the run succeeded, so a report that exists is
  * complete: {@code --resume} skips those runs, and an interrupted suite continues where it stopped.
@@ -86,43 +96,115 @@ public final class Comparison {
     }
 
     /**
-     * Runs the plan: a run whose report exists is skipped; one whose command fails is recorded (its log kept) and
-     * the suite goes on. Returns the runs that failed.
+     * Runs the plan one run at a time: a run whose report exists is skipped; one whose command fails is recorded (its
+     * log kept) and the suite goes on. Returns the runs that failed.
      */
     public static List<PlannedRun> run(List<PlannedRun> plan, Executor executor, Progress progress)
             throws IOException, InterruptedException {
-        List<PlannedRun> failed = new ArrayList<>();
-        for (int i = 0; i < plan.size(); i++) {
-            PlannedRun r = plan.get(i);
-            if (Files.isRegularFile(r.report())) {
-                progress.finished(r, true, true);
-                continue;
-            }
-            Files.createDirectories(r.report().getParent());
-            Path log = r.report().resolveSibling(fileName(r.configuration().name()) + "-seed" + r.seed() + ".log");
-            progress.started(r, i, plan.size());
-            int code = executor.run(r.args(), log);
-            Path part = partial(r.report());
-            boolean ok = code == 0 && Files.isRegularFile(part);
-            if (ok) {
-                Files.move(part, r.report(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } else {
-                Files.deleteIfExists(part);
-                failed.add(r);
-            }
-            progress.finished(r, ok, false);
-        }
-        return failed;
+        return run(plan, executor, progress, 1);
     }
 
-    /** The results of the runs whose reports exist, in plan order. */
-    public static List<RunResult> results(List<PlannedRun> plan, List<Double> targets) throws IOException {
-        List<RunResult> out = new ArrayList<>();
+    /**
+     * As {@link #run(List, Executor, Progress)} with up to {@code jobs} runs at a time (in plan order). Only for runs
+     * whose results do not depend on the wall clock (simulate: virtual time); the progress is called by one run at
+     * a time.
+     */
+    public static List<PlannedRun> run(List<PlannedRun> plan, Executor executor, Progress progress, int jobs)
+            throws IOException, InterruptedException {
+        if (jobs < 1) {
+            throw new IllegalArgumentException("jobs must be >= 1, got " + jobs);
+        }
+        List<PlannedRun> failed = new ArrayList<>();
+        if (jobs == 1) {
+            for (int i = 0; i < plan.size(); i++) {
+                if (!runOne(plan.get(i), i, plan.size(), executor, progress)) {
+                    failed.add(plan.get(i));
+                }
+            }
+            return failed;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(jobs);
+        try {
+            List<Future<Boolean>> done = new ArrayList<>();
+            Progress serial = serialized(progress);
+            for (int i = 0; i < plan.size(); i++) {
+                final int index = i;
+                done.add(pool.submit(() -> runOne(plan.get(index), index, plan.size(), executor, serial)));
+            }
+            for (int i = 0; i < plan.size(); i++) {
+                try {
+                    if (!done.get(i).get()) {
+                        failed.add(plan.get(i));
+                    }
+                } catch (ExecutionException e) {
+                    Throwable c = e.getCause();
+                    throw c instanceof IOException io ? io : new IOException("run " + plan.get(i).label(), c);
+                }
+            }
+            return failed;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Runs one planned run unless its report exists; true when it succeeded or was skipped. */
+    private static boolean runOne(PlannedRun r, int index, int total, Executor executor, Progress progress)
+            throws IOException, InterruptedException {
+        if (Files.isRegularFile(r.report())) {
+            progress.finished(r, true, true);
+            return true;
+        }
+        Files.createDirectories(r.report().getParent());
+        Path log = r.report().resolveSibling(fileName(r.configuration().name()) + "-seed" + r.seed() + ".log");
+        progress.started(r, index, total);
+        int code = executor.run(r.args(), log);
+        Path part = partial(r.report());
+        boolean ok = code == 0 && Files.isRegularFile(part);
+        if (ok) {
+            Files.move(part, r.report(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } else {
+            Files.deleteIfExists(part);
+        }
+        progress.finished(r, ok, false);
+        return ok;
+    }
+
+    private static Progress serialized(Progress p) {
+        return new Progress() {
+            @Override
+            public synchronized void started(PlannedRun run, int index, int total) {
+                p.started(run, index, total);
+            }
+
+            @Override
+            public synchronized void finished(PlannedRun run, boolean ok, boolean skipped) {
+                p.finished(run, ok, skipped);
+            }
+        };
+    }
+
+    /**
+     * The results of the runs whose reports exist, in plan order. A loss target's reference on a seed is the first
+     * loss point of the first run in plan order of the suite's configurations that has a report for that seed.
+     */
+    public static List<RunResult> results(Suite suite, List<PlannedRun> plan) throws IOException {
+        Map<PlannedRun, JsonNode> reports = new LinkedHashMap<>();
         for (PlannedRun r : plan) {
             if (Files.isRegularFile(r.report())) {
-                out.add(RunResult.read(r.report(), r.configuration().name(), r.seed(), targets));
+                reports.put(r, RunResult.readTree(r.report()));
             }
         }
+        Map<Long, Double> reference = new HashMap<>();
+        for (Suite.Configuration c : suite.configurations()) {
+            reports.forEach((r, json) -> {
+                if (r.configuration().equals(c)) {
+                    reference.putIfAbsent(r.seed(), RunResult.initialLoss(json));
+                }
+            });
+        }
+        List<RunResult> out = new ArrayList<>();
+        reports.forEach((r, json) -> out.add(RunResult.of(json, r.configuration().name(), r.seed(), suite.targets(),
+                reference.getOrDefault(r.seed(), Double.NaN))));
         return out;
     }
 }

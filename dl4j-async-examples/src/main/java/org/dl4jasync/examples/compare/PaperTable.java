@@ -34,26 +34,40 @@ public final class PaperTable {
         return axes.isEmpty() ? base : base + "[" + String.join(", ", axes) + "]";
     }
 
-    /** The table in Markdown, or "" when fewer than two cells have results. */
-    public static String markdown(List<RunResult> results) {
+    /** Runs by method and thread count, in the order of the results. */
+    static Map<String, Map<Integer, List<RunResult>>> cells(List<RunResult> results) {
         Map<String, Map<Integer, List<RunResult>>> cells = new LinkedHashMap<>();
-        TreeSet<Integer> threads = new TreeSet<>();
         for (RunResult r : results) {
             cells.computeIfAbsent(method(r.configuration()), k -> new LinkedHashMap<>())
                     .computeIfAbsent(r.workers(), k -> new ArrayList<>()).add(r);
-            threads.add(r.workers());
         }
+        return cells;
+    }
+
+    /**
+     * The highest accuracy every method reaches at every thread count: the smallest of the per-cell best accuracies;
+     * NaN when fewer than two cells have results.
+     */
+    public static double commonAccuracy(List<RunResult> results) {
         double lowestBest = Double.POSITIVE_INFINITY;
         int n = 0;
-        for (Map<Integer, List<RunResult>> byThreads : cells.values()) {
+        for (Map<Integer, List<RunResult>> byThreads : cells(results).values()) {
             for (List<RunResult> rs : byThreads.values()) {
-                lowestBest = Math.min(lowestBest, rs.stream().mapToDouble(RunResult::bestAccuracy).filter(v -> !Double.isNaN(v))
-                        .max().orElse(Double.NaN));
+                lowestBest = Math.min(lowestBest, rs.stream().mapToDouble(RunResult::bestAccuracy)
+                        .filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN));
                 n++;
             }
         }
-        final double common = lowestBest;
-        if (n < 2 || Double.isNaN(common) || Double.isInfinite(common)) {
+        return n < 2 || Double.isInfinite(lowestBest) ? Double.NaN : lowestBest;
+    }
+
+    /** The table in Markdown, or "" when fewer than two cells have results. */
+    public static String markdown(List<RunResult> results) {
+        Map<String, Map<Integer, List<RunResult>>> cells = cells(results);
+        TreeSet<Integer> threads = new TreeSet<>();
+        results.forEach(r -> threads.add(r.workers()));
+        final double common = commonAccuracy(results);
+        if (Double.isNaN(common)) {
             return "";
         }
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%n## The paper's Table 1 layout%n%n"

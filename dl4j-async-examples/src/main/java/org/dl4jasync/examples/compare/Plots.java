@@ -5,8 +5,11 @@ import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.nio.file.Files;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 import org.knowm.xchart.BitmapEncoder;
@@ -16,10 +19,11 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The suite's PNG plots, drawn with XChart: a trace (test accuracy or training loss) against time, per configuration
- * the median over seeds as a line and the minimum and maximum as thin lines of the same colour (the min–max band).
- * A run's trace is a step function (the value of its last point at or before t); a run counts from its first point
- * on, and the median at t is over the runs that have one.
+ * The suite's PNG plots of traces against time, drawn with XChart: test accuracy, training loss, the interval size y
+ * (Interval-Asynchrony) and the active workers m (elastic parallelism); per configuration the median over seeds as a
+ * line and the minimum and maximum as thin lines of the same colour (the min–max band). A run's trace is a step
+ * function (the value of its last point at or before t); a run counts from its first point on, and the median at t
+ * is over the runs that have one. The paper's other figures are {@link PaperFigures}.
  */
 public final class Plots {
     /** Points of the common time grid. */
@@ -37,6 +41,20 @@ public final class Plots {
 
     public static XYChart lossAgainstTime(Suite suite, List<RunResult> results) {
         return chart(suite, results, "training loss", RunResult::lossTrace);
+    }
+
+    /** The interval size y against time; null when no run has an interval trace. */
+    public static XYChart intervalSizeAgainstTime(Suite suite, List<RunResult> results) {
+        return nonEmpty(chart(suite, results, "interval size y", r -> r.shape().yTrace()));
+    }
+
+    /** The active workers m against time; null when no run has elastic parallelism. */
+    public static XYChart parallelismAgainstTime(Suite suite, List<RunResult> results) {
+        return nonEmpty(chart(suite, results, "active workers m", r -> r.shape().mTrace()));
+    }
+
+    static XYChart nonEmpty(XYChart chart) {
+        return chart.getSeriesMap().isEmpty() ? null : chart;
     }
 
     static XYChart chart(Suite suite, List<RunResult> results, String what,
@@ -71,8 +89,13 @@ public final class Plots {
         return chart;
     }
 
-    private static void add(XYChart chart, String name, double[] x, double[] y, Color colour, float width,
-                            boolean legend) {
+    /** The i-th colour of the palette (configurations keep theirs in every figure of one suite). */
+    static Color colour(int i) {
+        return COLOURS[i % COLOURS.length];
+    }
+
+    static void add(XYChart chart, String name, double[] x, double[] y, Color colour, float width,
+                    boolean legend) {
         XYSeries s = chart.addSeries(name, x, y);
         s.setLineColor(colour);
         s.setLineStyle(new BasicStroke(width));
@@ -106,6 +129,35 @@ public final class Plots {
             v = p[1];
         }
         return v;
+    }
+
+    /**
+     * Writes every figure the results have something for into {@code dir} (and removes the others' files) and returns
+     * the files, in this order:
+     * {@code accuracy-vs-time.png}, {@code loss-vs-time.png}, {@code time-vs-threads.png} (the paper's Figure 4, to
+     * {@link PaperTable#commonAccuracy}), {@code acceptance-vs-y.png} (Figure 2), {@code staleness.png} (Figure 3b),
+     * {@code y-vs-time.png}, {@code m-vs-time.png}.
+     */
+    public static List<Path> writeAll(Suite suite, List<RunResult> results, Path dir) throws IOException {
+        Map<String, XYChart> charts = new LinkedHashMap<>();
+        charts.put("accuracy-vs-time.png", nonEmpty(accuracyAgainstTime(suite, results)));
+        charts.put("loss-vs-time.png", nonEmpty(lossAgainstTime(suite, results)));
+        charts.put("time-vs-threads.png", PaperFigures.timeAgainstThreads(suite, results,
+                PaperTable.commonAccuracy(results)));
+        charts.put("acceptance-vs-y.png", PaperFigures.acceptanceAgainstY(suite, results));
+        charts.put("staleness.png", PaperFigures.stalenessHistograms(suite, results));
+        charts.put("y-vs-time.png", intervalSizeAgainstTime(suite, results));
+        charts.put("m-vs-time.png", parallelismAgainstTime(suite, results));
+        List<Path> written = new ArrayList<>();
+        for (Map.Entry<String, XYChart> c : charts.entrySet()) {
+            Path file = dir.resolve(c.getKey());
+            Files.deleteIfExists(file); // a figure of an earlier, larger set of results must not stay behind
+            if (c.getValue() != null) {
+                save(c.getValue(), file);
+                written.add(file);
+            }
+        }
+        return written;
     }
 
     /** Writes {@code chart} as {@code file} (a PNG; ".png" is added by XChart when missing). */

@@ -12,36 +12,103 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * What the summary needs of one run's JSON report. Times are on the run's own clock (wall seconds for train,
  * virtual seconds for simulate); a target never reached has time +∞; a value the report does not have is NaN.
  *
- * @param timesToTargets per suite target, the time of the first evaluation at or above it
+ * @param timesToTargets per suite target ({@link Target}), the time it was first reached; +∞ never
  * @param accuracyTrace  [seconds, accuracy] of every evaluation
  * @param lossTrace      [seconds, mean minibatch loss] of every loss-trace point
+ * @param shape          what the dispatcher and the controller did (staleness histogram, y and m over time)
  */
 public record RunResult(String configuration, long seed, String algorithm, int workers, String stopReason,
                         long stepsAccepted, double stepsPerSecond, double acceptance, double stalenessMean,
                         double stalenessP99, double stalenessMax, double workerSeconds, double seconds,
                         double finalAccuracy, double bestAccuracy, double[] timesToTargets,
-                        double[][] accuracyTrace, double[][] lossTrace) {
+                        double[][] accuracyTrace, double[][] lossTrace, Shape shape) {
+
+    /**
+     * The parts of a report that the figures beyond accuracy and loss need.
+     *
+     * @param stalenessHistogram [τ, updates] of every τ seen; empty when staleness is not defined (DL4J's loops)
+     * @param intervalY          the initial interval size y of Interval-Asynchrony, NaN for other algorithms
+     * @param yTrace             [seconds, y] at the start of every interval (the report's [[accepted, y], …] put on
+     *                           the time axis through the loss trace's [seconds, accepted] points, linearly between
+     *                           them); empty for other algorithms
+     * @param mTrace             [seconds, active workers] of elastic parallelism; empty for a constant m
+     */
+    public record Shape(long[][] stalenessHistogram, double intervalY, double[][] yTrace, double[][] mTrace) {
+        public static final Shape NONE = new Shape(new long[0][], Double.NaN, new double[0][], new double[0][]);
+
+        static Shape of(JsonNode r) {
+            JsonNode h = r.path("staleness").path("histogram");
+            long[][] histogram = new long[h.size()][];
+            for (int i = 0; i < histogram.length; i++) {
+                histogram[i] = new long[] {h.get(i).get(0).asLong(), h.get(i).get(1).asLong()};
+            }
+            boolean interval = "interval".equals(r.path("config").path("algorithm").asText())
+                    && r.path("interval_trace").isArray();
+            double y = interval ? number(r.path("config"), "interval_y") : Double.NaN;
+            double[][] clock = stepsAtTime(r.path("loss_trace"));
+            JsonNode it = r.path("interval_trace");
+            double[][] yTrace = new double[interval ? it.size() : 0][];
+            for (int i = 0; i < yTrace.length; i++) {
+                yTrace[i] = new double[] {secondsAt(clock, it.get(i).get(0).asDouble()), it.get(i).get(1).asDouble()};
+            }
+            JsonNode pt = r.path("parallelism_trace");
+            double[][] mTrace = new double[pt.isArray() ? pt.size() : 0][];
+            for (int i = 0; i < mTrace.length; i++) {
+                mTrace[i] = new double[] {pt.get(i).get(0).asDouble(), pt.get(i).get(2).asDouble()};
+            }
+            return new Shape(histogram, y, yTrace, mTrace);
+        }
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public static RunResult read(Path report, String configuration, long seed, List<Double> targets)
-            throws IOException {
-        return of(JSON.readTree(Files.readString(report)), configuration, seed, targets);
+    /** The report's JSON tree. */
+    public static JsonNode readTree(Path report) throws IOException {
+        return JSON.readTree(Files.readString(report));
     }
 
-    static RunResult of(JsonNode r, String configuration, long seed, List<Double> targets) {
+    /** The first loss-trace point's loss of a report (the reference of loss targets), NaN when it has none. */
+    public static double initialLoss(JsonNode report) {
+        JsonNode t = report.path("loss_trace");
+        return t.size() > 0 && t.get(0).get(2).isNumber() ? t.get(0).get(2).asDouble() : Double.NaN;
+    }
+
+    /**
+     * @param referenceLoss the loss that loss targets are fractions of (NaN: they are never reached)
+     */
+    public static RunResult of(JsonNode r, String configuration, long seed, List<Target> targets,
+                               double referenceLoss) {
         JsonNode tau = r.path("staleness");
         double[][] accuracy = trace(r.path("accuracy_trace"));
         double best = java.util.Arrays.stream(accuracy).mapToDouble(p -> p[1]).filter(v -> !Double.isNaN(v)).max()
                 .orElse(Double.NaN);
-        double[] times = targets.stream().mapToDouble(level -> timeTo(accuracy, level)).toArray();
         double[][] loss = trace(r.path("loss_trace"));
+        double[] times = targets.stream().mapToDouble(t -> t.loss() ? timeBelow(loss, t.level() * referenceLoss)
+                : timeTo(accuracy, t.level())).toArray();
         boolean simulated = r.path("virtual_seconds").isNumber();
         return new RunResult(configuration, seed, r.path("algorithm").asText(), r.path("workers").asInt(),
                 r.path("stop_reason").asText(), r.path("steps_accepted").asLong(), number(r, "steps_per_second"),
                 number(r, "acceptance_rate"), number(tau, "mean"), number(tau, "p99"), number(tau, "max"),
                 number(r, "worker_seconds"), number(r, simulated ? "virtual_seconds" : "wall_seconds"),
-                number(r, "final_accuracy"), best, times, accuracy, loss);
+                number(r, "final_accuracy"), best, times, accuracy, loss, Shape.of(r));
+    }
+
+    /**
+     * Worker-seconds (∫ m dt) until target {@code k} was reached: along the active workers' trace when the run has
+     * one (elastic parallelism), else workers × time; +∞ when it was never reached.
+     */
+    public double workerSecondsTo(int k) {
+        double t = timesToTargets[k];
+        double[][] m = shape.mTrace();
+        if (!Double.isFinite(t) || m.length == 0) {
+            return workers * t;
+        }
+        double sum = 0;
+        for (int i = 0; i < m.length && m[i][0] < t; i++) {
+            double until = i + 1 < m.length ? Math.min(m[i + 1][0], t) : t;
+            sum += m[i][1] * (until - m[i][0]);
+        }
+        return sum;
     }
 
     /** Time of the first evaluation at or above {@code level}, +∞ when none. */
@@ -58,6 +125,16 @@ public record RunResult(String configuration, long seed, String algorithm, int w
         return Double.POSITIVE_INFINITY;
     }
 
+    /** Time of the first point at or below {@code level}, +∞ when none (or the level is NaN). */
+    private static double timeBelow(double[][] trace, double level) {
+        for (double[] p : trace) {
+            if (p[1] <= level) {
+                return p[0];
+            }
+        }
+        return Double.POSITIVE_INFINITY;
+    }
+
     /** [seconds, value] pairs of a report trace ([[seconds, steps, value], …]; "NaN" strings read as NaN). */
     private static double[][] trace(JsonNode t) {
         double[][] out = new double[t.size()][];
@@ -67,6 +144,31 @@ public record RunResult(String configuration, long seed, String algorithm, int w
             out[i] = new double[] {p.get(0).asDouble(), v.isNumber() ? v.asDouble() : Double.NaN};
         }
         return out;
+    }
+
+    /** [seconds, accepted steps] of every loss-trace point ([[seconds, steps, loss], …]), starting at [0, 0]. */
+    private static double[][] stepsAtTime(JsonNode lossTrace) {
+        double[][] out = new double[lossTrace.size() + 1][];
+        out[0] = new double[] {0, 0};
+        for (int i = 0; i < lossTrace.size(); i++) {
+            out[i + 1] = new double[] {lossTrace.get(i).get(0).asDouble(), lossTrace.get(i).get(1).asDouble()};
+        }
+        return out;
+    }
+
+    /**
+     * The time at which {@code steps} updates had been applied: linear between the two points around it, the last
+     * point's time beyond the last point (NaN when the trace has no point after the origin).
+     */
+    static double secondsAt(double[][] clock, double steps) {
+        for (int i = 1; i < clock.length; i++) {
+            double[] a = clock[i - 1];
+            double[] b = clock[i];
+            if (steps <= b[1]) {
+                return b[1] == a[1] ? b[0] : a[0] + (b[0] - a[0]) * (steps - a[1]) / (b[1] - a[1]);
+            }
+        }
+        return clock.length > 1 ? clock[clock.length - 1][0] : Double.NaN;
     }
 
     private static double number(JsonNode n, String key) {

@@ -25,7 +25,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
  * seeds: [1, 2, 3]
  * time_limit: 60               # seconds per run (optional)
  * targets: [0.70, 0.75]        # test accuracies (optional)
- * baseline: netfit             # the configuration(s) the others are compared with: a name or a list (optional)
+ * loss_targets: [0.5, 0.15]    # fractions of the initial training loss (optional; see {@link Target})
+ * baseline: netfit             # the configuration(s) the others are compared with: a name or a list (optional);
+ *                              # a matrix's name (async for async[workers=2], …) pairs each configuration with the
+ *                              # baseline configuration of the same axes (x[workers=2] with async[workers=2])
  * defaults:                    # options of every run: the command's option names without "--"
  *   model: lenet
  *   eval-every: 250
@@ -49,8 +52,8 @@ public final class SuiteFile {
         void check(String command, List<String> args);
     }
 
-    private static final Set<String> KEYS = Set.of("name", "command", "seeds", "time_limit", "targets", "baseline",
-            "defaults", "configurations");
+    private static final Set<String> KEYS = Set.of("name", "command", "seeds", "time_limit", "targets",
+            "loss_targets", "baseline", "defaults", "configurations");
     private static final Set<String> SET_BY_COMPARE = Set.of("seed", "json", "csv", "quiet", "time-limit",
             "virtual-time-limit");
 
@@ -77,7 +80,7 @@ public final class SuiteFile {
             String k = it.next();
             if (!KEYS.contains(k)) {
                 throw new SuiteException(file + ": unknown entry '" + k + "'; allowed: name, command, seeds, "
-                        + "time_limit, targets, baseline, defaults, configurations");
+                        + "time_limit, targets, loss_targets, baseline, defaults, configurations");
             }
         }
         String name = text(file, root, "name", fileName(file));
@@ -108,19 +111,10 @@ public final class SuiteFile {
             }
             timeLimit = OptionalDouble.of(t.asDouble());
         }
-        List<Double> targets = new ArrayList<>();
-        JsonNode tg = root.get("targets");
-        if (tg != null && !tg.isNull()) {
-            if (!tg.isArray()) {
-                throw new SuiteException(file + ": targets: expected a list of accuracies in (0, 1]");
-            }
-            for (JsonNode n : tg) {
-                if (!n.isNumber() || !(n.asDouble() > 0 && n.asDouble() <= 1)) {
-                    throw new SuiteException(file + ": targets: '" + n.asText() + "' is not an accuracy in (0, 1]");
-                }
-                targets.add(n.asDouble());
-            }
-        }
+        List<Target> targets = new ArrayList<>();
+        levels(file, root, "targets", "an accuracy in (0, 1]", 1, false, targets);
+        levels(file, root, "loss_targets", "a fraction of the initial loss in (0, 1)", Math.nextDown(1.0), true,
+                targets);
         Map<String, JsonNode> defaults = options(file, "defaults", root.get("defaults"));
         JsonNode cs = root.get("configurations");
         if (cs == null || !cs.isObject() || cs.isEmpty()) {
@@ -154,9 +148,12 @@ public final class SuiteFile {
                 continue;
             }
             String baseline = n.asText();
-            if (configurations.stream().noneMatch(c -> c.name().equals(baseline))) {
+            if (configurations.stream().noneMatch(c -> c.name().equals(baseline) || Suite.base(c.name())
+                    .equals(baseline))) {
                 throw new SuiteException(file + ": baseline: '" + baseline + "' is not a configuration; expected one "
-                        + "of " + String.join(", ", configurations.stream().map(Suite.Configuration::name).toList()));
+                        + "of " + String.join(", ", configurations.stream().map(Suite.Configuration::name).toList())
+                        + " or the name of a matrix (" + String.join(", ", configurations.stream()
+                        .map(c -> Suite.base(c.name())).distinct().toList()) + ")");
             }
             baselines.add(baseline);
         }
@@ -246,5 +243,23 @@ public final class SuiteFile {
         }
         args.add("--" + key);
         args.add(v.asText());
+    }
+
+    /** Reads the list {@code key} of levels in (0, max] into {@code out}. */
+    private static void levels(String file, JsonNode root, String key, String what, double max, boolean loss,
+                               List<Target> out) throws SuiteException {
+        JsonNode tg = root.get(key);
+        if (tg == null || tg.isNull()) {
+            return;
+        }
+        if (!tg.isArray()) {
+            throw new SuiteException(file + ": " + key + ": expected a list, each " + what);
+        }
+        for (JsonNode n : tg) {
+            if (!n.isNumber() || !(n.asDouble() > 0 && n.asDouble() <= max)) {
+                throw new SuiteException(file + ": " + key + ": '" + n.asText() + "' is not " + what);
+            }
+            out.add(new Target(loss, n.asDouble()));
+        }
     }
 }

@@ -22,8 +22,8 @@ public final class SummaryWriter {
         StringBuilder b = new StringBuilder("configuration,seed,algorithm,workers,stop_reason,steps_accepted,"
                 + "steps_per_second,acceptance,staleness_mean,staleness_p99,staleness_max,worker_seconds,seconds,"
                 + "final_accuracy,best_accuracy");
-        for (double t : suite.targets()) {
-            b.append(String.format(Locale.ROOT, ",time_to_%s", t));
+        for (Target t : suite.targets()) {
+            b.append(',').append(t.column());
         }
         b.append('\n');
         for (RunResult r : results) {
@@ -58,13 +58,14 @@ public final class SummaryWriter {
         b.append("# ").append(suite.name()).append("\n\n");
         b.append(String.format(Locale.ROOT, "`%s`, seeds %s, %s per run; %d of %d runs reported%s. Medians over "
                         + "seeds with bootstrap 95%% intervals in brackets; \"never\": the target was not reached "
-                        + "(counted, not dropped). Times are %s.%n%n", suite.command(), suite.seeds(),
+                        + "(counted, not dropped). Times are %s.%n%n", suite.command(),
+                results.stream().map(RunResult::seed).distinct().sorted().toList(),
                 suite.timeLimit().isPresent() ? String.format(Locale.ROOT, "%.0f s", suite.timeLimit().getAsDouble())
                         : "no time limit", results.size(), planned, failed > 0 ? " (" + failed + " failed)" : "",
                 suite.command().equals("simulate") ? "virtual seconds" : "wall seconds of training"));
         List<String> head = new ArrayList<>(List.of("configuration", "seeds", "final acc.", "best acc."));
-        for (double t : suite.targets()) {
-            head.add(String.format(Locale.ROOT, "time to %s (reached)", percent(t)));
+        for (Target t : suite.targets()) {
+            head.add("time to " + t.label() + " (reached)");
         }
         head.addAll(List.of("steps/s", "acceptance", "mean τ", "p99 τ", "max τ", "worker-s"));
         row(b, head);
@@ -89,9 +90,33 @@ public final class SummaryWriter {
             cells.add(cell(rs, RunResult::workerSeconds, "%.0f"));
             row(b, cells);
         }
+        if (results.stream().anyMatch(r -> r.shape().mTrace().length > 0) && !suite.targets().isEmpty()) {
+            b.append(String.format(Locale.ROOT, "%n## Worker-seconds to each target%n%n∫ m dt until the target was "
+                    + "reached (the active workers' trace for elastic runs, else workers × time): what elastic "
+                    + "parallelism saves against a constant worker count.%n%n"));
+            List<String> wHead = new ArrayList<>(List.of("configuration"));
+            suite.targets().forEach(t -> wHead.add("worker-s to " + t.label()));
+            row(b, wHead);
+            row(b, wHead.stream().map(h -> h.equals("configuration") ? "---" : "---:").toList());
+            for (Suite.Configuration c : suite.configurations()) {
+                List<RunResult> rs = of(results, c.name());
+                if (rs.isEmpty()) {
+                    continue;
+                }
+                List<String> cells = new ArrayList<>(List.of(c.name()));
+                for (int k = 0; k < suite.targets().size(); k++) {
+                    final int t = k;
+                    cells.add(cell(rs, r -> r.workerSecondsTo(t), "%.0f s"));
+                }
+                row(b, cells);
+            }
+        }
         b.append(PaperTable.markdown(results));
         for (String baseline : suite.targets().isEmpty() ? List.<String>of() : suite.baselines()) {
             b.append(String.format(Locale.ROOT, "%n## Against %s, paired by seed%n%n", baseline));
+            if (suite.configurations().stream().noneMatch(c -> c.name().equals(baseline))) {
+                b.append("Each configuration against the " + baseline + " configuration with the same axes.\n\n");
+            }
             b.append("Ratio of the time to each target to the baseline's on the same seed (< 1: sooner), median "
                     + "[bootstrap interval]. A verdict is stated only when the bootstrap interval and the "
                     + "distribution-free 95% interval of the median (a sign test; it needs at least "
@@ -99,17 +124,18 @@ public final class SummaryWriter {
                     + "reached the target are left out; where only one did, the ratio is 0 or ∞.\n\n");
             row(b, List.of("configuration", "target", "time ratio", "pairs", "verdict"));
             row(b, List.of("---", "---:", "---:", "---:", "---"));
-            List<RunResult> base = of(results, baseline);
             for (Suite.Configuration c : suite.configurations()) {
-                if (c.name().equals(baseline)) {
+                String against = suite.baselineFor(baseline, c.name());
+                if (against == null || c.name().equals(against)) {
                     continue;
                 }
+                List<RunResult> base = of(results, against);
                 List<RunResult> rs = of(results, c.name());
                 for (int k = 0; k < suite.targets().size(); k++) {
                     double[][] paired = paired(rs, base, k);
                     double[] ratios = Stats.ratios(paired[0], paired[1]);
                     Stats.Estimate e = Stats.estimate(ratios);
-                    row(b, List.of(c.name(), percent(suite.targets().get(k)), e.n() == 0 ? "—"
+                    row(b, List.of(c.name(), suite.targets().get(k).label(), e.n() == 0 ? "—"
                                     : format(e, "%.2f"), String.valueOf(e.n()), Stats.verdict(ratios).text));
                 }
             }
@@ -156,11 +182,6 @@ public final class SummaryWriter {
             return v > 0 ? (fmt.endsWith(" s") ? "never" : "∞") : "−∞";
         }
         return String.format(Locale.ROOT, fmt, v);
-    }
-
-    static String percent(double t) {
-        double p = Math.round(t * 1000) / 10.0;
-        return (p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p)) + "%";
     }
 
     private static void row(StringBuilder b, List<String> cells) {

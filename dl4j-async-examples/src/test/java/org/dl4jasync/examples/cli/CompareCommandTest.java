@@ -58,4 +58,34 @@ class CompareCommandTest {
         assertThat(Main.run("compare", "--suite", suite.toString(), "--out", out.toString(), "--resume",
                 "--seeds", "1,2")).isZero();
     }
+
+    @Test
+    void simulateSuitesMayRunSeveralAtATimeWithTheSameResultsTrainSuitesMayNot(@TempDir Path dir)
+            throws Exception {
+        Path suite = dir.resolve("sims.yaml");
+        Files.writeString(suite, """
+                name: sims
+                command: simulate
+                seeds: [1, 2]
+                defaults: {model: none, max-steps: 3000, workers: 16}
+                configurations:
+                  async: {algorithm: async}
+                  interval: {algorithm: interval, interval-y: 4}
+                """);
+        String jobs = String.valueOf(Math.min(2, Runtime.getRuntime().availableProcessors()));
+        Path parallel = dir.resolve("parallel");
+        Path serial = dir.resolve("serial");
+        assertThat(Main.run("compare", "--suite", suite.toString(), "--out", parallel.toString(), "--jobs", jobs))
+                .as(console.err()).isZero();
+        assertThat(Main.run("compare", "--suite", suite.toString(), "--out", serial.toString())).isZero();
+        // virtual time: every column of runs.csv is the same however many ran at a time
+        assertThat(Files.readAllLines(parallel.resolve("runs.csv"))).hasSize(5)
+                .isEqualTo(Files.readAllLines(serial.resolve("runs.csv")));
+
+        Path train = dir.resolve("train.yaml");
+        Files.writeString(train, "seeds: [1]\nconfigurations: {a: {model: mlp, max-steps: 10}}\n");
+        assertThat(Main.run("compare", "--suite", train.toString(), "--out", dir.resolve("t").toString(), "--jobs",
+                "2")).isEqualTo(2);
+        assertThat(console.err()).contains("--jobs: '2' is not allowed; expected 1 for a train suite");
+    }
 }

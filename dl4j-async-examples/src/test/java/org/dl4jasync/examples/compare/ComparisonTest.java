@@ -15,11 +15,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ComparisonTest {
     private static final Suite SUITE = new Suite("t", "train", List.of(1L, 2L, 3L), OptionalDouble.of(60),
-            List.of(0.8), List.of("base"), List.of(new Suite.Configuration("base", List.of("--algorithm", "netfit")),
+            List.of(Target.accuracy(0.8)), List.of("base"), List.of(new Suite.Configuration("base", List.of("--algorithm", "netfit")),
             new Suite.Configuration("fast", List.of("--algorithm", "async")),
             new Suite.Configuration("never", List.of("--algorithm", "sync"))));
 
-    /** Writes a report: base reaches 0.8 at 100·seed s, fast at 50·seed s, never does not reach it. */
+    /**
+     * Writes a report: base reaches 0.8 at 100·seed s, fast at 50·seed s, never does not reach it. Loss: base starts
+     * at 2.0 and is at 0.8 at 100·seed s; fast starts at 3.0, is at 1.4 at 25·seed s and at 0.9 at 50·seed s; never
+     * goes from 2.0 to 1.5.
+     */
     private final List<String> ran = new ArrayList<>();
     private boolean failSync;
     private final Comparison.Executor fake = (args, log) -> {
@@ -31,12 +35,15 @@ class ComparisonTest {
         }
         double t = algorithm.equals("netfit") ? 100 * seed : algorithm.equals("async") ? 50 * seed : 1e9;
         double acc = algorithm.equals("sync") ? 0.7 : 0.82;
+        String loss = algorithm.equals("netfit") ? String.format(Locale.ROOT, "[[1, 50, 2.0], [%s, 100, 0.8]]", t)
+                : algorithm.equals("async") ? String.format(Locale.ROOT,
+                "[[1, 50, 3.0], [%s, 75, 1.4], [%s, 100, 0.9]]", t / 2, t) : "[[1, 50, 2.0], [60, 100, 1.5]]";
         Files.writeString(Path.of(args.get(args.indexOf("--json") + 1)), String.format(Locale.ROOT,
                 "{\"algorithm\": \"%s\", \"workers\": 2, \"stop_reason\": \"time_limit\", \"steps_accepted\": 100,"
                         + " \"steps_per_second\": %d, \"acceptance_rate\": 1.0, \"staleness\": {\"mean\": 1.0},"
                         + " \"wall_seconds\": 60, \"worker_seconds\": 120, \"final_accuracy\": %s,"
-                        + " \"accuracy_trace\": [[%s, 10, 0.5], [%s, 20, %s]]}",
-                algorithm, 10 * seed, acc, t / 2, t, acc));
+                        + " \"accuracy_trace\": [[%s, 10, 0.5], [%s, 20, %s]], \"loss_trace\": %s}",
+                algorithm, 10 * seed, acc, t / 2, t, acc, loss));
         return 0;
     };
 
@@ -74,14 +81,14 @@ class ComparisonTest {
         failSync = false;
         assertThat(Comparison.run(plan, fake, QUIET)).isEmpty();
         assertThat(ran).as("only the failed run again").containsExactly("sync 2");
-        assertThat(Comparison.results(plan, SUITE.targets())).hasSize(9);
+        assertThat(Comparison.results(SUITE, plan)).hasSize(9);
     }
 
     @Test
     void summaryHasMediansIntervalsNeverAndVerdicts(@TempDir Path out) throws Exception {
         List<Comparison.PlannedRun> plan = Comparison.plan(SUITE, out, null);
         Comparison.run(plan, fake, QUIET);
-        List<RunResult> results = Comparison.results(plan, SUITE.targets());
+        List<RunResult> results = Comparison.results(SUITE, plan);
         RunResult base2 = results.get(3);
         assertThat(base2.timesToTargets()[0]).isEqualTo(200);
         assertThat(base2.bestAccuracy()).isEqualTo(0.82);
@@ -100,16 +107,35 @@ class ComparisonTest {
     @Test
     void withSixSeedsTheVerdictsAreStated(@TempDir Path out) throws Exception {
         Suite six = new Suite("six", "train", List.of(1L, 2L, 3L, 4L, 5L, 6L), OptionalDouble.of(60),
-                List.of(0.8), List.of("base"), SUITE.configurations());
+                List.of(Target.accuracy(0.8)), List.of("base"), SUITE.configurations());
         List<Comparison.PlannedRun> plan = Comparison.plan(six, out, null);
         Comparison.run(plan, fake, QUIET);
-        String md = SummaryWriter.summary(six, Comparison.results(plan, six.targets()), plan.size(), 0);
+        String md = SummaryWriter.summary(six, Comparison.results(six, plan), plan.size(), 0);
         assertThat(md).contains("| fast | 80% | 0.50 | 6 | faster |");
         assertThat(md).contains("| never | 80% | ∞ | 6 | slower |");
     }
 
     @Test
+    void lossTargetsAreFractionsOfTheFirstConfigurationsInitialLossOnTheSameSeed(@TempDir Path out)
+            throws Exception {
+        Suite loss = new Suite("loss", "train", List.of(1L, 2L, 3L), OptionalDouble.of(60),
+                List.of(Target.accuracy(0.8), Target.lossFraction(0.5)), List.of("base"), SUITE.configurations());
+        List<Comparison.PlannedRun> plan = Comparison.plan(loss, out, null);
+        Comparison.run(plan, fake, QUIET);
+        List<RunResult> results = Comparison.results(loss, plan);
+        // the reference is base's 2.0 on every seed: fast reaches 1.0 at 50·seed s (against its own 3.0 it would
+        // have reached 1.5 at 25·seed s); never stays above
+        assertThat(results).extracting(r -> r.timesToTargets()[1]).containsExactly(100.0, 50.0,
+                Double.POSITIVE_INFINITY, 200.0, 100.0, Double.POSITIVE_INFINITY, 300.0, 150.0,
+                Double.POSITIVE_INFINITY);
+        String md = SummaryWriter.summary(loss, results, plan.size(), 0);
+        assertThat(md).contains("time to loss 50% (reached)").contains("| fast | loss 50% | 0.50 | 3 |");
+        SummaryWriter.writeCsv(out.resolve("runs.csv"), loss, results);
+        assertThat(Files.readAllLines(out.resolve("runs.csv")).get(0)).endsWith(",time_to_0.8,time_to_loss_0.5");
+    }
+
+    @Test
     void aMissingReportIsNotAResult(@TempDir Path out) throws IOException {
-        assertThat(Comparison.results(Comparison.plan(SUITE, out, null), SUITE.targets())).isEmpty();
+        assertThat(Comparison.results(SUITE, Comparison.plan(SUITE, out, null))).isEmpty();
     }
 }

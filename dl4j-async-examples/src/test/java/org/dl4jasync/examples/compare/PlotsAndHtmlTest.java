@@ -14,12 +14,12 @@ import org.knowm.xchart.XYSeries;
 
 class PlotsAndHtmlTest {
     private static final Suite SUITE = new Suite("p", "train", List.of(1L, 2L, 3L), OptionalDouble.empty(),
-            List.of(0.5), List.of(), List.of(new Suite.Configuration("a", List.of()), new Suite.Configuration("b",
+            List.of(Target.accuracy(0.5)), List.of(), List.of(new Suite.Configuration("a", List.of()), new Suite.Configuration("b",
             List.of()), new Suite.Configuration("not-run", List.of())));
 
     private static RunResult run(String config, long seed, double[][] accuracy) {
         return new RunResult(config, seed, "async", 2, "epochs", 10, 1, 1, 0, 0, 0, 1, 10, 0.5, 0.5,
-                new double[] {1}, accuracy, new double[][] {{1, 2.0}, {10, 1.0}});
+                new double[] {1}, accuracy, new double[][] {{1, 2.0}, {10, 1.0}}, RunResult.Shape.NONE);
     }
 
     @Test

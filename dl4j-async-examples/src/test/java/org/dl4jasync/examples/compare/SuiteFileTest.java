@@ -43,7 +43,7 @@ class SuiteFileTest {
         assertThat(s.command()).isEqualTo("train");
         assertThat(s.seeds()).containsExactly(1L, 2L, 3L);
         assertThat(s.timeLimit().getAsDouble()).isEqualTo(60);
-        assertThat(s.targets()).containsExactly(0.8, 0.85);
+        assertThat(s.targets()).containsExactly(Target.accuracy(0.8), Target.accuracy(0.85));
         assertThat(s.baselines()).containsExactly("netfit");
         assertThat(s.configurations()).extracting(Suite.Configuration::name).containsExactly("netfit",
                 "interval[interval-y=16, workers=2]", "interval[interval-y=16, workers=4]",
@@ -66,6 +66,31 @@ class SuiteFileTest {
     }
 
     @Test
+    void lossTargetsFollowTheAccuracyTargets(@TempDir Path dir) throws Exception {
+        Suite s = read(dir, "seeds: [1]\nloss_targets: [0.5, 0.15]\ntargets: [0.8]\nconfigurations: {a: {}}\n");
+        assertThat(s.targets()).containsExactly(Target.accuracy(0.8), Target.lossFraction(0.5),
+                Target.lossFraction(0.15));
+        assertThat(s.targets()).extracting(Target::label).containsExactly("80%", "loss 50%", "loss 15%");
+    }
+
+    @Test
+    void aMatrixBaselinePairsConfigurationsWithTheSameAxes(@TempDir Path dir) throws Exception {
+        Suite s = read(dir, """
+                seeds: [1]
+                baseline: async
+                configurations:
+                  async: {workers: [2, 4]}
+                  interval: {workers: [2, 4]}
+                  sweep: {interval-y: [16], workers: [2]}
+                """);
+        assertThat(s.baselines()).containsExactly("async");
+        assertThat(s.baselineFor("async", "interval[workers=4]")).isEqualTo("async[workers=4]");
+        assertThat(s.baselineFor("async", "async[workers=2]")).isEqualTo("async[workers=2]");
+        assertThat(s.baselineFor("async", "sweep[interval-y=16, workers=2]")).as("no async with that axis").isNull();
+        assertThat(Suite.base("interval[workers=4]")).isEqualTo("interval");
+    }
+
+    @Test
     void severalBaselinesAreAList(@TempDir Path dir) throws Exception {
         Suite s = read(dir, "seeds: [1]\nbaseline: [b, a]\nconfigurations: {a: {}, b: {}, c: {}}\n");
         assertThat(s.baselines()).containsExactly("b", "a");
@@ -79,6 +104,9 @@ class SuiteFileTest {
         assertBad(dir, "seeds: [1, 1]\nconfigurations: {a: {}}\n", "seeds: 1 is listed twice");
         assertBad(dir, ok + "command: fit\n", "command: 'fit' is not allowed; expected train or simulate");
         assertBad(dir, ok + "targets: [80]\n", "targets: '80' is not an accuracy in (0, 1]");
+        assertBad(dir, ok + "loss_targets: [1.0]\n", "loss_targets: '1.0' is not a fraction of the initial loss "
+                + "in (0, 1)");
+        assertBad(dir, ok + "loss_targets: 0.5\n", "loss_targets: expected a list, each a fraction");
         assertBad(dir, ok + "time_limit: -5\n", "time_limit: '-5' is not allowed; expected seconds > 0");
         assertBad(dir, ok + "baseline: sgd\n", "baseline: 'sgd' is not a configuration; expected one of a");
         assertBad(dir, ok + "baseline: [a, sgd]\n", "baseline: 'sgd' is not a configuration; expected one of a");
