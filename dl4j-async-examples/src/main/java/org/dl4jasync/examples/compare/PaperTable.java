@@ -100,7 +100,8 @@ public final class PaperTable {
                 if (reached.length == 0) {
                     b.append(" | never");
                 } else {
-                    b.append(String.format(Locale.ROOT, " | %.0f s / %.0f s", min(reached), mean(reached)));
+                    b.append(" | ").append(SummaryWriter.seconds(min(reached))).append(" / ")
+                            .append(SummaryWriter.seconds(mean(reached)));
                     if (reached.length < times.length) {
                         b.append(String.format(Locale.ROOT, " (%d of %d)", reached.length, times.length));
                     }

@@ -60,7 +60,7 @@ public final class SummaryWriter {
                         + "seeds with bootstrap 95%% intervals in brackets; \"never\": the target was not reached "
                         + "(counted, not dropped). Times are %s.%n%n", suite.command(),
                 results.stream().map(RunResult::seed).distinct().sorted().toList(),
-                suite.timeLimit().isPresent() ? String.format(Locale.ROOT, "%.0f s", suite.timeLimit().getAsDouble())
+                suite.timeLimit().isPresent() ? seconds(suite.timeLimit().getAsDouble())
                         : "no time limit", results.size(), planned, failed > 0 ? " (" + failed + " failed)" : "",
                 suite.command().equals("simulate") ? "virtual seconds" : "wall seconds of training"));
         List<String> head = new ArrayList<>(List.of("configuration", "seeds", "final acc.", "best acc."));
@@ -80,7 +80,7 @@ public final class SummaryWriter {
             for (int k = 0; k < suite.targets().size(); k++) {
                 final int t = k;
                 long reached = rs.stream().filter(r -> Double.isFinite(r.timesToTargets()[t])).count();
-                cells.add(cell(rs, r -> r.timesToTargets()[t], "%.0f s") + " (" + reached + "/" + rs.size() + ")");
+                cells.add(cell(rs, r -> r.timesToTargets()[t], SECONDS) + " (" + reached + "/" + rs.size() + ")");
             }
             cells.add(cell(rs, RunResult::stepsPerSecond, "%.1f"));
             cells.add(cell(rs, RunResult::acceptance, "%.3f"));
@@ -106,7 +106,7 @@ public final class SummaryWriter {
                 List<String> cells = new ArrayList<>(List.of(c.name()));
                 for (int k = 0; k < suite.targets().size(); k++) {
                     final int t = k;
-                    cells.add(cell(rs, r -> r.workerSecondsTo(t), "%.0f s"));
+                    cells.add(cell(rs, r -> r.workerSecondsTo(t), SECONDS));
                 }
                 row(b, cells);
             }
@@ -177,11 +177,19 @@ public final class SummaryWriter {
         return value(e.median(), fmt) + " [" + value(e.low(), fmt) + ", " + value(e.high(), fmt) + "]";
     }
 
+    /** The format of a time in seconds ({@link #seconds}); an infinite time is "never". */
+    static final String SECONDS = "seconds";
+
     private static String value(double v, String fmt) {
         if (Double.isInfinite(v)) {
-            return v > 0 ? (fmt.endsWith(" s") ? "never" : "∞") : "−∞";
+            return v > 0 ? (fmt.equals(SECONDS) ? "never" : "∞") : "−∞";
         }
-        return String.format(Locale.ROOT, fmt, v);
+        return fmt.equals(SECONDS) ? seconds(v) : String.format(Locale.ROOT, fmt, v);
+    }
+
+    /** Seconds to the unit from 100 s on, else to 3 significant digits (virtual times are often below 1 s). */
+    static String seconds(double v) {
+        return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%.0f s" : "%.3g s", v);
     }
 
     private static void row(StringBuilder b, List<String> cells) {

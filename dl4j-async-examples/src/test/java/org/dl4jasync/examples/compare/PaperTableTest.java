@@ -35,8 +35,8 @@ class PaperTableTest {
         String md = PaperTable.markdown(results);
         // the common accuracy: the smallest cell best, async at 16 threads (0.65)
         assertThat(md).contains("time to 0.6500, the highest accuracy every method reaches");
-        assertThat(md).contains("| async | 0.8000 / 0.7500 | 20 s / 25 s | 0.6500 / 0.6500 | 5 s / 5 s |");
-        assertThat(md).contains("| interval | 0.6600 / 0.6600 | 8 s / 8 s | 0.7000 / 0.6000 | 4 s / 4 s (1 of 2) |");
+        assertThat(md).contains("| async | 0.8000 / 0.7500 | 20.0 s / 25.0 s | 0.6500 / 0.6500 | 5.00 s / 5.00 s |");
+        assertThat(md).contains("| interval | 0.6600 / 0.6600 | 8.00 s / 8.00 s | 0.7000 / 0.6000 | 4.00 s / 4.00 s (1 of 2) |");
         assertThat(PaperTable.markdown(results.subList(0, 2))).as("one cell: no table").isEmpty();
     }
 }
