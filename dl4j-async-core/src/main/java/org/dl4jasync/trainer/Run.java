@@ -107,12 +107,13 @@ final class Run {
 
     /**
      * A run on real threads with the clock {@code pausing}, which the workers pass at every step and which evaluation
-     * pauses when the configuration says {@code EvaluationMode.PAUSED} (else it runs as a plain wall clock).
+     * pauses when the configuration says {@code EvaluationMode.PAUSED} and evaluates during the run (else it runs as
+     * a plain wall clock and the workers skip its gate).
      */
     Run(RunConfig config, TrainableModel model, List<TrainingListener> listeners, BatchSource source,
         PausingClock pausing) {
-        this(config, model, listeners, source, pausing,
-                config.evaluationMode() == EvaluationMode.PAUSED ? pausing : null, false);
+        this(config, model, listeners, source, pausing, config.evaluationMode() == EvaluationMode.PAUSED
+                && config.evalEvery().isPresent() ? pausing : null, false);
     }
 
     private Run(RunConfig config, TrainableModel model, List<TrainingListener> listeners, BatchSource source,
