@@ -118,10 +118,11 @@ public final class CompareCommand implements Callable<Integer> {
         }
         Files.createDirectories(out);
         List<Comparison.PlannedRun> failed;
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("compare").setInitialMax(plan.size())
+        try (JvmExecutor executor = new JvmExecutor(Main.class.getName());
+             ProgressBar bar = new ProgressBarBuilder().setTaskName("compare").setInitialMax(plan.size())
                 .setStyle(ProgressBarStyle.ASCII).setUnit(" runs", 1).setUpdateIntervalMillis(1000)
                 .setConsumer(new ConsoleProgressBarConsumer(System.err)).build()) {
-            failed = Comparison.run(plan, new JvmExecutor(Main.class.getName()), new Comparison.Progress() {
+            failed = Comparison.run(plan, executor, new Comparison.Progress() {
                 @Override
                 public void started(Comparison.PlannedRun r, int index, int total) {
                     bar.setExtraMessage(r.label());

@@ -1,19 +1,83 @@
 package org.dl4jasync.examples.compare;
 
+import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Runs each command in a fresh JVM (same Java, class path and maximum heap as this one; the environment, with its
  * {@code OMP_NUM_THREADS}, is inherited), its output in a log file next to the report.
+ *
+ * <p>Every run of a suite uses the code the suite started with: the class path entries that lie inside the
+ * project ({@code dl4jasync.home}: {@code target/classes}, the core module's jar) are copied once into a temporary
+ * directory that the child JVMs load from, so a build during a long suite (which rewrites {@code target/}) can
+ * neither break a run that starts mid-build nor mix two versions of the code in one comparison. Dependencies in the
+ * Maven repository are used in place. {@link #close()} deletes the copy.
  */
-public final class JvmExecutor implements Comparison.Executor {
+public final class JvmExecutor implements Comparison.Executor, AutoCloseable {
     private final String mainClass;
+    private final Path snapshot;
+    private final String classPath;
+    private final Thread cleanup;
 
-    public JvmExecutor(String mainClass) {
+    /** An executor whose children load this JVM's class path, the project's own entries from a snapshot. */
+    public JvmExecutor(String mainClass) throws IOException {
+        this(mainClass, System.getProperty("java.class.path"), System.getProperty("dl4jasync.home"));
+    }
+
+    JvmExecutor(String mainClass, String classPath, String home) throws IOException {
         this.mainClass = mainClass;
+        this.snapshot = Files.createTempDirectory("dl4j-async-compare-classpath");
+        this.cleanup = new Thread(this::delete, "dl4j-async-compare-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup); // also when the suite is interrupted (Ctrl-C)
+        this.classPath = snapshot(classPath, home == null ? null : Path.of(home).toAbsolutePath().normalize(),
+                snapshot);
+    }
+
+    /** The class path the child JVMs get. */
+    String classPath() {
+        return classPath;
+    }
+
+    /**
+     * Copies the entries of {@code classPath} under {@code home} into {@code into} (entry i as {@code i-name}) and
+     * returns the class path with those entries replaced; other entries, and all of them when {@code home} is null,
+     * are kept as they are. A missing entry is kept (the JVM ignores it too).
+     */
+    static String snapshot(String classPath, Path home, Path into) throws IOException {
+        List<String> out = new ArrayList<>();
+        String[] entries = classPath.split(File.pathSeparator);
+        for (int i = 0; i < entries.length; i++) {
+            Path entry = Path.of(entries[i]).toAbsolutePath().normalize();
+            if (home == null || !entry.startsWith(home) || !Files.exists(entry)) {
+                out.add(entries[i]);
+                continue;
+            }
+            Path copy = into.resolve(i + "-" + entry.getFileName());
+            copyRecursively(entry, copy);
+            out.add(copy.toString());
+        }
+        return String.join(File.pathSeparator, out);
+    }
+
+    private static void copyRecursively(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
     }
 
     @Override
@@ -26,7 +90,7 @@ public final class JvmExecutor implements Comparison.Executor {
             cmd.add("-Ddl4jasync.home=" + home);
         }
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(classPath);
         cmd.add(mainClass);
         cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -35,6 +99,30 @@ public final class JvmExecutor implements Comparison.Executor {
         } catch (InterruptedException e) {
             p.destroyForcibly();
             throw e;
+        }
+    }
+
+    /** Deletes the snapshot of the project's classes. */
+    @Override
+    public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs (or ran) anyway
+        }
+        delete();
+    }
+
+    private void delete() {
+        if (!Files.exists(snapshot)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(snapshot)) {
+            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete the class path snapshot " + snapshot, e);
         }
     }
 }
