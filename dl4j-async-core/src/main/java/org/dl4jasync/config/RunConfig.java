@@ -139,7 +139,19 @@ public final class RunConfig {
         if (v.evalEvery != null) {
             return OptionalLong.of(v.evalEvery);
         }
-        return v.targetAccuracy != null ? OptionalLong.of(DEFAULT_EVAL_EVERY_WITH_TARGET) : OptionalLong.empty();
+        return v.targetAccuracy != null && v.evalEverySeconds == null ? OptionalLong.of(DEFAULT_EVAL_EVERY_WITH_TARGET)
+                : OptionalLong.empty();
+    }
+
+    /** Evaluate every this many seconds of the run's clock (see {@code RunOptions.evalEverySeconds}); empty: not by time. */
+    public OptionalDouble evalEverySeconds() {
+        return v.evalData == null || v.evalEverySeconds == null ? OptionalDouble.empty()
+                : OptionalDouble.of(v.evalEverySeconds);
+    }
+
+    /** Whether accuracy is evaluated during the run (by steps or by time), not only at the end. */
+    public boolean evaluatesDuringRun() {
+        return evalEvery().isPresent() || evalEverySeconds().isPresent();
     }
 
     public EvaluationMode evaluationMode() {
@@ -221,6 +233,7 @@ public final class RunConfig {
         c.put("virtual_time_limit", v.virtualTimeLimit);
         c.put("target_accuracy", v.targetAccuracy);
         c.put("eval_every", evalEvery().orElse(0));
+        c.put("eval_every_seconds", v.evalEverySeconds);
         c.put("eval_mode", Choice.key(v.evaluationMode));
         c.put("loss_trace_every", v.lossTraceEvery);
         return c;

@@ -126,9 +126,28 @@ public abstract class RunOptions<B extends RunOptions<B>> {
         return evaluation(data).evalEvery(everySteps);
     }
 
-    /** Evaluate every this many applied updates, ≥ 1 (default: 250 with a target accuracy, else only at the end). */
+    /**
+     * Evaluate every this many applied updates, ≥ 1 (default: 250 with a target accuracy, else only at the end).
+     * Replaces {@link #evalEverySeconds}.
+     */
     public B evalEvery(long steps) {
         v.evalEvery = atLeast("eval_every", steps, 1, "an integer >= 1 (accepted steps)");
+        v.evalEverySeconds = null;
+        return self();
+    }
+
+    /**
+     * Evaluate every this many seconds of the run's clock (training time on threads, virtual time in simulation):
+     * at the first applied update at or after each multiple. Unlike a step count this gives every algorithm and
+     * worker count the same time resolution (a sync round is one update of m gradients). Replaces
+     * {@link #evalEvery}.
+     */
+    public B evalEverySeconds(double seconds) {
+        if (!(seconds > 0) || Double.isInfinite(seconds)) {
+            throw new InvalidOptionException("eval_every_seconds", seconds, "a positive number of seconds");
+        }
+        v.evalEverySeconds = seconds;
+        v.evalEvery = null;
         return self();
     }
 

@@ -33,6 +33,8 @@ final class RunSettings implements Cloneable {
     DataSetIterator evalData;
     /** Null: the default ({@link #evalEvery()}). */
     Long evalEvery;
+    /** Null: not by time. */
+    Double evalEverySeconds;
     EvaluationMode evaluationMode = EvaluationMode.PAUSED;
     long lossTraceEvery = RunConfig.DEFAULT_LOSS_TRACE_EVERY;
     // Interval-Asynchrony

@@ -113,7 +113,7 @@ final class Run {
     Run(RunConfig config, TrainableModel model, List<TrainingListener> listeners, BatchSource source,
         PausingClock pausing) {
         this(config, model, listeners, source, pausing, config.evaluationMode() == EvaluationMode.PAUSED
-                && config.evalEvery().isPresent() ? pausing : null, false);
+                && config.evaluatesDuringRun() ? pausing : null, false);
     }
 
     private Run(RunConfig config, TrainableModel model, List<TrainingListener> listeners, BatchSource source,

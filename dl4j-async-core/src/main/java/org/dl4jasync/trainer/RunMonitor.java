@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.dl4jasync.metrics.EvaluationSchedule;
 import org.dl4jasync.metrics.StopReason;
 import org.dl4jasync.metrics.TracePoint;
 import org.dl4jasync.model.TrainableModel;
@@ -13,13 +14,15 @@ import org.dl4jasync.model.TrainableModel;
 /**
  * The stop conditions and traces that depend on applied updates, written once for both engines: after every applied
  * update the worker that applied it calls {@link #afterApply}, which appends a loss-trace point every
- * {@code lossTraceEvery} updates, evaluates every {@code evalEvery} updates (the accuracy trace; NaN parameters stop
+ * {@code lossTraceEvery} updates, evaluates when its {@link EvaluationSchedule} says (every N updates or every D
+ * seconds of the run's clock; the accuracy trace; NaN parameters stop
  * the run as {@link StopReason#DIVERGED}, reaching the target as {@link StopReason#TARGET_ACCURACY}) and stops the
  * run at the last permitted update ({@link StopReason#MAX_STEPS}). The end of the data and the time limits are the
  * engines' ({@link ThreadEngine}, {@link VirtualTimeEngine}); everything after the run is {@link ReportAssembler}'s.
  *
  * <p>A trace point or an evaluation is made by the one worker whose update crosses its boundary: it claims the
- * boundary by CAS on {@link #nextLossAt} / {@link #evaluating}, so two never run at once. The loss trace sums the
+ * boundary by CAS on {@link #nextLossAt} / {@link #evaluating}, so two never run at once (the schedule's boundaries
+ * are written under the {@link #evaluating} claim). The loss trace sums the
  * workers' volatile counters (exact with one worker or in virtual time, otherwise a snapshot of moving counters).
  * An evaluation runs on the claiming worker's thread with its own evaluation network, on a copy of the latest
  * parameters (as DL4J's EvaluativeListener, which evaluates on the training thread). On threads with
@@ -31,14 +34,13 @@ import org.dl4jasync.model.TrainableModel;
 final class RunMonitor {
     private final Run run;
     private final long lossTraceEvery;
-    private final long evalEvery;
+    private final EvaluationSchedule schedule;
+    private final boolean timed;
     private final double target;
     /** Protocol: the update count of the next loss-trace point; advanced by CAS by the worker that makes the point. */
     private final AtomicLong nextLossAt;
     /** Guarded by the claim on {@link #nextLossAt} (and used after the run). */
     private final RecentLoss recentLoss;
-    /** Protocol: the update count of the next evaluation; written only by the holder of {@link #evaluating}. */
-    private volatile long nextEvalAt;
     /** Protocol: CAS false → true by the one worker evaluating; set false when it is done. */
     private final AtomicBoolean evaluating = new AtomicBoolean();
     final List<TracePoint> lossTrace = Collections.synchronizedList(new ArrayList<>());
@@ -51,11 +53,11 @@ final class RunMonitor {
     RunMonitor(Run run) {
         this.run = run;
         this.lossTraceEvery = run.config.lossTraceEvery();
-        this.evalEvery = run.config.evalEvery().orElse(0); // 0: only at the end
+        this.schedule = EvaluationSchedule.of(run.config);
+        this.timed = schedule.timed();
         this.target = run.config.targetAccuracy().orElse(Double.NaN);
         this.nextLossAt = new AtomicLong(lossTraceEvery);
         this.recentLoss = new RecentLoss(run.workers);
-        this.nextEvalAt = evalEvery > 0 ? evalEvery : Long.MAX_VALUE;
     }
 
     /** Called by the worker that applied the update making {@code accepted} updates in all. */
@@ -64,10 +66,11 @@ final class RunMonitor {
         if (accepted >= at && nextLossAt.compareAndSet(at, (accepted / lossTraceEvery + 1) * lossTraceEvery)) {
             traceLoss(accepted);
         }
-        if (accepted >= nextEvalAt && evaluating.compareAndSet(false, true)) {
+        double now = timed ? run.clock.getAsDouble() : 0; // the clock only when the schedule is by time
+        if (schedule.due(accepted, now) && evaluating.compareAndSet(false, true)) {
             try {
-                if (accepted >= nextEvalAt) {
-                    nextEvalAt = (accepted / evalEvery + 1) * evalEvery;
+                if (schedule.due(accepted, now)) {
+                    schedule.evaluated(accepted, now);
                     evaluate(ws);
                 }
             } finally {

@@ -15,6 +15,7 @@ import org.dl4jasync.config.Choice;
 import org.dl4jasync.config.EvaluationMode;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.examples.data.TrainTest;
+import org.dl4jasync.metrics.EvaluationSchedule;
 import org.dl4jasync.metrics.StopReason;
 import org.dl4jasync.metrics.TracePoint;
 import org.dl4jasync.metrics.TrainingReport;
@@ -30,8 +31,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * worker count (parameter averaging after every iteration, prefetch buffer 16; {@code --algorithm
  * parallelwrapper}). {@code net.fit} runs its ops on every core (ND4J's default; the launcher's
  * {@code OMP_NUM_THREADS=1} is for our workers), ParallelWrapper one op thread per worker. Each epoch is one
- * {@code fit(iterator)} call. The test set is evaluated every {@code --eval-every} iterations (in the iteration
- * listener, on the training thread, as DL4J's {@code EvaluativeListener}), else after every epoch, and at the end;
+ * {@code fit(iterator)} call. The test set is evaluated on the run's {@link EvaluationSchedule} ({@code --eval-every}
+ * iterations or seconds of training; in the iteration listener, on the training thread, as DL4J's
+ * {@code EvaluativeListener}), else after every epoch, and at the end;
  * evaluation is <em>not</em> timed: the report's times (traces, time to target, wall seconds) count training only.
  * The step budget and time limit are checked after every iteration (exact for net.fit; ParallelWrapper's workers
  * stop after the batches already handed out), the target accuracy at every evaluation. Staleness is not defined
@@ -63,7 +65,9 @@ public final class Dl4jBaseline {
         final AtomicLong steps = new AtomicLong();
         final long maxSteps;
         final double timeLimit;
-        final long evalEvery;
+        /** Its boundaries are written in {@link #evaluateIfDue} under this object's monitor. */
+        final EvaluationSchedule schedule;
+        final boolean periodic;
         final double target;
         final java.util.function.Supplier<DataSetIterator> test;
         final ProgressListener progress;
@@ -81,7 +85,8 @@ public final class Dl4jBaseline {
         Counter(RunConfig config, java.util.function.Supplier<DataSetIterator> test, ProgressListener progress) {
             this.maxSteps = config.maxSteps().orElse(Long.MAX_VALUE);
             this.timeLimit = config.timeLimit().map(d -> d.toNanos() / 1e9).orElse(Double.POSITIVE_INFINITY);
-            this.evalEvery = config.evalEvery().orElse(0);
+            this.schedule = EvaluationSchedule.of(config);
+            this.periodic = config.evaluatesDuringRun();
             this.target = config.targetAccuracy().orElse(Double.NaN);
             this.test = test;
             this.progress = progress;
@@ -103,13 +108,22 @@ public final class Dl4jBaseline {
                     lossCount = 0;
                 }
             }
-            if (evalEvery > 0 && n % evalEvery == 0) {
-                evaluate(model, n); // on the training thread, as DL4J's EvaluativeListener
+            if (periodic && schedule.due(n, seconds())) {
+                evaluateIfDue(model, n); // on the training thread, as DL4J's EvaluativeListener
             }
             if (n >= maxSteps) {
                 stop(StopReason.MAX_STEPS);
             } else if (seconds() >= timeLimit) {
                 stop(StopReason.TIME_LIMIT);
+            }
+        }
+
+        /** Evaluates unless another thread did since this one saw the boundary (ParallelWrapper's workers). */
+        synchronized void evaluateIfDue(Model model, long atSteps) {
+            double now = seconds();
+            if (schedule.due(atSteps, now)) {
+                schedule.evaluated(atSteps, now);
+                evaluate(model, atSteps);
             }
         }
 
@@ -277,7 +291,7 @@ public final class Dl4jBaseline {
                     epochsRun++;
                 }
                 long n = counter.steps.get();
-                if (counter.evalEvery == 0 && !counter.evaluatedAt(n)) {
+                if (!counter.periodic && !counter.evaluatedAt(n)) {
                     counter.evaluate(net, n); // after every epoch
                 }
             }
@@ -305,7 +319,7 @@ public final class Dl4jBaseline {
         r.config().put("store", null);
         r.config().put("workers", m);
         r.config().put("epochs", epochs == Integer.MAX_VALUE ? null : epochs);
-        r.config().put("evaluation", (counter.evalEvery > 0 ? "test set every " + counter.evalEvery + " iterations"
+        r.config().put("evaluation", (counter.periodic ? "test set " + counter.schedule.describe("iterations")
                 : "test set after every epoch") + " and at the end, not timed");
         r.config().put("op_threads", opThreads);
         r.algorithm(loop.key);

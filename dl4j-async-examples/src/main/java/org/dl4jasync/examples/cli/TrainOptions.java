@@ -333,12 +333,24 @@ public final class TrainOptions {
         targetAccuracy = acc;
     }
 
-    @Option(order = 42, names = "--eval-every", paramLabel = "N",
-            description = "Evaluate test accuracy every N accepted steps. Default: "
-                    + RunConfig.DEFAULT_EVAL_EVERY_WITH_TARGET + " with --target-accuracy, else only at the end.")
-    void evalEvery(long n) {
-        set(() -> config.evalEvery(n));
-        evalEvery = n;
+    @Option(order = 42, names = "--eval-every", paramLabel = "N|Ds",
+            description = "Evaluate test accuracy every N accepted steps, or every D seconds of training (virtual "
+                    + "seconds in simulate), e.g. 0.25s: the same time resolution for every algorithm and worker "
+                    + "count. Default: " + RunConfig.DEFAULT_EVAL_EVERY_WITH_TARGET
+                    + " steps with --target-accuracy, else only at the end.")
+    void evalEvery(String value) {
+        String expected = "an integer >= 1 (accepted steps) or a positive number of seconds followed by s (e.g. 0.25s)";
+        set(() -> {
+            try {
+                if (value.endsWith("s")) {
+                    return config.evalEverySeconds(Double.parseDouble(value.substring(0, value.length() - 1)));
+                }
+                return config.evalEvery(Long.parseLong(value));
+            } catch (NumberFormatException | InvalidOptionException e) {
+                throw new UsageException("--eval-every", value, expected);
+            }
+        });
+        evalEvery = value;
     }
 
     @Option(order = 43, names = "--eval-mode", paramLabel = "MODE",
@@ -362,7 +374,7 @@ public final class TrainOptions {
 
     /** Given on the command line (for the checks that involve the model or the wrapper); null when not. */
     Double targetAccuracy;
-    Long evalEvery;
+    String evalEvery;
 
     /** The experiment these options describe. */
     Experiment experiment() {

@@ -48,7 +48,7 @@ public final class PaperFigures {
         XYChart chart = new XYChartBuilder().width(900).height(560).title(suite.name()
                 + ": acceptance rate against the interval size y (median, min–max over seeds)")
                 .xAxisTitle("initial interval size y").yAxisTitle("acceptance rate").build();
-        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setXAxisLogarithmic(true).setXAxisLogarithmicDecadeOnly(false); // ticks between decades too
         int i = 0;
         for (Map.Entry<Integer, Map<Double, List<Double>>> e : byThreads.entrySet()) {
             addMedianLine(chart, "m = " + e.getKey(), e.getValue(), Plots.colour(i++));
@@ -105,7 +105,7 @@ public final class PaperFigures {
         XYChart chart = new XYChartBuilder().width(900).height(560).title(String.format(Locale.ROOT,
                 "%s: time to %.4f test accuracy against the thread count (median, min–max over seeds)", suite.name(),
                 level)).xAxisTitle("threads m").yAxisTitle(time).build();
-        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setXAxisLogarithmic(true).setXAxisLogarithmicDecadeOnly(false); // ticks between decades too
         int i = 0;
         for (Map.Entry<String, Map<Integer, List<RunResult>>> method : cells.entrySet()) {
             Map<Double, List<Double>> byThreads = new TreeMap<>();

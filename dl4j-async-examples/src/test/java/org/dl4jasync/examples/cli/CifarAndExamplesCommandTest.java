@@ -90,6 +90,22 @@ class CifarAndExamplesCommandTest {
     }
 
     @Test
+    void netFitEvaluatesByTrainingTimeToo(@TempDir Path dir) throws IOException {
+        // every iteration of training takes far more than a microsecond: each one crosses a boundary
+        Path json = dir.resolve("timed.json");
+        int code = Main.run("train", "--algorithm", "netfit", "--model", "mlp", "--max-steps", "12",
+                "--eval-every", "0.000001s", "--quiet", "--json", json.toString());
+        assertThat(code).as(console.err()).isZero();
+        Map<String, Object> r = report(json);
+        List<?> trace = (List<?>) r.get("accuracy_trace");
+        assertThat(trace).hasSize(12);
+        for (int i = 0; i < trace.size(); i++) {
+            assertThat(((Number) ((List<?>) trace.get(i)).get(1)).longValue()).isEqualTo(i + 1);
+        }
+        assertThat((String) ((Map<?, ?>) r.get("config")).get("evaluation")).startsWith("test set every 1.0E-6 s");
+    }
+
+    @Test
     void targetAccuracyStopsOurTrainerAtTheFirstEvaluationAboveIt(@TempDir Path dir) throws IOException {
         Path json = dir.resolve("target.json");
         int code = Main.run("train", "--model", "mlp", "--workers", "2", "--eval-every", "20", "--target-accuracy",

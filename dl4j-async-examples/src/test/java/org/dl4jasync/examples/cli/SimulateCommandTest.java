@@ -72,6 +72,24 @@ class SimulateCommandTest {
     }
 
     @Test
+    void evaluationByVirtualTimeGivesEveryAlgorithmTheSameResolution(@TempDir Path dir) throws Exception {
+        // a sync round is one update of 8 gradients: by steps it would be evaluated 8 times less often than async
+        for (String algorithm : List.of("sync", "async", "interval")) {
+            Map<String, Object> r = simulate(dir.resolve(algorithm + ".json"), "--model", "mlp", "--workers", "8",
+                    "--algorithm", algorithm, "--step-time", "constant:0.01", "--virtual-time-limit", "0.5",
+                    "--eval-every", "0.1s", "--seed", "3");
+            List<?> trace = (List<?>) r.get("accuracy_trace");
+            assertThat(trace).as(algorithm).hasSizeBetween(5, 6); // 0.1, 0.2, 0.3, 0.4 (+ 0.5), and the end
+            for (int k = 0; k < 4; k++) { // the k-th evaluation: at the first update at or after (k + 1) * 0.1 s
+                double t = ((Number) ((List<?>) trace.get(k)).get(0)).doubleValue();
+                assertThat(t).as(algorithm + " evaluation " + k).isGreaterThanOrEqualTo((k + 1) * 0.1 - 1e-9)
+                        .isLessThan((k + 1) * 0.1 + 0.05);
+            }
+            assertThat(((Map<?, ?>) r.get("config")).get("eval_every_seconds")).isEqualTo(0.1);
+        }
+    }
+
+    @Test
     void an64WorkerMlpSimulationTrainsOnTheEmbeddedSample(@TempDir Path dir) throws Exception {
         Map<String, Object> r = simulate(dir.resolve("r.json"), "--model", "mlp", "--workers", "64", "--epochs", "1",
                 "--step-time", "exp:0.01", "--seed", "1");

@@ -29,6 +29,10 @@ class TrainCommandTest {
             "--store rcu|--store: 'rcu' is not allowed; expected one of hogwild, locked, leashed",
             "--persistence -1|--persistence: '-1' is not allowed; expected an integer >= 0 or 'unbounded'",
             "--target-accuracy 2|--target-accuracy: '2.0' is not allowed; expected a number in (0, 1]",
+            "--eval-every 0|--eval-every: '0' is not allowed; expected an integer >= 1 (accepted steps) or a positive number of seconds followed by s (e.g. 0.25s)",
+            "--eval-every 0s|--eval-every: '0s' is not allowed; expected an integer >= 1",
+            "--eval-every 1.5|--eval-every: '1.5' is not allowed; expected an integer >= 1",
+            "--eval-every xs|--eval-every: 'xs' is not allowed; expected an integer >= 1",
             "--workers many|Invalid value for option '--workers': 'many' is not an int",
             "--frobnicate|Unknown option: '--frobnicate'"})
     void badUsageIsOneLineAndExitStatus2(String args, String message) {
