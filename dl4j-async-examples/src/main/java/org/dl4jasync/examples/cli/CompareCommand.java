@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -100,16 +99,19 @@ public final class CompareCommand implements Callable<Integer> {
         }
         List<Comparison.PlannedRun> plan = Comparison.plan(suite, out, seeds);
         long existing = plan.stream().filter(r -> Files.isRegularFile(r.report())).count();
-        OptionalDouble perRun = Comparison.estimatedSeconds(suite);
         long toRun = plan.size() - existing;
         if (dryRun) {
             for (Comparison.PlannedRun r : plan) {
                 System.out.println((Files.isRegularFile(r.report()) ? "done  " : "run   ") + r.label() + ": "
                         + String.join(" ", r.args()));
             }
-            System.out.printf(Locale.ROOT, "%d runs, %d to run, estimated %s%n", plan.size(), toRun,
-                    perRun.isPresent() ? duration(perRun.getAsDouble() * toRun)
-                            : "unknown (no wall-clock time limit)");
+            Comparison.Estimate estimate = Comparison.estimate(suite, plan, jobs);
+            String time = estimate.unknown() == toRun && toRun > 0
+                    ? "unknown (no wall-clock time limit and no finished run to go by)"
+                    : duration(estimate.seconds()) + (jobs > 1 ? " with " + jobs + " jobs" : "")
+                    + (estimate.unknown() > 0 ? " plus " + estimate.unknown() + " runs of configurations with no "
+                    + "finished run to go by" : "");
+            System.out.printf(Locale.ROOT, "%d runs, %d to run, estimated %s%n", plan.size(), toRun, time);
             return 0;
         }
         if (existing > 0 && !resume) {

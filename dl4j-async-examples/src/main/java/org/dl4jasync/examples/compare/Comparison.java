@@ -88,6 +88,52 @@ public final class Comparison {
         return OptionalDouble.of(suite.timeLimit().getAsDouble() + OVERHEAD_SECONDS);
     }
 
+    /**
+     * The wall time the unfinished runs of {@code plan} will take with {@code jobs} at a time, and how many of them
+     * it could not estimate.
+     */
+    public record Estimate(double seconds, int unknown) {
+    }
+
+    /**
+     * Estimates the unfinished runs of {@code plan}: a run with a wall-clock time limit by {@link #estimatedSeconds};
+     * any other (a simulation, or a run stopped by steps or epochs) by the median wall time of the finished runs of
+     * its configuration ({@code wall_seconds} of their reports), else it counts as unknown.
+     */
+    public static Estimate estimate(Suite suite, List<PlannedRun> plan, int jobs) throws IOException {
+        OptionalDouble limited = estimatedSeconds(suite);
+        Map<String, List<Double>> finished = new HashMap<>();
+        for (PlannedRun r : plan) {
+            if (Files.isRegularFile(r.report())) {
+                JsonNode wall = RunResult.readTree(r.report()).get("wall_seconds");
+                if (wall != null && wall.isNumber()) {
+                    finished.computeIfAbsent(r.configuration().name(), k -> new ArrayList<>()).add(wall.asDouble());
+                }
+            }
+        }
+        double total = 0;
+        int unknown = 0;
+        for (PlannedRun r : plan) {
+            if (Files.isRegularFile(r.report())) {
+                continue;
+            }
+            List<Double> walls = finished.get(r.configuration().name());
+            if (limited.isPresent()) {
+                total += limited.getAsDouble();
+            } else if (walls != null) {
+                total += median(walls) + OVERHEAD_SECONDS;
+            } else {
+                unknown++;
+            }
+        }
+        return new Estimate(total / jobs, unknown);
+    }
+
+    private static double median(List<Double> values) {
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
     /** Receives the progress of {@link #run}. */
     public interface Progress {
         void started(PlannedRun run, int index, int total);

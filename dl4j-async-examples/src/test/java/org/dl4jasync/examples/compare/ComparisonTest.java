@@ -70,6 +70,25 @@ class ComparisonTest {
     }
 
     @Test
+    void unfinishedSimulationsAreEstimatedFromTheFinishedRunsOfTheirConfiguration(@TempDir Path out) throws Exception {
+        Suite sim = new Suite("s", "simulate", List.of(1L, 2L, 3L), OptionalDouble.of(4), List.of(),
+                List.of(), List.of(new Suite.Configuration("a", List.of("--algorithm", "async")),
+                new Suite.Configuration("b", List.of("--algorithm", "sync"))));
+        List<Comparison.PlannedRun> plan = Comparison.plan(sim, out, null);
+        assertThat(Comparison.estimate(sim, plan, 1)).isEqualTo(new Comparison.Estimate(0, 6));
+        Files.createDirectories(plan.get(0).report().getParent());
+        Files.writeString(plan.get(0).report(), "{\"wall_seconds\": 100}"); // a, seed 1
+        Files.writeString(plan.get(2).report(), "{\"wall_seconds\": 300}"); // a, seed 2
+        // a seed 3 at the median of a's finished runs (200 s) plus the overhead; b has none to go by
+        assertThat(Comparison.estimate(sim, plan, 1)).isEqualTo(
+                new Comparison.Estimate(200 + Comparison.OVERHEAD_SECONDS, 3));
+        assertThat(Comparison.estimate(sim, plan, 2).seconds()).isEqualTo((200 + Comparison.OVERHEAD_SECONDS) / 2);
+        // a train suite with a time limit: the limit plus the overhead per unfinished run
+        assertThat(Comparison.estimate(SUITE, Comparison.plan(SUITE, out.resolve("t"), null), 1))
+                .isEqualTo(new Comparison.Estimate(9 * (60 + Comparison.OVERHEAD_SECONDS), 0));
+    }
+
+    @Test
     void resumeSkipsFinishedRunsAndAFailedRunIsRetried(@TempDir Path out) throws Exception {
         List<Comparison.PlannedRun> plan = Comparison.plan(SUITE, out, null);
         failSync = true;
