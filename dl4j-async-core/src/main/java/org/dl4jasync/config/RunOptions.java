@@ -97,10 +97,7 @@ public abstract class RunOptions<B extends RunOptions<B>> {
 
     /** Stop at this virtual time, in seconds (simulator only). */
     public B virtualTimeLimit(double seconds) {
-        if (!(seconds > 0) || Double.isInfinite(seconds)) {
-            throw new InvalidOptionException("virtual_time_limit", seconds, "a positive number of seconds");
-        }
-        v.virtualTimeLimit = seconds;
+        v.virtualTimeLimit = positiveSeconds("virtual_time_limit", seconds);
         return self();
     }
 
@@ -143,10 +140,7 @@ public abstract class RunOptions<B extends RunOptions<B>> {
      * {@link #evalEvery}.
      */
     public B evalEverySeconds(double seconds) {
-        if (!(seconds > 0) || Double.isInfinite(seconds)) {
-            throw new InvalidOptionException("eval_every_seconds", seconds, "a positive number of seconds");
-        }
-        v.evalEverySeconds = seconds;
+        v.evalEverySeconds = positiveSeconds("eval_every_seconds", seconds);
         v.evalEvery = null;
         return self();
     }
@@ -451,6 +445,13 @@ public abstract class RunOptions<B extends RunOptions<B>> {
             throw new InvalidOptionException(key, value, expected);
         }
         return value;
+    }
+
+    private static double positiveSeconds(String key, double seconds) {
+        if (!(seconds > 0) || Double.isInfinite(seconds)) {
+            throw new InvalidOptionException(key, seconds, "a positive number of seconds");
+        }
+        return seconds;
     }
 
     private static long atLeast(String key, long value, long min, String expected) {
