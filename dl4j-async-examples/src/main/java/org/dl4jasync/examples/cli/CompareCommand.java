@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run a suite of train or simulate runs (one JVM each, configurations interleaved per seed) and "
-                + "summarise them over seeds: medians with bootstrap 95% intervals, times to target accuracies, "
+                + "summarise them over seeds: medians with bootstrap 95%% intervals, times to target accuracies, "
                 + "paired comparisons against a baseline.")
 public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--suite", required = true, paramLabel = "FILE", description = "The suite (YAML or JSON).")

@@ -63,6 +63,7 @@ public final class Plots {
         XYChart chart = new XYChartBuilder().width(900).height(560).title(suite.name() + ": " + what + " (median, "
                 + "min–max over seeds)").xAxisTitle(time).yAxisTitle(what).build();
         chart.getStyler().setMarkerSize(0);
+        chart.getStyler().setXAxisDecimalPattern("#,##0.##");
         double end = results.stream().flatMap(r -> Arrays.stream(trace.apply(r))).mapToDouble(p -> p[0]).max()
                 .orElse(0);
         int colour = 0;
@@ -80,9 +81,14 @@ public final class Plots {
             if (band.isEmpty()) {
                 continue;
             }
+            boolean dashed = (colour / COLOURS.length) % 2 == 1; // the palette's second round: dashed medians
             Color col = COLOURS[colour++ % COLOURS.length];
             double[] x = band.stream().mapToDouble(p -> p[0]).toArray();
-            add(chart, c.name(), x, band.stream().mapToDouble(p -> p[1]).toArray(), col, 2f, true);
+            XYSeries median = add(chart, c.name(), x, band.stream().mapToDouble(p -> p[1]).toArray(), col, 2f, true);
+            if (dashed) {
+                median.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                        new float[] {8f, 5f}, 0f));
+            }
             add(chart, c.name() + " (min)", x, band.stream().mapToDouble(p -> p[2]).toArray(), col, 0.7f, false);
             add(chart, c.name() + " (max)", x, band.stream().mapToDouble(p -> p[3]).toArray(), col, 0.7f, false);
         }
@@ -94,13 +100,14 @@ public final class Plots {
         return COLOURS[i % COLOURS.length];
     }
 
-    static void add(XYChart chart, String name, double[] x, double[] y, Color colour, float width,
-                    boolean legend) {
+    static XYSeries add(XYChart chart, String name, double[] x, double[] y, Color colour, float width,
+                        boolean legend) {
         XYSeries s = chart.addSeries(name, x, y);
         s.setLineColor(colour);
         s.setLineStyle(new BasicStroke(width));
         s.setMarker(SeriesMarkers.NONE);
         s.setShowInLegend(legend);
+        return s;
     }
 
     /** [t, median, min, max] on a grid of {@value #GRID} times in (0, end], where at least one run has a value. */
