@@ -11,10 +11,23 @@ public enum Algorithm {
     /** Asynchronous within intervals of y accepted steps (Interval-Asynchrony); y from the interval options. */
     INTERVAL,
     /** Asynchronous with ElAsyncSGD's elastic parallelism (the same as ASYNC with {@link Parallelism#ELASTIC}). */
-    ELASTIC;
+    ELASTIC,
+    /** Asynchronous; an update whose staleness would exceed B ({@code max_staleness}) is rejected. */
+    BOUNDED,
+    /** Stale Synchronous Parallel: a worker may run at most s ({@code ssp_slack}) steps ahead of the slowest. */
+    SSP,
+    /** K-async SGD: rounds of K submissions averaged into one update ({@code kasync_k}; AdaSync with {@code kasync_adaptive}). */
+    KASYNC,
+    /** ABS: K-async with AdaSync's K_t and forced restarts of workers more than S_t rounds behind. */
+    ABS;
 
-    /** Whether updates carry staleness (the asynchronous algorithms). */
+    /** Whether updates carry staleness (every algorithm but sequential and sync). */
     public boolean asynchronous() {
-        return this == ASYNC || this == INTERVAL || this == ELASTIC;
+        return this != SEQUENTIAL && this != SYNC;
+    }
+
+    /** Whether updates are applied per round of several workers' submissions (sync, K-async, ABS). */
+    public boolean roundBased() {
+        return this == SYNC || this == KASYNC || this == ABS;
     }
 }

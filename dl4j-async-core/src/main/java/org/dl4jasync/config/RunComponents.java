@@ -5,7 +5,12 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 
+import org.dl4jasync.dispatch.AbsPolicy;
 import org.dl4jasync.dispatch.AsyncDispatcher;
+import org.dl4jasync.dispatch.BoundedStalenessDispatcher;
+import org.dl4jasync.dispatch.KAsyncPolicy;
+import org.dl4jasync.dispatch.RoundPolicy;
+import org.dl4jasync.dispatch.SspDispatcher;
 import org.dl4jasync.dispatch.AutoYPolicy;
 import org.dl4jasync.dispatch.Dispatcher;
 import org.dl4jasync.dispatch.IntervalDispatcher;
@@ -62,8 +67,10 @@ public final class RunComponents {
         }
     }
 
-    /** The dispatcher of an asynchronous or sequential run; null for SYNC (the engine's rounds dispatch). */
+    /** The dispatcher of an asynchronous or sequential run; null for the round-based ones (the engine's rounds dispatch). */
     public final Dispatcher dispatcher;
+    /** K-async and ABS: the policy of the engine's rounds; else null. */
+    public final RoundPolicy roundPolicy;
     public final StepSizePolicy stepSize;
     /** Null unless the active worker count is controlled. */
     public final ElasticController elastic;
@@ -84,6 +91,7 @@ public final class RunComponents {
             monitor = ema;
         }
         this.dispatcher = dispatcher(v, m, monitor, ctx.clock);
+        this.roundPolicy = roundPolicy(v, m);
         if (dispatcher instanceof StepListener) {
             obs.add((StepListener) dispatcher);
         }
@@ -107,8 +115,32 @@ public final class RunComponents {
                         : intervalPolicy(v, v.intervalY, monitor, clock));
             case ASYNC:
                 return v.customDispatcher != null ? v.customDispatcher.apply(m) : new AsyncDispatcher(m);
+            case BOUNDED:
+                return new BoundedStalenessDispatcher(m, v.maxStaleness != null ? v.maxStaleness : m);
+            case SSP:
+                return new SspDispatcher(m, v.sspSlack != null ? v.sspSlack : RunConfig.DEFAULT_SSP_SLACK);
+            case KASYNC:
+            case ABS:
+                return null;
             default:
                 return new AsyncDispatcher(m);
+        }
+    }
+
+    private static RoundPolicy roundPolicy(RunSettings v, int m) {
+        if (v.customRoundPolicy != null) {
+            return v.customRoundPolicy.apply(m);
+        }
+        switch (v.algorithm) {
+            case KASYNC: {
+                int k = v.kasyncAll ? m : v.kasyncK != null ? v.kasyncK : RunConfig.defaultK(m);
+                return v.kasyncAdaptive ? KAsyncPolicy.adaptive(k, m) : KAsyncPolicy.fixed(k, m);
+            }
+            case ABS:
+                return new AbsPolicy.Builder(m).k0(v.absK0 != null ? v.absK0 : RunConfig.defaultK(m))
+                        .c(v.absC != null ? v.absC : m).build();
+            default:
+                return null;
         }
     }
 

@@ -43,6 +43,12 @@ public final class RunConfig {
     public static final long DEFAULT_EVAL_EVERY_WITH_TARGET = 250;
     public static final long DEFAULT_LOSS_TRACE_EVERY = 50;
     public static final long DEFAULT_SEED = 42;
+    public static final int DEFAULT_SSP_SLACK = 3;
+
+    /** The default K of K-async and K0 of ABS for m workers: ⌈m/4⌉. */
+    public static int defaultK(int workers) {
+        return (workers + 3) / 4;
+    }
 
     final RunSettings v;
 
@@ -79,6 +85,21 @@ public final class RunConfig {
     /** Workers of the run (one for {@link Algorithm#SEQUENTIAL}). */
     public int workers() {
         return v.algorithm == Algorithm.SEQUENTIAL ? 1 : v.workers;
+    }
+
+    /** K of K-async (K0 when adaptive): as given, all workers, or the default ⌈m/4⌉. */
+    public int kasyncK() {
+        return v.kasyncAll ? workers() : v.kasyncK != null ? v.kasyncK : defaultK(workers());
+    }
+
+    /** Local SGD steps per submission (K-async, ABS; 1 otherwise). */
+    public int localSteps() {
+        return v.localSteps != null ? v.localSteps : 1;
+    }
+
+    /** SSP's slack s (default {@value #DEFAULT_SSP_SLACK}). */
+    public int sspSlack() {
+        return v.sspSlack != null ? v.sspSlack : DEFAULT_SSP_SLACK;
     }
 
     public long seed() {
@@ -209,6 +230,16 @@ public final class RunConfig {
         c.put("probe_step", v.probeStep);
         c.put("probe_steps", v.probeSteps);
         c.put("probe_exec", v.probeExec);
+        c.put("max_staleness", v.algorithm == Algorithm.BOUNDED ? (Object) (v.maxStaleness != null ? v.maxStaleness
+                : (long) workers()) : null);
+        c.put("ssp_slack", v.algorithm == Algorithm.SSP ? sspSlack() : null);
+        c.put("kasync_k", v.algorithm == Algorithm.KASYNC ? (Object) kasyncK() : null);
+        c.put("local_steps", localSteps());
+        c.put("round_policy", v.customRoundPolicy == null ? null : "custom");
+        c.put("kasync_adaptive", v.algorithm == Algorithm.KASYNC ? v.kasyncAdaptive : null);
+        c.put("abs_k0", v.algorithm == Algorithm.ABS ? (Object) (v.absK0 != null ? v.absK0 : defaultK(workers())) : null);
+        c.put("abs_c", v.algorithm == Algorithm.ABS ? (Object) (v.absC == null ? (double) workers()
+                : Double.isInfinite(v.absC) ? "inf" : v.absC) : null);
         c.put("parallelism", v.customElastic != null ? "custom" : elastic() ? "elastic" : "fixed");
         c.put("elastic_m0", v.elasticM0);
         c.put("elastic_ip", v.elasticIp);
@@ -247,6 +278,20 @@ public final class RunConfig {
             case ASYNC:
             case ELASTIC:
                 how = a + "/" + Choice.key(v.store);
+                break;
+            case BOUNDED:
+                how = a + "(B " + provenance().get("max_staleness") + ")/" + Choice.key(v.store);
+                break;
+            case SSP:
+                how = a + "(s " + sspSlack() + ")/" + Choice.key(v.store);
+                break;
+            case KASYNC:
+                how = a + "(K " + (v.kasyncAdaptive ? "adaptive from " : "") + provenance().get("kasync_k") + ")/"
+                        + Choice.key(v.store);
+                break;
+            case ABS:
+                how = a + "(K0 " + provenance().get("abs_k0") + ", c " + provenance().get("abs_c") + ")/"
+                        + Choice.key(v.store);
                 break;
             case INTERVAL:
                 how = "interval(" + Choice.key(v.intervalPolicy) + ", y0 " + (v.autoY0 ? "auto" : v.intervalY) + ")/"

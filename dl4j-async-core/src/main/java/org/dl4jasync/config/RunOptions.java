@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.function.IntFunction;
 
 import org.dl4jasync.dispatch.Dispatcher;
+import org.dl4jasync.dispatch.RoundPolicy;
 import org.dl4jasync.metrics.StepListener;
 import org.dl4jasync.parallelism.ElasticController;
 import org.dl4jasync.parameters.ParameterStore;
@@ -233,6 +234,74 @@ public abstract class RunOptions<B extends RunOptions<B>> {
         return self();
     }
 
+    // ---- the bounded-staleness family ({@link Algorithm#BOUNDED}, {@link Algorithm#SSP}, {@link Algorithm#KASYNC}, {@link Algorithm#ABS})
+
+    /** bounded: the largest staleness B ≥ 0 an applied update may have (default: the worker count). */
+    public B maxStaleness(long b) {
+        v.maxStaleness = atLeast("max_staleness", b, 0, "an integer >= 0");
+        return self();
+    }
+
+    /** ssp: how many steps s ≥ 0 a worker may run ahead of the slowest active one (0: lock-step; default 3). */
+    public B sspSlack(int s) {
+        v.sspSlack = atLeast("ssp_slack", s, 0, "an integer >= 0");
+        return self();
+    }
+
+    /** kasync: submissions K per round, in [1, workers] (default ⌈workers/4⌉); with adaptive K it is K0. */
+    public B kasyncK(int k) {
+        v.kasyncK = atLeast("kasync_k", k, 1, "an integer in [1, {workers}] or 'all'");
+        v.kasyncAll = false;
+        return self();
+    }
+
+    /** kasync: K = the number of workers: every worker submits once per round (with local steps: synchronous local SGD). */
+    public B kasyncKAll() {
+        v.kasyncAll = true;
+        v.kasyncK = null;
+        return self();
+    }
+
+    /** kasync: K_t follows AdaSync's schedule ⌈K0·√(L0/L_t)⌉ from K0 = {@link #kasyncK}. */
+    public B kasyncAdaptive(boolean on) {
+        v.kasyncAdaptive = on;
+        return self();
+    }
+
+    /** abs: AdaSync's K0, in [1, workers] (default ⌈workers/4⌉). */
+    public B absK0(int k0) {
+        v.absK0 = atLeast("abs_k0", k0, 1, "an integer in [1, {workers}]");
+        return self();
+    }
+
+    /** abs: c of the staleness threshold S_t = max(1, ⌊c/K_t⌋), &gt; 0, or +∞ for none (default: the worker count). */
+    public B absC(double c) {
+        if (!(c > 0)) {
+            throw new InvalidOptionException("abs_c", c, "a positive number or 'inf'");
+        }
+        v.absC = c;
+        return self();
+    }
+
+    /**
+     * kasync, abs: local SGD, H ≥ 1 steps each worker takes on its own copy of the model before it submits the sum of
+     * their updates (its model delta) to a round; 1 (the default) submits every update.
+     */
+    public B localSteps(int h) {
+        v.localSteps = atLeast("local_steps", h, 1, "an integer >= 1");
+        return self();
+    }
+
+    /**
+     * A round policy of the library user's for {@link Algorithm#KASYNC} or {@link Algorithm#ABS}, created per run from
+     * the worker count (e.g. {@code m -> new AbsPolicy.Builder(m).fixedK(m).fixedThreshold(0).build()}); replaces
+     * the policy the K-async and ABS options describe.
+     */
+    public B roundPolicy(IntFunction<RoundPolicy> factory) {
+        v.customRoundPolicy = Objects.requireNonNull(factory, "roundPolicy");
+        return self();
+    }
+
     // ---- elastic parallelism (ElAsyncSGD)
 
     public B parallelism(Parallelism p) {
@@ -390,54 +459,8 @@ public abstract class RunOptions<B extends RunOptions<B>> {
     /** A copy of the settings, after checking the rules between them. */
     protected final RunConfig freeze() {
         RunSettings s = v.clone();
-        check(s);
+        OptionRules.check(s);
         return new RunConfig(s);
-    }
-
-    private static void check(RunSettings s) {
-        int m = s.algorithm == Algorithm.SEQUENTIAL ? 1 : s.workers;
-        boolean elastic = s.algorithm == Algorithm.ELASTIC || s.parallelism == Parallelism.ELASTIC;
-        if (s.intervalPolicy == IntervalSchedule.DECAY && !s.autoY0 && s.yMin > s.intervalY) {
-            throw new InvalidOptionException("y_min", s.yMin, "at most {interval_y} (" + s.intervalY + ")");
-        }
-        if (elastic && s.algorithm != Algorithm.ASYNC && s.algorithm != Algorithm.INTERVAL
-                && s.algorithm != Algorithm.ELASTIC) {
-            throw new InvalidOptionException("parallelism", "elastic", "fixed with {algorithm} "
-                    + Choice.key(s.algorithm) + " (elastic parallelism controls async, interval or elastic)");
-        }
-        if (s.customElastic != null && (elastic || !s.algorithm.asynchronous())) {
-            throw new IllegalArgumentException(elastic
-                    ? "give either a custom elastic controller or elastic parallelism, not both"
-                    : "elastic parallelism controls the asynchronous algorithms' workers; got " + s.algorithm);
-        }
-        if (s.customElastic != null && s.customElastic.maxWorkers() != m) {
-            throw new IllegalArgumentException("the elastic controller was built for m̂ = "
-                    + s.customElastic.maxWorkers() + " workers but the run has " + m
-                    + "; build it with the same count");
-        }
-        if (s.elasticM0 != null && s.elasticM0 > m) {
-            throw new InvalidOptionException("elastic_m0", s.elasticM0, "an integer in [1, {workers} (" + m + ")]");
-        }
-        if (s.baselineWorkers != null && !elastic) {
-            throw new InvalidOptionException("baseline_workers", s.baselineWorkers,
-                    "only with elastic parallelism ({algorithm} elastic or {parallelism} elastic)");
-        }
-        boolean reads = elastic || (s.algorithm == Algorithm.INTERVAL && s.intervalPolicy == IntervalSchedule.PROBE);
-        if (s.lossMonitor == LossSignal.EVAL && !reads) {
-            throw new InvalidOptionException("loss_monitor", "eval", "ema unless a controller reads the loss "
-                    + "(elastic parallelism or {interval_policy} probe)");
-        }
-        if (s.customDispatcher != null && s.algorithm != Algorithm.ASYNC) {
-            throw new IllegalArgumentException("a custom dispatcher replaces the ASYNC algorithm's; got "
-                    + s.algorithm);
-        }
-        boolean adaptive = s.customStepSize != null || s.stepSize != StepSizeRule.CONSTANT || s.normalize;
-        if (adaptive && !s.algorithm.asynchronous()) {
-            String name = s.customStepSize != null ? s.customStepSize.name() : Choice.key(s.stepSize);
-            throw new InvalidOptionException("step_size", name + (s.normalize ? " (normalized)" : ""),
-                    "constant with {algorithm} " + Choice.key(s.algorithm)
-                            + " (updates have no staleness to adapt to; use async or interval)");
-        }
     }
 
     private static int atLeast(String key, int value, int min, String expected) {

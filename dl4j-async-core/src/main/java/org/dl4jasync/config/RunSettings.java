@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.IntFunction;
 
 import org.dl4jasync.dispatch.Dispatcher;
+import org.dl4jasync.dispatch.RoundPolicy;
 import org.dl4jasync.metrics.StepListener;
 import org.dl4jasync.parallelism.ElasticController;
 import org.dl4jasync.parameters.ParameterStore;
@@ -48,6 +49,15 @@ final class RunSettings implements Cloneable {
     int probeStep = RunConfig.DEFAULT_PROBE_STEP;
     long probeSteps = RunConfig.DEFAULT_PROBE_STEPS;
     long probeExec = RunConfig.DEFAULT_PROBE_EXEC;
+    // the bounded-staleness family (null: not set, the default applies)
+    Long maxStaleness;
+    Integer sspSlack;
+    Integer kasyncK;
+    boolean kasyncAll;
+    boolean kasyncAdaptive;
+    Integer absK0;
+    Double absC;
+    Integer localSteps;
     // elastic parallelism and the controllers' loss
     Integer elasticM0;
     int elasticIp = RunConfig.DEFAULT_ELASTIC_IP;
@@ -71,6 +81,7 @@ final class RunSettings implements Cloneable {
     boolean measureAin;
     // library extension points
     IntFunction<Dispatcher> customDispatcher;
+    IntFunction<RoundPolicy> customRoundPolicy;
     StepSizePolicy customStepSize;
     ElasticController customElastic;
     List<StepListener> stepListeners = new ArrayList<>();

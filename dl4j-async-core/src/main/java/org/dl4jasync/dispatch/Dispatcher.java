@@ -29,6 +29,16 @@ public interface Dispatcher {
     default void afterApply(int worker, long ticket) {
     }
 
+    /**
+     * The largest staleness an applied update may have, or {@link Long#MAX_VALUE} for none (the default). The store
+     * decides it exactly, atomically with the version the update would take
+     * ({@link org.dl4jasync.parameters.WorkerView#apply(org.nd4j.linalg.api.ndarray.INDArray, long, long,
+     * org.dl4jasync.parameters.StepScaler)}); an update above it is rejected like one {@link #finishStep} refuses.
+     */
+    default long maxStaleness() {
+        return Long.MAX_VALUE;
+    }
+
     /** Tickets handed out so far. */
     long started();
 

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -27,7 +28,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 @JsonPropertyOrder({"config", "algorithm", "store", "step_size", "workers", "stop_reason", "steps_started",
         "steps_accepted", "steps_rejected", "steps_dropped", "acceptance_rate", "staleness", "step_scale",
         "wall_seconds", "evaluation_seconds", "worker_seconds", "steps_per_second", "batches_processed", "gradients_computed", "epochs_completed", "failed_cas",
-        "interval_trace", "intervals_completed", "parallelism_trace", "break_even", "ain_trace",
+        "interval_trace", "intervals_completed", "rounds", "uploads", "restarts", "k_trace", "s_trace",
+        "clock_spread_max", "parallelism_trace", "break_even", "ain_trace",
         "loss_trace", "accuracy_trace", "final_accuracy", "time_to_target_seconds", "virtual_seconds",
         "step_time_samples"})
 public final class TrainingReport implements Cloneable {
@@ -78,6 +80,9 @@ public final class TrainingReport implements Cloneable {
     /** Interval-Asynchrony only: intervals ended. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     private Long intervalsCompleted;
+    /** The bounded-staleness family's fields (top level in the JSON, each only where it applies). */
+    @JsonUnwrapped
+    private BoundedStalenessSection boundedStaleness = new BoundedStalenessSection();
     /** Elastic parallelism only: [[seconds, accepted_steps, m], …] at the start of every probed level and execution phase. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     private List<Number[]> parallelismTrace;
@@ -244,6 +249,42 @@ public final class TrainingReport implements Cloneable {
             return this;
         }
 
+        /** K-async, ABS: rounds closed (each one applied update). */
+        public Builder rounds(long value) {
+            r.boundedStaleness.rounds = value;
+            return this;
+        }
+
+        /** K-async, ABS: submissions that entered a round. */
+        public Builder uploads(long value) {
+            r.boundedStaleness.uploads = value;
+            return this;
+        }
+
+        /** ABS: forced restarts. */
+        public Builder restarts(long value) {
+            r.boundedStaleness.restarts = value;
+            return this;
+        }
+
+        /** Adaptive K: [[seconds, rounds, K], …]. */
+        public Builder kTrace(List<Number[]> value) {
+            r.boundedStaleness.kTrace = value;
+            return this;
+        }
+
+        /** ABS: [[seconds, rounds, S], …]. */
+        public Builder sTrace(List<Number[]> value) {
+            r.boundedStaleness.sTrace = value;
+            return this;
+        }
+
+        /** SSP: the largest clock spread seen at a step's start. */
+        public Builder clockSpreadMax(long value) {
+            r.boundedStaleness.clockSpreadMax = value;
+            return this;
+        }
+
         public Builder parallelismTrace(List<Number[]> value) {
             r.parallelismTrace = value;
             return this;
@@ -388,6 +429,36 @@ public final class TrainingReport implements Cloneable {
 
     public int epochsCompleted() {
         return epochsCompleted;
+    }
+
+    /** K-async, ABS: rounds closed; null for the other algorithms. */
+    public Long rounds() {
+        return boundedStaleness.rounds;
+    }
+
+    /** K-async, ABS: submissions that entered a round; null for the other algorithms. */
+    public Long uploads() {
+        return boundedStaleness.uploads;
+    }
+
+    /** K-async, ABS: forced restarts; null for the other algorithms. */
+    public Long restarts() {
+        return boundedStaleness.restarts;
+    }
+
+    /** Adaptive K: [[seconds, rounds, K], …]; null otherwise. */
+    public List<Number[]> kTrace() {
+        return boundedStaleness.kTrace == null ? null : Collections.unmodifiableList(boundedStaleness.kTrace);
+    }
+
+    /** ABS with a threshold: [[seconds, rounds, S], …]; null otherwise. */
+    public List<Number[]> sTrace() {
+        return boundedStaleness.sTrace == null ? null : Collections.unmodifiableList(boundedStaleness.sTrace);
+    }
+
+    /** SSP: the largest clock spread seen at a step's start; null for the other algorithms. */
+    public Long clockSpreadMax() {
+        return boundedStaleness.clockSpreadMax;
     }
 
     public List<long[]> intervalTrace() {

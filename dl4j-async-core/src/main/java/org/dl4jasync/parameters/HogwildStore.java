@@ -10,7 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * HOGWILD! (Niu, Recht, Ré, Wright, NeurIPS 2011): every replica views the one shared buffer and updates are
  * applied in place with no synchronisation. Reads are not consistent (a gradient may see a half-applied
  * update); that is the point. Only the version counter is atomic, so the number of applied updates and every
- * τ are exact.
+ * τ are exact (and a staleness bound is decided on it, {@link #takeVersion}).
  *
  * <p>The shared buffer is the original model's own parameter array, so the original model always shows
  * the current (racy) parameters.
@@ -63,12 +63,33 @@ final class HogwildStore implements ParameterStore {
             }
 
             @Override
-            public long apply(INDArray update, long readVersion, StepScaler scaler) {
-                long tau = version.getAndIncrement() - readVersion;
+            public long apply(INDArray update, long readVersion, long maxStaleness, StepScaler scaler) {
+                long tau = maxStaleness == UNBOUNDED ? version.getAndIncrement() - readVersion
+                        : takeVersion(readVersion, maxStaleness);
+                if (tau == STALE) {
+                    return STALE;
+                }
                 flat.subtractScaled(updates.of(update), scaler.factor(tau));
                 return tau;
             }
         };
+    }
+
+    /**
+     * Takes the next version for an update read at {@code readVersion} if its staleness is at most {@code max}, else
+     * returns {@link WorkerView#STALE}. CAS loop invariant: {@code v − readVersion ≤ max} for the value replaced, so
+     * the version an update takes (and with it its τ) is the one the bound was checked against.
+     */
+    private long takeVersion(long readVersion, long max) {
+        for (;;) {
+            long v = version.get();
+            if (v - readVersion > max) {
+                return WorkerView.STALE;
+            }
+            if (version.compareAndSet(v, v + 1)) {
+                return v - readVersion;
+            }
+        }
     }
 
     @Override

@@ -216,16 +216,22 @@ final class LeashedStore implements ParameterStore {
 
         /**
          * Copy–update–CAS loop. Invariant at the CAS: {@code next} is exclusively owned, holds {@code cur}'s
-         * parameters minus this update, has version cur.version + 1, and {@code cur} is pinned.
+         * parameters minus this update, has version cur.version + 1, {@code cur} is pinned, and
+         * {@code cur.version − readVersion ≤ maxStaleness} (so a published update's τ is within the bound).
          */
         @Override
-        public long apply(INDArray update, long readVersion, StepScaler scaler) {
+        public long apply(INDArray update, long readVersion, long maxStaleness, StepScaler scaler) {
             FlatVector u = updates.of(update);
             Snapshot next = spare != null ? spare : pool.acquire(worker * 3);
             spare = null;
             for (long failures = 0; ; ) {
                 Snapshot cur = pinLatest();
                 long tau = cur.version - readVersion;
+                if (tau > maxStaleness) { // the version only grows: this update can never be fresh enough again
+                    unpin(cur);
+                    spare = next;
+                    return STALE;
+                }
                 next.flat.copyFrom(cur.flat);
                 next.flat.subtractScaled(u, scaler.factor(tau));
                 next.version = cur.version + 1;

@@ -75,11 +75,14 @@ final class LockedStore implements ParameterStore {
             }
 
             @Override
-            public long apply(INDArray update, long readVersion, StepScaler scaler) {
+            public long apply(INDArray update, long readVersion, long maxStaleness, StepScaler scaler) {
                 lock.lock();
                 try {
                     long v = version;
                     long tau = v - readVersion;
+                    if (tau > maxStaleness) {
+                        return STALE;
+                    }
                     flat.subtractScaled(updates.of(update), scaler.factor(tau));
                     version = v + 1;
                     return tau;

@@ -18,6 +18,15 @@ public interface WorkerView {
     /** Returned by {@link #apply} when the store dropped the update (CAS-published persistence bound). */
     long DROPPED = -1L;
 
+    /**
+     * Returned by {@link #apply(INDArray, long, long, StepScaler)} when the update would have had a staleness above
+     * the bound it was given: nothing was written and no version was taken.
+     */
+    long STALE = -2L;
+
+    /** No staleness bound: {@link #apply(INDArray, long, long, StepScaler)} never returns {@link #STALE}. */
+    long UNBOUNDED = Long.MAX_VALUE;
+
     /** The worker's private replica; never shared with another thread. */
     Replica replica();
 
@@ -34,5 +43,15 @@ public interface WorkerView {
      * @param readVersion the version returned by the {@link #read()} the gradient came from
      * @param scaler      gives the step-size factor for the staleness this update turns out to have
      */
-    long apply(INDArray update, long readVersion, StepScaler scaler);
+    default long apply(INDArray update, long readVersion, StepScaler scaler) {
+        return apply(update, readVersion, UNBOUNDED, scaler);
+    }
+
+    /**
+     * As {@link #apply(INDArray, long, StepScaler)}, but only if the update's staleness is at most
+     * {@code maxStaleness}; else returns {@link #STALE} and leaves the parameters and the version as they are. The
+     * decision is exact: it is taken on the version the update would get, atomically with taking it (for every
+     * store, HOGWILD! included), so no applied update has τ &gt; {@code maxStaleness}.
+     */
+    long apply(INDArray update, long readVersion, long maxStaleness, StepScaler scaler);
 }

@@ -10,6 +10,8 @@ final class EventQueue {
     private final long[] seq;
     private final byte[] type;
     private final int[] heap;
+    /** pos[w]: worker w's index in {@link #heap}, or −1 when it has no event. */
+    private final int[] pos;
     private int size;
     private long nextSeq;
 
@@ -18,6 +20,8 @@ final class EventQueue {
         seq = new long[workers];
         type = new byte[workers];
         heap = new int[workers];
+        pos = new int[workers];
+        java.util.Arrays.fill(pos, -1);
     }
 
     /** Schedules worker {@code w}'s next event; {@code w} must have none pending. */
@@ -27,7 +31,29 @@ final class EventQueue {
         type[w] = eventType;
         int i = size++;
         heap[i] = w;
+        pos[w] = i;
         siftUp(i);
+    }
+
+    /** Whether worker {@code w} has an event pending. */
+    boolean contains(int w) {
+        return pos[w] >= 0;
+    }
+
+    /**
+     * Moves worker {@code w}'s pending event to {@code at} (not later than its time now) with a new type; it runs
+     * after the events already scheduled at {@code at}.
+     */
+    void reschedule(int w, double at, byte eventType) {
+        int i = pos[w];
+        if (i < 0 || at > time[w]) {
+            throw new IllegalStateException("worker " + w + " has no pending event at or after " + at);
+        }
+        time[w] = at;
+        seq[w] = nextSeq++;
+        type[w] = eventType;
+        siftUp(i);
+        siftDown(pos[w]); // an equal time with the new, later sequence number may order it after others
     }
 
     boolean isEmpty() {
@@ -49,8 +75,10 @@ final class EventQueue {
 
     int pop() {
         int w = heap[0];
+        pos[w] = -1;
         heap[0] = heap[--size];
         if (size > 0) {
+            pos[heap[0]] = 0;
             siftDown(0);
         }
         return w;
@@ -68,9 +96,11 @@ final class EventQueue {
                 break;
             }
             heap[i] = heap[p];
+            pos[heap[i]] = i;
             i = p;
         }
         heap[i] = w;
+        pos[w] = i;
     }
 
     private void siftDown(int i) {
@@ -85,8 +115,10 @@ final class EventQueue {
                 break;
             }
             heap[i] = heap[c];
+            pos[heap[i]] = i;
             i = c;
         }
         heap[i] = w;
+        pos[w] = i;
     }
 }

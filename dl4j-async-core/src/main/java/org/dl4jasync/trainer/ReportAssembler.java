@@ -63,6 +63,14 @@ final class ReportAssembler {
         if (config.algorithm() == Algorithm.SYNC) {
             r.stepsStarted(accepted); // a sync "step" is a round: m gradients (batches_processed), one update
             r.acceptanceRate(accepted == 0 ? 0 : 1);
+        } else if (run.rounds != null) { // accepted counts rounds; a step's fate is its submission's
+            long submitted = 0;
+            long dropped = 0;
+            for (WorkerStats s : stats) {
+                submitted += s.applied;
+                dropped += s.rejected;
+            }
+            r.acceptanceRate(submitted + dropped == 0 ? 0 : (double) submitted / (submitted + dropped));
         }
         if (run.noise != null) {
             r.ainTrace(run.noise.trace());

@@ -65,6 +65,14 @@ final class Run {
     final Dispatcher dispatcher;
     /** The dispatcher when the algorithm is SYNC, else null. */
     final SyncRounds sync;
+    /** The dispatcher when the algorithm is round-based asynchronous (K-async, ABS), else null. */
+    final KAsyncRounds rounds;
+    /**
+     * How the engine cuts a worker's step short (ABS's forced restart at a round's end), or null when it cannot: a
+     * thread inside a DL4J backward pass is not interrupted, its work is dropped when it submits. Set by the engine
+     * before the run starts.
+     */
+    Interrupter interrupter;
     final Waiters waiters;
     final StepBudget budget;
     final ListenerBridge bridge;
@@ -86,6 +94,12 @@ final class Run {
      */
     final boolean deferred;
     private final boolean aggregating;
+    /** Updates are applied per round, so the step budget counts rounds, not steps (sync, K-async, ABS). */
+    private final boolean roundBased;
+    /** Local SGD (K-async, ABS): steps a worker takes on its own copy per submission; 1: plain gradient submission. */
+    final int localSteps;
+    /** The dispatcher's staleness bound ({@link Dispatcher#maxStaleness()}), decided by the store at each apply. */
+    private final long staleBound;
 
     /** The updates are sums of several workers' gradients, one update per round (sync). */
     boolean aggregating() {
@@ -126,19 +140,28 @@ final class Run {
         this.pausing = pausing;
         this.deferred = deferred;
         this.aggregating = config.algorithm() == Algorithm.SYNC;
+        this.localSteps = config.localSteps();
         // config.store() is the in-place store for both baselines: one writer at a time, exact for them
         this.store = ParameterStore.create(config.store(), model, m,
                 config.persistence().orElse(ParameterStore.UNBOUNDED_PERSISTENCE));
         RunComponents parts = config.compose(new RunComponents.Context(model, clock, store::copyLatestTo));
         if (aggregating) {
             this.sync = new SyncRounds(this, m);
+            this.rounds = null;
             this.dispatcher = sync;
+        } else if (parts.roundPolicy != null) {
+            this.sync = null;
+            this.rounds = new KAsyncRounds(this, m, parts.roundPolicy);
+            this.dispatcher = rounds;
         } else {
             this.sync = null;
+            this.rounds = null;
             this.dispatcher = parts.dispatcher;
         }
         this.waiters = dispatcher.active().waiters();
-        this.budget = new StepBudget(config.maxSteps().orElse(Long.MAX_VALUE), waiters); // for sync: rounds
+        this.staleBound = dispatcher.maxStaleness();
+        this.roundBased = aggregating || rounds != null;
+        this.budget = new StepBudget(config.maxSteps().orElse(Long.MAX_VALUE), waiters); // round-based: rounds
         this.stepSize = parts.stepSize;
         this.noise = parts.noise;
         this.elastic = parts.elastic;
@@ -155,9 +178,11 @@ final class Run {
     /** Creates worker {@code w}'s state; call on the thread that will run it (replicas allocate workspaces). */
     WorkerState newWorker(int w) {
         WorkerView view = store.newWorkerView(w);
-        // deferred: a replica over parameters of its own, which begin fills and the gradient is computed on later
-        Replica replica = deferred ? model.newReplica(model.params().dup()) : view.replica();
-        WorkerState ws = new WorkerState(w, view, replica, stepSize);
+        // deferred or local SGD: a replica over parameters of its own, which begin fills (deferred: the gradient is
+        // computed on it later; local SGD: the worker's local steps update it)
+        boolean own = deferred || localSteps > 1;
+        Replica replica = own ? model.newReplica(model.params().dup()) : view.replica();
+        WorkerState ws = new WorkerState(w, view, replica, stepSize, own);
         workers[w] = ws;
         return ws;
     }
@@ -178,8 +203,8 @@ final class Run {
             // a worker held back by the active bound has nothing left to wait for once the data ended
             return dataEnded && !dispatcher.active().allows(w) ? END : WAIT;
         }
-        // a step takes a permit of its own; sync's rounds apply one update for m steps (the round's close counts it)
-        if (!aggregating && !budget.tryAcquire()) {
+        // a step takes a permit of its own; a round applies one update for many steps (the round's close counts it)
+        if (!roundBased && !budget.tryAcquire()) {
             return budget.exhausted() ? END : WAIT;
         }
         long ticket = dispatcher.tryStartStep(w);
@@ -211,20 +236,30 @@ final class Run {
         ws.batch = ds;
         ws.batchSize = (int) ds.getFeatures().size(0);
         ws.epochAtRead = bridge.currentEpoch();
-        final WorkerView view = ws.view;
-        ws.readVersion = view.read();
-        try {
-            if (deferred) {
-                if (recordLoss) { // a model with parameters (scheduling only: nothing to copy)
-                    ws.replica.params().assign(view.replica().params()); // the parameters of this instant
+        if (ws.localDone == 0) { // a local step after the first goes on from the worker's own copy: no read
+            final WorkerView view = ws.view;
+            ws.readVersion = view.read();
+            try {
+                if (ws.ownParams) {
+                    if (recordLoss) { // a model with parameters (scheduling only: nothing to copy)
+                        ws.replica.params().assign(view.replica().params()); // the parameters of this instant
+                    }
+                } else {
+                    gradient(ws);
+                    toUpdate(ws);
                 }
-            } else {
+            } finally {
+                view.release();
+                if (!ws.ownParams) {
+                    batchDone(ws);
+                }
+            }
+        }
+        if (ws.ownParams && !deferred) { // local SGD on threads: computed on the copy, outside the read
+            try {
                 gradient(ws);
                 toUpdate(ws);
-            }
-        } finally {
-            view.release();
-            if (!deferred) {
+            } finally {
                 batchDone(ws);
             }
         }
@@ -274,7 +309,7 @@ final class Run {
     }
 
     private void givePermitBack() {
-        if (!aggregating) {
+        if (!roundBased) {
             budget.giveBack();
         }
     }
@@ -284,8 +319,16 @@ final class Run {
         return stopping || dataEnded || (dispatcher.mayStart(w) && budget.available());
     }
 
-    /** FINISHSTEP: whether the dispatcher accepts the step that {@code ws} began. */
+    /**
+     * FINISHSTEP: whether the dispatcher accepts the step that {@code ws} began. When gradients are deferred
+     * (simulation: one thread, the version moves only in event order) a step already staler than the dispatcher's
+     * bound is refused here, so its gradient is not computed; the store would reject it anyway, since the version
+     * only grows ({@link #apply} decides for the steps that pass).
+     */
     boolean finish(WorkerState ws) {
+        if (deferred && store.version() - ws.readVersion > staleBound) {
+            return false;
+        }
         return dispatcher.finishStep(ws.id, ws.ticket);
     }
 
@@ -293,6 +336,8 @@ final class Run {
     void complete(WorkerState ws) {
         if (aggregating) {
             sync.contribute(ws);
+        } else if (rounds != null) {
+            toRound(ws);
         } else if (finish(ws)) {
             apply(ws);
         } else {
@@ -310,9 +355,13 @@ final class Run {
     /** Applies the accepted update of {@code ws} through its view (the store may drop it). */
     void apply(WorkerState ws) {
         INDArray update = ws.replica.gradient();
-        long tau = ws.view.apply(update, ws.readVersion, ws.scaler);
+        long tau = ws.view.apply(update, ws.readVersion, staleBound, ws.scaler);
         if (tau == WorkerView.DROPPED) {
             drop(ws);
+            return;
+        }
+        if (tau == WorkerView.STALE) { // above the dispatcher's staleness bound: nothing was written
+            reject(ws);
             return;
         }
         double scale = ws.scaler.last;
@@ -335,6 +384,77 @@ final class Run {
         dispatcher.afterApply(ws.id, ws.ticket);
         observe(ws, false, -1, 0);
         bridge.stepFinished();
+    }
+
+    // ---- rounds (K-async, ABS): a submission enters a round; a round's close applies one update
+
+    /** A submission with staleness {@code tau} (rounds) entered the open round with factor {@code scale}. */
+    void recordSubmission(WorkerState ws, long tau, double scale) {
+        ws.stats.recordApplied(tau, scale);
+        stepSize.observe(tau);
+    }
+
+    /** The round with index {@code index} was applied by {@code ws}: its listeners' iteration, the monitor. */
+    void roundApplied(WorkerState ws, long index, double meanLoss) {
+        bridge.iterationDone(index, meanLoss);
+        monitor.afterApply(ws, index + 1);
+    }
+
+    /** The finish of a round-based step (K-async, ABS): a local step, or a submission to the open round. */
+    void toRound(WorkerState ws) {
+        if (!keepLocal(ws)) {
+            rounds.submit(ws);
+        }
+    }
+
+    /**
+     * Local SGD ({@link #localSteps} &gt; 1): unless this is the worker's last local step, applies the step's update to
+     * the worker's own copy and adds it to its delta, and returns true (nothing to submit yet); false when the delta
+     * (with this step's update) is to be submitted. A worker whose base is already too old for the rounds drops its
+     * local work here, between local steps, and restarts (ABS).
+     */
+    boolean keepLocal(WorkerState ws) {
+        if (localSteps == 1) {
+            return false;
+        }
+        INDArray update = ws.replica.gradient();
+        ws.addToDelta(update);
+        if (++ws.localDone >= localSteps) {
+            return false;
+        }
+        if (rounds.tooStale(ws)) {
+            rounds.restarted(ws);
+            discard(ws);
+            return true;
+        }
+        INDArray local = ws.replica.params(); // θ_local ← θ_local − update (flat buffers of equal length)
+        Nd4j.getBlasWrapper().level1().axpy(local.length(), -1.0, update, local);
+        ws.stats.localSteps++;
+        observe(ws, false, -1, 0); // not in the shared model (yet)
+        bridge.stepFinished();
+        return true;
+    }
+
+    /** What {@code ws} submits to a round: its update, or with local SGD the sum of its local steps' updates. */
+    INDArray submission(WorkerState ws) {
+        return localSteps == 1 ? ws.replica.gradient() : ws.delta();
+    }
+
+    /**
+     * A round-based step whose work was dropped (forced restart; with local SGD all its local steps since the last
+     * submission): counted as rejected, never applied.
+     */
+    void discard(WorkerState ws) {
+        ws.stats.rejected++;
+        ws.resetLocal();
+        observe(ws, false, -1, 0);
+        bridge.stepFinished();
+    }
+
+    /** Cuts a worker's step short (see {@link #interrupter}). */
+    interface Interrupter {
+        /** Ends worker {@code w}'s step in flight now, dropping its work; false when it has none to cut. */
+        boolean interrupt(int w);
     }
 
     /** Bookkeeping of one applied update with index {@code index} (0-based, in version order). */

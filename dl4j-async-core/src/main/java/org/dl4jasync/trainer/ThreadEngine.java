@@ -202,6 +202,8 @@ final class ThreadEngine {
             long total = ((InMemoryBatchSource) run.source).batchesPerEpoch() * run.source.epochs();
             if (run.aggregating()) {
                 total = (total + threads.length - 1) / threads.length;
+            } else if (run.rounds != null) {
+                return -1; // rounds of K submissions, K adaptive: the number of updates is not known ahead
             }
             planned = Math.min(planned, total);
         }

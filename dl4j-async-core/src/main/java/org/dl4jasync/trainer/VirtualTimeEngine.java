@@ -84,6 +84,7 @@ final class VirtualTimeEngine {
         Nd4j.getRandom().setSeed(run.config.seed() + 7919L); // the seed of the thread engine's first worker
         contention = applyTime == null ? null : run.store.contention();
         run.waiters.onSignal(this::wakeWaiting);
+        run.interrupter = this::interrupt;
         SplittableRandom root = new SplittableRandom(run.config.seed());
         for (int w = 0; w < m; w++) {
             random[w] = root.split();
@@ -171,6 +172,9 @@ final class VirtualTimeEngine {
         if (run.aggregating()) {
             gradients.await(ws);
             run.sync.contribute(ws);
+        } else if (run.rounds != null) {
+            gradients.await(ws);
+            run.toRound(ws);
         } else if (!run.finish(ws)) {
             gradients.discard(ws);
             run.reject(ws);
@@ -200,6 +204,26 @@ final class VirtualTimeEngine {
                 run.drop(ws);
         }
         next(w);
+    }
+
+    /**
+     * Cuts worker {@code w}'s step short now (ABS's forced restart, called while another worker's event closes a
+     * round): its gradient is dropped and it starts its next step at this instant, after the current event.
+     */
+    private boolean interrupt(int w) {
+        if (!queue.contains(w) || queue.typeOf(w) != FINISH) {
+            return false;
+        }
+        WorkerState ws = run.workers[w];
+        try {
+            gradients.discard(ws);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while dropping a gradient", e);
+        }
+        run.discard(ws);
+        queue.reschedule(w, clock.getAsDouble(), START);
+        return true;
     }
 
     /** A worker goes straight on to its next step, at the same instant, before anyone else. */

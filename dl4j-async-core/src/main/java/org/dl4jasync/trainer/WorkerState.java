@@ -6,7 +6,9 @@ import org.dl4jasync.model.TrainableModel;
 import org.dl4jasync.parameters.StepScaler;
 import org.dl4jasync.parameters.WorkerView;
 import org.dl4jasync.stepsize.StepSizePolicy;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One worker's state between the two halves of the step protocol ({@link Run#begin} and the finishing calls).
@@ -19,6 +21,12 @@ final class WorkerState {
     final Replica replica;
     final WorkerStats stats;
     final RecordingScaler scaler;
+    /** Whether {@link #replica} computes on parameters of its own (deferred gradients, local SGD), not the view's. */
+    final boolean ownParams;
+
+    // local SGD (Run.localSteps > 1): local steps taken since the last read, and the sum of their updates
+    int localDone;
+    private INDArray delta;
 
     // the step in flight
     long ticket;
@@ -41,12 +49,34 @@ final class WorkerState {
      * @param replica where the worker computes: the view's replica, or (deferred gradients) one over parameters of
      *                its own
      */
-    WorkerState(int id, WorkerView view, Replica replica, StepSizePolicy stepSize) {
+    WorkerState(int id, WorkerView view, Replica replica, StepSizePolicy stepSize, boolean ownParams) {
         this.id = id;
+        this.ownParams = ownParams;
         this.view = view;
         this.replica = replica;
         this.stats = new WorkerStats(id);
         this.scaler = new RecordingScaler(stepSize);
+    }
+
+    /** Adds a local step's update to the delta (allocated on first use, then reused). */
+    void addToDelta(INDArray update) {
+        if (delta == null) {
+            delta = Nd4j.create(update.dataType(), update.shape());
+        }
+        delta.addi(update);
+    }
+
+    /** The sum of the updates since the last submission (local SGD). */
+    INDArray delta() {
+        return delta;
+    }
+
+    /** After a submission or a restart: the next step reads the shared parameters again. */
+    void resetLocal() {
+        localDone = 0;
+        if (delta != null) {
+            delta.assign(0);
+        }
     }
 
     void waitStarts(double now) {

@@ -74,8 +74,9 @@ public final class TrainOptions {
     // ---- the run: how it is trained (into RunConfig)
 
     @Option(order = 7, names = "--algorithm", paramLabel = "NAME",
-            description = "sequential, sync, async, interval (Interval-Asynchrony), elastic (ElAsyncSGD); or DL4J's "
-                    + "own loops for comparison: netfit (net.fit, one thread) or parallelwrapper (ParallelWrapper "
+            description = "sequential, sync, async, interval (Interval-Asynchrony), elastic (ElAsyncSGD), bounded "
+                    + "(staleness bound), ssp (Stale Synchronous Parallel), kasync (K-async, AdaSync), abs (adaptive "
+                    + "bounded staleness); or DL4J's own loops for comparison: netfit (net.fit, one thread) or parallelwrapper (ParallelWrapper "
                     + "with --workers). Default: async.")
     void algorithm(String name) {
         baseline = "netfit".equals(name) ? Dl4jBaseline.Loop.NET_FIT
@@ -86,7 +87,7 @@ public final class TrainOptions {
                         : baseline != null ? Algorithm.SYNC : Choice.parse("algorithm", name, Algorithm.class));
             } catch (InvalidOptionException e) {
                 throw new UsageException("--algorithm", name, "one of sequential, sync, async, interval, elastic, "
-                        + "netfit, parallelwrapper");
+                        + "bounded, ssp, kasync, abs, netfit, parallelwrapper");
             }
         });
     }
@@ -181,39 +182,101 @@ public final class TrainOptions {
         set(() -> config.yMin(y));
     }
 
-    @Option(order = 21, names = "--parallelism", paramLabel = "fixed|elastic",
+    @Option(order = 21, names = "--max-staleness", paramLabel = "B",
+            description = "bounded: reject an update whose staleness would exceed B (decided exactly on the version "
+                    + "counter, on every store). Default: the number of workers.")
+    void maxStaleness(long b) {
+        set(() -> config.maxStaleness(b));
+    }
+
+    @Option(order = 22, names = "--ssp-slack", paramLabel = "S",
+            description = "ssp: a worker may be at most S steps ahead of the slowest active worker (0: lock-step). "
+                    + "Default: " + RunConfig.DEFAULT_SSP_SLACK + ".")
+    void sspSlack(int slack) {
+        set(() -> config.sspSlack(slack));
+    }
+
+    @Option(order = 23, names = "--kasync-k", paramLabel = "K|all",
+            description = "kasync: submissions averaged into each round's update, in [1, workers], or all (every "
+                    + "worker once per round; with --local-steps: synchronous local SGD); K0 with --kasync-adaptive. "
+                    + "Default: workers/4, rounded up.")
+    void kasyncK(String value) {
+        if ("all".equals(value)) {
+            set(config::kasyncKAll);
+            return;
+        }
+        set(() -> config.kasyncK(integer("kasync_k", value, "an integer in [1, --workers] or 'all'")));
+    }
+
+    @Option(order = 24, names = "--kasync-adaptive",
+            description = "kasync: AdaSync's K_t = ceil(K0 sqrt(L0/L_t)), capped at the workers, L the smoothed "
+                    + "training loss.")
+    void kasyncAdaptive(boolean on) {
+        set(() -> config.kasyncAdaptive(on));
+    }
+
+    @Option(order = 25, names = "--abs-k0", paramLabel = "K0",
+            description = "abs: AdaSync's initial K0, in [1, workers]. Default: workers/4, rounded up.")
+    void absK0(int k0) {
+        set(() -> config.absK0(k0));
+    }
+
+    @Option(order = 26, names = "--abs-c", paramLabel = "C|inf",
+            description = "abs: staleness threshold S_t = max(1, floor(C/K_t)) rounds; inf: none (AdaSync). "
+                    + "Default: the number of workers.")
+    void absC(String value) {
+        set(() -> {
+            if ("inf".equals(value)) {
+                return config.absC(Double.POSITIVE_INFINITY);
+            }
+            try {
+                return config.absC(Double.parseDouble(value));
+            } catch (NumberFormatException e) {
+                throw new UsageException("--abs-c", value, "a positive number or 'inf'");
+            }
+        });
+    }
+
+    @Option(order = 27, names = "--local-steps", paramLabel = "H",
+            description = "kasync, abs: local SGD, H steps on the worker's own copy before it submits their summed "
+                    + "update (the ABS paper uses 10). Default: 1.")
+    void localSteps(int h) {
+        set(() -> config.localSteps(h));
+    }
+
+    @Option(order = 28, names = "--parallelism", paramLabel = "fixed|elastic",
             description = "elastic: ElAsyncSGD's controller adapts the active worker count (with async or interval). "
                     + "Default: fixed.")
     void parallelism(String name) {
         set(() -> config.parallelism(Choice.parse("parallelism", name, Parallelism.class)));
     }
 
-    @Option(order = 22, names = "--elastic-m0", paramLabel = "M", description = "Elastic: initial active workers. Default: workers/2.")
+    @Option(order = 29, names = "--elastic-m0", paramLabel = "M", description = "Elastic: initial active workers. Default: workers/2.")
     void elasticM0(int m0) {
         set(() -> config.elasticM0(m0));
     }
 
-    @Option(order = 23, names = "--elastic-ip", paramLabel = "K",
+    @Option(order = 30, names = "--elastic-ip", paramLabel = "K",
             description = "Elastic: execution phase of K × m accepted steps. Default: " + RunConfig.DEFAULT_ELASTIC_IP
                     + ".")
     void elasticIp(int k) {
         set(() -> config.elasticIp(k));
     }
 
-    @Option(order = 24, names = "--elastic-dp", paramLabel = "K",
+    @Option(order = 31, names = "--elastic-dp", paramLabel = "K",
             description = "Elastic: K × m accepted steps per probed level. Default: " + RunConfig.DEFAULT_ELASTIC_DP
                     + ".")
     void elasticDp(int k) {
         set(() -> config.elasticDp(k));
     }
 
-    @Option(order = 25, names = "--elastic-wp", paramLabel = "W",
+    @Option(order = 32, names = "--elastic-wp", paramLabel = "W",
             description = "Elastic: levels probed on each side of m. Default: " + RunConfig.DEFAULT_ELASTIC_WP + ".")
     void elasticWp(int w) {
         set(() -> config.elasticWp(w));
     }
 
-    @Option(order = 26, names = "--loss-monitor", paramLabel = "ema|eval",
+    @Option(order = 33, names = "--loss-monitor", paramLabel = "ema|eval",
             description = "Loss the controllers compare: ema of minibatch losses (cheap, noisy) or eval on "
                     + ExperimentRunner.HELD_OUT + " held-out training examples (accurate, costs a forward pass per "
                     + "phase). Default: ema.")
@@ -221,45 +284,45 @@ public final class TrainOptions {
         set(() -> config.lossMonitor(Choice.parse("loss_monitor", name, LossSignal.class)));
     }
 
-    @Option(order = 27, names = "--baseline-workers", paramLabel = "M",
+    @Option(order = 34, names = "--baseline-workers", paramLabel = "M",
             description = "Elastic: report the break-even time against a constant-M run's worker-seconds.")
     void baselineWorkers(int m) {
         set(() -> config.baselineWorkers(m));
     }
 
-    @Option(order = 28, names = "--measure-ain",
+    @Option(order = 35, names = "--measure-ain",
             description = "Measure the asynchrony-induced noise ‖ξ‖ = η‖∇L(v) − ∇L(θ)‖ of applied updates (a trace).")
     void measureAin(boolean on) {
         config.measureAsynchronyNoise(on);
     }
 
-    @Option(order = 29, names = "--step-size", paramLabel = "NAME",
+    @Option(order = 36, names = "--step-size", paramLabel = "NAME",
             description = "Staleness-adaptive step size for async and interval: constant, tail (TAIL-τ), inverse "
                     + "(1/(τ+1)), fleet (exp(−βτ)) or mindthestep. Default: constant.")
     void stepSize(String name) {
         set(() -> config.stepSize(Choice.parse("step_size", name, StepSizeRule.class)));
     }
 
-    @Option(order = 30, names = "--tail-amplitude", paramLabel = "A",
+    @Option(order = 37, names = "--tail-amplitude", paramLabel = "A",
             description = "tail: factors span [1 − A, 1 + A], A in [0, 1]. Default: 1.")
     void tailAmplitude(double a) {
         set(() -> config.tailAmplitude(a));
     }
 
-    @Option(order = 31, names = "--tail-phi", paramLabel = "PHI",
+    @Option(order = 38, names = "--tail-phi", paramLabel = "PHI",
             description = "tail: shaping function identity, smoothstep or step. Default: identity.")
     void tailPhi(String name) {
         set(() -> config.tailPhi(Choice.parse("tail_phi", name, Phi.class)));
     }
 
-    @Option(order = 32, names = "--tail-warmup", paramLabel = "N",
+    @Option(order = 39, names = "--tail-warmup", paramLabel = "N",
             description = "tail, mindthestep, --normalize: applied updates at factor 1 before the staleness "
                     + "distribution is estimated (from the last third of them). Default: 15 × workers.")
     void tailWarmup(long n) {
         set(() -> config.tailWarmup(n));
     }
 
-    @Option(order = 33, names = "--tail-refresh", paramLabel = "frozen|R",
+    @Option(order = 40, names = "--tail-refresh", paramLabel = "frozen|R",
             description = "Re-estimate the distribution every R applied updates over the last --tail-window, or "
                     + "keep the warm-up's estimate (frozen). Default: window / 10.")
     void tailRefresh(String value) {
@@ -270,19 +333,19 @@ public final class TrainOptions {
         set(() -> config.tailRefresh(integer("tail_refresh", value, "'frozen' or an integer >= 1")));
     }
 
-    @Option(order = 34, names = "--tail-window", paramLabel = "K",
+    @Option(order = 41, names = "--tail-window", paramLabel = "K",
             description = "Applied updates the estimate covers. Default: max(1000, 10 × workers).")
     void tailWindow(int k) {
         set(() -> config.tailWindow(k));
     }
 
-    @Option(order = 35, names = "--mts-momentum", paramLabel = "K",
+    @Option(order = 42, names = "--mts-momentum", paramLabel = "K",
             description = "mindthestep: desired momentum K in [0, 1). Default: 1 − 1/workers.")
     void mtsMomentum(double k) {
         set(() -> config.mtsMomentum(k));
     }
 
-    @Option(order = 36, names = "--mts-lambda", paramLabel = "LAMBDA|workers|measured",
+    @Option(order = 43, names = "--mts-lambda", paramLabel = "LAMBDA|workers|measured",
             description = "mindthestep: λ of the Poisson staleness model. Default: workers.")
     void mtsLambda(String value) {
         if ("workers".equals(value) || "measured".equals(value)) {
@@ -303,37 +366,37 @@ public final class TrainOptions {
         });
     }
 
-    @Option(order = 37, names = "--normalize",
+    @Option(order = 44, names = "--normalize",
             description = "Scale the step-size factors to mean 1 over the observed staleness (fair comparison).")
     void normalize(boolean on) {
         config.normalize(on);
     }
 
-    @Option(order = 38, names = "--epochs", paramLabel = "E",
+    @Option(order = 45, names = "--epochs", paramLabel = "E",
             description = "Passes over the training set. Default: " + DEFAULT_EPOCHS
                     + ", or unbounded when another stop condition is given.")
     void epochs(int e) {
         set(() -> config.epochs(e));
     }
 
-    @Option(order = 39, names = "--max-steps", paramLabel = "N", description = "Stop after N accepted steps (exact).")
+    @Option(order = 46, names = "--max-steps", paramLabel = "N", description = "Stop after N accepted steps (exact).")
     void maxSteps(long n) {
         set(() -> config.maxSteps(n));
     }
 
-    @Option(order = 40, names = "--time-limit", paramLabel = "SECONDS", description = "Stop after this much wall time.")
+    @Option(order = 47, names = "--time-limit", paramLabel = "SECONDS", description = "Stop after this much wall time.")
     void timeLimit(double seconds) {
         set(() -> config.timeLimit(Duration.ofNanos((long) Math.min(seconds * 1e9, Long.MAX_VALUE))));
     }
 
-    @Option(order = 41, names = "--target-accuracy", paramLabel = "ACC",
+    @Option(order = 48, names = "--target-accuracy", paramLabel = "ACC",
             description = "Stop when test accuracy reaches ACC in (0, 1], evaluated every --eval-every steps.")
     void targetAccuracy(double acc) {
         set(() -> config.targetAccuracy(acc));
         targetAccuracy = acc;
     }
 
-    @Option(order = 42, names = "--eval-every", paramLabel = "N|Ds",
+    @Option(order = 49, names = "--eval-every", paramLabel = "N|Ds",
             description = "Evaluate test accuracy every N accepted steps, or every D seconds of training (virtual "
                     + "seconds in simulate), e.g. 0.25s: the same time resolution for every algorithm and worker "
                     + "count. Default: " + RunConfig.DEFAULT_EVAL_EVERY_WITH_TARGET
@@ -353,7 +416,7 @@ public final class TrainOptions {
         evalEvery = value;
     }
 
-    @Option(order = 43, names = "--eval-mode", paramLabel = "MODE",
+    @Option(order = 50, names = "--eval-mode", paramLabel = "MODE",
             description = "paused: the other workers pause while one evaluates and the clock stands still, so times "
                     + "count training only (as for netfit and parallelwrapper); concurrent: they go on training and "
                     + "the evaluation's time is counted. Default: paused.")
@@ -363,13 +426,13 @@ public final class TrainOptions {
 
     // ---- the report
 
-    @Option(order = 44, names = "--json", paramLabel = "FILE", description = "Write the report as JSON.")
+    @Option(order = 51, names = "--json", paramLabel = "FILE", description = "Write the report as JSON.")
     Path json;
 
-    @Option(order = 45, names = "--csv", paramLabel = "FILE", description = "Write the loss and accuracy traces as CSV.")
+    @Option(order = 52, names = "--csv", paramLabel = "FILE", description = "Write the loss and accuracy traces as CSV.")
     Path csv;
 
-    @Option(order = 46, names = "--quiet", description = "No progress display and no summary.")
+    @Option(order = 53, names = "--quiet", description = "No progress display and no summary.")
     boolean quiet;
 
     /** Given on the command line (for the checks that involve the model or the wrapper); null when not. */

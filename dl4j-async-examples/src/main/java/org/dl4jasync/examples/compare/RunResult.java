@@ -16,12 +16,34 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param accuracyTrace  [seconds, accuracy] of every evaluation
  * @param lossTrace      [seconds, mean minibatch loss] of every loss-trace point
  * @param shape          what the dispatcher and the controller did (staleness histogram, y and m over time)
+ * @param work           the gradients computed, discarded and uploaded
  */
 public record RunResult(String configuration, long seed, String algorithm, int workers, String stopReason,
                         long stepsAccepted, double stepsPerSecond, double acceptance, double stalenessMean,
                         double stalenessP99, double stalenessMax, double workerSeconds, double seconds,
                         double finalAccuracy, double bestAccuracy, double[] timesToTargets,
-                        double[][] accuracyTrace, double[][] lossTrace, Shape shape) {
+                        double[][] accuracyTrace, double[][] lossTrace, Shape shape, Work work) {
+
+    /**
+     * The work a run did and threw away.
+     *
+     * @param gradients        minibatch gradients computed (NaN when the report has none: DL4J's loops)
+     * @param discarded        steps whose work was never applied: rejected by the dispatcher (or, for ABS, restarted)
+     *                         or dropped by the store
+     * @param uploads          K-async and ABS: submissions that entered a round (the ABS paper's communication
+     *                         count); NaN for the other algorithms
+     * @param uploadsToTargets per suite target, the uploads of the rounds closed when it was first reached (exact: each
+     *                         closed round took its K submissions, from the report's K trace); +∞ never, NaN for the
+     *                         other algorithms
+     */
+    public record Work(double gradients, double discarded, double uploads, double[] uploadsToTargets) {
+        public static final Work NONE = new Work(Double.NaN, Double.NaN, Double.NaN, new double[0]);
+
+        /** Uploads to target {@code k}, NaN when not counted. */
+        public double uploadsTo(int k) {
+            return k < uploadsToTargets.length ? uploadsToTargets[k] : Double.NaN;
+        }
+    }
 
     /**
      * The parts of a report that the figures beyond accuracy and loss need.
@@ -86,11 +108,70 @@ public record RunResult(String configuration, long seed, String algorithm, int w
         double[] times = targets.stream().mapToDouble(t -> t.loss() ? timeBelow(loss, t.level() * referenceLoss)
                 : timeTo(accuracy, t.level())).toArray();
         boolean simulated = r.path("virtual_seconds").isNumber();
+        double[][] rounds = roundK(r);
+        double[] uploadsTo = targets.stream().mapToDouble(t -> rounds.length == 0 ? Double.NaN
+                : uploadsThrough(rounds, t.loss() ? stepsBelow(r.path("loss_trace"), t.level() * referenceLoss)
+                : stepsAt(r.path("accuracy_trace"), t.level()))).toArray();
         return new RunResult(configuration, seed, r.path("algorithm").asText(), r.path("workers").asInt(),
                 r.path("stop_reason").asText(), r.path("steps_accepted").asLong(), number(r, "steps_per_second"),
                 number(r, "acceptance_rate"), number(tau, "mean"), number(tau, "p99"), number(tau, "max"),
                 number(r, "worker_seconds"), number(r, simulated ? "virtual_seconds" : "wall_seconds"),
-                number(r, "final_accuracy"), best, times, accuracy, loss, Shape.of(r));
+                number(r, "final_accuracy"), best, times, accuracy, loss, Shape.of(r),
+                new Work(number(r, "gradients_computed"), number(r, "steps_rejected") + number(r, "steps_dropped"),
+                        number(r, "uploads"), uploadsTo));
+    }
+
+    /**
+     * [first round, K] from which each K held (K-async, ABS): the report's K trace, or the configured K for all
+     * rounds; empty for the other algorithms.
+     */
+    private static double[][] roundK(JsonNode r) {
+        if (!r.path("rounds").isNumber()) {
+            return new double[0][];
+        }
+        JsonNode kt = r.path("k_trace");
+        if (kt.isArray() && kt.size() > 0) {
+            double[][] out = new double[kt.size()][];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = new double[] {kt.get(i).get(1).asDouble(), kt.get(i).get(2).asDouble()};
+            }
+            return out;
+        }
+        double k = number(r.path("config"), "kasync_k");
+        return Double.isNaN(k) ? new double[0][] : new double[][] {{0, k}};
+    }
+
+    /** Submissions in rounds 0 … {@code rounds} − 1: each closed round took the K that held for it. */
+    static double uploadsThrough(double[][] roundK, double rounds) {
+        if (!Double.isFinite(rounds)) {
+            return rounds;
+        }
+        double sum = 0;
+        for (int i = 0; i < roundK.length && roundK[i][0] < rounds; i++) {
+            double until = i + 1 < roundK.length ? Math.min(roundK[i + 1][0], rounds) : rounds;
+            sum += roundK[i][1] * (until - roundK[i][0]);
+        }
+        return sum;
+    }
+
+    /** The applied updates (rounds) at the first accuracy point at or above {@code level}; +∞ when none. */
+    private static double stepsAt(JsonNode trace, double level) {
+        for (JsonNode p : trace) {
+            if (p.get(2).isNumber() && p.get(2).asDouble() >= level) {
+                return p.get(1).asDouble();
+            }
+        }
+        return Double.POSITIVE_INFINITY;
+    }
+
+    /** The applied updates at the first loss point at or below {@code level}; +∞ when none. */
+    private static double stepsBelow(JsonNode trace, double level) {
+        for (JsonNode p : trace) {
+            if (p.get(2).isNumber() && p.get(2).asDouble() <= level) {
+                return p.get(1).asDouble();
+            }
+        }
+        return Double.POSITIVE_INFINITY;
     }
 
     /**

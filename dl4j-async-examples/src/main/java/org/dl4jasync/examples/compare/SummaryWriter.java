@@ -21,9 +21,12 @@ public final class SummaryWriter {
     public static void writeCsv(Path file, Suite suite, List<RunResult> results) throws IOException {
         StringBuilder b = new StringBuilder("configuration,seed,algorithm,workers,stop_reason,steps_accepted,"
                 + "steps_per_second,acceptance,staleness_mean,staleness_p99,staleness_max,worker_seconds,seconds,"
-                + "final_accuracy,best_accuracy");
+                + "final_accuracy,best_accuracy,gradients,discarded,uploads");
         for (Target t : suite.targets()) {
             b.append(',').append(t.column());
+        }
+        for (Target t : suite.targets()) {
+            b.append(",").append(t.column().replace("time_to_", "uploads_to_"));
         }
         b.append('\n');
         for (RunResult r : results) {
@@ -31,11 +34,15 @@ public final class SummaryWriter {
                     .append(',').append(r.workers()).append(',').append(r.stopReason()).append(',')
                     .append(r.stepsAccepted());
             for (double v : new double[] {r.stepsPerSecond(), r.acceptance(), r.stalenessMean(), r.stalenessP99(),
-                    r.stalenessMax(), r.workerSeconds(), r.seconds(), r.finalAccuracy(), r.bestAccuracy()}) {
+                    r.stalenessMax(), r.workerSeconds(), r.seconds(), r.finalAccuracy(), r.bestAccuracy(),
+                    r.work().gradients(), r.work().discarded(), r.work().uploads()}) {
                 b.append(',').append(number(v));
             }
             for (double t : r.timesToTargets()) {
                 b.append(',').append(number(t));
+            }
+            for (int k = 0; k < r.timesToTargets().length; k++) {
+                b.append(',').append(number(r.work().uploadsTo(k)));
             }
             b.append('\n');
         }
@@ -67,7 +74,8 @@ public final class SummaryWriter {
         for (Target t : suite.targets()) {
             head.add("time to " + t.label() + " (reached)");
         }
-        head.addAll(List.of("steps/s", "acceptance", "mean τ", "p99 τ", "max τ", "worker-s"));
+        head.addAll(List.of("steps/s", "acceptance", "mean τ", "p99 τ", "max τ", "worker-s", "gradients",
+                "discarded"));
         row(b, head);
         row(b, head.stream().map(h -> h.equals("configuration") ? "---" : "---:").toList());
         for (Suite.Configuration c : suite.configurations()) {
@@ -88,6 +96,8 @@ public final class SummaryWriter {
             cells.add(cell(rs, RunResult::stalenessP99, "%.0f"));
             cells.add(cell(rs, RunResult::stalenessMax, "%.0f"));
             cells.add(cell(rs, RunResult::workerSeconds, "%.0f"));
+            cells.add(cell(rs, r -> r.work().gradients(), "%.0f"));
+            cells.add(cell(rs, r -> r.work().discarded(), "%.0f"));
             row(b, cells);
         }
         if (results.stream().anyMatch(r -> r.shape().mTrace().length > 0) && !suite.targets().isEmpty()) {
@@ -107,6 +117,27 @@ public final class SummaryWriter {
                 for (int k = 0; k < suite.targets().size(); k++) {
                     final int t = k;
                     cells.add(cell(rs, r -> r.workerSecondsTo(t), SECONDS));
+                }
+                row(b, cells);
+            }
+        }
+        if (results.stream().anyMatch(r -> !Double.isNaN(r.work().uploads()))) {
+            b.append(String.format(Locale.ROOT, "%n## Uploads (K-async, ABS)%n%nSubmissions to the shared model that "
+                    + "entered a round (the ABS paper's communication count): in all, and in the rounds closed when "
+                    + "each target was first reached.%n%n"));
+            List<String> uHead = new ArrayList<>(List.of("configuration", "uploads"));
+            suite.targets().forEach(t -> uHead.add("uploads to " + t.label()));
+            row(b, uHead);
+            row(b, uHead.stream().map(h -> h.equals("configuration") ? "---" : "---:").toList());
+            for (Suite.Configuration c : suite.configurations()) {
+                List<RunResult> rs = of(results, c.name());
+                if (rs.isEmpty() || rs.stream().allMatch(r -> Double.isNaN(r.work().uploads()))) {
+                    continue;
+                }
+                List<String> cells = new ArrayList<>(List.of(c.name(), cell(rs, r -> r.work().uploads(), "%.0f")));
+                for (int k = 0; k < suite.targets().size(); k++) {
+                    final int t = k;
+                    cells.add(cell(rs, r -> r.work().uploadsTo(t), "%.0f"));
                 }
                 row(b, cells);
             }

@@ -34,6 +34,20 @@ class TrainCommandTest {
             "--eval-every 1.5|--eval-every: '1.5' is not allowed; expected an integer >= 1",
             "--eval-every xs|--eval-every: 'xs' is not allowed; expected an integer >= 1",
             "--workers many|Invalid value for option '--workers': 'many' is not an int",
+            "--algorithm bounded --max-staleness -1|--max-staleness: '-1' is not allowed; expected an integer >= 0",
+            "--algorithm async --max-staleness 4|--max-staleness: '4' is not allowed; expected no value unless --algorithm is bounded (it is async)",
+            "--algorithm ssp --ssp-slack -2|--ssp-slack: '-2' is not allowed; expected an integer >= 0",
+            "--algorithm kasync --kasync-k 0|--kasync-k: '0' is not allowed; expected an integer in [1, --workers] or 'all'",
+            "--algorithm kasync --kasync-k some|--kasync-k: 'some' is not allowed; expected an integer in [1, --workers] or 'all'",
+            "--algorithm kasync --workers 4 --kasync-k 5|--kasync-k: '5' is not allowed; expected an integer in [1, --workers (4)] or 'all'",
+            "--algorithm sync --kasync-k all|--kasync-k: 'all' is not allowed; expected no value unless --algorithm is kasync (it is sync)",
+            "--algorithm async --local-steps 4|--local-steps: '4' is not allowed; expected 1 unless --algorithm is kasync or abs (it is async)",
+            "--algorithm abs --kasync-adaptive|--kasync-adaptive: 'true' is not allowed; expected no value unless --algorithm is kasync (it is abs)",
+            "--algorithm abs --abs-c 0|--abs-c: '0.0' is not allowed; expected a positive number or 'inf'",
+            "--algorithm abs --abs-c many|--abs-c: 'many' is not allowed; expected a positive number or 'inf'",
+            "--algorithm abs --workers 4 --abs-k0 8|--abs-k0: '8' is not allowed; expected an integer in [1, --workers (4)]",
+            "--algorithm kasync --parallelism elastic|--parallelism: 'elastic' is not allowed; expected fixed with --algorithm kasync",
+            "--algorithm k-sync|--algorithm: 'k-sync' is not allowed; expected one of sequential, sync, async, interval, elastic, bounded, ssp, kasync, abs, netfit, parallelwrapper",
             "--frobnicate|Unknown option: '--frobnicate'"})
     void badUsageIsOneLineAndExitStatus2(String args, String message) {
         int code = Main.run(("train " + args).split(" "));
@@ -76,6 +90,48 @@ class TrainCommandTest {
         assertThat(((Map<?, ?>) r.get("break_even")).get("seconds")).as("never above 6 workers").isEqualTo(0.0);
         assertThat(((Map<?, ?>) r.get("config")).get("held_out_examples")).isEqualTo(500);
         assertThat(((Map<?, ?>) r.get("step_scale")).get("policy").toString()).startsWith("tail");
+    }
+
+    @Test
+    void theBoundedStalenessFamilyTrainsFromTheCommandLineAndReportsItsFields(@TempDir Path dir) throws Exception {
+        String[][] runs = {
+                {"bounded", "--max-staleness", "2"},
+                {"ssp", "--ssp-slack", "1"},
+                {"kasync", "--kasync-k", "2", "--kasync-adaptive"},
+                {"abs", "--abs-k0", "2", "--abs-c", "4"}};
+        for (String[] a : runs) {
+            Path json = dir.resolve(a[0] + ".json");
+            List<String> args = new java.util.ArrayList<>(List.of("train", "--model", "mlp", "--workers", "6",
+                    "--max-steps", "60", "--json", json.toString(), "--quiet", "--algorithm"));
+            args.addAll(List.of(a));
+            int code = Main.run(args.toArray(new String[0]));
+            assertThat(code).as(console.err()).isZero();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> r = (Map<String, Object>) TrainingReport.parse(Files.readString(json));
+            assertThat(r.get("algorithm")).isEqualTo(a[0]);
+            assertThat(((Number) r.get("steps_accepted")).longValue()).isEqualTo(60);
+            Map<?, ?> config = (Map<?, ?>) r.get("config");
+            long maxTau = ((Number) ((Map<?, ?>) r.get("staleness")).get("max")).longValue();
+            switch (a[0]) {
+                case "bounded":
+                    assertThat(config.get("max_staleness")).isEqualTo(2);
+                    assertThat(maxTau).isLessThanOrEqualTo(2);
+                    assertThat(r).doesNotContainKeys("rounds", "clock_spread_max");
+                    break;
+                case "ssp":
+                    assertThat(config.get("ssp_slack")).isEqualTo(1);
+                    assertThat(((Number) r.get("clock_spread_max")).longValue()).isLessThanOrEqualTo(1);
+                    break;
+                case "kasync":
+                    assertThat(r).containsKeys("rounds", "uploads", "k_trace").doesNotContainKey("s_trace");
+                    assertThat(((Number) r.get("rounds")).longValue()).isEqualTo(60);
+                    assertThat(config.get("kasync_adaptive")).isEqualTo(true);
+                    break;
+                default:
+                    assertThat(r).containsKeys("rounds", "uploads", "restarts", "k_trace", "s_trace");
+                    assertThat(config.get("abs_c")).isEqualTo(4.0);
+            }
+        }
     }
 
     @Test

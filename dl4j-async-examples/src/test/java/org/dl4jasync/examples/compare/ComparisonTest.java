@@ -119,8 +119,8 @@ class ComparisonTest {
         SummaryWriter.writeCsv(out.resolve("runs.csv"), SUITE, results);
         List<String> csv = Files.readAllLines(out.resolve("runs.csv"));
         assertThat(csv).hasSize(10);
-        assertThat(csv.get(0)).endsWith(",final_accuracy,best_accuracy,time_to_0.8");
-        assertThat(csv.get(3)).startsWith("never,1,sync,2,time_limit,100,10.0,1.0,1.0,,,120.0,60.0,0.7,0.7,inf");
+        assertThat(csv.get(0)).endsWith(",final_accuracy,best_accuracy,gradients,discarded,uploads,time_to_0.8,uploads_to_0.8");
+        assertThat(csv.get(3)).startsWith("never,1,sync,2,time_limit,100,10.0,1.0,1.0,,,120.0,60.0,0.7,0.7,,,,inf,");
     }
 
     @Test
@@ -150,7 +150,7 @@ class ComparisonTest {
         String md = SummaryWriter.summary(loss, results, plan.size(), 0);
         assertThat(md).contains("time to loss 50% (reached)").contains("| fast | loss 50% | 0.50 | 3 |");
         SummaryWriter.writeCsv(out.resolve("runs.csv"), loss, results);
-        assertThat(Files.readAllLines(out.resolve("runs.csv")).get(0)).endsWith(",time_to_0.8,time_to_loss_0.5");
+        assertThat(Files.readAllLines(out.resolve("runs.csv")).get(0)).endsWith(",time_to_0.8,time_to_loss_0.5,uploads_to_0.8,uploads_to_loss_0.5");
     }
 
     @Test

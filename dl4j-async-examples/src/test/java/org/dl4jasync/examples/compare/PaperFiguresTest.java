@@ -25,7 +25,7 @@ class PaperFiguresTest {
         double[][] accuracy = Double.isInfinite(timeToHalf) ? new double[][] {{1, 0.4}}
                 : new double[][] {{timeToHalf, 0.5}};
         return new RunResult(config, seed, "x", workers, "epochs", 10, 1, acceptance, 0, 0, 0, 1, 10, 0.5, 0.5,
-                new double[] {timeToHalf}, accuracy, new double[0][], shape);
+                new double[] {timeToHalf}, accuracy, new double[0][], shape, RunResult.Work.NONE);
     }
 
     private static double[] y(XYChart chart, String series) {

@@ -13,7 +13,7 @@ class PaperTableTest {
             best = Math.max(best, p[1]);
         }
         return new RunResult(config, seed, "x", workers, "epochs", 1, 1, 1, 0, 0, 0, 1, 1, best, best,
-                new double[0], trace, new double[0][], RunResult.Shape.NONE);
+                new double[0], trace, new double[0][], RunResult.Shape.NONE, RunResult.Work.NONE);
     }
 
     @Test

@@ -19,7 +19,7 @@ class PlotsAndHtmlTest {
 
     private static RunResult run(String config, long seed, double[][] accuracy) {
         return new RunResult(config, seed, "async", 2, "epochs", 10, 1, 1, 0, 0, 0, 1, 10, 0.5, 0.5,
-                new double[] {1}, accuracy, new double[][] {{1, 2.0}, {10, 1.0}}, RunResult.Shape.NONE);
+                new double[] {1}, accuracy, new double[][] {{1, 2.0}, {10, 1.0}}, RunResult.Shape.NONE, RunResult.Work.NONE);
     }
 
     @Test

@@ -1,0 +1,87 @@
+package org.dl4jasync.config;
+
+/** The rules between run options, checked when a {@link RunOptions} is frozen into a {@link RunConfig}. */
+final class OptionRules {
+    private OptionRules() {
+    }
+
+    /** Each option of the bounded-staleness family only with its algorithm, K within the workers. */
+    private static void boundedStaleness(RunSettings s, int m) {
+        only(s, "max_staleness", s.maxStaleness, Algorithm.BOUNDED);
+        only(s, "ssp_slack", s.sspSlack, Algorithm.SSP);
+        only(s, "kasync_k", s.kasyncAll ? "all" : s.kasyncK, Algorithm.KASYNC);
+        only(s, "kasync_adaptive", s.kasyncAdaptive ? Boolean.TRUE : null, Algorithm.KASYNC);
+        only(s, "abs_k0", s.absK0, Algorithm.ABS);
+        only(s, "abs_c", s.absC, Algorithm.ABS);
+        if (s.localSteps != null && s.localSteps > 1 && s.algorithm != Algorithm.KASYNC
+                && s.algorithm != Algorithm.ABS) {
+            throw new InvalidOptionException("local_steps", s.localSteps, "1 unless {algorithm} is kasync or abs (it is "
+                    + Choice.key(s.algorithm) + ")");
+        }
+        if (s.customRoundPolicy != null && s.algorithm != Algorithm.KASYNC && s.algorithm != Algorithm.ABS) {
+            throw new IllegalArgumentException("a custom round policy is for the kasync and abs algorithms; got "
+                    + Choice.key(s.algorithm));
+        }
+        if (s.kasyncK != null && s.kasyncK > m) {
+            throw new InvalidOptionException("kasync_k", s.kasyncK, "an integer in [1, {workers} (" + m + ")] or 'all'");
+        }
+        if (s.absK0 != null && s.absK0 > m) {
+            throw new InvalidOptionException("abs_k0", s.absK0, "an integer in [1, {workers} (" + m + ")]");
+        }
+    }
+
+    private static void only(RunSettings s, String key, Object value, Algorithm algorithm) {
+        if (value != null && s.algorithm != algorithm) {
+            throw new InvalidOptionException(key, value, "no value unless {algorithm} is " + Choice.key(algorithm)
+                    + " (it is " + Choice.key(s.algorithm) + ")");
+        }
+    }
+
+    static void check(RunSettings s) {
+        int m = s.algorithm == Algorithm.SEQUENTIAL ? 1 : s.workers;
+        boolean elastic = s.algorithm == Algorithm.ELASTIC || s.parallelism == Parallelism.ELASTIC;
+        if (s.intervalPolicy == IntervalSchedule.DECAY && !s.autoY0 && s.yMin > s.intervalY) {
+            throw new InvalidOptionException("y_min", s.yMin, "at most {interval_y} (" + s.intervalY + ")");
+        }
+        if (elastic && (!s.algorithm.asynchronous() || s.algorithm.roundBased())) {
+            throw new InvalidOptionException("parallelism", "elastic", "fixed with {algorithm} "
+                    + Choice.key(s.algorithm) + " (elastic parallelism controls async, interval, elastic, bounded or "
+                    + "ssp)");
+        }
+        boundedStaleness(s, m);
+        if (s.customElastic != null && (elastic || !s.algorithm.asynchronous())) {
+            throw new IllegalArgumentException(elastic
+                    ? "give either a custom elastic controller or elastic parallelism, not both"
+                    : "elastic parallelism controls the asynchronous algorithms' workers; got " + s.algorithm);
+        }
+        if (s.customElastic != null && s.customElastic.maxWorkers() != m) {
+            throw new IllegalArgumentException("the elastic controller was built for m̂ = "
+                    + s.customElastic.maxWorkers() + " workers but the run has " + m
+                    + "; build it with the same count");
+        }
+        if (s.elasticM0 != null && s.elasticM0 > m) {
+            throw new InvalidOptionException("elastic_m0", s.elasticM0, "an integer in [1, {workers} (" + m + ")]");
+        }
+        if (s.baselineWorkers != null && !elastic) {
+            throw new InvalidOptionException("baseline_workers", s.baselineWorkers,
+                    "only with elastic parallelism ({algorithm} elastic or {parallelism} elastic)");
+        }
+        boolean reads = elastic || (s.algorithm == Algorithm.INTERVAL && s.intervalPolicy == IntervalSchedule.PROBE);
+        if (s.lossMonitor == LossSignal.EVAL && !reads) {
+            throw new InvalidOptionException("loss_monitor", "eval", "ema unless a controller reads the loss "
+                    + "(elastic parallelism or {interval_policy} probe)");
+        }
+        if (s.customDispatcher != null && s.algorithm != Algorithm.ASYNC) {
+            throw new IllegalArgumentException("a custom dispatcher replaces the ASYNC algorithm's; got "
+                    + s.algorithm);
+        }
+        boolean adaptive = s.customStepSize != null || s.stepSize != StepSizeRule.CONSTANT || s.normalize;
+        if (adaptive && !s.algorithm.asynchronous()) {
+            String name = s.customStepSize != null ? s.customStepSize.name() : Choice.key(s.stepSize);
+            throw new InvalidOptionException("step_size", name + (s.normalize ? " (normalized)" : ""),
+                    "constant with {algorithm} " + Choice.key(s.algorithm)
+                            + " (updates have no staleness to adapt to; use async or interval)");
+        }
+    }
+
+}

@@ -1,0 +1,68 @@
+package org.dl4jasync.dispatch;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.dl4jasync.metrics.TrainingReport;
+
+/**
+ * Asynchronous SGD with a hard staleness bound B: every step may start, and an update whose staleness would exceed
+ * B when it is applied is rejected (counted, never applied); the worker reads the latest parameters for its next
+ * step. This enforces by rejection the bounded-delay assumption τ ≤ B under which asynchronous SGD is analysed
+ * (e.g. Lian, Huang, Li, Liu, "Asynchronous Parallel Stochastic Gradient for Nonconvex Optimization", NeurIPS 2015);
+ * it is no single paper's algorithm but the baseline every bounded-staleness method is compared with.
+ *
+ * <p>τ is exact at the decision: {@link #maxStaleness()} hands the bound to the parameter store, which checks it on
+ * the version counter atomically with taking the version (a CAS on the counter under HOGWILD!, under the lock for
+ * the locked store, at each CAS attempt for the CAS-published store), never on a racy read of the parameters. So
+ * no applied update has τ &gt; B, on any store, and a rejected update wrote nothing.
+ *
+ * <p>{@link #nextTicket} protocol: one getAndIncrement per started step, as in {@link AsyncDispatcher}.
+ */
+public final class BoundedStalenessDispatcher implements Dispatcher {
+    private final AtomicLong nextTicket = new AtomicLong();
+    private final ActiveWorkers active;
+    private final long bound;
+
+    /** @param maxStaleness B ≥ 0 (0: only updates read from the latest parameters are applied) */
+    public BoundedStalenessDispatcher(int workers, long maxStaleness) {
+        if (maxStaleness < 0) {
+            throw new IllegalArgumentException("max staleness must be >= 0, got " + maxStaleness);
+        }
+        this.active = new ActiveWorkers(workers);
+        this.bound = maxStaleness;
+    }
+
+    @Override
+    public long tryStartStep(int worker) {
+        if (!active.allows(worker)) {
+            return NOT_NOW;
+        }
+        return nextTicket.getAndIncrement();
+    }
+
+    /** Accepts every step here; the store rejects it if it is too stale ({@link #maxStaleness()}). */
+    @Override
+    public boolean finishStep(int worker, long ticket) {
+        return true;
+    }
+
+    @Override
+    public long maxStaleness() {
+        return bound;
+    }
+
+    @Override
+    public long started() {
+        return nextTicket.get();
+    }
+
+    @Override
+    public void report(TrainingReport.Builder report) {
+        report.algorithm("bounded");
+    }
+
+    @Override
+    public ActiveWorkers active() {
+        return active;
+    }
+}

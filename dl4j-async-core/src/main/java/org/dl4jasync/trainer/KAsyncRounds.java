@@ -1,0 +1,288 @@
+package org.dl4jasync.trainer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import org.dl4jasync.dispatch.ActiveWorkers;
+import org.dl4jasync.dispatch.Dispatcher;
+import org.dl4jasync.dispatch.RoundPolicy;
+import org.dl4jasync.metrics.TrainingReport;
+import org.dl4jasync.parameters.StepScaler;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The rounds of K-async SGD, AdaSync and ABS on the common step protocol (the algorithms are the
+ * {@link RoundPolicy}s: {@code KAsyncPolicy}, {@code AbsPolicy}). Every worker computes asynchronously from the
+ * latest model; its DL4J updater turns the gradient into its update, which it submits: the update, scaled by the
+ * step-size factor of its staleness in rounds, is added to the open round. When K submissions have arrived the
+ * submitter that brought the K-th averages them and applies the average as one update (one version, so the store's
+ * version counts rounds and a submission's τ is the number of rounds since its base). A worker that submitted waits
+ * until the round it submitted to has closed (then it reads the new model); workers that were not among the K keep
+ * computing and submit to a later round with their staleness. A submission whose base lags more than the policy's
+ * S rounds is dropped and its worker restarts from the latest model (ABS's forced restart, counted in
+ * {@code restarts}); in simulation the engine cuts such a worker's step short at the round's end
+ * ({@link Run#interrupter}), on threads it is found at the submission.
+ *
+ * <p>Deviations from a parameter server, both from sharing memory with DL4J's per-worker updaters: a submission is
+ * the worker's update (its own updater applied), not its raw gradient, so the average of K updates is the server's
+ * step only for plain SGD (with momentum each worker keeps its own velocity, as in every asynchronous algorithm
+ * here); and a worker submits at most once per round (it waits for the round's end), which is what makes K = m with
+ * S = 0 synchronous SGD and K = 1 with S = ∞ plain async.
+ *
+ * <p>Protocols: this object's monitor guards the open round ({@link #buffer}, {@link #count}, {@link #lossSum}), the
+ * policy, the traces and the departed-worker count; taken once per submission (a BLAS axpy under it) and for a
+ * round's apply. {@link #round} (volatile) is the number of closed rounds, written under the monitor after the
+ * round's update is in the store, read by all. {@link #contributedIn}[w] is the round worker w last submitted to
+ * (written by w under the monitor, read by all). {@link #startedIn}[w] is the round in which worker w's current
+ * step (with local SGD: its first local step since its last submission) started (−1: none in flight); written by w,
+ * read by the simulation's round close.
+ */
+final class KAsyncRounds implements Dispatcher {
+    private final Run run;
+    private final int m;
+    private final RoundPolicy policy;
+    private final ActiveWorkers active;
+    private final AtomicLong nextTicket = new AtomicLong();
+    private final AtomicLongArray contributedIn;
+    private final AtomicLongArray startedIn;
+    private volatile long round;
+    /** Guarded by this: the sum of the open round's scaled updates (allocated on the first submission). */
+    private INDArray buffer;
+    /** Guarded by this. */
+    private int count;
+    private double lossSum;
+    private int lossCount;
+    private int departed;
+    private long restarts;
+    private long uploads;
+    private int lastK;
+    private long lastS;
+    private final List<Number[]> kTrace = new ArrayList<>();
+    private final List<Number[]> sTrace = new ArrayList<>();
+
+    KAsyncRounds(Run run, int workers, RoundPolicy policy) {
+        this.run = run;
+        this.m = workers;
+        this.policy = policy;
+        this.active = new ActiveWorkers(workers);
+        this.contributedIn = new AtomicLongArray(workers);
+        this.startedIn = new AtomicLongArray(workers);
+        for (int w = 0; w < workers; w++) {
+            contributedIn.set(w, -1);
+            startedIn.set(w, -1);
+        }
+        this.lastK = policy.k();
+        this.lastS = policy.maxRoundsBehind();
+        kTrace.add(new Number[] {0.0, 0L, lastK});
+        sTrace.add(new Number[] {0.0, 0L, lastS == Long.MAX_VALUE ? null : lastS});
+    }
+
+    @Override
+    public boolean mayStart(int worker) {
+        return active.allows(worker) && contributedIn.get(worker) != round;
+    }
+
+    @Override
+    public long tryStartStep(int worker) {
+        if (!mayStart(worker)) {
+            return NOT_NOW;
+        }
+        if (startedIn.get(worker) < 0) { // the first (local) step since its last submission: it reads this round
+            startedIn.set(worker, round);
+        }
+        return nextTicket.getAndIncrement();
+    }
+
+    @Override
+    public boolean finishStep(int worker, long ticket) {
+        return true;
+    }
+
+    /**
+     * Worker {@code ws} submits the update of the step it began (on its own thread; the update is ready). Adds it to
+     * the open round, or drops it when its base is too old; closes the round when it brings the K-th submission.
+     */
+    void submit(WorkerState ws) {
+        startedIn.set(ws.id, -1);
+        long tau;
+        double factor = 0;
+        long closedRound = -1;
+        double meanLoss = Double.NaN;
+        synchronized (this) {
+            if (run.stopping() || run.budget.exhausted()) {
+                return; // in flight at the stop: no fate (as a step the simulation cuts off)
+            }
+            long r = round;
+            tau = r - ws.readVersion; // rounds since its base: versions are rounds
+            if (tau > policy.maxRoundsBehind()) {
+                restarts++;
+                tau = -1;
+            } else {
+                factor = ws.scaler.factor(tau);
+                add(run.submission(ws), factor);
+                uploads++;
+                if (!Double.isNaN(ws.loss)) {
+                    lossSum += ws.loss;
+                    lossCount++;
+                }
+                policy.submitted(ws.loss);
+                contributedIn.set(ws.id, r);
+                run.recordSubmission(ws, tau, factor);
+                if (count >= roundSize()) {
+                    meanLoss = lossCount == 0 ? Double.NaN : lossSum / lossCount;
+                    closedRound = applyRound(ws);
+                }
+            }
+        }
+        if (tau < 0) {
+            run.discard(ws);
+            return;
+        }
+        ws.resetLocal();
+        run.observe(ws, true, tau, factor);
+        run.bridge.stepFinished();
+        if (closedRound >= 0) {
+            afterClose(ws, closedRound, meanLoss);
+        }
+    }
+
+    /** Under the monitor: adds {@code factor · update} to the open round. */
+    private void add(INDArray update, double factor) {
+        if (buffer == null) {
+            buffer = Nd4j.create(update.dataType(), update.shape());
+        }
+        Nd4j.getBlasWrapper().level1().axpy(update.length(), factor, update, buffer);
+        count++;
+    }
+
+    /** Outside the monitor, by the worker that closed round {@code index}: listeners, monitor, waiters. */
+    private void afterClose(WorkerState ws, long index, double meanLoss) {
+        run.roundApplied(ws, index, meanLoss);
+        run.waiters.signal(); // the round's contributors may start again
+        interruptTooStale();
+    }
+
+    /**
+     * Whether the step {@code ws} is in (with local SGD: its local steps so far) has a base more than S rounds old,
+     * so that it is to restart (checked by a worker between local steps).
+     */
+    boolean tooStale(WorkerState ws) {
+        return round - ws.readVersion > policy.maxRoundsBehind();
+    }
+
+    /** Worker {@code ws} drops its work and restarts from the latest model (between local steps). */
+    synchronized void restarted(WorkerState ws) {
+        startedIn.set(ws.id, -1);
+        restarts++;
+    }
+
+    /** K of the open round, lowered to the workers that can still submit (the rest left: their data ended). */
+    private int roundSize() {
+        return Math.max(1, Math.min(policy.k(), m - departed));
+    }
+
+    /**
+     * Under the monitor: the average of the round's submissions as one update through {@code ws}'s view (τ = 0: every
+     * write to the store happens here, under the monitor); returns the round's index (its version − 1).
+     */
+    private long applyRound(WorkerState ws) {
+        long r = round;
+        if (count > 1) {
+            buffer.divi(count);
+        }
+        ws.view.apply(buffer, r, StepScaler.UNIT);
+        buffer.assign(0);
+        count = 0;
+        lossSum = 0;
+        lossCount = 0;
+        policy.roundClosed();
+        run.budget.applied();
+        round = r + 1; // volatile: the update is in the store before a contributor may read again
+        double now = run.clock.getAsDouble();
+        if (policy.k() != lastK) {
+            lastK = policy.k();
+            kTrace.add(new Number[] {now, r + 1, lastK});
+        }
+        if (policy.maxRoundsBehind() != lastS) {
+            lastS = policy.maxRoundsBehind();
+            sTrace.add(new Number[] {now, r + 1, lastS == Long.MAX_VALUE ? null : lastS});
+        }
+        return r;
+    }
+
+    /** After a close, in simulation: every worker whose step started too many rounds ago is cut short now. */
+    private void interruptTooStale() {
+        Run.Interrupter cut = run.interrupter;
+        long s = policy.maxRoundsBehind();
+        if (cut == null || s == Long.MAX_VALUE) {
+            return;
+        }
+        long r = round;
+        for (int w = 0; w < m; w++) {
+            long base = startedIn.get(w);
+            if (base >= 0 && r - base > s && cut.interrupt(w)) {
+                startedIn.set(w, -1);
+                synchronized (this) {
+                    restarts++;
+                }
+            }
+        }
+    }
+
+    /**
+     * A worker leaves (its data ended), on its own thread: rounds no longer wait for it, and when the open round
+     * already has every submission that can still come, it closes now (through the leaving worker's view).
+     */
+    @Override
+    public void workerLeft(int worker) {
+        long closedRound = -1;
+        double meanLoss = Double.NaN;
+        WorkerState ws = run.workers[worker];
+        synchronized (this) {
+            departed++;
+            if (count > 0 && count >= roundSize() && !run.stopping() && !run.budget.exhausted()) {
+                meanLoss = lossCount == 0 ? Double.NaN : lossSum / lossCount;
+                closedRound = applyRound(ws);
+            }
+        }
+        if (closedRound >= 0) {
+            afterClose(ws, closedRound, meanLoss);
+        } else {
+            run.waiters.signal();
+        }
+    }
+
+    @Override
+    public long started() {
+        return nextTicket.get();
+    }
+
+    /** Rounds closed so far. */
+    long rounds() {
+        return round;
+    }
+
+    @Override
+    public synchronized void report(TrainingReport.Builder report) {
+        report.algorithm(policy.label());
+        policy.report(report);
+        report.rounds(round);
+        report.uploads(uploads);
+        report.restarts(restarts);
+        if (policy.adaptiveK()) {
+            report.kTrace(new ArrayList<>(kTrace));
+        }
+        if (lastS != Long.MAX_VALUE || sTrace.size() > 1) {
+            report.sTrace(new ArrayList<>(sTrace));
+        }
+    }
+
+    @Override
+    public ActiveWorkers active() {
+        return active;
+    }
+}
