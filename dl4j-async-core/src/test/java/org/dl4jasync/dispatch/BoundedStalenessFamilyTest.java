@@ -107,6 +107,18 @@ class BoundedStalenessFamilyTest {
                 .isLessThanOrEqualTo(2L * m - 2);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Engine.class)
+    void sspWorksWithElasticParallelismCountingOnlyActiveWorkers(Engine engine) {
+        // the controller parks and wakes workers; a parked worker must not hold the others back, nor a woken one
+        TrainingReport r = run(engine, ParameterStore.Kind.HOGWILD, 800, b -> b.algorithm(Algorithm.SSP).sspSlack(1)
+                .parallelism(org.dl4jasync.config.Parallelism.ELASTIC).elasticIp(4).elasticDp(2));
+        assertThat(r.stepsAccepted()).isEqualTo(800);
+        assertThat(r.clockSpreadMax()).isLessThanOrEqualTo(1L);
+        assertThat(r.parallelismTrace()).as("the active worker count changed").hasSizeGreaterThan(2);
+        assertThat(r.parallelismTrace().stream().map(p -> p[2].intValue()).distinct().count()).isGreaterThan(1);
+    }
+
     @ParameterizedTest(name = "{0}/{1}")
     @MethodSource("everyEngineAndStore")
     void kasyncAppliesExactlyKSubmissionsPerRound(Engine engine, ParameterStore.Kind store) {

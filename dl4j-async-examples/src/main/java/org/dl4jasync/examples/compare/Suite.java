@@ -49,15 +49,36 @@ public record Suite(String name, String command, List<Long> seeds, OptionalDoubl
 
     /**
      * The configuration {@code configuration} is compared with for {@code baseline}: the baseline itself when it is a
-     * configuration, else (a matrix's name) the baseline's configuration with the same axes, e.g.
-     * {@code interval[workers=2]} → {@code async[workers=2]}; null when there is none.
+     * configuration, else (a matrix's name) the baseline's configuration whose every axis has the configuration's
+     * value, e.g. {@code interval[workers=2]} → {@code async[workers=2]} and {@code abs[abs-c=16, workers=2]} →
+     * {@code async[workers=2]}; null when there is none.
      */
     public String baselineFor(String baseline, String configuration) {
         if (configurations.stream().anyMatch(c -> c.name().equals(baseline))) {
             return baseline;
         }
-        String axes = configuration.substring(base(configuration).length());
-        String same = baseline + axes;
-        return configurations.stream().anyMatch(c -> c.name().equals(same)) ? same : null;
+        java.util.Map<String, String> axes = axes(configuration);
+        for (Configuration c : configurations) {
+            if (base(c.name()).equals(baseline) && axes.entrySet().containsAll(axes(c.name()).entrySet())) {
+                return c.name();
+            }
+        }
+        return null;
+    }
+
+    /** The matrix axes of a configuration's name: {@code x[a=1, b=2]} → {a=1, b=2}. */
+    static java.util.Map<String, String> axes(String configuration) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        int open = configuration.indexOf('[');
+        if (open < 0 || !configuration.endsWith("]")) {
+            return out;
+        }
+        for (String pair : configuration.substring(open + 1, configuration.length() - 1).split(", ")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                out.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+        return out;
     }
 }

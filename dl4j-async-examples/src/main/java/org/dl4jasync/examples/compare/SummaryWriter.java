@@ -146,7 +146,7 @@ public final class SummaryWriter {
         for (String baseline : suite.targets().isEmpty() ? List.<String>of() : suite.baselines()) {
             b.append(String.format(Locale.ROOT, "%n## Against %s, paired by seed%n%n", baseline));
             if (suite.configurations().stream().noneMatch(c -> c.name().equals(baseline))) {
-                b.append("Each configuration against the " + baseline + " configuration with the same axes.\n\n");
+                b.append("Each configuration against the " + baseline + " configuration whose axes agree with its own (e.g. workers).\n\n");
             }
             b.append("Ratio of the time to each target to the baseline's on the same seed (< 1: sooner), median "
                     + "[bootstrap interval]. A verdict is stated only when the bootstrap interval and the "

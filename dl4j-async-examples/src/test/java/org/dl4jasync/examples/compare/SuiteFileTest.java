@@ -86,7 +86,9 @@ class SuiteFileTest {
         assertThat(s.baselines()).containsExactly("async");
         assertThat(s.baselineFor("async", "interval[workers=4]")).isEqualTo("async[workers=4]");
         assertThat(s.baselineFor("async", "async[workers=2]")).isEqualTo("async[workers=2]");
-        assertThat(s.baselineFor("async", "sweep[interval-y=16, workers=2]")).as("no async with that axis").isNull();
+        assertThat(s.baselineFor("async", "sweep[interval-y=16, workers=2]")).as("async's axes agree")
+                .isEqualTo("async[workers=2]");
+        assertThat(s.baselineFor("async", "sweep[interval-y=16, workers=8]")).as("no async with 8 workers").isNull();
         assertThat(Suite.base("interval[workers=4]")).isEqualTo("interval");
     }
 
