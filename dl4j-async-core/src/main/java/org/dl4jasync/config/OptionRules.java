@@ -43,10 +43,10 @@ final class OptionRules {
         if (s.intervalPolicy == IntervalSchedule.DECAY && !s.autoY0 && s.yMin > s.intervalY) {
             throw new InvalidOptionException("y_min", s.yMin, "at most {interval_y} (" + s.intervalY + ")");
         }
-        if (elastic && (!s.algorithm.asynchronous() || s.algorithm.roundBased())) {
+        if (elastic && !s.algorithm.asynchronous()) {
             throw new InvalidOptionException("parallelism", "elastic", "fixed with {algorithm} "
-                    + Choice.key(s.algorithm) + " (elastic parallelism controls async, interval, elastic, bounded or "
-                    + "ssp)");
+                    + Choice.key(s.algorithm) + " (elastic parallelism controls the asynchronous algorithms: async, "
+                    + "interval, elastic, bounded, ssp, kasync, abs)");
         }
         boundedStaleness(s, m);
         if (s.customElastic != null && (elastic || !s.algorithm.asynchronous())) {

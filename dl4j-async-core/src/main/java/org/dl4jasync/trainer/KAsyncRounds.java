@@ -56,7 +56,8 @@ final class KAsyncRounds implements Dispatcher {
     private int count;
     private double lossSum;
     private int lossCount;
-    private int departed;
+    /** Guarded by this: gone[w] once worker w's data ended (it submits no more). */
+    private final boolean[] gone;
     private long restarts;
     private long uploads;
     private int lastK;
@@ -70,6 +71,7 @@ final class KAsyncRounds implements Dispatcher {
         this.policy = policy;
         this.active = new ActiveWorkers(workers);
         this.contributedIn = new AtomicLongArray(workers);
+        this.gone = new boolean[workers];
         this.startedIn = new AtomicLongArray(workers);
         for (int w = 0; w < workers; w++) {
             contributedIn.set(w, -1);
@@ -81,14 +83,27 @@ final class KAsyncRounds implements Dispatcher {
         sTrace.add(new Number[] {0.0, 0L, lastS == Long.MAX_VALUE ? null : lastS});
     }
 
+    /**
+     * An active worker may start unless it submitted to the open round; it may also when the open round is already
+     * complete (the active bound fell below its size: elastic parallelism), so that it closes it in
+     * {@link #tryStartStep}.
+     */
     @Override
     public boolean mayStart(int worker) {
-        return active.allows(worker) && contributedIn.get(worker) != round;
+        return active.allows(worker) && (contributedIn.get(worker) != round || roundComplete());
+    }
+
+    /** Whether the open round has all the submissions it can get (asked only by a worker that submitted to it). */
+    private synchronized boolean roundComplete() {
+        return count > 0 && count >= roundSize();
     }
 
     @Override
     public long tryStartStep(int worker) {
-        if (!mayStart(worker)) {
+        if (!active.allows(worker)) {
+            return NOT_NOW;
+        }
+        if (contributedIn.get(worker) == round && !closeIfComplete(worker)) {
             return NOT_NOW;
         }
         if (startedIn.get(worker) < 0) { // the first (local) step since its last submission: it reads this round
@@ -180,9 +195,40 @@ final class KAsyncRounds implements Dispatcher {
         restarts++;
     }
 
-    /** K of the open round, lowered to the workers that can still submit (the rest left: their data ended). */
+    /**
+     * K of the open round, lowered to the workers that can still submit: those below the active bound whose data has
+     * not ended. Under the monitor (O(m)).
+     */
     private int roundSize() {
-        return Math.max(1, Math.min(policy.k(), m - departed));
+        int bound = active.get();
+        int present = bound;
+        for (int w = 0; w < bound; w++) {
+            if (gone[w]) {
+                present--;
+            }
+        }
+        return Math.max(1, Math.min(policy.k(), present));
+    }
+
+    /**
+     * Worker {@code worker} (on its own thread) closes the open round when it is already complete — its size fell
+     * with the active bound — through its own view; true when it did.
+     */
+    private boolean closeIfComplete(int worker) {
+        WorkerState ws = run.workers[worker];
+        long closedRound = -1;
+        double meanLoss = Double.NaN;
+        synchronized (this) {
+            if (count > 0 && count >= roundSize() && !run.stopping() && !run.budget.exhausted()) {
+                meanLoss = lossCount == 0 ? Double.NaN : lossSum / lossCount;
+                closedRound = applyRound(ws);
+            }
+        }
+        if (closedRound < 0) {
+            return false;
+        }
+        afterClose(ws, closedRound, meanLoss);
+        return true;
     }
 
     /**
@@ -243,7 +289,7 @@ final class KAsyncRounds implements Dispatcher {
         double meanLoss = Double.NaN;
         WorkerState ws = run.workers[worker];
         synchronized (this) {
-            departed++;
+            gone[worker] = true;
             if (count > 0 && count >= roundSize() && !run.stopping() && !run.budget.exhausted()) {
                 meanLoss = lossCount == 0 ? Double.NaN : lossSum / lossCount;
                 closedRound = applyRound(ws);

@@ -119,6 +119,25 @@ class BoundedStalenessFamilyTest {
         assertThat(r.parallelismTrace().stream().map(p -> p[2].intValue()).distinct().count()).isGreaterThan(1);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Engine.class)
+    void roundsFollowElasticParallelismWithoutWaitingForParkedWorkers(Engine engine) {
+        // K = all: a round waits for every active worker; when the controller parks some, the open round is complete
+        // with fewer submissions and a woken contributor closes it (no deadlock), and K-async's K is capped by it
+        for (Algorithm a : new Algorithm[] {Algorithm.KASYNC, Algorithm.ABS}) {
+            TrainingReport r = run(engine, ParameterStore.Kind.LOCKED, 120, b -> {
+                b.algorithm(a).parallelism(org.dl4jasync.config.Parallelism.ELASTIC).elasticIp(2).elasticDp(1);
+                return a == Algorithm.KASYNC ? b.kasyncKAll() : b.absK0(2);
+            });
+            assertThat(r.rounds()).as(a.name()).isEqualTo(120);
+            assertThat(r.parallelismTrace().stream().map(p -> p[2].intValue()).distinct().count()).as(a.name())
+                    .isGreaterThan(1);
+            if (a == Algorithm.KASYNC) { // every round took at most the workers active at its close
+                assertThat(r.uploads()).isLessThanOrEqualTo(120L * r.workers() + r.workers());
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}/{1}")
     @MethodSource("everyEngineAndStore")
     void kasyncAppliesExactlyKSubmissionsPerRound(Engine engine, ParameterStore.Kind store) {

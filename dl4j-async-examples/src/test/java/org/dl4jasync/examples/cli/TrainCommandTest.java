@@ -46,7 +46,7 @@ class TrainCommandTest {
             "--algorithm abs --abs-c 0|--abs-c: '0.0' is not allowed; expected a positive number or 'inf'",
             "--algorithm abs --abs-c many|--abs-c: 'many' is not allowed; expected a positive number or 'inf'",
             "--algorithm abs --workers 4 --abs-k0 8|--abs-k0: '8' is not allowed; expected an integer in [1, --workers (4)]",
-            "--algorithm kasync --parallelism elastic|--parallelism: 'elastic' is not allowed; expected fixed with --algorithm kasync",
+            "--algorithm sync --parallelism elastic|--parallelism: 'elastic' is not allowed; expected fixed with --algorithm sync",
             "--algorithm k-sync|--algorithm: 'k-sync' is not allowed; expected one of sequential, sync, async, interval, elastic, bounded, ssp, kasync, abs, netfit, parallelwrapper",
             "--frobnicate|Unknown option: '--frobnicate'"})
     void badUsageIsOneLineAndExitStatus2(String args, String message) {
