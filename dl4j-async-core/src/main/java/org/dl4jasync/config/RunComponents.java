@@ -7,7 +7,6 @@ import java.util.function.DoubleSupplier;
 
 import org.dl4jasync.dispatch.AbsPolicy;
 import org.dl4jasync.dispatch.AsyncDispatcher;
-import org.dl4jasync.dispatch.BoundedStalenessDispatcher;
 import org.dl4jasync.dispatch.KAsyncPolicy;
 import org.dl4jasync.dispatch.RoundPolicy;
 import org.dl4jasync.dispatch.SspDispatcher;
@@ -116,7 +115,7 @@ public final class RunComponents {
             case ASYNC:
                 return v.customDispatcher != null ? v.customDispatcher.apply(m) : new AsyncDispatcher(m);
             case BOUNDED:
-                return new BoundedStalenessDispatcher(m, v.maxStaleness != null ? v.maxStaleness : m);
+                return AsyncDispatcher.bounded(m, v.maxStaleness != null ? v.maxStaleness : m);
             case SSP:
                 return new SspDispatcher(m, v.sspSlack != null ? v.sspSlack : RunConfig.DEFAULT_SSP_SLACK);
             case KASYNC:

@@ -18,15 +18,14 @@ package org.dl4jasync.dispatch;
  * (counted as a restart either way).
  */
 public final class AbsPolicy implements RoundPolicy {
-    private final AdaSyncSchedule schedule;
-    private final int fixedK;
+    /** The K-async part: AdaSync's adaptive K, or a fixed K. */
+    private final KAsyncPolicy rounds;
     private final double c;
     private final long fixedS;
     private long s;
 
     private AbsPolicy(Builder b) {
-        this.schedule = b.fixedK > 0 ? null : new AdaSyncSchedule(b.k0, b.m);
-        this.fixedK = b.fixedK;
+        this.rounds = b.fixedK > 0 ? KAsyncPolicy.fixed(b.fixedK, b.m) : KAsyncPolicy.adaptive(b.k0, b.m);
         this.c = b.c;
         this.fixedS = b.fixedS;
         this.s = threshold();
@@ -44,7 +43,7 @@ public final class AbsPolicy implements RoundPolicy {
 
     @Override
     public int k() {
-        return schedule == null ? fixedK : schedule.k();
+        return rounds.k();
     }
 
     @Override
@@ -54,16 +53,12 @@ public final class AbsPolicy implements RoundPolicy {
 
     @Override
     public void submitted(double loss) {
-        if (schedule != null) {
-            schedule.submitted(loss);
-        }
+        rounds.submitted(loss);
     }
 
     @Override
     public void roundClosed() {
-        if (schedule != null) {
-            schedule.update();
-        }
+        rounds.roundClosed();
         s = threshold();
     }
 
@@ -74,7 +69,7 @@ public final class AbsPolicy implements RoundPolicy {
 
     @Override
     public boolean adaptiveK() {
-        return schedule != null;
+        return rounds.adaptiveK();
     }
 
     /** {@code new AbsPolicy.Builder(m).k0(4).c(32).build()}. */

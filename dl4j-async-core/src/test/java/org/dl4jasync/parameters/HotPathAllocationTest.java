@@ -8,7 +8,6 @@ import java.util.List;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jasync.dispatch.AsyncDispatcher;
-import org.dl4jasync.dispatch.BoundedStalenessDispatcher;
 import org.dl4jasync.dispatch.Dispatcher;
 import org.dl4jasync.dispatch.SspDispatcher;
 import org.junit.jupiter.api.Assumptions;
@@ -26,7 +25,7 @@ class HotPathAllocationTest {
         Dispatcher create() {
             switch (this) {
                 case BOUNDED:
-                    return new BoundedStalenessDispatcher(1, 0); // the store's CAS path with its staleness check
+                    return AsyncDispatcher.bounded(1, 0); // the store's CAS path with its staleness check
                 case SSP:
                     return new SspDispatcher(1, 0);
                 default:
