@@ -65,6 +65,11 @@ public final class AsyncTrainer implements AutoCloseable {
     private final long progressIntervalNanos;
     /** Protocol: the running fit's run, or null; written by the thread calling fit, read by stopFit and monitors. */
     private volatile Run currentRun;
+
+    /** The run in progress, or null (tests). */
+    Run runInProgress() {
+        return currentRun;
+    }
     private boolean closed;
 
     private AsyncTrainer(Builder b) {
