@@ -13,6 +13,8 @@ public enum StopReason {
     TARGET_ACCURACY,
     /** {@code AsyncTrainer.stopFit()} was called (by a listener, an early-stopping condition, another thread). */
     STOPPED,
+    /** The thread that called {@code fit} was interrupted: the run ended and the thread's interrupt status is kept. */
+    INTERRUPTED,
     /** The parameters became NaN or infinite (seen at an evaluation or at the end): training diverged. */
     DIVERGED;
 

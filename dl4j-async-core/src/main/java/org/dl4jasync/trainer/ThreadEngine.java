@@ -55,8 +55,11 @@ final class ThreadEngine {
         for (Thread th : threads) {
             th.start();
         }
-        watch();
-        joinWorkers();
+        boolean interrupted = watch();
+        interrupted |= joinWorkers();
+        if (interrupted) {
+            Thread.currentThread().interrupt(); // kept for the caller, as it was given
+        }
         Throwable f = failure.get();
         if (f != null) {
             throw new TrainingFailedException("training failed in " + failedWhere, f);
@@ -140,11 +143,20 @@ final class ThreadEngine {
         LockSupport.unpark(caller);
     }
 
-    /** On the calling thread until every worker has left: the time limit and the progress. */
-    private void watch() {
+    /**
+     * On the calling thread until every worker has left: the time limit, the progress, and the caller's interrupt,
+     * which stops the run ({@link StopReason#INTERRUPTED}); returns whether it came (its status is cleared here so
+     * that joining the workers can wait, and restored by {@link #execute}).
+     */
+    private boolean watch() {
         long lastProgress = 0;
+        boolean interrupted = false;
         while (running.get() > 0 && failure.get() == null) {
             long now = System.nanoTime();
+            if (Thread.interrupted()) {
+                interrupted = true;
+                run.stop(StopReason.INTERRUPTED);
+            }
             if (seconds() >= timeLimit) {
                 run.stop(StopReason.TIME_LIMIT);
             }
@@ -154,26 +166,34 @@ final class ThreadEngine {
             }
             LockSupport.parkNanos(WATCH_NANOS);
         }
+        return interrupted || Thread.interrupted();
     }
 
-    private void joinWorkers() {
+    /**
+     * Waits for every worker thread to end (a worker still alive after 30 s is interrupted, then waited for again);
+     * an interrupt of the calling thread meanwhile stops the run and is remembered, not obeyed: the workers end
+     * within a step. Returns whether such an interrupt came.
+     */
+    private boolean joinWorkers() {
+        boolean interrupted = false;
         for (Thread th : threads) {
-            try {
-                th.join(30_000);
-                if (th.isAlive()) {
-                    th.interrupt();
+            boolean askedToEnd = false;
+            while (th.isAlive()) {
+                try {
                     th.join(30_000);
+                    if (th.isAlive() && !askedToEnd) {
+                        th.interrupt();
+                        askedToEnd = true;
+                    } else if (th.isAlive()) {
+                        throw new IllegalStateException("worker thread " + th.getName() + " did not stop");
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    run.stop(StopReason.INTERRUPTED);
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
             }
         }
-        for (Thread th : threads) {
-            if (th.isAlive()) {
-                throw new IllegalStateException("worker thread " + th.getName() + " did not stop");
-            }
-        }
+        return interrupted;
     }
 
     // ---- progress (calling thread only)

@@ -84,4 +84,39 @@ class StopFitTest {
             assertThat(r.stepsAccepted()).isEqualTo(data.size());
         }
     }
+
+    @Test
+    void interruptingTheThreadThatCallsFitEndsTheRunAndKeepsTheInterrupt() throws Exception {
+        MultiLayerNetwork net = TinyNets.net(3);
+        CountDownLatch started = new CountDownLatch(1);
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try (AsyncTrainer trainer = new AsyncTrainer.Builder(net).workers(2).build()) {
+            trainer.addListeners(new BaseTrainingListener() {
+                @Override
+                public void iterationDone(Model model, int iteration, int epoch) {
+                    started.countDown();
+                }
+            });
+            boolean[] interruptKept = {false};
+            StopReason[] reason = {null};
+            Future<TrainingReport> fit = caller.submit(() -> {
+                TrainingReport r = trainer.fit(TinyNets.iterator(data), Integer.MAX_VALUE);
+                interruptKept[0] = Thread.currentThread().isInterrupted();
+                reason[0] = r.stopReason();
+                return r;
+            });
+            assertThat(started.await(60, TimeUnit.SECONDS)).isTrue();
+            fit.cancel(true); // interrupts the calling thread
+            caller.shutdown();
+            assertThat(caller.awaitTermination(60, TimeUnit.SECONDS)).as("fit returned after the interrupt").isTrue();
+            assertThat(interruptKept[0]).as("the caller's interrupt status is kept").isTrue();
+            assertThat(reason[0]).isEqualTo(StopReason.INTERRUPTED);
+            assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("dl4j-async-worker")
+                    && t.isAlive());
+            assertThat(trainer.fit(TinyNets.iterator(data.subList(0, 20)), 1).stopReason())
+                    .as("the trainer is usable again").isEqualTo(StopReason.EPOCHS);
+        } finally {
+            caller.shutdownNow();
+        }
+    }
 }
