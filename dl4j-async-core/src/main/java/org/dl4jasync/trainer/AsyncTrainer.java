@@ -70,7 +70,8 @@ public final class AsyncTrainer implements AutoCloseable {
     Run runInProgress() {
         return currentRun;
     }
-    private boolean closed;
+    /** Protocol: set once by close (any thread), read by fit before it starts a run. */
+    private volatile boolean closed;
 
     private AsyncTrainer(Builder b) {
         this.net = b.net;
@@ -205,9 +206,14 @@ public final class AsyncTrainer implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the trainer: a running {@code fit} ends as with {@link #stopFit()} (callable from any thread), and
+     * {@code fit} refuses to start afterwards. The network keeps the last applied parameters.
+     */
     @Override
     public void close() {
         closed = true;
+        stopFit();
     }
 
     /** Builder in DL4J style: {@code new AsyncTrainer.Builder(net).workers(4).build()}. */

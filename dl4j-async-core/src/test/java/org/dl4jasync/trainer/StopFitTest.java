@@ -119,4 +119,29 @@ class StopFitTest {
             caller.shutdownNow();
         }
     }
+
+    @Test
+    void closeFromAnotherThreadEndsARunningFitAndRefusesTheNext() throws Exception {
+        MultiLayerNetwork net = TinyNets.net(4);
+        CountDownLatch started = new CountDownLatch(1);
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        AsyncTrainer trainer = new AsyncTrainer.Builder(net).workers(2).build();
+        try {
+            trainer.addListeners(new BaseTrainingListener() {
+                @Override
+                public void iterationDone(Model model, int iteration, int epoch) {
+                    started.countDown();
+                }
+            });
+            Future<TrainingReport> fit = caller.submit(() -> trainer.fit(TinyNets.iterator(data), Integer.MAX_VALUE));
+            assertThat(started.await(60, TimeUnit.SECONDS)).isTrue();
+            trainer.close();
+            TrainingReport r = fit.get(60, TimeUnit.SECONDS); // without the stop in close it would never end
+            assertThat(r.stopReason()).isEqualTo(StopReason.STOPPED);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> trainer.fit(TinyNets.iterator(data), 1))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        } finally {
+            caller.shutdownNow();
+        }
+    }
 }
