@@ -62,10 +62,6 @@ final class AdaSyncSchedule {
         return k;
     }
 
-    int k0() {
-        return k0;
-    }
-
     /** L0 (NaN until known) and the current L_t, for tests. */
     double initialLoss() {
         return l0;

@@ -57,8 +57,8 @@ public final class TrainingReport implements Cloneable {
      *  accepted / (accepted + rejected + dropped): the fate of every finished step. */
     private long stepsDropped;
     private double acceptanceRate;
-    private Staleness staleness = new Staleness();
-    private StepScale stepScale = new StepScale();
+    private StalenessSection staleness = new StalenessSection();
+    private StepScaleSection stepScale = new StepScaleSection();
     /** Training time: on threads, wall time with evaluation pauses taken out (eval_mode paused, DL4J baselines). */
     private double wallSeconds;
     /** Wall seconds spent in evaluations during the run: outside wall_seconds when they paused training, inside it
@@ -343,11 +343,11 @@ public final class TrainingReport implements Cloneable {
         return Collections.unmodifiableMap(config);
     }
 
-    public Staleness staleness() {
+    public StalenessSection staleness() {
         return staleness;
     }
 
-    public StepScale stepScale() {
+    public StepScaleSection stepScale() {
         return stepScale;
     }
 
@@ -495,91 +495,6 @@ public final class TrainingReport implements Cloneable {
 
     public Double virtualSeconds() {
         return virtualSeconds;
-    }
-
-    /** Staleness of every applied update. */
-    @JsonPropertyOrder({"histogram", "mean", "p50", "p99", "max"})
-    public static final class Staleness {
-        /** [[τ, count], …] over all applied updates, exact; empty when the algorithm does not measure τ. */
-        private List<long[]> histogram = new ArrayList<>();
-
-        public List<long[]> histogram() {
-            return histogram == null ? null : Collections.unmodifiableList(histogram);
-        }
-        private Double mean;
-        private Long p50;
-        private Long p99;
-        private Long max;
-
-        void fill(StalenessHistogram h) {
-            histogram = h.entries();
-            if (h.total() > 0) {
-                mean = h.mean();
-                p50 = h.quantile(0.5);
-                p99 = h.quantile(0.99);
-                max = h.max();
-            }
-        }
-    
-        public Double mean() {
-            return mean;
-        }
-
-        public Long p50() {
-            return p50;
-        }
-
-        public Long p99() {
-            return p99;
-        }
-
-        public Long max() {
-            return max;
-        }
-    }
-
-    /** Step-size factor over applied updates. */
-    @JsonPropertyOrder({"policy", "normalized", "mean", "min", "max", "zero_scaled", "by_staleness"})
-    public static final class StepScale {
-        /** The step-size policy with its parameters. */
-        private String policy;
-        /** Whether the factors have mean 1 over the observed staleness (by construction or by --normalize). */
-        private boolean normalized;
-        private Double mean;
-        private Double min;
-        private Double max;
-        /** Applied updates with factor 0 (dropped by the rule, e.g. MindTheStep above τ = 150). */
-        private long zeroScaled;
-        /** [[τ, mean factor applied at τ], …] for every τ that occurred: the curve of the paper's Figures C.4–C.5. */
-        private List<double[]> byStaleness = new ArrayList<>();
-
-        public List<double[]> byStaleness() {
-            return byStaleness == null ? null : Collections.unmodifiableList(byStaleness);
-        }
-    
-        public String policy() {
-            return policy;
-        }
-
-        public boolean normalized() {
-            return normalized;
-        }
-
-        public Double mean() {
-            return mean;
-        }
-
-        public Double min() {
-            return min;
-        }
-
-        public Double max() {
-            return max;
-        }
-
-        public long zeroScaled() {
-            return zeroScaled;
-        }
     }
 
     /**

@@ -17,8 +17,6 @@ public final class WorkerStats {
     public volatile long applied;
     public volatile long rejected;
     public volatile long dropped;
-    /** Local SGD: steps applied to the worker's own copy only (their sum is submitted with the last one). */
-    public volatile long localSteps;
     /** Sum and count of minibatch losses of this worker's steps, for the loss trace. */
     public volatile double lossSum;
     public volatile long lossCount;

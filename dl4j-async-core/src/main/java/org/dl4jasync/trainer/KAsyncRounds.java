@@ -117,11 +117,53 @@ final class KAsyncRounds implements Dispatcher {
         return true;
     }
 
+    /** The finish of worker {@code ws}'s step (its update is ready): a local step, or a submission to the open round. */
+    void finish(WorkerState ws) {
+        if (!keepLocal(ws)) {
+            submit(ws);
+        }
+    }
+
+    /**
+     * Local SGD ({@link Run#localSteps} &gt; 1): unless this is the worker's last local step, applies the step's
+     * update to the worker's own copy and adds it to its delta, and returns true (nothing to submit yet); false when
+     * the delta (with this step's update) is to be submitted. A worker whose base is already more than S rounds old
+     * drops its local work here, between local steps, and restarts (ABS).
+     */
+    private boolean keepLocal(WorkerState ws) {
+        if (run.localSteps == 1) {
+            return false;
+        }
+        INDArray update = ws.replica.gradient();
+        ws.addToDelta(update);
+        if (++ws.localDone >= run.localSteps) {
+            return false;
+        }
+        if (round - ws.readVersion > policy.maxRoundsBehind()) {
+            synchronized (this) {
+                restarts++;
+            }
+            startedIn.set(ws.id, -1);
+            run.discard(ws);
+            return true;
+        }
+        INDArray local = ws.replica.params(); // θ_local ← θ_local − update (flat buffers of equal length)
+        Nd4j.getBlasWrapper().level1().axpy(local.length(), -1.0, update, local);
+        run.observe(ws, false, -1, 0); // not in the shared model (yet)
+        run.bridge.stepFinished();
+        return true;
+    }
+
+    /** What {@code ws} submits: its update, or with local SGD the sum of its local steps' updates. */
+    private INDArray submission(WorkerState ws) {
+        return run.localSteps == 1 ? ws.replica.gradient() : ws.delta();
+    }
+
     /**
      * Worker {@code ws} submits the update of the step it began (on its own thread; the update is ready). Adds it to
      * the open round, or drops it when its base is too old; closes the round when it brings the K-th submission.
      */
-    void submit(WorkerState ws) {
+    private void submit(WorkerState ws) {
         startedIn.set(ws.id, -1);
         long tau;
         double factor = 0;
@@ -138,7 +180,7 @@ final class KAsyncRounds implements Dispatcher {
                 tau = -1;
             } else {
                 factor = ws.scaler.factor(tau);
-                add(run.submission(ws), factor);
+                add(submission(ws), factor);
                 uploads++;
                 if (!Double.isNaN(ws.loss)) {
                     lossSum += ws.loss;
@@ -179,20 +221,6 @@ final class KAsyncRounds implements Dispatcher {
         run.roundApplied(ws, index, meanLoss);
         run.waiters.signal(); // the round's contributors may start again
         interruptTooStale();
-    }
-
-    /**
-     * Whether the step {@code ws} is in (with local SGD: its local steps so far) has a base more than S rounds old,
-     * so that it is to restart (checked by a worker between local steps).
-     */
-    boolean tooStale(WorkerState ws) {
-        return round - ws.readVersion > policy.maxRoundsBehind();
-    }
-
-    /** Worker {@code ws} drops its work and restarts from the latest model (between local steps). */
-    synchronized void restarted(WorkerState ws) {
-        startedIn.set(ws.id, -1);
-        restarts++;
     }
 
     /**
@@ -305,11 +333,6 @@ final class KAsyncRounds implements Dispatcher {
     @Override
     public long started() {
         return nextTicket.get();
-    }
-
-    /** Rounds closed so far. */
-    long rounds() {
-        return round;
     }
 
     @Override

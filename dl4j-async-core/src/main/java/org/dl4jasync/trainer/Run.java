@@ -337,7 +337,7 @@ final class Run {
         if (aggregating) {
             sync.contribute(ws);
         } else if (rounds != null) {
-            toRound(ws);
+            rounds.finish(ws);
         } else if (finish(ws)) {
             apply(ws);
         } else {
@@ -398,46 +398,6 @@ final class Run {
     void roundApplied(WorkerState ws, long index, double meanLoss) {
         bridge.iterationDone(index, meanLoss);
         monitor.afterApply(ws, index + 1);
-    }
-
-    /** The finish of a round-based step (K-async, ABS): a local step, or a submission to the open round. */
-    void toRound(WorkerState ws) {
-        if (!keepLocal(ws)) {
-            rounds.submit(ws);
-        }
-    }
-
-    /**
-     * Local SGD ({@link #localSteps} &gt; 1): unless this is the worker's last local step, applies the step's update to
-     * the worker's own copy and adds it to its delta, and returns true (nothing to submit yet); false when the delta
-     * (with this step's update) is to be submitted. A worker whose base is already too old for the rounds drops its
-     * local work here, between local steps, and restarts (ABS).
-     */
-    boolean keepLocal(WorkerState ws) {
-        if (localSteps == 1) {
-            return false;
-        }
-        INDArray update = ws.replica.gradient();
-        ws.addToDelta(update);
-        if (++ws.localDone >= localSteps) {
-            return false;
-        }
-        if (rounds.tooStale(ws)) {
-            rounds.restarted(ws);
-            discard(ws);
-            return true;
-        }
-        INDArray local = ws.replica.params(); // θ_local ← θ_local − update (flat buffers of equal length)
-        Nd4j.getBlasWrapper().level1().axpy(local.length(), -1.0, update, local);
-        ws.stats.localSteps++;
-        observe(ws, false, -1, 0); // not in the shared model (yet)
-        bridge.stepFinished();
-        return true;
-    }
-
-    /** What {@code ws} submits to a round: its update, or with local SGD the sum of its local steps' updates. */
-    INDArray submission(WorkerState ws) {
-        return localSteps == 1 ? ws.replica.gradient() : ws.delta();
     }
 
     /**

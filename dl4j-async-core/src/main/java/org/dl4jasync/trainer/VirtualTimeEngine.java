@@ -174,7 +174,7 @@ final class VirtualTimeEngine {
             run.sync.contribute(ws);
         } else if (run.rounds != null) {
             gradients.await(ws);
-            run.toRound(ws);
+            run.rounds.finish(ws);
         } else if (!run.finish(ws)) {
             gradients.discard(ws);
             run.reject(ws);

@@ -58,12 +58,7 @@ class StopFitTest {
         CountDownLatch started = new CountDownLatch(1);
         ExecutorService caller = Executors.newSingleThreadExecutor();
         try (AsyncTrainer trainer = new AsyncTrainer.Builder(net).workers(2).build()) {
-            trainer.addListeners(new BaseTrainingListener() {
-                @Override
-                public void iterationDone(Model model, int iteration, int epoch) {
-                    started.countDown();
-                }
-            });
+            countDownOnEveryIteration(trainer, started);
             Future<TrainingReport> fit = caller.submit(() -> trainer.fit(TinyNets.iterator(data), Integer.MAX_VALUE));
             assertThat(started.await(60, TimeUnit.SECONDS)).isTrue();
             trainer.stopFit();
@@ -91,12 +86,7 @@ class StopFitTest {
         CountDownLatch started = new CountDownLatch(1);
         ExecutorService caller = Executors.newSingleThreadExecutor();
         try (AsyncTrainer trainer = new AsyncTrainer.Builder(net).workers(2).build()) {
-            trainer.addListeners(new BaseTrainingListener() {
-                @Override
-                public void iterationDone(Model model, int iteration, int epoch) {
-                    started.countDown();
-                }
-            });
+            countDownOnEveryIteration(trainer, started);
             boolean[] interruptKept = {false};
             StopReason[] reason = {null};
             Future<TrainingReport> fit = caller.submit(() -> {
@@ -127,12 +117,7 @@ class StopFitTest {
         ExecutorService caller = Executors.newSingleThreadExecutor();
         AsyncTrainer trainer = new AsyncTrainer.Builder(net).workers(2).build();
         try {
-            trainer.addListeners(new BaseTrainingListener() {
-                @Override
-                public void iterationDone(Model model, int iteration, int epoch) {
-                    started.countDown();
-                }
-            });
+            countDownOnEveryIteration(trainer, started);
             Future<TrainingReport> fit = caller.submit(() -> trainer.fit(TinyNets.iterator(data), Integer.MAX_VALUE));
             assertThat(started.await(60, TimeUnit.SECONDS)).isTrue();
             trainer.close();
@@ -143,5 +128,15 @@ class StopFitTest {
         } finally {
             caller.shutdownNow();
         }
+    }
+
+    /** Counts {@code started} down at every applied update: a waiting test knows that the fit is training. */
+    private static void countDownOnEveryIteration(AsyncTrainer trainer, CountDownLatch started) {
+        trainer.addListeners(new BaseTrainingListener() {
+            @Override
+            public void iterationDone(Model model, int iteration, int epoch) {
+                started.countDown();
+            }
+        });
     }
 }

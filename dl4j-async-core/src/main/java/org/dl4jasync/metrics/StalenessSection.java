@@ -1,0 +1,48 @@
+package org.dl4jasync.metrics;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/** The report's {@code staleness}: the staleness of every applied update. Filled by {@link TrainingReport}. */
+@JsonPropertyOrder({"histogram", "mean", "p50", "p99", "max"})
+public final class StalenessSection {
+    /** [[τ, count], …] over all applied updates, exact; empty when the algorithm does not measure τ. */
+    List<long[]> histogram = new ArrayList<>();
+
+    public List<long[]> histogram() {
+        return histogram == null ? null : Collections.unmodifiableList(histogram);
+    }
+    Double mean;
+    Long p50;
+    Long p99;
+    Long max;
+
+    void fill(StalenessHistogram h) {
+        histogram = h.entries();
+        if (h.total() > 0) {
+            mean = h.mean();
+            p50 = h.quantile(0.5);
+            p99 = h.quantile(0.99);
+            max = h.max();
+        }
+    }
+
+    public Double mean() {
+        return mean;
+    }
+
+    public Long p50() {
+        return p50;
+    }
+
+    public Long p99() {
+        return p99;
+    }
+
+    public Long max() {
+        return max;
+    }
+}
