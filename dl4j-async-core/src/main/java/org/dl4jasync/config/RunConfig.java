@@ -179,6 +179,11 @@ public final class RunConfig {
         return v.evaluationMode;
     }
 
+    /** What the run does with a non-finite loss or update (default {@link NonFinitePolicy#FAIL}). */
+    public NonFinitePolicy nonFinitePolicy() {
+        return v.nonFinite;
+    }
+
     public long lossTraceEvery() {
         return v.lossTraceEvery;
     }
@@ -267,6 +272,7 @@ public final class RunConfig {
         c.put("eval_every_seconds", v.evalEverySeconds);
         c.put("eval_mode", Choice.key(v.evaluationMode));
         c.put("loss_trace_every", v.lossTraceEvery);
+        c.put("on_non_finite", Choice.key(v.nonFinite));
         return c;
     }
 

@@ -155,6 +155,17 @@ public abstract class RunOptions<B extends RunOptions<B>> {
         return self();
     }
 
+    /**
+     * What the run does with a step whose loss or update is NaN or infinite, checked on the worker before the update
+     * is applied: fail with an exception naming the step, worker and staleness ({@link NonFinitePolicy#FAIL}, the
+     * default), skip it and count it ({@link NonFinitePolicy#SKIP}), or end the run as diverged
+     * ({@link NonFinitePolicy#STOP}).
+     */
+    public B onNonFinite(NonFinitePolicy policy) {
+        v.nonFinite = Objects.requireNonNull(policy, "onNonFinite");
+        return self();
+    }
+
     /** A loss-trace point every this many applied updates, ≥ 1 (default 50). */
     public B lossTraceEvery(long steps) {
         v.lossTraceEvery = atLeast("loss_trace_every", steps, 1, "an integer >= 1");

@@ -37,6 +37,7 @@ final class RunSettings implements Cloneable {
     /** Null: not by time. */
     Double evalEverySeconds;
     EvaluationMode evaluationMode = EvaluationMode.PAUSED;
+    NonFinitePolicy nonFinite = NonFinitePolicy.FAIL;
     long lossTraceEvery = RunConfig.DEFAULT_LOSS_TRACE_EVERY;
     // Interval-Asynchrony
     IntervalSchedule intervalPolicy = IntervalSchedule.FIXED;

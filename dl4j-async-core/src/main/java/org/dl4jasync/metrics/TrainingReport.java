@@ -26,7 +26,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * trainer; {@link #config} is filled by whoever ran it (the CLI puts every option's value there).
  */
 @JsonPropertyOrder({"config", "algorithm", "store", "step_size", "workers", "stop_reason", "steps_started",
-        "steps_accepted", "steps_rejected", "steps_dropped", "acceptance_rate", "staleness", "step_scale",
+        "steps_accepted", "steps_rejected", "steps_dropped", "steps_non_finite", "acceptance_rate", "staleness", "step_scale",
         "wall_seconds", "evaluation_seconds", "worker_seconds", "steps_per_second", "batches_processed", "gradients_computed", "epochs_completed", "failed_cas",
         "interval_trace", "intervals_completed", "rounds", "uploads", "restarts", "k_trace", "s_trace",
         "clock_spread_max", "parallelism_trace", "break_even", "ain_trace",
@@ -54,8 +54,11 @@ public final class TrainingReport implements Cloneable {
     /** Gradients the dispatcher rejected (never applied). */
     private long stepsRejected;
     /** Accepted gradients the store dropped (CAS-published persistence bound). Acceptance rate is
-     *  accepted / (accepted + rejected + dropped): the fate of every finished step. */
+     *  accepted / (accepted + rejected + dropped + non-finite): the fate of every finished step. */
     private long stepsDropped;
+    /** Steps whose loss or update was NaN or infinite, never applied (on_non_finite skip; stop: the one that ended
+     *  the run). A fate of its own in the acceptance rate's denominator. */
+    private long stepsNonFinite;
     private double acceptanceRate;
     private StalenessSection staleness = new StalenessSection();
     private StepScaleSection stepScale = new StepScaleSection();
@@ -399,6 +402,10 @@ public final class TrainingReport implements Cloneable {
         return stepsDropped;
     }
 
+    public long stepsNonFinite() {
+        return stepsNonFinite;
+    }
+
     public double acceptanceRate() {
         return acceptanceRate;
     }
@@ -506,6 +513,7 @@ public final class TrainingReport implements Cloneable {
         long started = 0;
         long rejected = 0;
         long dropped = 0;
+        long nonFinite = 0;
         double scaleSum = 0;
         double scaleMin = Double.POSITIVE_INFINITY;
         double scaleMax = Double.NEGATIVE_INFINITY;
@@ -516,6 +524,7 @@ public final class TrainingReport implements Cloneable {
             started += s.started;
             rejected += s.rejected;
             dropped += s.dropped;
+            nonFinite += s.nonFinite;
             scaleSum += s.scaleSum;
             scaleMin = Math.min(scaleMin, s.scaleMin);
             scaleMax = Math.max(scaleMax, s.scaleMax);
@@ -525,7 +534,8 @@ public final class TrainingReport implements Cloneable {
         stepsAccepted = accepted;
         stepsRejected = rejected;
         stepsDropped = dropped;
-        long fates = accepted + rejected + dropped; // steps in flight when a simulation stops have no fate yet
+        stepsNonFinite = nonFinite;
+        long fates = accepted + rejected + dropped + nonFinite; // steps in flight when a simulation stops: none yet
         acceptanceRate = fates == 0 ? 0 : (double) accepted / fates;
         staleness.fill(all);
         if (all.total() > 0) {

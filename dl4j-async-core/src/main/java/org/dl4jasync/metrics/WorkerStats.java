@@ -17,7 +17,11 @@ public final class WorkerStats {
     public volatile long applied;
     public volatile long rejected;
     public volatile long dropped;
-    /** Sum and count of minibatch losses of this worker's steps, for the loss trace. */
+    /** Steps whose loss or update was NaN or infinite, not applied (on_non_finite skip or stop). */
+    public volatile long nonFinite;
+    /** Minibatch gradients computed (one loss each, finite or not). */
+    public volatile long gradients;
+    /** Sum and count of the finite minibatch losses of this worker's steps, for the loss trace. */
     public volatile double lossSum;
     public volatile long lossCount;
     public volatile long stalenessSum;
@@ -88,7 +92,10 @@ public final class WorkerStats {
     }
 
     public void recordLoss(double loss) {
-        lossSum += loss;
-        lossCount++;
+        gradients++;
+        if (Double.isFinite(loss)) { // a non-finite loss is counted as such (nonFinite), not averaged
+            lossSum += loss;
+            lossCount++;
+        }
     }
 }

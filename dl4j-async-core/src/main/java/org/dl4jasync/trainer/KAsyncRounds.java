@@ -119,6 +119,9 @@ final class KAsyncRounds implements Dispatcher {
 
     /** The finish of worker {@code ws}'s step (its update is ready): a local step, or a submission to the open round. */
     void finish(WorkerState ws) {
+        if (run.refuseNonFinite(ws, abandon)) {
+            return;
+        }
         if (!keepLocal(ws)) {
             submit(ws);
         }
@@ -153,6 +156,14 @@ final class KAsyncRounds implements Dispatcher {
         run.bridge.stepFinished();
         return true;
     }
+
+    /** A step refused as non-finite: the worker's local work since its last read goes with it (it reads again). */
+    private void abandon(WorkerState ws) {
+        startedIn.set(ws.id, -1);
+        ws.resetLocal();
+    }
+
+    private final java.util.function.Consumer<WorkerState> abandon = this::abandon;
 
     /** What {@code ws} submits: its update, or with local SGD the sum of its local steps' updates. */
     private INDArray submission(WorkerState ws) {

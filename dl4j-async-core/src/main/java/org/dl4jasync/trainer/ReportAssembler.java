@@ -56,7 +56,7 @@ final class ReportAssembler {
         if (run.model.hasParameters()) {
             long gradients = 0;
             for (WorkerStats s : stats) {
-                gradients += s.lossCount; // one loss per gradient computed
+                gradients += s.gradients;
             }
             r.gradientsComputed(gradients);
         }
@@ -68,7 +68,7 @@ final class ReportAssembler {
             long dropped = 0;
             for (WorkerStats s : stats) {
                 submitted += s.applied;
-                dropped += s.rejected;
+                dropped += s.rejected + s.nonFinite;
             }
             r.acceptanceRate(submitted + dropped == 0 ? 0 : (double) submitted / (submitted + dropped));
         }

@@ -284,13 +284,53 @@ final class Run {
         Replica replica = ws.replica;
         if (!aggregating) {
             replica.toUpdate(bridge.baseIteration() + (int) ws.readVersion, ws.epochAtRead, ws.batchSize);
-            if (noise != null) {
-                noise.computed(ws.readVersion, replica.gradient());
-            }
         }
-        if (recordLoss) {
+        if (recordLoss) { // a model with parameters (scheduling only: no loss, no update)
             ws.stats.recordLoss(ws.loss);
+            ws.nonFinite = !Double.isFinite(ws.loss) || !finite(replica.gradient());
         }
+        if (noise != null && !aggregating && !ws.nonFinite) {
+            noise.computed(ws.readVersion, replica.gradient());
+        }
+    }
+
+    /**
+     * Whether every element of {@code update} is finite, by one BLAS pass (the sum of absolute values: NaN or ∞ as
+     * soon as one element is, allocation-free). An update whose absolute sum overflows the data type while every
+     * element is finite counts as non-finite too: applied, it would overflow the parameters.
+     */
+    private static boolean finite(INDArray update) {
+        return Double.isFinite(Nd4j.getBlasWrapper().level1().asum(update));
+    }
+
+    /**
+     * Before the step of {@code ws} goes into the shared parameters (an apply, a sync contribution, a round
+     * submission or a local step): false when its loss and update are finite; else handles it by the run's
+     * {@link org.dl4jasync.config.NonFinitePolicy} and returns true — it throws {@link NonFiniteUpdateException}
+     * (fail), or counts the step and ends its fate as not applied (skip), and also stops the run as diverged (stop).
+     * {@code givesUp} is what the caller's algorithm does with a step it will not apply (budget, dispatcher).
+     */
+    boolean refuseNonFinite(WorkerState ws, java.util.function.Consumer<WorkerState> givesUp) {
+        if (!ws.nonFinite) {
+            return false;
+        }
+        ws.nonFinite = false;
+        long tau = aggregating ? 0 : store.version() - ws.readVersion;
+        switch (config.nonFinitePolicy()) {
+            case FAIL:
+                throw new NonFiniteUpdateException(ws.id, ws.ticket, ws.readVersion, tau, ws.loss,
+                        Double.isFinite(ws.loss));
+            case STOP:
+                stop(StopReason.DIVERGED);
+                break;
+            default:
+                break;
+        }
+        ws.stats.nonFinite++;
+        givesUp.accept(ws);
+        observe(ws, false, -1, 0);
+        bridge.stepFinished();
+        return true;
     }
 
     /** The step's batch is no longer needed (after its gradient, or when a deferred gradient is skipped). */
@@ -354,6 +394,9 @@ final class Run {
 
     /** Applies the accepted update of {@code ws} through its view (the store may drop it). */
     void apply(WorkerState ws) {
+        if (refuseNonFinite(ws, giveUpAccepted)) {
+            return;
+        }
         INDArray update = ws.replica.gradient();
         long tau = ws.view.apply(update, ws.readVersion, staleBound, ws.scaler);
         if (tau == WorkerView.DROPPED) {
@@ -385,6 +428,14 @@ final class Run {
         observe(ws, false, -1, 0);
         bridge.stepFinished();
     }
+
+    /** What giving up an accepted step takes, as for a {@link #drop}: its permit back, the dispatcher told. */
+    private void giveUp(WorkerState ws) {
+        budget.giveBack();
+        dispatcher.afterApply(ws.id, ws.ticket);
+    }
+
+    private final java.util.function.Consumer<WorkerState> giveUpAccepted = this::giveUp;
 
     // ---- rounds (K-async, ABS): a submission enters a round; a round's close applies one update
 

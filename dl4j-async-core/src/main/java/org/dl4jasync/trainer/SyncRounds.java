@@ -72,8 +72,9 @@ final class SyncRounds implements Dispatcher {
 
     /** Worker {@code ws} has computed its gradient of the current round (threads: on its own thread). */
     void contribute(WorkerState ws) {
+        boolean refused = run.refuseNonFinite(ws, NOTHING_TO_GIVE_BACK); // arrives, but adds nothing to the mean
         synchronized (this) {
-            contributor[ws.id] = ws;
+            contributor[ws.id] = refused ? null : ws;
             arrived++;
             contributedIn.set(ws.id, round);
         }
@@ -119,12 +120,22 @@ final class SyncRounds implements Dispatcher {
         return true;
     }
 
+    /** A refused (non-finite) contribution: a round's budget is the round's, nothing to give back. */
+    private static final java.util.function.Consumer<WorkerState> NOTHING_TO_GIVE_BACK = ws -> { };
+
     /** Averages the raw gradients into worker 0's, runs worker 0's updater once, applies with τ = 0. */
     private void applyRound(WorkerState[] in, int count) {
-        WorkerState master = in[0]; // tickets are consecutive: a round with any data has data at worker 0
+        // tickets are consecutive: a round with any data has data at worker 0, whose updater every round uses; its
+        // gradient is missing only when it was refused (non-finite), and then its buffer is the sum's start at zero
+        WorkerState master = run.workers[0];
         Replica r = master.replica;
         INDArray g = r.gradient();
-        double loss = master.loss;
+        double loss = 0;
+        if (in[0] == null) {
+            g.assign(0);
+        } else {
+            loss = master.loss;
+        }
         for (int w = 1; w < m; w++) {
             if (in[w] != null) {
                 g.addi(in[w].replica.gradient());

@@ -105,15 +105,20 @@ final class VirtualTimeEngine {
             queue.pop();
             now = t;
             clock.set(t);
-            switch (queue.typeOf(w)) {
-                case START:
-                    start(w);
-                    break;
-                case FINISH:
-                    finish(w);
-                    break;
-                default:
-                    applyDone(w);
+            try {
+                switch (queue.typeOf(w)) {
+                    case START:
+                        start(w);
+                        break;
+                    case FINISH:
+                        finish(w);
+                        break;
+                    default:
+                        applyDone(w);
+                }
+            } catch (RuntimeException e) { // as the thread engine: the run ends, the cause is the worker's
+                run.abort();
+                throw new TrainingFailedException("training failed in worker " + w + " at virtual time " + t, e);
             }
             if ((++events & 4095) == 0) {
                 if (System.nanoTime() > wallDeadline) {

@@ -35,6 +35,8 @@ final class WorkerState {
     /** The step's minibatch, until its gradient is computed or skipped. */
     DataSet batch;
     double loss;
+    /** The step's loss or update is NaN or infinite (set by {@link Run#toUpdate}). */
+    boolean nonFinite;
     int batchSize;
 
     /** Evaluates for the run when this worker crosses an evaluation point; made on first use. */

@@ -13,6 +13,7 @@ import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.parallelism.ParallelWrapper;
 import org.dl4jasync.config.Choice;
 import org.dl4jasync.config.EvaluationMode;
+import org.dl4jasync.config.NonFinitePolicy;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.examples.data.TrainTest;
 import org.dl4jasync.metrics.EvaluationSchedule;
@@ -252,6 +253,10 @@ public final class Dl4jBaseline {
         if (runConfig.evaluationMode() != EvaluationMode.PAUSED) {
             throw new UsageException("--eval-mode", Choice.key(runConfig.evaluationMode()), "paused with --algorithm "
                     + loop.key + " (DL4J's loops evaluate on the training thread, which pauses training)");
+        }
+        if (runConfig.nonFinitePolicy() != NonFinitePolicy.FAIL) {
+            throw new UsageException("--on-non-finite", Choice.key(runConfig.nonFinitePolicy()), "left out with "
+                    + "--algorithm " + loop.key + " (DL4J's loops apply every update; an evaluation sees divergence)");
         }
         // the same evaluation cadence as our trainer's (eval_every, or its default with a target accuracy)
         RunConfig config = RunConfig.builder().config(runConfig).evaluation(Experiment.testIterator(data)).build();

@@ -10,6 +10,7 @@ import org.dl4jasync.config.IntervalSchedule;
 import org.dl4jasync.config.InvalidOptionException;
 import org.dl4jasync.config.LossSignal;
 import org.dl4jasync.config.MtsLambda;
+import org.dl4jasync.config.NonFinitePolicy;
 import org.dl4jasync.config.Parallelism;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.config.StepSizeRule;
@@ -422,6 +423,16 @@ public final class TrainOptions {
                     + "the evaluation's time is counted. Default: paused.")
     void evalMode(String name) {
         set(() -> config.evaluationMode(Choice.parse("eval_mode", name, EvaluationMode.class)));
+    }
+
+    @Option(order = 50, names = "--on-non-finite", paramLabel = "POLICY",
+            description = "A step whose loss or update is NaN or infinite is never applied; fail: the run ends with an "
+                    + "error naming the step, worker and staleness (exit 1); skip: it is counted (steps_non_finite) "
+                    + "and training goes on; stop: the run ends as diverged with its report. Not for netfit and "
+                    + "parallelwrapper (DL4J's loops apply every update; an evaluation sees the divergence). "
+                    + "Default: fail.")
+    void onNonFinite(String name) {
+        set(() -> config.onNonFinite(Choice.parse("on_non_finite", name, NonFinitePolicy.class)));
     }
 
     // ---- the report

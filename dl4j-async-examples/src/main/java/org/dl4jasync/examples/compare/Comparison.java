@@ -62,6 +62,10 @@ public final class Comparison {
                     args.add(suite.command().equals("simulate") ? "--virtual-time-limit" : "--time-limit");
                     args.add(String.format(Locale.ROOT, "%s", suite.timeLimit().getAsDouble()));
                 }
+                if (!c.args().contains("--on-non-finite") && !isDl4jLoop(c.args())) {
+                    args.add("--on-non-finite"); // a diverging run is a result to record, not a failed run
+                    args.add("stop");
+                }
                 args.add("--quiet");
                 args.add("--json");
                 args.add(partial(report).toString());
@@ -69,6 +73,13 @@ public final class Comparison {
             }
         }
         return runs;
+    }
+
+    /** Whether a configuration runs one of DL4J's own loops ({@code --algorithm netfit|parallelwrapper}). */
+    private static boolean isDl4jLoop(List<String> args) {
+        int a = args.indexOf("--algorithm");
+        return a >= 0 && a + 1 < args.size()
+                && (args.get(a + 1).equals("netfit") || args.get(a + 1).equals("parallelwrapper"));
     }
 
     static Path partial(Path report) {

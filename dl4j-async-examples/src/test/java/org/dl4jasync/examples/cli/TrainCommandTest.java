@@ -48,6 +48,8 @@ class TrainCommandTest {
             "--algorithm abs --workers 4 --abs-k0 8|--abs-k0: '8' is not allowed; expected an integer in [1, --workers (4)]",
             "--algorithm sync --parallelism elastic|--parallelism: 'elastic' is not allowed; expected fixed with --algorithm sync",
             "--algorithm k-sync|--algorithm: 'k-sync' is not allowed; expected one of sequential, sync, async, interval, elastic, bounded, ssp, kasync, abs, netfit, parallelwrapper",
+            "--on-non-finite ignore|--on-non-finite: 'ignore' is not allowed; expected one of fail, skip, stop",
+            "--algorithm netfit --on-non-finite skip|--on-non-finite: 'skip' is not allowed; expected left out with --algorithm netfit (DL4J's loops apply every update; an evaluation sees divergence)",
             "--frobnicate|Unknown option: '--frobnicate'"})
     void badUsageIsOneLineAndExitStatus2(String args, String message) {
         int code = Main.run(("train " + args).split(" "));

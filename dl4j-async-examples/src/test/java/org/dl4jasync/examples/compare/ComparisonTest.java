@@ -64,7 +64,7 @@ class ComparisonTest {
                 "never seed 1", "base seed 2", "fast seed 2", "never seed 2", "base seed 3", "fast seed 3",
                 "never seed 3");
         assertThat(plan.get(4).args()).containsExactly("train", "--algorithm", "async", "--seed", "2",
-                "--time-limit", "60.0", "--quiet", "--json", out.resolve("runs/fast-seed2.json.part").toString());
+                "--time-limit", "60.0", "--on-non-finite", "stop", "--quiet", "--json", out.resolve("runs/fast-seed2.json.part").toString());
         assertThat(Comparison.plan(SUITE, out, List.of(9L))).hasSize(3);
         assertThat(Comparison.estimatedSeconds(SUITE).getAsDouble()).isEqualTo(60 + Comparison.OVERHEAD_SECONDS);
     }
