@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -59,6 +60,8 @@ class GradientPool implements AutoCloseable {
 
     private static final class Threaded extends GradientPool {
         private final ExecutorService[] threads;
+        /** The executors' threads (each makes one: nothing in it throws), joined by {@link #close}. */
+        private final java.util.List<Thread> made = new java.util.concurrent.CopyOnWriteArrayList<>();
         private final Future<?>[] pending;
         private boolean closed;
 
@@ -70,6 +73,7 @@ class GradientPool implements AutoCloseable {
                 threads[i] = Executors.newSingleThreadExecutor(r -> {
                     Thread t = new Thread(r, "dl4j-async-sim-gradients-" + id);
                     t.setDaemon(true);
+                    made.add(t);
                     return t;
                 });
             }
@@ -141,6 +145,12 @@ class GradientPool implements AutoCloseable {
             for (ExecutorService t : threads) {
                 t.submit(() -> Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread());
                 t.shutdown();
+            }
+            for (Thread t : made) { // no gradient is in flight: each ends after freeing its workspaces
+                t.join(TimeUnit.MINUTES.toMillis(1));
+                if (t.isAlive()) {
+                    throw new IllegalStateException(t.getName() + " did not end");
+                }
             }
         }
     }

@@ -62,6 +62,7 @@ final class ThreadEngine {
         }
         Throwable f = failure.get();
         if (f != null) {
+            run.bridge.showFinalState(run.store.version()); // the network keeps what was applied before the failure
             throw new TrainingFailedException("training failed in " + failedWhere, f);
         }
         double end = seconds();

@@ -71,6 +71,42 @@ class BadInputTest {
         assertThat(liveWorkerThreads()).isZero();
     }
 
+    @ParameterizedTest
+    @EnumSource(ParameterStore.Kind.class)
+    void labelsWiderThanTheNetworksOutputAreAClearErrorAndStopEveryWorker(ParameterStore.Kind kind) {
+        // 4 label columns for a network with 3 outputs
+        List<DataSet> wrong = List.of(new DataSet(Nd4j.rand(8, 4), Nd4j.zeros(8, 4)),
+                new DataSet(Nd4j.rand(8, 4), Nd4j.zeros(8, 4)));
+        AsyncTrainer trainer = new AsyncTrainer.Builder(TinyNets.net(1)).workers(4).store(kind).build();
+        assertThatThrownBy(() -> trainer.fit(TinyNets.iterator(wrong), 10))
+                .isInstanceOf(TrainingFailedException.class)
+                .hasMessageContaining("training failed in worker")
+                .hasMessageContaining("shape");
+        assertThat(liveWorkerThreads()).isZero();
+    }
+
+    @Test
+    void anIteratorThatFailsAfterTheStartReachesTheCaller() {
+        // a prefetching iterator over a file that turns out truncated: the first batches are fine
+        org.nd4j.linalg.dataset.api.iterator.DataSetIterator truncated =
+                new org.deeplearning4j.datasets.iterator.ExistingDataSetIterator(TinyNets.blobs(20, 4, 1)) {
+                    private int served;
+
+                    @Override
+                    public DataSet next() {
+                        if (++served > 12) {
+                            throw new IllegalStateException("unexpected end of file after 12 batches");
+                        }
+                        return super.next();
+                    }
+                };
+        AsyncTrainer trainer = new AsyncTrainer.Builder(TinyNets.net(1)).workers(3)
+                .dataMode(AsyncTrainer.DataMode.PREFETCH).prefetch(2).build();
+        assertThatThrownBy(() -> trainer.fit(truncated, 1))
+                .isInstanceOf(TrainingFailedException.class).hasMessageContaining("unexpected end of file");
+        assertThat(liveWorkerThreads()).isZero();
+    }
+
     @Test
     void aFailingIteratorInPrefetchModeReachesTheCaller() {
         org.nd4j.linalg.dataset.api.iterator.DataSetIterator broken =
