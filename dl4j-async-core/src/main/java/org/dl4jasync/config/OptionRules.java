@@ -75,6 +75,11 @@ final class OptionRules {
             throw new IllegalArgumentException("a custom dispatcher replaces the ASYNC algorithm's; got "
                     + s.algorithm);
         }
+        if ((s.checkpointEvery != null || s.checkpointEverySeconds != null) && s.checkpointDir == null) {
+            throw new InvalidOptionException(s.checkpointEvery != null ? "checkpoint_every" : "checkpoint_every_seconds",
+                    s.checkpointEvery != null ? s.checkpointEvery : s.checkpointEverySeconds,
+                    "no value without {checkpoint_dir}");
+        }
         boolean adaptive = s.customStepSize != null || s.stepSize != StepSizeRule.CONSTANT || s.normalize;
         if (adaptive && !s.algorithm.asynchronous()) {
             String name = s.customStepSize != null ? s.customStepSize.name() : Choice.key(s.stepSize);

@@ -42,6 +42,9 @@ public final class RunConfig {
     public static final int DEFAULT_ELASTIC_WP = 1;
     public static final long DEFAULT_EVAL_EVERY_WITH_TARGET = 250;
     public static final long DEFAULT_LOSS_TRACE_EVERY = 50;
+    /** Seconds of training between checkpoints when neither steps nor seconds are given. */
+    public static final double DEFAULT_CHECKPOINT_SECONDS = 60;
+    public static final int DEFAULT_KEEP_CHECKPOINTS = 2;
     public static final long DEFAULT_SEED = 42;
     public static final int DEFAULT_SSP_SLACK = 3;
 
@@ -179,6 +182,33 @@ public final class RunConfig {
         return v.evaluationMode;
     }
 
+    /** Where checkpoints are written; empty: none. */
+    public Optional<java.nio.file.Path> checkpointDir() {
+        return Optional.ofNullable(v.checkpointDir);
+    }
+
+    /** Accepted steps between checkpoints; empty when they are by time ({@link #checkpointEverySeconds}). */
+    public OptionalLong checkpointEvery() {
+        return v.checkpointEvery == null ? OptionalLong.empty() : OptionalLong.of(v.checkpointEvery);
+    }
+
+    /** Seconds of training between checkpoints (default {@value #DEFAULT_CHECKPOINT_SECONDS} unless by steps). */
+    public OptionalDouble checkpointEverySeconds() {
+        if (v.checkpointEverySeconds != null) {
+            return OptionalDouble.of(v.checkpointEverySeconds);
+        }
+        return v.checkpointEvery == null ? OptionalDouble.of(DEFAULT_CHECKPOINT_SECONDS) : OptionalDouble.empty();
+    }
+
+    public int keepCheckpoints() {
+        return v.keepCheckpoints;
+    }
+
+    /** The checkpoint directory to resume from; empty: a new training. */
+    public Optional<java.nio.file.Path> resumeFrom() {
+        return Optional.ofNullable(v.resumeFrom);
+    }
+
     /** What the run does with a non-finite loss or update (default {@link NonFinitePolicy#FAIL}). */
     public NonFinitePolicy nonFinitePolicy() {
         return v.nonFinite;
@@ -273,6 +303,12 @@ public final class RunConfig {
         c.put("eval_mode", Choice.key(v.evaluationMode));
         c.put("loss_trace_every", v.lossTraceEvery);
         c.put("on_non_finite", Choice.key(v.nonFinite));
+        c.put("checkpoint_dir", v.checkpointDir == null ? null : v.checkpointDir.toString());
+        c.put("checkpoint_every", v.checkpointDir == null ? null : v.checkpointEvery);
+        c.put("checkpoint_every_seconds", v.checkpointDir == null ? null : checkpointEverySeconds().isPresent()
+                ? (Object) checkpointEverySeconds().getAsDouble() : null);
+        c.put("keep_checkpoints", v.checkpointDir == null ? null : v.keepCheckpoints);
+        c.put("resume", v.resumeFrom == null ? null : v.resumeFrom.toString());
         return c;
     }
 

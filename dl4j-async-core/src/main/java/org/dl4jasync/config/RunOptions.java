@@ -166,6 +166,51 @@ public abstract class RunOptions<B extends RunOptions<B>> {
         return self();
     }
 
+    // ---- checkpoints (the thread engine)
+
+    /**
+     * Write checkpoints into {@code dir} (created if missing): the network with every worker's updater state and the
+     * trainer's own state, atomically, keeping the newest {@link #keepCheckpoints} (default 2), every
+     * {@link #checkpointEvery} accepted steps or {@link #checkpointEverySeconds} seconds of training (default 60 s),
+     * and once more at the end of the run.
+     */
+    public B checkpointDir(java.nio.file.Path dir) {
+        v.checkpointDir = Objects.requireNonNull(dir, "checkpointDir");
+        return self();
+    }
+
+    /** A checkpoint every this many accepted steps, ≥ 1. Replaces {@link #checkpointEverySeconds}. */
+    public B checkpointEvery(long steps) {
+        v.checkpointEvery = atLeast("checkpoint_every", steps, 1, "an integer >= 1 (accepted steps)");
+        v.checkpointEverySeconds = null;
+        return self();
+    }
+
+    /** A checkpoint every this many seconds of training (the run's clock). Replaces {@link #checkpointEvery}. */
+    public B checkpointEverySeconds(double seconds) {
+        v.checkpointEverySeconds = positiveSeconds("checkpoint_every_seconds", seconds);
+        v.checkpointEvery = null;
+        return self();
+    }
+
+    /** How many checkpoints to keep, newest first, ≥ 1 (default 2). */
+    public B keepCheckpoints(int k) {
+        v.keepCheckpoints = atLeast("keep_checkpoints", k, 1, "an integer >= 1");
+        return self();
+    }
+
+    /**
+     * Continue the training saved in {@code dir}'s newest intact checkpoint (corrupt or partial ones are skipped with
+     * a warning): the network, every worker's updater state, the step and epoch counts, the data position, the
+     * policies' and controllers' state and the report's counts and traces. The network and the options must be those
+     * of the checkpointed run (options that only say how it is watched or stopped may differ); otherwise
+     * {@code fit} throws {@link org.dl4jasync.checkpoint.IncompatibleCheckpointException} saying what differs.
+     */
+    public B resume(java.nio.file.Path dir) {
+        v.resumeFrom = Objects.requireNonNull(dir, "resume");
+        return self();
+    }
+
     /** A loss-trace point every this many applied updates, ≥ 1 (default 50). */
     public B lossTraceEvery(long steps) {
         v.lossTraceEvery = atLeast("loss_trace_every", steps, 1, "an integer >= 1");

@@ -38,6 +38,14 @@ final class RunSettings implements Cloneable {
     Double evalEverySeconds;
     EvaluationMode evaluationMode = EvaluationMode.PAUSED;
     NonFinitePolicy nonFinite = NonFinitePolicy.FAIL;
+    // checkpoints (threads only)
+    java.nio.file.Path checkpointDir;
+    /** Null: not by steps. */
+    Long checkpointEvery;
+    /** Null: not by time (the default when neither is given: {@link RunConfig#DEFAULT_CHECKPOINT_SECONDS}). */
+    Double checkpointEverySeconds;
+    int keepCheckpoints = RunConfig.DEFAULT_KEEP_CHECKPOINTS;
+    java.nio.file.Path resumeFrom;
     long lossTraceEvery = RunConfig.DEFAULT_LOSS_TRACE_EVERY;
     // Interval-Asynchrony
     IntervalSchedule intervalPolicy = IntervalSchedule.FIXED;

@@ -1,5 +1,11 @@
 package org.dl4jasync.dispatch;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.dl4jasync.checkpoint.Checkpointable;
+import org.dl4jasync.checkpoint.StateValues;
+
 /**
  * ABS, adaptive bounded staleness (Q. Tan, F. Zhu, J. Zhang, "ABS: Adaptive Bounded Staleness Converges Faster and
  * Communicates Less", arXiv:2301.08895): K-async rounds ({@link KAsyncPolicy}) whose K_t follows AdaSync's schedule
@@ -17,7 +23,7 @@ package org.dl4jasync.dispatch;
  * backward pass cannot be interrupted, so the worker learns it at its submission and its work is dropped then
  * (counted as a restart either way).
  */
-public final class AbsPolicy implements RoundPolicy {
+public final class AbsPolicy implements RoundPolicy, Checkpointable {
     /** The K-async part: AdaSync's adaptive K, or a fixed K. */
     private final KAsyncPolicy rounds;
     private final double c;
@@ -65,6 +71,20 @@ public final class AbsPolicy implements RoundPolicy {
     @Override
     public String label() {
         return "abs";
+    }
+
+    @Override
+    public Map<String, Object> checkpointState() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("s", s);
+        m.put("rounds", rounds.checkpointState());
+        return m;
+    }
+
+    @Override
+    public void restoreState(Map<String, Object> state) {
+        s = StateValues.getLong(state, "s");
+        rounds.restoreState(StateValues.getMap(state, "rounds"));
     }
 
     @Override

@@ -1,8 +1,12 @@
 package org.dl4jasync.dispatch;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 
+import org.dl4jasync.checkpoint.Checkpointable;
+import org.dl4jasync.checkpoint.StateValues;
 import org.dl4jasync.metrics.StepListener;
 
 /**
@@ -17,7 +21,7 @@ import org.dl4jasync.metrics.StepListener;
  * <p>Feed it the applied updates as a {@link StepListener}. {@link #tauSum}/{@link #tauCount} are updated by all
  * workers (atomics); the policy methods run on the one thread that ends an interval.
  */
-public final class AutoYPolicy implements IntervalPolicy, StepListener {
+public final class AutoYPolicy implements IntervalPolicy, StepListener, Checkpointable {
     private final long calibrationSteps;
     private final IntFunction<IntervalPolicy> base;
     private final AtomicLong tauSum = new AtomicLong();
@@ -64,6 +68,32 @@ public final class AutoYPolicy implements IntervalPolicy, StepListener {
             return chosen.initialY();
         }
         return chosen.nextY(currentY, acceptedSteps);
+    }
+
+    @Override
+    public Map<String, Object> checkpointState() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("tau_sum", tauSum.get());
+        m.put("tau_count", tauCount.get());
+        m.put("seen", seen.get());
+        m.put("y0", chosen == null ? 0 : y0);
+        m.put("chosen", chosen instanceof Checkpointable ? ((Checkpointable) chosen).checkpointState() : null);
+        return m;
+    }
+
+    @Override
+    public void restoreState(Map<String, Object> state) {
+        tauSum.set(StateValues.getLong(state, "tau_sum"));
+        tauCount.set(StateValues.getLong(state, "tau_count"));
+        seen.set(StateValues.getLong(state, "seen"));
+        int y = StateValues.getInt(state, "y0");
+        if (y > 0) {
+            y0 = y;
+            chosen = base.apply(y);
+            if (chosen instanceof Checkpointable) {
+                ((Checkpointable) chosen).restoreState(StateValues.getMap(state, "chosen"));
+            }
+        }
     }
 
     /** The y0 chosen after calibration, or 0 before. */

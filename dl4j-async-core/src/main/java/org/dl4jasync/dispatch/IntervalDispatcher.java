@@ -2,11 +2,15 @@ package org.dl4jasync.dispatch;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.dl4jasync.checkpoint.Checkpointable;
+import org.dl4jasync.checkpoint.StateValues;
 import org.dl4jasync.metrics.StepListener;
 import org.dl4jasync.metrics.TrainingReport;
 
@@ -30,7 +34,7 @@ import org.dl4jasync.metrics.TrainingReport;
  * while below y, so a replaced interval (full) accepts nothing more; {@code applied} counts afterApply calls of
  * steps accepted in it. {@link #started} is the ticket counter (s_started).
  */
-public final class IntervalDispatcher implements Dispatcher, StepListener {
+public final class IntervalDispatcher implements Dispatcher, StepListener, Checkpointable {
 
     /** One interval: immutable bounds, atomic counters. Allocated once per interval, not per step. */
     static final class Interval {
@@ -143,6 +147,50 @@ public final class IntervalDispatcher implements Dispatcher, StepListener {
     public void onStep(int worker, long ticket, boolean accepted, long staleness, double scale, double loss) {
         if (policySteps != null) {
             policySteps.onStep(worker, ticket, accepted, staleness, scale, loss);
+        }
+    }
+
+    /**
+     * The current interval's size and index, the accepted count, the trace and the policy's state (a checkpoint,
+     * workers paused between steps).
+     */
+    @Override
+    public Map<String, Object> checkpointState() {
+        Interval iv = current.get();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("y", iv.y);
+        m.put("index", iv.index);
+        m.put("applied", iv.applied.get()); // = accepted: with every worker between steps none is in flight
+        m.put("accepted_total", acceptedTotal.get());
+        synchronized (trace) {
+            m.put("trace", new ArrayList<>(trace));
+        }
+        m.put("policy", policy instanceof Checkpointable ? ((Checkpointable) policy).checkpointState() : null);
+        return m;
+    }
+
+    /**
+     * A resumed run goes on in the checkpoint's interval, with its size, index and count of applied updates; its
+     * first ticket is the resumed run's first (the interval's updates before the checkpoint are in the parameters
+     * every new step reads, so the bound τ ≤ y − 1 holds as in any interval).
+     */
+    @Override
+    public void restoreState(Map<String, Object> state) {
+        if (policy instanceof Checkpointable) {
+            ((Checkpointable) policy).restoreState(StateValues.getMap(state, "policy"));
+        }
+        acceptedTotal.set(StateValues.getLong(state, "accepted_total"));
+        Interval iv = new Interval(0, checkY(StateValues.getInt(state, "y")), StateValues.getLong(state, "index"));
+        int done = StateValues.getInt(state, "applied");
+        iv.accepted.set(done);
+        iv.applied.set(done);
+        current.set(iv);
+        synchronized (trace) {
+            trace.clear();
+            for (Object o : StateValues.getList(state, "trace")) {
+                double[] e = StateValues.asDoubles(o);
+                trace.add(new long[] {(long) e[0], (long) e[1]});
+            }
         }
     }
 

@@ -1,5 +1,10 @@
 package org.dl4jasync.dispatch;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.dl4jasync.checkpoint.Checkpointable;
+
 /**
  * K-async SGD (S. Dutta, G. Joshi, S. Ghosh, P. Dube, P. Nagpurkar, "Slow and Stale Gradients Can Win the Race:
  * Error-Runtime Trade-offs in Distributed SGD", AISTATS 2018, Algorithm "K-async SGD"; journal version IEEE JSAIT
@@ -12,7 +17,7 @@ package org.dl4jasync.dispatch;
  * come from shared memory (a worker's own DL4J updater turns its gradient into its update before averaging; a worker
  * that has submitted waits for the round it submitted to, so no worker is counted twice in one round).
  */
-public final class KAsyncPolicy implements RoundPolicy {
+public final class KAsyncPolicy implements RoundPolicy, Checkpointable {
     private final int fixedK;
     private final AdaSyncSchedule schedule;
 
@@ -61,6 +66,19 @@ public final class KAsyncPolicy implements RoundPolicy {
     @Override
     public String label() {
         return "kasync";
+    }
+
+    /** AdaSync's loss reference and K (nothing for a fixed K). */
+    @Override
+    public Map<String, Object> checkpointState() {
+        return schedule == null ? new LinkedHashMap<>() : schedule.state();
+    }
+
+    @Override
+    public void restoreState(Map<String, Object> state) {
+        if (schedule != null) {
+            schedule.restore(state);
+        }
     }
 
     @Override

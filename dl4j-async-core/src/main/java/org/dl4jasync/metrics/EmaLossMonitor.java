@@ -1,6 +1,11 @@
 package org.dl4jasync.metrics;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+
+import org.dl4jasync.checkpoint.Checkpointable;
+import org.dl4jasync.checkpoint.StateValues;
 
 
 /**
@@ -10,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>{@link #ema} holds the average's double bits (NaN bits until the first loss); CAS loop invariant: the value
  * replaced is the one the new average was computed from, so no observation is lost or counted twice.
  */
-public final class EmaLossMonitor implements LossMonitor, StepListener {
+public final class EmaLossMonitor implements LossMonitor, StepListener, Checkpointable {
     private final double alpha;
     private final AtomicLong ema = new AtomicLong(Double.doubleToRawLongBits(Double.NaN));
 
@@ -44,5 +49,17 @@ public final class EmaLossMonitor implements LossMonitor, StepListener {
     @Override
     public double loss() {
         return Double.longBitsToDouble(ema.get());
+    }
+
+    @Override
+    public Map<String, Object> checkpointState() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ema", loss());
+        return m;
+    }
+
+    @Override
+    public void restoreState(Map<String, Object> state) {
+        ema.set(Double.doubleToRawLongBits(StateValues.getDouble(state, "ema")));
     }
 }

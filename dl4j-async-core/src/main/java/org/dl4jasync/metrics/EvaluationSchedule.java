@@ -55,6 +55,17 @@ public final class EvaluationSchedule {
         }
     }
 
+    /** The next boundaries [steps, seconds], for a checkpoint. */
+    public double[] state() {
+        return new double[] {nextSteps, nextSeconds};
+    }
+
+    /** Takes back {@link #state} (before the run starts). */
+    public void restore(double[] state) {
+        nextSteps = (long) state[0];
+        nextSeconds = state[1];
+    }
+
     /** Human text for reports: "every N updates", "every D s" or "only at the end". */
     public String describe(String updates) {
         if (everySteps > 0) {

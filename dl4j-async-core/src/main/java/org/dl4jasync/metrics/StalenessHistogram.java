@@ -15,6 +15,11 @@ final class StalenessHistogram {
     private long max = -1;
 
     public void record(long tau) {
+        record(tau, 1);
+    }
+
+    /** Records {@code n} updates of staleness {@code tau} (a checkpoint's counts taken back). */
+    void record(long tau, long times) {
         if (tau < 0) {
             throw new IllegalArgumentException("negative staleness " + tau);
         }
@@ -28,9 +33,9 @@ final class StalenessHistogram {
             }
             counts = Arrays.copyOf(counts, (int) n);
         }
-        counts[(int) tau]++;
-        total++;
-        sum += tau;
+        counts[(int) tau] += times;
+        total += times;
+        sum += tau * times;
         if (tau > max) {
             max = tau;
         }

@@ -82,6 +82,32 @@ public final class WindowProbe {
         startTime = clock.getAsDouble();
     }
 
+    /** The probe's state (a checkpoint): candidates, position, best so far, where the measurement started. */
+    public java.util.Map<String, Object> state() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("candidates", candidates.clone());
+        m.put("index", index);
+        m.put("best_rate", bestRate);
+        m.put("best", best);
+        m.put("start_loss", startLoss);
+        m.put("start_time", startTime);
+        return m;
+    }
+
+    /** Takes back {@link #state} (the run's clock goes on from the checkpoint's, so the times still compare). */
+    public void restore(java.util.Map<String, Object> m) {
+        double[] c = org.dl4jasync.checkpoint.StateValues.asDoubles(m.get("candidates"));
+        candidates = new int[c.length];
+        for (int i = 0; i < c.length; i++) {
+            candidates[i] = (int) c[i];
+        }
+        index = org.dl4jasync.checkpoint.StateValues.getInt(m, "index");
+        bestRate = org.dl4jasync.checkpoint.StateValues.getDouble(m, "best_rate");
+        best = org.dl4jasync.checkpoint.StateValues.getInt(m, "best");
+        startLoss = org.dl4jasync.checkpoint.StateValues.getDouble(m, "start_loss");
+        startTime = org.dl4jasync.checkpoint.StateValues.getDouble(m, "start_time");
+    }
+
     /** Loss change per second since {@link #mark()}; no information counts as no progress (0). */
     private double rate() {
         double dt = clock.getAsDouble() - startTime;

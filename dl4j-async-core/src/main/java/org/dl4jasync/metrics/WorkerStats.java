@@ -1,5 +1,7 @@
 package org.dl4jasync.metrics;
 
+import org.dl4jasync.checkpoint.StateValues;
+
 /**
  * Counters of one worker. Protocol: written only by the owning worker thread; the volatile fields are read by
  * the monitor thread while the run goes on (single writer, so plain read-modify-write of a volatile is safe);
@@ -96,6 +98,62 @@ public final class WorkerStats {
         if (Double.isFinite(loss)) { // a non-finite loss is counted as such (nonFinite), not averaged
             lossSum += loss;
             lossCount++;
+        }
+    }
+
+    /**
+     * The counters as plain JSON values, for a checkpoint (read with the worker paused between steps). Not the step
+     * time samples: they describe this process's machine, and a resumed run samples afresh.
+     */
+    public java.util.Map<String, Object> snapshot() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("started", started);
+        m.put("applied", applied);
+        m.put("rejected", rejected);
+        m.put("dropped", dropped);
+        m.put("non_finite", nonFinite);
+        m.put("gradients", gradients);
+        m.put("loss_sum", lossSum);
+        m.put("loss_count", lossCount);
+        m.put("staleness_sum", stalenessSum);
+        m.put("active_nanos", activeNanos);
+        m.put("scale_sum", scaleSum);
+        m.put("scale_min", scaleMin);
+        m.put("scale_max", scaleMax);
+        m.put("zero_scaled", zeroScaled);
+        java.util.List<double[]> byTau = new java.util.ArrayList<>();
+        for (long[] e : staleness.entries()) {
+            byTau.add(new double[] {e[0], e[1], scaleSumAt(e[0])}); // τ, count, factor sum at τ
+        }
+        m.put("by_staleness", byTau);
+        return m;
+    }
+
+    /** Takes back the counters of {@link #snapshot} (before the worker starts). */
+    public void restore(java.util.Map<String, Object> m) {
+        started = StateValues.getLong(m, "started");
+        applied = StateValues.getLong(m, "applied");
+        rejected = StateValues.getLong(m, "rejected");
+        dropped = StateValues.getLong(m, "dropped");
+        nonFinite = StateValues.getLong(m, "non_finite");
+        gradients = StateValues.getLong(m, "gradients");
+        lossSum = StateValues.getDouble(m, "loss_sum");
+        lossCount = StateValues.getLong(m, "loss_count");
+        stalenessSum = StateValues.getLong(m, "staleness_sum");
+        activeNanos = StateValues.getLong(m, "active_nanos");
+        scaleSum = StateValues.getDouble(m, "scale_sum");
+        scaleMin = StateValues.getDouble(m, "scale_min");
+        scaleMax = StateValues.getDouble(m, "scale_max");
+        zeroScaled = StateValues.getLong(m, "zero_scaled");
+        for (Object o : StateValues.getList(m, "by_staleness")) {
+            double[] e = StateValues.asDoubles(o);
+            long tau = (long) e[0];
+            long count = (long) e[1];
+            staleness.record(tau, count);
+            if (tau >= scaleSumByTau.length) {
+                scaleSumByTau = java.util.Arrays.copyOf(scaleSumByTau, (int) Math.max(tau + 1, 2L * scaleSumByTau.length));
+            }
+            scaleSumByTau[(int) tau] = e[2];
         }
     }
 }

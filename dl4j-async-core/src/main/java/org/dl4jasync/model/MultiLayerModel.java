@@ -120,6 +120,14 @@ final class MultiLayerModel implements TrainableModel {
     }
 
     @Override
+    public String configurationJson(int iteration, int epoch) {
+        MultiLayerConfiguration c = conf.clone();
+        c.setIterationCount(iteration);
+        c.setEpochCount(epoch);
+        return c.toJson();
+    }
+
+    @Override
     public void show(double score, int iteration, int epoch) {
         net.setScore(score);
         net.setIterationCount(iteration);

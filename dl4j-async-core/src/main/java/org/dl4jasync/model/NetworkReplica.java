@@ -64,6 +64,11 @@ final class NetworkReplica implements Replica {
     }
 
     @Override
+    public INDArray updaterState() {
+        return net.getUpdater().getStateViewArray();
+    }
+
+    @Override
     public void toUpdate(int iteration, int epoch, int batchSize) {
         net.getUpdater().update(net, net.gradient(), iteration, epoch, batchSize, noWs);
     }

@@ -35,4 +35,12 @@ public interface Replica {
      * moments).
      */
     void toUpdate(int iteration, int epoch, int batchSize);
+
+    /**
+     * The replica's DL4J updater state (a view: momentum, Adam's moments; written by {@link #toUpdate}), or null when
+     * the updater keeps none (plain SGD). A checkpoint copies it; a resumed run assigns it back.
+     */
+    default INDArray updaterState() {
+        return null;
+    }
 }

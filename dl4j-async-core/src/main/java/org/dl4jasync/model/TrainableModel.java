@@ -65,6 +65,14 @@ public interface TrainableModel {
     /** Shows the given score and counts on the original model (before a listener call or at the end of a fit). */
     void show(double score, int iteration, int epoch);
 
+    /**
+     * DL4J's JSON of the model's configuration with the given iteration and epoch counts (for a checkpoint; the
+     * model itself is not changed), or null for a model without one (scheduling only).
+     */
+    default String configurationJson(int iteration, int epoch) {
+        return null;
+    }
+
     /** Loss of a parameter vector on a fixed sample. */
     interface Scorer {
         /** The loss of the parameters that {@code fill} copies into the scorer's private buffer (NaN if not finite). */

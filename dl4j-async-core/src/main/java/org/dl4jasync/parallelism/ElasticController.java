@@ -1,12 +1,16 @@
 package org.dl4jasync.parallelism;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 
+import org.dl4jasync.checkpoint.Checkpointable;
+import org.dl4jasync.checkpoint.StateValues;
 import org.dl4jasync.dispatch.ActiveWorkers;
 import org.dl4jasync.metrics.BreakEven;
 import org.dl4jasync.metrics.LossMonitor;
@@ -34,7 +38,7 @@ import org.dl4jasync.metrics.WindowProbe;
  * whose step crosses the phase boundary takes {@link #busy} by CAS and makes the transition; every other field is
  * touched only by the holder of {@link #busy} (the CAS and the release order the hand-over).
  */
-public final class ElasticController implements StepListener {
+public final class ElasticController implements StepListener, Checkpointable {
     private final int maxWorkers;
     private final int initialWorkers;
     private final int ipFactor;
@@ -184,6 +188,47 @@ public final class ElasticController implements StepListener {
     /** The next transition is due after {@code steps} more accepted steps (at least one). */
     private void due(long n, long steps) {
         boundary = n + Math.max(1, steps);
+    }
+
+    /** The controller's phase, level and trace (a checkpoint: workers paused between steps). */
+    @Override
+    public Map<String, Object> checkpointState() {
+        while (!busy.compareAndSet(false, true)) {
+            Thread.onSpinWait(); // a transition in progress is the pausing worker's own: none is, in practice
+        }
+        try {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("accepted", accepted.get());
+            m.put("boundary", boundary);
+            m.put("probing", probing);
+            m.put("first_probe", firstProbe);
+            m.put("centre", centre);
+            m.put("level", active.get());
+            m.put("probing_phases", probingPhases);
+            m.put("probe", probe.state());
+            m.put("trace", new ArrayList<>(trace));
+            return m;
+        } finally {
+            busy.set(false);
+        }
+    }
+
+    /** Takes back {@link #checkpointState} after {@link #bind}, before the workers start. */
+    @Override
+    public void restoreState(Map<String, Object> state) {
+        accepted.set(StateValues.getLong(state, "accepted"));
+        boundary = StateValues.getLong(state, "boundary");
+        probing = StateValues.getBoolean(state, "probing");
+        firstProbe = StateValues.getBoolean(state, "first_probe");
+        centre = StateValues.getInt(state, "centre");
+        probingPhases = StateValues.getLong(state, "probing_phases");
+        probe.restore(StateValues.getMap(state, "probe"));
+        active.set(StateValues.getInt(state, "level"));
+        trace.clear();
+        for (Object o : StateValues.getList(state, "trace")) {
+            double[] e = StateValues.asDoubles(o);
+            trace.add(new Number[] {e[0], (long) e[1], (int) e[2]});
+        }
     }
 
     /** The active worker count the controller currently wants (read by tests and reports). */

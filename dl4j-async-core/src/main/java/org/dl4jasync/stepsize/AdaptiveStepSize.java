@@ -1,6 +1,11 @@
 package org.dl4jasync.stepsize;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+
+import org.dl4jasync.checkpoint.Checkpointable;
+import org.dl4jasync.checkpoint.StateValues;
 
 /**
  * A policy whose factors are a table over τ built from the observed staleness distribution
@@ -9,7 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Hot path: {@link #factor} is one volatile read, a clamp and an array load; {@link #observe} is the window's
  * O(1) count, plus, once per refresh period, a table rebuild by the observing worker (allocates one table).
  */
-public abstract class AdaptiveStepSize implements StepSizePolicy {
+public abstract class AdaptiveStepSize implements StepSizePolicy, Checkpointable {
     private final StalenessWindow window;
     /**
      * Protocol: the published table; replaced by CAS only with a table built from a later snapshot, so the
@@ -65,6 +70,26 @@ public abstract class AdaptiveStepSize implements StepSizePolicy {
      * Called by one worker at a time per snapshot; may allocate.
      */
     protected abstract double[] factors(StalenessDistribution d);
+
+    /** The window and the factor table in use (a checkpoint; observers paused). */
+    @Override
+    public Map<String, Object> checkpointState() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("window", window.state());
+        Table t = table.get();
+        m.put("table_at", t == null ? null : t.observedAt);
+        m.put("factors", t == null ? null : t.factors);
+        return m;
+    }
+
+    /** Takes back {@link #checkpointState} of a policy built the same way, before the run starts. */
+    @Override
+    public void restoreState(Map<String, Object> state) {
+        window.restore(StateValues.getMap(state, "window"));
+        Object at = state.get("table_at");
+        table.set(at == null ? null : new Table(StateValues.getLong(state, "table_at"),
+                StateValues.asDoubles(state.get("factors"))));
+    }
 
     /** The factors in use, or null during the warm-up (for reports and tests). */
     public final double[] currentFactors() {

@@ -20,6 +20,7 @@ import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.model.TrainableModel;
 import org.dl4jasync.parameters.ParameterStore;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -136,20 +137,30 @@ public final class AsyncTrainer implements AutoCloseable {
             throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
         }
         int m = config.workers();
+        List<DataSet> batches = dataMode == DataMode.IN_MEMORY ? InMemoryBatchSource.load(data) : null;
+        Resume resume = config.resumeFrom().map(dir -> CheckpointResume.load(dir, net, config, epochs,
+                batches == null ? -1 : batches.size())).orElse(null);
+        int left = resume == null || epochs == Integer.MAX_VALUE ? epochs : epochs - resume.epochsDone;
+        long skip = resume == null ? 0 : resume.position;
         int savedThreads = Nd4j.getEnvironment().maxThreads();
         if (singleThreadedOps && m > 1) {
             Nd4j.getEnvironment().setMaxThreads(1);
         }
-        BatchSource source = dataMode == DataMode.IN_MEMORY
-                ? new InMemoryBatchSource(InMemoryBatchSource.load(data), epochs, config.seed(), shuffle,
-                        net.getEpochCount())
-                : new PrefetchingBatchSource(data, epochs, Math.max(prefetch, 2) + 2 * m);
+        BatchSource source = batches != null
+                ? new InMemoryBatchSource(batches, left, config.seed(), shuffle, net.getEpochCount(), skip)
+                : new PrefetchingBatchSource(data, left, Math.max(prefetch, 2) + 2 * m, skip);
         try {
-            Run run = new Run(config, model, allListeners(), source, new PausingClock(System.nanoTime()));
+            // a resumed run's clock starts where the checkpoint's stood: one time axis over the whole training
+            long origin = System.nanoTime() - (resume == null ? 0 : (long) (resume.seconds * 1e9));
+            Run run = new Run(config, model, allListeners(), source, new PausingClock(origin), resume);
             currentRun = run;
+            run.checkpoints = config.checkpointDir().map(dir -> new Checkpoints(run, dir)).orElse(null);
             try {
                 return new ThreadEngine(run, timeLimitSeconds, progress, progressIntervalNanos).execute();
             } finally {
+                if (run.checkpoints != null) {
+                    run.checkpoints.close();
+                }
                 run.store.close();
             }
         } finally {

@@ -43,18 +43,40 @@ final class InMemoryBatchSource implements BatchSource {
      *                   count goes on) visit fresh orders, and a run stays reproducible from its starting epoch
      */
     public InMemoryBatchSource(List<DataSet> batches, int epochs, long seed, boolean shuffle, int firstEpoch) {
+        this(batches, checkEpochs(epochs), seed, shuffle, firstEpoch, 0);
+    }
+
+    private static int checkEpochs(int epochs) {
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+        }
+        return epochs;
+    }
+
+    /**
+     * @param skip batches of the first epoch already trained (a resumed run): ticket 0 is the batch at position
+     *             {@code skip} of epoch {@code firstEpoch}'s order, and that epoch ends {@code skip} tickets early
+     */
+    InMemoryBatchSource(List<DataSet> batches, int epochs, long seed, boolean shuffle, int firstEpoch, long skip) {
         if (batches.isEmpty()) {
             throw new IllegalArgumentException("the data set iterator produced no batches");
         }
-        if (epochs < 1) {
-            throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+        if (epochs < 0) { // 0: a resumed run whose epochs were all trained before its checkpoint
+            throw new IllegalArgumentException("epochs must be >= 0, got " + epochs);
         }
         this.batches = List.copyOf(batches);
         this.epochs = epochs;
         this.seed = seed;
         this.shuffle = shuffle;
         this.firstEpoch = firstEpoch;
+        if (skip < 0 || skip >= batches.size()) {
+            throw new IllegalArgumentException("the data has " + batches.size() + " batches per epoch, fewer than "
+                    + "the resumed position " + skip);
+        }
+        this.skip = skip;
     }
+
+    private final long skip;
 
     /** Reads every batch of {@code iterator} (one pass, after a reset when supported) into detached copies. */
     public static List<DataSet> load(DataSetIterator iterator) {
@@ -74,6 +96,7 @@ final class InMemoryBatchSource implements BatchSource {
 
     @Override
     public DataSet batch(long ticket) {
+        ticket += skip;
         int n = batches.size();
         long epoch = ticket / n;
         if (epoch >= epochs) {
@@ -116,7 +139,7 @@ final class InMemoryBatchSource implements BatchSource {
 
     @Override
     public long epochEnd(int epoch) {
-        return (epoch + 1L) * batches.size();
+        return (epoch + 1L) * batches.size() - skip;
     }
 
     @Override

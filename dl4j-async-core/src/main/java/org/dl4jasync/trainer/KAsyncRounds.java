@@ -1,10 +1,14 @@
 package org.dl4jasync.trainer;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
+import org.dl4jasync.checkpoint.Checkpointable;
+import org.dl4jasync.checkpoint.StateValues;
 import org.dl4jasync.dispatch.ActiveWorkers;
 import org.dl4jasync.dispatch.Dispatcher;
 import org.dl4jasync.dispatch.RoundPolicy;
@@ -41,7 +45,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * step (with local SGD: its first local step since its last submission) started (−1: none in flight); written by w,
  * read by the simulation's round close.
  */
-final class KAsyncRounds implements Dispatcher {
+final class KAsyncRounds implements Dispatcher, Checkpointable {
     private final Run run;
     private final int m;
     private final RoundPolicy policy;
@@ -64,6 +68,8 @@ final class KAsyncRounds implements Dispatcher {
     private long lastS;
     private final List<Number[]> kTrace = new ArrayList<>();
     private final List<Number[]> sTrace = new ArrayList<>();
+    /** Rounds closed before this run (a resumed run's checkpoint); written before the workers start. */
+    private long roundsBefore;
 
     KAsyncRounds(Run run, int workers, RoundPolicy policy) {
         this.run = run;
@@ -290,11 +296,11 @@ final class KAsyncRounds implements Dispatcher {
         double now = run.clock.getAsDouble();
         if (policy.k() != lastK) {
             lastK = policy.k();
-            kTrace.add(new Number[] {now, r + 1, lastK});
+            kTrace.add(new Number[] {now, roundsBefore + r + 1, lastK});
         }
         if (policy.maxRoundsBehind() != lastS) {
             lastS = policy.maxRoundsBehind();
-            sTrace.add(new Number[] {now, r + 1, lastS == Long.MAX_VALUE ? null : lastS});
+            sTrace.add(new Number[] {now, roundsBefore + r + 1, lastS == Long.MAX_VALUE ? null : lastS});
         }
         return r;
     }
@@ -350,7 +356,7 @@ final class KAsyncRounds implements Dispatcher {
     public synchronized void report(TrainingReport.Builder report) {
         report.algorithm(policy.label());
         policy.report(report);
-        report.rounds(round);
+        report.rounds(roundsBefore + round);
         report.uploads(uploads);
         report.restarts(restarts);
         if (policy.adaptiveK()) {
@@ -364,5 +370,46 @@ final class KAsyncRounds implements Dispatcher {
     @Override
     public ActiveWorkers active() {
         return active;
+    }
+
+    /**
+     * The counts, traces and the policy's state (a checkpoint; workers paused). Submissions to the open round are
+     * not kept: a resumed run starts with an empty round.
+     */
+    @Override
+    public synchronized Map<String, Object> checkpointState() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("rounds", roundsBefore + round);
+        s.put("uploads", uploads);
+        s.put("restarts", restarts);
+        s.put("last_k", lastK);
+        s.put("last_s", lastS);
+        s.put("k_trace", new ArrayList<>(kTrace));
+        s.put("s_trace", new ArrayList<>(sTrace));
+        s.put("policy", policy instanceof Checkpointable ? ((Checkpointable) policy).checkpointState() : null);
+        return s;
+    }
+
+    @Override
+    public synchronized void restoreState(Map<String, Object> state) {
+        roundsBefore = StateValues.getLong(state, "rounds");
+        uploads = StateValues.getLong(state, "uploads");
+        restarts = StateValues.getLong(state, "restarts");
+        lastK = StateValues.getInt(state, "last_k");
+        lastS = StateValues.getLong(state, "last_s");
+        kTrace.clear();
+        for (Object o : StateValues.getList(state, "k_trace")) {
+            double[] e = StateValues.asDoubles(o);
+            kTrace.add(new Number[] {e[0], (long) e[1], (int) e[2]});
+        }
+        sTrace.clear();
+        for (Object o : StateValues.getList(state, "s_trace")) {
+            List<?> e = (List<?>) o;
+            sTrace.add(new Number[] {StateValues.asDouble(e.get(0)), (long) StateValues.asDouble(e.get(1)),
+                    e.get(2) == null ? null : (long) StateValues.asDouble(e.get(2))});
+        }
+        if (policy instanceof Checkpointable) {
+            ((Checkpointable) policy).restoreState(StateValues.getMap(state, "policy"));
+        }
     }
 }

@@ -36,10 +36,23 @@ final class PrefetchingBatchSource implements BatchSource {
     private volatile Throwable failure;
     private volatile boolean closed;
     private final Thread producer;
+    private final long skip;
 
     public PrefetchingBatchSource(DataSetIterator iterator, int epochs, int capacity) {
+        this(iterator, checkEpochs(epochs), capacity, 0);
+    }
+
+    private static int checkEpochs(int epochs) {
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+        }
+        return epochs;
+    }
+
+    /** @param skip batches of the first epoch already trained (a resumed run): read and dropped first */
+    PrefetchingBatchSource(DataSetIterator iterator, int epochs, int capacity, long skip) {
+        if (epochs < 0) { // 0: a resumed run whose epochs were all trained before its checkpoint
+            throw new IllegalArgumentException("epochs must be >= 0, got " + epochs);
         }
         if (capacity < 2) {
             throw new IllegalArgumentException("prefetch capacity must be >= 2, got " + capacity);
@@ -56,6 +69,7 @@ final class PrefetchingBatchSource implements BatchSource {
         for (int s = 0; s < capacity; s++) {
             slotTicket.set(s, -1);
         }
+        this.skip = skip;
         this.producer = new Thread(this::produce, "dl4j-async-prefetch");
         producer.setDaemon(true);
         producer.start();
@@ -70,6 +84,13 @@ final class PrefetchingBatchSource implements BatchSource {
                     iterator.reset();
                 }
                 long epochStart = seq;
+                for (long k = e == 0 ? skip : 0; k > 0; k--) { // a resumed run: the batches trained before
+                    if (!iterator.hasNext()) {
+                        throw new IllegalArgumentException("the data set iterator has fewer batches per epoch than "
+                                + "the resumed position " + skip);
+                    }
+                    iterator.next();
+                }
                 while (!closed && iterator.hasNext()) {
                     DataSet ds = Batches.detachedCopy(iterator.next());
                     int s = (int) (seq % capacity);

@@ -31,22 +31,23 @@ final class ReportAssembler {
         RunConfig config = run.config;
         StopReason reason = run.stopReason();
         run.bridge.finish();
-        long accepted = run.store.version(); // the version counts applied updates
-        run.bridge.showFinalState(accepted);
+        long version = run.store.version(); // the version counts this run's applied updates
+        long accepted = run.acceptedBefore + version; // a resumed run's count goes on from its checkpoint's
+        run.bridge.showFinalState(version);
+        Resume before = run.resume;
 
         TrainingReport.Builder r = new TrainingReport.Builder();
         r.config().putAll(config.provenance());
         int epochs = run.source.epochs();
-        r.config().put("epochs", epochs == Integer.MAX_VALUE ? null : epochs);
+        r.config().put("epochs", epochs == Integer.MAX_VALUE ? null : epochs + (before == null ? 0 : before.epochsDone));
         r.algorithm(Choice.key(config.algorithm())); // the dispatcher and the controller may refine it
         r.store(config.algorithm().asynchronous() ? Choice.key(config.store()) : null);
         r.stepSize(run.stepSize.name());
         r.workers(run.m);
-        WorkerStats[] stats = new WorkerStats[run.workers.length];
-        double activeSeconds = 0;
+        WorkerStats[] stats = run.stats;
+        double activeSeconds = before == null ? 0 : before.workerSeconds;
         for (int w = 0; w < stats.length; w++) {
             WorkerState ws = run.workers[w];
-            stats[w] = ws == null ? new WorkerStats(w) : ws.stats;
             activeSeconds += ws == null ? 0 : ws.activeSeconds(end);
             if (!virtual) {
                 r.addStepTimeSamples(stats[w].stepTimeSamples());
@@ -76,13 +77,15 @@ final class ReportAssembler {
             r.ainTrace(run.noise.trace());
         }
         r.stepScalePolicy(run.stepSize.describe(), run.stepSize.normalized());
-        r.failedCas(run.store.failedCas());
+        Long cas = run.store.failedCas();
+        r.failedCas(cas == null ? null : cas + (before == null ? 0 : before.failedCas));
         r.wallSeconds(wallSeconds);
-        r.evaluationSeconds(virtual ? null : run.monitor.evaluationSeconds());
+        r.evaluationSeconds(virtual ? null : run.monitor.evaluationSeconds()
+                + (before == null ? 0 : before.evaluationSeconds));
         r.virtualSeconds(virtual ? end : null);
         r.workerSeconds(activeSeconds);
         r.stepsPerSecond(end > 0 ? accepted / end : 0);
-        r.epochsCompleted(run.bridge.epochsCompleted());
+        r.epochsCompleted(run.bridge.epochsCompleted() + (before == null ? 0 : before.epochsDone));
 
         RunMonitor monitor = run.monitor;
         monitor.finalLossPoint(accepted);

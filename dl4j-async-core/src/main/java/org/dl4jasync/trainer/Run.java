@@ -2,6 +2,7 @@ package org.dl4jasync.trainer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
 
@@ -15,6 +16,9 @@ import org.dl4jasync.config.RunComponents;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.metrics.AsynchronyNoise;
 import org.dl4jasync.metrics.StepListener;
+import org.dl4jasync.metrics.WorkerStats;
+import org.dl4jasync.checkpoint.Checkpointable;
+import org.dl4jasync.checkpoint.StateValues;
 import org.dl4jasync.model.Replica;
 import org.dl4jasync.model.TrainableModel;
 import org.dl4jasync.parallelism.ElasticController;
@@ -85,6 +89,20 @@ final class Run {
     /** The clock and gate that pause the workers for an evaluation (threads, {@code EvaluationMode.PAUSED}), else null. */
     final PausingClock pausing;
     final WorkerState[] workers;
+    /** Every worker's counters, made with the run (a resumed run's taken back from the checkpoint). */
+    final WorkerStats[] stats;
+    /** Where a resumed run starts, or null for a new training. */
+    final Resume resume;
+    /** Updates applied before this run (a resumed run: the checkpoint's; else 0). */
+    final long acceptedBefore;
+    /** Steps started before this run, over every worker (the checkpoint's counters). */
+    final long startedBefore;
+    /** The run's clock at its start (a resumed run continues the checkpoint's time axis). */
+    final double since;
+    /** The components whose state a checkpoint keeps, by name. */
+    final Map<String, Checkpointable> components;
+    /** The run's checkpoints, or null when none are written. Set by the engine before the workers start. */
+    Checkpoints checkpoints;
     private final StepListener[] observers;
     private final boolean recordLoss;
     /**
@@ -116,7 +134,7 @@ final class Run {
      */
     Run(RunConfig config, TrainableModel model, List<TrainingListener> listeners, BatchSource source,
         DoubleSupplier clock) {
-        this(config, model, listeners, source, clock, null, true);
+        this(config, model, listeners, source, clock, null, true, null);
     }
 
     /**
@@ -125,14 +143,18 @@ final class Run {
      * a plain wall clock and the workers skip its gate).
      */
     Run(RunConfig config, TrainableModel model, List<TrainingListener> listeners, BatchSource source,
-        PausingClock pausing) {
-        this(config, model, listeners, source, pausing, config.evaluationMode() == EvaluationMode.PAUSED
-                && config.evaluatesDuringRun() ? pausing : null, false);
+        PausingClock pausing, Resume resume) {
+        this(config, model, listeners, source, pausing, (config.evaluationMode() == EvaluationMode.PAUSED
+                && config.evaluatesDuringRun()) || config.checkpointDir().isPresent() ? pausing : null, false,
+                resume);
     }
 
     private Run(RunConfig config, TrainableModel model, List<TrainingListener> listeners, BatchSource source,
-                DoubleSupplier clock, PausingClock pausing, boolean deferred) {
+                DoubleSupplier clock, PausingClock pausing, boolean deferred, Resume resume) {
         this.config = config;
+        this.resume = resume;
+        this.acceptedBefore = resume == null ? 0 : resume.accepted;
+        this.since = resume == null ? 0 : resume.seconds;
         this.m = config.workers();
         this.model = model;
         this.source = source;
@@ -161,7 +183,8 @@ final class Run {
         this.waiters = dispatcher.active().waiters();
         this.staleBound = dispatcher.maxStaleness();
         this.roundBased = aggregating || rounds != null;
-        this.budget = new StepBudget(config.maxSteps().orElse(Long.MAX_VALUE), waiters); // round-based: rounds
+        long max = config.maxSteps().orElse(Long.MAX_VALUE);
+        this.budget = new StepBudget(max == Long.MAX_VALUE ? max : Math.max(0, max - acceptedBefore), waiters);
         this.stepSize = parts.stepSize;
         this.noise = parts.noise;
         this.elastic = parts.elastic;
@@ -171,8 +194,44 @@ final class Run {
         this.recordLoss = model.hasParameters();
         this.bridge = new ListenerBridge(model, listeners, store, source);
         this.workers = new WorkerState[m];
-        this.monitor = new RunMonitor(this); // after the workers' array, whose counters it reads
+        this.stats = new WorkerStats[m];
+        long started = 0;
+        for (int w = 0; w < m; w++) {
+            stats[w] = new WorkerStats(w);
+            if (resume != null) {
+                stats[w].restore(StateValues.asMap(resume.workerStats.get(w)));
+                started += stats[w].started;
+            }
+        }
+        this.startedBefore = started;
+        this.monitor = new RunMonitor(this); // after the workers' counters, which it reads
         this.observers = parts.observers.toArray(new StepListener[0]);
+        this.components = checkpointable(parts);
+        if (resume != null) {
+            monitor.restore(resume.monitor);
+            for (Map.Entry<String, Checkpointable> e : components.entrySet()) {
+                e.getValue().restoreState(StateValues.getMap(resume.components, e.getKey()));
+            }
+        }
+    }
+
+    /** The run's components that keep state across a checkpoint, each under a stable name. */
+    private Map<String, Checkpointable> checkpointable(RunComponents parts) {
+        Map<String, Checkpointable> c = new java.util.LinkedHashMap<>();
+        Object[] named = {dispatcher, stepSize, elastic, noise};
+        String[] names = {"dispatcher", "step_size", "elastic", "noise"};
+        for (int i = 0; i < named.length; i++) {
+            if (named[i] instanceof Checkpointable) {
+                c.put(names[i], (Checkpointable) named[i]);
+            }
+        }
+        for (int i = 0; i < parts.observers.size(); i++) { // the loss monitor the controllers read
+            StepListener o = parts.observers.get(i);
+            if (o instanceof Checkpointable && o != dispatcher && o != elastic) {
+                c.put("observer_" + i, (Checkpointable) o);
+            }
+        }
+        return c;
     }
 
     /** Creates worker {@code w}'s state; call on the thread that will run it (replicas allocate workspaces). */
@@ -182,7 +241,14 @@ final class Run {
         // computed on it later; local SGD: the worker's local steps update it)
         boolean own = deferred || localSteps > 1;
         Replica replica = own ? model.newReplica(model.params().dup()) : view.replica();
-        WorkerState ws = new WorkerState(w, view, replica, stepSize, own);
+        WorkerState ws = new WorkerState(w, view, replica, stepSize, own, stats[w], since);
+        if (resume != null && resume.updaterStates[w] != null) {
+            INDArray u = replica.updaterState();
+            if (u == null || u.length() != resume.updaterStates[w].length()) {
+                throw new IllegalStateException("worker " + w + "'s updater state does not fit the checkpoint's");
+            }
+            u.assign(resume.updaterStates[w]);
+        }
         workers[w] = ws;
         return ws;
     }

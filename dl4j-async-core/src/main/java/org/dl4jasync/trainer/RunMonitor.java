@@ -2,10 +2,14 @@ package org.dl4jasync.trainer;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.dl4jasync.checkpoint.StateValues;
+import org.dl4jasync.config.EvaluationMode;
 import org.dl4jasync.metrics.EvaluationSchedule;
 import org.dl4jasync.metrics.StopReason;
 import org.dl4jasync.metrics.TracePoint;
@@ -57,11 +61,12 @@ final class RunMonitor {
         this.timed = schedule.timed();
         this.target = run.config.targetAccuracy().orElse(Double.NaN);
         this.nextLossAt = new AtomicLong(lossTraceEvery);
-        this.recentLoss = new RecentLoss(run.workers);
+        this.recentLoss = new RecentLoss(run.stats);
     }
 
     /** Called by the worker that applied the update making {@code accepted} updates in all. */
-    void afterApply(WorkerState ws, long accepted) {
+    void afterApply(WorkerState ws, long applied) {
+        long accepted = run.acceptedBefore + applied; // over the whole training (a resumed run's included)
         long at = nextLossAt.get();
         if (accepted >= at && nextLossAt.compareAndSet(at, (accepted / lossTraceEvery + 1) * lossTraceEvery)) {
             traceLoss(accepted);
@@ -75,6 +80,17 @@ final class RunMonitor {
                 }
             } finally {
                 evaluating.set(false);
+            }
+        }
+        Checkpoints c = run.checkpoints;
+        if (c != null) {
+            double t = c.timed() ? run.clock.getAsDouble() : 0;
+            if (c.due(accepted, t) && evaluating.compareAndSet(false, true)) { // one pause at a time
+                try {
+                    c.takeIfDue(accepted, t);
+                } finally {
+                    evaluating.set(false);
+                }
             }
         }
         if (run.budget.exhausted()) {
@@ -104,7 +120,8 @@ final class RunMonitor {
         if (ws.evaluator == null) {
             ws.evaluator = run.model.newEvaluator(run.config.evaluationData().orElseThrow());
         }
-        PausingClock pausing = run.pausing;
+        // the gate exists for checkpoints too: an evaluation pauses the others only in EvaluationMode.PAUSED
+        PausingClock pausing = run.config.evaluationMode() == EvaluationMode.PAUSED ? run.pausing : null;
         long start = System.nanoTime();
         TracePoint p;
         if (pausing != null) {
@@ -134,7 +151,7 @@ final class RunMonitor {
         double[] at = new double[2];
         double acc = evaluator.accuracy(dest -> {
             at[0] = run.clock.getAsDouble();
-            at[1] = run.store.version();
+            at[1] = run.acceptedBefore + run.store.version();
             run.store.copyLatestTo(dest);
         });
         if (Double.isNaN(acc)) {
@@ -143,6 +160,45 @@ final class RunMonitor {
         TracePoint p = new TracePoint(at[0], (long) at[1], acc);
         accuracyTrace.add(p);
         return p;
+    }
+
+    /** The traces and schedules as a checkpoint keeps them (with every worker paused between steps). */
+    Map<String, Object> snapshot() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("loss_trace", points(lossTrace));
+        m.put("accuracy_trace", points(accuracyTrace));
+        m.put("next_loss_at", nextLossAt.get());
+        m.put("loss_seen", recentLoss.seen());
+        m.put("schedule", schedule.state());
+        m.put("time_to_target", timeToTarget);
+        return m;
+    }
+
+    private static List<double[]> points(List<TracePoint> trace) {
+        synchronized (trace) {
+            List<double[]> out = new ArrayList<>(trace.size());
+            for (TracePoint p : trace) {
+                out.add(new double[] {p.seconds, p.steps, p.value});
+            }
+            return out;
+        }
+    }
+
+    /** Takes back a {@link #snapshot} before the workers start. */
+    void restore(Map<String, Object> m) {
+        for (Object o : StateValues.getList(m, "loss_trace")) {
+            double[] p = StateValues.asDoubles(o);
+            lossTrace.add(new TracePoint(p[0], (long) p[1], p[2]));
+        }
+        for (Object o : StateValues.getList(m, "accuracy_trace")) {
+            double[] p = StateValues.asDoubles(o);
+            accuracyTrace.add(new TracePoint(p[0], (long) p[1], p[2]));
+        }
+        nextLossAt.set(StateValues.getLong(m, "next_loss_at"));
+        recentLoss.seen(StateValues.asDoubles(m.get("loss_seen")));
+        schedule.restore(StateValues.asDoubles(m.get("schedule")));
+        Object t = m.get("time_to_target");
+        timeToTarget = t == null ? null : StateValues.asDouble(t);
     }
 
     /** Wall seconds spent in evaluations during the run (the final one after the run not included). */

@@ -209,6 +209,12 @@ public final class Simulator {
 
         public Simulator build() {
             config = freeze();
+            if (config.checkpointDir().isPresent() || config.resumeFrom().isPresent()) {
+                throw new InvalidOptionException(config.checkpointDir().isPresent() ? "checkpoint_dir" : "resume",
+                        config.checkpointDir().orElseGet(() -> config.resumeFrom().get()).toString(),
+                        "none in a simulation (checkpoints are for training on threads; a simulation is "
+                                + "reproduced from its seed)");
+            }
             if (net == null && config.measuresAsynchronyNoise()) {
                 throw new InvalidOptionException("measure_ain", true, "false without a network (no updates are "
                         + "computed)");

@@ -44,6 +44,7 @@ final class ThreadEngine {
     }
 
     TrainingReport execute() {
+        progressLoss = new RecentLoss(run.stats); // before any step: its first reading covers the run's first steps
         int m = threads.length;
         running.set(m);
         for (int w = 0; w < m; w++) {
@@ -64,6 +65,9 @@ final class ThreadEngine {
         if (f != null) {
             run.bridge.showFinalState(run.store.version()); // the network keeps what was applied before the failure
             throw new TrainingFailedException("training failed in " + failedWhere, f);
+        }
+        if (run.checkpoints != null) {
+            run.checkpoints.finish(); // the end state, before the report closes the epoch in progress
         }
         double end = seconds();
         TrainingReport r = ReportAssembler.assemble(run, end, end, false);
@@ -163,7 +167,7 @@ final class ThreadEngine {
             }
             if (progress != null && now - lastProgress >= progressIntervalNanos) {
                 lastProgress = now;
-                reportProgress(run.store.version());
+                reportProgress(run.acceptedBefore + run.store.version());
             }
             LockSupport.parkNanos(WATCH_NANOS);
         }
@@ -209,9 +213,6 @@ final class ThreadEngine {
                 tauSum += ws.stats.stalenessSum;
                 applied += ws.stats.applied;
             }
-        }
-        if (progressLoss == null) {
-            progressLoss = new RecentLoss(run.workers);
         }
         progress.onProgress(seconds(), accepted, plannedSteps(), progressLoss.next(),
                 applied == 0 ? Double.NaN : (double) tauSum / applied);

@@ -46,17 +46,23 @@ final class WorkerState {
     private double idleSeconds;
     private double idleSince = -1;
     private double endedAt = -1;
+    /** The run's clock when this run started (a resumed run's clock starts where the checkpoint's stood). */
+    private final double since;
 
     /**
      * @param replica where the worker computes: the view's replica, or (deferred gradients) one over parameters of
      *                its own
+     * @param stats   the worker's counters (a resumed run's: taken back from the checkpoint)
+     * @param since   the run's clock at its start
      */
-    WorkerState(int id, WorkerView view, Replica replica, StepSizePolicy stepSize, boolean ownParams) {
+    WorkerState(int id, WorkerView view, Replica replica, StepSizePolicy stepSize, boolean ownParams,
+                WorkerStats stats, double since) {
         this.id = id;
         this.ownParams = ownParams;
         this.view = view;
         this.replica = replica;
-        this.stats = new WorkerStats(id);
+        this.stats = stats;
+        this.since = since;
         this.scaler = new RecordingScaler(stepSize);
     }
 
@@ -100,11 +106,11 @@ final class WorkerState {
         endedAt = now;
     }
 
-    /** Seconds this worker was not waiting, from 0 to {@code end}. */
+    /** Seconds this worker was not waiting in this run, from its start to {@code end}. */
     double activeSeconds(double end) {
         double stop = endedAt >= 0 ? Math.min(endedAt, end) : end;
         double idle = idleSeconds + (idleSince >= 0 ? Math.max(0, stop - idleSince) : 0);
-        return Math.max(0, stop - idle);
+        return Math.max(0, stop - since - idle);
     }
 
     /** Remembers the factor the store asked for, so the worker records exactly what was applied. */

@@ -254,6 +254,11 @@ public final class Dl4jBaseline {
             throw new UsageException("--eval-mode", Choice.key(runConfig.evaluationMode()), "paused with --algorithm "
                     + loop.key + " (DL4J's loops evaluate on the training thread, which pauses training)");
         }
+        if (runConfig.checkpointDir().isPresent() || runConfig.resumeFrom().isPresent()) {
+            throw new UsageException(runConfig.checkpointDir().isPresent() ? "--checkpoint-dir" : "--resume",
+                    runConfig.checkpointDir().orElseGet(() -> runConfig.resumeFrom().get()).toString(),
+                    "left out with --algorithm " + loop.key + " (checkpoints are dl4j-async's trainer's)");
+        }
         if (runConfig.nonFinitePolicy() != NonFinitePolicy.FAIL) {
             throw new UsageException("--on-non-finite", Choice.key(runConfig.nonFinitePolicy()), "left out with "
                     + "--algorithm " + loop.key + " (DL4J's loops apply every update; an evaluation sees divergence)");

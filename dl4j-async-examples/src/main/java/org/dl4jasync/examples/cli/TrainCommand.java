@@ -50,7 +50,7 @@ public final class TrainCommand implements Callable<Integer> {
             System.err.println("dl4j-async train: " + e.getMessage());
             e.getCause().printStackTrace(System.err);
             return Main.EXIT_FAILED;
-        } catch (UsageException e) {
+        } catch (UsageException | org.dl4jasync.checkpoint.IncompatibleCheckpointException e) {
             return Main.usageError("train", e.getMessage());
         } catch (RuntimeException e) {
             System.err.println("dl4j-async train: training failed: " + e);

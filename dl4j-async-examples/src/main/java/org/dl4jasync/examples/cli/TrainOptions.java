@@ -435,6 +435,48 @@ public final class TrainOptions {
         set(() -> config.onNonFinite(Choice.parse("on_non_finite", name, NonFinitePolicy.class)));
     }
 
+    // ---- checkpoints
+
+    @Option(order = 51, names = "--checkpoint-dir", paramLabel = "DIR",
+            description = "Write checkpoints into DIR (train only): the network with every worker's updater state "
+                    + "(DL4J's ModelSerializer reads it) and the trainer's state, atomically; the newest "
+                    + "--keep-checkpoints are kept; one more at the end of the run.")
+    void checkpointDir(Path dir) {
+        set(() -> config.checkpointDir(dir));
+    }
+
+    @Option(order = 51, names = "--checkpoint-every", paramLabel = "N|Ds",
+            description = "A checkpoint every N accepted steps, or every D seconds of training (e.g. 60s). "
+                    + "Default: 60s.")
+    void checkpointEvery(String value) {
+        String expected = "an integer >= 1 (accepted steps) or a positive number of seconds followed by s (e.g. 60s)";
+        set(() -> {
+            try {
+                if (value.endsWith("s")) {
+                    return config.checkpointEverySeconds(Double.parseDouble(value.substring(0, value.length() - 1)));
+                }
+                return config.checkpointEvery(Long.parseLong(value));
+            } catch (NumberFormatException | InvalidOptionException e) {
+                throw new UsageException("--checkpoint-every", value, expected);
+            }
+        });
+    }
+
+    @Option(order = 51, names = "--keep-checkpoints", paramLabel = "K",
+            description = "How many checkpoints to keep, newest first. Default: 2.")
+    void keepCheckpoints(int k) {
+        set(() -> config.keepCheckpoints(k));
+    }
+
+    @Option(order = 51, names = "--resume", paramLabel = "DIR",
+            description = "Continue the training saved in DIR's newest intact checkpoint (a corrupt or partial one is "
+                    + "skipped with a warning): give the same data, model and options as the run that wrote it "
+                    + "(stop conditions, evaluation and checkpoint options may differ); otherwise exit 2 saying "
+                    + "what differs.")
+    void resume(Path dir) {
+        set(() -> config.resume(dir));
+    }
+
     // ---- the report
 
     @Option(order = 51, names = "--json", paramLabel = "FILE", description = "Write the report as JSON.")

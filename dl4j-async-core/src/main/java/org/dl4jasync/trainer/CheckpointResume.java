@@ -1,0 +1,181 @@
+package org.dl4jasync.trainer;
+
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.dl4jasync.checkpoint.CheckpointDirectory;
+import org.dl4jasync.checkpoint.IncompatibleCheckpointException;
+import org.dl4jasync.checkpoint.StateValues;
+import org.dl4jasync.config.RunConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Resuming from a checkpoint directory: finds the newest intact checkpoint (a corrupt or partial one is skipped with
+ * a warning naming it), checks that it is this training's — the same network configuration, the same options
+ * (those that only watch or stop a run may differ: {@link #MAY_DIFFER}), the same number of epochs and batches per
+ * epoch — and restores the network (parameters, worker 0's updater state, iteration and epoch counts). The rest of
+ * the state goes to the run ({@link Resume}).
+ */
+final class CheckpointResume {
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointResume.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Options that say how a run is watched, stopped or checkpointed, not what it trains. */
+    static final Set<String> MAY_DIFFER = Set.of("epochs", "max_steps", "time_limit", "virtual_time_limit",
+            "target_accuracy", "eval_every", "eval_every_seconds", "eval_mode", "loss_trace_every", "on_non_finite",
+            "checkpoint_dir", "checkpoint_every", "checkpoint_every_seconds", "keep_checkpoints", "resume");
+
+    private CheckpointResume() {
+    }
+
+    /**
+     * Loads the newest intact checkpoint of {@code dir} for a run of {@code config} on {@code net} over
+     * {@code epochs} epochs of {@code batchesPerEpoch} batches (−1: not known ahead), restores {@code net} and
+     * returns the run's part.
+     *
+     * @throws IncompatibleCheckpointException when there is none, or it is another training's (saying what differs)
+     */
+    static Resume load(Path dir, MultiLayerNetwork net, RunConfig config, int epochs, long batchesPerEpoch) {
+        if (config.measuresAsynchronyNoise()) {
+            throw new IncompatibleCheckpointException("the asynchrony-noise measurement (measure_ain) keeps the "
+                    + "updates of recent versions in memory and does not survive a resume; resume without it");
+        }
+        CheckpointDirectory.Loaded loaded = CheckpointDirectory.newest(dir, LOG::warn).orElseThrow(() ->
+                new IncompatibleCheckpointException("no intact checkpoint in " + dir));
+        Map<String, Object> state = loaded.contents.state;
+        String where = "checkpoint " + loaded.file;
+        compareModels(where, loaded.contents.modelConfiguration, net.getLayerWiseConfigurations().toJson());
+        compareOptions(where, StateValues.getMap(state, "config"), config.provenance());
+        Map<String, Object> data = StateValues.getMap(state, "data");
+        long total = StateValues.getLong(data, "epochs_total");
+        if (total != epochs) {
+            throw new IncompatibleCheckpointException(where + " trains " + epochs(total) + ", this fit asks for "
+                    + epochs(epochs));
+        }
+        long perEpoch = StateValues.getLong(data, "batches_per_epoch");
+        if (perEpoch >= 0 && batchesPerEpoch >= 0 && perEpoch != batchesPerEpoch) {
+            throw new IncompatibleCheckpointException(where + " was made on data of " + perEpoch
+                    + " batches per epoch, this data has " + batchesPerEpoch);
+        }
+        Resume resume;
+        try {
+            resume = new Resume(loaded.contents);
+        } catch (IllegalArgumentException e) {
+            throw new IncompatibleCheckpointException(where + ": " + e.getMessage());
+        }
+        if (resume.workerStats.size() != config.workers()) {
+            throw new IncompatibleCheckpointException(where + " has " + resume.workerStats.size()
+                    + " workers, this run " + config.workers());
+        }
+        net.params().assign(loaded.contents.params);
+        if (loaded.contents.updaterStates.length > 0 && loaded.contents.updaterStates[0] != null) {
+            net.getUpdater().setStateViewArray(net, loaded.contents.updaterStates[0], false);
+        }
+        MultiLayerConfiguration saved = MultiLayerConfiguration.fromJson(loaded.contents.modelConfiguration);
+        net.setIterationCount(saved.getIterationCount());
+        net.setEpochCount(saved.getEpochCount());
+        LOG.info("resuming from {} ({} updates, epoch {})", loaded.file, resume.accepted, saved.getEpochCount());
+        return resume;
+    }
+
+    private static String epochs(long n) {
+        return n == Integer.MAX_VALUE ? "until another stop condition" : n + (n == 1 ? " epoch" : " epochs");
+    }
+
+    /** The networks' configurations, iteration and epoch counts aside. */
+    private static void compareModels(String where, String saved, String now) {
+        try {
+            JsonNode a = JSON.readTree(saved);
+            JsonNode b = JSON.readTree(now);
+            withoutCounts(a);
+            withoutCounts(b);
+            String diff = firstDifference("", a, b);
+            if (diff != null) {
+                throw new IncompatibleCheckpointException(where + " is of another network: " + diff);
+            }
+        } catch (java.io.IOException e) {
+            throw new IncompatibleCheckpointException(where + " has an unreadable network configuration: "
+                    + e.getMessage());
+        }
+    }
+
+    /** Removes the iteration and epoch counts, which DL4J keeps in the configuration and its layers' too. */
+    private static void withoutCounts(JsonNode n) {
+        if (n.isObject()) {
+            ((ObjectNode) n).remove("iterationCount");
+            ((ObjectNode) n).remove("epochCount");
+        }
+        for (JsonNode child : n) {
+            withoutCounts(child);
+        }
+    }
+
+    private static void compareOptions(String where, Map<String, Object> saved, Map<String, Object> now) {
+        for (Map.Entry<String, Object> e : now.entrySet()) {
+            String key = e.getKey();
+            if (MAY_DIFFER.contains(key)) {
+                continue;
+            }
+            JsonNode a = JSON.valueToTree(saved.get(key));
+            JsonNode b = JSON.valueToTree(e.getValue());
+            if (!equalValues(a, b)) {
+                throw new IncompatibleCheckpointException(where + " was made with " + key + " " + text(a)
+                        + ", this run has " + text(b));
+            }
+        }
+    }
+
+    private static boolean equalValues(JsonNode a, JsonNode b) {
+        if (a.isNumber() && b.isNumber()) {
+            return a.doubleValue() == b.doubleValue();
+        }
+        return Objects.equals(a, b);
+    }
+
+    private static String text(JsonNode n) {
+        return n == null || n.isNull() ? "none" : n.isTextual() ? n.asText() : n.toString();
+    }
+
+    /** The path of the first difference between two JSON trees and both values there, or null when equal. */
+    private static String firstDifference(String path, JsonNode a, JsonNode b) {
+        if (a.isObject() && b.isObject()) {
+            for (Iterator<String> it = a.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                String d = firstDifference(path + "." + f, a.get(f), b.has(f) ? b.get(f) : null);
+                if (d != null) {
+                    return d;
+                }
+            }
+            for (Iterator<String> it = b.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                if (!a.has(f)) {
+                    return path + "." + f + " is absent there, " + text(b.get(f)) + " here";
+                }
+            }
+            return null;
+        }
+        if (b != null && a.isArray() && b.isArray() && a.size() == b.size()) {
+            for (int i = 0; i < a.size(); i++) {
+                String d = firstDifference(path + "[" + i + "]", a.get(i), b.get(i));
+                if (d != null) {
+                    return d;
+                }
+            }
+            return null;
+        }
+        if (b == null) {
+            return path.substring(1) + " is " + text(a) + " there, absent here";
+        }
+        return equalValues(a, b) ? null : path.substring(1) + " is " + text(a) + " there, " + text(b) + " here";
+    }
+}

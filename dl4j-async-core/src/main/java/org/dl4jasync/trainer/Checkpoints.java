@@ -1,0 +1,198 @@
+package org.dl4jasync.trainer;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.dl4jasync.checkpoint.CheckpointDirectory;
+import org.dl4jasync.checkpoint.CheckpointFile;
+import org.dl4jasync.checkpoint.Checkpointable;
+import org.dl4jasync.metrics.EvaluationSchedule;
+import org.dl4jasync.metrics.WorkerStats;
+import org.dl4jasync.model.Replica;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A run's checkpoints (thread engine): when one is due ({@link RunMonitor} asks after each applied update, every N
+ * accepted steps or S seconds of training), the worker whose update crosses the boundary pauses the others at their
+ * next step boundary ({@link PausingClock}, as a paused evaluation), copies what a resumed run needs —
+ * {@link #contents}: the parameters, every worker's updater state, the trainer's counters, the data position, the
+ * components' state ({@link Checkpointable}) and the report's traces — and lets them go on; a writer thread then
+ * writes the file ({@link CheckpointDirectory}: atomically, keeping the newest k) while training continues. With
+ * every worker between steps nothing is half-applied, so the copy is one consistent state for every store, HOGWILD!
+ * included. A final checkpoint is written at the end of the run.
+ *
+ * <p>Not kept: work in progress that no update holds yet — submissions to a K-async or ABS round that has not
+ * closed, the local steps of a local-SGD worker since its last submission. A resumed run starts those afresh (their
+ * batches count as trained: the data position is past them).
+ *
+ * <p>A failed write is logged and counted; training goes on (the previous checkpoints are intact).
+ *
+ * <p>Protocols: the schedule's boundaries are written under the monitor's claim (as its evaluations); the writer
+ * thread is the only user of the directory; {@link #written} and {@link #failed} are atomics.
+ */
+final class Checkpoints {
+    private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
+
+    private final Run run;
+    private final EvaluationSchedule schedule;
+    private final CheckpointDirectory directory;
+    private final ExecutorService writer;
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private volatile Path last;
+
+    Checkpoints(Run run, Path dir) {
+        this.run = run;
+        this.schedule = EvaluationSchedule.every(run.config.checkpointEvery().orElse(0),
+                run.config.checkpointEverySeconds().orElse(0));
+        this.directory = new CheckpointDirectory(dir, run.config.keepCheckpoints());
+        this.writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "dl4j-async-checkpoint");
+            t.setDaemon(true);
+            return t;
+        });
+        schedule.evaluated(run.acceptedBefore, run.since); // the first boundary is one period past the start
+    }
+
+    boolean timed() {
+        return schedule.timed();
+    }
+
+    boolean due(long accepted, double seconds) {
+        return schedule.due(accepted, seconds);
+    }
+
+    /**
+     * Under the monitor's claim, with {@code accepted} updates in all at {@code seconds}: pauses the other workers,
+     * copies the state, lets them go on and hands the copy to the writer. A no-op when it is no longer due.
+     */
+    void takeIfDue(long accepted, double seconds) {
+        if (!schedule.due(accepted, seconds)) {
+            return;
+        }
+        schedule.evaluated(accepted, seconds);
+        PausingClock pausing = run.pausing;
+        CheckpointFile.Contents c;
+        pausing.pause(run::stopping);
+        try {
+            if (run.stopping()) {
+                return; // the run is ending: its final checkpoint follows
+            }
+            c = contents(run);
+        } finally {
+            pausing.resume();
+        }
+        writer.execute(() -> write(c));
+    }
+
+    /** After the run (every worker stopped): a checkpoint of the end state, then waits for the writer. */
+    void finish() {
+        CheckpointFile.Contents c = contents(run);
+        writer.execute(() -> write(c));
+        close();
+    }
+
+    /** Waits for the writes in progress and ends the writer thread. */
+    void close() {
+        writer.shutdown();
+        try {
+            if (!writer.awaitTermination(10, TimeUnit.MINUTES)) {
+                LOG.warn("the checkpoint writer did not finish within 10 minutes; the last checkpoint may be missing");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void write(CheckpointFile.Contents c) {
+        try {
+            last = directory.write(c);
+            written.incrementAndGet();
+        } catch (IOException | RuntimeException e) {
+            failed.incrementAndGet();
+            LOG.warn("checkpoint not written: {}", e.toString());
+        }
+    }
+
+    long written() {
+        return written.get();
+    }
+
+    long failed() {
+        return failed.get();
+    }
+
+    /** The newest file written, or null. */
+    Path last() {
+        return last;
+    }
+
+    /**
+     * The state of {@code run} as a checkpoint holds it; call with every worker between steps (paused or stopped).
+     * Copies everything it takes, so the run may go on while it is written.
+     */
+    static CheckpointFile.Contents contents(Run run) {
+        long version = run.store.version();
+        long accepted = run.acceptedBefore + version;
+        int iteration = (int) (run.bridge.baseIteration() + version);
+        int epoch = run.bridge.currentEpoch();
+        INDArray params = run.model.params().dup();
+        run.store.copyLatestTo(params);
+        INDArray[] updaters = new INDArray[run.m];
+        List<Object> stats = new ArrayList<>();
+        double now = run.clock.getAsDouble();
+        double workerSeconds = run.resume == null ? 0 : run.resume.workerSeconds;
+        long startedNow = 0;
+        for (int w = 0; w < run.m; w++) {
+            WorkerState ws = run.workers[w];
+            Replica r = ws == null ? null : ws.replica;
+            INDArray u = r == null ? null : r.updaterState();
+            updaters[w] = u == null ? (run.resume == null ? null : run.resume.updaterStates[w]) : u.dup();
+            WorkerStats s = run.stats[w];
+            stats.add(s.snapshot());
+            startedNow += s.started;
+            workerSeconds += ws == null ? 0 : ws.activeSeconds(now);
+        }
+        long trained = startedNow - run.startedBefore; // tickets with data in this run: every step has finished
+        int closed = run.bridge.epochsCompleted();
+        long firstSkip = run.resume == null ? 0 : run.resume.position;
+        long position = closed == 0 ? firstSkip + trained : trained - run.source.epochEnd(closed - 1);
+
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("format", Resume.FORMAT);
+        s.put("workers", run.m);
+        s.put("config", run.config.provenance());
+        s.put("accepted", accepted);
+        Map<String, Object> data = new LinkedHashMap<>();
+        int done = run.resume == null ? 0 : run.resume.epochsDone;
+        int epochs = run.source.epochs();
+        data.put("epochs_total", epochs == Integer.MAX_VALUE ? epochs : epochs + done);
+        data.put("epochs_done", done + closed);
+        data.put("position", position);
+        data.put("batches_per_epoch", run.source instanceof InMemoryBatchSource
+                ? ((InMemoryBatchSource) run.source).batchesPerEpoch() : -1);
+        s.put("data", data);
+        s.put("seconds", now);
+        s.put("worker_seconds", workerSeconds);
+        s.put("evaluation_seconds", run.monitor.evaluationSeconds()
+                + (run.resume == null ? 0 : run.resume.evaluationSeconds));
+        Long cas = run.store.failedCas();
+        s.put("failed_cas", (cas == null ? 0 : cas) + (run.resume == null ? 0 : run.resume.failedCas));
+        s.put("worker_stats", stats);
+        s.put("monitor", run.monitor.snapshot());
+        Map<String, Object> components = new LinkedHashMap<>();
+        run.components.forEach((name, c) -> components.put(name, c.checkpointState()));
+        s.put("components", components);
+        return new CheckpointFile.Contents(run.model.configurationJson(iteration, epoch), params, updaters, s);
+    }
+}

@@ -1,0 +1,227 @@
+package org.dl4jasync.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.dl4jasync.checkpoint.IncompatibleCheckpointException;
+import org.dl4jasync.config.Algorithm;
+import org.dl4jasync.metrics.TracePoint;
+import org.dl4jasync.metrics.TrainingReport;
+import org.dl4jasync.parameters.ParameterStore;
+import org.dl4jasync.testing.TinyNets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * Checkpoints: written atomically and pruned, loadable by DL4J's ModelSerializer, and a resumed run continues the
+ * same training — with one worker (deterministic) an interrupted and resumed run ends with exactly the parameters,
+ * counts and traces of the run that was never interrupted.
+ */
+@Timeout(120)
+class CheckpointTest {
+    private static final List<DataSet> TRAIN = TinyNets.blobs(20, 8, 1);
+    private static final List<DataSet> TEST = TinyNets.blobs(4, 16, 2);
+
+    private static AsyncTrainer.Builder oneWorker(MultiLayerNetwork net) {
+        return new AsyncTrainer.Builder(net).workers(1).seed(11).evaluation(TinyNets.iterator(TEST), 25)
+                .lossTraceEvery(10);
+    }
+
+    private static List<Path> checkpoints(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.sorted().collect(Collectors.toList());
+        }
+    }
+
+    @Test
+    void checkpointsAreWrittenEveryNStepsAndAtTheEndAndTheNewestKAreKept(@TempDir Path dir) throws IOException {
+        MultiLayerNetwork net = TinyNets.net(5);
+        new AsyncTrainer.Builder(net).workers(3).maxSteps(100).checkpointDir(dir).checkpointEvery(20)
+                .keepCheckpoints(3).build().fit(TinyNets.iterator(TRAIN), Integer.MAX_VALUE);
+        List<Path> files = checkpoints(dir);
+        assertThat(files).extracting(p -> p.getFileName().toString())
+                .hasSize(3).last().isEqualTo("checkpoint-0000000006.zip"); // 5 periodic (20 … 100) + the final
+        // DL4J reads the newest as the trained network with its updater state
+        MultiLayerNetwork loaded = ModelSerializer.restoreMultiLayerNetwork(files.get(2).toFile(), true);
+        assertThat(loaded.params()).isEqualTo(net.params());
+        assertThat(loaded.getIterationCount()).isEqualTo(net.getIterationCount()).isEqualTo(100);
+        assertThat(loaded.getUpdater().getStateViewArray()).isNotNull();
+    }
+
+    @ParameterizedTest
+    @EnumSource(ParameterStore.Kind.class)
+    void anInterruptedAndResumedRunEqualsTheUninterruptedOne(ParameterStore.Kind store, @TempDir Path dir) {
+        MultiLayerNetwork straight = TinyNets.net(5);
+        TrainingReport whole = oneWorker(straight).store(store).build().fit(TinyNets.iterator(TRAIN), 3);
+
+        MultiLayerNetwork first = TinyNets.net(5);
+        oneWorker(first).store(store).maxSteps(27).checkpointDir(dir).checkpointEvery(10).build()
+                .fit(TinyNets.iterator(TRAIN), 3); // stops in epoch 2 (27 of 60 batches), final checkpoint at 27
+        MultiLayerNetwork resumed = TinyNets.net(5);
+        resumed.params().addi(1.0); // other parameters: all come from the checkpoint
+        TrainingReport rest = oneWorker(resumed).store(store).resume(dir).checkpointDir(dir).build()
+                .fit(TinyNets.iterator(TRAIN), 3);
+
+        assertThat(resumed.params()).isEqualTo(straight.params());
+        assertThat(resumed.getIterationCount()).isEqualTo(straight.getIterationCount()).isEqualTo(60);
+        assertThat(resumed.getEpochCount()).isEqualTo(straight.getEpochCount()).isEqualTo(3);
+        assertThat(rest.stepsAccepted()).isEqualTo(whole.stepsAccepted()).isEqualTo(60);
+        assertThat(rest.stepsStarted()).isEqualTo(whole.stepsStarted());
+        assertThat(rest.epochsCompleted()).isEqualTo(3);
+        assertThat(rest.finalAccuracy()).isEqualTo(whole.finalAccuracy());
+        assertThat(steps(rest.lossTrace())).isEqualTo(steps(whole.lossTrace()));
+        assertThat(values(rest.lossTrace())).isEqualTo(values(whole.lossTrace()));
+        assertThat(values(rest.accuracyTrace())).isEqualTo(values(whole.accuracyTrace()));
+        assertThat(rest.staleness().histogram()).containsExactlyElementsOf(whole.staleness().histogram());
+        assertThat(rest.config()).containsEntry("epochs", 3);
+    }
+
+    /** Every algorithm with its stateful components (one worker: deterministic, so resumed = uninterrupted). */
+    enum Algo {
+        SEQUENTIAL, SYNC, ASYNC, INTERVAL_DECAY, INTERVAL_PROBE, INTERVAL_AUTO, ELASTIC, BOUNDED, SSP, KASYNC_ADAPTIVE,
+        ABS, LOCAL_SGD, TAIL, MINDTHESTEP;
+
+        AsyncTrainer.Builder compose(AsyncTrainer.Builder b) {
+            switch (this) {
+                case SEQUENTIAL: return b.algorithm(Algorithm.SEQUENTIAL);
+                case SYNC: return b.algorithm(Algorithm.SYNC);
+                case INTERVAL_DECAY: return b.algorithm(Algorithm.INTERVAL).intervalPolicy(
+                        org.dl4jasync.config.IntervalSchedule.DECAY).intervalY(6).yDecayAmount(1).yDecayEvery(8).yMin(2);
+                case INTERVAL_PROBE: return b.algorithm(Algorithm.INTERVAL).intervalPolicy(
+                        org.dl4jasync.config.IntervalSchedule.PROBE).intervalY(4).probeWindow(2).probeStep(1)
+                        .probeSteps(5).probeExec(7);
+                case INTERVAL_AUTO: return b.algorithm(Algorithm.INTERVAL).autoIntervalY();
+                case ELASTIC: return b.algorithm(Algorithm.ELASTIC).elasticIp(3).elasticDp(2);
+                case BOUNDED: return b.algorithm(Algorithm.BOUNDED).maxStaleness(0);
+                case SSP: return b.algorithm(Algorithm.SSP).sspSlack(1);
+                case KASYNC_ADAPTIVE: return b.algorithm(Algorithm.KASYNC).kasyncK(1).kasyncAdaptive(true);
+                case ABS: return b.algorithm(Algorithm.ABS).absC(2);
+                case LOCAL_SGD: return b.algorithm(Algorithm.KASYNC).kasyncK(1).localSteps(3);
+                case TAIL: return b.algorithm(Algorithm.ASYNC).stepSize(org.dl4jasync.config.StepSizeRule.TAIL)
+                        .tailWarmup(5).tailWindow(8).tailRefresh(3);
+                case MINDTHESTEP: return b.algorithm(Algorithm.ASYNC)
+                        .stepSize(org.dl4jasync.config.StepSizeRule.MINDTHESTEP).tailWarmup(5).tailWindow(8);
+                default: return b.algorithm(Algorithm.ASYNC);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algo.class)
+    void everyAlgorithmResumesToTheUninterruptedRun(Algo algo, @TempDir Path dir) {
+        MultiLayerNetwork straight = TinyNets.net(5);
+        TrainingReport whole = algo.compose(oneWorker(straight)).build().fit(TinyNets.iterator(TRAIN), 2);
+        algo.compose(oneWorker(TinyNets.net(5))).maxSteps(23).checkpointDir(dir).checkpointEvery(10).build()
+                .fit(TinyNets.iterator(TRAIN), 2);
+        MultiLayerNetwork resumed = TinyNets.net(5);
+        TrainingReport rest = algo.compose(oneWorker(resumed)).resume(dir).build().fit(TinyNets.iterator(TRAIN), 2);
+        assertThat(resumed.params()).isEqualTo(straight.params());
+        assertThat(rest.stepsAccepted()).isEqualTo(whole.stepsAccepted());
+        assertThat(rest.epochsCompleted()).isEqualTo(2);
+        assertThat(values(rest.lossTrace())).isEqualTo(values(whole.lossTrace()));
+        java.util.Map<?, ?> a = parse(whole);
+        java.util.Map<?, ?> b = parse(rest);
+        for (String key : List.of("interval_trace", "intervals_completed", "rounds", "uploads", "restarts", "k_trace",
+                "steps_started", "steps_rejected", "step_scale")) {
+            if (algo == Algo.INTERVAL_PROBE && key.startsWith("interval")) {
+                continue; // probing compares loss decrease per second of wall time: its choices vary run to run
+            }
+            assertThat(String.valueOf(b.get(key))).as(key).isEqualTo(String.valueOf(a.get(key)));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ParameterStore.Kind.class)
+    void aCheckpointTakenWhileWorkersRunIsOneConsistentState(ParameterStore.Kind store, @TempDir Path dir)
+            throws IOException {
+        // 4 workers, a checkpoint every 7 updates: each must show every started step finished (none in flight)
+        new AsyncTrainer.Builder(TinyNets.net(5)).workers(4).store(store).seed(3).maxSteps(200).checkpointDir(dir)
+                .checkpointEvery(7).keepCheckpoints(100).build().fit(TinyNets.iterator(TinyNets.blobs(80, 8, 3)),
+                        Integer.MAX_VALUE);
+        List<Path> files = checkpoints(dir);
+        assertThat(files).hasSizeGreaterThan(20);
+        for (Path f : files) {
+            org.dl4jasync.checkpoint.CheckpointFile.Contents c = org.dl4jasync.checkpoint.CheckpointFile.read(f);
+            long accepted = ((Number) c.state.get("accepted")).longValue();
+            long started = 0;
+            long fates = 0;
+            long applied = 0;
+            for (Object o : (List<?>) c.state.get("worker_stats")) {
+                java.util.Map<?, ?> w = (java.util.Map<?, ?>) o;
+                started += ((Number) w.get("started")).longValue();
+                applied += ((Number) w.get("applied")).longValue();
+                fates += ((Number) w.get("applied")).longValue() + ((Number) w.get("rejected")).longValue()
+                        + ((Number) w.get("dropped")).longValue() + ((Number) w.get("non_finite")).longValue();
+            }
+            assertThat(applied).as(f + ": applied").isEqualTo(accepted);
+            assertThat(fates).as(f + ": every started step finished").isEqualTo(started);
+            MultiLayerNetwork n = ModelSerializer.restoreMultiLayerNetwork(f.toFile(), true);
+            assertThat(n.getIterationCount()).isEqualTo((int) accepted);
+            assertThat(n.params().isInfinite().any() || n.params().isNaN().any()).isFalse();
+        }
+    }
+
+    private static java.util.Map<?, ?> parse(TrainingReport r) {
+        try {
+            java.util.Map<?, ?> m = TrainingReport.parse(r.toJson());
+            return m;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<Long> steps(List<TracePoint> trace) {
+        return trace.stream().map(p -> p.steps).collect(Collectors.toList());
+    }
+
+    private static List<Double> values(List<TracePoint> trace) {
+        return trace.stream().map(p -> p.value).collect(Collectors.toList());
+    }
+
+    @Test
+    void aCorruptNewestCheckpointIsSkippedForTheOneBefore(@TempDir Path dir) throws IOException {
+        oneWorker(TinyNets.net(5)).maxSteps(30).checkpointDir(dir).checkpointEvery(10).build()
+                .fit(TinyNets.iterator(TRAIN), 3);
+        List<Path> files = checkpoints(dir); // the checkpoint at 30 (periodic) and the final one, also at 30
+        byte[] bytes = Files.readAllBytes(files.get(1));
+        Files.write(files.get(1), java.util.Arrays.copyOf(bytes, bytes.length / 2)); // truncated
+        Files.write(dir.resolve("checkpoint-0000000099.zip.tmp"), new byte[] {1, 2, 3}); // a write that was killed
+        TrainingReport r = oneWorker(TinyNets.net(5)).resume(dir).build().fit(TinyNets.iterator(TRAIN), 3);
+        assertThat(r.stepsAccepted()).isEqualTo(60);
+    }
+
+    @Test
+    void anotherTrainingsCheckpointIsRefusedSayingWhatDiffers(@TempDir Path dir) {
+        oneWorker(TinyNets.net(5)).maxSteps(10).checkpointDir(dir).build().fit(TinyNets.iterator(TRAIN), 3);
+        assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.net(5)).workers(2).seed(11).resume(dir).build()
+                .fit(TinyNets.iterator(TRAIN), 3))
+                .isInstanceOf(IncompatibleCheckpointException.class)
+                .hasMessageMatching("checkpoint .*checkpoint-0000000001.zip was made with workers 1, this run has 2");
+        assertThatThrownBy(() -> oneWorker(TinyNets.net(5)).algorithm(Algorithm.SEQUENTIAL).resume(dir).build()
+                .fit(TinyNets.iterator(TRAIN), 3))
+                .hasMessageContaining("was made with algorithm async, this run has sequential");
+        assertThatThrownBy(() -> oneWorker(TinyNets.exploding()).resume(dir).build().fit(TinyNets.iterator(TRAIN), 3))
+                .isInstanceOf(IncompatibleCheckpointException.class).hasMessageContaining("is of another network");
+        assertThatThrownBy(() -> oneWorker(TinyNets.net(5)).resume(dir).build().fit(TinyNets.iterator(TRAIN), 4))
+                .hasMessageContaining("trains 3 epochs, this fit asks for 4 epochs");
+        assertThatThrownBy(() -> oneWorker(TinyNets.net(5)).resume(dir).build()
+                .fit(TinyNets.iterator(TRAIN.subList(0, 10)), 3))
+                .hasMessageContaining("was made on data of 20 batches per epoch, this data has 10");
+        assertThatThrownBy(() -> oneWorker(TinyNets.net(5)).resume(dir.resolve("none")).build()
+                .fit(TinyNets.iterator(TRAIN), 3))
+                .isInstanceOf(IncompatibleCheckpointException.class).hasMessageStartingWith("no intact checkpoint in");
+    }
+}
