@@ -33,11 +33,16 @@ public final class ActiveWorkers {
     }
 
     public void set(int workers) {
+        change(workers);
+    }
+
+    /** {@link #set}; returns how many waiting workers it woke (the litmus tests read it). */
+    int change(int workers) {
         if (workers < 1 || workers > max) {
             throw new IllegalArgumentException("active workers must be in [1, " + max + "], got " + workers);
         }
-        this.active = workers;
-        waiters.signal();
+        this.active = workers; // first the change, then read who waits: the other half of the protocol
+        return waiters.wake();
     }
 
     /** Where the run's workers wait while they may not start a step. */

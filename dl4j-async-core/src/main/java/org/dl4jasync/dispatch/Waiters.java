@@ -29,7 +29,7 @@ public final class Waiters {
 
     /** Parks the calling worker until {@code proceed} is true (it is evaluated again after every signal). */
     public void await(int worker, BooleanSupplier proceed) {
-        waiting.set(worker, Thread.currentThread());
+        enter(worker); // first publish, then check: the half of the protocol that makes a signal find this worker
         try {
             while (!proceed.getAsBoolean()) {
                 LockSupport.park(this);
@@ -39,18 +39,31 @@ public final class Waiters {
         }
     }
 
+    /** The calling thread becomes worker {@code worker}'s waiter (before it checks its condition). */
+    void enter(int worker) {
+        waiting.set(worker, Thread.currentThread());
+    }
+
     /** Wakes every waiting worker so that it checks its condition again. */
     public void signal() {
+        wake();
+    }
+
+    /** {@link #signal}; returns how many waiters it unparked (the litmus tests read it). */
+    int wake() {
+        int woken = 0;
         for (int w = 0; w < waiting.length(); w++) {
             Thread t = waiting.get(w);
             if (t != null) {
                 LockSupport.unpark(t);
+                woken++;
             }
         }
         Runnable l = listener;
         if (l != null) {
             l.run();
         }
+        return woken;
     }
 
     /** Calls {@code l} after every {@link #signal}, on the signalling thread: how a simulation wakes virtual workers. */

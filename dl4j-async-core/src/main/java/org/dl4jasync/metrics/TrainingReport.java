@@ -30,7 +30,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
         "wall_seconds", "evaluation_seconds", "worker_seconds", "steps_per_second", "batches_processed", "gradients_computed", "epochs_completed", "failed_cas",
         "interval_trace", "intervals_completed", "rounds", "uploads", "restarts", "k_trace", "s_trace",
         "clock_spread_max", "parallelism_trace", "break_even", "ain_trace",
-        "loss_trace", "accuracy_trace", "final_accuracy", "time_to_target_seconds", "virtual_seconds",
+        "loss_trace", "accuracy_trace", "final_accuracy", "time_to_target_seconds", "virtual_seconds", "checkpoints",
         "step_time_samples"})
 public final class TrainingReport implements Cloneable {
 
@@ -107,6 +107,10 @@ public final class TrainingReport implements Cloneable {
     /** Simulated runs only: virtual time the run covered (the time base of the traces); absent for real runs. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     private Double virtualSeconds;
+    /** The run's checkpoints: {@code written}, {@code failed}, {@code skipped} (due while one was being written),
+     *  {@code last} (the newest file); null when none were asked for. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private Map<String, Object> checkpoints;
     /**
      * Real runs: per worker, a uniform sample (up to 512) of step compute times in seconds, from which the
      * simulator's {@code measured:FILE} step times are drawn. Empty for simulated runs.
@@ -118,10 +122,21 @@ public final class TrainingReport implements Cloneable {
 
     /** A copy of this report whose {@code config} is {@code config} (e.g. with the caller's own settings added). */
     public TrainingReport withConfig(Map<String, Object> config) {
+        TrainingReport c = copy();
+        c.config = new LinkedHashMap<>(config);
+        return c;
+    }
+
+    /** A copy with the {@code checkpoints} section (the thread engine's, after the final checkpoint). */
+    public TrainingReport withCheckpoints(Map<String, Object> section) {
+        TrainingReport c = copy();
+        c.checkpoints = new LinkedHashMap<>(section);
+        return c;
+    }
+
+    private TrainingReport copy() {
         try {
-            TrainingReport c = (TrainingReport) clone();
-            c.config = new LinkedHashMap<>(config);
-            return c;
+            return (TrainingReport) clone();
         } catch (CloneNotSupportedException e) {
             throw new AssertionError(e);
         }
@@ -333,6 +348,11 @@ public final class TrainingReport implements Cloneable {
             return this;
         }
 
+        public Builder checkpoints(Map<String, Object> value) {
+            r.checkpoints = value;
+            return this;
+        }
+
         public TrainingReport build() {
             TrainingReport out = r;
             r = null;
@@ -502,6 +522,11 @@ public final class TrainingReport implements Cloneable {
 
     public Double virtualSeconds() {
         return virtualSeconds;
+    }
+
+    /** The checkpoint counts (see the field), or null. */
+    public Map<String, Object> checkpoints() {
+        return checkpoints;
     }
 
     /**

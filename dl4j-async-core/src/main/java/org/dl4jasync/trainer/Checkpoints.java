@@ -9,12 +9,14 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.dl4jasync.checkpoint.CheckpointDirectory;
 import org.dl4jasync.checkpoint.CheckpointFile;
 import org.dl4jasync.checkpoint.Checkpointable;
 import org.dl4jasync.metrics.EvaluationSchedule;
+import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.metrics.WorkerStats;
 import org.dl4jasync.model.Replica;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -35,10 +37,12 @@ import org.slf4j.LoggerFactory;
  * closed, the local steps of a local-SGD worker since its last submission. A resumed run starts those afresh (their
  * batches count as trained: the data position is past them).
  *
- * <p>A failed write is logged and counted; training goes on (the previous checkpoints are intact).
+ * <p>A failed write is logged and counted; training goes on (the previous checkpoints are intact). One copy of the
+ * state is in memory at a time: a checkpoint that falls due while the previous one is still being written is
+ * skipped (the period is a minimum).
  *
  * <p>Protocols: the schedule's boundaries are written under the monitor's claim (as its evaluations); the writer
- * thread is the only user of the directory; {@link #written} and {@link #failed} are atomics.
+ * thread is the only user of the directory; {@link #writing} as its comment says; the counters are atomics.
  */
 final class Checkpoints {
     private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
@@ -49,6 +53,12 @@ final class Checkpoints {
     private final ExecutorService writer;
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    /**
+     * Protocol: true from the hand-over of a copy to the writer until its file is written; a checkpoint that falls
+     * due meanwhile is skipped (one copy of the state in memory at a time, however slow the disk).
+     */
+    private final AtomicBoolean writing = new AtomicBoolean();
     private volatile Path last;
 
     Checkpoints(Run run, Path dir) {
@@ -81,18 +91,32 @@ final class Checkpoints {
             return;
         }
         schedule.evaluated(accepted, seconds);
+        if (!writing.compareAndSet(false, true)) {
+            skipped.incrementAndGet(); // the previous one is still being written
+            return;
+        }
         PausingClock pausing = run.pausing;
         CheckpointFile.Contents c;
         pausing.pause(run::stopping);
         try {
             if (run.stopping()) {
+                writing.set(false);
                 return; // the run is ending: its final checkpoint follows
             }
             c = contents(run);
+        } catch (RuntimeException | Error e) {
+            writing.set(false);
+            throw e;
         } finally {
             pausing.resume();
         }
-        writer.execute(() -> write(c));
+        writer.execute(() -> {
+            try {
+                write(c);
+            } finally {
+                writing.set(false);
+            }
+        });
     }
 
     /** After the run (every worker stopped): a checkpoint of the end state, then waits for the writer. */
@@ -124,17 +148,14 @@ final class Checkpoints {
         }
     }
 
-    long written() {
-        return written.get();
-    }
-
-    long failed() {
-        return failed.get();
-    }
-
-    /** The newest file written, or null. */
-    Path last() {
-        return last;
+    /** {@code report} with its {@code checkpoints} section (after {@link #finish}: every write has ended). */
+    TrainingReport describe(TrainingReport report) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("written", written.get());
+        m.put("failed", failed.get());
+        m.put("skipped", skipped.get());
+        m.put("last", last == null ? null : last.toString());
+        return report.withCheckpoints(m);
     }
 
     /**

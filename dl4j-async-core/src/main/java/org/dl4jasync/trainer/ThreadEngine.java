@@ -71,6 +71,9 @@ final class ThreadEngine {
         }
         double end = seconds();
         TrainingReport r = ReportAssembler.assemble(run, end, end, false);
+        if (run.checkpoints != null) {
+            r = run.checkpoints.describe(r);
+        }
         if (progress != null) {
             reportProgress(r.stepsAccepted());
         }

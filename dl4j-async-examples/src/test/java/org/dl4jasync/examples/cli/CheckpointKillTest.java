@@ -42,6 +42,7 @@ class CheckpointKillTest {
         SplittableRandom random = new SplittableRandom(Long.getLong("dl4jasync.killSeed", 7));
         int killed = 0;
         int resumed = 0;
+        int trainingKills = 0;
         int midWrite = 0;
         for (int attempt = 0; ; attempt++) {
             assertThat(attempt).as("attempts").isLessThan(kills + 50);
@@ -51,7 +52,13 @@ class CheckpointKillTest {
             Process p = start(dir, json, resume, log);
             boolean last = killed >= kills;
             if (!last) {
-                long delayMs = 500 + random.nextLong(3500); // start-up takes about 2 s: some kills come before any step
+                // every other kill in start-up (within 0.3–3 s, before or while the checkpoint loads), the others
+                // while training: after this run's first own checkpoint, within 0–1 s (often in the next write)
+                long delayMs = 300 + random.nextLong(2700);
+                if (attempt % 2 == 0 && newCheckpoint(dir, newest, p)) {
+                    delayMs = random.nextLong(1000);
+                    trainingKills++;
+                }
                 if (!p.waitFor(delayMs, TimeUnit.MILLISECONDS)) {
                     if (tmpFileExists(dir)) {
                         midWrite++;
@@ -76,9 +83,11 @@ class CheckpointKillTest {
             }
             break;
         }
-        System.out.printf("CheckpointKillTest: %d kills (%d after the run had resumed from a checkpoint, %d while a "
-                + "checkpoint was being written)%n", killed, resumed, midWrite);
+        System.out.printf("CheckpointKillTest: %d kills (%d while training, %d after the run had resumed from a "
+                + "checkpoint, %d while a checkpoint was being written)%n", killed, trainingKills, resumed, midWrite);
         assertThat(killed).isGreaterThanOrEqualTo(kills);
+        assertThat(trainingKills).as("kills while training").isGreaterThanOrEqualTo(kills / 2 - 1);
+        assertThat(resumed).as("kills after a resume had loaded its checkpoint").isGreaterThanOrEqualTo(kills / 4);
 
         @SuppressWarnings("unchecked")
         Map<String, Object> r = (Map<String, Object>) TrainingReport.parse(Files.readString(json));
@@ -125,6 +134,21 @@ class CheckpointKillTest {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("OMP_NUM_THREADS", "1");
         return pb.start();
+    }
+
+    /**
+     * Waits until {@code p} has written a checkpoint of its own (newer than {@code newest}, the newest at its start);
+     * false when it ended or none came within two minutes.
+     */
+    private static boolean newCheckpoint(Path dir, String newest, Process p) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (p.isAlive() && System.nanoTime() < deadline) {
+            if (hasCheckpoint(dir) && !checkpoints(dir).get(0).toString().equals(newest)) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return false;
     }
 
     private static boolean hasCheckpoint(Path dir) throws IOException {

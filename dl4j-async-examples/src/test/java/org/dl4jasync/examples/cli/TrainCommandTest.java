@@ -137,6 +137,22 @@ class TrainCommandTest {
     }
 
     @Test
+    void resumingAnotherTrainingsCheckpointIsOneLineAndExitStatus2(@TempDir Path dir) {
+        Path ckpt = dir.resolve("ckpt");
+        int code = Main.run("train", "--model", "mlp", "--workers", "2", "--max-steps", "20", "--checkpoint-dir",
+                ckpt.toString(), "--quiet");
+        assertThat(code).as(console.err()).isZero();
+        code = Main.run("train", "--model", "mlp", "--workers", "3", "--max-steps", "40", "--resume", ckpt.toString(),
+                "--quiet");
+        assertThat(code).isEqualTo(2);
+        assertThat(console.err()).contains("was made with workers 2, this run has 3");
+        assertThat(console.err().strip().lines()).hasSize(1);
+        code = Main.run("simulate", "--workers", "2", "--checkpoint-dir", ckpt.toString(), "--quiet");
+        assertThat(code).isEqualTo(2);
+        assertThat(console.err()).contains("--checkpoint-dir").contains("none in a simulation");
+    }
+
+    @Test
     void aMissingDataDirectoryListsThePlacesSearched(@TempDir Path empty) {
         int code = Main.run("train", "--dataset", "fashion-mnist", "--data-dir", empty.toString());
         assertThat(code).isEqualTo(2);
