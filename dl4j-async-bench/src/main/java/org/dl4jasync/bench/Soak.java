@@ -122,8 +122,9 @@ public final class Soak implements Callable<Integer> {
             sampler.shutdown();
             sampler.awaitTermination(1, TimeUnit.MINUTES);
         }
-        sample(csv, offset + (System.nanoTime() - t0) / 1e9, applied.get());
-        summarise(csv, r, error, maxTau.get(), overBound.get(), applied.get(), resume);
+        double trainingEnd = offset + (System.nanoTime() - t0) / 1e9;
+        sample(csv, trainingEnd, applied.get());
+        summarise(csv, trainingEnd, r, error, maxTau.get(), overBound.get(), applied.get(), resume);
         return error == null && overBound.get() == 0 ? 0 : 1;
     }
 
@@ -161,8 +162,8 @@ public final class Soak implements Callable<Integer> {
         return Double.NaN;
     }
 
-    private void summarise(Path csv, TrainingReport r, String error, long maxTau, long overBound, long applied,
-                           boolean resumed) throws IOException {
+    private void summarise(Path csv, double trainingEnd, TrainingReport r, String error, long maxTau, long overBound,
+                           long applied, boolean resumed) throws IOException {
         List<double[]> rows = new ArrayList<>();
         for (String line : Files.readAllLines(csv)) {
             if (!line.startsWith("wall")) {
@@ -175,13 +176,13 @@ public final class Soak implements Callable<Integer> {
             }
         }
         double end = rows.get(rows.size() - 1)[0];
-        double warm = Math.min(300, end / 3); // the first five minutes (or third) are warm-up
+        double warm = Math.min(600, end / 3); // the first ten minutes (or third) are warm-up: the heap grows
         SimpleRegression rss = new SimpleRegression();
         SimpleRegression heap = new SimpleRegression();
         double rssMin = Double.MAX_VALUE;
         double rssMax = 0;
         for (double[] v : rows) {
-            if (v[0] >= warm) {
+            if (v[0] >= warm && v[0] < trainingEnd) { // not the samples after the run (memory is released)
                 rss.addData(v[0] / 60, v[2]);
                 heap.addData(v[0] / 60, v[3]);
                 rssMin = Math.min(rssMin, v[2]);
@@ -209,8 +210,8 @@ public final class Soak implements Callable<Integer> {
                     : "FAILED: " + error);
             if (r != null) {
                 w.printf(Locale.ROOT, "- updates %d (this process %d), %.0f steps/s, final accuracy %s, max τ in the "
-                        + "report %d%n", r.stepsAccepted(), applied, r.stepsPerSecond(), r.finalAccuracy(),
-                        r.staleness().max());
+                        + "report %d; checkpoints %s%n", r.stepsAccepted(), applied, r.stepsPerSecond(),
+                        r.finalAccuracy(), r.staleness().max(), r.checkpoints());
             }
             w.printf(Locale.ROOT, "- staleness: largest τ seen by the listener %d; updates above y − 1 = %d: %d%n",
                     maxTau, y - 1, overBound);
