@@ -403,18 +403,30 @@ public final class TrainOptions {
                     + "count. Default: " + RunConfig.DEFAULT_EVAL_EVERY_WITH_TARGET
                     + " steps with --target-accuracy, else only at the end.")
     void evalEvery(String value) {
-        String expected = "an integer >= 1 (accepted steps) or a positive number of seconds followed by s (e.g. 0.25s)";
+        stepsOrSeconds("--eval-every", value, "0.25s", config::evalEvery, config::evalEverySeconds);
+        evalEvery = value;
+    }
+
+    /**
+     * An option that takes N accepted steps or D seconds written {@code Ds}: calls {@code steps} or {@code seconds};
+     * anything else (or a value they refuse) is a usage error saying both forms.
+     */
+    private void stepsOrSeconds(String option, String value, String example,
+                                java.util.function.LongConsumer steps, java.util.function.DoubleConsumer seconds) {
+        String expected = "an integer >= 1 (accepted steps) or a positive number of seconds followed by s (e.g. "
+                + example + ")";
         set(() -> {
             try {
                 if (value.endsWith("s")) {
-                    return config.evalEverySeconds(Double.parseDouble(value.substring(0, value.length() - 1)));
+                    seconds.accept(Double.parseDouble(value.substring(0, value.length() - 1)));
+                } else {
+                    steps.accept(Long.parseLong(value));
                 }
-                return config.evalEvery(Long.parseLong(value));
+                return null;
             } catch (NumberFormatException | InvalidOptionException e) {
-                throw new UsageException("--eval-every", value, expected);
+                throw new UsageException(option, value, expected);
             }
         });
-        evalEvery = value;
     }
 
     @Option(order = 50, names = "--eval-mode", paramLabel = "MODE",
@@ -449,17 +461,7 @@ public final class TrainOptions {
             description = "A checkpoint every N accepted steps, or every D seconds of training (e.g. 60s). "
                     + "Default: 60s.")
     void checkpointEvery(String value) {
-        String expected = "an integer >= 1 (accepted steps) or a positive number of seconds followed by s (e.g. 60s)";
-        set(() -> {
-            try {
-                if (value.endsWith("s")) {
-                    return config.checkpointEverySeconds(Double.parseDouble(value.substring(0, value.length() - 1)));
-                }
-                return config.checkpointEvery(Long.parseLong(value));
-            } catch (NumberFormatException | InvalidOptionException e) {
-                throw new UsageException("--checkpoint-every", value, expected);
-            }
-        });
+        stepsOrSeconds("--checkpoint-every", value, "60s", config::checkpointEvery, config::checkpointEverySeconds);
     }
 
     @Option(order = 51, names = "--keep-checkpoints", paramLabel = "K",
