@@ -15,7 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.dl4jasync.checkpoint.CheckpointDirectory;
 import org.dl4jasync.checkpoint.CheckpointFile;
 import org.dl4jasync.checkpoint.Checkpointable;
+import org.dl4jasync.checkpoint.StateValues;
+import org.dl4jasync.config.RunComponents;
 import org.dl4jasync.metrics.EvaluationSchedule;
+import org.dl4jasync.metrics.StepListener;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.metrics.WorkerStats;
 import org.dl4jasync.model.Replica;
@@ -156,6 +159,34 @@ final class Checkpoints {
         m.put("skipped", skipped.get());
         m.put("last", last == null ? null : last.toString());
         return report.withCheckpoints(m);
+    }
+
+    /** A run's components that keep state across a checkpoint, each under a stable name. */
+    static Map<String, Checkpointable> components(RunComponents parts, Object dispatcher, Object stepSize,
+                                                  Object elastic) {
+        Map<String, Checkpointable> c = new LinkedHashMap<>();
+        Object[] named = {dispatcher, stepSize, elastic};
+        String[] names = {"dispatcher", "step_size", "elastic"};
+        for (int i = 0; i < named.length; i++) {
+            if (named[i] instanceof Checkpointable) {
+                c.put(names[i], (Checkpointable) named[i]);
+            }
+        }
+        for (int i = 0; i < parts.observers.size(); i++) { // the loss monitor the controllers read
+            StepListener o = parts.observers.get(i);
+            if (o instanceof Checkpointable && o != dispatcher && o != elastic) {
+                c.put("observer_" + i, (Checkpointable) o);
+            }
+        }
+        return c;
+    }
+
+    /** A resumed run takes back its monitor's and components' state, before its workers start. */
+    static void restore(Run run, Resume resume) {
+        run.monitor.restore(resume.monitor);
+        for (Map.Entry<String, Checkpointable> e : run.components.entrySet()) {
+            e.getValue().restoreState(StateValues.getMap(resume.components, e.getKey()));
+        }
     }
 
     /**

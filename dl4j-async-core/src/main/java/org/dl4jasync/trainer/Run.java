@@ -206,32 +206,10 @@ final class Run {
         this.startedBefore = started;
         this.monitor = new RunMonitor(this); // after the workers' counters, which it reads
         this.observers = parts.observers.toArray(new StepListener[0]);
-        this.components = checkpointable(parts);
+        this.components = Checkpoints.components(parts, dispatcher, stepSize, elastic);
         if (resume != null) {
-            monitor.restore(resume.monitor);
-            for (Map.Entry<String, Checkpointable> e : components.entrySet()) {
-                e.getValue().restoreState(StateValues.getMap(resume.components, e.getKey()));
-            }
+            Checkpoints.restore(this, resume);
         }
-    }
-
-    /** The run's components that keep state across a checkpoint, each under a stable name. */
-    private Map<String, Checkpointable> checkpointable(RunComponents parts) {
-        Map<String, Checkpointable> c = new java.util.LinkedHashMap<>();
-        Object[] named = {dispatcher, stepSize, elastic, noise};
-        String[] names = {"dispatcher", "step_size", "elastic", "noise"};
-        for (int i = 0; i < named.length; i++) {
-            if (named[i] instanceof Checkpointable) {
-                c.put(names[i], (Checkpointable) named[i]);
-            }
-        }
-        for (int i = 0; i < parts.observers.size(); i++) { // the loss monitor the controllers read
-            StepListener o = parts.observers.get(i);
-            if (o instanceof Checkpointable && o != dispatcher && o != elastic) {
-                c.put("observer_" + i, (Checkpointable) o);
-            }
-        }
-        return c;
     }
 
     /** Creates worker {@code w}'s state; call on the thread that will run it (replicas allocate workspaces). */
