@@ -41,7 +41,7 @@ public final class FitLoopMemory implements Callable<Integer> {
     public Integer call() throws Exception {
         Experiment mlp = Experiment.defaults().withModel("mlp");
         TrainTest data = mlp.loadData();
-        MultiLayerNetwork net = mlp.buildModel(data, RunConfig.DEFAULT_SEED);
+        MultiLayerNetwork net = mlp.buildNetwork(data, RunConfig.DEFAULT_SEED);
         DataSetIterator train = mlp.trainIterator(data, 42);
         AsyncTrainer trainer = new AsyncTrainer.Builder(net).workers(workers).store(store).maxSteps(steps).build();
         System.out.printf(Locale.ROOT, "mlp, %s store, %d workers, %d steps per fit%n", store, workers, steps);

@@ -76,7 +76,7 @@ public final class Soak implements Callable<Integer> {
         boolean resume = Files.isDirectory(checkpoints) && Files.list(checkpoints).findAny().isPresent();
         Experiment mlp = new Experiment(dataset, null, "mlp", 16, 0.01, 0.5);
         TrainTest data = mlp.loadData();
-        MultiLayerNetwork net = mlp.buildModel(data, RunConfig.DEFAULT_SEED);
+        MultiLayerNetwork net = mlp.buildNetwork(data, RunConfig.DEFAULT_SEED);
         AtomicLong applied = new AtomicLong();
         AtomicLong maxTau = new AtomicLong(-1);
         AtomicLong overBound = new AtomicLong();

@@ -149,7 +149,7 @@ public final class Throughput implements Callable<Integer> {
 
     /** The plain DL4J loop: {@code net.fit(DataSet)} on the calling thread. */
     private double netFit(TrainTest data, int n) {
-        MultiLayerNetwork net = experiment().buildModel(data, RunConfig.DEFAULT_SEED);
+        MultiLayerNetwork net = experiment().buildNetwork(data, RunConfig.DEFAULT_SEED);
         List<DataSet> batches = data.train.batches(batch);
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {

@@ -11,7 +11,7 @@ import java.util.OptionalLong;
 import org.dl4jasync.parallelism.ElasticController;
 import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.stepsize.StepSizePolicy;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 
 /**
  * Everything that defines a training run, whichever engine runs it ({@code AsyncTrainer}: threads, {@code Simulator}:
@@ -151,7 +151,7 @@ public final class RunConfig {
     }
 
     /** The evaluation data, if accuracy is evaluated. */
-    public Optional<DataSetIterator> evaluationData() {
+    public Optional<MultiDataSetIterator> evaluationData() {
         return Optional.ofNullable(v.evalData);
     }
 
@@ -281,7 +281,7 @@ public final class RunConfig {
         c.put("elastic_dp", v.elasticDp);
         c.put("elastic_wp", v.elasticWp);
         c.put("loss_monitor", Choice.key(v.lossMonitor));
-        c.put("held_out_examples", v.heldOut == null ? null : v.heldOut.numExamples());
+        c.put("held_out_examples", v.heldOut == null ? null : v.heldOut.getFeatures(0).size(0));
         c.put("baseline_workers", v.baselineWorkers);
         c.put("measure_ain", v.measureAin);
         c.put("step_size", v.customStepSize != null ? "custom:" + v.customStepSize.name() : Choice.key(v.stepSize));

@@ -12,7 +12,10 @@ import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.stepsize.Phi;
 import org.dl4jasync.stepsize.StepSizePolicy;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.adapter.MultiDataSetIteratorAdapter;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 
 /**
  * The run options, shared by {@link RunConfig.Builder} and the engines' builders: each setter checks its value, and
@@ -115,8 +118,21 @@ public abstract class RunOptions<B extends RunOptions<B>> {
 
     /** Evaluate accuracy on {@code data} at the end (and every {@link #evalEvery} steps, if given). */
     public B evaluation(DataSetIterator data) {
+        return evaluation(new MultiDataSetIteratorAdapter(Objects.requireNonNull(data, "evaluation data")));
+    }
+
+    /**
+     * As {@link #evaluation(DataSetIterator)}, for a graph with several inputs or outputs (accuracy of the first
+     * output).
+     */
+    public B evaluation(MultiDataSetIterator data) {
         v.evalData = Objects.requireNonNull(data, "evaluation data");
         return self();
+    }
+
+    /** Evaluate accuracy on {@code data} every {@code everySteps} applied updates, ≥ 1, and at the end. */
+    public B evaluation(MultiDataSetIterator data, long everySteps) {
+        return evaluation(data).evalEvery(everySteps);
     }
 
     /** Evaluate accuracy on {@code data} every {@code everySteps} applied updates, ≥ 1, and at the end. */
@@ -413,6 +429,14 @@ public abstract class RunOptions<B extends RunOptions<B>> {
     /** The held-out sample (not trained on) for {@link LossSignal#EVAL}; detached from any workspace. */
     public B heldOut(DataSet sample) {
         if (sample == null || sample.numExamples() == 0) {
+            throw new IllegalArgumentException("the held-out sample is empty");
+        }
+        return heldOut(sample.toMultiDataSet());
+    }
+
+    /** As {@link #heldOut(DataSet)}, for a graph with several inputs or outputs. */
+    public B heldOut(MultiDataSet sample) {
+        if (sample == null || sample.numFeatureArrays() == 0 || sample.getFeatures(0).size(0) == 0) {
             throw new IllegalArgumentException("the held-out sample is empty");
         }
         v.heldOut = sample;

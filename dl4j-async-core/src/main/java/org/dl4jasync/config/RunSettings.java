@@ -12,8 +12,8 @@ import org.dl4jasync.parallelism.ElasticController;
 import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.stepsize.Phi;
 import org.dl4jasync.stepsize.StepSizePolicy;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 
 /** The settings of a run. Mutable only inside a {@link RunOptions}; a {@link RunConfig} holds a private copy. */
 final class RunSettings implements Cloneable {
@@ -31,7 +31,7 @@ final class RunSettings implements Cloneable {
     Double virtualTimeLimit;
     Double targetAccuracy;
     // evaluation and traces
-    DataSetIterator evalData;
+    MultiDataSetIterator evalData;
     /** Null: the default ({@link #evalEvery()}). */
     Long evalEvery;
     /** Null: not by time. */
@@ -74,7 +74,7 @@ final class RunSettings implements Cloneable {
     int elasticWp = RunConfig.DEFAULT_ELASTIC_WP;
     Integer baselineWorkers;
     LossSignal lossMonitor = LossSignal.EMA;
-    DataSet heldOut;
+    MultiDataSet heldOut;
     // step size
     StepSizeRule stepSize = StepSizeRule.CONSTANT;
     double tailAmplitude = 1.0;

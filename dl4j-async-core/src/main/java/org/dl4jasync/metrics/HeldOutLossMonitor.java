@@ -4,7 +4,7 @@ import java.util.function.Consumer;
 
 import org.dl4jasync.model.TrainableModel;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * The loss of the current parameters on a held-out sample: accurate, but each reading costs a forward pass over the
@@ -20,7 +20,7 @@ import org.nd4j.linalg.dataset.DataSet;
  */
 public final class HeldOutLossMonitor implements LossMonitor {
     private final TrainableModel model;
-    private final DataSet sample;
+    private final MultiDataSet sample;
     private final Consumer<INDArray> latestParams;
     private TrainableModel.Scorer scorer;
 
@@ -29,8 +29,8 @@ public final class HeldOutLossMonitor implements LossMonitor {
      * @param sample       held-out examples (not used for training), detached from any workspace
      * @param latestParams copies the current parameters into its argument (the run's store)
      */
-    public HeldOutLossMonitor(TrainableModel model, DataSet sample, Consumer<INDArray> latestParams) {
-        if (sample == null || sample.numExamples() == 0) {
+    public HeldOutLossMonitor(TrainableModel model, MultiDataSet sample, Consumer<INDArray> latestParams) {
+        if (sample == null || sample.getFeatures(0).size(0) == 0) {
             throw new IllegalArgumentException("the held-out sample is empty");
         }
         this.model = model;

@@ -9,17 +9,21 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 
 /** {@link TrainableModel} of a {@link MultiLayerNetwork}. */
 final class MultiLayerModel implements TrainableModel {
     private final MultiLayerNetwork net;
+    /** Made on first use, by the thread holding the listener lock. */
+    private ShownUpdate shown;
     private final MultiLayerConfiguration conf;
 
     MultiLayerModel(MultiLayerNetwork net) {
         if (!net.isInitCalled() || net.getLayers() == null || net.params() == null || net.params().length() == 0) {
             throw new IllegalArgumentException("the network is not initialised: call net.init() before training it");
         }
+        Models.checkNoConstraints(net.getLayers());
         this.net = net;
         this.conf = net.getLayerWiseConfigurations();
     }
@@ -34,31 +38,32 @@ final class MultiLayerModel implements TrainableModel {
     public Replica newReplica(INDArray params) {
         MultiLayerNetwork replica = new MultiLayerNetwork(conf.clone());
         replica.init(params, false); // views params; never close() it: that frees params
-        return new NetworkReplica(replica);
+        return new MultiLayerNetworkReplica(replica);
     }
 
     @Override
     public Replica newRebindableReplica(INDArray params) {
-        ReboundNetwork.checkRebindable(conf);
-        return new NetworkReplica(new ReboundNetwork(conf, params));
+        return new MultiLayerNetworkReplica(new ReboundNetwork(conf, params));
     }
 
     @Override
     public void checkRebindable() {
-        ReboundNetwork.checkRebindable(conf);
+        new ReboundNetwork(conf, net.params().dup()); // throws, saying why, when it cannot be re-pointed
     }
 
     @Override
-    public Evaluator newEvaluator(DataSetIterator data) {
+    public Evaluator newEvaluator(MultiDataSetIterator data) {
         PrivateCopy copy = new PrivateCopy();
-        return fill -> accuracyOf(copy.filled(fill), data);
+        return fill -> Models.accuracyOf(copy.filled(fill), data);
     }
 
     @Override
-    public Scorer newScorer(DataSet sample) {
+    public Scorer newScorer(MultiDataSet sample) {
         PrivateCopy copy = new PrivateCopy();
         return fill -> {
-            double s = copy.filled(fill).score(sample, false);
+            DataSet ds = new DataSet(sample.getFeatures(0), sample.getLabels(0), sample.getFeaturesMaskArray(0),
+                    sample.getLabelsMaskArray(0)); // a view of the sample's arrays, read as the graph's scorer reads
+            double s = copy.filled(fill).score(ds, false);
             return Double.isFinite(s) ? s : Double.NaN;
         };
     }
@@ -75,22 +80,6 @@ final class MultiLayerModel implements TrainableModel {
             }
             fill.accept(copy.params());
             return copy;
-        }
-    }
-
-    /** Accuracy of {@code n} on {@code data} (reset first), or NaN when it diverged (DL4J's Evaluation throws on NaN). */
-    static double accuracyOf(MultiLayerNetwork n, DataSetIterator data) {
-        if (n.params().isNaN().any() || n.params().isInfinite().any()) {
-            return Double.NaN;
-        }
-        data.reset();
-        try {
-            return n.evaluate(data).accuracy();
-        } catch (IllegalStateException e) {
-            if (String.valueOf(e.getMessage()).contains("NaN")) {
-                return Double.NaN;
-            }
-            throw e;
         }
     }
 
@@ -125,6 +114,31 @@ final class MultiLayerModel implements TrainableModel {
         c.setIterationCount(iteration);
         c.setEpochCount(epoch);
         return c.toJson();
+    }
+
+    @Override
+    public void restore(INDArray params, INDArray updaterState, String configurationJson) {
+        net.params().assign(params);
+        if (updaterState != null) {
+            net.getUpdater().setStateViewArray(net, updaterState, false);
+        }
+        MultiLayerConfiguration saved = MultiLayerConfiguration.fromJson(configurationJson);
+        net.setIterationCount(saved.getIterationCount());
+        net.setEpochCount(saved.getEpochCount());
+    }
+
+    @Override
+    public void showStep(MultiDataSet batch, INDArray update, double scale) {
+        if (batch != null) {
+            net.setInput(batch.getFeatures(0));
+            net.setLabels(batch.getLabels(0));
+        }
+        if (update != null) {
+            if (shown == null) {
+                shown = new ShownUpdate(net, MultiLayerNetwork.class);
+            }
+            shown.show(update, scale);
+        }
     }
 
     @Override

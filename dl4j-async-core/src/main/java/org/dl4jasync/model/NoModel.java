@@ -6,8 +6,8 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -41,7 +41,7 @@ final class NoModel implements TrainableModel {
             }
 
             @Override
-            public double computeGradient(DataSet batch) {
+            public double computeGradient(MultiDataSet batch) {
                 return Double.NaN;
             }
 
@@ -66,12 +66,12 @@ final class NoModel implements TrainableModel {
     }
 
     @Override
-    public Evaluator newEvaluator(DataSetIterator data) {
+    public Evaluator newEvaluator(MultiDataSetIterator data) {
         throw new IllegalArgumentException("a run without a model has nothing to evaluate");
     }
 
     @Override
-    public Scorer newScorer(DataSet sample) {
+    public Scorer newScorer(MultiDataSet sample) {
         throw new IllegalArgumentException("a run without a model has no loss to score");
     }
 

@@ -1,7 +1,9 @@
 package org.dl4jasync.model;
 
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * The gradient step of one worker: its private instance of the model's structure, computing on a flat parameter
@@ -10,8 +12,8 @@ import org.nd4j.linalg.dataset.DataSet;
  * <p>A step is {@link #computeGradient} → (optionally) {@link #toUpdate} → the store applies {@link #gradient()}.
  * The gradient buffer is reused by every step: whoever keeps it past the next step copies it.
  *
- * <p><b>Extension interface</b> (not needed to train with the built-in algorithms): a model type (e.g. a ComputationGraph) implements it with {@link TrainableModel}. See DESIGN.md,
- * "Public API".
+ * <p><b>Extension interface</b> (not needed to train with the built-in algorithms): a model type implements it with
+ * {@link TrainableModel}, as {@code MultiLayerNetwork} and {@code ComputationGraph} do. See DESIGN.md, "Public API".
  */
 public interface Replica {
 
@@ -24,8 +26,13 @@ public interface Replica {
     /** The buffer the replica computes on (the one last bound). */
     INDArray params();
 
-    /** Computes the gradient of {@code batch} on the bound parameters into {@link #gradient()}; returns the loss. */
-    double computeGradient(DataSet batch);
+    /**
+     * Computes the gradient of {@code batch} on the bound parameters into {@link #gradient()}; returns the loss. A
+     * single-input, single-output batch is a {@code DataSet} as DL4J's {@code toMultiDataSet()} wraps it.
+     *
+     * @throws IllegalArgumentException when the batch's number of inputs or outputs is not the model's
+     */
+    double computeGradient(MultiDataSet batch);
 
     /** The flat gradient buffer; after {@link #toUpdate} it holds the update. */
     INDArray gradient();
@@ -42,5 +49,17 @@ public interface Replica {
      */
     default INDArray updaterState() {
         return null;
+    }
+
+    /** The replica's network (what DL4J's pass events name as their model), or null without one. */
+    default Model model() {
+        return null;
+    }
+
+    /**
+     * Makes {@code relay} the replica network's only listener, so DL4J's {@code onForwardPass} and
+     * {@code onBackwardPass} of its gradient computations reach it (on the replica's thread).
+     */
+    default void listen(TrainingListener relay) {
     }
 }

@@ -4,22 +4,36 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 
 /**
  * The one seam between the engines and a kind of DL4J model: what workers, sync rounds, the simulator, the
  * stores and the listener bridge need of a model. {@link MultiLayerModel} implements it for
- * {@link MultiLayerNetwork}; {@link #none()} is the scheduling-only model of a simulation without gradients.
+ * {@link MultiLayerNetwork}, {@link GraphModel} for {@link ComputationGraph}; {@link #none()} is the scheduling-only
+ * model of a simulation without gradients. Nothing else in the trainer knows which kind of model it trains.
  */
 public interface TrainableModel {
 
-    /** A {@link MultiLayerNetwork} (initialised). */
-    static TrainableModel of(MultiLayerNetwork net) {
-        return new MultiLayerModel(net);
+    /**
+     * An initialised {@link MultiLayerNetwork} or {@link ComputationGraph}.
+     *
+     * @throws IllegalArgumentException for another kind of model, an uninitialised one, or one whose parameters
+     *                                  carry constraints (not applied by the asynchronous trainer)
+     */
+    static TrainableModel of(Model model) {
+        if (model instanceof MultiLayerNetwork) {
+            return new MultiLayerModel((MultiLayerNetwork) model);
+        }
+        if (model instanceof ComputationGraph) {
+            return new GraphModel((ComputationGraph) model);
+        }
+        throw new IllegalArgumentException("model must be a MultiLayerNetwork or a ComputationGraph, got "
+                + (model == null ? "null" : model.getClass().getName()));
     }
 
     /** No gradients at all: a simulation of scheduling only ({@code --model none}). */
@@ -43,11 +57,14 @@ public interface TrainableModel {
     /** Throws IllegalArgumentException, saying why and what to use instead, when replicas cannot be re-pointed. */
     void checkRebindable();
 
-    /** A private evaluator of parameter vectors on {@code data}, for one thread at a time. */
-    Evaluator newEvaluator(DataSetIterator data);
+    /**
+     * A private evaluator of parameter vectors on {@code data} (classification accuracy of the first output), for one
+     * thread at a time.
+     */
+    Evaluator newEvaluator(MultiDataSetIterator data);
 
     /** A private scorer of parameter vectors by their loss on {@code sample}, for one thread at a time. */
-    Scorer newScorer(DataSet sample);
+    Scorer newScorer(MultiDataSet sample);
 
     /** Whether the model has parameters to evaluate (false for {@link #none()}). */
     boolean hasParameters();
@@ -66,11 +83,28 @@ public interface TrainableModel {
     void show(double score, int iteration, int epoch);
 
     /**
+     * Shows the applied step on the original model before {@code iterationDone}, as after DL4J's own fit step: its
+     * {@code gradient()} returns {@code scale · update} (null: left as it is), the update just subtracted from the
+     * shared parameters, and its input and labels are {@code batch}'s (the step's minibatch, null: left as they are;
+     * e.g. for {@code batchSize()}). No effect without a model.
+     */
+    default void showStep(MultiDataSet batch, INDArray update, double scale) {
+    }
+
+    /**
      * DL4J's JSON of the model's configuration with the given iteration and epoch counts (for a checkpoint; the
      * model itself is not changed), or null for a model without one (scheduling only).
      */
     default String configurationJson(int iteration, int epoch) {
         return null;
+    }
+
+    /**
+     * Restores the original model from a checkpoint: parameters, worker 0's updater state (null: none kept) and the
+     * iteration and epoch counts of {@code configurationJson} ({@link #configurationJson}'s form).
+     */
+    default void restore(INDArray params, INDArray updaterState, String configurationJson) {
+        throw new UnsupportedOperationException("this model cannot be restored from a checkpoint");
     }
 
     /** Loss of a parameter vector on a fixed sample. */

@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.TrainingListener;
@@ -20,13 +19,16 @@ import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.model.TrainableModel;
 import org.dl4jasync.parameters.ParameterStore;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.adapter.MultiDataSetIteratorAdapter;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Trains a DL4J {@link MultiLayerNetwork} with asynchronous parallel SGD on one machine: a drop-in replacement
- * for DL4J's {@code ParallelWrapper} with the same models, iterators and listeners, where workers never wait
+ * Trains a DL4J {@link MultiLayerNetwork} or {@link ComputationGraph} with asynchronous parallel SGD on one machine:
+ * a drop-in replacement for DL4J's {@code ParallelWrapper} with the same models, iterators ({@link DataSetIterator},
+ * and {@link MultiDataSetIterator} for graphs of several inputs or outputs) and listeners, where workers never wait
  * for each other and the staleness of every applied update is measured.
  *
  * <pre>{@code
@@ -53,7 +55,7 @@ public final class AsyncTrainer implements AutoCloseable {
         PREFETCH
     }
 
-    private final MultiLayerNetwork net;
+    private final Model net;
     private final TrainableModel model;
     private final RunConfig config;
     private final double timeLimitSeconds;
@@ -62,6 +64,8 @@ public final class AsyncTrainer implements AutoCloseable {
     private final boolean shuffle;
     private final boolean singleThreadedOps;
     private final List<TrainingListener> listeners = new CopyOnWriteArrayList<>();
+    /** Per-worker clones of routing listeners (StatsListener), kept across fits: stable worker ids. */
+    private final RoutingClones routingClones = new RoutingClones();
     private final ProgressListener progress;
     private final long progressIntervalNanos;
     /** Protocol: the running fit's run, or null; written by the thread calling fit, read by stopFit and monitors. */
@@ -76,7 +80,7 @@ public final class AsyncTrainer implements AutoCloseable {
 
     private AsyncTrainer(Builder b) {
         this.net = b.net;
-        this.model = TrainableModel.of(b.net);
+        this.model = b.model;
         this.config = b.config;
         this.timeLimitSeconds = config.timeLimit().map(d -> d.toNanos() / 1e9).orElse(Double.POSITIVE_INFINITY);
         this.dataMode = b.dataMode;
@@ -112,9 +116,27 @@ public final class AsyncTrainer implements AutoCloseable {
         return fit(data, config.epochs(1));
     }
 
-    /** The network this trainer trains (it holds the trained parameters after {@code fit}). */
-    public MultiLayerNetwork network() {
+    /** As {@link #fit(DataSetIterator)}, for a graph with several inputs or outputs (DL4J's {@code fit(MultiDataSetIterator)}). */
+    public TrainingReport fit(MultiDataSetIterator data) {
+        return fit(data, config.epochs(1));
+    }
+
+    /** The model this trainer trains (it holds the trained parameters after {@code fit}). */
+    public Model model() {
         return net;
+    }
+
+    /**
+     * The network this trainer trains, when it is a {@link MultiLayerNetwork}.
+     *
+     * @throws IllegalStateException when the trainer trains a {@link ComputationGraph} (see {@link #model()})
+     */
+    public MultiLayerNetwork network() {
+        if (!(net instanceof MultiLayerNetwork)) {
+            throw new IllegalStateException("this trainer trains a " + net.getClass().getSimpleName()
+                    + "; use model()");
+        }
+        return (MultiLayerNetwork) net;
     }
 
     /** The run's configuration (the report's {@code config} is its provenance). */
@@ -129,16 +151,32 @@ public final class AsyncTrainer implements AutoCloseable {
      * @throws TrainingFailedException when a worker fails; every worker thread has been stopped
      */
     public TrainingReport fit(DataSetIterator data, int epochs) {
+        Objects.requireNonNull(data, "data");
+        return fit(dataMode == DataMode.IN_MEMORY ? null : new MultiDataSetIteratorAdapter(data), epochs,
+                () -> InMemoryBatchSource.load(data));
+    }
+
+    /**
+     * As {@link #fit(DataSetIterator, int)}, for a graph with several inputs or outputs (DL4J's
+     * {@code fit(MultiDataSetIterator, int)}); each batch has one array per graph input and output.
+     */
+    public TrainingReport fit(MultiDataSetIterator data, int epochs) {
+        Objects.requireNonNull(data, "data");
+        return fit(dataMode == DataMode.IN_MEMORY ? null : data, epochs, () -> InMemoryBatchSource.load(data));
+    }
+
+    /** {@code stream} (prefetch mode) or the batches {@code load} reads (in-memory mode). */
+    private TrainingReport fit(MultiDataSetIterator stream, int epochs,
+                               java.util.function.Supplier<List<MultiDataSet>> load) {
         if (closed) {
             throw new IllegalStateException("trainer is closed");
         }
-        Objects.requireNonNull(data, "data");
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
         }
         int m = config.workers();
-        List<DataSet> batches = dataMode == DataMode.IN_MEMORY ? InMemoryBatchSource.load(data) : null;
-        Resume resume = config.resumeFrom().map(dir -> CheckpointResume.load(dir, net, config, epochs,
+        List<MultiDataSet> batches = stream == null ? load.get() : null;
+        Resume resume = config.resumeFrom().map(dir -> CheckpointResume.load(dir, model, config, epochs,
                 batches == null ? -1 : batches.size())).orElse(null);
         int left = resume == null || epochs == Integer.MAX_VALUE ? epochs : epochs - resume.epochsDone;
         long skip = resume == null ? 0 : resume.position;
@@ -147,12 +185,12 @@ public final class AsyncTrainer implements AutoCloseable {
             Nd4j.getEnvironment().setMaxThreads(1);
         }
         BatchSource source = batches != null
-                ? new InMemoryBatchSource(batches, left, config.seed(), shuffle, net.getEpochCount(), skip)
-                : new PrefetchingBatchSource(data, left, Math.max(prefetch, 2) + 2 * m, skip);
+                ? new InMemoryBatchSource(batches, left, config.seed(), shuffle, model.epochCount(), skip)
+                : new PrefetchingBatchSource(stream, left, Math.max(prefetch, 2) + 2 * m, skip);
         try {
             // a resumed run's clock starts where the checkpoint's stood: one time axis over the whole training
             long origin = System.nanoTime() - (resume == null ? 0 : (long) (resume.seconds * 1e9));
-            Run run = new Run(config, model, allListeners(), source, new PausingClock(origin), resume);
+            Run run = new Run(config, model, allListeners(), routingClones, source, new PausingClock(origin), resume);
             currentRun = run;
             run.checkpoints = config.checkpointDir().map(dir -> new Checkpoints(run, dir)).orElse(null);
             try {
@@ -176,7 +214,7 @@ public final class AsyncTrainer implements AutoCloseable {
     private List<TrainingListener> allListeners() {
         List<TrainingListener> all = new ArrayList<>();
         Set<TrainingListener> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (TrainingListener l : net.getListeners()) {
+        for (TrainingListener l : model.listeners()) {
             if (seen.add(l)) {
                 all.add(l);
             }
@@ -229,7 +267,8 @@ public final class AsyncTrainer implements AutoCloseable {
 
     /** Builder in DL4J style: {@code new AsyncTrainer.Builder(net).workers(4).build()}. */
     public static final class Builder extends RunOptions<Builder> {
-        private final MultiLayerNetwork net;
+        private final Model net;
+        private final TrainableModel model;
         private RunConfig config;
         private DataMode dataMode = DataMode.IN_MEMORY;
         private int prefetch = 8;
@@ -240,26 +279,13 @@ public final class AsyncTrainer implements AutoCloseable {
         private Duration progressInterval = Duration.ofMillis(250);
 
         /**
-         * @param model an initialised {@link MultiLayerNetwork}; a {@link ComputationGraph} is rejected
+         * @param model an initialised {@link MultiLayerNetwork} or {@link ComputationGraph} (trained in place)
+         * @throws IllegalArgumentException for another kind of model, an uninitialised one, or one with parameter
+         *                                  constraints (not applied by the asynchronous trainer)
          */
         public Builder(Model model) {
-            if (model == null) {
-                throw new IllegalArgumentException("model is null");
-            }
-            if (model instanceof ComputationGraph) {
-                throw new IllegalArgumentException("ComputationGraph is not supported yet: AsyncTrainer trains a "
-                        + "MultiLayerNetwork");
-            }
-            if (!(model instanceof MultiLayerNetwork)) {
-                throw new IllegalArgumentException("model must be a MultiLayerNetwork, got "
-                        + model.getClass().getName());
-            }
-            MultiLayerNetwork n = (MultiLayerNetwork) model;
-            if (!n.isInitCalled() || n.getLayers() == null || n.params() == null || n.params().length() == 0) {
-                throw new IllegalArgumentException("the network is not initialised: call net.init() before "
-                        + "building the trainer");
-            }
-            this.net = n;
+            this.model = TrainableModel.of(model);
+            this.net = model;
         }
 
         public Builder dataMode(DataMode mode) {
@@ -308,16 +334,8 @@ public final class AsyncTrainer implements AutoCloseable {
                 throw new IllegalArgumentException("a virtual time limit stops a Simulator; give the trainer a "
                         + "timeLimit");
             }
-            MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
-            for (int i = 0; i < conf.getConfs().size(); i++) {
-                org.deeplearning4j.nn.conf.layers.Layer l = conf.getConf(i).getLayer();
-                if (l.getConstraints() != null && !l.getConstraints().isEmpty()) {
-                    throw new IllegalArgumentException("layer " + i + " has parameter constraints, which the "
-                            + "asynchronous trainer does not apply yet; remove them or use net.fit");
-                }
-            }
             if (config.store() == ParameterStore.Kind.LEASHED) {
-                TrainableModel.of(net).checkRebindable(); // fail at build time, not at fit time
+                model.checkRebindable(); // fail at build time, not at fit time
             }
             return new AsyncTrainer(this);
         }

@@ -6,12 +6,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jasync.checkpoint.CheckpointDirectory;
 import org.dl4jasync.checkpoint.IncompatibleCheckpointException;
 import org.dl4jasync.checkpoint.StateValues;
 import org.dl4jasync.config.RunConfig;
+import org.dl4jasync.model.TrainableModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,13 +38,13 @@ final class CheckpointResume {
     }
 
     /**
-     * Loads the newest intact checkpoint of {@code dir} for a run of {@code config} on {@code net} over
-     * {@code epochs} epochs of {@code batchesPerEpoch} batches (−1: not known ahead), restores {@code net} and
+     * Loads the newest intact checkpoint of {@code dir} for a run of {@code config} on {@code model} over
+     * {@code epochs} epochs of {@code batchesPerEpoch} batches (−1: not known ahead), restores {@code model} and
      * returns the run's part.
      *
      * @throws IncompatibleCheckpointException when there is none, or it is another training's (saying what differs)
      */
-    static Resume load(Path dir, MultiLayerNetwork net, RunConfig config, int epochs, long batchesPerEpoch) {
+    static Resume load(Path dir, TrainableModel model, RunConfig config, int epochs, long batchesPerEpoch) {
         if (config.measuresAsynchronyNoise()) {
             throw new IncompatibleCheckpointException("the asynchrony-noise measurement (measure_ain) keeps the "
                     + "updates of recent versions in memory and does not survive a resume; resume without it");
@@ -54,7 +53,7 @@ final class CheckpointResume {
                 new IncompatibleCheckpointException("no intact checkpoint in " + dir));
         Map<String, Object> state = loaded.contents.state;
         String where = "checkpoint " + loaded.file;
-        compareModels(where, loaded.contents.modelConfiguration, net.getLayerWiseConfigurations().toJson());
+        compareModels(where, loaded.contents.modelConfiguration, model.configurationJson(0, 0));
         compareOptions(where, StateValues.getMap(state, "config"), config.provenance());
         Map<String, Object> data = StateValues.getMap(state, "data");
         long total = StateValues.getLong(data, "epochs_total");
@@ -77,14 +76,9 @@ final class CheckpointResume {
             throw new IncompatibleCheckpointException(where + " has " + resume.workerStats.size()
                     + " workers, this run " + config.workers());
         }
-        net.params().assign(loaded.contents.params);
-        if (loaded.contents.updaterStates.length > 0 && loaded.contents.updaterStates[0] != null) {
-            net.getUpdater().setStateViewArray(net, loaded.contents.updaterStates[0], false);
-        }
-        MultiLayerConfiguration saved = MultiLayerConfiguration.fromJson(loaded.contents.modelConfiguration);
-        net.setIterationCount(saved.getIterationCount());
-        net.setEpochCount(saved.getEpochCount());
-        LOG.info("resuming from {} ({} updates, epoch {})", loaded.file, resume.accepted, saved.getEpochCount());
+        model.restore(loaded.contents.params, loaded.contents.updaterStates.length > 0
+                ? loaded.contents.updaterStates[0] : null, loaded.contents.modelConfiguration);
+        LOG.info("resuming from {} ({} updates, epoch {})", loaded.file, resume.accepted, model.epochCount());
         return resume;
     }
 

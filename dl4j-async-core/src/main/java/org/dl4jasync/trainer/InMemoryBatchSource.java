@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
-import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 
 /**
  * All batches held in memory (detached copies), visited in a fresh seeded permutation every epoch:
@@ -15,7 +16,7 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 final class InMemoryBatchSource implements BatchSource {
     private static final int CACHED_EPOCHS = 8;
 
-    private final List<DataSet> batches;
+    private final List<MultiDataSet> batches;
     private final int epochs;
     private final long seed;
     private final int firstEpoch;
@@ -33,7 +34,7 @@ final class InMemoryBatchSource implements BatchSource {
         }
     }
 
-    public InMemoryBatchSource(List<DataSet> batches, int epochs, long seed, boolean shuffle) {
+    public InMemoryBatchSource(List<? extends MultiDataSet> batches, int epochs, long seed, boolean shuffle) {
         this(batches, epochs, seed, shuffle, 0);
     }
 
@@ -42,7 +43,7 @@ final class InMemoryBatchSource implements BatchSource {
      *                   permutation of (seed, firstEpoch + e), so consecutive {@code fit} calls (the network's epoch
      *                   count goes on) visit fresh orders, and a run stays reproducible from its starting epoch
      */
-    public InMemoryBatchSource(List<DataSet> batches, int epochs, long seed, boolean shuffle, int firstEpoch) {
+    public InMemoryBatchSource(List<? extends MultiDataSet> batches, int epochs, long seed, boolean shuffle, int firstEpoch) {
         this(batches, checkEpochs(epochs), seed, shuffle, firstEpoch, 0);
     }
 
@@ -57,7 +58,7 @@ final class InMemoryBatchSource implements BatchSource {
      * @param skip batches of the first epoch already trained (a resumed run): ticket 0 is the batch at position
      *             {@code skip} of epoch {@code firstEpoch}'s order, and that epoch ends {@code skip} tickets early
      */
-    InMemoryBatchSource(List<DataSet> batches, int epochs, long seed, boolean shuffle, int firstEpoch, long skip) {
+    InMemoryBatchSource(List<? extends MultiDataSet> batches, int epochs, long seed, boolean shuffle, int firstEpoch, long skip) {
         if (batches.isEmpty()) {
             throw new IllegalArgumentException("the data set iterator produced no batches");
         }
@@ -79,11 +80,23 @@ final class InMemoryBatchSource implements BatchSource {
     private final long skip;
 
     /** Reads every batch of {@code iterator} (one pass, after a reset when supported) into detached copies. */
-    public static List<DataSet> load(DataSetIterator iterator) {
+    public static List<MultiDataSet> load(DataSetIterator iterator) {
         if (iterator.resetSupported()) {
             iterator.reset();
         }
-        List<DataSet> out = new ArrayList<>();
+        List<MultiDataSet> out = new ArrayList<>();
+        while (iterator.hasNext()) {
+            out.add(Batches.detachedCopy(iterator.next()));
+        }
+        return out;
+    }
+
+    /** As {@link #load(DataSetIterator)}, for batches of several inputs or outputs. */
+    public static List<MultiDataSet> load(MultiDataSetIterator iterator) {
+        if (iterator.resetSupported()) {
+            iterator.reset();
+        }
+        List<MultiDataSet> out = new ArrayList<>();
         while (iterator.hasNext()) {
             out.add(Batches.detachedCopy(iterator.next()));
         }
@@ -95,7 +108,7 @@ final class InMemoryBatchSource implements BatchSource {
     }
 
     @Override
-    public DataSet batch(long ticket) {
+    public MultiDataSet batch(long ticket) {
         ticket += skip;
         int n = batches.size();
         long epoch = ticket / n;

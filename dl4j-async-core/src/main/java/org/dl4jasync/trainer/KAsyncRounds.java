@@ -56,6 +56,12 @@ final class KAsyncRounds implements Dispatcher, Checkpointable {
     private volatile long round;
     /** Guarded by this: the sum of the open round's scaled updates (allocated on the first submission). */
     private INDArray buffer;
+    /**
+     * The last closed round's update as DL4J listeners see it (only with listeners): written under the monitor at a
+     * close, read outside it by that close's {@link #afterClose}. Benign race: a close that overtakes an earlier
+     * one's listener call shows its own (newer) round there; the values are for display only.
+     */
+    private INDArray shown;
     /** Guarded by this. */
     private int count;
     private double lossSum;
@@ -235,7 +241,7 @@ final class KAsyncRounds implements Dispatcher, Checkpointable {
 
     /** Outside the monitor, by the worker that closed round {@code index}: listeners, monitor, waiters. */
     private void afterClose(WorkerState ws, long index, double meanLoss) {
-        run.roundApplied(ws, index, meanLoss);
+        run.roundApplied(ws, index, meanLoss, shown, w -> contributedIn.get(w) == index);
         run.waiters.signal(); // the round's contributors may start again
         interruptTooStale();
     }
@@ -286,6 +292,13 @@ final class KAsyncRounds implements Dispatcher, Checkpointable {
             buffer.divi(count);
         }
         ws.view.apply(buffer, r, StepScaler.UNIT);
+        if (run.bridge.hasListeners()) { // what listeners see as the model's update (ListenerBridge)
+            if (shown == null) {
+                shown = buffer.dup();
+            } else {
+                shown.assign(buffer);
+            }
+        }
         buffer.assign(0);
         count = 0;
         lossSum = 0;

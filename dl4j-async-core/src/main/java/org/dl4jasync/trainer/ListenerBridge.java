@@ -1,19 +1,38 @@
 package org.dl4jasync.trainer;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntPredicate;
 
+import org.deeplearning4j.core.storage.listener.RoutingIterationListener;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.dl4jasync.model.TrainableModel;
 import org.dl4jasync.parameters.ParameterStore;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
- * Delivers DL4J {@link TrainingListener} events for the original model, serialised under {@link #lock}, and
- * tracks epochs (for both engines: the updater's epoch number and the report's epoch count come from here). Before
- * each event the original model is given the latest parameters (unless it already views
- * them), the step's score and the iteration/epoch counts, so listeners such as {@code EvaluativeListener} and
- * {@code CheckpointListener} see the model as it is.
+ * Delivers DL4J {@link TrainingListener} events, serialised under {@link #lock}, and tracks epochs (for both
+ * engines: the updater's epoch number and the report's epoch count come from here). The whole listener contract:
+ * <ul>
+ * <li>{@code iterationDone} once per applied update, {@code onEpochStart/End} per epoch, on the original model.
+ * Before each event the original model is given the latest parameters (unless it already views them), the step's
+ * score, the iteration/epoch counts and, as {@code gradient()}, the update just applied — so listeners such as
+ * {@code EvaluativeListener}, {@code CheckpointListener} and {@code StatsListener} see the model as DL4J's own fit
+ * shows it.</li>
+ * <li>{@code onForwardPass}, {@code onGradientCalculation} and {@code onBackwardPass} once per computed minibatch, on
+ * the replica that computed it (the network whose activations and gradient they are), from the worker's
+ * thread.</li>
+ * <li>A {@link RoutingIterationListener} ({@code StatsListener}) is replaced, as in ParallelWrapper, by one clone per
+ * worker with the original's session id and a worker id that stays the same across fit calls
+ * ({@link RoutingClones}); worker w's clone gets the pass events of worker w's minibatches and
+ * {@code iterationDone} for the updates worker w applied or contributed to (a round), and every epoch event.</li>
+ * </ul>
  *
  * <p>Protocols: {@link #lock} guards every listener call, the original network, and {@link #epochsClosed} /
  * {@link #epochOpen} writes; {@link #epochsClosed} is volatile so workers read the current epoch without it.
@@ -22,7 +41,12 @@ import org.dl4jasync.parameters.ParameterStore;
  */
 final class ListenerBridge {
     private final TrainableModel model;
+    /** Every listener called: {@link #shared} and every worker's clones. Empty: the bridge does nothing. */
     private final List<TrainingListener> listeners;
+    /** The listeners that are not routing listeners: called for every event. */
+    private final List<TrainingListener> shared;
+    /** Per worker: its clones of the routing listeners. */
+    private final TrainingListener[][] routed;
     private final ParameterStore store;
     private final BatchSource source;
     private final int baseIteration;
@@ -34,9 +58,28 @@ final class ListenerBridge {
     /** Guarded by {@link #lock}: the score last shown on the original model. */
     private double lastScore;
 
-    ListenerBridge(TrainableModel model, List<TrainingListener> listeners, ParameterStore store, BatchSource source) {
+    ListenerBridge(TrainableModel model, List<TrainingListener> listeners, RoutingClones clones, int workers,
+                   ParameterStore store, BatchSource source) {
         this.model = model;
-        this.listeners = listeners;
+        List<TrainingListener> sharedOnes = new ArrayList<>();
+        List<RoutingIterationListener> routing = new ArrayList<>();
+        for (TrainingListener l : listeners) {
+            if (l instanceof RoutingIterationListener) {
+                routing.add((RoutingIterationListener) l);
+            } else {
+                sharedOnes.add(l);
+            }
+        }
+        this.shared = List.copyOf(sharedOnes);
+        this.routed = new TrainingListener[workers][routing.size()];
+        List<TrainingListener> all = new ArrayList<>(shared);
+        for (int w = 0; w < workers; w++) {
+            for (int k = 0; k < routing.size(); k++) {
+                routed[w][k] = (TrainingListener) clones.of(routing.get(k), w, workers);
+                all.add(routed[w][k]);
+            }
+        }
+        this.listeners = List.copyOf(all);
         this.store = store;
         this.source = source;
         this.baseIteration = model.iterationCount();
@@ -67,20 +110,144 @@ final class ListenerBridge {
         }
     }
 
-    /** The applied update with index {@code index} (0-based, in store version order) had minibatch loss {@code score}. */
-    void iterationDone(long index, double score) {
+    /** Whether any listener is called (else every event is a no-op and callers may skip preparing one). */
+    boolean hasListeners() {
+        return !listeners.isEmpty();
+    }
+
+    /**
+     * The applied update with index {@code index} (0-based, in store version order), {@code scale · update}, was the
+     * step of {@code ws} (its minibatch and loss).
+     */
+    void iterationDone(long index, WorkerState ws, INDArray update, double scale) {
         if (listeners.isEmpty()) {
             return;
         }
         lock.lock();
         try {
-            int iteration = (int) (baseIteration + index);
-            syncNetwork(score, iteration);
-            for (TrainingListener l : listeners) {
+            int iteration = beforeIteration(index, ws.loss, ws.lastBatch, update, scale);
+            for (TrainingListener l : routed[ws.id]) {
                 l.iterationDone(model.model(), iteration, currentEpoch());
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * The applied update with index {@code index}, {@code update} (null: not kept), closed a round of the workers
+     * {@code contributed} names, whose mean minibatch loss was {@code score}; {@code batch}: one contributor's
+     * minibatch.
+     */
+    void roundDone(long index, double score, MultiDataSet batch, INDArray update, IntPredicate contributed) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        lock.lock();
+        try {
+            int iteration = beforeIteration(index, score, batch, update, 1.0);
+            for (int w = 0; w < routed.length; w++) {
+                if (contributed.test(w)) {
+                    for (TrainingListener l : routed[w]) {
+                        l.iterationDone(model.model(), iteration, currentEpoch());
+                    }
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** With {@link #lock} held: the original model as after the update, then the shared listeners. */
+    private int beforeIteration(long index, double score, MultiDataSet batch, INDArray update, double scale) {
+        int iteration = (int) (baseIteration + index);
+        syncNetwork(score, iteration);
+        model.showStep(batch, update, scale);
+        for (TrainingListener l : shared) {
+            l.iterationDone(model.model(), iteration, currentEpoch());
+        }
+        return iteration;
+    }
+
+    /**
+     * Makes {@code replica}'s pass events ({@code onForwardPass}, {@code onBackwardPass}, fired by DL4J inside its
+     * gradient computation) reach the listeners as worker {@code w}'s. No-op without listeners.
+     */
+    void listenTo(int w, org.dl4jasync.model.Replica replica) {
+        if (!listeners.isEmpty() && replica.model() != null) {
+            replica.listen(new PassRelay(w));
+        }
+    }
+
+    /** Worker {@code w}'s replica {@code replica} computed a minibatch's gradient (before its updater ran). */
+    void gradientCalculated(int w, Model replica) {
+        if (listeners.isEmpty() || replica == null) {
+            return;
+        }
+        lock.lock();
+        try {
+            for (TrainingListener l : shared) {
+                l.onGradientCalculation(replica);
+            }
+            for (TrainingListener l : routed[w]) {
+                l.onGradientCalculation(replica);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Worker w's replica's only DL4J listener: forwards its pass events, serialised with every other event. */
+    private final class PassRelay extends BaseTrainingListener {
+        private final int w;
+
+        PassRelay(int w) {
+            this.w = w;
+        }
+
+        @Override
+        public void onForwardPass(Model m, List<INDArray> activations) {
+            lock.lock();
+            try {
+                for (TrainingListener l : shared) {
+                    l.onForwardPass(m, activations);
+                }
+                for (TrainingListener l : routed[w]) {
+                    l.onForwardPass(m, activations);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void onForwardPass(Model m, Map<String, INDArray> activations) {
+            lock.lock();
+            try {
+                for (TrainingListener l : shared) {
+                    l.onForwardPass(m, activations);
+                }
+                for (TrainingListener l : routed[w]) {
+                    l.onForwardPass(m, activations);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void onBackwardPass(Model m) {
+            lock.lock();
+            try {
+                for (TrainingListener l : shared) {
+                    l.onBackwardPass(m);
+                }
+                for (TrainingListener l : routed[w]) {
+                    l.onBackwardPass(m);
+                }
+            } finally {
+                lock.unlock();
+            }
         }
     }
 

@@ -6,11 +6,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 
 /**
- * Streams any {@link DataSetIterator} through a producer thread into a ring of {@code capacity} slots indexed by
+ * Streams any {@link MultiDataSetIterator} (a {@code DataSetIterator} through DL4J's adapter) through a producer thread into a ring of {@code capacity} slots indexed by
  * ticket: slot {@code i % capacity} holds batch i. Every batch is copied out of workspaces before it is
  * published (the {@code AsyncDataSetIterator} pitfall). The iterator is used by the producer thread only, so
  * it need not be thread-safe; it is reset between epochs.
@@ -25,10 +25,10 @@ final class PrefetchingBatchSource implements BatchSource {
     /** Back-off of a waiting reader or producer: a few spins, then yields, then parks of 1 µs growing to 50 µs. */
     private static final long MAX_PARK_NANOS = 50_000;
 
-    private final DataSetIterator iterator;
+    private final MultiDataSetIterator iterator;
     private final int epochs;
     private final int capacity;
-    private final AtomicReferenceArray<DataSet> slots;
+    private final AtomicReferenceArray<MultiDataSet> slots;
     private final AtomicLongArray slotTicket;
     private volatile long endTicket = -1;
     private volatile long[] epochEnds = new long[16];
@@ -38,7 +38,7 @@ final class PrefetchingBatchSource implements BatchSource {
     private final Thread producer;
     private final long skip;
 
-    public PrefetchingBatchSource(DataSetIterator iterator, int epochs, int capacity) {
+    public PrefetchingBatchSource(MultiDataSetIterator iterator, int epochs, int capacity) {
         this(iterator, checkEpochs(epochs), capacity, 0);
     }
 
@@ -50,7 +50,7 @@ final class PrefetchingBatchSource implements BatchSource {
     }
 
     /** @param skip batches of the first epoch already trained (a resumed run): read and dropped first */
-    PrefetchingBatchSource(DataSetIterator iterator, int epochs, int capacity, long skip) {
+    PrefetchingBatchSource(MultiDataSetIterator iterator, int epochs, int capacity, long skip) {
         if (epochs < 0) { // 0: a resumed run whose epochs were all trained before its checkpoint
             throw new IllegalArgumentException("epochs must be >= 0, got " + epochs);
         }
@@ -92,7 +92,7 @@ final class PrefetchingBatchSource implements BatchSource {
                     iterator.next();
                 }
                 while (!closed && iterator.hasNext()) {
-                    DataSet ds = Batches.detachedCopy(iterator.next());
+                    MultiDataSet ds = Batches.detachedCopy(iterator.next());
                     int s = (int) (seq % capacity);
                     idle.reset();
                     while (slotTicket.get(s) != -1) {
@@ -136,7 +136,7 @@ final class PrefetchingBatchSource implements BatchSource {
     }
 
     @Override
-    public DataSet batch(long ticket) throws InterruptedException {
+    public MultiDataSet batch(long ticket) throws InterruptedException {
         int s = (int) (ticket % capacity);
         if (slotTicket.get(s) == ticket) {
             return slots.get(s); // the usual case: prefetched

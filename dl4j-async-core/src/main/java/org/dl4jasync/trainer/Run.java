@@ -26,7 +26,7 @@ import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.parameters.WorkerView;
 import org.dl4jasync.stepsize.StepSizePolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -134,23 +134,23 @@ final class Run {
      */
     Run(RunConfig config, TrainableModel model, List<TrainingListener> listeners, BatchSource source,
         DoubleSupplier clock) {
-        this(config, model, listeners, source, clock, null, true, null);
+        this(config, model, listeners, new RoutingClones(), source, clock, null, true, null);
     }
 
     /**
      * A run on real threads with the clock {@code pausing}, which the workers pass at every step and which evaluation
      * pauses when the configuration says {@code EvaluationMode.PAUSED} and evaluates during the run (else it runs as
-     * a plain wall clock and the workers skip its gate).
+     * a plain wall clock and the workers skip its gate). {@code clones} are the trainer's, kept across its fits.
      */
-    Run(RunConfig config, TrainableModel model, List<TrainingListener> listeners, BatchSource source,
-        PausingClock pausing, Resume resume) {
-        this(config, model, listeners, source, pausing, (config.evaluationMode() == EvaluationMode.PAUSED
+    Run(RunConfig config, TrainableModel model, List<TrainingListener> listeners, RoutingClones clones,
+        BatchSource source, PausingClock pausing, Resume resume) {
+        this(config, model, listeners, clones, source, pausing, (config.evaluationMode() == EvaluationMode.PAUSED
                 && config.evaluatesDuringRun()) || config.checkpointDir().isPresent() ? pausing : null, false,
                 resume);
     }
 
-    private Run(RunConfig config, TrainableModel model, List<TrainingListener> listeners, BatchSource source,
-                DoubleSupplier clock, PausingClock pausing, boolean deferred, Resume resume) {
+    private Run(RunConfig config, TrainableModel model, List<TrainingListener> listeners, RoutingClones clones,
+                BatchSource source, DoubleSupplier clock, PausingClock pausing, boolean deferred, Resume resume) {
         this.config = config;
         this.resume = resume;
         this.acceptedBefore = resume == null ? 0 : resume.accepted;
@@ -192,7 +192,7 @@ final class Run {
             elastic.bind(dispatcher.active(), clock);
         }
         this.recordLoss = model.hasParameters();
-        this.bridge = new ListenerBridge(model, listeners, store, source);
+        this.bridge = new ListenerBridge(model, listeners, clones, m, store, source);
         this.workers = new WorkerState[m];
         this.stats = new WorkerStats[m];
         long started = 0;
@@ -219,6 +219,7 @@ final class Run {
         // computed on it later; local SGD: the worker's local steps update it)
         boolean own = deferred || localSteps > 1;
         Replica replica = own ? model.newReplica(model.params().dup()) : view.replica();
+        bridge.listenTo(w, replica);
         WorkerState ws = new WorkerState(w, view, replica, stepSize, own, stats[w], since);
         if (resume != null && resume.updaterStates[w] != null) {
             INDArray u = replica.updaterState();
@@ -260,7 +261,7 @@ final class Run {
             givePermitBack();
             return END;
         }
-        DataSet ds;
+        MultiDataSet ds;
         try {
             ds = source.batch(ticket);
         } catch (RuntimeException | InterruptedException e) {
@@ -278,7 +279,8 @@ final class Run {
         ws.stats.started++;
         ws.ticket = ticket;
         ws.batch = ds;
-        ws.batchSize = (int) ds.getFeatures().size(0);
+        ws.lastBatch = ds;
+        ws.batchSize = Batches.size(ds);
         ws.epochAtRead = bridge.currentEpoch();
         if (ws.localDone == 0) { // a local step after the first goes on from the worker's own copy: no read
             final WorkerView view = ws.view;
@@ -321,6 +323,7 @@ final class Run {
             Nd4j.getRandom().setSeed(config.seed() * 0x9E3779B97F4A7C15L + ws.ticket);
         }
         ws.loss = ws.replica.computeGradient(ws.batch);
+        bridge.gradientCalculated(ws.id, ws.replica.model());
     }
 
     /** After {@link #gradient}: the worker's DL4J updater turns it into the update (not for sync), and the loss is counted. */
@@ -457,7 +460,8 @@ final class Run {
             noise.applied(index, update, scale);
         }
         stepSize.observe(tau);
-        recordApplied(ws, index, tau, scale, ws.loss);
+        recordApplied(ws, tau, scale);
+        bridge.iterationDone(index, ws, update, scale);
         dispatcher.afterApply(ws.id, ws.ticket);
         observe(ws, true, tau, scale);
         bridge.stepFinished();
@@ -489,9 +493,13 @@ final class Run {
         stepSize.observe(tau);
     }
 
-    /** The round with index {@code index} was applied by {@code ws}: its listeners' iteration, the monitor. */
-    void roundApplied(WorkerState ws, long index, double meanLoss) {
-        bridge.iterationDone(index, meanLoss);
+    /**
+     * The round with index {@code index}, {@code update} (null: not kept), was applied by {@code ws}; the workers
+     * {@code contributed} names were in it: its listeners' iteration, the monitor.
+     */
+    void roundApplied(WorkerState ws, long index, double meanLoss, INDArray update,
+                      java.util.function.IntPredicate contributed) {
+        bridge.roundDone(index, meanLoss, ws.lastBatch, update, contributed);
         monitor.afterApply(ws, index + 1);
     }
 
@@ -512,11 +520,10 @@ final class Run {
         boolean interrupt(int w);
     }
 
-    /** Bookkeeping of one applied update with index {@code index} (0-based, in version order). */
-    void recordApplied(WorkerState ws, long index, long tau, double scale, double loss) {
+    /** Bookkeeping of one applied update (its listeners' event is the caller's: {@link ListenerBridge}). */
+    void recordApplied(WorkerState ws, long tau, double scale) {
         ws.stats.recordApplied(tau, scale);
         budget.applied();
-        bridge.iterationDone(index, loss);
     }
 
     void observe(WorkerState ws, boolean applied, long tau, double scale) {

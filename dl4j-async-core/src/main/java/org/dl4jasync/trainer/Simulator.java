@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.dl4jasync.config.InvalidOptionException;
 import org.dl4jasync.config.LossSignal;
 import org.dl4jasync.config.RunConfig;
@@ -17,6 +17,7 @@ import org.dl4jasync.simulation.StepTimeDistribution;
 import org.dl4jasync.simulation.VirtualClock;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -35,7 +36,7 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Simulator {
     private final RunConfig config;
     private final TrainableModel model;
-    private final List<DataSet> batches;
+    private final List<MultiDataSet> batches;
     private final boolean shuffle;
     private final int epochs;
     private final long ticketsPerEpoch;
@@ -47,7 +48,7 @@ public final class Simulator {
 
     private Simulator(Builder b) {
         this.config = b.config;
-        this.model = b.net == null ? TrainableModel.none() : TrainableModel.of(b.net);
+        this.model = b.net == null ? TrainableModel.none() : b.model;
         this.batches = b.batches;
         this.shuffle = b.shuffle;
         this.epochs = config.epochs(Integer.MAX_VALUE);
@@ -92,7 +93,7 @@ public final class Simulator {
 
     /** Tickets without data (a simulation of scheduling only): every ticket of an epoch has the same empty batch. */
     private static final class TicketSource implements BatchSource {
-        private static final DataSet NOTHING = new DataSet(Nd4j.zeros(1, 1), Nd4j.zeros(1, 1));
+        private static final MultiDataSet NOTHING = new DataSet(Nd4j.zeros(1, 1), Nd4j.zeros(1, 1)).toMultiDataSet();
         private final int epochs;
         private final long perEpoch;
 
@@ -102,7 +103,7 @@ public final class Simulator {
         }
 
         @Override
-        public DataSet batch(long ticket) {
+        public MultiDataSet batch(long ticket) {
             return epochs != Integer.MAX_VALUE && ticket / perEpoch >= epochs ? null : NOTHING;
         }
 
@@ -128,8 +129,9 @@ public final class Simulator {
     /** {@code new Simulator.Builder(workers, stepTime).maxSteps(n).build()}. */
     public static final class Builder extends RunOptions<Builder> {
         private final StepTimeDistribution stepTime;
-        private MultiLayerNetwork net;
-        private List<DataSet> batches;
+        private Model net;
+        private TrainableModel model;
+        private List<MultiDataSet> batches;
         private boolean shuffle = true;
         private RunConfig config;
         private long ticketsPerEpoch = Long.MAX_VALUE;
@@ -144,14 +146,28 @@ public final class Simulator {
         }
 
         /**
-         * Real gradients: {@code net} (initialised; trained in place) on {@code batches}, each worker on a replica of
-         * its own. Without a network only the scheduling is simulated.
+         * Real gradients: {@code network} (an initialised {@code MultiLayerNetwork} or {@code ComputationGraph};
+         * trained in place) on {@code batches}, each worker on a replica of its own. Without a network only the
+         * scheduling is simulated.
          */
-        public Builder network(MultiLayerNetwork network, List<DataSet> trainBatches) {
+        public Builder network(Model network, List<DataSet> trainBatches) {
             if (trainBatches == null || trainBatches.isEmpty()) {
                 throw new IllegalArgumentException("the training batches are empty");
             }
-            this.net = Objects.requireNonNull(network, "network");
+            List<MultiDataSet> multi = new java.util.ArrayList<>(trainBatches.size());
+            for (DataSet ds : trainBatches) {
+                multi.add(ds.toMultiDataSet());
+            }
+            return networkOnMultiData(network, multi);
+        }
+
+        /** As {@link #network}, for a graph with several inputs or outputs: one array per input and output. */
+        public Builder networkOnMultiData(Model network, List<? extends MultiDataSet> trainBatches) {
+            if (trainBatches == null || trainBatches.isEmpty()) {
+                throw new IllegalArgumentException("the training batches are empty");
+            }
+            this.model = TrainableModel.of(Objects.requireNonNull(network, "network"));
+            this.net = network;
             this.batches = List.copyOf(trainBatches);
             return this;
         }

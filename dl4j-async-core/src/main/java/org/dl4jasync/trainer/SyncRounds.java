@@ -149,7 +149,8 @@ final class SyncRounds implements Dispatcher {
         r.toUpdate(run.bridge.baseIteration() + (int) index, run.bridge.currentEpoch(), master.batchSize);
         master.view.apply(g, index, StepScaler.UNIT); // one writer per round: exact, τ = 0
         master.scaler.last = 1.0;
-        run.recordApplied(master, index, 0, 1.0, loss / count);
+        run.recordApplied(master, 0, 1.0);
+        run.bridge.roundDone(index, loss / count, master.lastBatch, g, w -> in[w] != null);
         for (int w = 0; w < m; w++) {
             if (in[w] != null) {
                 run.observe(in[w], w == 0, w == 0 ? 0 : -1, w == 0 ? 1.0 : 0);

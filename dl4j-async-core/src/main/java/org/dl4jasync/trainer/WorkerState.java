@@ -7,7 +7,7 @@ import org.dl4jasync.parameters.StepScaler;
 import org.dl4jasync.parameters.WorkerView;
 import org.dl4jasync.stepsize.StepSizePolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -33,7 +33,9 @@ final class WorkerState {
     long readVersion;
     int epochAtRead;
     /** The step's minibatch, until its gradient is computed or skipped. */
-    DataSet batch;
+    MultiDataSet batch;
+    /** The worker's last minibatch (kept past {@link #batch}: what listeners see as the model's input and labels). */
+    MultiDataSet lastBatch;
     double loss;
     /** The step's loss or update is NaN or infinite (set by {@link Run#toUpdate}). */
     boolean nonFinite;

@@ -1,7 +1,6 @@
 package org.dl4jasync.parameters;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,11 +8,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jasync.model.TrainableModel;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -128,21 +122,10 @@ class LeashedStoreTest {
         a.read();
         INDArray viewed = a.replica().params();
         Snapshot latest = store.pinLatest();
-        assertThat(viewed).isSameAs(latest.buffer); // the layers' views: NetworkReplicaTest
+        assertThat(viewed).isSameAs(latest.buffer); // the layers' views: MultiLayerNetworkReplicaTest
         store.unpin(latest);
         a.release();
         store.close();
     }
 
-    @Test
-    void rejectsRegularisedNetworksWithAClearMessage() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().l2(1e-4).list()
-                .layer(new DenseLayer.Builder().nIn(2).nOut(2).build())
-                .layer(new OutputLayer.Builder().nIn(2).nOut(2).build()).build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        assertThatThrownBy(() -> new LeashedStore(TrainableModel.of(net), 2, 1))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("regularisation").hasMessageContaining("HOGWILD or LOCKED");
-    }
 }

@@ -35,13 +35,15 @@ class BadInputTest {
     }
 
     @Test
-    void computationGraphIsRejected() {
+    void uninitialisedGraphIsRejected() {
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().graphBuilder().addInputs("in")
                 .addLayer("out", new OutputLayer.Builder().nIn(2).nOut(2).build(), "in").setOutputs("out").build();
         ComputationGraph graph = new ComputationGraph(conf);
-        graph.init();
         assertThatThrownBy(() -> new AsyncTrainer.Builder(graph))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ComputationGraph is not supported");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("graph.init()");
+        assertThatThrownBy(() -> new AsyncTrainer.Builder(null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a MultiLayerNetwork or a ComputationGraph, got null");
     }
 
     @Test

@@ -206,15 +206,14 @@ class FailureInjectionTest {
                 AtomicInteger steps = new AtomicInteger();
                 b.stepListener((w, ticket, accepted, tau, scale, loss) -> steps.incrementAndGet());
                 DataSet sample = TinyNets.blobs(1, 16, 9).get(0);
-                b.lossMonitor(LossSignal.EVAL).heldOut(new DataSet(sample.getFeatures(), sample.getLabels()) {
-                    private static final long serialVersionUID = 1L;
-
+                b.lossMonitor(LossSignal.EVAL).heldOut(new org.nd4j.linalg.dataset.MultiDataSet(sample.getFeatures(),
+                        sample.getLabels()) {
                     @Override
-                    public org.nd4j.linalg.api.ndarray.INDArray getFeatures() {
+                    public org.nd4j.linalg.api.ndarray.INDArray getFeatures(int index) {
                         if (steps.get() >= AT) {
                             t.fire();
                         }
-                        return super.getFeatures();
+                        return super.getFeatures(index);
                     }
                 });
                 return t;

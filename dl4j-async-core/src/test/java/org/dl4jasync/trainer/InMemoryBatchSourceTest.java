@@ -8,10 +8,11 @@ import java.util.Set;
 
 import org.dl4jasync.testing.TinyNets;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 class InMemoryBatchSourceTest {
-    private final List<DataSet> batches = TinyNets.blobs(25, 4, 1);
+    private final List<MultiDataSet> batches = TinyNets.blobs(25, 4, 1).stream().map(d -> d.toMultiDataSet())
+            .collect(java.util.stream.Collectors.toList());
 
     @Test
     void ticketsSelectASeededPermutationPerEpoch() {
@@ -20,7 +21,7 @@ class InMemoryBatchSourceTest {
         InMemoryBatchSource c = new InMemoryBatchSource(batches, 3, 43, true);
         boolean differs = false;
         for (int e = 0; e < 3; e++) {
-            Set<DataSet> epoch = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            Set<MultiDataSet> epoch = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
             for (int i = 0; i < 25; i++) {
                 long ticket = e * 25L + i;
                 assertThat(a.batch(ticket)).isSameAs(b.batch(ticket));

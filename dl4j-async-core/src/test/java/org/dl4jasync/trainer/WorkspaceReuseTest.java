@@ -8,6 +8,8 @@ import org.deeplearning4j.datasets.iterator.AsyncDataSetIterator;
 import org.dl4jasync.testing.TinyNets;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.adapter.MultiDataSetIteratorAdapter;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * {@code AsyncDataSetIterator} with a workspace hands out DataSets whose arrays live in a workspace that is reused:
@@ -18,22 +20,22 @@ class WorkspaceReuseTest {
 
     @Test
     void inMemorySourceKeepsDetachedCopies() {
-        List<DataSet> loaded = InMemoryBatchSource.load(new AsyncDataSetIterator(TinyNets.iterator(original), 2, true));
+        List<MultiDataSet> loaded = InMemoryBatchSource.load(new AsyncDataSetIterator(TinyNets.iterator(original), 2, true));
         assertThat(loaded).hasSize(original.size());
         for (int i = 0; i < original.size(); i++) {
-            assertThat(loaded.get(i).getFeatures()).as("batch %d", i).isEqualTo(original.get(i).getFeatures());
-            assertThat(loaded.get(i).getLabels()).isEqualTo(original.get(i).getLabels());
+            assertThat(loaded.get(i).getFeatures(0)).as("batch %d", i).isEqualTo(original.get(i).getFeatures());
+            assertThat(loaded.get(i).getLabels(0)).isEqualTo(original.get(i).getLabels());
         }
     }
 
     @Test
     void prefetchingSourceHandsOutTheBatchOfEachTicket() throws InterruptedException {
         PrefetchingBatchSource source = new PrefetchingBatchSource(
-                new AsyncDataSetIterator(TinyNets.iterator(original), 2, true), 2, 4);
+                new MultiDataSetIteratorAdapter(new AsyncDataSetIterator(TinyNets.iterator(original), 2, true)), 2, 4);
         try {
             for (long ticket = 0; ticket < 2L * original.size(); ticket++) {
-                DataSet ds = source.batch(ticket);
-                assertThat(ds.getFeatures()).as("ticket %d", ticket)
+                MultiDataSet ds = source.batch(ticket);
+                assertThat(ds.getFeatures(0)).as("ticket %d", ticket)
                         .isEqualTo(original.get((int) (ticket % original.size())).getFeatures());
                 source.done(ticket);
             }

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.deeplearning4j.datasets.iterator.AsyncDataSetIterator;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.parallelism.ParallelWrapper;
@@ -135,9 +136,8 @@ public final class Dl4jBaseline {
         synchronized void evaluate(Model model, long atSteps) {
             long start = System.nanoTime();
             double seconds = seconds();
-            MultiLayerNetwork net = (MultiLayerNetwork) model;
-            boolean finite = Double.isFinite(net.params().sumNumber().doubleValue());
-            double acc = finite ? net.evaluate(test.get()).accuracy() : Double.NaN;
+            boolean finite = Double.isFinite(model.params().sumNumber().doubleValue());
+            double acc = finite ? accuracy(model, test.get()) : Double.NaN;
             untimedNanos += System.nanoTime() - start;
             if (!finite) {
                 stop(StopReason.DIVERGED);
@@ -248,7 +248,22 @@ public final class Dl4jBaseline {
         }
     }
 
-    static TrainingReport run(Loop loop, Experiment experiment, RunConfig runConfig, MultiLayerNetwork net,
+    /** Test accuracy of a MultiLayerNetwork or a ComputationGraph (its first output). */
+    private static double accuracy(Model model, DataSetIterator test) {
+        return model instanceof ComputationGraph ? ((ComputationGraph) model).evaluate(test).accuracy()
+                : ((MultiLayerNetwork) model).evaluate(test).accuracy();
+    }
+
+    /** One epoch of DL4J's own fit. */
+    private static void fit(Model model, DataSetIterator train) {
+        if (model instanceof ComputationGraph) {
+            ((ComputationGraph) model).fit(train);
+        } else {
+            ((MultiLayerNetwork) model).fit(train);
+        }
+    }
+
+    static TrainingReport run(Loop loop, Experiment experiment, RunConfig runConfig, Model net,
                               TrainTest data, ProgressListener progress) {
         if (runConfig.evaluationMode() != EvaluationMode.PAUSED) {
             throw new UsageException("--eval-mode", Choice.key(runConfig.evaluationMode()), "paused with --algorithm "
@@ -295,7 +310,7 @@ public final class Dl4jBaseline {
                 if (pw != null) {
                     pw.fit(train);
                 } else {
-                    net.fit(train);
+                    fit(net, train);
                 }
                 if (!counter.stopRequested.get()) {
                     epochsRun++;

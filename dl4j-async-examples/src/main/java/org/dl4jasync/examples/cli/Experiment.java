@@ -6,7 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jasync.examples.data.Cifar;
 import org.dl4jasync.examples.data.FashionMnist;
@@ -23,7 +25,7 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  *
  * @param dataset  embedded, fashion-mnist, cifar10 or cifar100
  * @param dataDir  where the data set's files are, or null for the default places
- * @param model    lenet, mlp, or (simulation only) none
+ * @param model    lenet, mlp, resnet-small (a ComputationGraph), or (simulation only) none
  * @param batch    minibatch size
  * @param lr       learning rate
  * @param momentum Nesterov momentum (0: plain SGD)
@@ -33,8 +35,8 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 public record Experiment(String dataset, Path dataDir, String model, int batch, double lr, double momentum,
                          boolean augment) {
     public static final String[] DATASETS = {"embedded", "fashion-mnist", "cifar10", "cifar100"};
-    public static final String[] MODELS = {"lenet", "mlp"};
-    public static final String[] SIMULATED_MODELS = {"none", "lenet", "mlp"};
+    public static final String[] MODELS = {"lenet", "mlp", "resnet-small"};
+    public static final String[] SIMULATED_MODELS = {"none", "lenet", "mlp", "resnet-small"};
     /** Test-set evaluation batch size (evaluation only; does not affect training). */
     public static final int EVAL_BATCH = 500;
 
@@ -69,7 +71,7 @@ public record Experiment(String dataset, Path dataDir, String model, int batch, 
         return new Experiment(dataset, dataDir, m, batch, lr, momentum, augment);
     }
 
-    /** Checks the model for a real training run (lenet or mlp). */
+    /** Checks the model for a real training run (lenet, mlp or resnet-small). */
     public Experiment forTraining() {
         choice("--model", model, MODELS);
         return this;
@@ -112,15 +114,30 @@ public record Experiment(String dataset, Path dataDir, String model, int batch, 
         };
     }
 
-    /** A fresh network whose initial weights follow {@code seed}. */
-    public MultiLayerNetwork buildModel(TrainTest data, long seed) {
+    /** A fresh model whose initial weights follow {@code seed}: a MultiLayerNetwork, or for resnet-small a graph. */
+    public Model buildModel(TrainTest data, long seed) {
         LabeledImages t = data.train;
+        if ("resnet-small".equals(model)) {
+            ComputationGraph g = new ComputationGraph(Models.resnetSmall(t.height, t.width, t.channels, t.classes,
+                    Models.sgd(lr, momentum), seed));
+            g.init();
+            return g;
+        }
         MultiLayerConfiguration conf = "mlp".equals(model)
                 ? Models.mlp(t.features(), t.classes, Models.sgd(lr, momentum), seed)
                 : Models.lenet(t.height, t.width, t.channels, t.classes, Models.sgd(lr, momentum), seed);
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         return net;
+    }
+
+    /** {@link #buildModel} for the uses that need a MultiLayerNetwork (lenet or mlp). */
+    public MultiLayerNetwork buildNetwork(TrainTest data, long seed) {
+        Model m = buildModel(data, seed);
+        if (!(m instanceof MultiLayerNetwork)) {
+            throw new UsageException("--model", model, "lenet or mlp here (a MultiLayerNetwork)");
+        }
+        return (MultiLayerNetwork) m;
     }
 
     /**

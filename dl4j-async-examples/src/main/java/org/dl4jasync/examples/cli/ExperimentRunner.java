@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.dl4jasync.config.InvalidOptionException;
 import org.dl4jasync.config.LossSignal;
 import org.dl4jasync.config.RunConfig;
@@ -41,14 +42,15 @@ public final class ExperimentRunner {
     }
 
     /**
-     * Trains a fresh model of {@code experiment} on {@code data} and returns the report. Throws {@link UsageException}
+     * Trains a fresh model of {@code experiment} on {@code data}, with DL4J {@code listeners} if any, and returns the
+     * report. Throws {@link UsageException}
      * when the run cannot be built; anything thrown while training is a failure.
      */
     public static TrainingReport run(Experiment experiment, RunConfig config, TrainTest data,
-                                     ProgressListener progress) {
+                                     ProgressListener progress, TrainingListener... listeners) {
         experiment.forTraining();
-        MultiLayerNetwork net = experiment.buildModel(data, config.seed());
-        AsyncTrainer.Builder b = new AsyncTrainer.Builder(net).config(config);
+        Model net = experiment.buildModel(data, config.seed());
+        AsyncTrainer.Builder b = new AsyncTrainer.Builder(net).config(config).listeners(listeners);
         if (config.lossMonitor() == LossSignal.EVAL) {
             b.heldOut(data.lastTraining(HELD_OUT));
             data = data.withoutLastTraining(HELD_OUT);
@@ -75,7 +77,7 @@ public final class ExperimentRunner {
     public static TrainingReport runBaseline(Dl4jBaseline.Loop loop, Experiment experiment, RunConfig config,
                                              TrainTest data, ProgressListener progress) {
         experiment.forTraining();
-        MultiLayerNetwork net = experiment.buildModel(data, config.seed());
+        Model net = experiment.buildModel(data, config.seed());
         TrainingReport report = Dl4jBaseline.run(loop, experiment, config, net, data, progress);
         return withExperiment(report, experiment, data.source);
     }

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.dl4jasync.config.LossSignal;
@@ -67,7 +67,7 @@ public final class SimulationRunner {
             source = "no model (scheduling only); epochs of " + perEpoch + " tickets";
         } else {
             TrainTest data = experiment.loadData();
-            MultiLayerNetwork net = experiment.buildModel(data, config.seed());
+            Model net = experiment.buildModel(data, config.seed());
             if (config.lossMonitor() == LossSignal.EVAL) {
                 b.heldOut(data.lastTraining(ExperimentRunner.HELD_OUT));
                 data = data.withoutLastTraining(ExperimentRunner.HELD_OUT);

@@ -12,14 +12,21 @@ import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.trainer.TrainingFailedException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code dl4j-async train}: trains a model and prints (or writes) the report. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train LeNet or an MLP on Fashion-MNIST or CIFAR with asynchronous workers (or a baseline) and report "
-                + "accuracy, throughput and the staleness of every applied update.")
+        description = "Train LeNet, an MLP or a small ResNet on Fashion-MNIST or CIFAR with asynchronous workers (or a "
+                + "baseline) and report accuracy, throughput and the staleness of every applied update.")
 public final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrainOptions options;
+
+    @Option(names = "--ui", arity = "0..1", paramLabel = "PORT", fallbackValue = "9000",
+            description = "Watch the training in DL4J's training UI (http://localhost:PORT/train; default port 9000): "
+                    + "one session, one worker per worker thread. With a terminal, the UI stays up after training "
+                    + "until Enter is pressed.")
+    Integer uiPort;
 
     @Override
     public Integer call() {
@@ -35,7 +42,25 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IOException e) {
             return Main.usageError("train", "cannot read the data set: " + e.getMessage());
         }
+        if (uiPort != null && options.baseline != null) {
+            return Main.usageError("train", "--ui is for dl4j-async's trainer, not --algorithm netfit or "
+                    + "parallelwrapper");
+        }
+        if (uiPort != null && (uiPort < 1 || uiPort > 65535)) {
+            return Main.usageError("train", "--ui: '" + uiPort + "' is not allowed; allowed: a TCP port in 1..65535");
+        }
         PrintStream out = System.out;
+        try (TrainingUi ui = uiPort == null ? null : TrainingUi.start(uiPort, out)) {
+            int status = train(experiment, config, data, ui, out);
+            if (ui != null && status == 0 && System.console() != null) {
+                out.println("dl4j-async train: the UI stays at " + ui.address() + "; press Enter to stop it");
+                System.console().readLine();
+            }
+            return status;
+        }
+    }
+
+    private int train(Experiment experiment, RunConfig config, TrainTest data, TrainingUi ui, PrintStream out) {
         if (!options.quiet) {
             out.printf(Locale.ROOT, "dl4j-async train: %s, %s, %s on %s (%d train / %d test)%n", experiment.model(),
                     options.baseline != null ? Dl4jBaseline.describe(options.baseline, config) : config.describe(),
@@ -45,7 +70,8 @@ public final class TrainCommand implements Callable<Integer> {
         try (ConsoleProgress progress = options.quiet ? null : new ConsoleProgress()) {
             report = options.baseline != null
                     ? ExperimentRunner.runBaseline(options.baseline, experiment, config, data, progress)
-                    : ExperimentRunner.run(experiment, config, data, progress);
+                    : ui == null ? ExperimentRunner.run(experiment, config, data, progress)
+                    : ExperimentRunner.run(experiment, config, data, progress, ui.listener());
         } catch (TrainingFailedException e) {
             System.err.println("dl4j-async train: " + e.getMessage());
             e.getCause().printStackTrace(System.err);

@@ -59,7 +59,8 @@ public final class TrainOptions {
     boolean augment;
 
     @Option(order = 3, names = "--model", paramLabel = "NAME", defaultValue = "lenet",
-            description = "lenet (LeNet-5) or mlp (3×128 ReLU). Default: ${DEFAULT-VALUE}.")
+            description = "lenet (LeNet-5), mlp (3×128 ReLU) or resnet-small (a residual ComputationGraph: two residual "
+                    + "blocks, 16 and 32 channels). Default: ${DEFAULT-VALUE}.")
     String model;
 
     @Option(order = 4, names = "--batch", paramLabel = "B", defaultValue = "16", description = "Minibatch size. Default: ${DEFAULT-VALUE}.")

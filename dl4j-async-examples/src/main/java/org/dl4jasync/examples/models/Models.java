@@ -1,11 +1,17 @@
 package org.dl4jasync.examples.models;
 
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
@@ -74,5 +80,51 @@ public final class Models {
                         .activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.feedForward(inputs))
                 .build();
+    }
+
+    /**
+     * A small residual network (a {@code ComputationGraph}) for 28×28×1 or 32×32×3 images, in the style of He et al.'s
+     * CIFAR ResNets but shallow enough for a 2-core machine: a 3×3 convolution of 16 channels, one residual block at
+     * 16 channels, 2×2 max-pooling, a 1×1 projection to 32 channels and one residual block at 32, global average
+     * pooling and a softmax output. A residual block is two 3×3 convolutions (ReLU after the first) whose output is
+     * added to the block's input, then ReLU. No batch normalisation (its running statistics are parameters that
+     * workers would overwrite rather than update). About 26 k parameters at 10 classes.
+     */
+    public static ComputationGraphConfiguration resnetSmall(int height, int width, int channels, int classes,
+                                                            IUpdater updater, long seed) {
+        ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(DataType.FLOAT)
+                .weightInit(WeightInit.RELU)
+                .updater(updater)
+                .convolutionMode(ConvolutionMode.Same)
+                .graphBuilder()
+                .addInputs("in")
+                .setInputTypes(InputType.convolutionalFlat(height, width, channels))
+                .addLayer("stem", new ConvolutionLayer.Builder(3, 3).nOut(16).activation(Activation.RELU).build(),
+                        "in");
+        String x = residualBlock(g, "res1", "stem", 16);
+        g.addLayer("pool", new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2)
+                .stride(2, 2).build(), x);
+        g.addLayer("project", new ConvolutionLayer.Builder(1, 1).nOut(32).activation(Activation.IDENTITY).build(),
+                "pool");
+        x = residualBlock(g, "res2", "project", 32);
+        return g.addLayer("gap", new GlobalPoolingLayer(PoolingType.AVG), x)
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
+                        .activation(Activation.SOFTMAX).build(), "gap")
+                .setOutputs("out")
+                .build();
+    }
+
+    /** Two 3×3 convolutions of {@code width} channels plus the skip from {@code input}, then ReLU; its output's name. */
+    private static String residualBlock(ComputationGraphConfiguration.GraphBuilder g, String name, String input,
+                                        int width) {
+        g.addLayer(name + "_a", new ConvolutionLayer.Builder(3, 3).nOut(width).activation(Activation.RELU).build(),
+                        input)
+                .addLayer(name + "_b", new ConvolutionLayer.Builder(3, 3).nOut(width)
+                        .activation(Activation.IDENTITY).build(), name + "_a")
+                .addVertex(name + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), input, name + "_b")
+                .addLayer(name, new ActivationLayer(Activation.RELU), name + "_add");
+        return name;
     }
 }

@@ -58,7 +58,7 @@ class ApiCliParityTest {
         Map<?, ?> viaCli = cli(dir, "train", a, "--model", "mlp");
         Experiment mlp = Experiment.defaults().withModel("mlp");
         TrainTest data = FashionMnist.embedded();
-        MultiLayerNetwork net = mlp.buildModel(data, RunConfig.DEFAULT_SEED);
+        MultiLayerNetwork net = mlp.buildNetwork(data, RunConfig.DEFAULT_SEED);
         TrainingReport r;
         try (AsyncTrainer t = new AsyncTrainer.Builder(net).config(config(a))
                 .evaluation(Experiment.testIterator(data)).build()) {

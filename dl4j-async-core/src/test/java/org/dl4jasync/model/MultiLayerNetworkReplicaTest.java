@@ -8,7 +8,7 @@ import org.dl4jasync.testing.TinyNets;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-class NetworkReplicaTest {
+class MultiLayerNetworkReplicaTest {
 
     @Test
     void aRebindableReplicaComputesOnTheBufferItIsPointedAt() {
@@ -16,7 +16,7 @@ class NetworkReplicaTest {
         TrainableModel model = TrainableModel.of(net);
         INDArray a = net.params().dup();
         INDArray b = net.params().dup();
-        NetworkReplica r = (NetworkReplica) model.newRebindableReplica(a);
+        MultiLayerNetworkReplica r = (MultiLayerNetworkReplica) model.newRebindableReplica(a);
         for (INDArray buffer : new INDArray[] {b, a, b}) {
             r.bind(buffer);
             assertThat(r.params()).isSameAs(buffer);

@@ -1,0 +1,56 @@
+package org.dl4jasync.model;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
+
+/** What {@link MultiLayerModel} and {@link GraphModel} check and measure alike. */
+final class Models {
+    private Models() {
+    }
+
+    /**
+     * Refuses layers with parameter constraints: DL4J applies them to the parameters after each update, which on
+     * shared parameters would be a second, unsynchronised write of whole layers racing the workers' updates (and
+     * would differ between the stores); kept out rather than applied differently per store.
+     */
+    static void checkNoConstraints(Layer[] layers) {
+        for (Layer l : layers) {
+            org.deeplearning4j.nn.conf.layers.Layer c = l.conf().getLayer();
+            if (c.getConstraints() != null && !c.getConstraints().isEmpty()) {
+                throw new IllegalArgumentException("layer " + c.getLayerName() + " has parameter constraints "
+                        + c.getConstraints() + ", which the asynchronous trainer does not apply; remove them or "
+                        + "train with net.fit");
+            }
+        }
+    }
+
+    /** Accuracy of {@code n} on {@code data} (reset first), or NaN when it diverged (DL4J's Evaluation throws on NaN). */
+    static double accuracyOf(MultiLayerNetwork n, MultiDataSetIterator data) {
+        return accuracy(n.params(), () -> n.evaluate(data), data);
+    }
+
+    /** As {@link #accuracyOf(MultiLayerNetwork, MultiDataSetIterator)}, of the graph's first output. */
+    static double accuracyOf(ComputationGraph g, MultiDataSetIterator data) {
+        return accuracy(g.params(), () -> g.<Evaluation>evaluate(data), data);
+    }
+
+    private static double accuracy(INDArray params, java.util.function.Supplier<Evaluation> evaluate,
+                                   MultiDataSetIterator data) {
+        if (params.isNaN().any() || params.isInfinite().any()) {
+            return Double.NaN;
+        }
+        data.reset();
+        try {
+            return evaluate.get().accuracy();
+        } catch (IllegalStateException e) {
+            if (String.valueOf(e.getMessage()).contains("NaN")) {
+                return Double.NaN;
+            }
+            throw e;
+        }
+    }
+}
