@@ -3,6 +3,8 @@ package org.dl4jasync.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -11,13 +13,14 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.dl4jasync.config.Algorithm;
+import org.deeplearning4j.util.ModelSerializer;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.simulation.StepTimes;
 import org.dl4jasync.testing.TinyGraphs;
 import org.dl4jasync.testing.TinyNets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.activations.Activation;
@@ -126,15 +129,43 @@ class GraphTrainingTest {
         assertThat(r.finalAccuracy()).isGreaterThan(0.6);
     }
 
+    /** Every algorithm and step-size rule of the checkpoint tests (with their stateful parts) on two workers. */
+    @ParameterizedTest
+    @EnumSource(CheckpointTest.Algo.class)
+    void everyAlgorithmAndStepSizeRuleTrainsAGraph(CheckpointTest.Algo algo) {
+        ComputationGraph g = TinyGraphs.residual(7, 0);
+        TrainingReport r = algo.compose(new AsyncTrainer.Builder(g).workers(2).seed(1)).build()
+                .fit(TinyNets.iterator(train), 2);
+        assertThat(r.stepsAccepted()).isPositive();
+        assertThat(g.getIterationCount()).isEqualTo((int) r.stepsAccepted());
+        assertThat(g.getEpochCount()).isEqualTo(2);
+        assertThat(g.params().isNaN().any()).isFalse();
+    }
+
+    /** A graph's checkpoint is DL4J's graph zip, and a resumed run ends as the uninterrupted one (one worker). */
     @Test
-    void everyAlgorithmFamilyTrainsAGraph() {
-        for (Algorithm a : new Algorithm[] {Algorithm.SYNC, Algorithm.SSP, Algorithm.KASYNC, Algorithm.INTERVAL}) {
-            ComputationGraph g = TinyGraphs.residual(7, 0);
-            TrainingReport r = new AsyncTrainer.Builder(g).workers(2).algorithm(a).seed(1).build()
-                    .fit(TinyNets.iterator(train), 2);
-            assertThat(r.stepsAccepted()).as(a.toString()).isPositive();
-            assertThat(g.getIterationCount()).as(a.toString()).isEqualTo((int) r.stepsAccepted());
+    void aGraphResumesFromItsCheckpointAsIfNeverInterrupted(@TempDir Path dir) throws Exception {
+        ComputationGraph straight = TinyGraphs.residual(7, 1e-3);
+        new AsyncTrainer.Builder(straight).workers(1).seed(11).store(ParameterStore.Kind.LEASHED).build()
+                .fit(TinyNets.iterator(train), 3);
+        ComputationGraph first = TinyGraphs.residual(7, 1e-3);
+        new AsyncTrainer.Builder(first).workers(1).seed(11).store(ParameterStore.Kind.LEASHED).maxSteps(37)
+                .checkpointDir(dir).checkpointEvery(10).build().fit(TinyNets.iterator(train), 3);
+        Path newest;
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            newest = files.sorted().reduce((a, b) -> b).orElseThrow();
         }
+        ComputationGraph loaded = ModelSerializer.restoreComputationGraph(newest.toFile(), true);
+        assertThat(loaded.params()).isEqualTo(first.params());
+        assertThat(loaded.getIterationCount()).isEqualTo(37);
+
+        ComputationGraph resumed = TinyGraphs.residual(7, 1e-3);
+        resumed.params().addi(1.0); // all parameters come from the checkpoint
+        new AsyncTrainer.Builder(resumed).workers(1).seed(11).store(ParameterStore.Kind.LEASHED).resume(dir).build()
+                .fit(TinyNets.iterator(train), 3);
+        assertThat(resumed.params()).isEqualTo(straight.params());
+        assertThat(resumed.getIterationCount()).isEqualTo(straight.getIterationCount()).isEqualTo(3 * BATCHES);
+        assertThat(resumed.getEpochCount()).isEqualTo(3);
     }
 
     @Test

@@ -88,7 +88,7 @@ public final class Models {
      * 16 channels, 2×2 max-pooling, a 1×1 projection to 32 channels and one residual block at 32, global average
      * pooling and a softmax output. A residual block is two 3×3 convolutions (ReLU after the first) whose output is
      * added to the block's input, then ReLU. No batch normalisation (its running statistics are parameters that
-     * workers would overwrite rather than update). About 26 k parameters at 10 classes.
+     * workers would overwrite rather than update). About 24 k parameters at 10 classes.
      */
     public static ComputationGraphConfiguration resnetSmall(int height, int width, int channels, int classes,
                                                             IUpdater updater, long seed) {

@@ -58,6 +58,31 @@ class TrainCommandTest {
         assertThat(console.err().strip().lines()).hasSize(1);
     }
 
+    /** The graph path from the command line: --model resnet-small is a ComputationGraph, trained and evaluated. */
+    @Test
+    void theResidualGraphTrainsFromTheCommandLine(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("g.json");
+        int code = Main.run("train", "--model", "resnet-small", "--workers", "2", "--store", "leashed",
+                "--max-steps", "30", "--json", json.toString(), "--quiet");
+        assertThat(code).as(console.err()).isZero();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> r = (Map<String, Object>) TrainingReport.parse(Files.readString(json));
+        assertThat(((Map<?, ?>) r.get("config")).get("model")).isEqualTo("resnet-small");
+        assertThat(((Number) r.get("steps_accepted")).longValue()).isEqualTo(30);
+        assertThat(((Number) r.get("final_accuracy")).doubleValue()).isBetween(0.0, 1.0);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--ui 0|--ui: '0' is not allowed; allowed: a TCP port in 1..65535",
+            "--ui 9000 --algorithm netfit|--ui is for dl4j-async's trainer, not --algorithm netfit or parallelwrapper"})
+    void badUiUsageIsOneLineAndExitStatus2(String args, String message) {
+        int code = Main.run(("train " + args).split(" "));
+        assertThat(code).isEqualTo(2);
+        assertThat(console.err()).contains(message);
+        assertThat(console.err().strip().lines()).hasSize(1);
+    }
+
     @Test
     void intervalTrainingKeepsStalenessBelowYUnderRealThreads(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("i.json");
