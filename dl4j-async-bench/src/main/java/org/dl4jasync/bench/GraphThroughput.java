@@ -17,6 +17,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.examples.cli.Experiment;
+import org.dl4jasync.examples.compare.Stats;
 import org.dl4jasync.examples.data.TrainTest;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.parameters.ParameterStore;
@@ -31,8 +32,8 @@ import picocli.CommandLine.Option;
  * of {@code --model}, and DL4J's own conversion of it to a graph ({@code MultiLayerNetwork.toComputationGraph()}:
  * the same layers, parameters and updater), trained by the same trainer on the same batches, for each store and for
  * one worker, interleaved over {@code --rounds} rounds in one process so that machine noise hits both alike.
- * Reports per configuration the median steps/s of each model type and the median and range of the per-round ratio
- * graph / network.
+ * Reports per configuration the median steps/s of each model type and the per-round ratio graph / network (median,
+ * percentile-bootstrap and distribution-free 95 % intervals, range), and the same over all configurations' rounds.
  */
 @Command(name = "GraphThroughput", mixinStandardHelpOptions = true,
         description = "Steps per second of the same layers as a MultiLayerNetwork and as a ComputationGraph.")
@@ -85,9 +86,10 @@ public final class GraphThroughput implements Callable<Integer> {
             }
         }
         System.out.println();
-        System.out.println("| configuration | network steps/s (median) | graph steps/s (median) | graph / network: median [min, max] of rounds |");
-        System.out.println("| --- | ---: | ---: | --- |");
+        System.out.println("| configuration | network steps/s (median) | graph steps/s (median) | graph / network per round: median [bootstrap 95 %] | distribution-free 95 % | range |");
+        System.out.println("| --- | ---: | ---: | --- | --- | --- |");
         Map<String, Object> summary = new LinkedHashMap<>();
+        double[] pooled = new double[0];
         for (Map.Entry<String, double[][]> e : perSecond.entrySet()) {
             double[] net = e.getValue()[0];
             double[] graph = e.getValue()[1];
@@ -95,18 +97,19 @@ public final class GraphThroughput implements Callable<Integer> {
             for (int r = 0; r < rounds; r++) {
                 ratio[r] = graph[r] / net[r];
             }
-            double[] sorted = ratio.clone();
-            Arrays.sort(sorted);
-            System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.3f [%.3f, %.3f] |%n", e.getKey(),
-                    Throughput.median(net), Throughput.median(graph), Throughput.median(ratio), sorted[0],
-                    sorted[rounds - 1]);
+            System.out.println(row(e.getKey(), Stats.median(net), Stats.median(graph), ratio));
+            pooled = concat(pooled, ratio);
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("network", net);
             s.put("graph", graph);
             s.put("ratio", ratio);
-            s.put("ratio_median", Throughput.median(ratio));
+            s.put("ratio_median", Stats.median(ratio));
             summary.put(e.getKey(), s);
         }
+        System.out.println(row("all configurations", Double.NaN, Double.NaN, pooled));
+        Stats.Estimate all = Stats.estimate(pooled);
+        summary.put("pooled_ratio", Map.of("median", all.median(), "bootstrap_low", all.low(),
+                "bootstrap_high", all.high(), "n", all.n()));
         if (json != null) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("model", model);
@@ -120,6 +123,25 @@ public final class GraphThroughput implements Callable<Integer> {
             Files.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
         }
         return 0;
+    }
+
+    /** A table row: medians, and the per-round ratios' median with its bootstrap and distribution-free intervals. */
+    private static String row(String name, double net, double graph, double[] ratio) {
+        Stats.Estimate e = Stats.estimate(ratio);
+        double[] exact = Stats.medianInterval(ratio);
+        double[] sorted = ratio.clone();
+        Arrays.sort(sorted);
+        return String.format(Locale.ROOT, "| %s | %s | %s | %.3f [%.3f, %.3f] | %s | [%.3f, %.3f] |", name,
+                Double.isNaN(net) ? "" : String.format(Locale.ROOT, "%.1f", net),
+                Double.isNaN(graph) ? "" : String.format(Locale.ROOT, "%.1f", graph), e.median(), e.low(), e.high(),
+                exact == null ? "n/a (< 6 rounds)" : String.format(Locale.ROOT, "[%.3f, %.3f]", exact[0], exact[1]),
+                sorted[0], sorted[sorted.length - 1]);
+    }
+
+    private static double[] concat(double[] a, double[] b) {
+        double[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 
     /** Updates per second of the network, or of its graph conversion, over {@code n} updates (no evaluation). */

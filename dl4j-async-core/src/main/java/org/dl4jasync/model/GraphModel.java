@@ -1,9 +1,7 @@
 package org.dl4jasync.model;
 
 import java.util.List;
-import java.util.function.Consumer;
 
-import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.TrainingListener;
@@ -16,32 +14,33 @@ import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
  * model zoo. The same as {@link MultiLayerModel} but for DL4J's graph API: replicas are graphs over the shared flat
  * vector with each worker's own graph updater; batches have one array per graph input and output.
  */
-final class GraphModel implements TrainableModel {
-    private final ComputationGraph graph;
-    /** Made on first use, by the thread holding the listener lock. */
-    private ShownUpdate shown;
+final class GraphModel extends NetworkModel<ComputationGraph> {
     private final ComputationGraphConfiguration conf;
 
     GraphModel(ComputationGraph graph) {
+        super(checked(graph), ComputationGraph.class);
+        this.conf = graph.getConfiguration();
+    }
+
+    private static ComputationGraph checked(ComputationGraph graph) {
         if (graph.getLayers() == null || graph.params() == null || graph.params().length() == 0) {
             throw new IllegalArgumentException("the graph is not initialised: call graph.init() before training it");
         }
         Models.checkNoConstraints(graph.getLayers());
-        this.graph = graph;
-        this.conf = graph.getConfiguration();
-    }
-
-    @Override
-    public INDArray params() {
-        return graph.params();
+        return graph;
     }
 
     /** Its configuration is a clone, so iteration counters are not shared with the original graph. */
     @Override
+    ComputationGraph over(INDArray params) {
+        ComputationGraph g = new ComputationGraph(conf.clone());
+        g.init(params, false); // views params; never close() it: that frees params
+        return g;
+    }
+
+    @Override
     public Replica newReplica(INDArray params) {
-        ComputationGraph replica = new ComputationGraph(conf.clone());
-        replica.init(params, false); // views params; never close() it: that frees params
-        return new GraphReplica(replica);
+        return new GraphReplica(over(params));
     }
 
     @Override
@@ -51,61 +50,38 @@ final class GraphModel implements TrainableModel {
 
     @Override
     public void checkRebindable() {
-        new ReboundGraph(conf, graph.params().dup()); // throws, saying why, when it cannot be re-pointed
+        new ReboundGraph(conf, net.params().dup()); // throws, saying why, when it cannot be re-pointed
     }
 
     @Override
-    public Evaluator newEvaluator(MultiDataSetIterator data) {
-        PrivateCopy copy = new PrivateCopy();
-        return fill -> Models.accuracyOf(copy.filled(fill), data);
+    double accuracy(ComputationGraph g, MultiDataSetIterator data) {
+        return Models.accuracyOf(g, data);
     }
 
     @Override
-    public Scorer newScorer(MultiDataSet sample) {
-        PrivateCopy copy = new PrivateCopy();
-        return fill -> {
-            double s = copy.filled(fill).score(sample, false);
-            return Double.isFinite(s) ? s : Double.NaN;
-        };
-    }
-
-    /** A graph of the model's configuration with parameters of its own, made on first use by its one thread. */
-    private final class PrivateCopy {
-        private ComputationGraph copy;
-
-        ComputationGraph filled(Consumer<INDArray> fill) {
-            if (copy == null) {
-                copy = new ComputationGraph(conf.clone());
-                copy.init(graph.params().dup(), false);
-            }
-            fill.accept(copy.params());
-            return copy;
-        }
+    double score(ComputationGraph g, MultiDataSet sample) {
+        return g.score(sample, false);
     }
 
     @Override
-    public boolean hasParameters() {
-        return true;
-    }
-
-    @Override
-    public Model model() {
-        return graph;
+    void showBatch(MultiDataSet batch) {
+        net.setInputs(batch.getFeatures());
+        net.setLabels(batch.getLabels());
     }
 
     @Override
     public List<TrainingListener> listeners() {
-        return List.copyOf(graph.getListeners());
+        return List.copyOf(net.getListeners());
     }
 
     @Override
     public int iterationCount() {
-        return graph.getIterationCount();
+        return net.getIterationCount();
     }
 
     @Override
     public int epochCount() {
-        return graph.getEpochCount();
+        return net.getEpochCount();
     }
 
     @Override
@@ -118,9 +94,9 @@ final class GraphModel implements TrainableModel {
 
     @Override
     public void restore(INDArray params, INDArray updaterState, String configurationJson) {
-        graph.params().assign(params);
+        net.params().assign(params);
         if (updaterState != null) {
-            graph.getUpdater().setStateViewArray(updaterState);
+            net.getUpdater().setStateViewArray(updaterState);
         }
         ComputationGraphConfiguration saved = ComputationGraphConfiguration.fromJson(configurationJson);
         conf.setIterationCount(saved.getIterationCount());
@@ -128,22 +104,8 @@ final class GraphModel implements TrainableModel {
     }
 
     @Override
-    public void showStep(MultiDataSet batch, INDArray update, double scale) {
-        if (batch != null) {
-            graph.setInputs(batch.getFeatures());
-            graph.setLabels(batch.getLabels());
-        }
-        if (update != null) {
-            if (shown == null) {
-                shown = new ShownUpdate(graph, ComputationGraph.class);
-            }
-            shown.show(update, scale);
-        }
-    }
-
-    @Override
     public void show(double score, int iteration, int epoch) {
-        graph.setScore(score);
+        net.setScore(score);
         conf.setIterationCount(iteration);
         conf.setEpochCount(epoch);
     }

@@ -1,9 +1,7 @@
 package org.dl4jasync.model;
 
 import java.util.List;
-import java.util.function.Consumer;
 
-import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.TrainingListener;
@@ -13,32 +11,33 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 
 /** {@link TrainableModel} of a {@link MultiLayerNetwork}. */
-final class MultiLayerModel implements TrainableModel {
-    private final MultiLayerNetwork net;
-    /** Made on first use, by the thread holding the listener lock. */
-    private ShownUpdate shown;
+final class MultiLayerModel extends NetworkModel<MultiLayerNetwork> {
     private final MultiLayerConfiguration conf;
 
     MultiLayerModel(MultiLayerNetwork net) {
+        super(checked(net), MultiLayerNetwork.class);
+        this.conf = net.getLayerWiseConfigurations();
+    }
+
+    private static MultiLayerNetwork checked(MultiLayerNetwork net) {
         if (!net.isInitCalled() || net.getLayers() == null || net.params() == null || net.params().length() == 0) {
             throw new IllegalArgumentException("the network is not initialised: call net.init() before training it");
         }
         Models.checkNoConstraints(net.getLayers());
-        this.net = net;
-        this.conf = net.getLayerWiseConfigurations();
-    }
-
-    @Override
-    public INDArray params() {
-        return net.params();
+        return net;
     }
 
     /** Its configuration is a clone, so iteration counters are not shared with the original network. */
     @Override
+    MultiLayerNetwork over(INDArray params) {
+        MultiLayerNetwork n = new MultiLayerNetwork(conf.clone());
+        n.init(params, false); // views params; never close() it: that frees params
+        return n;
+    }
+
+    @Override
     public Replica newReplica(INDArray params) {
-        MultiLayerNetwork replica = new MultiLayerNetwork(conf.clone());
-        replica.init(params, false); // views params; never close() it: that frees params
-        return new MultiLayerNetworkReplica(replica);
+        return new MultiLayerNetworkReplica(over(params));
     }
 
     @Override
@@ -52,45 +51,21 @@ final class MultiLayerModel implements TrainableModel {
     }
 
     @Override
-    public Evaluator newEvaluator(MultiDataSetIterator data) {
-        PrivateCopy copy = new PrivateCopy();
-        return fill -> Models.accuracyOf(copy.filled(fill), data);
+    double accuracy(MultiLayerNetwork n, MultiDataSetIterator data) {
+        return Models.accuracyOf(n, data);
     }
 
     @Override
-    public Scorer newScorer(MultiDataSet sample) {
-        PrivateCopy copy = new PrivateCopy();
-        return fill -> {
-            DataSet ds = new DataSet(sample.getFeatures(0), sample.getLabels(0), sample.getFeaturesMaskArray(0),
-                    sample.getLabelsMaskArray(0)); // a view of the sample's arrays, read as the graph's scorer reads
-            double s = copy.filled(fill).score(ds, false);
-            return Double.isFinite(s) ? s : Double.NaN;
-        };
-    }
-
-    /** A network of the model's configuration with parameters of its own, made on first use by its one thread. */
-    private final class PrivateCopy {
-        private MultiLayerNetwork copy;
-
-        /** The copy, its parameters filled by {@code fill}. */
-        MultiLayerNetwork filled(Consumer<INDArray> fill) {
-            if (copy == null) {
-                copy = new MultiLayerNetwork(conf.clone());
-                copy.init(net.params().dup(), false);
-            }
-            fill.accept(copy.params());
-            return copy;
-        }
+    double score(MultiLayerNetwork n, MultiDataSet sample) {
+        // a view of the sample's arrays, read at every score as the graph's scorer reads them
+        return n.score(new DataSet(sample.getFeatures(0), sample.getLabels(0), sample.getFeaturesMaskArray(0),
+                sample.getLabelsMaskArray(0)), false);
     }
 
     @Override
-    public boolean hasParameters() {
-        return true;
-    }
-
-    @Override
-    public Model model() {
-        return net;
+    void showBatch(MultiDataSet batch) {
+        net.setInput(batch.getFeatures(0));
+        net.setLabels(batch.getLabels(0));
     }
 
     @Override
@@ -125,20 +100,6 @@ final class MultiLayerModel implements TrainableModel {
         MultiLayerConfiguration saved = MultiLayerConfiguration.fromJson(configurationJson);
         net.setIterationCount(saved.getIterationCount());
         net.setEpochCount(saved.getEpochCount());
-    }
-
-    @Override
-    public void showStep(MultiDataSet batch, INDArray update, double scale) {
-        if (batch != null) {
-            net.setInput(batch.getFeatures(0));
-            net.setLabels(batch.getLabels(0));
-        }
-        if (update != null) {
-            if (shown == null) {
-                shown = new ShownUpdate(net, MultiLayerNetwork.class);
-            }
-            shown.show(update, scale);
-        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.IntPredicate;
 
 import org.deeplearning4j.core.storage.listener.RoutingIterationListener;
@@ -181,16 +182,20 @@ final class ListenerBridge {
 
     /** Worker {@code w}'s replica {@code replica} computed a minibatch's gradient (before its updater ran). */
     void gradientCalculated(int w, Model replica) {
-        if (listeners.isEmpty() || replica == null) {
-            return;
+        if (!listeners.isEmpty() && replica != null) {
+            passEvent(w, l -> l.onGradientCalculation(replica));
         }
+    }
+
+    /** A pass event of worker {@code w}'s minibatch: the shared listeners and w's clones, under {@link #lock}. */
+    private void passEvent(int w, Consumer<TrainingListener> event) {
         lock.lock();
         try {
             for (TrainingListener l : shared) {
-                l.onGradientCalculation(replica);
+                event.accept(l);
             }
             for (TrainingListener l : routed[w]) {
-                l.onGradientCalculation(replica);
+                event.accept(l);
             }
         } finally {
             lock.unlock();
@@ -207,47 +212,17 @@ final class ListenerBridge {
 
         @Override
         public void onForwardPass(Model m, List<INDArray> activations) {
-            lock.lock();
-            try {
-                for (TrainingListener l : shared) {
-                    l.onForwardPass(m, activations);
-                }
-                for (TrainingListener l : routed[w]) {
-                    l.onForwardPass(m, activations);
-                }
-            } finally {
-                lock.unlock();
-            }
+            passEvent(w, l -> l.onForwardPass(m, activations));
         }
 
         @Override
         public void onForwardPass(Model m, Map<String, INDArray> activations) {
-            lock.lock();
-            try {
-                for (TrainingListener l : shared) {
-                    l.onForwardPass(m, activations);
-                }
-                for (TrainingListener l : routed[w]) {
-                    l.onForwardPass(m, activations);
-                }
-            } finally {
-                lock.unlock();
-            }
+            passEvent(w, l -> l.onForwardPass(m, activations));
         }
 
         @Override
         public void onBackwardPass(Model m) {
-            lock.lock();
-            try {
-                for (TrainingListener l : shared) {
-                    l.onBackwardPass(m);
-                }
-                for (TrainingListener l : routed[w]) {
-                    l.onBackwardPass(m);
-                }
-            } finally {
-                lock.unlock();
-            }
+            passEvent(w, l -> l.onBackwardPass(m));
         }
     }
 

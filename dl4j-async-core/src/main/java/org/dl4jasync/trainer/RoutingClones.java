@@ -14,7 +14,8 @@ import org.deeplearning4j.core.storage.listener.RoutingIterationListener;
  * times the trainer fits (ParallelWrapper makes new workers every fit: DL4J issue 4267). Each clone has the
  * original's session id and storage router.
  *
- * <p>Thread-safe (the trainer's {@code fit} calls may come from different threads, one at a time).
+ * <p>Thread-safe (the trainer's {@code fit} calls may come from different threads, one at a time). A trainer's
+ * number of workers is fixed by its configuration, so the clones of a listener are made for that many.
  */
 final class RoutingClones {
     private final String trainerId = UUID.randomUUID().toString().substring(0, 8);
@@ -24,10 +25,6 @@ final class RoutingClones {
     /** Worker {@code w}'s clone of {@code original}, made on first use. */
     synchronized RoutingIterationListener of(RoutingIterationListener original, int w, int workers) {
         RoutingIterationListener[] c = clones.computeIfAbsent(original, o -> new RoutingIterationListener[workers]);
-        if (w >= c.length) { // a later fit with more workers (e.g. elastic parallelism configured anew)
-            c = java.util.Arrays.copyOf(c, workers);
-            clones.put(original, c);
-        }
         if (c[w] == null) {
             RoutingIterationListener l = original.clone();
             l.setSessionID(original.getSessionID());

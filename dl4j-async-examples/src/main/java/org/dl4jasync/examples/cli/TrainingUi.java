@@ -34,9 +34,13 @@ final class TrainingUi implements AutoCloseable {
         return "http://localhost:" + server.getPort() + "/train/overview";
     }
 
-    /** The listener to give the trainer: one session, one worker id per worker (stable across fits). */
+    /**
+     * The listener to give the trainer: one session, one worker id per worker (stable across fits). It reports every
+     * update it sees (DL4J's default is every 10th iteration; a worker's clone sees only its worker's updates, about
+     * 1/m of them, so the default would leave each worker's chart few points).
+     */
     TrainingListener listener() {
-        return new StatsListener(storage);
+        return new StatsListener(storage, 1);
     }
 
     @Override
