@@ -40,7 +40,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * model's configured updater turns each gradient into an update on the worker, and the update is applied to the
  * shared parameters. After {@code fit} the original network holds the trained parameters and correct iteration
  * and epoch counts, and its listeners plus the trainer's have received {@code iterationDone} for every applied
- * update and {@code onEpochStart/End} for every epoch.
+ * update, {@code onEpochStart/End} for every epoch and the pass events of every computed minibatch (routing listeners
+ * such as {@code StatsListener}: one clone per worker, the same for every fit).
  *
  * <p>The same run on m virtual workers in virtual time: {@link Simulator}. Not thread-safe: one {@code fit} at a
  * time. The worker threads of a {@code fit} end before it returns.
