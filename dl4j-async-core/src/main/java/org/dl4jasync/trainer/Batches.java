@@ -16,16 +16,9 @@ final class Batches {
 
     /**
      * A private copy allocated outside every workspace. Iterators such as {@code AsyncDataSetIterator} reuse
-     * their workspace (or their arrays), so a batch kept past the next {@code next()} must be copied.
+     * their workspace (or their arrays), so a batch kept past the next {@code next()} must be copied. A
+     * {@code DataSetIterator} reaches here through DL4J's {@code MultiDataSetIteratorAdapter}.
      */
-    static MultiDataSet detachedCopy(org.nd4j.linalg.dataset.api.DataSet ds) {
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            return new org.nd4j.linalg.dataset.MultiDataSet(copy(ds.getFeatures()), copy(ds.getLabels()),
-                    copy(ds.getFeaturesMaskArray()), copy(ds.getLabelsMaskArray()));
-        }
-    }
-
-    /** As {@link #detachedCopy(org.nd4j.linalg.dataset.api.DataSet)}, for a batch of several inputs or outputs. */
     static MultiDataSet detachedCopy(MultiDataSet mds) {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             return new org.nd4j.linalg.dataset.MultiDataSet(copy(mds.getFeatures()), copy(mds.getLabels()),

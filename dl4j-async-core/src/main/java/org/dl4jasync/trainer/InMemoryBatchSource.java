@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
+import org.nd4j.linalg.dataset.adapter.MultiDataSetIteratorAdapter;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
@@ -81,14 +82,7 @@ final class InMemoryBatchSource implements BatchSource {
 
     /** Reads every batch of {@code iterator} (one pass, after a reset when supported) into detached copies. */
     public static List<MultiDataSet> load(DataSetIterator iterator) {
-        if (iterator.resetSupported()) {
-            iterator.reset();
-        }
-        List<MultiDataSet> out = new ArrayList<>();
-        while (iterator.hasNext()) {
-            out.add(Batches.detachedCopy(iterator.next()));
-        }
-        return out;
+        return load(new MultiDataSetIteratorAdapter(iterator)); // wraps each DataSet's arrays; the copy is below
     }
 
     /** As {@link #load(DataSetIterator)}, for batches of several inputs or outputs. */
