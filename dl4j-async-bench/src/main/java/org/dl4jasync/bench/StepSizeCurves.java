@@ -39,6 +39,8 @@ public final class StepSizeCurves implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "100000") long steps;
     @Option(names = "--step-time", defaultValue = "exp:1") String stepTime;
     @Option(names = "--seed", defaultValue = "11") long seed;
+    /** MindTheStep's η in c(τ) (no model here to read it from). */
+    @Option(names = "--mts-eta", defaultValue = "0.01") double mtsEta;
     @Option(names = "--out", defaultValue = "docs/figures/step-size-curves.png") Path out;
 
     public static void main(String[] args) {
@@ -48,13 +50,13 @@ public final class StepSizeCurves implements Callable<Integer> {
 
     private static final String[] NAMES = {"tail", "tail smoothstep", "inverse", "fleet", "mindthestep"};
 
-    private static List<IntFunction<StepSizePolicy>> policies() {
+    private List<IntFunction<StepSizePolicy>> policies() {
         List<IntFunction<StepSizePolicy>> p = new ArrayList<>();
         p.add(m -> new TailStepSize.Builder(m).build());
         p.add(m -> new TailStepSize.Builder(m).phi(Phi.SMOOTHSTEP).build());
         p.add(m -> InverseStepSize.INSTANCE);
         p.add(FleetStepSize::new);
-        p.add(m -> new MindTheStepSize.Builder(m).build());
+        p.add(m -> new MindTheStepSize.Builder(m, mtsEta).build());
         return p;
     }
 

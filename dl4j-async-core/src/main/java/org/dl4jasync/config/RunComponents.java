@@ -98,7 +98,7 @@ public final class RunComponents {
         if (elastic != null) {
             obs.add(elastic);
         }
-        this.stepSize = v.customStepSize != null ? v.customStepSize : stepSize(v, m);
+        this.stepSize = v.customStepSize != null ? v.customStepSize : stepSize(v, m, ctx.model);
         this.noise = v.measureAin ? new AsynchronyNoise(ctx.clock, AIN_EVERY, 4L * m + 16) : null;
         this.observers = List.copyOf(obs);
     }
@@ -171,14 +171,18 @@ public final class RunComponents {
         return e.build();
     }
 
-    private static StepSizePolicy stepSize(RunSettings v, int m) {
+    private static StepSizePolicy stepSize(RunSettings v, int m, TrainableModel model) {
         switch (v.stepSize) {
             case TAIL: {
                 TailStepSize.Builder b = new TailStepSize.Builder(m).amplitude(v.tailAmplitude).phi(v.tailPhi);
                 return window(b, v).build(); // mean-preserving by construction: normalize changes nothing
             }
             case MINDTHESTEP: {
-                MindTheStepSize.Builder b = new MindTheStepSize.Builder(m);
+                double eta = v.mtsEta != null ? v.mtsEta : model.learningRate().orElseThrow(() ->
+                        new IllegalArgumentException("MindTheStep's c(tau) needs the base learning rate eta, and "
+                                + (model.hasParameters() ? "the model's layers have no single updater learning rate"
+                                : "a run without a model has none") + ": give it with mtsEta (--mts-eta)"));
+                MindTheStepSize.Builder b = new MindTheStepSize.Builder(m, eta).form(v.mtsForm);
                 if (v.mtsMomentum != null) {
                     b.momentum(v.mtsMomentum);
                 }

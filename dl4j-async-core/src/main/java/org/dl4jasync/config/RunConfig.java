@@ -242,6 +242,14 @@ public final class RunConfig {
         }
     }
 
+    /**
+     * Whether the step-size rule reads the base learning rate from the model (MindTheStep without {@code mtsEta}):
+     * a run without a model's learning rate then fails when it is built.
+     */
+    public boolean needsModelLearningRate() {
+        return v.customStepSize == null && v.stepSize == StepSizeRule.MINDTHESTEP && v.mtsEta == null;
+    }
+
     /** One run's fresh dispatcher, step-size policy, controller, loss monitor and noise meter. */
     public RunComponents compose(RunComponents.Context context) {
         return new RunComponents(v, workers(), context);
@@ -291,6 +299,8 @@ public final class RunConfig {
         c.put("tail_refresh", v.tailFrozen ? "frozen" : v.tailRefresh);
         c.put("tail_window", v.tailWindow);
         c.put("mts_momentum", v.mtsMomentum);
+        c.put("mts_eta", v.mtsEta);
+        c.put("mts_form", Choice.key(v.mtsForm));
         c.put("mts_lambda", v.mtsLambda == MtsLambda.GIVEN ? (Object) v.mtsLambdaValue : Choice.key(v.mtsLambda));
         c.put("normalize", v.normalize);
         c.put("epochs", v.epochs);

@@ -500,12 +500,30 @@ public abstract class RunOptions<B extends RunOptions<B>> {
         return self();
     }
 
-    /** MindTheStep's desired momentum K in [0, 1) (default 1 − 1/m). */
+    /** MindTheStep's K ≥ 0 in c(τ) (default 1, the thesis's evaluation). */
     public B mtsMomentum(double k) {
-        if (!(k >= 0 && k < 1)) {
-            throw new InvalidOptionException("mts_momentum", k, "a number in [0, 1)");
+        if (!(k >= 0 && Double.isFinite(k))) {
+            throw new InvalidOptionException("mts_momentum", k, "a number >= 0");
         }
         v.mtsMomentum = k;
+        return self();
+    }
+
+    /**
+     * MindTheStep's η in c(τ), &gt; 0 (default: the learning rate of the model's updater; a model without one, or a
+     * simulation without a model, needs it given).
+     */
+    public B mtsEta(double eta) {
+        if (!(eta > 0 && Double.isFinite(eta))) {
+            throw new InvalidOptionException("mts_eta", eta, "a positive number (the base learning rate)");
+        }
+        v.mtsEta = eta;
+        return self();
+    }
+
+    /** MindTheStep's c(τ): eq. A.18 as printed (default) or re-derived without its 1/e^λ. */
+    public B mtsForm(org.dl4jasync.stepsize.MindTheStepSize.Form form) {
+        v.mtsForm = Objects.requireNonNull(form, "mtsForm");
         return self();
     }
 

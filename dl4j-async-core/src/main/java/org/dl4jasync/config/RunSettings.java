@@ -84,6 +84,9 @@ final class RunSettings implements Cloneable {
     Long tailRefresh;
     Integer tailWindow;
     Double mtsMomentum;
+    /** null: the model's learning rate. */
+    Double mtsEta;
+    org.dl4jasync.stepsize.MindTheStepSize.Form mtsForm = org.dl4jasync.stepsize.MindTheStepSize.Form.PRINTED;
     MtsLambda mtsLambda = MtsLambda.WORKERS;
     double mtsLambdaValue;
     boolean normalize;

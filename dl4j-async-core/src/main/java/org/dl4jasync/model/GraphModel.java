@@ -70,6 +70,11 @@ final class GraphModel extends NetworkModel<ComputationGraph> {
     }
 
     @Override
+    public java.util.OptionalDouble learningRate() {
+        return Models.learningRate(net.getLayers());
+    }
+
+    @Override
     public List<TrainingListener> listeners() {
         return List.copyOf(net.getListeners());
     }

@@ -1,11 +1,15 @@
 package org.dl4jasync.model;
 
+import java.util.OptionalDouble;
+
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
+import org.nd4j.linalg.learning.config.IUpdater;
 
 /** What {@link MultiLayerModel} and {@link GraphModel} check and measure alike. */
 final class Models {
@@ -26,6 +30,30 @@ final class Models {
                         + "train with net.fit");
             }
         }
+    }
+
+    /**
+     * The initial learning rate of the layers' updaters when every layer with parameters has one and they agree
+     * (e.g. {@code Sgd(0.01)} set on the network), else empty (an updater without a learning rate such as AdaDelta,
+     * or layers with different rates).
+     */
+    static OptionalDouble learningRate(Layer[] layers) {
+        double lr = Double.NaN;
+        for (Layer l : layers) {
+            if (l.numParams() == 0 || !(l.conf().getLayer() instanceof BaseLayer)) {
+                continue;
+            }
+            IUpdater u = ((BaseLayer) l.conf().getLayer()).getIUpdater();
+            if (u == null || !u.hasLearningRate()) {
+                return OptionalDouble.empty();
+            }
+            double r = u.getLearningRate(0, 0);
+            if (!Double.isNaN(lr) && r != lr) {
+                return OptionalDouble.empty();
+            }
+            lr = r;
+        }
+        return Double.isNaN(lr) ? OptionalDouble.empty() : OptionalDouble.of(lr);
     }
 
     /** Accuracy of {@code n} on {@code data} (reset first), or NaN when it diverged (DL4J's Evaluation throws on NaN). */

@@ -69,6 +69,11 @@ final class MultiLayerModel extends NetworkModel<MultiLayerNetwork> {
     }
 
     @Override
+    public java.util.OptionalDouble learningRate() {
+        return Models.learningRate(net.getLayers());
+    }
+
+    @Override
     public List<TrainingListener> listeners() {
         return List.copyOf(net.getListeners());
     }

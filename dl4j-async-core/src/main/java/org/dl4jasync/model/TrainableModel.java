@@ -1,6 +1,7 @@
 package org.dl4jasync.model;
 
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.function.Consumer;
 
 import org.deeplearning4j.nn.api.Model;
@@ -65,6 +66,14 @@ public interface TrainableModel {
 
     /** A private scorer of parameter vectors by their loss on {@code sample}, for one thread at a time. */
     Scorer newScorer(MultiDataSet sample);
+
+    /**
+     * The learning rate of the model's updater (the initial one, when every layer with parameters has the same), or
+     * empty when it has none or they differ. Step-size rules that need the base η read it here.
+     */
+    default OptionalDouble learningRate() {
+        return OptionalDouble.empty();
+    }
 
     /** Whether the model has parameters to evaluate (false for {@link #none()}). */
     boolean hasParameters();

@@ -36,7 +36,7 @@ class StepSizeAllocationTest {
     @Test
     void frozenPoliciesAllocateNothingPerStep() {
         assertThat(allocatedBy(new TailStepSize.Builder(8).warmup(200).frozen().build(), 1_000)).isZero();
-        assertThat(allocatedBy(new MindTheStepSize.Builder(8).warmup(200).frozen().build(), 1_000)).isZero();
+        assertThat(allocatedBy(new MindTheStepSize.Builder(8, 0.01).warmup(200).frozen().build(), 1_000)).isZero();
         assertThat(allocatedBy(InverseStepSize.INSTANCE, 1_000)).isZero();
         assertThat(allocatedBy(new FleetStepSize(8), 1_000)).isZero();
     }

@@ -61,6 +61,10 @@ public final class SimulateCommand implements Callable<Integer> {
                     + "given");
         }
         RunConfig config = options.runConfig();
+        if (!experiment.hasModel() && config.needsModelLearningRate()) {
+            throw new UsageException("--step-size", "mindthestep", "--mts-eta as well with --model none (its c(τ) "
+                    + "needs the base learning rate)");
+        }
         int m = config.workers();
         try {
             StepTimes.parse(stepTime, m);

@@ -10,6 +10,7 @@ import org.dl4jasync.config.IntervalSchedule;
 import org.dl4jasync.config.InvalidOptionException;
 import org.dl4jasync.config.LossSignal;
 import org.dl4jasync.config.MtsLambda;
+import org.dl4jasync.stepsize.MindTheStepSize;
 import org.dl4jasync.config.NonFinitePolicy;
 import org.dl4jasync.config.Parallelism;
 import org.dl4jasync.config.RunConfig;
@@ -342,9 +343,21 @@ public final class TrainOptions {
     }
 
     @Option(order = 42, names = "--mts-momentum", paramLabel = "K",
-            description = "mindthestep: desired momentum K in [0, 1). Default: 1 − 1/workers.")
+            description = "mindthestep: K >= 0 in c(τ) (thesis Corollary A.4.7). Default: 1.")
     void mtsMomentum(double k) {
         set(() -> config.mtsMomentum(k));
+    }
+
+    @Option(order = 42, names = "--mts-eta", paramLabel = "ETA",
+            description = "mindthestep: η in c(τ). Default: the model's learning rate (--lr); needed with --model none.")
+    void mtsEta(double eta) {
+        set(() -> config.mtsEta(eta));
+    }
+
+    @Option(order = 42, names = "--mts-form", paramLabel = "printed|rederived",
+            description = "mindthestep: c(τ) as eq. A.18 prints it, or re-derived without its 1/e^λ. Default: printed.")
+    void mtsForm(String form) {
+        set(() -> config.mtsForm(Choice.parse("mts_form", form, MindTheStepSize.Form.class)));
     }
 
     @Option(order = 43, names = "--mts-lambda", paramLabel = "LAMBDA|workers|measured",

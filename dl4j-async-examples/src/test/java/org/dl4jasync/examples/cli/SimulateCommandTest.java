@@ -198,7 +198,7 @@ class SimulateCommandTest {
                 {"--step-size", "tail", "--tail-phi", "smoothstep", "--tail-amplitude", "0.5"},
                 {"--step-size", "inverse", "--normalize"},
                 {"--step-size", "fleet"},
-                {"--step-size", "mindthestep", "--mts-lambda", "measured", "--tail-refresh", "200"}}) {
+                {"--step-size", "mindthestep", "--mts-eta", "0.01", "--mts-lambda", "measured", "--tail-refresh", "200"}}) {
             String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.Arrays.stream(extra))
                     .toArray(String[]::new);
             Map<String, Object> r = simulate(dir.resolve(extra[1] + ".json"), args);
@@ -238,7 +238,10 @@ class SimulateCommandTest {
             "--step-size tail --tail-phi cubic|--tail-phi: 'cubic' is not allowed; expected one of identity, smoothstep, step",
             "--step-size tail --tail-refresh 0|--tail-refresh: '0' is not allowed; expected 'frozen' or an integer >= 1",
             "--step-size tail --tail-warmup 0|--tail-warmup: '0' is not allowed; expected an integer >= 1",
-            "--step-size mindthestep --mts-momentum 1|--mts-momentum: '1.0' is not allowed; expected a number in [0, 1)",
+            "--step-size mindthestep --mts-momentum -1|--mts-momentum: '-1.0' is not allowed; expected a number >= 0",
+            "--step-size mindthestep --mts-eta 0|--mts-eta: '0.0' is not allowed; expected a positive number (the base learning rate)",
+            "--model none --step-size mindthestep|--step-size: 'mindthestep' is not allowed; expected --mts-eta as well with --model none",
+            "--step-size mindthestep --mts-form slip|--mts-form: 'slip' is not allowed; expected one of printed, rederived",
             "--step-size mindthestep --mts-lambda -3|--mts-lambda: '-3' is not allowed",
             "--algorithm sequential --step-size tail|--step-size: 'tail' is not allowed; expected constant with --algorithm sequential",
             "--algorithm sequential --parallelism elastic|--parallelism: 'elastic' is not allowed; expected fixed with --algorithm sequential",
