@@ -37,6 +37,12 @@ final class OptionRules {
         }
     }
 
+    /** Whether a controller of the run reads the loss: elastic parallelism, y-probing or the auto-y0 search. */
+    static boolean readsLoss(RunSettings s) {
+        return s.algorithm == Algorithm.ELASTIC || s.parallelism == Parallelism.ELASTIC
+                || (s.algorithm == Algorithm.INTERVAL && (s.intervalPolicy == IntervalSchedule.PROBE || s.autoY0));
+    }
+
     static void check(RunSettings s) {
         int m = s.algorithm == Algorithm.SEQUENTIAL ? 1 : s.workers;
         boolean elastic = s.algorithm == Algorithm.ELASTIC || s.parallelism == Parallelism.ELASTIC;
@@ -59,6 +65,10 @@ final class OptionRules {
                     + s.customElastic.maxWorkers() + " workers but the run has " + m
                     + "; build it with the same count");
         }
+        if (s.elasticM0 != null && s.elasticSearch == org.dl4jasync.parallelism.ElasticSearch.LOG) {
+            throw new InvalidOptionException("elastic_m0", s.elasticM0, "only with {elastic_search} paper (the log "
+                    + "search starts at 1 worker)");
+        }
         if (s.elasticM0 != null && s.elasticM0 > m) {
             throw new InvalidOptionException("elastic_m0", s.elasticM0, "an integer in [1, {workers} (" + m + ")]");
         }
@@ -66,10 +76,9 @@ final class OptionRules {
             throw new InvalidOptionException("baseline_workers", s.baselineWorkers,
                     "only with elastic parallelism ({algorithm} elastic or {parallelism} elastic)");
         }
-        boolean reads = elastic || (s.algorithm == Algorithm.INTERVAL && s.intervalPolicy == IntervalSchedule.PROBE);
-        if (s.lossMonitor == LossSignal.EVAL && !reads) {
+        if (s.lossMonitor == LossSignal.EVAL && !readsLoss(s)) {
             throw new InvalidOptionException("loss_monitor", "eval", "ema unless a controller reads the loss "
-                    + "(elastic parallelism or {interval_policy} probe)");
+                    + "(elastic parallelism, {interval_policy} probe or {interval_y} auto)");
         }
         if (s.customDispatcher != null && s.algorithm != Algorithm.ASYNC) {
             throw new IllegalArgumentException("a custom dispatcher replaces the ASYNC algorithm's; got "

@@ -44,8 +44,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class RunComponents {
     /** EMA weight of the minibatch-loss monitor: about the last 100 steps. */
     static final double LOSS_EMA_WEIGHT = 0.01;
-    /** Calibration phase of auto y0, in multiples of the worker count. */
-    static final int AUTO_CALIBRATION_PER_WORKER = 8;
+    /** Finished steps per candidate of the auto-y0 search, in multiples of the worker count (8 step times). */
+    static final int AUTO_PHASE_PER_WORKER = 8;
     /** Measured iterations per point of the asynchrony-noise trace. */
     static final long AIN_EVERY = 50;
 
@@ -83,8 +83,7 @@ public final class RunComponents {
         LossMonitor monitor = null;
         if (v.lossMonitor == LossSignal.EVAL) {
             monitor = new HeldOutLossMonitor(ctx.model, v.heldOut, ctx.latestParams);
-        } else if (v.algorithm == Algorithm.ELASTIC || v.parallelism == Parallelism.ELASTIC
-                || (v.algorithm == Algorithm.INTERVAL && v.intervalPolicy == IntervalSchedule.PROBE)) {
+        } else if (OptionRules.readsLoss(v)) {
             EmaLossMonitor ema = new EmaLossMonitor(LOSS_EMA_WEIGHT);
             obs.add(ema);
             monitor = ema;
@@ -109,7 +108,7 @@ public final class RunComponents {
                 return null;
             case INTERVAL:
                 return new IntervalDispatcher(m, v.autoY0
-                        ? new AutoYPolicy((long) AUTO_CALIBRATION_PER_WORKER * m, m,
+                        ? new AutoYPolicy(m, (long) AUTO_PHASE_PER_WORKER * m, monitor, clock,
                                 y0 -> intervalPolicy(v, y0, monitor, clock))
                         : intervalPolicy(v, v.intervalY, monitor, clock));
             case ASYNC:
@@ -161,7 +160,7 @@ public final class RunComponents {
             return null;
         }
         ElasticController.Builder e = new ElasticController.Builder(m, monitor)
-                .executionFactor(v.elasticIp).probingFactor(v.elasticDp).window(v.elasticWp);
+                .executionFactor(v.elasticIp).probingFactor(v.elasticDp).window(v.elasticWp).search(v.elasticSearch);
         if (v.elasticM0 != null) {
             e.initialWorkers(v.elasticM0);
         }

@@ -288,6 +288,7 @@ public final class RunConfig {
         c.put("elastic_ip", v.elasticIp);
         c.put("elastic_dp", v.elasticDp);
         c.put("elastic_wp", v.elasticWp);
+        c.put("elastic_search", Choice.key(v.elasticSearch));
         c.put("loss_monitor", Choice.key(v.lossMonitor));
         c.put("held_out_examples", v.heldOut == null ? null : v.heldOut.getFeatures(0).size(0));
         c.put("baseline_workers", v.baselineWorkers);

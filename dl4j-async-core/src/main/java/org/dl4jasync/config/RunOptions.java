@@ -259,7 +259,10 @@ public abstract class RunOptions<B extends RunOptions<B>> {
         return self();
     }
 
-    /** y0 = 4 × the mean staleness of a calibration phase of 8m accepted steps, after m warm-up steps. */
+    /**
+     * y0 chosen by a search over y = 1, 2, 4, … (8m finished steps each, judged by the loss monitor's decrease per
+     * second), then the interval policy from it ({@code AutoYPolicy}).
+     */
     public B autoIntervalY() {
         v.autoY0 = true;
         return self();
@@ -402,6 +405,15 @@ public abstract class RunOptions<B extends RunOptions<B>> {
     /** Levels probed on each side of m. */
     public B elasticWp(int w) {
         v.elasticWp = atLeast("elastic_wp", w, 1, "an integer >= 1");
+        return self();
+    }
+
+    /**
+     * How elastic parallelism finds the best worker count first: {@code PAPER} (default, the paper's probing from m0)
+     * or {@code LOG} (ours: levels 1, 2, 4, … first, then the paper's probing from the best).
+     */
+    public B elasticSearch(org.dl4jasync.parallelism.ElasticSearch s) {
+        v.elasticSearch = Objects.requireNonNull(s, "elasticSearch");
         return self();
     }
 

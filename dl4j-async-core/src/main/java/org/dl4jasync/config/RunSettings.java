@@ -72,6 +72,7 @@ final class RunSettings implements Cloneable {
     int elasticIp = RunConfig.DEFAULT_ELASTIC_IP;
     int elasticDp = RunConfig.DEFAULT_ELASTIC_DP;
     int elasticWp = RunConfig.DEFAULT_ELASTIC_WP;
+    org.dl4jasync.parallelism.ElasticSearch elasticSearch = org.dl4jasync.parallelism.ElasticSearch.PAPER;
     Integer baselineWorkers;
     LossSignal lossMonitor = LossSignal.EMA;
     MultiDataSet heldOut;

@@ -21,6 +21,8 @@ public final class WindowProbe {
     private int index;
     private double bestRate;
     private int best;
+    /** Whether the candidate last ended by {@link #next()} became the best. */
+    private boolean improved;
     private double startLoss = Double.NaN;
     private double startTime;
 
@@ -59,7 +61,8 @@ public final class WindowProbe {
      */
     public boolean next() {
         double rate = rate();
-        if (rate < bestRate) {
+        improved = rate < bestRate;
+        if (improved) {
             bestRate = rate;
             best = candidates[index];
         }
@@ -69,6 +72,11 @@ public final class WindowProbe {
             return true;
         }
         return false;
+    }
+
+    /** Whether the candidate that the last {@link #next()} ended converged faster than every one before it. */
+    public boolean improved() {
+        return improved;
     }
 
     /** The fastest-converging candidate measured so far (the fallback before any). */
@@ -89,6 +97,7 @@ public final class WindowProbe {
         m.put("index", index);
         m.put("best_rate", bestRate);
         m.put("best", best);
+        m.put("improved", improved);
         m.put("start_loss", startLoss);
         m.put("start_time", startTime);
         return m;
@@ -104,6 +113,7 @@ public final class WindowProbe {
         index = org.dl4jasync.checkpoint.StateValues.getInt(m, "index");
         bestRate = org.dl4jasync.checkpoint.StateValues.getDouble(m, "best_rate");
         best = org.dl4jasync.checkpoint.StateValues.getInt(m, "best");
+        improved = Boolean.TRUE.equals(m.get("improved"));
         startLoss = org.dl4jasync.checkpoint.StateValues.getDouble(m, "start_loss");
         startTime = org.dl4jasync.checkpoint.StateValues.getDouble(m, "start_time");
     }

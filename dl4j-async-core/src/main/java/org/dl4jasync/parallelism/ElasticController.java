@@ -30,6 +30,15 @@ import org.dl4jasync.metrics.WindowProbe;
  * window's centre. I_P = {@code ip}·m^E and D_P = {@code dp}·m^E with m^E the centre of the phase (the paper's
  * I_P = 100·m^E, D_P = 10·m^E, W_P = 1). Workers at or above m^E park ({@link ActiveWorkers#await}).
  *
+ * <p><b>Search mode</b> ({@link ElasticSearch#LOG}, ours; {@link ElasticSearch#PAPER} is the default): instead of the
+ * first probing phase from m0, which moves one level per phase (with m̂ = 64 and m* near 4 that is some 28 phases,
+ * each probing three levels), the controller first measures the levels 1, 2, 4, …, m̂ on a log scale, smallest
+ * first, each for D_P = dp·level accepted steps (so each level runs for about the same time, and a level costs
+ * worker-seconds in proportion to it), and stops at the first level that converges no faster than the best before
+ * it: a logarithmic number of probes, the expensive large levels only when the smaller ones keep getting faster.
+ * Then it runs an execution phase at the best level and follows it with the paper's windows. Rates are compared per
+ * second of the run's clock, as the paper's probing does.
+ *
  * <p>Where we deviate and why: each probing phase probes the centre first, then the levels below it, then those
  * above, and a tie keeps the earlier level, so with no information (a flat loss) the controller stays where it is.
  * D_P uses the phase's centre for every level of the window, so each level runs the same number of accepted steps.
@@ -47,6 +56,7 @@ public final class ElasticController implements StepListener, Checkpointable {
     private final LossMonitor monitor;
     private final ParallelismListener listener;
     private final Integer baselineWorkers;
+    private final ElasticSearch search;
     /** [[seconds, accepted, m], …]; appended only under {@link #busy} (or in {@link #bind}), read after the run. */
     private final List<Number[]> trace = new ArrayList<>();
 
@@ -62,6 +72,8 @@ public final class ElasticController implements StepListener, Checkpointable {
     /** The run's clock (real or virtual seconds since its start), given by {@link #bind}. */
     private DoubleSupplier clock;
     private boolean probing;
+    /** The log-scale search of {@link ElasticSearch#LOG} is running (before any probing phase). */
+    private boolean searching;
     private boolean firstProbe;
     private int centre;
     /** The probing phase's measurement, made when the run binds the controller (it brings the clock). */
@@ -77,6 +89,7 @@ public final class ElasticController implements StepListener, Checkpointable {
         this.monitor = b.monitor;
         this.listener = b.listener;
         this.baselineWorkers = b.baselineWorkers;
+        this.search = b.search;
     }
 
     /**
@@ -101,7 +114,16 @@ public final class ElasticController implements StepListener, Checkpointable {
             accepted.set(0);
             firstProbe = true;
             probingPhases = 0;
-            startProbing(initialWorkers, 0);
+            if (search == ElasticSearch.LOG) {
+                searching = true;
+                probing = false;
+                probe.start(ladder(), 1);
+                setLevel(probe.current(), 0);
+                due(0, (long) dpFactor * probe.current());
+            } else {
+                searching = false;
+                startProbing(initialWorkers, 0);
+            }
         } finally {
             busy.set(false);
         }
@@ -128,6 +150,21 @@ public final class ElasticController implements StepListener, Checkpointable {
     }
 
     private void transition(long n) {
+        if (searching) {
+            if (probe.next() && probe.improved()) {
+                setLevel(probe.current(), n);
+                due(n, (long) dpFactor * probe.current());
+                return;
+            }
+            searching = false;
+            firstProbe = false;
+            probingPhases++;
+            probing = false;
+            centre = probe.best();
+            setLevel(centre, n);
+            due(n, (long) ipFactor * centre);
+            return;
+        }
         if (!probing) {
             startProbing(centre, n);
             return;
@@ -156,6 +193,19 @@ public final class ElasticController implements StepListener, Checkpointable {
         probe.start(window(c), c);
         setLevel(probe.current(), n);
         due(n, (long) dpFactor * c);
+    }
+
+    /** The levels of the log-scale search: 1, 2, 4, … below m̂, then m̂. */
+    int[] ladder() {
+        int n = 1;
+        while ((1L << (n - 1)) < maxWorkers) {
+            n++;
+        }
+        int[] l = new int[n];
+        for (int i = 0; i < n; i++) {
+            l[i] = (int) Math.min(maxWorkers, 1L << i);
+        }
+        return l;
     }
 
     /** The levels of a probing phase around c: c first, then c − 1 … c − W, then c + 1 … c + W, within [1, m̂]. */
@@ -201,6 +251,7 @@ public final class ElasticController implements StepListener, Checkpointable {
             m.put("accepted", accepted.get());
             m.put("boundary", boundary);
             m.put("probing", probing);
+            m.put("searching", searching);
             m.put("first_probe", firstProbe);
             m.put("centre", centre);
             m.put("level", active.get());
@@ -219,6 +270,7 @@ public final class ElasticController implements StepListener, Checkpointable {
         accepted.set(StateValues.getLong(state, "accepted"));
         boundary = StateValues.getLong(state, "boundary");
         probing = StateValues.getBoolean(state, "probing");
+        searching = Boolean.TRUE.equals(state.get("searching")); // absent in checkpoints of the paper mode before it existed
         firstProbe = StateValues.getBoolean(state, "first_probe");
         centre = StateValues.getInt(state, "centre");
         probingPhases = StateValues.getLong(state, "probing_phases");
@@ -249,7 +301,7 @@ public final class ElasticController implements StepListener, Checkpointable {
     /**
      * The controller's report sections for the run just ended at {@code end} (its clock): the label
      * {@code elastic} when the dispatcher is plain async, {@code parallelism_trace}, {@code break_even} with a
-     * baseline, {@code config.elastic_probing_phases}. Called after the workers stopped.
+     * baseline, {@code config.elastic_probing_phases} and {@code config.elastic_search}. Called after the workers stopped.
      */
     public void report(TrainingReport.Builder report, double end) {
         if ("async".equals(report.algorithm())) {
@@ -261,12 +313,13 @@ public final class ElasticController implements StepListener, Checkpointable {
             report.breakEven(BreakEven.of(t, end, baselineWorkers));
         }
         report.config().put("elastic_probing_phases", probingPhases);
+        report.config().put("elastic_search", search.name().toLowerCase(Locale.ROOT)); // also when built by hand
     }
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "elastic(m̂ %d, m0 %d, I_P %d·m, D_P %d·m, W_P %d)", maxWorkers,
-                initialWorkers, ipFactor, dpFactor, window);
+        return String.format(Locale.ROOT, "elastic(m̂ %d, %s, I_P %d·m, D_P %d·m, W_P %d)", maxWorkers,
+                search == ElasticSearch.LOG ? "log search" : "m0 " + initialWorkers, ipFactor, dpFactor, window);
     }
 
     /**
@@ -282,6 +335,7 @@ public final class ElasticController implements StepListener, Checkpointable {
         private int window = 1;
         private ParallelismListener listener;
         private Integer baselineWorkers;
+        private ElasticSearch search = ElasticSearch.PAPER;
 
         /** @param monitor the loss whose rate of decrease the probing compares (feed it, e.g. as a step listener) */
         public Builder(int maxWorkers, LossMonitor monitor) {
@@ -310,6 +364,12 @@ public final class ElasticController implements StepListener, Checkpointable {
         /** W_P: levels probed on each side of m^E (≥ 1). Default 1. */
         public Builder window(int wp) {
             this.window = wp;
+            return this;
+        }
+
+        /** How the first neighbourhood of m* is found. Default {@link ElasticSearch#PAPER}. */
+        public Builder search(ElasticSearch s) {
+            this.search = java.util.Objects.requireNonNull(s, "search");
             return this;
         }
 

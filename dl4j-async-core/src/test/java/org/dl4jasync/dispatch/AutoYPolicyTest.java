@@ -1,37 +1,124 @@
 package org.dl4jasync.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Map;
+import java.util.function.IntToDoubleFunction;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.dl4jasync.config.Algorithm;
+import org.dl4jasync.config.LossSignal;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.simulation.StepTimes;
+import org.dl4jasync.testing.TinyNets;
 import org.dl4jasync.trainer.Simulator;
 import org.junit.jupiter.api.Test;
 
 class AutoYPolicyTest {
 
+    /** Drives the policy through phases in which the loss falls at {@code rate(y)} per second. */
+    private static final class Driver {
+        double loss = 10;
+        double time;
+        final AutoYPolicy auto;
+
+        Driver(int m, long phase) {
+            auto = new AutoYPolicy(m, phase, () -> loss, () -> time, IntervalPolicy::fixed);
+        }
+
+        /** One phase at the current y; returns the next y. */
+        int phase(int y, long steps, IntToDoubleFunction rate) {
+            for (long i = 0; i < steps; i++) {
+                auto.onStep(0, i, true, 0, 1, Double.NaN);
+            }
+            time += 1;
+            loss -= rate.applyAsDouble(y);
+            return auto.nextY(y, 0);
+        }
+    }
+
     @Test
-    void choosesFourTimesTheCalibratedMeanStalenessThenHandsOverToTheBasePolicy() {
-        int m = 64;
-        AutoYPolicy auto = new AutoYPolicy(8L * m, m, IntervalPolicy::fixed);
-        AtomicLong violationsAfterCalibration = new AtomicLong();
-        TrainingReport r = new Simulator.Builder(m, StepTimes.parse("shifted-exp:0.9,0.1", m)).seed(3)
-                .maxSteps(50_000)
-                .dispatcher(k -> new IntervalDispatcher(k, auto, null))
-                .stepListener(auto)
-                .stepListener((w, t, accepted, tau, scale, loss) -> {
-                    if (accepted && auto.chosenY0() > 0 && tau > auto.chosenY0() - 1) {
-                        violationsAfterCalibration.incrementAndGet();
-                    }
-                })
-                .build().run();
-        // plain async with m = 64 has E[τ] ≈ 63, so y0 ≈ 252
-        assertThat(auto.chosenY0()).isCloseTo(4 * 63, within(15));
-        assertThat(auto.name()).isEqualTo("auto+fixed");
-        assertThat(violationsAfterCalibration.get()).isZero();
-        // the target of the heuristic: about 80% accepted after calibration
-        assertThat(r.acceptanceRate()).isCloseTo(0.8, within(0.05));
+    void searchesUpwardsOnALogScaleAndStopsAtTheFirstSlowerCandidate() {
+        Driver d = new Driver(64, 100);
+        assertThat(d.auto.ladder()).containsExactly(2, 4, 8, 16, 32, 64);
+        IntToDoubleFunction rate = y -> y <= 8 ? y : 8.0 / (y / 8); // fastest at 8, slower at 16
+        int y = d.auto.initialY();
+        assertThat(y).isEqualTo(2);
+        int[] seen = new int[4];
+        for (int i = 0; i < 4; i++) {
+            seen[i] = y;
+            y = d.phase(y, 100, rate);
+        }
+        assertThat(seen).containsExactly(2, 4, 8, 16);
+        assertThat(y).isEqualTo(8); // handed over to fixed(8)
+        assertThat(d.auto.chosenY0()).isEqualTo(8);
+        assertThat(d.auto.name()).isEqualTo("auto+fixed");
+        assertThat(d.phase(8, 1, rate)).isEqualTo(8);
+    }
+
+    @Test
+    void aPhaseLastsItsFinishedStepsWhateverTheIntervalEnds() {
+        Driver d = new Driver(8, 100);
+        assertThat(d.auto.ladder()).containsExactly(2, 4, 8);
+        // 99 finished steps: still the first candidate, however many intervals ended
+        assertThat(d.phase(2, 99, y -> y)).isEqualTo(2);
+        assertThat(d.phase(2, 1, y -> y)).isEqualTo(4);
+        // a candidate whose loss rises is not faster: the search stops and keeps the best so far, 2
+        assertThat(d.phase(4, 100, y -> -1)).isEqualTo(2);
+        assertThat(new Driver(1, 10).auto.ladder()).containsExactly(2);
+        assertThat(new Driver(2, 10).auto.ladder()).containsExactly(2);
+    }
+
+    @Test
+    void endsAtTheTopOfTheLadderWhenEveryCandidateIsFaster() {
+        Driver d = new Driver(5, 10); // ladder up to 8, the first power of two >= 5
+        int y = d.auto.initialY();
+        for (int i = 0; i < 3; i++) {
+            y = d.phase(y, 10, c -> c);
+        }
+        assertThat(d.auto.chosenY0()).isEqualTo(8);
+        assertThat(y).isEqualTo(8);
+    }
+
+    @Test
+    void checkpointStateResumesTheSearchWhereItWas() throws Exception {
+        Driver d = new Driver(64, 10);
+        int y = d.phase(2, 10, c -> c);
+        y = d.phase(y, 10, c -> c);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> state = new ObjectMapper().readValue(
+                new ObjectMapper().writeValueAsString(d.auto.checkpointState()), Map.class); // as a checkpoint keeps it
+        Driver e = new Driver(64, 10);
+        e.auto.restoreState(state);
+        e.loss = d.loss;
+        e.time = d.time;
+        assertThat(e.phase(y, 10, c -> c)).isEqualTo(d.phase(y, 10, c -> c));
+    }
+
+    @Test
+    void rejectsInvalidSettings() {
+        assertThatThrownBy(() -> new AutoYPolicy(0, 10, () -> 0, () -> 0, IntervalPolicy::fixed))
+                .hasMessageContaining("workers >= 1");
+        assertThatThrownBy(() -> new AutoYPolicy(4, 0, () -> 0, () -> 0, IntervalPolicy::fixed))
+                .hasMessageContaining("phase of >= 1 step");
+    }
+
+    @Test
+    void aSimulatedRunWithRealGradientsChoosesAndReportsY0() {
+        for (LossSignal monitor : LossSignal.values()) {
+            Simulator.Builder b = new Simulator.Builder(16, StepTimes.parse("shifted-exp:0.9,0.1", 16)).seed(2)
+                    .algorithm(Algorithm.INTERVAL).autoIntervalY().lossMonitor(monitor).maxSteps(500)
+                    .network(TinyNets.net(2), TinyNets.blobs(40, 8, 2));
+            if (monitor == LossSignal.EVAL) {
+                b.heldOut(TinyNets.blobs(1, 64, 9).get(0));
+            }
+            TrainingReport r = b.build().run();
+            Map<String, Object> config = r.config();
+            assertThat(((Number) config.get("interval_y_chosen")).intValue()).as(monitor.name())
+                    .isIn(2, 4, 8, 16);
+            assertThat((String) config.get("interval_y_search")).as(monitor.name()).startsWith("2,4");
+            assertThat(r.stepsAccepted()).isEqualTo(500);
+        }
     }
 }

@@ -70,10 +70,18 @@ class ElasticControllerSimulationTest {
     }
 
     private static Run run(long steps, long[] switchAt, int[] peaks, int m0) {
+        return run(steps, switchAt, peaks, m0, ElasticSearch.PAPER);
+    }
+
+    private static Run run(long steps, long[] switchAt, int[] peaks, int m0, ElasticSearch search) {
         Run out = new Run();
         ScriptedLoss loss = new ScriptedLoss(switchAt, peaks);
         VirtualClock clock = new VirtualClock();
-        ElasticController c = new ElasticController.Builder(MAX, loss).initialWorkers(m0)
+        ElasticController.Builder b = new ElasticController.Builder(MAX, loss).search(search);
+        if (search == ElasticSearch.PAPER) {
+            b.initialWorkers(m0);
+        }
+        ElasticController c = b
                 .listener((s, n, m) -> out.trace.add(new double[] {s, n, m})).build();
         loss.controller = c;
         out.controller = c;
@@ -109,6 +117,35 @@ class ElasticControllerSimulationTest {
             assertThat(levelAt(r, 60_000)).as("m0 = %d", m0).isBetween(8, 10);
             assertThat(r.controller.probingPhases()).isGreaterThan(3);
         }
+    }
+
+    @Test
+    void logSearchFindsTheNeighbourhoodInALogarithmicNumberOfProbesThenFollowsThePaper() {
+        Run r = run(60_000, new long[] {0}, new int[] {9}, 0, ElasticSearch.LOG);
+        assertThat(r.controller.ladder()).containsExactly(1, 2, 4, 8, 16, 32);
+        // rates ∝ 1/(1 + ((m − 9)/2)²): 1, 2, 4, 8 each faster than the last, 16 slower: stop, execute at 8
+        int[] levels = r.trace.stream().limit(6).mapToInt(p -> (int) p[2]).toArray();
+        assertThat(levels).containsExactly(1, 2, 4, 8, 16, 8);
+        // D_P = 10·level accepted steps per probed level: the search is over after 10·(1 + 2 + 4 + 8 + 16) steps
+        assertThat((long) r.trace.get(5)[1]).isBetween(310L, 320L);
+        assertThat(levelAt(r, 60_000)).isBetween(8, 10);
+        assertThat(r.report.config().get("elastic_search")).isEqualTo("log"); // the controller's own, built by hand
+        // the paper's start from m̂/2 = 16 takes longer to first execute at 8 … 10
+        Run paper = run(60_000, new long[] {0}, new int[] {9}, 16);
+        long logFirst = firstExecutionNearPeak(r);
+        long paperFirst = firstExecutionNearPeak(paper);
+        assertThat(logFirst).isLessThan(paperFirst);
+    }
+
+    /** The accepted-step count at which the level first stays in [8, 10] for an execution phase (≥ 100·8 steps). */
+    private static long firstExecutionNearPeak(Run r) {
+        for (int i = 0; i + 1 < r.trace.size(); i++) {
+            double[] p = r.trace.get(i);
+            if (p[2] >= 8 && p[2] <= 10 && r.trace.get(i + 1)[1] - p[1] >= 800) {
+                return (long) p[1];
+            }
+        }
+        return Long.MAX_VALUE;
     }
 
     @Test

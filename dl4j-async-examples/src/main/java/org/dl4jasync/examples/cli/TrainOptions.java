@@ -273,6 +273,14 @@ public final class TrainOptions {
         set(() -> config.elasticDp(k));
     }
 
+    @Option(order = 32, names = "--elastic-search", paramLabel = "paper|log",
+            description = "Elastic: find m* as the paper does (from m0, one level per probing phase) or by a log-scale "
+                    + "search over 1, 2, 4, … first. Default: paper.")
+    void elasticSearch(String name) {
+        set(() -> config.elasticSearch(Choice.parse("elastic_search", name,
+                org.dl4jasync.parallelism.ElasticSearch.class)));
+    }
+
     @Option(order = 32, names = "--elastic-wp", paramLabel = "W",
             description = "Elastic: levels probed on each side of m. Default: " + RunConfig.DEFAULT_ELASTIC_WP + ".")
     void elasticWp(int w) {
