@@ -63,14 +63,7 @@ public final class AutoYPolicy implements IntervalPolicy, StepListener, Checkpoi
         }
         this.base = base;
         this.phaseSteps = phaseSteps;
-        int n = 1;
-        while ((2 << (n - 1)) < workers) {
-            n++;
-        }
-        this.ladder = new int[n];
-        for (int i = 0; i < n; i++) {
-            ladder[i] = 2 << i;
-        }
+        this.ladder = WindowProbe.doubling(2, Math.max(2, Integer.highestOneBit(workers - 1) << 1));
         this.probe = new WindowProbe(monitor, clock);
         probe.start(ladder, ladder[0]);
         this.y = ladder[0];

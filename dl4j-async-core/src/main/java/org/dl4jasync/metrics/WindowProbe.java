@@ -36,6 +36,27 @@ public final class WindowProbe {
     }
 
     /**
+     * The candidates of a search on a log scale: {@code first}, 2·first, 4·first, … while below {@code last}, then
+     * {@code last} (1 ≤ first ≤ last). Used by the searches of auto y0 and of elastic parallelism.
+     */
+    public static int[] doubling(int first, int last) {
+        if (first < 1 || last < first) {
+            throw new IllegalArgumentException("a doubling ladder needs 1 <= first <= last, got " + first + " and " + last);
+        }
+        int n = 1;
+        for (long v = first; v < last; v *= 2) {
+            n++;
+        }
+        int[] l = new int[n];
+        long v = first;
+        for (int i = 0; i < n - 1; i++, v *= 2) {
+            l[i] = (int) v;
+        }
+        l[n - 1] = last;
+        return l;
+    }
+
+    /**
      * Starts a probing phase over {@code window} (non-empty, in probing order); {@code fallback} is the best value
      * until a candidate has been measured. The first candidate's measurement starts now.
      */

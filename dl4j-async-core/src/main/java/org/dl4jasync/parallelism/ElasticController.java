@@ -197,15 +197,7 @@ public final class ElasticController implements StepListener, Checkpointable {
 
     /** The levels of the log-scale search: 1, 2, 4, … below m̂, then m̂. */
     int[] ladder() {
-        int n = 1;
-        while ((1L << (n - 1)) < maxWorkers) {
-            n++;
-        }
-        int[] l = new int[n];
-        for (int i = 0; i < n; i++) {
-            l[i] = (int) Math.min(maxWorkers, 1L << i);
-        }
-        return l;
+        return WindowProbe.doubling(1, maxWorkers);
     }
 
     /** The levels of a probing phase around c: c first, then c − 1 … c − W, then c + 1 … c + W, within [1, m̂]. */

@@ -124,8 +124,8 @@ public final class TrainOptions {
     }
 
     @Option(order = 12, names = "--interval-y", paramLabel = "Y|auto",
-            description = "Interval-Asynchrony: size y0 of the first interval (accepted steps), or auto (4 × the mean "
-                    + "staleness of a calibration phase of 8m steps, after m warm-up steps). Default: "
+            description = "Interval-Asynchrony: size y0 of the first interval (accepted steps), or auto (a search over "
+                    + "y = 2, 4, 8, …, 4m finished steps each, judged by the loss monitor's decrease per second). Default: "
                     + RunConfig.DEFAULT_INTERVAL_Y + ".")
     void intervalY(String value) {
         if ("auto".equals(value)) {
