@@ -260,7 +260,7 @@ public abstract class RunOptions<B extends RunOptions<B>> {
     }
 
     /**
-     * y0 chosen by a search over y = 1, 2, 4, … (4m finished steps each, judged by the loss monitor's decrease per
+     * y0 chosen by a search over y = 2, 4, 8, … (4m finished steps each, judged by the loss monitor's decrease per
      * second), then the interval policy from it ({@code AutoYPolicy}).
      */
     public B autoIntervalY() {
