@@ -184,7 +184,7 @@ public final class MindTheStepSize extends AdaptiveStepSize {
                         + " got " + eta);
             }
             this.eta = eta;
-            window.maxStaleness((int) Math.max(MAX_TAU + 1, Math.min(Integer.MAX_VALUE - 16L, 64L * workers + 64)));
+            window.maxStalenessAtLeast(MAX_TAU + 1);
         }
 
         /** K ≥ 0 in c(τ). Default 1, the thesis's evaluation. */

@@ -212,6 +212,12 @@ public final class StalenessWindow {
             return this;
         }
 
+        /** Raises the bound to at least {@code b} (keeps a larger one); for policies that need bins above a τ. */
+        public Builder maxStalenessAtLeast(int b) {
+            this.maxStaleness = Math.max(maxStaleness, b);
+            return this;
+        }
+
         public StalenessWindow build() {
             if (warmup < 1) {
                 throw new IllegalArgumentException("warm-up must be >= 1 applied update, got " + warmup);
