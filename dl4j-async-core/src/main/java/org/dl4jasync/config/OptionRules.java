@@ -76,8 +76,8 @@ final class OptionRules {
             throw new InvalidOptionException("baseline_workers", s.baselineWorkers,
                     "only with elastic parallelism ({algorithm} elastic or {parallelism} elastic)");
         }
-        if (s.lossMonitor == LossSignal.EVAL && !readsLoss(s)) {
-            throw new InvalidOptionException("loss_monitor", "eval", "ema unless a controller reads the loss "
+        if (s.lossMonitor.needsHeldOut() && !readsLoss(s)) {
+            throw new InvalidOptionException("loss_monitor", Choice.key(s.lossMonitor), "ema unless a controller reads the loss "
                     + "(elastic parallelism, {interval_policy} probe or {interval_y} auto)");
         }
         if (s.customDispatcher != null && s.algorithm != Algorithm.ASYNC) {

@@ -83,20 +83,28 @@ public final class RunComponents {
 
     RunComponents(RunSettings v, int m, Context ctx) {
         List<StepListener> obs = new ArrayList<>(v.stepListeners);
+        // monitor: what the probing windows compare; search: what the searches at the start compare (auto y0, the
+        // elastic log search); they differ only for SEARCH_EVAL
         LossMonitor monitor = null;
-        if (v.lossMonitor == LossSignal.EVAL) {
-            monitor = new HeldOutLossMonitor(ctx.model, v.heldOut, ctx.latestParams);
-        } else if (OptionRules.readsLoss(v)) {
-            EmaLossMonitor ema = new EmaLossMonitor(LOSS_EMA_WEIGHT);
-            obs.add(ema);
-            monitor = ema;
+        LossMonitor search = null;
+        if (OptionRules.readsLoss(v)) {
+            LossMonitor heldOut = v.lossMonitor.needsHeldOut()
+                    ? new HeldOutLossMonitor(ctx.model, v.heldOut, ctx.latestParams) : null;
+            if (v.lossMonitor != LossSignal.EVAL) {
+                EmaLossMonitor ema = new EmaLossMonitor(LOSS_EMA_WEIGHT);
+                obs.add(ema);
+                monitor = ema;
+            } else {
+                monitor = heldOut;
+            }
+            search = heldOut != null ? heldOut : monitor;
         }
-        this.dispatcher = dispatcher(v, m, monitor, ctx.clock);
+        this.dispatcher = dispatcher(v, m, monitor, search, ctx.clock);
         this.roundPolicy = roundPolicy(v, m);
         if (dispatcher instanceof StepListener) {
             obs.add((StepListener) dispatcher);
         }
-        this.elastic = v.customElastic != null ? v.customElastic : elastic(v, m, monitor);
+        this.elastic = v.customElastic != null ? v.customElastic : elastic(v, m, monitor, search);
         if (elastic != null) {
             obs.add(elastic);
         }
@@ -105,13 +113,14 @@ public final class RunComponents {
         this.observers = List.copyOf(obs);
     }
 
-    private static Dispatcher dispatcher(RunSettings v, int m, LossMonitor monitor, DoubleSupplier clock) {
+    private static Dispatcher dispatcher(RunSettings v, int m, LossMonitor monitor, LossMonitor search,
+                                         DoubleSupplier clock) {
         switch (v.algorithm) {
             case SYNC:
                 return null;
             case INTERVAL:
                 return new IntervalDispatcher(m, v.autoY0
-                        ? new AutoYPolicy(m, (long) AUTO_PHASE_PER_WORKER * m, monitor, clock,
+                        ? new AutoYPolicy(m, (long) AUTO_PHASE_PER_WORKER * m, search, clock,
                                 y0 -> intervalPolicy(v, y0, monitor, clock))
                         : intervalPolicy(v, v.intervalY, monitor, clock));
             case ASYNC:
@@ -158,12 +167,13 @@ public final class RunComponents {
         }
     }
 
-    private static ElasticController elastic(RunSettings v, int m, LossMonitor monitor) {
+    private static ElasticController elastic(RunSettings v, int m, LossMonitor monitor, LossMonitor search) {
         if (v.algorithm != Algorithm.ELASTIC && v.parallelism != Parallelism.ELASTIC) {
             return null;
         }
         ElasticController.Builder e = new ElasticController.Builder(m, monitor)
-                .executionFactor(v.elasticIp).probingFactor(v.elasticDp).window(v.elasticWp).search(v.elasticSearch);
+                .executionFactor(v.elasticIp).probingFactor(v.elasticDp).window(v.elasticWp).search(v.elasticSearch)
+                .searchMonitor(search);
         if (v.elasticM0 != null) {
             e.initialWorkers(v.elasticM0);
         }

@@ -230,14 +230,14 @@ public final class RunConfig {
 
     /**
      * What a run needs beyond valid settings (the engines call it when they are built): evaluation data for a
-     * target accuracy, the held-out sample of {@link LossSignal#EVAL}. A configuration may be built without it and completed by {@link RunOptions#config}.
+     * target accuracy, the held-out sample of {@link LossSignal#needsHeldOut}. A configuration may be built without it and completed by {@link RunOptions#config}.
      */
     public void checkRunnable() {
         if (v.targetAccuracy != null && v.evalData == null) { // a RunConfig alone may leave the data to the engine
             throw new IllegalArgumentException("targetAccuracy needs evaluation data: call evaluation(iterator)");
         }
-        if (v.lossMonitor == LossSignal.EVAL && v.heldOut == null) {
-            throw new InvalidOptionException("loss_monitor", "eval", "ema unless a held-out sample is given "
+        if (v.lossMonitor.needsHeldOut() && v.heldOut == null) {
+            throw new InvalidOptionException("loss_monitor", Choice.key(v.lossMonitor), "ema unless a held-out sample is given "
                     + "(heldOut(sample))");
         }
     }

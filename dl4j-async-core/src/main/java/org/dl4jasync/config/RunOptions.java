@@ -432,13 +432,16 @@ public abstract class RunOptions<B extends RunOptions<B>> {
         return self();
     }
 
-    /** The loss the controllers compare: {@link LossSignal#EMA} (default) or {@link LossSignal#EVAL}. */
+    /**
+     * The loss the controllers compare: {@link LossSignal#EMA} (default), {@link LossSignal#EVAL} or
+     * {@link LossSignal#SEARCH_EVAL}; the last two need {@link #heldOut}.
+     */
     public B lossMonitor(LossSignal s) {
         v.lossMonitor = Objects.requireNonNull(s, "lossMonitor");
         return self();
     }
 
-    /** The held-out sample (not trained on) for {@link LossSignal#EVAL}; detached from any workspace. */
+    /** The held-out sample (not trained on) for {@link LossSignal#EVAL} and {@link LossSignal#SEARCH_EVAL}; detached from any workspace. */
     public B heldOut(DataSet sample) {
         if (sample == null || sample.numExamples() == 0) {
             throw new IllegalArgumentException("the held-out sample is empty");

@@ -25,15 +25,28 @@ import org.dl4jasync.metrics.WindowProbe;
  * (accepted or rejected), so every candidate gets the same compute and, with busy workers, the same time; its
  * convergence rate is the monitored loss's decrease per second of the run's clock ({@link WindowProbe}). The search
  * stops at the first candidate that converges no faster than the best before it, or at the last, and y0 is the
- * fastest. Smallest first because a large y is what can break a run where staleness is large (in simulation with 64
- * workers and LeNet a y of 64 diverged while y = 8–16 learned): the search stops right after the first y that does
- * worse, so it spends at most one phase past the best. Phases come later in training for larger candidates, where
- * the loss falls more slowly; that biases the choice towards the smaller y — the safe direction.
+ * fastest — <b>one rung lower when the candidate that ended the search made the loss rise</b>: then the best sits
+ * next to the y at which this run diverged, with no margin for the rest of training (in the simulated
+ * sim-train-128 setting, 5 of 6 searches ended on a diverging candidate, and in 2 of them the best, y = 64 at
+ * m = 128 and y = 32 at m = 64, never reached the target afterwards — RESULTS.md, "Choosing y0"), so the best itself
+ * is kept only when the search ended on a candidate that still converged, just more slowly. A margin heuristic, ours. Smallest first because a large y is what can break a run where staleness
+ * is large (in simulation with 64 workers and LeNet a y of 64 diverged while y = 8–16 learned): the search stops
+ * right after the first y that does worse, so it spends at most one phase past the best. Early in training the
+ * loss can fall faster in later phases (leaving a plateau), which favours the larger candidates; the step back is
+ * the guard against that too. A diverging candidate is also cut short: at interval ends during its phase (at most
+ * {@value #CHECKS_PER_PHASE} times) the monitored loss is read, and a rise of more than {@value #DIVERGED_RISE} of the
+ * phase's starting loss ends the phase, and so the search, at once.
  *
  * <p>Threads: {@link #onStep} (every worker, every finished step) only counts, on an atomic; the search runs in
  * {@link #nextY}, on the one thread that ends an interval, and its state is confined to it.
  */
 public final class AutoYPolicy implements IntervalPolicy, StepListener, Checkpointable {
+    /**
+     * A candidate whose monitored loss rises by more than this fraction above its phase's start has diverged: its
+     * phase ends at once (checked at interval ends, at most {@link #CHECKS_PER_PHASE} times a phase).
+     */
+    static final double DIVERGED_RISE = 0.05;
+    static final int CHECKS_PER_PHASE = 8;
     private final IntFunction<IntervalPolicy> base;
     private final long phaseSteps;
     private final int[] ladder;
@@ -42,6 +55,7 @@ public final class AutoYPolicy implements IntervalPolicy, StepListener, Checkpoi
     private final AtomicLong finished = new AtomicLong();
 
     private long phaseStart;
+    private long lastCheck;
     private int y;
     private IntervalPolicy chosen;
     private int y0;
@@ -89,18 +103,43 @@ public final class AutoYPolicy implements IntervalPolicy, StepListener, Checkpoi
         }
         long now = finished.get();
         if (now - phaseStart < phaseSteps) {
-            return y;
+            if (now - lastCheck < Math.max(1, phaseSteps / CHECKS_PER_PHASE)) {
+                return y;
+            }
+            lastCheck = now;
+            if (!(probe.relativeChange() > DIVERGED_RISE)) {
+                return y;
+            }
+            // diverging: end the phase now (its rate is positive, so the search ends and steps back)
         }
         phaseStart = now;
+        lastCheck = now;
         boolean more = probe.next();
         if (more && probe.improved()) {
             y = probe.current();
             searched++;
             return y;
         }
-        y0 = probe.best();
+        y0 = stepBack(probe.best(), probe.lastRate());
         chosen = base.apply(y0);
         return chosen.initialY();
+    }
+
+    /**
+     * y0 from the search's best and the rate of the candidate that ended the search: one rung below the best when
+     * that candidate made the loss rise (it diverged rather than merely converging more slowly), else the best.
+     */
+    private int stepBack(int best, double lastRate) {
+        if (!(lastRate > 0)) {
+            return best;
+        }
+        int below = ladder[0];
+        for (int c : ladder) {
+            if (c < best) {
+                below = c;
+            }
+        }
+        return below;
     }
 
     /** The candidates of the search, smallest first. */
@@ -113,6 +152,7 @@ public final class AutoYPolicy implements IntervalPolicy, StepListener, Checkpoi
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("finished", finished.get());
         m.put("phase_start", phaseStart);
+        m.put("last_check", lastCheck);
         m.put("y", y);
         m.put("searched", searched);
         m.put("probe", probe.state());
@@ -125,6 +165,7 @@ public final class AutoYPolicy implements IntervalPolicy, StepListener, Checkpoi
     public void restoreState(Map<String, Object> state) {
         finished.set(StateValues.getLong(state, "finished"));
         phaseStart = StateValues.getLong(state, "phase_start");
+        lastCheck = state.containsKey("last_check") ? StateValues.getLong(state, "last_check") : phaseStart;
         y = StateValues.getInt(state, "y");
         searched = StateValues.getInt(state, "searched");
         probe.restore(StateValues.getMap(state, "probe"));
@@ -150,7 +191,8 @@ public final class AutoYPolicy implements IntervalPolicy, StepListener, Checkpoi
 
     /**
      * {@code config.interval_y_chosen}: the y0 chosen (0 when the run ended during the search);
-     * {@code config.interval_y_search}: the candidates measured.
+     * {@code config.interval_y_search}: the candidates measured; {@code config.interval_y_search_rates}: each with
+     * its convergence rate, "y:rate,…" (monitored loss change per second, negative = falling).
      */
     @Override
     public void report(org.dl4jasync.metrics.TrainingReport.Builder report) {
@@ -160,10 +202,11 @@ public final class AutoYPolicy implements IntervalPolicy, StepListener, Checkpoi
             s.append(i == 0 ? "" : ",").append(ladder[i]);
         }
         report.config().put("interval_y_search", s.toString());
+        report.config().put("interval_y_search_rates", probe.measured());
     }
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "auto(ladder 1..%d, phase %d steps)", ladder[ladder.length - 1], phaseSteps);
+        return String.format(Locale.ROOT, "auto(ladder %d..%d, phase %d steps)", ladder[0], ladder[ladder.length - 1], phaseSteps);
     }
 }

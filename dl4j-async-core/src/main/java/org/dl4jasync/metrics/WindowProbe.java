@@ -23,6 +23,10 @@ public final class WindowProbe {
     private int best;
     /** Whether the candidate last ended by {@link #next()} became the best. */
     private boolean improved;
+    /** The rate of the candidate last ended by {@link #next()} (NaN before). */
+    private double lastRate = Double.NaN;
+    /** Each candidate's rate since {@link #start}, in window order; NaN = not measured yet. */
+    private double[] rates = new double[0];
     private double startLoss = Double.NaN;
     private double startTime;
 
@@ -65,6 +69,8 @@ public final class WindowProbe {
             throw new IllegalArgumentException("a probing window needs at least one candidate");
         }
         candidates = window;
+        rates = new double[window.length];
+        java.util.Arrays.fill(rates, Double.NaN);
         index = 0;
         bestRate = Double.POSITIVE_INFINITY;
         best = fallback;
@@ -82,6 +88,8 @@ public final class WindowProbe {
      */
     public boolean next() {
         double rate = rate();
+        lastRate = rate;
+        rates[index] = rate;
         improved = rate < bestRate;
         if (improved) {
             bestRate = rate;
@@ -100,9 +108,39 @@ public final class WindowProbe {
         return improved;
     }
 
+    /** The convergence rate (loss change per second; negative = falling) of the candidate last ended by {@link #next()}. */
+    public double lastRate() {
+        return lastRate;
+    }
+
+    /**
+     * The candidates measured since {@link #start} with their rates, in probing order: "candidate:rate,…" (loss
+     * change per second, 4 significant digits; negative = falling), for reports.
+     */
+    public String measured() {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < rates.length && !Double.isNaN(rates[i]); i++) {
+            s.append(i == 0 ? "" : ",").append(candidates[i]).append(':')
+                    .append(String.format(java.util.Locale.ROOT, "%.4g", rates[i]));
+        }
+        return s.toString();
+    }
+
     /** The fastest-converging candidate measured so far (the fallback before any). */
     public int best() {
         return best;
+    }
+
+    /**
+     * The monitored loss's change since the current candidate's measurement started, relative to the loss then
+     * (reads the monitor: for a held-out monitor, one forward pass); NaN without a loss at either end.
+     */
+    public double relativeChange() {
+        double loss = monitor.loss();
+        if (Double.isNaN(loss) || Double.isNaN(startLoss) || startLoss == 0) {
+            return Double.NaN;
+        }
+        return (loss - startLoss) / Math.abs(startLoss);
     }
 
     /** Restarts the measurement (the loss and time a rate is measured from) at the current moment. */
@@ -119,6 +157,8 @@ public final class WindowProbe {
         m.put("best_rate", bestRate);
         m.put("best", best);
         m.put("improved", improved);
+        m.put("last_rate", lastRate);
+        m.put("rates", rates.clone());
         m.put("start_loss", startLoss);
         m.put("start_time", startTime);
         return m;
@@ -135,6 +175,12 @@ public final class WindowProbe {
         bestRate = org.dl4jasync.checkpoint.StateValues.getDouble(m, "best_rate");
         best = org.dl4jasync.checkpoint.StateValues.getInt(m, "best");
         improved = Boolean.TRUE.equals(m.get("improved"));
+        rates = m.containsKey("rates") ? org.dl4jasync.checkpoint.StateValues.asDoubles(m.get("rates"))
+                : new double[candidates.length];
+        if (!m.containsKey("rates")) {
+            java.util.Arrays.fill(rates, Double.NaN);
+        }
+        lastRate = m.containsKey("last_rate") ? org.dl4jasync.checkpoint.StateValues.getDouble(m, "last_rate") : Double.NaN;
         startLoss = org.dl4jasync.checkpoint.StateValues.getDouble(m, "start_loss");
         startTime = org.dl4jasync.checkpoint.StateValues.getDouble(m, "start_time");
     }

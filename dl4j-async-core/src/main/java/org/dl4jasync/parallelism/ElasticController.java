@@ -39,8 +39,13 @@ import org.dl4jasync.metrics.WindowProbe;
  * Then it runs an execution phase at the best level and follows it with the paper's windows. Rates are compared per
  * second of the run's clock, as the paper's probing does.
  *
- * <p>Where we deviate and why: each probing phase probes the centre first, then the levels below it, then those
- * above, and a tie keeps the earlier level, so with no information (a flat loss) the controller stays where it is.
+ * <p>Where we deviate and why: each probing phase probes the centre first, and a tie keeps the earlier level, so with
+ * no information (a flat loss) the controller stays where it is; then the levels on one side, then the other,
+ * below first and above first in turn from one phase to the next. The loss falls ever more slowly as training goes
+ * on, so within a phase a level probed later looks slower: with the neighbours always below first, the level
+ * drifted down phase after phase (m̂ = 64 in simulation: from 4 to 1 within 7 s with the held-out monitor, from 8
+ * to 3–4 in 20 s on 2 of 3 seeds with the EMA; RESULTS.md, "Elastic parallelism: the log search"); alternating cancels that bias
+ * over two phases.
  * D_P uses the phase's centre for every level of the window, so each level runs the same number of accepted steps.
  *
  * <p>Threading: {@link #onStep} is called by all workers. Accepted steps are counted with an atomic; the worker
@@ -54,6 +59,8 @@ public final class ElasticController implements StepListener, Checkpointable {
     private final int dpFactor;
     private final int window;
     private final LossMonitor monitor;
+    /** What the log search compares (the monitor unless one was given for it). */
+    private final LossMonitor searchMonitor;
     private final ParallelismListener listener;
     private final Integer baselineWorkers;
     private final ElasticSearch search;
@@ -79,6 +86,10 @@ public final class ElasticController implements StepListener, Checkpointable {
     /** The probing phase's measurement, made when the run binds the controller (it brings the clock). */
     private WindowProbe probe;
     private long probingPhases;
+    /** Whether the next probing phase probes the levels above the centre before those below. */
+    private boolean aboveFirst;
+    /** The log search's levels and rates once it has ended ({@link WindowProbe#measured}); "" before. */
+    private String searchRates = "";
 
     private ElasticController(Builder b) {
         this.maxWorkers = b.maxWorkers;
@@ -87,6 +98,7 @@ public final class ElasticController implements StepListener, Checkpointable {
         this.dpFactor = b.dpFactor;
         this.window = b.window;
         this.monitor = b.monitor;
+        this.searchMonitor = b.searchMonitor != null ? b.searchMonitor : b.monitor;
         this.listener = b.listener;
         this.baselineWorkers = b.baselineWorkers;
         this.search = b.search;
@@ -109,14 +121,16 @@ public final class ElasticController implements StepListener, Checkpointable {
         try {
             this.active = workers;
             this.clock = runClock;
-            this.probe = new WindowProbe(monitor, runClock);
+            this.probe = new WindowProbe(search == ElasticSearch.LOG ? searchMonitor : monitor, runClock);
             trace.clear();
             accepted.set(0);
             firstProbe = true;
             probingPhases = 0;
+            aboveFirst = false;
             if (search == ElasticSearch.LOG) {
                 searching = true;
                 probing = false;
+                searchRates = "";
                 probe.start(ladder(), 1);
                 setLevel(probe.current(), 0);
                 due(0, (long) dpFactor * probe.current());
@@ -161,6 +175,10 @@ public final class ElasticController implements StepListener, Checkpointable {
             probingPhases++;
             probing = false;
             centre = probe.best();
+            searchRates = probe.measured();
+            if (searchMonitor != monitor) {
+                probe = new WindowProbe(monitor, clock); // the windows compare the run's monitor
+            }
             setLevel(centre, n);
             due(n, (long) ipFactor * centre);
             return;
@@ -190,7 +208,8 @@ public final class ElasticController implements StepListener, Checkpointable {
     private void startProbing(int c, long n) {
         probing = true;
         centre = c;
-        probe.start(window(c), c);
+        probe.start(window(c, aboveFirst), c);
+        aboveFirst = !aboveFirst;
         setLevel(probe.current(), n);
         due(n, (long) dpFactor * c);
     }
@@ -200,18 +219,28 @@ public final class ElasticController implements StepListener, Checkpointable {
         return WindowProbe.doubling(1, maxWorkers);
     }
 
-    /** The levels of a probing phase around c: c first, then c − 1 … c − W, then c + 1 … c + W, within [1, m̂]. */
-    int[] window(int c) {
+    /**
+     * The levels of a probing phase around c within [1, m̂]: c first, then c − 1 … c − W and c + 1 … c + W, the
+     * side above first when {@code aboveFirst}.
+     */
+    int[] window(int c, boolean aboveFirst) {
         int lo = Math.max(1, c - window);
         int hi = Math.min(maxWorkers, c + window);
         int[] l = new int[hi - lo + 1];
         int k = 0;
         l[k++] = c;
+        if (aboveFirst) {
+            for (int v = c + 1; v <= hi; v++) {
+                l[k++] = v;
+            }
+        }
         for (int v = c - 1; v >= lo; v--) {
             l[k++] = v;
         }
-        for (int v = c + 1; v <= hi; v++) {
-            l[k++] = v;
+        if (!aboveFirst) {
+            for (int v = c + 1; v <= hi; v++) {
+                l[k++] = v;
+            }
         }
         return l;
     }
@@ -248,7 +277,9 @@ public final class ElasticController implements StepListener, Checkpointable {
             m.put("centre", centre);
             m.put("level", active.get());
             m.put("probing_phases", probingPhases);
+            m.put("above_first", aboveFirst);
             m.put("probe", probe.state());
+            m.put("search_rates", searchRates);
             m.put("trace", new ArrayList<>(trace));
             return m;
         } finally {
@@ -266,7 +297,12 @@ public final class ElasticController implements StepListener, Checkpointable {
         firstProbe = StateValues.getBoolean(state, "first_probe");
         centre = StateValues.getInt(state, "centre");
         probingPhases = StateValues.getLong(state, "probing_phases");
+        aboveFirst = Boolean.TRUE.equals(state.get("above_first")); // absent in checkpoints from before it existed
+        if (!searching && searchMonitor != monitor) {
+            probe = new WindowProbe(monitor, clock);
+        }
         probe.restore(StateValues.getMap(state, "probe"));
+        searchRates = state.get("search_rates") instanceof String ? (String) state.get("search_rates") : "";
         active.set(StateValues.getInt(state, "level"));
         trace.clear();
         for (Object o : StateValues.getList(state, "trace")) {
@@ -293,7 +329,8 @@ public final class ElasticController implements StepListener, Checkpointable {
     /**
      * The controller's report sections for the run just ended at {@code end} (its clock): the label
      * {@code elastic} when the dispatcher is plain async, {@code parallelism_trace}, {@code break_even} with a
-     * baseline, {@code config.elastic_probing_phases} and {@code config.elastic_search}. Called after the workers stopped.
+     * baseline, {@code config.elastic_probing_phases}, {@code config.elastic_search} and, for the log search,
+     * {@code config.elastic_search_rates} ("level:rate,…", loss change per second). Called after the workers stopped.
      */
     public void report(TrainingReport.Builder report, double end) {
         if ("async".equals(report.algorithm())) {
@@ -306,6 +343,9 @@ public final class ElasticController implements StepListener, Checkpointable {
         }
         report.config().put("elastic_probing_phases", probingPhases);
         report.config().put("elastic_search", search.name().toLowerCase(Locale.ROOT)); // also when built by hand
+        if (search == ElasticSearch.LOG) {
+            report.config().put("elastic_search_rates", searching ? probe.measured() : searchRates);
+        }
     }
 
     @Override
@@ -321,6 +361,7 @@ public final class ElasticController implements StepListener, Checkpointable {
     public static final class Builder {
         private final int maxWorkers;
         private final LossMonitor monitor;
+        private LossMonitor searchMonitor;
         private int initialWorkers;
         private int ipFactor = 100;
         private int dpFactor = 10;
@@ -362,6 +403,15 @@ public final class ElasticController implements StepListener, Checkpointable {
         /** How the first neighbourhood of m* is found. Default {@link ElasticSearch#PAPER}. */
         public Builder search(ElasticSearch s) {
             this.search = java.util.Objects.requireNonNull(s, "search");
+            return this;
+        }
+
+        /**
+         * The loss the log search compares, if not the controller's monitor (e.g. a held-out loss for the search's
+         * short first phases, the EMA for the windows after it). Default: the monitor.
+         */
+        public Builder searchMonitor(LossMonitor m) {
+            this.searchMonitor = m;
             return this;
         }
 

@@ -7,7 +7,7 @@ import java.util.Objects;
 
 import org.deeplearning4j.nn.api.Model;
 import org.dl4jasync.config.InvalidOptionException;
-import org.dl4jasync.config.LossSignal;
+import org.dl4jasync.config.Choice;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.config.RunOptions;
 import org.dl4jasync.metrics.TrainingReport;
@@ -235,8 +235,8 @@ public final class Simulator {
                 throw new InvalidOptionException("measure_ain", true, "false without a network (no updates are "
                         + "computed)");
             }
-            if (net == null && config.lossMonitor() == LossSignal.EVAL) {
-                throw new InvalidOptionException("loss_monitor", "eval", "ema without a network (no model to "
+            if (net == null && config.lossMonitor().needsHeldOut()) {
+                throw new InvalidOptionException("loss_monitor", Choice.key(config.lossMonitor()), "ema without a network (no model to "
                         + "evaluate)");
             }
             config.checkRunnable();

@@ -82,6 +82,53 @@ class AutoYPolicyTest {
     }
 
     @Test
+    void stepsBackOneRungWhenTheSearchEndedOnADivergingCandidate() {
+        // faster up to 16, then 32 makes the loss rise: 16 sits next to where the run diverged, y0 = 8
+        Driver d = new Driver(64, 10);
+        IntToDoubleFunction diverging = c -> c <= 16 ? c : -5;
+        int y = d.auto.initialY();
+        for (int i = 0; i < 5; i++) {
+            y = d.phase(y, 10, diverging);
+        }
+        assertThat(d.auto.chosenY0()).isEqualTo(8);
+        assertThat(y).isEqualTo(8);
+        // the same search ended by a candidate that still converges (slower than 16, loss falling) keeps 16
+        Driver e = new Driver(64, 10);
+        IntToDoubleFunction slower = c -> c <= 16 ? c : 1;
+        y = e.auto.initialY();
+        for (int i = 0; i < 5; i++) {
+            y = e.phase(y, 10, slower);
+        }
+        assertThat(e.auto.chosenY0()).isEqualTo(16);
+        // the report records the candidates and their rates (loss change per second; the rise positive)
+        TrainingReport.Builder report = new TrainingReport.Builder();
+        d.auto.report(report);
+        assertThat(report.config()).containsEntry("interval_y_search", "2,4,8,16,32")
+                .containsEntry("interval_y_search_rates", "2:-2.000,4:-4.000,8:-8.000,16:-16.00,32:5.000");
+    }
+
+    @Test
+    void aCandidateWhoseLossRisesIsCutShortAtAnIntervalEnd() {
+        Driver d = new Driver(64, 80);
+        int y = d.auto.initialY();
+        for (int i = 0; i < 3; i++) {
+            y = d.phase(y, 80, c -> c / 10.0); // 2, 4, 8 each faster; the loss stays positive (10 → 8.6)
+        }
+        assertThat(y).isEqualTo(16);
+        double start = d.loss;
+        // an interval ends after 10 of 80 steps (= phase / 8): a 3% rise is not divergence
+        d.loss = start * 1.03;
+        assertThat(d.phase(16, 10, c -> 0)).isEqualTo(16);
+        // nor is a check before another phase / 8 steps have finished, however high the loss
+        d.loss = start * 2;
+        assertThat(d.phase(16, 9, c -> 0)).isEqualTo(16);
+        // the next check sees a rise of 100% (> 5%): the phase ends after 19 of its 80 steps, the search too,
+        // one rung below the best (8)
+        assertThat(d.phase(16, 1, c -> 0)).isEqualTo(4);
+        assertThat(d.auto.chosenY0()).isEqualTo(4);
+    }
+
+    @Test
     void checkpointStateResumesTheSearchWhereItWas() throws Exception {
         Driver d = new Driver(64, 10);
         int y = d.phase(2, 10, c -> c);
@@ -110,7 +157,7 @@ class AutoYPolicyTest {
             Simulator.Builder b = new Simulator.Builder(16, StepTimes.parse("shifted-exp:0.9,0.1", 16)).seed(2)
                     .algorithm(Algorithm.INTERVAL).autoIntervalY().lossMonitor(monitor).maxSteps(500)
                     .network(TinyNets.net(2), TinyNets.blobs(40, 8, 2));
-            if (monitor == LossSignal.EVAL) {
+            if (monitor.needsHeldOut()) {
                 b.heldOut(TinyNets.blobs(1, 64, 9).get(0));
             }
             TrainingReport r = b.build().run();

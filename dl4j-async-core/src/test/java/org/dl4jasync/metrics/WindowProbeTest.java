@@ -37,4 +37,45 @@ class WindowProbeTest {
         assertThat(p.improved()).isTrue();
         assertThat(p.best()).isEqualTo(3);
     }
+
+    @Test
+    void measuredListsEachCandidateWithItsRateAndSurvivesACheckpoint() throws Exception {
+        double[] loss = {10};
+        double[] time = {0};
+        WindowProbe p = new WindowProbe(() -> loss[0], () -> time[0]);
+        p.start(new int[] {1, 2, 4, 8}, 1);
+        assertThat(p.measured()).isEmpty();
+        time[0] = 1;
+        loss[0] = 10.5; // rate +0.5: rising, yet the first measured candidate is the best so far
+        p.next();
+        assertThat(p.improved()).isTrue();
+        assertThat(p.lastRate()).isEqualTo(0.5);
+        time[0] = 2;
+        loss[0] = 10.4; // rate −0.1
+        p.next();
+        assertThat(p.best()).isEqualTo(2);
+        assertThat(p.measured()).isEqualTo("1:0.5000,2:-0.1000");
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> json = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
+                new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(p.state()), java.util.Map.class);
+        WindowProbe q = new WindowProbe(() -> loss[0], () -> time[0]);
+        q.restore(json);
+        assertThat(q.measured()).isEqualTo(p.measured());
+        assertThat(q.lastRate()).isEqualTo(p.lastRate());
+        assertThat(q.current()).isEqualTo(4);
+        // a new start forgets the old window's rates
+        p.start(new int[] {3, 4}, 3);
+        assertThat(p.measured()).isEmpty();
+    }
+
+    @Test
+    void relativeChangeIsTheLossChangeSinceTheMeasurementStarted() {
+        double[] loss = {2};
+        WindowProbe p = new WindowProbe(() -> loss[0], () -> 0);
+        p.start(new int[] {1}, 1);
+        loss[0] = 2.2;
+        assertThat(p.relativeChange()).isCloseTo(0.1, org.assertj.core.api.Assertions.within(1e-12));
+        loss[0] = Double.NaN;
+        assertThat(p.relativeChange()).isNaN();
+    }
 }

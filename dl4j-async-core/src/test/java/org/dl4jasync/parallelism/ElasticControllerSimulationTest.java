@@ -74,10 +74,18 @@ class ElasticControllerSimulationTest {
     }
 
     private static Run run(long steps, long[] switchAt, int[] peaks, int m0, ElasticSearch search) {
+        return run(steps, switchAt, peaks, m0, search, false);
+    }
+
+    /** @param flatWindows the windows compare a constant loss; the scripted loss is the search's only */
+    private static Run run(long steps, long[] switchAt, int[] peaks, int m0, ElasticSearch search,
+                           boolean flatWindows) {
         Run out = new Run();
         ScriptedLoss loss = new ScriptedLoss(switchAt, peaks);
         VirtualClock clock = new VirtualClock();
-        ElasticController.Builder b = new ElasticController.Builder(MAX, loss).search(search);
+        ElasticController.Builder b = flatWindows
+                ? new ElasticController.Builder(MAX, () -> 1.0).searchMonitor(loss).search(search)
+                : new ElasticController.Builder(MAX, loss).search(search);
         if (search == ElasticSearch.PAPER) {
             b.initialWorkers(m0);
         }
@@ -130,11 +138,32 @@ class ElasticControllerSimulationTest {
         assertThat((long) r.trace.get(5)[1]).isBetween(310L, 320L);
         assertThat(levelAt(r, 60_000)).isBetween(8, 10);
         assertThat(r.report.config().get("elastic_search")).isEqualTo("log"); // the controller's own, built by hand
+        // each measured level's rate, in search order: falling losses (negative) up to 8, then 16 slower
+        String[] rates = ((String) r.report.config().get("elastic_search_rates")).split(",");
+        assertThat(rates).hasSize(5);
+        double[] rate = new double[5];
+        for (int i = 0; i < 5; i++) {
+            assertThat(rates[i]).startsWith(new int[] {1, 2, 4, 8, 16}[i] + ":");
+            rate[i] = Double.parseDouble(rates[i].substring(rates[i].indexOf(':') + 1));
+        }
+        assertThat(rate[3]).isNegative().isLessThan(rate[2]).isLessThan(rate[4]);
         // the paper's start from m̂/2 = 16 takes longer to first execute at 8 … 10
         Run paper = run(60_000, new long[] {0}, new int[] {9}, 16);
         long logFirst = firstExecutionNearPeak(r);
         long paperFirst = firstExecutionNearPeak(paper);
         assertThat(logFirst).isLessThan(paperFirst);
+    }
+
+    @Test
+    void theLogSearchCanCompareALossOfItsOwnAndTheWindowsTheMonitor() {
+        // the search reads the scripted loss (peak 9) and stops at 8; the windows read a constant loss, so every
+        // level ties with the centre and the controller stays at 8 (with the scripted loss it climbs to 9)
+        Run r = run(60_000, new long[] {0}, new int[] {9}, 0, ElasticSearch.LOG, true);
+        int[] levels = r.trace.stream().limit(6).mapToInt(p -> (int) p[2]).toArray();
+        assertThat(levels).containsExactly(1, 2, 4, 8, 16, 8);
+        assertThat(r.trace.stream().skip(5).mapToInt(p -> (int) p[2]).distinct().toArray()).containsOnly(7, 8, 9);
+        assertThat(levelAt(r, 60_000)).isEqualTo(8);
+        assertThat(r.controller.probingPhases()).isGreaterThan(3);
     }
 
     /** The accepted-step count at which the level first stays in [8, 10] for an execution phase (≥ 100·8 steps). */
@@ -168,8 +197,10 @@ class ElasticControllerSimulationTest {
                 .hasMessageContaining("factors must be >= 1");
         ElasticController c = new ElasticController.Builder(8, l).build();
         assertThatThrownBy(() -> c.bind(new AsyncDispatcher(4).active(), () -> 0)).hasMessageContaining("m̂ = 8");
-        assertThat(c.window(1)).containsExactly(1, 2);
-        assertThat(c.window(8)).containsExactly(8, 7);
-        assertThat(c.window(4)).containsExactly(4, 3, 5);
+        assertThat(c.window(1, false)).containsExactly(1, 2);
+        assertThat(c.window(8, false)).containsExactly(8, 7);
+        assertThat(c.window(4, false)).containsExactly(4, 3, 5);
+        assertThat(c.window(4, true)).containsExactly(4, 5, 3);
+        assertThat(c.window(8, true)).containsExactly(8, 7);
     }
 }

@@ -98,7 +98,7 @@ class CheckpointTest {
 
     /** Every algorithm with its stateful components (one worker: deterministic, so resumed = uninterrupted). */
     enum Algo {
-        SEQUENTIAL, SYNC, ASYNC, INTERVAL_DECAY, INTERVAL_PROBE, INTERVAL_AUTO, ELASTIC, ELASTIC_LOG, BOUNDED, SSP, KASYNC_ADAPTIVE,
+        SEQUENTIAL, SYNC, ASYNC, INTERVAL_DECAY, INTERVAL_PROBE, INTERVAL_AUTO, ELASTIC, ELASTIC_LOG, ELASTIC_LOG_SEARCH_EVAL, BOUNDED, SSP, KASYNC_ADAPTIVE,
         ABS, LOCAL_SGD, TAIL, MINDTHESTEP;
 
         AsyncTrainer.Builder compose(AsyncTrainer.Builder b) {
@@ -114,6 +114,9 @@ class CheckpointTest {
                 case ELASTIC: return b.algorithm(Algorithm.ELASTIC).elasticIp(3).elasticDp(2);
                 case ELASTIC_LOG: return b.algorithm(Algorithm.ELASTIC).elasticIp(3).elasticDp(2)
                         .elasticSearch(org.dl4jasync.parallelism.ElasticSearch.LOG);
+                case ELASTIC_LOG_SEARCH_EVAL: return b.algorithm(Algorithm.ELASTIC).elasticIp(3).elasticDp(2)
+                        .elasticSearch(org.dl4jasync.parallelism.ElasticSearch.LOG)
+                        .lossMonitor(org.dl4jasync.config.LossSignal.SEARCH_EVAL).heldOut(TinyNets.blobs(1, 16, 9).get(0));
                 case BOUNDED: return b.algorithm(Algorithm.BOUNDED).maxStaleness(0);
                 case SSP: return b.algorithm(Algorithm.SSP).sspSlack(1);
                 case KASYNC_ADAPTIVE: return b.algorithm(Algorithm.KASYNC).kasyncK(1).kasyncAdaptive(true);

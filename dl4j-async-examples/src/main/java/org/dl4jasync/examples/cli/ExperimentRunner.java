@@ -7,7 +7,6 @@ import java.util.function.Supplier;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.dl4jasync.config.InvalidOptionException;
-import org.dl4jasync.config.LossSignal;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.examples.data.TrainTest;
 import org.dl4jasync.metrics.TrainingReport;
@@ -51,7 +50,7 @@ public final class ExperimentRunner {
         experiment.forTraining();
         Model net = experiment.buildModel(data, config.seed());
         AsyncTrainer.Builder b = new AsyncTrainer.Builder(net).config(config).listeners(listeners);
-        if (config.lossMonitor() == LossSignal.EVAL) {
+        if (config.lossMonitor().needsHeldOut()) {
             b.heldOut(data.lastTraining(HELD_OUT));
             data = data.withoutLastTraining(HELD_OUT);
         }

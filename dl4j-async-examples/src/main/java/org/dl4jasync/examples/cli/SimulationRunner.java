@@ -7,7 +7,6 @@ import java.util.List;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
-import org.dl4jasync.config.LossSignal;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.examples.data.TrainTest;
 import org.dl4jasync.metrics.TrainingReport;
@@ -68,7 +67,7 @@ public final class SimulationRunner {
         } else {
             TrainTest data = experiment.loadData();
             Model net = experiment.buildModel(data, config.seed());
-            if (config.lossMonitor() == LossSignal.EVAL) {
+            if (config.lossMonitor().needsHeldOut()) {
                 b.heldOut(data.lastTraining(ExperimentRunner.HELD_OUT));
                 data = data.withoutLastTraining(ExperimentRunner.HELD_OUT);
             }

@@ -287,10 +287,11 @@ public final class TrainOptions {
         set(() -> config.elasticWp(w));
     }
 
-    @Option(order = 33, names = "--loss-monitor", paramLabel = "ema|eval",
-            description = "Loss the controllers compare: ema of minibatch losses (cheap, noisy) or eval on "
+    @Option(order = 33, names = "--loss-monitor", paramLabel = "ema|eval|search_eval",
+            description = "Loss the controllers compare: ema of minibatch losses (cheap, noisy), eval on "
                     + ExperimentRunner.HELD_OUT + " held-out training examples (accurate, costs a forward pass per "
-                    + "phase). Default: ema.")
+                    + "phase), or search_eval: eval for the searches (auto y0, --elastic-search log), ema after "
+                    + "them. Default: ema.")
     void lossMonitor(String name) {
         set(() -> config.lossMonitor(Choice.parse("loss_monitor", name, LossSignal.class)));
     }

@@ -251,6 +251,8 @@ class SimulateCommandTest {
             "--algorithm elastic --elastic-wp 0|--elastic-wp: '0' is not allowed; expected an integer >= 1",
             "--baseline-workers 4|--baseline-workers: '4' is not allowed; expected only with elastic parallelism",
             "--loss-monitor eval|--loss-monitor: 'eval' is not allowed; expected ema unless a controller reads the loss",
+            "--loss-monitor search_eval|--loss-monitor: 'search_eval' is not allowed; expected ema unless a controller reads the loss",
+            "--algorithm elastic --loss-monitor search_eval --model none|--loss-monitor: 'search_eval' is not allowed; expected ema without a network",
             "--algorithm elastic --elastic-search log --elastic-m0 4|--elastic-m0: '4' is not allowed; expected only with --elastic-search paper",
             "--algorithm elastic --elastic-search binary|--elastic-search: 'binary' is not allowed; expected one of paper, log",
             "--algorithm elastic --loss-monitor eval --model none|--loss-monitor: 'eval' is not allowed; expected ema without a network",
