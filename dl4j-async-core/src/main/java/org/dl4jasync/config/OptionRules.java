@@ -77,8 +77,8 @@ final class OptionRules {
                     "only with elastic parallelism ({algorithm} elastic or {parallelism} elastic)");
         }
         if (s.lossMonitor.needsHeldOut() && !readsLoss(s)) {
-            throw new InvalidOptionException("loss_monitor", Choice.key(s.lossMonitor), "ema unless a controller reads the loss "
-                    + "(elastic parallelism, {interval_policy} probe or {interval_y} auto)");
+            throw new InvalidOptionException("loss_monitor", Choice.key(s.lossMonitor), "ema unless a controller "
+                    + "reads the loss (elastic parallelism, {interval_policy} probe or {interval_y} auto)");
         }
         if (s.customDispatcher != null && s.algorithm != Algorithm.ASYNC) {
             throw new IllegalArgumentException("a custom dispatcher replaces the ASYNC algorithm's; got "

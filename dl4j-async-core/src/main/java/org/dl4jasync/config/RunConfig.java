@@ -237,8 +237,8 @@ public final class RunConfig {
             throw new IllegalArgumentException("targetAccuracy needs evaluation data: call evaluation(iterator)");
         }
         if (v.lossMonitor.needsHeldOut() && v.heldOut == null) {
-            throw new InvalidOptionException("loss_monitor", Choice.key(v.lossMonitor), "ema unless a held-out sample is given "
-                    + "(heldOut(sample))");
+            throw new InvalidOptionException("loss_monitor", Choice.key(v.lossMonitor), "ema unless a held-out "
+                    + "sample is given (heldOut(sample))");
         }
     }
 

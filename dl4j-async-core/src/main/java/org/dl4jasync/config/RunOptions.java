@@ -441,7 +441,10 @@ public abstract class RunOptions<B extends RunOptions<B>> {
         return self();
     }
 
-    /** The held-out sample (not trained on) for {@link LossSignal#EVAL} and {@link LossSignal#SEARCH_EVAL}; detached from any workspace. */
+    /**
+     * The held-out sample (not trained on) for {@link LossSignal#EVAL} and {@link LossSignal#SEARCH_EVAL}; detached
+     * from any workspace.
+     */
     public B heldOut(DataSet sample) {
         if (sample == null || sample.numExamples() == 0) {
             throw new IllegalArgumentException("the held-out sample is empty");

@@ -27,11 +27,12 @@ import org.dl4jasync.metrics.WindowProbe;
  * stops at the first candidate that converges no faster than the best before it, or at the last, and y0 is the
  * fastest — <b>one rung lower when the candidate that ended the search made the loss rise</b>: then the best sits
  * next to the y at which this run diverged, with no margin for the rest of training (in the simulated
- * sim-train-128 setting, 5 of 6 searches ended on a diverging candidate, and in 2 of them the best, y = 64 at
- * m = 128 and y = 32 at m = 64, never reached the target afterwards — RESULTS.md, "Choosing y0"), so the best itself
- * is kept only when the search ended on a candidate that still converged, just more slowly. A margin heuristic, ours. Smallest first because a large y is what can break a run where staleness
- * is large (in simulation with 64 workers and LeNet a y of 64 diverged while y = 8–16 learned): the search stops
- * right after the first y that does worse, so it spends at most one phase past the best. Early in training the
+ * sim-train-128 setting, 5 of 6 searches without this rule ended on a diverging candidate, and the two runs that
+ * kept a best of y = 32 at m = 64 and y = 64 at m = 128 never reached the target — RESULTS.md, "Choosing y0"), so
+ * the best itself is kept only when the search ended on a candidate that still converged, just more slowly. A margin
+ * heuristic, ours. Smallest first because a large y is what can break a run where staleness is large (in simulation
+ * with 64 workers and LeNet a y of 64 diverged while y = 8–16 learned): the search stops right after the first y
+ * that does worse, so it spends at most one phase past the best. Early in training the
  * loss can fall faster in later phases (leaving a plateau), which favours the larger candidates; the step back is
  * the guard against that too. A diverging candidate is also cut short: at interval ends during its phase (at most
  * {@value #CHECKS_PER_PHASE} times) the monitored loss is read, and a rise of more than {@value #DIVERGED_RISE} of the
@@ -207,6 +208,7 @@ public final class AutoYPolicy implements IntervalPolicy, StepListener, Checkpoi
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "auto(ladder %d..%d, phase %d steps)", ladder[0], ladder[ladder.length - 1], phaseSteps);
+        return String.format(Locale.ROOT, "auto(ladder %d..%d, phase %d steps)", ladder[0], ladder[ladder.length - 1],
+                phaseSteps);
     }
 }

@@ -108,7 +108,7 @@ public final class WindowProbe {
         return improved;
     }
 
-    /** The convergence rate (loss change per second; negative = falling) of the candidate last ended by {@link #next()}. */
+    /** The rate (loss change per second; negative = falling) of the candidate last ended by {@link #next()}. */
     public double lastRate() {
         return lastRate;
     }
@@ -180,7 +180,8 @@ public final class WindowProbe {
         if (!m.containsKey("rates")) {
             java.util.Arrays.fill(rates, Double.NaN);
         }
-        lastRate = m.containsKey("last_rate") ? org.dl4jasync.checkpoint.StateValues.getDouble(m, "last_rate") : Double.NaN;
+        lastRate = m.containsKey("last_rate") ? org.dl4jasync.checkpoint.StateValues.getDouble(m, "last_rate")
+                : Double.NaN;
         startLoss = org.dl4jasync.checkpoint.StateValues.getDouble(m, "start_loss");
         startTime = org.dl4jasync.checkpoint.StateValues.getDouble(m, "start_time");
     }
