@@ -18,8 +18,11 @@ import org.dl4jasync.metrics.WindowProbe;
  * 2025, Section 6), by a short search over y on a log scale, then hands over to the base policy (fixed, decay or
  * probing) built from the chosen y0. Ours, not the paper's.
  *
- * <p>Search: the candidates y = 2, 4, 8, … up to the first power of two ≥ m (a larger y bounds nothing plain
- * asynchrony would exceed), smallest first; not y = 1, which is sequential SGD at an acceptance of about 1/m (a
+ * <p>Search: the candidates y = 2, 4, 8, … up to the first power of two ≥ 4m, smallest first. The top is 4m, not m:
+ * an interval discards the steps in flight when it ends, so its acceptance is about y/(y + E[τ]), and plain
+ * asynchrony's E[τ] is about m (more with threads oversubscribing cores): y = m accepts only about half the
+ * gradients, y = 4m about 80%, where y hardly constrains anything (16 real threads on 2 cores: the ladder ending at
+ * m = 16 chose 16 and took 2.2× the time of async to 80% accuracy — RESULTS.md, "Choosing y0"). Not y = 1, which is sequential SGD at an acceptance of about 1/m (a
  * phase there costs as much time as any other and could only win where a staleness of 1 costs more than half the
  * progress). Each runs for one phase of {@code phaseSteps} <em>finished</em> steps
  * (accepted or rejected), so every candidate gets the same compute and, with busy workers, the same time; its
@@ -64,7 +67,7 @@ public final class AutoYPolicy implements IntervalPolicy, StepListener, Checkpoi
     private int searched;
 
     /**
-     * @param workers    m: the ladder ends at the first power of two ≥ m (at 2 for m ≤ 2)
+     * @param workers    m: the ladder ends at the first power of two ≥ 4m
      * @param phaseSteps finished steps per candidate, ≥ 1
      * @param monitor    the loss whose decrease per second judges a candidate
      * @param clock      seconds, real or virtual (the run's)
@@ -78,7 +81,7 @@ public final class AutoYPolicy implements IntervalPolicy, StepListener, Checkpoi
         }
         this.base = base;
         this.phaseSteps = phaseSteps;
-        this.ladder = WindowProbe.doubling(2, Math.max(2, Integer.highestOneBit(workers - 1) << 1));
+        this.ladder = WindowProbe.doubling(2, Integer.highestOneBit(4 * workers - 1) << 1);
         this.probe = new WindowProbe(monitor, clock);
         probe.start(ladder, ladder[0]);
         this.y = ladder[0];

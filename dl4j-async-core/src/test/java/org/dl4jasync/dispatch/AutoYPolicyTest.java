@@ -41,7 +41,7 @@ class AutoYPolicyTest {
     @Test
     void searchesUpwardsOnALogScaleAndStopsAtTheFirstSlowerCandidate() {
         Driver d = new Driver(64, 100);
-        assertThat(d.auto.ladder()).containsExactly(2, 4, 8, 16, 32, 64);
+        assertThat(d.auto.ladder()).containsExactly(2, 4, 8, 16, 32, 64, 128, 256); // up to 4m
         IntToDoubleFunction rate = y -> y <= 8 ? y : 8.0 / (y / 8); // fastest at 8, slower at 16
         int y = d.auto.initialY();
         assertThat(y).isEqualTo(2);
@@ -60,25 +60,25 @@ class AutoYPolicyTest {
     @Test
     void aPhaseLastsItsFinishedStepsWhateverTheIntervalEnds() {
         Driver d = new Driver(8, 100);
-        assertThat(d.auto.ladder()).containsExactly(2, 4, 8);
+        assertThat(d.auto.ladder()).containsExactly(2, 4, 8, 16, 32);
         // 99 finished steps: still the first candidate, however many intervals ended
         assertThat(d.phase(2, 99, y -> y)).isEqualTo(2);
         assertThat(d.phase(2, 1, y -> y)).isEqualTo(4);
         // a candidate whose loss rises is not faster: the search stops and keeps the best so far, 2
         assertThat(d.phase(4, 100, y -> -1)).isEqualTo(2);
-        assertThat(new Driver(1, 10).auto.ladder()).containsExactly(2);
-        assertThat(new Driver(2, 10).auto.ladder()).containsExactly(2);
+        assertThat(new Driver(1, 10).auto.ladder()).containsExactly(2, 4);
+        assertThat(new Driver(2, 10).auto.ladder()).containsExactly(2, 4, 8);
     }
 
     @Test
     void endsAtTheTopOfTheLadderWhenEveryCandidateIsFaster() {
-        Driver d = new Driver(5, 10); // ladder up to 8, the first power of two >= 5
+        Driver d = new Driver(5, 10); // ladder up to 32, the first power of two >= 4m = 20
         int y = d.auto.initialY();
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 5; i++) {
             y = d.phase(y, 10, c -> c);
         }
-        assertThat(d.auto.chosenY0()).isEqualTo(8);
-        assertThat(y).isEqualTo(8);
+        assertThat(d.auto.chosenY0()).isEqualTo(32);
+        assertThat(y).isEqualTo(32);
     }
 
     @Test
@@ -163,7 +163,7 @@ class AutoYPolicyTest {
             TrainingReport r = b.build().run();
             Map<String, Object> config = r.config();
             assertThat(((Number) config.get("interval_y_chosen")).intValue()).as(monitor.name())
-                    .isIn(2, 4, 8, 16);
+                    .isIn(2, 4, 8, 16, 32, 64);
             assertThat((String) config.get("interval_y_search")).as(monitor.name()).startsWith("2,4");
             assertThat(r.stepsAccepted()).isEqualTo(500);
         }
