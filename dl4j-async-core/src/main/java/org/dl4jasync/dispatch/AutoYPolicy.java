@@ -27,44 +27,72 @@ import org.dl4jasync.metrics.WindowProbe;
  * progress). Each runs for one phase of {@code phaseSteps} <em>finished</em> steps
  * (accepted or rejected), so every candidate gets the same compute and, with busy workers, the same time; its
  * convergence rate is the monitored loss's decrease per second of the run's clock ({@link WindowProbe}). The search
- * stops at the first candidate that converges no faster than the best before it, or at the last, and y0 is the
- * fastest — <b>one rung lower when the candidate that ended the search made the loss rise</b>: then the best sits
+ * stops after {@value #PATIENCE} + 1 candidates in a row that converge no faster than the best before them (one
+ * such is forgiven: at small y a phase accepts few steps and its rate is mostly noise), at once on a diverging
+ * candidate, or at the last, and y0 is the
+ * fastest — <b>one rung lower when the candidate that ended the search diverged</b>, i.e. made the loss rise faster
+ * than the best candidate made it fall (one phase there undoes more than one phase of the best gains; a smaller
+ * rise is read as the noise of the monitored loss, see {@code divergedRate()}): then the best sits
  * next to the y at which this run diverged, with no margin for the rest of training (in the simulated
  * sim-train-128 setting, 5 of 6 searches without this rule ended on a diverging candidate, and the two runs that
  * kept a best of y = 32 at m = 64 and y = 64 at m = 128 never reached the target — RESULTS.md, "Choosing y0"), so
  * the best itself is kept only when the search ended on a candidate that still converged, just more slowly. A margin
  * heuristic, ours. Smallest first because a large y is what can break a run where staleness is large (in simulation
- * with 64 workers and LeNet a y of 64 diverged while y = 8–16 learned): the search stops right after the first y
- * that does worse, so it spends at most one phase past the best. Early in training the
+ * with 64 workers and LeNet a y of 64 diverged while y = 8–16 learned): the search stops right after a y that
+ * diverges, and spends at most two phases past the best otherwise. Early in training the
  * loss can fall faster in later phases (leaving a plateau), which favours the larger candidates; the step back is
  * the guard against that too. A diverging candidate is also cut short: at interval ends during its phase (at most
- * {@value #CHECKS_PER_PHASE} times) the monitored loss is read, and a rise of more than {@value #DIVERGED_RISE} of the
- * phase's starting loss ends the phase, and so the search, at once.
+ * {@value #CHECKS_PER_PHASE} times, and within a time budget, {@value #CHECK_BUDGET} of the phase's time: a held-out
+ * read is a forward pass) the monitored loss is read, and a rise since the phase started of more than
+ * {@value #DIVERGED_RISE} of the loss then, at a rate that is divergence by the rule above, ends the phase, and so the
+ * search, at once.
  *
  * <p>Threads: {@link #onStep} (every worker, every finished step) only counts, on an atomic; the search runs in
  * {@link #nextY}, on the one thread that ends an interval, and its state is confined to it.
  */
 public final class AutoYPolicy implements IntervalPolicy, StepListener, Checkpointable {
     /**
-     * A candidate whose monitored loss rises by more than this fraction above its phase's start has diverged: its
-     * phase ends at once (checked at interval ends, at most {@link #CHECKS_PER_PHASE} times a phase).
+     * A diverging candidate's phase is cut short only once its monitored loss has also risen by more than this
+     * fraction above the phase's start (a guard against noise early in a phase, when the rate rests on little time);
+     * checked at interval ends, at most {@link #CHECKS_PER_PHASE} times a phase.
      */
     static final double DIVERGED_RISE = 0.05;
     static final int CHECKS_PER_PHASE = 8;
+    /**
+     * The checks of a phase may take at most this fraction of the phase's time so far (run clock), a check counted
+     * in advance at the cost of the last read: a held-out loss is a forward pass made on the thread that ends an
+     * interval, and no step is accepted meanwhile; with 16 threads on 2 cores one read took an estimated 2 s against
+     * a phase of about 1 s, and 8 checks per phase held the search's first 50 accepted steps to about 14 s against
+     * 1.2 s for async (RESULTS.md, "Choosing y0"). Free in virtual time, where every check is made.
+     */
+    static final double CHECK_BUDGET = 0.1;
+    /**
+     * Candidates in a row that may converge no faster than the best before the search stops (a diverging one stops
+     * it at once): with 16 real threads the held-out loss over a phase at y = 2–4 (about 8–15 accepted steps) is
+     * mostly noise, and one search stopped at y = 4 on it and kept y = 2 (RESULTS.md, "Choosing y0").
+     */
+    static final int PATIENCE = 1;
     private final IntFunction<IntervalPolicy> base;
     private final long phaseSteps;
     private final int[] ladder;
     private final WindowProbe probe;
+    private final DoubleSupplier clock;
     /** Protocol: finished steps (accepted or not), incremented by every worker; read at interval ends. */
     private final AtomicLong finished = new AtomicLong();
 
     private long phaseStart;
     private long lastCheck;
+    /** When the current phase started, the time its checks took so far, the last read's time (run clock). */
+    private double phaseTime;
+    private double checkSeconds;
+    private double readSeconds;
     private int y;
     private IntervalPolicy chosen;
     private int y0;
     /** The candidates measured, in order (for the report). */
     private int searched;
+    /** Candidates in a row, up to the last measured, that were no faster than the best before them. */
+    private int misses;
 
     /**
      * @param workers    m: the ladder ends at the first power of two ≥ 4m
@@ -83,7 +111,9 @@ public final class AutoYPolicy implements IntervalPolicy, StepListener, Checkpoi
         this.phaseSteps = phaseSteps;
         this.ladder = WindowProbe.doubling(2, Integer.highestOneBit(4 * workers - 1) << 1);
         this.probe = new WindowProbe(monitor, clock);
+        this.clock = clock;
         probe.start(ladder, ladder[0]);
+        this.phaseTime = clock.getAsDouble();
         this.y = ladder[0];
         this.searched = 1;
     }
@@ -106,37 +136,67 @@ public final class AutoYPolicy implements IntervalPolicy, StepListener, Checkpoi
             return chosen.nextY(currentY, acceptedSteps);
         }
         long now = finished.get();
+        boolean cut = false;
         if (now - phaseStart < phaseSteps) {
-            if (now - lastCheck < Math.max(1, phaseSteps / CHECKS_PER_PHASE)) {
+            if (!checkDue(now)) {
                 return y;
             }
             lastCheck = now;
-            if (!(probe.relativeChange() > DIVERGED_RISE)) {
+            double t0 = clock.getAsDouble();
+            boolean diverging = probe.rising(DIVERGED_RISE, divergedRate());
+            readSeconds = clock.getAsDouble() - t0;
+            checkSeconds += readSeconds;
+            if (!diverging) {
                 return y;
             }
-            // diverging: end the phase now (its rate is positive, so the search ends and steps back)
+            cut = true; // diverging: end the phase and the search now, and step back
         }
-        phaseStart = now;
-        lastCheck = now;
+        double t0 = clock.getAsDouble();
         boolean more = probe.next();
-        if (more && probe.improved()) {
+        phaseTime = clock.getAsDouble();
+        readSeconds = phaseTime - t0;
+        checkSeconds = 0;
+        // the next phase counts from after the read: the steps that finished during it (no step is accepted while
+        // an interval ends) are not the next candidate's (with 16 threads on 2 cores one read outlasted a whole
+        // phase of 4m finished steps, and every phase from y = 4 on measured a single interval)
+        phaseStart = finished.get();
+        lastCheck = phaseStart;
+        misses = probe.improved() ? 0 : misses + 1;
+        boolean diverged = cut || probe.lastRate() > divergedRate();
+        if (more && !diverged && misses <= PATIENCE) {
             y = probe.current();
             searched++;
             return y;
         }
-        y0 = stepBack(probe.best(), probe.lastRate());
+        y0 = diverged ? stepBack(probe.best()) : probe.best();
         chosen = base.apply(y0);
         return chosen.initialY();
     }
 
     /**
-     * y0 from the search's best and the rate of the candidate that ended the search: one rung below the best when
-     * that candidate made the loss rise (it diverged rather than merely converging more slowly), else the best.
+     * Whether a divergence check is due at {@code now} finished steps: phase/{@value #CHECKS_PER_PHASE} steps after
+     * the last, once a best exists to judge by (not in the first candidate's phase), and if the phase's checks,
+     * this one included at the cost of the last read, stay within {@value #CHECK_BUDGET} of the phase's time.
      */
-    private int stepBack(int best, double lastRate) {
-        if (!(lastRate > 0)) {
-            return best;
-        }
+    private boolean checkDue(long now) {
+        return now - lastCheck >= Math.max(1, phaseSteps / CHECKS_PER_PHASE)
+                && Double.isFinite(divergedRate())
+                && checkSeconds + readSeconds <= CHECK_BUDGET * (clock.getAsDouble() - phaseTime);
+    }
+
+    /**
+     * The rate (loss change per second) above which a candidate has diverged: a rise faster than the best candidate
+     * so far made the loss fall, i.e. losing in a phase more than the best gains in one. Relative to the best rather
+     * than "any rise" because the monitored loss is noisy: with 16 real threads a candidate that converged fine
+     * measured +0.074/s beside a best of −0.21/s, while every simulated divergence rose 2.5–54× faster than its best
+     * fell (RESULTS.md, "Choosing y0"). +∞ before the first candidate has ended (it cannot be judged).
+     */
+    private double divergedRate() {
+        return Math.abs(probe.bestRate());
+    }
+
+    /** One rung below {@code best} (the ladder's first when there is none below). */
+    private int stepBack(int best) {
         int below = ladder[0];
         for (int c : ladder) {
             if (c < best) {
@@ -157,8 +217,12 @@ public final class AutoYPolicy implements IntervalPolicy, StepListener, Checkpoi
         m.put("finished", finished.get());
         m.put("phase_start", phaseStart);
         m.put("last_check", lastCheck);
+        m.put("phase_time", phaseTime);
+        m.put("check_seconds", checkSeconds);
+        m.put("read_seconds", readSeconds);
         m.put("y", y);
         m.put("searched", searched);
+        m.put("misses", misses);
         m.put("probe", probe.state());
         m.put("y0", chosen == null ? 0 : y0);
         m.put("chosen", chosen instanceof Checkpointable ? ((Checkpointable) chosen).checkpointState() : null);
@@ -170,8 +234,12 @@ public final class AutoYPolicy implements IntervalPolicy, StepListener, Checkpoi
         finished.set(StateValues.getLong(state, "finished"));
         phaseStart = StateValues.getLong(state, "phase_start");
         lastCheck = state.containsKey("last_check") ? StateValues.getLong(state, "last_check") : phaseStart;
+        phaseTime = state.containsKey("phase_time") ? StateValues.getDouble(state, "phase_time") : 0;
+        checkSeconds = state.containsKey("check_seconds") ? StateValues.getDouble(state, "check_seconds") : 0;
+        readSeconds = state.containsKey("read_seconds") ? StateValues.getDouble(state, "read_seconds") : 0;
         y = StateValues.getInt(state, "y");
         searched = StateValues.getInt(state, "searched");
+        misses = state.containsKey("misses") ? StateValues.getInt(state, "misses") : 0;
         probe.restore(StateValues.getMap(state, "probe"));
         int chosenY = StateValues.getInt(state, "y0");
         if (chosenY > 0) {

@@ -87,7 +87,9 @@ public final class WindowProbe {
      * measurement starts, and true is returned; after the last one, false ({@link #best()} is the result).
      */
     public boolean next() {
-        double rate = rate();
+        double loss = monitor.loss(); // one read ends this measurement and starts the next
+        double now = clock.getAsDouble();
+        double rate = rate(loss, now);
         lastRate = rate;
         rates[index] = rate;
         improved = rate < bestRate;
@@ -97,7 +99,8 @@ public final class WindowProbe {
         }
         if (index + 1 < candidates.length) {
             index++;
-            mark();
+            startLoss = loss;
+            startTime = now;
             return true;
         }
         return false;
@@ -131,16 +134,24 @@ public final class WindowProbe {
         return best;
     }
 
+    /** The fastest rate measured since {@link #start} (loss change per second; +∞ before any candidate ended). */
+    public double bestRate() {
+        return bestRate;
+    }
+
     /**
-     * The monitored loss's change since the current candidate's measurement started, relative to the loss then
-     * (reads the monitor: for a held-out monitor, one forward pass); NaN without a loss at either end.
+     * Whether the monitored loss has risen since the current candidate's measurement started by more than
+     * {@code minRelativeRise} of the loss then <em>and</em> at more than {@code minRate} per second of the run's
+     * clock. Reads the monitor once (for a held-out monitor, one forward pass); false without a loss at either end.
      */
-    public double relativeChange() {
+    public boolean rising(double minRelativeRise, double minRate) {
         double loss = monitor.loss();
-        if (Double.isNaN(loss) || Double.isNaN(startLoss) || startLoss == 0) {
-            return Double.NaN;
+        double dt = clock.getAsDouble() - startTime;
+        if (Double.isNaN(loss) || Double.isNaN(startLoss) || startLoss == 0 || !(dt > 0)) {
+            return false;
         }
-        return (loss - startLoss) / Math.abs(startLoss);
+        double rise = loss - startLoss;
+        return rise / Math.abs(startLoss) > minRelativeRise && rise / dt > minRate;
     }
 
     /** Restarts the measurement (the loss and time a rate is measured from) at the current moment. */
@@ -186,10 +197,9 @@ public final class WindowProbe {
         startTime = org.dl4jasync.checkpoint.StateValues.getDouble(m, "start_time");
     }
 
-    /** Loss change per second since {@link #mark()}; no information counts as no progress (0). */
-    private double rate() {
-        double dt = clock.getAsDouble() - startTime;
-        double loss = monitor.loss();
+    /** Loss change per second since {@link #mark()} to {@code loss} at {@code now}; no information counts as 0. */
+    private double rate(double loss, double now) {
+        double dt = now - startTime;
         if (!(dt > 0) || Double.isNaN(loss) || Double.isNaN(startLoss)) {
             return 0.0;
         }

@@ -69,13 +69,23 @@ class WindowProbeTest {
     }
 
     @Test
-    void relativeChangeIsTheLossChangeSinceTheMeasurementStarted() {
+    void risingNeedsBothTheRelativeRiseAndTheRate() {
         double[] loss = {2};
-        WindowProbe p = new WindowProbe(() -> loss[0], () -> 0);
-        p.start(new int[] {1}, 1);
-        loss[0] = 2.2;
-        assertThat(p.relativeChange()).isCloseTo(0.1, org.assertj.core.api.Assertions.within(1e-12));
+        double[] time = {0};
+        WindowProbe p = new WindowProbe(() -> loss[0], () -> time[0]);
+        p.start(new int[] {1, 2}, 1);
+        assertThat(p.bestRate()).isInfinite();
+        loss[0] = 2.2; // +10% in 0 s: no time, no rate
+        assertThat(p.rising(0.05, 0.1)).isFalse();
+        time[0] = 1; // +10% at 0.2/s
+        assertThat(p.rising(0.05, 0.1)).isTrue();
+        assertThat(p.rising(0.05, 0.25)).isFalse(); // not faster than 0.25/s
+        assertThat(p.rising(0.15, 0.1)).isFalse(); // not more than 15%
         loss[0] = Double.NaN;
-        assertThat(p.relativeChange()).isNaN();
+        assertThat(p.rising(0, 0)).isFalse();
+        loss[0] = 1.8;
+        time[0] = 2;
+        p.next(); // -0.1/s
+        assertThat(p.bestRate()).isCloseTo(-0.1, org.assertj.core.api.Assertions.within(1e-12));
     }
 }

@@ -133,9 +133,10 @@ class SimulateCommandTest {
                 "--workers", "64", "--step-time", "shifted-exp:0.9,0.1", "--max-steps", "30000");
         Map<?, ?> config = (Map<?, ?>) r.get("config");
         assertThat(config.get("interval_y")).isEqualTo("auto");
-        // without a model there is no loss to judge by: every rate is 0, and the search keeps the smallest y
+        // without a model there is no loss to judge by: every rate is 0, and the search keeps the smallest y (after
+        // two candidates in a row no faster than it)
         assertThat(((Number) config.get("interval_y_chosen")).intValue()).isEqualTo(2);
-        assertThat(config.get("interval_y_search")).isEqualTo("2,4");
+        assertThat(config.get("interval_y_search")).isEqualTo("2,4,8");
         List<?> trace = (List<?>) r.get("interval_trace");
         assertThat(((Number) ((List<?>) trace.get(0)).get(1)).intValue()).as("the search starts at y = 2").isEqualTo(2);
         long distinctY = trace.stream().map(e -> ((List<?>) e).get(1)).distinct().count();
