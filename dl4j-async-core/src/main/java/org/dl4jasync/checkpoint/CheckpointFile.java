@@ -30,7 +30,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * One checkpoint file: a zip that DL4J's {@link ModelSerializer} loads as the network with its updater state
- * (entries {@code configuration.json}, {@code coefficients.bin}, {@code updaterState.bin}: worker 0's), plus the
+ * (entries {@code configuration.json}, {@code coefficients.bin}, {@code updaterState.bin}: the training's optimizer
+ * state as the network's updater holds it after {@code fit} — the workers' mean or the shared state), plus the
  * trainer's entries under {@code dl4j-async/}: every worker's updater state and the trainer's state as JSON, written
  * last. Written atomically ({@link #write}: a temporary file in the same directory, fsync, rename, fsync of the
  * directory), so a file with the final name is complete unless the disk corrupted it; {@link #read} checks every
@@ -49,16 +50,22 @@ public final class CheckpointFile {
         /** DL4J's JSON of the network's configuration (with its iteration and epoch counts). */
         public final String modelConfiguration;
         public final INDArray params;
-        /** Each worker's DL4J updater state (null entries: a stateless updater such as plain SGD). */
+        /** Each worker's DL4J updater state (null entries: a stateless updater, or a shared state). */
         public final INDArray[] updaterStates;
+        /**
+         * The model's DL4J updater state (ModelSerializer's entry): what the network's updater holds after
+         * {@code fit}, the workers' mean or the shared state; null for a stateless updater.
+         */
+        public final INDArray modelUpdaterState;
         /** The trainer's state: plain JSON values. */
         public final Map<String, Object> state;
 
         public Contents(String modelConfiguration, INDArray params, INDArray[] updaterStates,
-                        Map<String, Object> state) {
+                        INDArray modelUpdaterState, Map<String, Object> state) {
             this.modelConfiguration = modelConfiguration;
             this.params = params;
             this.updaterStates = updaterStates;
+            this.modelUpdaterState = modelUpdaterState;
             this.state = state;
         }
     }
@@ -77,8 +84,8 @@ public final class CheckpointFile {
             ZipOutputStream zip = new ZipOutputStream(out);
             entry(zip, ModelSerializer.CONFIGURATION_JSON, c.modelConfiguration.getBytes(StandardCharsets.UTF_8));
             entry(zip, ModelSerializer.COEFFICIENTS_BIN, array(c.params));
-            if (c.updaterStates.length > 0 && c.updaterStates[0] != null) {
-                entry(zip, ModelSerializer.UPDATER_BIN, array(c.updaterStates[0]));
+            if (c.modelUpdaterState != null) {
+                entry(zip, ModelSerializer.UPDATER_BIN, array(c.modelUpdaterState));
             }
             for (int w = 0; w < c.updaterStates.length; w++) {
                 if (c.updaterStates[w] != null) {
@@ -143,7 +150,9 @@ public final class CheckpointFile {
             byte[] u = entries.get(updaterEntry(w));
             updaters[w] = u == null ? null : readArray(u);
         }
-        return new Contents(new String(conf, StandardCharsets.UTF_8), readArray(params), updaters, s);
+        byte[] model = entries.get(ModelSerializer.UPDATER_BIN);
+        return new Contents(new String(conf, StandardCharsets.UTF_8), readArray(params), updaters,
+                model == null ? null : readArray(model), s);
     }
 
     private static INDArray readArray(byte[] bytes) throws IOException {

@@ -55,6 +55,12 @@ final class OptionRules {
                     + "interval, elastic, bounded, ssp, kasync, abs)");
         }
         boundedStaleness(s, m);
+        if (s.optimizerState == OptimizerState.SHARED
+                && (s.algorithm == Algorithm.KASYNC || s.algorithm == Algorithm.ABS)) {
+            throw new InvalidOptionException("optimizer_state", "shared", "per_worker with {algorithm} "
+                    + Choice.key(s.algorithm) + " (its workers form their updates, and take local steps, before a "
+                    + "round adds them up)");
+        }
         if (s.customElastic != null && (elastic || !s.algorithm.asynchronous())) {
             throw new IllegalArgumentException(elastic
                     ? "give either a custom elastic controller or elastic parallelism, not both"

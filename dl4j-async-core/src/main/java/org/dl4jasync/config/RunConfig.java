@@ -214,6 +214,11 @@ public final class RunConfig {
         return v.nonFinite;
     }
 
+    /** Where the optimizer state lives (default {@link OptimizerState#PER_WORKER}). */
+    public OptimizerState optimizerState() {
+        return v.optimizerState;
+    }
+
     public long lossTraceEvery() {
         return v.lossTraceEvery;
     }
@@ -262,6 +267,7 @@ public final class RunConfig {
         c.put("store", Choice.key(v.store));
         c.put("persistence", v.persistence == null ? "unbounded" : v.persistence);
         c.put("workers", workers());
+        c.put("optimizer_state", Choice.key(v.optimizerState));
         c.put("seed", v.seed);
         c.put("dispatcher", v.customDispatcher == null ? null : "custom");
         c.put("interval_y", v.autoY0 ? "auto" : v.intervalY);

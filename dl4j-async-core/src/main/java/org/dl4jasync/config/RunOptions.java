@@ -182,6 +182,17 @@ public abstract class RunOptions<B extends RunOptions<B>> {
         return self();
     }
 
+    /**
+     * Where the DL4J optimizer state (momentum, Adam moments) lives: one per worker ({@link OptimizerState#PER_WORKER},
+     * the default, as the asynchronous SGD papers) or one beside the shared parameters, through which the store forms
+     * every update at apply time ({@link OptimizerState#SHARED}, as a parameter server). Either way it survives
+     * {@code fit} and ends in the network's updater.
+     */
+    public B optimizerState(OptimizerState mode) {
+        v.optimizerState = Objects.requireNonNull(mode, "optimizerState");
+        return self();
+    }
+
     // ---- checkpoints (the thread engine)
 
     /**

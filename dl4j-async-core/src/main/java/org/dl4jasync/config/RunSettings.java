@@ -38,6 +38,7 @@ final class RunSettings implements Cloneable {
     Double evalEverySeconds;
     EvaluationMode evaluationMode = EvaluationMode.PAUSED;
     NonFinitePolicy nonFinite = NonFinitePolicy.FAIL;
+    OptimizerState optimizerState = OptimizerState.PER_WORKER;
     // checkpoints (threads only)
     java.nio.file.Path checkpointDir;
     /** Null: not by steps. */

@@ -109,6 +109,16 @@ final class GraphModel extends NetworkModel<ComputationGraph> {
     }
 
     @Override
+    public boolean heavyBall() {
+        return Models.heavyBall(net.getLayers());
+    }
+
+    @Override
+    public INDArray updaterState() {
+        return net.getUpdater().getStateViewArray();
+    }
+
+    @Override
     public void show(double score, int iteration, int epoch) {
         net.setScore(score);
         conf.setIterationCount(iteration);

@@ -41,6 +41,12 @@ final class GraphReplica extends ModelReplica {
     }
 
     @Override
+    public void useUpdaterState(INDArray state) {
+        checkNotRebindable();
+        graph.setUpdater(new org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater(graph, state));
+    }
+
+    @Override
     public void toUpdate(int iteration, int epoch, int batchSize) {
         graph.getUpdater().update(graph.gradient(), iteration, epoch, batchSize, noWs);
     }

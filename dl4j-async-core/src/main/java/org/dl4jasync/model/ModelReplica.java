@@ -43,6 +43,13 @@ abstract class ModelReplica implements Replica {
         rebound.bind(b);
     }
 
+    /** Throws when the replica is re-pointable: its {@link ParameterViews} hold its updater's views. */
+    final void checkNotRebindable() {
+        if (rebound != null) {
+            throw new UnsupportedOperationException("a re-pointable replica keeps its own updater");
+        }
+    }
+
     @Override
     public final INDArray params() {
         return net.params();

@@ -56,6 +56,22 @@ final class Models {
         return Double.isNaN(lr) ? OptionalDouble.empty() : OptionalDouble.of(lr);
     }
 
+    /** Whether every layer with parameters is trained by heavy-ball momentum ({@link org.dl4jasync.optimizer.HeavyBall}). */
+    static boolean heavyBall(Layer[] layers) {
+        boolean any = false;
+        for (Layer l : layers) {
+            if (l.numParams() == 0) {
+                continue;
+            }
+            if (!(l.conf().getLayer() instanceof BaseLayer)
+                    || !(((BaseLayer) l.conf().getLayer()).getIUpdater() instanceof org.dl4jasync.optimizer.HeavyBall)) {
+                return false;
+            }
+            any = true;
+        }
+        return any;
+    }
+
     /** Accuracy of {@code n} on {@code data} (reset first), or NaN when it diverged (DL4J's Evaluation throws on NaN). */
     static double accuracyOf(MultiLayerNetwork n, MultiDataSetIterator data) {
         return accuracy(n.params(), () -> n.evaluate(data), data);

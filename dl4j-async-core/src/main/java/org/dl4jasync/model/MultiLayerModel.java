@@ -108,6 +108,16 @@ final class MultiLayerModel extends NetworkModel<MultiLayerNetwork> {
     }
 
     @Override
+    public boolean heavyBall() {
+        return Models.heavyBall(net.getLayers());
+    }
+
+    @Override
+    public INDArray updaterState() {
+        return net.getUpdater().getStateViewArray();
+    }
+
+    @Override
     public void show(double score, int iteration, int epoch) {
         net.setScore(score);
         net.setIterationCount(iteration);

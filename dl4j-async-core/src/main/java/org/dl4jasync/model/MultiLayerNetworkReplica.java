@@ -43,6 +43,12 @@ final class MultiLayerNetworkReplica extends ModelReplica {
     }
 
     @Override
+    public void useUpdaterState(INDArray state) {
+        checkNotRebindable();
+        net.setUpdater(new org.deeplearning4j.nn.updater.MultiLayerUpdater(net, state));
+    }
+
+    @Override
     public void toUpdate(int iteration, int epoch, int batchSize) {
         net.getUpdater().update(net, net.gradient(), iteration, epoch, batchSize, noWs);
     }

@@ -51,6 +51,16 @@ public interface Replica {
         return null;
     }
 
+    /**
+     * Makes the replica's DL4J updater read and advance {@code state} itself (a shared optimizer state, not copied):
+     * its updater is rebuilt over that array. Not for a re-pointable replica (its views are bound to its updater).
+     *
+     * @throws UnsupportedOperationException for a replica without an updater or a re-pointable one
+     */
+    default void useUpdaterState(INDArray state) {
+        throw new UnsupportedOperationException("this replica has no updater state to share");
+    }
+
     /** The replica's network (what DL4J's pass events name as their model), or null without one. */
     default Model model() {
         return null;

@@ -75,6 +75,23 @@ public interface TrainableModel {
         return OptionalDouble.empty();
     }
 
+    /**
+     * The original model's own DL4J updater state array (what {@code ModelSerializer} saves with the model and
+     * {@code net.fit} continues from; its updater is made if it has none yet), or null when the updater keeps no
+     * state (plain SGD) or there is no model.
+     */
+    default INDArray updaterState() {
+        return null;
+    }
+
+    /**
+     * Whether every layer with parameters is trained by heavy-ball momentum ({@link org.dl4jasync.optimizer.HeavyBall}):
+     * then a staleness-adaptive step-size factor scales the gradient term, as the authors' code does.
+     */
+    default boolean heavyBall() {
+        return false;
+    }
+
     /** Whether the model has parameters to evaluate (false for {@link #none()}). */
     boolean hasParameters();
 

@@ -13,7 +13,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * τ are exact (and a staleness bound is decided on it, {@link #takeVersion}).
  *
  * <p>The shared buffer is the original model's own parameter array, so the original model always shows
- * the current (racy) parameters.
+ * the current (racy) parameters. With a shared optimizer state ({@link UpdateFormer}) the state is the original
+ * network's own updater state array, viewed by every worker's updater and advanced in place with no
+ * synchronisation, exactly as the parameters are (benign race by design: two updates formed at once may each read
+ * the state before the other's write); the network always shows it too.
  */
 final class HogwildStore implements ParameterStore {
     private final TrainableModel model;
@@ -21,11 +24,38 @@ final class HogwildStore implements ParameterStore {
     private final FlatVector flat;
     /** Number of updates applied (or being applied). Protocol: one getAndIncrement per apply, before the write. */
     private final AtomicLong version = new AtomicLong();
+    /** The shared optimizer state (racy in place, as {@link #params}), or null. */
+    private final INDArray state;
 
     public HogwildStore(TrainableModel model) {
+        this(model, null);
+    }
+
+    /** @param sharedState used itself as the shared optimizer state (null: none) */
+    public HogwildStore(TrainableModel model, INDArray sharedState) {
         this.model = model;
         this.params = model.params();
         this.flat = FlatVector.of(params);
+        this.state = sharedState;
+    }
+
+    @Override
+    public INDArray sharedState() {
+        return state;
+    }
+
+    @Override
+    public boolean hasSharedState() {
+        return state != null;
+    }
+
+    @Override
+    public void copySharedStateTo(INDArray destination) {
+        if (state == null) {
+            ParameterStore.super.copySharedStateTo(destination);
+        } else if (!FlatVector.sameMemory(destination, state)) {
+            destination.assign(state);
+        }
     }
 
     @Override
@@ -63,13 +93,21 @@ final class HogwildStore implements ParameterStore {
             }
 
             @Override
-            public long apply(INDArray update, long readVersion, long maxStaleness, StepScaler scaler) {
+            public long apply(INDArray update, long readVersion, long maxStaleness, StepScaler scaler,
+                              UpdateFormer former) {
+                if (former != null && state == null) {
+                    throw new IllegalStateException("an update to form, but the store keeps no shared state");
+                }
                 long tau = maxStaleness == UNBOUNDED ? version.getAndIncrement() - readVersion
                         : takeVersion(readVersion, maxStaleness);
                 if (tau == STALE) {
                     return STALE;
                 }
-                flat.subtractScaled(updates.of(update), scaler.factor(tau));
+                double factor = scaler.factor(tau);
+                if (former != null) {
+                    former.form(); // racy on the shared state, as the write below is on the parameters
+                }
+                flat.subtractScaled(updates.of(update), factor);
                 return tau;
             }
         };

@@ -5,7 +5,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.dl4jasync.model.Replica;
 import org.dl4jasync.model.TrainableModel;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * CAS-published parameters: Leashed-SGD (K. Bäckström, I. Walulya, M. Papatriantafilou, P. Tsigas,
@@ -18,6 +20,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * failure it retries from the new latest, at most {@code persistence} times, after which the gradient is dropped
  * and counted. The replaced snapshot is marked stale and recycled once no reader holds it; at most 3m + 1
  * buffers ever exist ({@link SnapshotPool}).
+ *
+ * <p>With a shared optimizer state ({@link UpdateFormer}) every snapshot carries the optimizer state of its version
+ * beside the parameters: an apply copies both from the latest, forms the update through the copied state (the
+ * worker's updater works on a private array that the store fills and copies back) and publishes both with one CAS,
+ * so the published state always belongs to the published parameters, and a failed or dropped attempt leaves no
+ * trace. Its cost: the state is copied once more per attempt (as long as the parameters for SGD-with-momentum, twice
+ * as long for Adam), and the pool's buffers grow by the state's length.
  *
  * <p>Deviations from the thesis: the persistence bound counts failed CAS attempts only (a retry caused by a
  * snapshot going stale between load and pin is not a contention failure); a pinned snapshot is re-validated
@@ -35,12 +44,19 @@ final class LeashedStore implements ParameterStore {
     private final AtomicReference<Snapshot> latest;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failedCas = new AtomicLong();
+    /** Whether every snapshot carries a shared optimizer state. */
+    private final boolean hasState;
 
     /**
      * @param workers     number of worker views that will exist (sizes the pool at 3·workers + 1)
      * @param persistence failed CAS attempts allowed per update, ≥ 0, or {@link #UNBOUNDED}
      */
     public LeashedStore(TrainableModel model, int workers, int persistence) {
+        this(model, workers, persistence, null);
+    }
+
+    /** @param sharedState the shared optimizer state's start, copied into the first snapshot (null: none) */
+    public LeashedStore(TrainableModel model, int workers, int persistence, INDArray sharedState) {
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be >= 1, got " + workers);
         }
@@ -50,11 +66,16 @@ final class LeashedStore implements ParameterStore {
         model.checkRebindable();
         this.model = model;
         INDArray params = model.params();
-        this.pool = new SnapshotPool(3 * workers + 1, params.length(), params.dataType());
+        this.pool = new SnapshotPool(3 * workers + 1, params.length(), sharedState == null ? 0 : sharedState.length(),
+                params.dataType());
+        this.hasState = sharedState != null;
         this.workers = workers;
         this.persistence = persistence;
         Snapshot first = pool.acquire(0);
         first.buffer.assign(params); // once, at construction
+        if (sharedState != null) {
+            first.optimizerState.assign(sharedState);
+        }
         first.version = 0;
         first.reopen();
         this.latest = new AtomicReference<>(first);
@@ -134,6 +155,24 @@ final class LeashedStore implements ParameterStore {
         return false;
     }
 
+    @Override
+    public boolean hasSharedState() {
+        return hasState;
+    }
+
+    @Override
+    public void copySharedStateTo(INDArray destination) {
+        if (!hasState) {
+            ParameterStore.super.copySharedStateTo(destination);
+        }
+        Snapshot s = pinLatest();
+        try {
+            destination.assign(s.optimizerState);
+        } finally {
+            unpin(s);
+        }
+    }
+
     /**
      * The copy–update–CAS loop with the time an apply takes between its copy of the latest snapshot and its CAS:
      * an attempt fails when another update was published meanwhile (counted as a failed CAS), and after
@@ -181,6 +220,9 @@ final class LeashedStore implements ParameterStore {
         /** An exclusively owned buffer (STALE bit set) kept for the next apply, or null. */
         private Snapshot spare;
         private final FlatVector.Cache updates = new FlatVector.Cache();
+        private final FlatVector.Cache states = new FlatVector.Cache();
+        /** The gradient kept while an update is formed (a retried attempt forms again from it); made on first use. */
+        private FlatVector gradient;
 
         LeashedView(int worker) {
             this.worker = worker;
@@ -217,11 +259,26 @@ final class LeashedStore implements ParameterStore {
         /**
          * Copy–update–CAS loop. Invariant at the CAS: {@code next} is exclusively owned, holds {@code cur}'s
          * parameters minus this update, has version cur.version + 1, {@code cur} is pinned, and
-         * {@code cur.version − readVersion ≤ maxStaleness} (so a published update's τ is within the bound).
+         * {@code cur.version − readVersion ≤ maxStaleness} (so a published update's τ is within the bound); with a
+         * {@code former}, {@code next}'s state is {@code cur}'s advanced by this update's formation.
          */
         @Override
-        public long apply(INDArray update, long readVersion, long maxStaleness, StepScaler scaler) {
+        public long apply(INDArray update, long readVersion, long maxStaleness, StepScaler scaler,
+                          UpdateFormer former) {
+            if (former != null && !hasState) {
+                throw new IllegalStateException("an update to form, but the store keeps no shared state");
+            }
             FlatVector u = updates.of(update);
+            FlatVector own = former == null ? null : states.of(former.state());
+            if (former != null) {
+                if (gradient == null) {
+                    try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                        gradient = FlatVector.of(Nd4j.create(update.dataType(), update.length()));
+                    }
+                }
+                gradient.copyFrom(u);
+            }
+            boolean formed = false;
             Snapshot next = spare != null ? spare : pool.acquire(worker * 3);
             spare = null;
             for (long failures = 0; ; ) {
@@ -232,8 +289,18 @@ final class LeashedStore implements ParameterStore {
                     spare = next;
                     return STALE;
                 }
-                next.flat.copyFrom(cur.flat);
-                next.flat.subtractScaled(u, scaler.factor(tau));
+                next.copyFrom(cur);
+                double factor = scaler.factor(tau);
+                if (former != null) { // formed from this attempt's state: a failed attempt forms anew
+                    if (formed) {
+                        u.copyFrom(gradient);
+                    }
+                    own.copyFrom(next.stateFlat);
+                    former.form();
+                    formed = true;
+                    next.stateFlat.copyFrom(own);
+                }
+                next.flat.subtractScaled(u, factor);
                 next.version = cur.version + 1;
                 next.reopen();
                 if (latest.compareAndSet(cur, next)) {

@@ -8,7 +8,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Lock-based consistent store: a read copies the shared parameters into the worker's private replica and an
- * apply updates them, both under one lock. Every read sees a whole number of updates.
+ * apply updates them, both under one lock. Every read sees a whole number of updates. With a shared optimizer state
+ * ({@link UpdateFormer}) the store owns one updater state, viewed by every worker's updater and read and advanced
+ * only under the lock, where the apply forms the update (a parameter server's optimizer step).
  */
 final class LockedStore implements ParameterStore {
     private final TrainableModel model;
@@ -19,11 +21,42 @@ final class LockedStore implements ParameterStore {
     private final ReentrantLock lock = new ReentrantLock();
     /** Guarded by {@link #lock} for writes; volatile so that {@link #version()} may read it without the lock. */
     private volatile long version;
+    /** The shared optimizer state, or null. Guarded by {@link #lock}. */
+    private final INDArray state;
 
     public LockedStore(TrainableModel model) {
+        this(model, null);
+    }
+
+    /** @param sharedState the shared optimizer state's start, copied (null: none) */
+    public LockedStore(TrainableModel model, INDArray sharedState) {
         this.model = model;
         this.params = model.params().dup();
         this.flat = FlatVector.of(params);
+        this.state = sharedState == null ? null : sharedState.dup();
+    }
+
+    @Override
+    public INDArray sharedState() {
+        return state;
+    }
+
+    @Override
+    public boolean hasSharedState() {
+        return state != null;
+    }
+
+    @Override
+    public void copySharedStateTo(INDArray destination) {
+        if (state == null) {
+            ParameterStore.super.copySharedStateTo(destination);
+        }
+        lock.lock();
+        try {
+            destination.assign(state);
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -75,7 +108,11 @@ final class LockedStore implements ParameterStore {
             }
 
             @Override
-            public long apply(INDArray update, long readVersion, long maxStaleness, StepScaler scaler) {
+            public long apply(INDArray update, long readVersion, long maxStaleness, StepScaler scaler,
+                              UpdateFormer former) {
+                if (former != null && state == null) {
+                    throw new IllegalStateException("an update to form, but the store keeps no shared state");
+                }
                 lock.lock();
                 try {
                     long v = version;
@@ -83,7 +120,11 @@ final class LockedStore implements ParameterStore {
                     if (tau > maxStaleness) {
                         return STALE;
                     }
-                    flat.subtractScaled(updates.of(update), scaler.factor(tau));
+                    double factor = scaler.factor(tau);
+                    if (former != null) {
+                        former.form(); // the worker's updater views the state: advanced under the lock
+                    }
+                    flat.subtractScaled(updates.of(update), factor);
                     version = v + 1;
                     return tau;
                 } finally {

@@ -31,13 +31,26 @@ public interface ParameterStore {
      *                    for no bound); ignored by the others
      */
     static ParameterStore create(Kind kind, TrainableModel model, int workers, int persistence) {
+        return create(kind, model, workers, persistence, null);
+    }
+
+    /**
+     * As {@link #create(Kind, TrainableModel, int, int)}, with a shared optimizer state ({@link UpdateFormer})
+     * starting from {@code sharedState}: the HOGWILD! store uses that array itself (the original network's updater
+     * state, so the network always shows the current state as it shows the parameters); the locked store keeps a
+     * copy guarded by its lock; the CAS-published store makes it part of every published snapshot.
+     *
+     * @param sharedState null: per-worker optimizer state, the store keeps none
+     */
+    static ParameterStore create(Kind kind, TrainableModel model, int workers, int persistence,
+                                 INDArray sharedState) {
         switch (kind) {
             case HOGWILD:
-                return new HogwildStore(model);
+                return new HogwildStore(model, sharedState);
             case LOCKED:
-                return new LockedStore(model);
+                return new LockedStore(model, sharedState);
             case LEASHED:
-                return new LeashedStore(model, workers, persistence);
+                return new LeashedStore(model, workers, persistence, sharedState);
             default:
                 throw new IllegalArgumentException("store " + kind);
         }
@@ -67,6 +80,30 @@ public interface ParameterStore {
      * locked and CAS-published stores; racy for HOGWILD! (like every HOGWILD! read).
      */
     void copyLatestTo(INDArray destination);
+
+    /**
+     * The shared optimizer state that a worker's updater views (HOGWILD!: racy, as the parameters; locked: touched
+     * only under the store's lock, inside {@link UpdateFormer#form()}), or null: no shared state, or (CAS-published)
+     * one per snapshot, which workers never view.
+     */
+    default INDArray sharedState() {
+        return null;
+    }
+
+    /** Whether the store keeps a shared optimizer state. */
+    default boolean hasSharedState() {
+        return false;
+    }
+
+    /**
+     * Copies the latest shared optimizer state into {@code destination} (consistent for the locked and CAS-published
+     * stores, racy for HOGWILD!, a no-op when it is that very array).
+     *
+     * @throws IllegalStateException when the store keeps no shared state
+     */
+    default void copySharedStateTo(INDArray destination) {
+        throw new IllegalStateException("this store keeps no shared optimizer state");
+    }
 
     /** Gradients dropped by the store itself (the CAS-published persistence bound); 0 for the others. */
     long droppedUpdates();

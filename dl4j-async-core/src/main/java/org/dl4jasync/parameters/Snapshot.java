@@ -20,15 +20,31 @@ final class Snapshot {
 
     final INDArray buffer;
     final FlatVector flat;
+    /**
+     * The shared optimizer state of this version (null: the store keeps none); written with {@link #buffer} by the
+     * exclusive owner before publication, immutable once published.
+     */
+    final INDArray optimizerState;
+    final FlatVector stateFlat;
     final int slot;
     /** Version of the parameters in {@link #buffer}; written by the exclusive owner before publication. */
     volatile long version;
     final AtomicInteger state = new AtomicInteger(STALE);
 
-    Snapshot(INDArray buffer, int slot) {
+    Snapshot(INDArray buffer, INDArray optimizerState, int slot) {
         this.buffer = buffer;
         this.flat = FlatVector.of(buffer);
+        this.optimizerState = optimizerState;
+        this.stateFlat = optimizerState == null ? null : FlatVector.of(optimizerState);
         this.slot = slot;
+    }
+
+    /** {@code this ← source}: parameters and state (the exclusive owner, before it applies and publishes). */
+    void copyFrom(Snapshot source) {
+        flat.copyFrom(source.flat);
+        if (stateFlat != null) {
+            stateFlat.copyFrom(source.stateFlat);
+        }
     }
 
     /** Adds a reader unless the snapshot is stale. CAS loop invariant: the STALE bit was clear in the value replaced. */

@@ -22,15 +22,23 @@ final class SnapshotPool {
     private final Snapshot[] slots;
     private final AtomicIntegerArray taken;
     private final long length;
+    /** Length of each snapshot's optimizer state (0: none). */
+    private final long stateLength;
     private final DataType dataType;
     private final AtomicInteger inUse = new AtomicInteger();
     private final AtomicInteger maxInUse = new AtomicInteger();
     private final AtomicInteger created = new AtomicInteger();
 
     SnapshotPool(int capacity, long length, DataType dataType) {
+        this(capacity, length, 0, dataType);
+    }
+
+    /** @param stateLength length of each snapshot's shared optimizer state, 0 for none */
+    SnapshotPool(int capacity, long length, long stateLength, DataType dataType) {
         this.slots = new Snapshot[capacity];
         this.taken = new AtomicIntegerArray(capacity);
         this.length = length;
+        this.stateLength = stateLength;
         this.dataType = dataType;
     }
 
@@ -59,10 +67,12 @@ final class SnapshotPool {
         Snapshot s = slots[i];
         if (s == null) {
             INDArray buffer;
+            INDArray state;
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
                 buffer = Nd4j.create(dataType, length);
+                state = stateLength == 0 ? null : Nd4j.create(dataType, stateLength);
             }
-            s = new Snapshot(buffer, i);
+            s = new Snapshot(buffer, state, i);
             slots[i] = s;
             created.incrementAndGet();
         }

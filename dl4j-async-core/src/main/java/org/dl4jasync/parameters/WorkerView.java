@@ -53,5 +53,18 @@ public interface WorkerView {
      * decision is exact: it is taken on the version the update would get, atomically with taking it (for every
      * store, HOGWILD! included), so no applied update has τ &gt; {@code maxStaleness}.
      */
-    long apply(INDArray update, long readVersion, long maxStaleness, StepScaler scaler);
+    default long apply(INDArray update, long readVersion, long maxStaleness, StepScaler scaler) {
+        return apply(update, readVersion, maxStaleness, scaler, null);
+    }
+
+    /**
+     * As {@link #apply(INDArray, long, long, StepScaler)}; with a {@code former} (shared optimizer state) the store
+     * forms the update from {@code update} (the worker's gradient) through its shared state at the moment it
+     * writes, as {@link UpdateFormer} says, and then applies {@code θ ← θ − scale(τ)·update}. A STALE or DROPPED
+     * apply leaves the shared state as it was.
+     *
+     * @param former null: {@code update} is the finished update (per-worker optimizer state)
+     * @throws IllegalStateException with a former on a store made without a shared state
+     */
+    long apply(INDArray update, long readVersion, long maxStaleness, StepScaler scaler, UpdateFormer former);
 }

@@ -36,9 +36,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * trainer.fit(trainIterator, 5);
  * }</pre>
  *
- * <p>Each worker owns a replica of the network and its own DL4J updater state (momentum, Adam moments): the
- * model's configured updater turns each gradient into an update on the worker, and the update is applied to the
- * shared parameters. After {@code fit} the original network holds the trained parameters and correct iteration
+ * <p>Each worker owns a replica of the network; the model's configured DL4J updater turns each accepted gradient
+ * into an update, with the worker's own updater state ({@code OptimizerState.PER_WORKER}, the default) or, inside
+ * the store as it applies, with one state beside the shared parameters ({@code OptimizerState.SHARED}). The state
+ * lives as long as the model: the workers start from the network's updater state (at a later {@code fit} on this
+ * trainer each from its own, unless the network's state changed in between), and after {@code fit} the network's
+ * updater holds the training's state (the workers' mean, or the shared state), so {@code ModelSerializer},
+ * {@code CheckpointListener}, early stopping and {@code net.fit} see it. With one worker {@code fit} called k times
+ * is {@code net.fit} called k times, bit for bit (with {@code shuffle(false)}). After {@code fit} the original network holds the trained parameters and correct iteration
  * and epoch counts, and its listeners plus the trainer's have received {@code iterationDone} for every applied
  * update, {@code onEpochStart/End} for every epoch and the pass events of every computed minibatch (routing listeners
  * such as {@code StatsListener}: one clone per worker, the same for every fit).
@@ -67,6 +72,8 @@ public final class AsyncTrainer implements AutoCloseable {
     private final List<TrainingListener> listeners = new CopyOnWriteArrayList<>();
     /** Per-worker clones of routing listeners (StatsListener), kept across fits: stable worker ids. */
     private final RoutingClones routingClones = new RoutingClones();
+    /** Each worker's optimizer state between fits (per-worker mode). */
+    private final OptimizerStates optimizerStates = new OptimizerStates();
     private final ProgressListener progress;
     private final long progressIntervalNanos;
     /** Protocol: the running fit's run, or null; written by the thread calling fit, read by stopFit and monitors. */
@@ -191,7 +198,8 @@ public final class AsyncTrainer implements AutoCloseable {
         try {
             // a resumed run's clock starts where the checkpoint's stood: one time axis over the whole training
             long origin = System.nanoTime() - (resume == null ? 0 : (long) (resume.seconds * 1e9));
-            Run run = new Run(config, model, allListeners(), routingClones, source, new PausingClock(origin), resume);
+            Run run = new Run(config, model, allListeners(), routingClones, source, new PausingClock(origin), resume,
+                    optimizerStates);
             currentRun = run;
             run.checkpoints = config.checkpointDir().map(dir -> new Checkpoints(run, dir)).orElse(null);
             try {

@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * Resuming from a checkpoint directory: finds the newest intact checkpoint (a corrupt or partial one is skipped with
  * a warning naming it), checks that it is this training's — the same network configuration, the same options
  * (those that only watch or stop a run may differ: {@link #MAY_DIFFER}), the same number of epochs and batches per
- * epoch — and restores the network (parameters, worker 0's updater state, iteration and epoch counts). The rest of
+ * epoch — and restores the network (parameters, the training's updater state, iteration and epoch counts). The rest of
  * the state goes to the run ({@link Resume}).
  */
 final class CheckpointResume {
@@ -76,8 +76,7 @@ final class CheckpointResume {
             throw new IncompatibleCheckpointException(where + " has " + resume.workerStats.size()
                     + " workers, this run " + config.workers());
         }
-        model.restore(loaded.contents.params, loaded.contents.updaterStates.length > 0
-                ? loaded.contents.updaterStates[0] : null, loaded.contents.modelConfiguration);
+        model.restore(loaded.contents.params, loaded.contents.modelUpdaterState, loaded.contents.modelConfiguration);
         LOG.info("resuming from {} ({} updates, epoch {})", loaded.file, resume.accepted, model.epochCount());
         return resume;
     }

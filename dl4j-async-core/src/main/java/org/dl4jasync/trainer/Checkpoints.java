@@ -209,7 +209,8 @@ final class Checkpoints {
             WorkerState ws = run.workers[w];
             Replica r = ws == null ? null : ws.replica;
             INDArray u = r == null ? null : r.updaterState();
-            updaters[w] = u == null ? (run.resume == null ? null : run.resume.updaterStates[w]) : u.dup();
+            updaters[w] = run.sharedState ? null
+                    : u == null ? (run.resume == null ? null : run.resume.updaterStates[w]) : u.dup();
             WorkerStats s = run.stats[w];
             stats.add(s.snapshot());
             startedNow += s.started;
@@ -245,6 +246,16 @@ final class Checkpoints {
         Map<String, Object> components = new LinkedHashMap<>();
         run.components.forEach((name, c) -> components.put(name, c.checkpointState()));
         s.put("components", components);
-        return new CheckpointFile.Contents(run.model.configurationJson(iteration, epoch), params, updaters, s);
+        INDArray modelState = null;
+        if (run.modelState != null) { // what the network's updater holds after fit: the shared state or the mean
+            modelState = run.modelState.dup();
+            if (run.sharedState) {
+                run.store.copySharedStateTo(modelState);
+            } else {
+                OptimizerStates.writeInto(modelState, updaters, run.aggregating() ? updaters[0] : null);
+            }
+        }
+        return new CheckpointFile.Contents(run.model.configurationJson(iteration, epoch), params, updaters,
+                modelState, s);
     }
 }

@@ -56,12 +56,15 @@ final class ListenerBridge {
     private final AtomicLong finished = new AtomicLong();
     private volatile int epochsClosed;
     private boolean epochOpen;
+    /** Shows the optimizer state of the moment on the original network (before {@code onEpochEnd}). */
+    private final Runnable showOptimizerState;
     /** Guarded by {@link #lock}: the score last shown on the original model. */
     private double lastScore;
 
     ListenerBridge(TrainableModel model, List<TrainingListener> listeners, RoutingClones clones, int workers,
-                   ParameterStore store, BatchSource source) {
+                   ParameterStore store, BatchSource source, Runnable showOptimizerState) {
         this.model = model;
+        this.showOptimizerState = showOptimizerState;
         List<TrainingListener> sharedOnes = new ArrayList<>();
         List<RoutingIterationListener> routing = new ArrayList<>();
         for (TrainingListener l : listeners) {
@@ -294,6 +297,7 @@ final class ListenerBridge {
         }
         if (!listeners.isEmpty()) {
             syncNetwork(lastScore, (int) (baseIteration + store.version()), ended);
+            showOptimizerState.run(); // an epoch-based CheckpointListener saves the model with its updater state
             for (TrainingListener l : listeners) {
                 l.onEpochEnd(model.model());
             }

@@ -12,6 +12,7 @@ import org.dl4jasync.dispatch.Dispatcher;
 import org.dl4jasync.dispatch.Waiters;
 import org.dl4jasync.config.Algorithm;
 import org.dl4jasync.config.EvaluationMode;
+import org.dl4jasync.config.OptimizerState;
 import org.dl4jasync.config.RunComponents;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.metrics.AsynchronyNoise;
@@ -118,6 +119,26 @@ final class Run {
     final int localSteps;
     /** The dispatcher's staleness bound ({@link Dispatcher#maxStaleness()}), decided by the store at each apply. */
     private final long staleBound;
+    /**
+     * The original network's own updater state array (null: a stateless updater such as plain SGD, or no model):
+     * where the workers' states start, and where the training's state is written back.
+     */
+    final INDArray modelState;
+    /**
+     * Whether the store keeps the one optimizer state and forms every update at apply time
+     * ({@link OptimizerState#SHARED} for an algorithm that applies steps one by one, with a stateful updater).
+     */
+    final boolean sharedState;
+    /** The trainer's per-worker states between fits (where workers start; what the run's end keeps). */
+    private final OptimizerStates carry;
+    /**
+     * A staleness-adaptive step-size factor scales the gradient term of heavy-ball momentum, as the authors' code
+     * does ({@code δ ← μ·δ − factor·η·g}), instead of the whole update: the model is trained by
+     * {@link org.dl4jasync.optimizer.HeavyBall}, the rule is not constant, updates are applied one by one.
+     * Per-worker state: the factor is that of τ as the step's update is formed (the version when it is formed minus
+     * the version read, as the authors read τ right before their update); shared state: that of the store's exact τ.
+     */
+    final boolean scalesGradient;
 
     /** The updates are sums of several workers' gradients, one update per round (sync). */
     boolean aggregating() {
@@ -134,7 +155,13 @@ final class Run {
      */
     Run(RunConfig config, TrainableModel model, List<TrainingListener> listeners, BatchSource source,
         DoubleSupplier clock) {
-        this(config, model, listeners, new RoutingClones(), source, clock, null, true, null);
+        this(config, model, listeners, new RoutingClones(), source, clock, null, true, null, new OptimizerStates());
+    }
+
+    /** A simulated run whose per-worker optimizer states carry over from the previous run of {@code carry}'s owner. */
+    Run(RunConfig config, TrainableModel model, List<TrainingListener> listeners, BatchSource source,
+        DoubleSupplier clock, OptimizerStates carry) {
+        this(config, model, listeners, new RoutingClones(), source, clock, null, true, null, carry);
     }
 
     /**
@@ -143,14 +170,15 @@ final class Run {
      * a plain wall clock and the workers skip its gate). {@code clones} are the trainer's, kept across its fits.
      */
     Run(RunConfig config, TrainableModel model, List<TrainingListener> listeners, RoutingClones clones,
-        BatchSource source, PausingClock pausing, Resume resume) {
+        BatchSource source, PausingClock pausing, Resume resume, OptimizerStates carry) {
         this(config, model, listeners, clones, source, pausing, (config.evaluationMode() == EvaluationMode.PAUSED
                 && config.evaluatesDuringRun()) || config.checkpointDir().isPresent() ? pausing : null, false,
-                resume);
+                resume, carry);
     }
 
     private Run(RunConfig config, TrainableModel model, List<TrainingListener> listeners, RoutingClones clones,
-                BatchSource source, DoubleSupplier clock, PausingClock pausing, boolean deferred, Resume resume) {
+                BatchSource source, DoubleSupplier clock, PausingClock pausing, boolean deferred, Resume resume,
+                OptimizerStates carry) {
         this.config = config;
         this.resume = resume;
         this.acceptedBefore = resume == null ? 0 : resume.accepted;
@@ -163,9 +191,16 @@ final class Run {
         this.deferred = deferred;
         this.aggregating = config.algorithm() == Algorithm.SYNC;
         this.localSteps = config.localSteps();
+        this.carry = carry;
+        this.modelState = model.updaterState(); // made here, on the calling thread, if the network had no updater yet
+        // shared state for an algorithm that applies steps one by one (sync has one updater anyway; the round-based
+        // ones are refused by the options' rules)
+        Algorithm a = config.algorithm();
+        this.sharedState = config.optimizerState() == OptimizerState.SHARED && modelState != null
+                && a != Algorithm.SYNC && a != Algorithm.KASYNC && a != Algorithm.ABS;
         // config.store() is the in-place store for both baselines: one writer at a time, exact for them
         this.store = ParameterStore.create(config.store(), model, m,
-                config.persistence().orElse(ParameterStore.UNBOUNDED_PERSISTENCE));
+                config.persistence().orElse(ParameterStore.UNBOUNDED_PERSISTENCE), sharedState ? modelState : null);
         RunComponents parts = config.compose(new RunComponents.Context(model, clock, store::copyLatestTo));
         if (aggregating) {
             this.sync = new SyncRounds(this, m);
@@ -186,13 +221,15 @@ final class Run {
         long max = config.maxSteps().orElse(Long.MAX_VALUE);
         this.budget = new StepBudget(max == Long.MAX_VALUE ? max : Math.max(0, max - acceptedBefore), waiters);
         this.stepSize = parts.stepSize;
+        this.scalesGradient = model.heavyBall() && !(stepSize instanceof org.dl4jasync.stepsize.ConstantStepSize)
+                && !aggregating && rounds == null;
         this.noise = parts.noise;
         this.elastic = parts.elastic;
         if (elastic != null) {
             elastic.bind(dispatcher.active(), clock);
         }
         this.recordLoss = model.hasParameters();
-        this.bridge = new ListenerBridge(model, listeners, clones, m, store, source);
+        this.bridge = new ListenerBridge(model, listeners, clones, m, store, source, this::showOptimizerState);
         this.workers = new WorkerState[m];
         this.stats = new WorkerStats[m];
         long started = 0;
@@ -221,12 +258,19 @@ final class Run {
         Replica replica = own ? model.newReplica(model.params().dup()) : view.replica();
         bridge.listenTo(w, replica);
         WorkerState ws = new WorkerState(w, view, replica, stepSize, own, stats[w], since);
-        if (resume != null && resume.updaterStates[w] != null) {
+        if (sharedState) {
+            if (store.sharedState() != null) { // HOGWILD!, locked: the worker's updater views the store's state
+                replica.useUpdaterState(store.sharedState());
+            } // CAS-published: its own array, which the store fills from a snapshot and copies back
+            ws.former = new SharedStep(ws);
+        } else if (resume != null && resume.updaterStates[w] != null) {
             INDArray u = replica.updaterState();
             if (u == null || u.length() != resume.updaterStates[w].length()) {
                 throw new IllegalStateException("worker " + w + "'s updater state does not fit the checkpoint's");
             }
             u.assign(resume.updaterStates[w]);
+        } else if (modelState != null) {
+            replica.updaterState().assign(carry.startOf(w, m, modelState)); // read only: workers start at once
         }
         workers[w] = ws;
         return ws;
@@ -285,6 +329,7 @@ final class Run {
         if (ws.localDone == 0) { // a local step after the first goes on from the worker's own copy: no read
             final WorkerView view = ws.view;
             ws.readVersion = view.read();
+            boolean keepOpen = false;
             try {
                 if (ws.ownParams) {
                     if (recordLoss) { // a model with parameters (scheduling only: nothing to copy)
@@ -292,10 +337,15 @@ final class Run {
                     }
                 } else {
                     gradient(ws);
-                    toUpdate(ws);
+                    // the update is formed in complete, once the step is accepted; the updater may read the
+                    // parameters the gradient was computed on (regularisation), so the read stays open until then
+                    keepOpen = true;
                 }
             } finally {
-                view.release();
+                if (!keepOpen) {
+                    view.release();
+                }
+                ws.readOpen = keepOpen;
                 if (!ws.ownParams) {
                     batchDone(ws);
                 }
@@ -326,12 +376,43 @@ final class Run {
         bridge.gradientCalculated(ws.id, ws.replica.model());
     }
 
-    /** After {@link #gradient}: the worker's DL4J updater turns it into the update (not for sync), and the loss is counted. */
+    /**
+     * After {@link #gradient}, for a step that goes into the shared parameters (accepted, contributing to a round, or a
+     * local step): the worker's DL4J updater turns the gradient into the update (not for sync, whose round runs one
+     * updater, nor with a shared state, which the store forms at apply time), and the loss is counted. Under a
+     * per-worker state the state before the formation is kept, so that a step the store then refuses (STALE,
+     * DROPPED) or a non-finite one leaves the worker's state as it was ({@link #undoUpdate}).
+     */
     void toUpdate(WorkerState ws) {
         Replica replica = ws.replica;
-        if (!aggregating) {
+        if (!aggregating && !sharedState) {
+            if (rounds == null && modelState != null) {
+                ws.saveState();
+            }
+            if (scalesGradient) { // the factor of τ as the update is formed, on the gradient term only
+                double f = ws.scaler.factor(Math.max(0, store.version() - ws.readVersion));
+                if (f != 1.0) {
+                    replica.gradient().muli(f);
+                }
+            }
             replica.toUpdate(bridge.baseIteration() + (int) ws.readVersion, ws.epochAtRead, ws.batchSize);
         }
+        countLoss(ws);
+    }
+
+    /** The worker's updater forms the update of the step {@code ws} began from its gradient (shared state: in the store). */
+    void formUpdate(WorkerState ws) {
+        ws.replica.toUpdate(bridge.baseIteration() + (int) ws.readVersion, ws.epochAtRead, ws.batchSize);
+    }
+
+    /** A formed update that is not applied after all: the worker's state goes back to what it was before it. */
+    private void undoUpdate(WorkerState ws) {
+        ws.restoreState();
+    }
+
+    /** The step's loss is counted and its update (or, with a shared state, its gradient) checked for finiteness. */
+    private void countLoss(WorkerState ws) {
+        Replica replica = ws.replica;
         if (recordLoss) { // a model with parameters (scheduling only: no loss, no update)
             ws.stats.recordLoss(ws.loss);
             ws.nonFinite = !Double.isFinite(ws.loss) || !finite(replica.gradient());
@@ -374,6 +455,7 @@ final class Run {
                 break;
         }
         ws.stats.nonFinite++;
+        undoUpdate(ws);
         givesUp.accept(ws);
         observe(ws, false, -1, 0);
         bridge.stepFinished();
@@ -419,16 +501,36 @@ final class Run {
         return dispatcher.finishStep(ws.id, ws.ticket);
     }
 
-    /** Both halves of the finish as one call (threads): finish, then apply, reject or contribute. */
+    /**
+     * Both halves of the finish as one call (threads): finish, then apply, reject or contribute. The update is formed
+     * here, after the dispatcher accepted the step (as the authors' code does: a rejected step's gradient never
+     * enters the worker's optimizer state), and the read {@link #begin} left open is released at the end.
+     */
     void complete(WorkerState ws) {
-        if (aggregating) {
-            sync.contribute(ws);
-        } else if (rounds != null) {
-            rounds.finish(ws);
-        } else if (finish(ws)) {
-            apply(ws);
-        } else {
-            reject(ws);
+        try {
+            if (aggregating || rounds != null) {
+                if (!ws.ownParams) {
+                    toUpdate(ws); // sync: the loss and checks; rounds: the update, formed when the step finishes
+                }
+                if (aggregating) {
+                    sync.contribute(ws);
+                } else {
+                    rounds.finish(ws);
+                }
+            } else if (finish(ws)) {
+                toUpdate(ws);
+                apply(ws);
+            } else {
+                if (recordLoss) {
+                    ws.stats.recordLoss(ws.loss); // computed, never formed into an update
+                }
+                reject(ws);
+            }
+        } finally {
+            if (ws.readOpen) {
+                ws.readOpen = false;
+                ws.view.release();
+            }
         }
     }
 
@@ -445,23 +547,30 @@ final class Run {
             return;
         }
         INDArray update = ws.replica.gradient();
-        long tau = ws.view.apply(update, ws.readVersion, staleBound, ws.scaler);
+        // heavy-ball with a step-size rule: the factor is in the gradient term already (per worker), or the store's
+        // τ gives it to the formation (shared state); the store itself then applies the update as it is
+        org.dl4jasync.parameters.StepScaler scaler = !scalesGradient ? ws.scaler
+                : sharedState ? ws.gradientTermScaler : org.dl4jasync.parameters.StepScaler.UNIT;
+        long tau = ws.view.apply(update, ws.readVersion, staleBound, scaler, ws.former);
         if (tau == WorkerView.DROPPED) {
             drop(ws);
             return;
         }
         if (tau == WorkerView.STALE) { // above the dispatcher's staleness bound: nothing was written
+            undoUpdate(ws);
             reject(ws);
             return;
         }
-        double scale = ws.scaler.last;
+        ws.stateApplied();
+        double scale = ws.scaler.last; // the step-size factor (of the gradient term, for heavy-ball with a rule)
+        double multiplier = scalesGradient ? 1.0 : scale; // what multiplied the update as the store applied it
         long index = ws.readVersion + tau; // this update's place in the version order
         if (noise != null) {
-            noise.applied(index, update, scale);
+            noise.applied(index, update, multiplier);
         }
         stepSize.observe(tau);
         recordApplied(ws, tau, scale);
-        bridge.iterationDone(index, ws, update, scale);
+        bridge.iterationDone(index, ws, update, multiplier);
         dispatcher.afterApply(ws.id, ws.ticket);
         observe(ws, true, tau, scale);
         bridge.stepFinished();
@@ -470,6 +579,7 @@ final class Run {
 
     /** The accepted update of {@code ws} was given up by the store (CAS-published persistence bound). */
     void drop(WorkerState ws) {
+        undoUpdate(ws);
         ws.stats.dropped++;
         budget.giveBack();
         dispatcher.afterApply(ws.id, ws.ticket);
@@ -530,6 +640,73 @@ final class Run {
         StepListener[] o = observers;
         for (int k = 0; k < o.length; k++) {
             o[k].onStep(ws.id, ws.ticket, applied, tau, scale, ws.loss);
+        }
+    }
+
+    // ---- the optimizer state after the run
+
+    /**
+     * At the end of the run (every worker stopped, also after a failure): the network's updater receives the
+     * training's state — the store's shared state, worker 0's for sync (its one updater), else the workers' mean —
+     * and the per-worker states are kept for the trainer's next fit.
+     */
+    void writeBackOptimizerState() {
+        if (modelState == null) {
+            return;
+        }
+        if (sharedState) {
+            store.copySharedStateTo(modelState);
+            return;
+        }
+        carry.keep(model, workerStates(), aggregating && workers[0] != null ? workers[0].replica.updaterState() : null);
+    }
+
+    /**
+     * Before {@code onEpochEnd} (under the listener lock, workers running): the network's updater shows the state of
+     * the moment, so an epoch-based {@code CheckpointListener} saves it. Benign race: a running worker's state is read
+     * while it may advance it (a mix of two of its consecutive states); the end of the run writes the exact one.
+     */
+    private void showOptimizerState() {
+        if (modelState == null) {
+            return;
+        }
+        if (sharedState) {
+            store.copySharedStateTo(modelState);
+        } else {
+            OptimizerStates.writeInto(modelState, workerStates(),
+                    aggregating && workers[0] != null ? workers[0].replica.updaterState() : null);
+        }
+    }
+
+    /** Every started worker's updater state (null: not started, or a stateless updater). */
+    INDArray[] workerStates() {
+        INDArray[] states = new INDArray[m];
+        for (int w = 0; w < m; w++) {
+            WorkerState ws = workers[w];
+            states[w] = ws == null ? null : ws.replica.updaterState();
+        }
+        return states;
+    }
+
+    /** A worker's step under the shared state: the store forms its update through the shared state. */
+    private final class SharedStep implements org.dl4jasync.parameters.UpdateFormer {
+        private final WorkerState ws;
+
+        SharedStep(WorkerState ws) {
+            this.ws = ws;
+        }
+
+        @Override
+        public INDArray state() {
+            return ws.replica.updaterState();
+        }
+
+        @Override
+        public void form() {
+            if (scalesGradient && ws.scaler.last != 1.0) { // the factor the store's τ gave, on the gradient term
+                ws.replica.gradient().muli(ws.scaler.last);
+            }
+            formUpdate(ws);
         }
     }
 

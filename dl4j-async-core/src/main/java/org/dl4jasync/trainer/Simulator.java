@@ -45,6 +45,8 @@ public final class Simulator {
     private final double pollDelay;
     private final VirtualClock clock;
     private final int gradientThreads;
+    /** Each worker's optimizer state between runs (per-worker mode). */
+    private final OptimizerStates optimizerStates = new OptimizerStates();
 
     private Simulator(Builder b) {
         this.config = b.config;
@@ -66,7 +68,7 @@ public final class Simulator {
         BatchSource source = batches != null ? new InMemoryBatchSource(batches, epochs, config.seed(), shuffle)
                 : new TicketSource(epochs, ticketsPerEpoch);
         clock.set(0);
-        Run run = new Run(config, model, model.listeners(), source, clock);
+        Run run = new Run(config, model, model.listeners(), source, clock, optimizerStates);
         int savedThreads = Nd4j.getEnvironment().maxThreads();
         if (gradientThreads > 1) {
             Nd4j.getEnvironment().setMaxThreads(1); // one op thread per gradient thread, as one per worker on threads

@@ -61,6 +61,7 @@ final class ThreadEngine {
         if (interrupted) {
             Thread.currentThread().interrupt(); // kept for the caller, as it was given
         }
+        run.writeBackOptimizerState(); // every worker has stopped: the exact state, also after a failure
         Throwable f = failure.get();
         if (f != null) {
             run.bridge.showFinalState(run.store.version()); // the network keeps what was applied before the failure

@@ -28,6 +28,20 @@ final class WorkerState {
     int localDone;
     private INDArray delta;
 
+    /**
+     * Heavy-ball with a step-size rule under a shared state: records the factor of the store's τ for the formation
+     * ({@link RecordingScaler#last}) and has the store apply the formed update as it is.
+     */
+    final org.dl4jasync.parameters.StepScaler gradientTermScaler;
+    /** Under a shared optimizer state: how the store forms this worker's update; else null. */
+    org.dl4jasync.parameters.UpdateFormer former;
+    /** The read of the step in flight is still open (threads: released once the update is formed or the step refused). */
+    boolean readOpen;
+    /** The worker's updater state before its last formed update, while that update's fate is open; made on first use. */
+    private INDArray stateBefore;
+    /** An update was formed from {@link #stateBefore} and is neither applied nor undone yet. */
+    private boolean formedPending;
+
     // the step in flight
     long ticket;
     long readVersion;
@@ -66,6 +80,41 @@ final class WorkerState {
         this.stats = stats;
         this.since = since;
         this.scaler = new RecordingScaler(stepSize);
+        RecordingScaler recording = this.scaler;
+        this.gradientTermScaler = tau -> {
+            recording.factor(tau);
+            return 1.0;
+        };
+    }
+
+    /** Before the worker's updater forms an update: keeps its state, so that the update can be undone exactly. */
+    void saveState() {
+        INDArray s = replica.updaterState();
+        if (s == null) {
+            return;
+        }
+        if (stateBefore == null) {
+            try (org.nd4j.linalg.api.memory.MemoryWorkspace ignored =
+                         Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                stateBefore = s.dup();
+            }
+        } else {
+            stateBefore.assign(s);
+        }
+        formedPending = true;
+    }
+
+    /** The formed update was not applied: the updater state goes back to what it was before it (else a no-op). */
+    void restoreState() {
+        if (formedPending) {
+            replica.updaterState().assign(stateBefore);
+            formedPending = false;
+        }
+    }
+
+    /** The formed update was applied: its state stays. */
+    void stateApplied() {
+        formedPending = false;
     }
 
     /** Adds a local step's update to the delta (allocated on first use, then reused). */

@@ -87,6 +87,10 @@ class AsyncEarlyStoppingTrainerTest {
         assertThat(result.getBestModel()).isNotNull().isNotSameAs(net);
         assertThat(result.getBestModelScore()).isEqualTo(result.getScoreVsEpoch().get(result.getBestModelEpoch()));
         assertThat(result.getScoreVsEpoch().get(4)).as("it learned").isLessThan(result.getScoreVsEpoch().get(0));
+        // the optimizer state survives the one-epoch fits and is saved with the best model (DL4J's saver copies
+        // the network with its updater)
+        assertThat(net.getUpdater().getStateViewArray().amaxNumber().doubleValue()).isPositive();
+        assertThat(result.getBestModel().getUpdater().getStateViewArray().amaxNumber().doubleValue()).isPositive();
     }
 
     @Test

@@ -96,6 +96,29 @@ class CheckpointTest {
         assertThat(rest.config()).containsEntry("epochs", 3);
     }
 
+    /** A shared optimizer state is checkpointed and resumed with the parameters (in ModelSerializer's entry). */
+    @ParameterizedTest
+    @EnumSource(ParameterStore.Kind.class)
+    void aSharedOptimizerStateResumesToTheUninterruptedRun(ParameterStore.Kind store, @TempDir Path dir)
+            throws IOException {
+        org.dl4jasync.config.OptimizerState shared = org.dl4jasync.config.OptimizerState.SHARED;
+        MultiLayerNetwork straight = TinyNets.net(5);
+        oneWorker(straight).store(store).optimizerState(shared).build().fit(TinyNets.iterator(TRAIN), 3);
+
+        MultiLayerNetwork first = TinyNets.net(5);
+        oneWorker(first).store(store).optimizerState(shared).maxSteps(27).checkpointDir(dir).checkpointEvery(10)
+                .build().fit(TinyNets.iterator(TRAIN), 3);
+        MultiLayerNetwork saved = ModelSerializer.restoreMultiLayerNetwork(
+                checkpoints(dir).get(checkpoints(dir).size() - 1).toFile(), true);
+        assertThat(saved.getUpdater().getStateViewArray()).isEqualTo(first.getUpdater().getStateViewArray());
+        MultiLayerNetwork resumed = TinyNets.net(5);
+        oneWorker(resumed).store(store).optimizerState(shared).resume(dir).checkpointDir(dir).build()
+                .fit(TinyNets.iterator(TRAIN), 3);
+
+        assertThat(resumed.params()).isEqualTo(straight.params());
+        assertThat(resumed.getUpdater().getStateViewArray()).isEqualTo(straight.getUpdater().getStateViewArray());
+    }
+
     /** Every algorithm with its stateful components (one worker: deterministic, so resumed = uninterrupted). */
     enum Algo {
         SEQUENTIAL, SYNC, ASYNC, INTERVAL_DECAY, INTERVAL_PROBE, INTERVAL_AUTO, ELASTIC, ELASTIC_LOG, ELASTIC_LOG_SEARCH_EVAL, BOUNDED, SSP, KASYNC_ADAPTIVE,

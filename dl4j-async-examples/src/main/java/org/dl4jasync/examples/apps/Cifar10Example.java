@@ -17,12 +17,13 @@ import org.dl4jasync.examples.models.Models;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.trainer.AsyncTrainer;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
-import org.nd4j.linalg.learning.config.Nesterovs;
+import org.dl4jasync.optimizer.HeavyBall;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * CIFAR-10 in the setting of the Interval-Asynchrony paper: LeNet-5, SGD with momentum 0.5, learning rate 0.005,
+ * CIFAR-10 in the setting of the Interval-Asynchrony paper: LeNet-5, SGD with heavy-ball momentum 0.5 (the
+ * authors' SGDM), learning rate 0.005,
  * minibatches of 16, trained by asynchronous workers under Interval-Asynchrony (intervals of y accepted updates,
  * y starting at 64 and decaying) with the TAIL-τ staleness-adaptive step size. Prints the test accuracy after
  * every epoch and the run's report at the end. {@code --cifar100} trains CIFAR-100 (fine labels) the same way.
@@ -67,9 +68,10 @@ public final class Cifar10Example implements Callable<Integer> {
         DataSetIterator test = data.testIterator(500);
         System.out.printf("%s: %d training and %d test images%n", data.source, data.train.count, data.test.count);
 
-        // 2. The model: LeNet-5 (conv-pool-conv-pool-dense-dense-dense), SGD with momentum 0.5, lr 0.005.
+        // 2. The model: LeNet-5 (conv-pool-conv-pool-dense-dense-dense), SGD with heavy-ball momentum 0.5 (the
+        //    papers' classical momentum, not DL4J's Nesterov), lr 0.005.
         MultiLayerNetwork net = new MultiLayerNetwork(Models.lenet(Cifar.HEIGHT, Cifar.WIDTH, Cifar.CHANNELS,
-                variant.classes, new Nesterovs(0.005, 0.5), seed));
+                variant.classes, new HeavyBall(0.005, 0.5), seed));
         net.init();
 
         // 3. The trainer: Interval-Asynchrony with y0 = 64, decaying; TAIL-τ scales each update by its staleness.

@@ -278,6 +278,10 @@ public final class Dl4jBaseline {
             throw new UsageException("--on-non-finite", Choice.key(runConfig.nonFinitePolicy()), "left out with "
                     + "--algorithm " + loop.key + " (DL4J's loops apply every update; an evaluation sees divergence)");
         }
+        if (runConfig.optimizerState() != org.dl4jasync.config.OptimizerState.PER_WORKER) {
+            throw new UsageException("--optimizer-state", Choice.key(runConfig.optimizerState()), "left out with "
+                    + "--algorithm " + loop.key + " (DL4J's loops keep the updater state their own way)");
+        }
         // the same evaluation cadence as our trainer's (eval_every, or its default with a target accuracy)
         RunConfig config = RunConfig.builder().config(runConfig).evaluation(Experiment.testIterator(data)).build();
         int m = loop == Loop.NET_FIT ? 1 : config.workers();

@@ -28,12 +28,20 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  * @param model    lenet, mlp, resnet-small (a ComputationGraph), or (simulation only) none
  * @param batch    minibatch size
  * @param lr       learning rate
- * @param momentum Nesterov momentum (0: plain SGD)
- * @param augment  random crops (4-pixel padding) and horizontal flips, drawn from the run's seed, and a seeded
- *                 shuffle of the examples every epoch
+ * @param momentum     momentum μ (0: plain SGD)
+ * @param augment      random crops (4-pixel padding) and horizontal flips, drawn from the run's seed, and a seeded
+ *                     shuffle of the examples every epoch
+ * @param momentumForm {@code nesterov} (DL4J's Nesterovs) or {@code heavy-ball} (classical momentum, the papers':
+ *                     {@link org.dl4jasync.optimizer.HeavyBall})
+ * @param init         {@code xavier} (the models' DL4J initialisation) or {@code paper} (every weight and bias from
+ *                     N(0, 0.01²), as both seed papers' code initialises)
  */
 public record Experiment(String dataset, Path dataDir, String model, int batch, double lr, double momentum,
-                         boolean augment) {
+                         boolean augment, String momentumForm, String init) {
+    public static final String[] MOMENTUM_FORMS = {"nesterov", "heavy-ball"};
+    public static final String[] INITS = {"xavier", "paper"};
+    /** The CLI's momentum form when none is given. */
+    public static final String DEFAULT_MOMENTUM_FORM = "nesterov";
     public static final String[] DATASETS = {"embedded", "fashion-mnist", "cifar10", "cifar100"};
     public static final String[] MODELS = {"lenet", "mlp", "resnet-small"};
     public static final String[] SIMULATED_MODELS = {"none", "lenet", "mlp", "resnet-small"};
@@ -42,6 +50,8 @@ public record Experiment(String dataset, Path dataDir, String model, int batch, 
 
     public Experiment {
         choice("--dataset", dataset, DATASETS);
+        choice("--momentum-form", momentumForm, MOMENTUM_FORMS);
+        choice("--init", init, INITS);
         if (batch < 1) {
             throw new UsageException("--batch", String.valueOf(batch), "an integer >= 1");
         }
@@ -57,9 +67,19 @@ public record Experiment(String dataset, Path dataDir, String model, int batch, 
         }
     }
 
-    /** Without augmentation. */
+    /** Without augmentation, the default momentum form, DL4J's initialisation. */
     public Experiment(String dataset, Path dataDir, String model, int batch, double lr, double momentum) {
-        this(dataset, dataDir, model, batch, lr, momentum, false);
+        this(dataset, dataDir, model, batch, lr, momentum, false, DEFAULT_MOMENTUM_FORM, "xavier");
+    }
+
+    /** The same experiment with the momentum form {@code form}. */
+    public Experiment withMomentumForm(String form) {
+        return new Experiment(dataset, dataDir, model, batch, lr, momentum, augment, form, init);
+    }
+
+    /** The updater of the experiment's models: SGD, or SGD with momentum in its form. */
+    public org.nd4j.linalg.learning.config.IUpdater updater() {
+        return Models.sgd(lr, momentum, "heavy-ball".equals(momentumForm));
     }
 
     /** The defaults: LeNet-5 on the embedded sample, batch 16, lr 0.01, momentum 0.5. */
@@ -68,7 +88,7 @@ public record Experiment(String dataset, Path dataDir, String model, int batch, 
     }
 
     public Experiment withModel(String m) {
-        return new Experiment(dataset, dataDir, m, batch, lr, momentum, augment);
+        return new Experiment(dataset, dataDir, m, batch, lr, momentum, augment, momentumForm, init);
     }
 
     /** Checks the model for a real training run (lenet, mlp or resnet-small). */
@@ -119,16 +139,24 @@ public record Experiment(String dataset, Path dataDir, String model, int batch, 
         LabeledImages t = data.train;
         if ("resnet-small".equals(model)) {
             ComputationGraph g = new ComputationGraph(Models.resnetSmall(t.height, t.width, t.channels, t.classes,
-                    Models.sgd(lr, momentum), seed));
+                    updater(), seed));
             g.init();
+            initialise(g, seed);
             return g;
         }
         MultiLayerConfiguration conf = "mlp".equals(model)
-                ? Models.mlp(t.features(), t.classes, Models.sgd(lr, momentum), seed)
-                : Models.lenet(t.height, t.width, t.channels, t.classes, Models.sgd(lr, momentum), seed);
+                ? Models.mlp(t.features(), t.classes, updater(), seed)
+                : Models.lenet(t.height, t.width, t.channels, t.classes, updater(), seed);
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
+        initialise(net, seed);
         return net;
+    }
+
+    private void initialise(Model m, long seed) {
+        if ("paper".equals(init)) {
+            org.dl4jasync.model.Initialisation.normal(m, Models.PAPER_INIT_STD, seed);
+        }
     }
 
     /** {@link #buildModel} for the uses that need a MultiLayerNetwork (lenet or mlp). */
@@ -165,13 +193,16 @@ public record Experiment(String dataset, Path dataDir, String model, int batch, 
         c.put("batch", batch);
         c.put("lr", lr);
         c.put("momentum", momentum);
+        c.put("momentum_form", momentumForm);
+        c.put("init", init);
         c.put("augment", augment);
         return c;
     }
 
     public String describe() {
-        return String.format(Locale.ROOT, "batch %d, lr %s, momentum %s%s", batch, lr, momentum,
-                augment ? ", augmented" : "");
+        return String.format(Locale.ROOT, "batch %d, lr %s, momentum %s%s%s%s", batch, lr, momentum,
+                momentum > 0 && "heavy-ball".equals(momentumForm) ? " (heavy-ball)" : "",
+                "paper".equals(init) ? ", N(0, 0.01²) init" : "", augment ? ", augmented" : "");
     }
 
     private static void choice(String option, String value, String[] allowed) {

@@ -71,8 +71,28 @@ public final class TrainOptions {
     double lr;
 
     @Option(order = 6, names = "--momentum", paramLabel = "MU", defaultValue = "0.5",
-            description = "Momentum (DL4J Nesterovs; 0: plain SGD). Default: ${DEFAULT-VALUE}.")
+            description = "Momentum μ (0: plain SGD); its form is --momentum-form. Default: ${DEFAULT-VALUE}.")
     double momentum;
+
+    @Option(order = 6, names = "--momentum-form", paramLabel = "FORM", defaultValue = Experiment.DEFAULT_MOMENTUM_FORM,
+            description = "nesterov (DL4J's Nesterovs: a gradient lands as (1+μ)·η at once) or heavy-ball (classical "
+                    + "momentum δ ← μ·δ − η·g, the papers'; with a step-size rule the factor scales the gradient term "
+                    + "only, as in the authors' code). Default: ${DEFAULT-VALUE}.")
+    String momentumForm;
+
+    @Option(order = 6, names = "--init", paramLabel = "INIT", defaultValue = "xavier",
+            description = "Initial weights: xavier (the models' DL4J initialisation) or paper (every weight and bias "
+                    + "from N(0, 0.01²), seeded, as the papers' code). Default: ${DEFAULT-VALUE}.")
+    String init;
+
+    @Option(order = 6, names = "--optimizer-state", paramLabel = "MODE",
+            description = "Where the optimizer state (momentum, Adam moments) lives: per_worker (one per worker, as the "
+                    + "papers) or shared (one beside the shared parameters, applied by the store as a parameter "
+                    + "server). Default: per_worker.")
+    void optimizerState(String name) {
+        set(() -> config.optimizerState(Choice.parse("optimizer_state", name.replace('-', '_'),
+                org.dl4jasync.config.OptimizerState.class)));
+    }
 
     // ---- the run: how it is trained (into RunConfig)
 
@@ -519,7 +539,7 @@ public final class TrainOptions {
 
     /** The experiment these options describe. */
     Experiment experiment() {
-        return new Experiment(dataset, dataDir, model, batch, lr, momentum, augment);
+        return new Experiment(dataset, dataDir, model, batch, lr, momentum, augment, momentumForm, init);
     }
 
     /**

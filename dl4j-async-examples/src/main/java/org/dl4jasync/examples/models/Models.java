@@ -26,15 +26,29 @@ public final class Models {
     private Models() {
     }
 
-    /** SGD with momentum ({@link Nesterovs}: DL4J's momentum updater is Nesterov's), plain SGD when momentum is 0. */
+    /** The standard deviation of the seed papers' initialisation: every weight and bias from N(0, 0.01²). */
+    public static final double PAPER_INIT_STD = 0.01;
+
+    /** SGD with Nesterov momentum ({@link Nesterovs}), plain SGD when momentum is 0. */
     public static IUpdater sgd(double lr, double momentum) {
+        return sgd(lr, momentum, false);
+    }
+
+    /**
+     * SGD with momentum, plain SGD when momentum is 0: classical heavy-ball momentum
+     * ({@link org.dl4jasync.optimizer.HeavyBall}, the papers') when {@code heavyBall}, else DL4J's Nesterov.
+     */
+    public static IUpdater sgd(double lr, double momentum, boolean heavyBall) {
         if (!(lr > 0)) {
             throw new IllegalArgumentException("learning rate must be > 0, got " + lr);
         }
         if (momentum < 0 || momentum >= 1) {
             throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
         }
-        return momentum == 0 ? new Sgd(lr) : new Nesterovs(lr, momentum);
+        if (momentum == 0) {
+            return new Sgd(lr);
+        }
+        return heavyBall ? new org.dl4jasync.optimizer.HeavyBall(lr, momentum) : new Nesterovs(lr, momentum);
     }
 
     /**

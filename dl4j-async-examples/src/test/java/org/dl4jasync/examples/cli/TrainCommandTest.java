@@ -221,4 +221,26 @@ class TrainCommandTest {
         assertThat(Files.readAllLines(csv).get(0)).isEqualTo("trace,seconds,accepted_steps,value");
         assertThat(console.out()).isEmpty(); // --quiet
     }
+
+    @Test
+    void heavyBallThePapersInitAndASharedStateFromTheCommandLine(@TempDir Path dir) throws Exception {
+        for (String command : new String[] {"train", "simulate"}) {
+            Path json = dir.resolve(command + ".json");
+            int code = Main.run(command, "--model", "mlp", "--workers", "2", "--max-steps", "40",
+                    "--momentum-form", "heavy-ball", "--init", "paper", "--optimizer-state", "shared",
+                    "--json", json.toString(), "--quiet");
+            assertThat(code).as(console.err()).isZero();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> config = (Map<String, Object>) ((Map<String, Object>) TrainingReport.parse(
+                    Files.readString(json))).get("config");
+            assertThat(config).containsEntry("momentum_form", "heavy-ball").containsEntry("init", "paper")
+                    .containsEntry("optimizer_state", "shared");
+        }
+        assertThat(Main.run("train", "--momentum-form", "polyak", "--quiet")).isEqualTo(2);
+        assertThat(console.err()).contains("--momentum-form").contains("heavy-ball");
+        assertThat(Main.run("train", "--optimizer-state", "global", "--quiet")).isEqualTo(2);
+        assertThat(console.err()).contains("optimizer-state");
+        assertThat(Main.run("train", "--algorithm", "netfit", "--optimizer-state", "shared", "--max-steps", "5",
+                "--quiet")).isEqualTo(2);
+    }
 }
