@@ -12,7 +12,15 @@ import org.deeplearning4j.parallelism.ParallelWrapper;
 import org.dl4jasync.config.OptimizerState;
 import org.dl4jasync.examples.data.FashionMnist;
 import org.dl4jasync.examples.data.TrainTest;
-import org.dl4jasync.examples.models.Models;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.dl4jasync.trainer.AsyncTrainer;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
@@ -22,14 +30,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * A DL4J user's multi-worker LeNet program (DL4J's MultiGpuLenetMnistExample's shape: Nadam, batch 128,
+ * A DL4J user's multi-worker LeNet program (DL4J's MultiGpuLenetMnistExample's network and shape, with Nadam: batch 128,
  * {@code fit(iterator)} once per epoch, then evaluation) on Fashion-MNIST, as written for {@code net.fit}, for
  * ParallelWrapper and, ported with the README's migration table, for AsyncTrainer in each optimizer-state mode:
  * the same network, data, batch and number of examples for all. Prints one line per (trainer, seed): test accuracy,
  * training seconds (evaluation not included), and the minibatch loss at the last step of epoch 1 and the first of
  * epoch 2 (a restarted optimizer state shows as a jump there).
  *
- * <pre>bench/run UserProgram --seeds 1,2,3 --epochs 2 --train-examples 6000</pre>
+ * <pre>bench/run UserProgram --seeds 1,2,3 --epochs 2 --train-examples 6000 [--each-epoch]</pre>
  */
 @Command(name = "UserProgram", mixinStandardHelpOptions = true,
         description = "A user's LeNet/Nadam program: net.fit, ParallelWrapper and AsyncTrainer per state mode.")
@@ -47,6 +55,9 @@ public final class UserProgram implements Callable<Integer> {
     int batch;
     @Option(names = "--workers", defaultValue = "2", description = "Workers of ParallelWrapper and AsyncTrainer.")
     int workers;
+    @Option(names = "--each-epoch", description = "Also the test accuracy after every epoch, with the training time "
+            + "so far (evaluation off the clock), at the end of the line.")
+    boolean eachEpoch;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new UserProgram()).execute(args));
@@ -84,7 +95,7 @@ public final class UserProgram implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainTest all = FashionMnist.full(null);
         TrainTest data = all.withoutLastTraining(all.train.count - trainExamples);
-        System.out.printf(Locale.ROOT, "LeNet-5, Nadam (DL4J defaults), batch %d, %d x fit(iterator) of %d images, "
+        System.out.printf(Locale.ROOT, "DL4J's example LeNet, Nadam (DL4J defaults), batch %d, %d x fit(iterator) of %d images, "
                 + "%d workers, Fashion-MNIST%n", batch, epochs, data.train.count, workers);
         System.out.println("trainer          seed  accuracy  train_s  loss_end_epoch1  loss_start_epoch2");
         for (long seed : seeds) {
@@ -95,11 +106,33 @@ public final class UserProgram implements Callable<Integer> {
         return 0;
     }
 
-    private MultiLayerNetwork lenet(TrainTest data, long seed) {
-        MultiLayerNetwork net = new MultiLayerNetwork(Models.lenet(data.train.height, data.train.width,
-                data.train.channels, data.train.classes, new Nadam(), seed));
+    /**
+     * DL4J's example network (its LeNet: 20 and 50 5×5 convolutions with max pooling, a dense layer of 500, L2
+     * 0.0005, Xavier), trained by Nadam with DL4J's defaults.
+     */
+    static MultiLayerNetwork lenet(TrainTest data, long seed) {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(seed).l2(0.0005)
+                .weightInit(WeightInit.XAVIER).updater(new Nadam()).list()
+                .layer(new ConvolutionLayer.Builder(5, 5).nIn(data.train.channels).stride(1, 1).nOut(20)
+                        .activation(Activation.IDENTITY).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                        .build())
+                .layer(new ConvolutionLayer.Builder(5, 5).stride(1, 1).nOut(50).activation(Activation.IDENTITY)
+                        .build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                        .build())
+                .layer(new DenseLayer.Builder().activation(Activation.RELU).nOut(500).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.NEGATIVELOGLIKELIHOOD)
+                        .nOut(data.train.classes).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutionalFlat(data.train.height, data.train.width, data.train.channels))
+                .build());
         net.init();
         return net;
+    }
+
+    /** One epoch of a program: {@code fit(iterator)} on its trainer. */
+    private interface Epoch {
+        void fit() throws Exception;
     }
 
     private void run(String trainer, TrainTest data, long seed) throws Exception {
@@ -107,46 +140,50 @@ public final class UserProgram implements Callable<Integer> {
         EpochEdges edges = new EpochEdges();
         DataSetIterator train = data.trainIterator(batch).build();
         int saved = Nd4j.getEnvironment().maxThreads();
-        long t0;
-        long nanos;
+        AutoCloseable close = () -> { };
+        Epoch epoch;
         switch (trainer) {
             case "netfit" -> {
                 net.setListeners(edges);
                 Nd4j.getEnvironment().setMaxThreads(Runtime.getRuntime().availableProcessors());
-                t0 = System.nanoTime();
-                for (int e = 0; e < epochs; e++) {
-                    net.fit(train);
-                }
-                nanos = System.nanoTime() - t0;
+                epoch = () -> net.fit(train);
             }
             case "parallelwrapper" -> {
                 Nd4j.getEnvironment().setMaxThreads(1);
-                t0 = System.nanoTime();
-                try (ParallelWrapper w = new ParallelWrapper.Builder<>(net).workers(workers).prefetchBuffer(24)
-                        .averagingFrequency(3).reportScoreAfterAveraging(true).build()) {
-                    for (int e = 0; e < epochs; e++) {
-                        w.fit(train);
-                    }
-                }
-                nanos = System.nanoTime() - t0;
+                ParallelWrapper w = new ParallelWrapper.Builder<>(net).workers(workers).prefetchBuffer(24)
+                        .averagingFrequency(3).reportScoreAfterAveraging(true).build();
+                close = w;
+                epoch = () -> w.fit(train);
             }
             case "per_worker", "shared" -> {
                 net.setListeners(edges);
-                t0 = System.nanoTime();
-                try (AsyncTrainer a = new AsyncTrainer.Builder(net).workers(workers).seed(seed)
-                        .optimizerState(OptimizerState.valueOf(trainer.toUpperCase(Locale.ROOT))).build()) {
-                    for (int e = 0; e < epochs; e++) {
-                        a.fit(train);
-                    }
-                }
-                nanos = System.nanoTime() - t0;
+                AsyncTrainer a = new AsyncTrainer.Builder(net).workers(workers).seed(seed)
+                        .optimizerState(OptimizerState.valueOf(trainer.toUpperCase(Locale.ROOT))).build();
+                close = a;
+                epoch = () -> a.fit(train);
             }
             default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown trainer " + trainer);
         }
-        Nd4j.getEnvironment().setMaxThreads(saved);
-        double acc = net.evaluate(data.testIterator(500)).accuracy();
-        System.out.printf(Locale.ROOT, "%-15s  %4d  %8.4f  %7.1f  %15.4f  %17.4f%n", trainer, seed, acc, nanos / 1e9,
-                edges.lastOfEpoch.isEmpty() ? Double.NaN : edges.lastOfEpoch.get(0),
-                edges.firstOfEpoch.size() < 2 ? Double.NaN : edges.firstOfEpoch.get(1));
+        long nanos = 0;
+        StringBuilder perEpoch = new StringBuilder();
+        double acc = Double.NaN;
+        try {
+            for (int e = 0; e < epochs; e++) {
+                long t0 = System.nanoTime();
+                epoch.fit();
+                nanos += System.nanoTime() - t0;
+                if (eachEpoch || e == epochs - 1) { // evaluation off the clock
+                    acc = net.evaluate(data.testIterator(500)).accuracy();
+                    perEpoch.append(String.format(Locale.ROOT, "  %.4f@%.1fs", acc, nanos / 1e9));
+                }
+            }
+        } finally {
+            close.close();
+            Nd4j.getEnvironment().setMaxThreads(saved);
+        }
+        System.out.printf(Locale.ROOT, "%-15s  %4d  %8.4f  %7.1f  %15.4f  %17.4f%s%n", trainer, seed, acc,
+                nanos / 1e9, edges.lastOfEpoch.isEmpty() ? Double.NaN : edges.lastOfEpoch.get(0),
+                edges.firstOfEpoch.size() < 2 ? Double.NaN : edges.firstOfEpoch.get(1),
+                eachEpoch ? perEpoch : "");
     }
 }

@@ -3,7 +3,9 @@ package org.dl4jasync.config;
 /**
  * What a run does with a step whose minibatch loss or update is NaN or infinite. The worker checks both before the
  * update reaches the shared parameters (the loss as it is; the update by one BLAS pass, the sum of its absolute
- * values), so a non-finite update is never applied, whatever the policy.
+ * values), so a non-finite update is never applied, whatever the policy. Under a shared optimizer state
+ * ({@link OptimizerState#SHARED}) the store forms the update as it applies it, so what is checked before is the
+ * gradient: a finite gradient that the shared state turns into a non-finite update is not caught before it lands.
  */
 public enum NonFinitePolicy {
     /**

@@ -45,11 +45,6 @@ final class HogwildStore implements ParameterStore {
     }
 
     @Override
-    public boolean hasSharedState() {
-        return state != null;
-    }
-
-    @Override
     public void copySharedStateTo(INDArray destination) {
         if (state == null) {
             ParameterStore.super.copySharedStateTo(destination);

@@ -42,11 +42,6 @@ final class LockedStore implements ParameterStore {
     }
 
     @Override
-    public boolean hasSharedState() {
-        return state != null;
-    }
-
-    @Override
     public void copySharedStateTo(INDArray destination) {
         if (state == null) {
             ParameterStore.super.copySharedStateTo(destination);

@@ -92,7 +92,7 @@ public interface ParameterStore {
 
     /** Whether the store keeps a shared optimizer state. */
     default boolean hasSharedState() {
-        return false;
+        return sharedState() != null;
     }
 
     /**

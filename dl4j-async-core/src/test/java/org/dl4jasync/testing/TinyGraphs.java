@@ -25,8 +25,13 @@ public final class TinyGraphs {
     }
 
     private static ComputationGraphConfiguration.GraphBuilder base(long seed, double l2) {
+        return base(seed, l2, new Nesterovs(0.1, 0.5));
+    }
+
+    private static ComputationGraphConfiguration.GraphBuilder base(long seed, double l2,
+                                                                    org.nd4j.linalg.learning.config.IUpdater updater) {
         NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT)
-                .weightInit(WeightInit.XAVIER).updater(new Nesterovs(0.1, 0.5));
+                .weightInit(WeightInit.XAVIER).updater(updater);
         if (l2 > 0) {
             b.l2(l2);
         }
@@ -64,7 +69,12 @@ public final class TinyGraphs {
 
     /** {@link TinyNets#conf}'s layers as a graph (same parameter layout; copy the MLN's parameters to compare). */
     public static ComputationGraph sameAsTinyNet(long seed) {
-        ComputationGraph g = new ComputationGraph(base(seed, 0).addInputs("in")
+        return sameAsTinyNet(seed, new Nesterovs(0.1, 0.5));
+    }
+
+    /** {@link #sameAsTinyNet(long)} trained by {@code updater}. */
+    public static ComputationGraph sameAsTinyNet(long seed, org.nd4j.linalg.learning.config.IUpdater updater) {
+        ComputationGraph g = new ComputationGraph(base(seed, 0, updater).addInputs("in")
                 .addLayer("0", new DenseLayer.Builder().nIn(TinyNets.IN).nOut(8).activation(Activation.RELU)
                         .build(), "in")
                 .addLayer("1", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8)

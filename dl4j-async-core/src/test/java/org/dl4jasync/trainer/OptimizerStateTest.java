@@ -62,16 +62,7 @@ class OptimizerStateTest {
     }
 
     static ComputationGraph graph(IUpdater updater) {
-        ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(7)
-                .dataType(DataType.FLOAT).weightInit(WeightInit.XAVIER).updater(updater).graphBuilder()
-                .addInputs("in")
-                .addLayer("0", new DenseLayer.Builder().nIn(TinyNets.IN).nOut(8).activation(Activation.RELU)
-                        .build(), "in")
-                .addLayer("1", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8)
-                        .nOut(TinyNets.CLASSES).activation(Activation.SOFTMAX).build(), "0")
-                .setOutputs("1").build());
-        g.init();
-        return g;
+        return org.dl4jasync.testing.TinyGraphs.sameAsTinyNet(7, updater);
     }
 
     static Stream<IUpdater> updaters() {
