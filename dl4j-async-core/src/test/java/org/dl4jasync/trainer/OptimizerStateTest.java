@@ -287,6 +287,22 @@ class OptimizerStateTest {
         assertThat(state(sim).amaxNumber().doubleValue()).isPositive();
     }
 
+    /**
+     * The CAS-published store under contention with the read kept open until the update is formed: 8 workers on 2
+     * cores, persistence 0 (drops), a staleness bound 1 (refusals at apply time), L2 (the updater reads the pinned
+     * parameters): the 3m + 1 snapshot pool is never exhausted, in both modes, and the run applies updates.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(OptimizerState.class)
+    void theCasPublishedStoreKeepsItsPoolBoundWithTheReadHeldUntilFormed(OptimizerState mode) {
+        MultiLayerNetwork net = mln(new Adam(0.01), 1e-4);
+        org.dl4jasync.metrics.TrainingReport r = new AsyncTrainer.Builder(net).workers(8).seed(4)
+                .store(ParameterStore.Kind.LEASHED).persistence(0).algorithm(org.dl4jasync.config.Algorithm.BOUNDED)
+                .maxStaleness(1).optimizerState(mode).build().fit(TinyNets.iterator(DATA), 10);
+        assertThat(r.stepsAccepted()).isPositive();
+        assertThat(r.stepsAccepted() + r.stepsRejected() + r.stepsDropped()).isEqualTo(10L * DATA.size());
+    }
+
     // ---- only applied steps advance the state
 
     /** Accepts even tickets, rejects odd ones. */
