@@ -249,11 +249,7 @@ final class Checkpoints {
         INDArray modelState = null;
         if (run.modelState != null) { // what the network's updater holds after fit: the shared state or the mean
             modelState = run.modelState.dup();
-            if (run.sharedState) {
-                run.store.copySharedStateTo(modelState);
-            } else {
-                OptimizerStates.writeInto(modelState, updaters, run.aggregating() ? updaters[0] : null);
-            }
+            run.modelStateInto(modelState, updaters);
         }
         return new CheckpointFile.Contents(run.model.configurationJson(iteration, epoch), params, updaters,
                 modelState, s);

@@ -1,6 +1,5 @@
 package org.dl4jasync.trainer;
 
-import org.dl4jasync.model.TrainableModel;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -42,25 +41,17 @@ final class OptimizerStates {
     }
 
     /**
-     * After a run: keeps each worker's final state (null entries: a worker that never started) and writes
-     * {@code model}'s updater state: the single state when {@code states} has one non-null entry or
-     * {@code only} is given, else their mean.
-     *
-     * @param only the one state that trains the model (sync: worker 0's), or null for the workers' mean
+     * After a run: keeps each worker's final state (null entries: a worker that never started) and what the run wrote
+     * into the network's updater state ({@code written}), to recognise it at the next fit.
      */
-    void keep(TrainableModel model, INDArray[] states, INDArray only) {
-        INDArray target = model.updaterState();
-        if (target == null) {
-            return;
-        }
+    void keep(INDArray[] states, INDArray written) {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             INDArray[] copies = new INDArray[states.length];
             for (int w = 0; w < states.length; w++) {
                 copies[w] = states[w] == null ? null : states[w].dup();
             }
-            writeInto(target, states, only);
             kept = copies;
-            written = target.dup();
+            this.written = written.dup();
         }
     }
 

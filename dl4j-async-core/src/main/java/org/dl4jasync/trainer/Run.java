@@ -381,7 +381,7 @@ final class Run {
      * local step): the worker's DL4J updater turns the gradient into the update (not for sync, whose round runs one
      * updater, nor with a shared state, which the store forms at apply time), and the loss is counted. Under a
      * per-worker state the state before the formation is kept, so that a step the store then refuses (STALE,
-     * DROPPED) or a non-finite one leaves the worker's state as it was ({@link #undoUpdate}).
+     * DROPPED) or a non-finite one leaves the worker's state as it was ({@link WorkerState#restoreState}).
      */
     void toUpdate(WorkerState ws) {
         Replica replica = ws.replica;
@@ -395,7 +395,7 @@ final class Run {
                     replica.gradient().muli(f);
                 }
             }
-            replica.toUpdate(bridge.baseIteration() + (int) ws.readVersion, ws.epochAtRead, ws.batchSize);
+            formUpdate(ws);
         }
         countLoss(ws);
     }
@@ -403,11 +403,6 @@ final class Run {
     /** The worker's updater forms the update of the step {@code ws} began from its gradient (shared state: in the store). */
     void formUpdate(WorkerState ws) {
         ws.replica.toUpdate(bridge.baseIteration() + (int) ws.readVersion, ws.epochAtRead, ws.batchSize);
-    }
-
-    /** A formed update that is not applied after all: the worker's state goes back to what it was before it. */
-    private void undoUpdate(WorkerState ws) {
-        ws.restoreState();
     }
 
     /** The step's loss is counted and its update (or, with a shared state, its gradient) checked for finiteness. */
@@ -455,7 +450,7 @@ final class Run {
                 break;
         }
         ws.stats.nonFinite++;
-        undoUpdate(ws);
+        ws.restoreState(); // a formed update not applied: the state it advanced goes back
         givesUp.accept(ws);
         observe(ws, false, -1, 0);
         bridge.stepFinished();
@@ -557,7 +552,7 @@ final class Run {
             return;
         }
         if (tau == WorkerView.STALE) { // above the dispatcher's staleness bound: nothing was written
-            undoUpdate(ws);
+            ws.restoreState(); // a formed update not applied: the state it advanced goes back
             reject(ws);
             return;
         }
@@ -579,7 +574,7 @@ final class Run {
 
     /** The accepted update of {@code ws} was given up by the store (CAS-published persistence bound). */
     void drop(WorkerState ws) {
-        undoUpdate(ws);
+        ws.restoreState(); // a formed update not applied: the state it advanced goes back
         ws.stats.dropped++;
         budget.giveBack();
         dispatcher.afterApply(ws.id, ws.ticket);
@@ -654,11 +649,11 @@ final class Run {
         if (modelState == null) {
             return;
         }
-        if (sharedState) {
-            store.copySharedStateTo(modelState);
-            return;
+        INDArray[] states = workerStates();
+        modelStateInto(modelState, states);
+        if (!sharedState) {
+            carry.keep(states, modelState);
         }
-        carry.keep(model, workerStates(), aggregating && workers[0] != null ? workers[0].replica.updaterState() : null);
     }
 
     /**
@@ -667,14 +662,21 @@ final class Run {
      * while it may advance it (a mix of two of its consecutive states); the end of the run writes the exact one.
      */
     private void showOptimizerState() {
-        if (modelState == null) {
-            return;
+        if (modelState != null) {
+            modelStateInto(modelState, workerStates());
         }
+    }
+
+    /**
+     * The training's model-level optimizer state into {@code target}, from the workers' {@code states}: the store's
+     * shared state, worker 0's for sync (its one updater), else the workers' mean. The one rule for the end of the
+     * run, the epoch events and the checkpoints.
+     */
+    void modelStateInto(INDArray target, INDArray[] states) {
         if (sharedState) {
-            store.copySharedStateTo(modelState);
+            store.copySharedStateTo(target);
         } else {
-            OptimizerStates.writeInto(modelState, workerStates(),
-                    aggregating && workers[0] != null ? workers[0].replica.updaterState() : null);
+            OptimizerStates.writeInto(target, states, aggregating ? states[0] : null);
         }
     }
 
