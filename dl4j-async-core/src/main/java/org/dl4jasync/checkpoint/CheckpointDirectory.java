@@ -46,6 +46,52 @@ public final class CheckpointDirectory {
         this.keep = keep;
     }
 
+    /**
+     * Checks, before a run, that checkpoints can be written to {@code dir}: creates it (and its parents) if needed,
+     * then creates and deletes a file in it.
+     *
+     * @throws IllegalArgumentException naming the directory and the reason (a regular file, a read-only file
+     *                                  system, no permission, ...)
+     */
+    public static void checkWritable(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("checkpoint directory " + dir + " is not a directory");
+        }
+        Path probe = null;
+        try {
+            Files.createDirectories(dir);
+            probe = Files.createTempFile(dir, "checkpoint-", ".zip.tmp"); // what a write's temporary is named
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            throw new IllegalArgumentException("checkpoint directory " + dir + " cannot be written: " + reason(e), e);
+        } finally {
+            if (probe != null) {
+                try {
+                    Files.deleteIfExists(probe);
+                } catch (IOException ignored) {
+                    // deleted with the next checkpoint's temporaries
+                }
+            }
+        }
+    }
+
+    /** An exception's reason in a few words: the JDK's file-system exceptions put the path first. */
+    static String reason(Exception e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "it cannot be created (" + e.getMessage() + ")";
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            return "a file is in the way (" + e.getMessage() + ")";
+        }
+        if (e instanceof java.nio.file.FileSystemException) {
+            String r = ((java.nio.file.FileSystemException) e).getReason();
+            return r != null ? r : e.toString();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.toString();
+    }
+
     /** Writes {@code c} as the next checkpoint, then prunes to the newest {@code keep}; returns its file. */
     public Path write(CheckpointFile.Contents c) throws IOException {
         Files.createDirectories(dir);

@@ -78,6 +78,23 @@ public final class CheckpointFile {
     public static void write(Path file, Contents c) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = dir.resolve(file.getFileName() + ".tmp");
+        try {
+            writeTemporary(tmp, c);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(tmp); // a failed write (disk full, I/O error) leaves nothing behind
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true); // the rename itself is durable
+        }
+    }
+
+    private static void writeTemporary(Path tmp, Contents c) throws IOException {
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
@@ -96,10 +113,6 @@ public final class CheckpointFile {
             zip.finish();
             out.flush();
             ch.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true); // the rename itself is durable
         }
     }
 

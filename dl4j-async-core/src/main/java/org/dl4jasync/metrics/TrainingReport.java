@@ -108,7 +108,8 @@ public final class TrainingReport implements Cloneable {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     private Double virtualSeconds;
     /** The run's checkpoints: {@code written}, {@code failed}, {@code skipped} (due while one was being written),
-     *  {@code last} (the newest file); null when none were asked for. */
+     *  {@code last} (the newest file), {@code final_written} (the end state's), {@code last_error} (of the newest
+     *  failed write, or null); null when none were asked for. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     private Map<String, Object> checkpoints;
     /**

@@ -35,6 +35,7 @@ final class GraphModel extends NetworkModel<ComputationGraph> {
     ComputationGraph over(INDArray params) {
         ComputationGraph g = new ComputationGraph(conf.clone());
         g.init(params, false); // views params; never close() it: that frees params
+        NativeHelpers.copy(net, g); // computes as the network does
         return g;
     }
 
@@ -45,7 +46,9 @@ final class GraphModel extends NetworkModel<ComputationGraph> {
 
     @Override
     public Replica newRebindableReplica(INDArray params) {
-        return new GraphReplica(new ReboundGraph(conf, params));
+        ReboundGraph r = new ReboundGraph(conf, params);
+        NativeHelpers.copy(net, r);
+        return new GraphReplica(r);
     }
 
     @Override

@@ -27,6 +27,11 @@ abstract class ModelReplica implements Replica {
         this.bindings = rebound == null ? null : new IdentityHashMap<>();
     }
 
+    /** The replica's network (tests). */
+    Model network() {
+        return net;
+    }
+
     @Override
     public final void bind(INDArray params) {
         if (rebound == null) {

@@ -32,6 +32,7 @@ final class MultiLayerModel extends NetworkModel<MultiLayerNetwork> {
     MultiLayerNetwork over(INDArray params) {
         MultiLayerNetwork n = new MultiLayerNetwork(conf.clone());
         n.init(params, false); // views params; never close() it: that frees params
+        NativeHelpers.copy(net, n); // computes as the network does
         return n;
     }
 
@@ -42,7 +43,9 @@ final class MultiLayerModel extends NetworkModel<MultiLayerNetwork> {
 
     @Override
     public Replica newRebindableReplica(INDArray params) {
-        return new MultiLayerNetworkReplica(new ReboundNetwork(conf, params));
+        ReboundNetwork r = new ReboundNetwork(conf, params);
+        NativeHelpers.copy(net, r);
+        return new MultiLayerNetworkReplica(r);
     }
 
     @Override

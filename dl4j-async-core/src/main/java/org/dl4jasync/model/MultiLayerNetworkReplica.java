@@ -13,7 +13,7 @@ final class MultiLayerNetworkReplica extends ModelReplica {
         this.net = net;
     }
 
-    /** The replica's network (tests). */
+    @Override
     MultiLayerNetwork network() {
         return net;
     }

@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.TrainingListener;
+import org.dl4jasync.checkpoint.CheckpointDirectory;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.config.RunOptions;
 import org.dl4jasync.metrics.TrainingReport;
@@ -157,6 +158,9 @@ public final class AsyncTrainer implements AutoCloseable {
      * or less if max steps, the time limit or the target accuracy comes first.
      *
      * @throws TrainingFailedException when a worker fails; every worker thread has been stopped
+     * @throws IllegalStateException when the trainer is closed, or the network is being trained by another
+     *                               {@code fit} (of this trainer from another thread, or of another trainer) or
+     *                               simulation: one run at a time per network, as DL4J's networks
      */
     public TrainingReport fit(DataSetIterator data, int epochs) {
         Objects.requireNonNull(data, "data");
@@ -182,6 +186,15 @@ public final class AsyncTrainer implements AutoCloseable {
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
         }
+        try (TrainingClaim claim = TrainingClaim.of(net)) {
+            return fitAlone(stream, epochs, load);
+        }
+    }
+
+    /** {@link #fit(MultiDataSetIterator, int, java.util.function.Supplier)} with the network to itself. */
+    private TrainingReport fitAlone(MultiDataSetIterator stream, int epochs,
+                                    java.util.function.Supplier<List<MultiDataSet>> load) {
+        config.checkpointDir().ifPresent(CheckpointDirectory::checkWritable); // before anything trains
         int m = config.workers();
         List<MultiDataSet> batches = stream == null ? load.get() : null;
         Resume resume = config.resumeFrom().map(dir -> CheckpointResume.load(dir, model, config, epochs,
@@ -346,6 +359,7 @@ public final class AsyncTrainer implements AutoCloseable {
             if (config.store() == ParameterStore.Kind.LEASHED) {
                 model.checkRebindable(); // fail at build time, not at fit time
             }
+            config.checkpointDir().ifPresent(CheckpointDirectory::checkWritable); // and again at every fit
             return new AsyncTrainer(this);
         }
     }

@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * closed, the local steps of a local-SGD worker since its last submission. A resumed run starts those afresh (their
  * batches count as trained: the data position is past them).
  *
- * <p>A failed write is logged and counted; training goes on (the previous checkpoints are intact). One copy of the
+ * <p>A failed write is logged and counted, and leaves no file behind; training goes on (the previous checkpoints
+ * are intact). The report says how many failed, the last error, and whether the final one was written (the
+ * {@code train} command exits with status 1 when it was not). One copy of the
  * state is in memory at a time: a checkpoint that falls due while the previous one is still being written is
  * skipped (the period is a minimum).
  *
@@ -63,6 +65,10 @@ final class Checkpoints {
      */
     private final AtomicBoolean writing = new AtomicBoolean();
     private volatile Path last;
+    /** The reason of the newest failed write, or null. */
+    private volatile String lastError;
+    /** Whether the end state's checkpoint was written ({@link #finish}). */
+    private volatile boolean finalWritten;
 
     Checkpoints(Run run, Path dir) {
         this.run = run;
@@ -125,7 +131,7 @@ final class Checkpoints {
     /** After the run (every worker stopped): a checkpoint of the end state, then waits for the writer. */
     void finish() {
         CheckpointFile.Contents c = contents(run);
-        writer.execute(() -> write(c));
+        writer.execute(() -> finalWritten = write(c));
         close();
     }
 
@@ -141,13 +147,17 @@ final class Checkpoints {
         }
     }
 
-    private void write(CheckpointFile.Contents c) {
+    /** Writes one checkpoint; a failure is counted, kept as the last error and logged, and training goes on. */
+    private boolean write(CheckpointFile.Contents c) {
         try {
             last = directory.write(c);
             written.incrementAndGet();
+            return true;
         } catch (IOException | RuntimeException e) {
             failed.incrementAndGet();
+            lastError = e.toString();
             LOG.warn("checkpoint not written: {}", e.toString());
+            return false;
         }
     }
 
@@ -158,6 +168,8 @@ final class Checkpoints {
         m.put("failed", failed.get());
         m.put("skipped", skipped.get());
         m.put("last", last == null ? null : last.toString());
+        m.put("final_written", finalWritten); // false: the run's end state is in no checkpoint
+        m.put("last_error", lastError);
         return report.withCheckpoints(m);
     }
 

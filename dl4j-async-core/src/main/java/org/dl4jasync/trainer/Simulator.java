@@ -35,6 +35,8 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Simulator {
     private final RunConfig config;
+    /** The network trained, or null (scheduling only). */
+    private final Model net;
     private final TrainableModel model;
     private final List<MultiDataSet> batches;
     private final boolean shuffle;
@@ -50,6 +52,7 @@ public final class Simulator {
 
     private Simulator(Builder b) {
         this.config = b.config;
+        this.net = b.net;
         this.model = b.net == null ? TrainableModel.none() : b.model;
         this.batches = b.batches;
         this.shuffle = b.shuffle;
@@ -65,6 +68,12 @@ public final class Simulator {
 
     /** Runs the simulation to its first stop condition and returns the report (times in virtual seconds). */
     public TrainingReport run() {
+        try (TrainingClaim claim = TrainingClaim.of(net)) {
+            return runAlone();
+        }
+    }
+
+    private TrainingReport runAlone() {
         BatchSource source = batches != null ? new InMemoryBatchSource(batches, epochs, config.seed(), shuffle)
                 : new TicketSource(epochs, ticketsPerEpoch);
         clock.set(0);

@@ -58,9 +58,19 @@ final class ThreadEngine {
         }
         boolean interrupted = watch();
         interrupted |= joinWorkers();
-        if (interrupted) {
-            Thread.currentThread().interrupt(); // kept for the caller, as it was given
+        try {
+            return finish();
+        } finally {
+            if (interrupted) {
+                // kept for the caller, as it was given; set only now, so that the final checkpoint, the
+                // evaluation and the report are not cut short by it (waits and interruptible channels)
+                Thread.currentThread().interrupt();
+            }
         }
+    }
+
+    /** After every worker has stopped: the optimizer state, the final checkpoint and the report. */
+    private TrainingReport finish() {
         run.writeBackOptimizerState(); // every worker has stopped: the exact state, also after a failure
         Throwable f = failure.get();
         if (f != null) {

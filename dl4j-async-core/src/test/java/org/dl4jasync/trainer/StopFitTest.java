@@ -110,6 +110,39 @@ class StopFitTest {
         }
     }
 
+    /**
+     * The interrupt (how the CLI passes on SIGINT/SIGTERM) is set again only after the final checkpoint, the
+     * evaluation and the report: before, the caller's interrupt cut the wait for the final checkpoint short.
+     */
+    @Test
+    void anInterruptedRunStillWritesItsFinalCheckpointAndEvaluates(@org.junit.jupiter.api.io.TempDir
+                                                                     java.nio.file.Path dir) throws Exception {
+        MultiLayerNetwork net = TinyNets.net(5);
+        CountDownLatch started = new CountDownLatch(1);
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try (AsyncTrainer trainer = new AsyncTrainer.Builder(net).workers(2).checkpointDir(dir).checkpointEvery(1000)
+                .evaluation(TinyNets.iterator(data.subList(0, 10))).build()) {
+            countDownOnEveryIteration(trainer, started);
+            java.util.concurrent.atomic.AtomicReference<TrainingReport> report =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            Future<?> fit = caller.submit(() -> report.set(trainer.fit(TinyNets.iterator(data), Integer.MAX_VALUE)));
+            assertThat(started.await(60, TimeUnit.SECONDS)).isTrue();
+            fit.cancel(true);
+            caller.shutdown();
+            assertThat(caller.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+            TrainingReport r = report.get();
+            assertThat(r.stopReason()).isEqualTo(StopReason.INTERRUPTED);
+            assertThat(r.checkpoints().get("final_written")).as("the report saw the final write end").isEqualTo(true);
+            assertThat(r.finalAccuracy()).as("evaluated at the end").isNotNull();
+        } finally {
+            caller.shutdownNow();
+        }
+        org.dl4jasync.checkpoint.CheckpointDirectory.Loaded last = org.dl4jasync.checkpoint.CheckpointDirectory
+                .newest(dir, w -> { }).orElseThrow();
+        assertThat(((Number) last.contents.state.get("accepted")).longValue()).as("the final state's steps")
+                .isEqualTo(net.getIterationCount());
+    }
+
     @Test
     void closeFromAnotherThreadEndsARunningFitAndRefusesTheNext() throws Exception {
         MultiLayerNetwork net = TinyNets.net(4);

@@ -1,6 +1,9 @@
 package org.dl4jasync.examples.cli;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -118,7 +121,26 @@ public final class CompareCommand implements Callable<Integer> {
             return Main.usageError("compare", out + " already holds " + existing + " of the " + plan.size()
                     + " reports; pass --resume to continue the suite, or choose another --out");
         }
-        Files.createDirectories(out);
+        try {
+            ReportFiles.checkDirectory("--out", out);
+        } catch (UsageException e) {
+            return Main.usageError("compare", e.getMessage());
+        }
+        try (FileChannel lockFile = FileChannel.open(out.resolve(SUITE_LOCK), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock suiteLock = lockFile.tryLock()) {
+            if (suiteLock == null) {
+                return Main.usageError("compare", "another compare is running on " + out + " (it holds "
+                        + out.resolve(SUITE_LOCK) + ")");
+            }
+            return runAndSummarise(suite, plan);
+        }
+    }
+
+    /** The suite's lock file in --out, held while a compare runs there. */
+    static final String SUITE_LOCK = ".compare.lock";
+
+    private int runAndSummarise(Suite suite, List<Comparison.PlannedRun> plan)
+            throws IOException, InterruptedException {
         List<Comparison.PlannedRun> failed;
         try (JvmExecutor executor = new JvmExecutor(Main.class.getName());
              ProgressBar bar = new ProgressBarBuilder().setTaskName("compare").setInitialMax(plan.size())

@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.parallelism.ParallelWrapper;
+import org.dl4jasync.model.NativeHelpers;
 import org.dl4jasync.config.Choice;
 import org.dl4jasync.config.EvaluationMode;
 import org.dl4jasync.config.NonFinitePolicy;
@@ -83,6 +84,8 @@ public final class Dl4jBaseline {
         Double timeToTarget;
         volatile ParallelWrapper wrapper;
         volatile StopReason reason;
+        /** Set before training: the network has oneDNN helpers and ParallelWrapper's clones should too. */
+        volatile boolean replicaHelpers;
 
         Counter(RunConfig config, java.util.function.Supplier<DataSetIterator> test, ProgressListener progress) {
             this.maxSteps = config.maxSteps().orElse(Long.MAX_VALUE);
@@ -100,6 +103,11 @@ public final class Dl4jBaseline {
 
         @Override
         public void iterationDone(Model model, int iteration, int epoch) {
+            if (replicaHelpers) {
+                // ParallelWrapper's workers train clones, which DL4J makes without the network's oneDNN helpers;
+                // each gets them after its first step (idempotent, a few field reads per call)
+                NativeHelpers.useOneDnn(model);
+            }
             long n = steps.incrementAndGet();
             synchronized (this) {
                 lossSum += model.score();
@@ -298,6 +306,7 @@ public final class Dl4jBaseline {
             if (loop == Loop.PARALLEL_WRAPPER) {
                 pw = new ParallelWrapper.Builder<>(net).workers(m).build();
                 counter.wrapper = pw;
+                counter.replicaHelpers = NativeHelpers.oneDnnLayers(net) > 0;
                 pw.setListeners(counter);
             } else {
                 net.setListeners(counter);
@@ -309,21 +318,27 @@ public final class Dl4jBaseline {
             }
             DataSetIterator train = new Stoppable(source, counter.stopRequested,
                     loop == Loop.PARALLEL_WRAPPER && source.asyncSupported());
-            for (int e = 0; e < epochs && !counter.stopRequested.get(); e++) {
-                train.reset();
-                if (pw != null) {
-                    pw.fit(train);
-                } else {
-                    fit(net, train);
+            ParallelWrapper wrapper = pw;
+            // SIGINT/SIGTERM end the epoch early, as the step budget does (Signals)
+            epochsRun = Signals.during(() -> counter.stop(StopReason.INTERRUPTED), () -> {
+                int run = 0;
+                for (int e = 0; e < epochs && !counter.stopRequested.get(); e++) {
+                    train.reset();
+                    if (wrapper != null) {
+                        wrapper.fit(train);
+                    } else {
+                        fit(net, train);
+                    }
+                    if (!counter.stopRequested.get()) {
+                        run++;
+                    }
+                    long n = counter.steps.get();
+                    if (!counter.periodic && !counter.evaluatedAt(n)) {
+                        counter.evaluate(net, n); // after every epoch
+                    }
                 }
-                if (!counter.stopRequested.get()) {
-                    epochsRun++;
-                }
-                long n = counter.steps.get();
-                if (!counter.periodic && !counter.evaluatedAt(n)) {
-                    counter.evaluate(net, n); // after every epoch
-                }
-            }
+                return run;
+            });
             long n = counter.steps.get();
             if (counter.reason != StopReason.DIVERGED && !counter.evaluatedAt(n)) {
                 counter.evaluate(net, n); // the final parameters

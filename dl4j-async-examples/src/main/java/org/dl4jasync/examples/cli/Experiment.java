@@ -16,6 +16,7 @@ import org.dl4jasync.examples.data.ImageIterator;
 import org.dl4jasync.examples.data.LabeledImages;
 import org.dl4jasync.examples.data.TrainTest;
 import org.dl4jasync.examples.models.Models;
+import org.dl4jasync.model.NativeHelpers;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 /**
@@ -142,6 +143,7 @@ public record Experiment(String dataset, Path dataDir, String model, int batch, 
                     updater(), seed));
             g.init();
             initialise(g, seed);
+            NativeHelpers.useOneDnn(g);
             return g;
         }
         MultiLayerConfiguration conf = "mlp".equals(model)
@@ -150,6 +152,7 @@ public record Experiment(String dataset, Path dataDir, String model, int batch, 
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         initialise(net, seed);
+        NativeHelpers.useOneDnn(net); // DL4J's own conv/pool helpers, which it fails to install (PERFORMANCE.md)
         return net;
     }
 
@@ -196,6 +199,7 @@ public record Experiment(String dataset, Path dataDir, String model, int batch, 
         c.put("momentum_form", momentumForm);
         c.put("init", init);
         c.put("augment", augment);
+        c.put("onednn_helpers", NativeHelpers.oneDnnAvailable()); // convolution and pooling through oneDNN
         return c;
     }
 

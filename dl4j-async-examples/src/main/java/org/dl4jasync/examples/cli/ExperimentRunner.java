@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.dl4jasync.config.InvalidOptionException;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.examples.data.TrainTest;
@@ -63,8 +64,9 @@ public final class ExperimentRunner {
         }
         TrainingReport report;
         try (AsyncTrainer trainer = usage(b::build)) {
-            report = trainer.fit(experiment.trainIterator(data, config.seed()),
-                    config.epochs(TrainOptions.DEFAULT_EPOCHS));
+            DataSetIterator train = experiment.trainIterator(data, config.seed());
+            int epochs = config.epochs(TrainOptions.DEFAULT_EPOCHS);
+            report = Signals.duringFit(() -> trainer.fit(train, epochs)); // a signal stops it: reason interrupted
         }
         return withExperiment(report, experiment, data.source);
     }

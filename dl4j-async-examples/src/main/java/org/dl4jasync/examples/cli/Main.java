@@ -3,7 +3,10 @@ package org.dl4jasync.examples.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code dl4j-async}: the command line. Exit status 0 success, 1 training failed, 2 bad usage or input. */
+/**
+ * {@code dl4j-async}: the command line. Exit status 0 success, 1 training failed (or its final checkpoint could not
+ * be written), 2 bad usage or input, 128 + n after signal n (130 SIGINT, 143 SIGTERM; see {@link Signals}).
+ */
 @Command(name = "dl4j-async", mixinStandardHelpOptions = true, version = "dl4j-async 0.1.0",
         subcommands = {TrainCommand.class, SimulateCommand.class, CompareCommand.class, ExampleCommand.class},
         description = "Staleness-aware asynchronous parallel SGD for Deeplearning4j networks.")
@@ -12,6 +15,8 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     public static final int EXIT_USAGE = 2;
 
     public static void main(String[] args) {
+        Signals.install(); // SIGINT/SIGTERM stop a run cleanly (its checkpoint and report are written)
+        ParentWatch.fromSystemProperty(); // a compare's child run ends with its parent
         System.exit(run(args));
     }
 

@@ -86,6 +86,7 @@ public final class SimulateCommand implements Callable<Integer> {
         SimulationRunner.Timing timing;
         try {
             Prepared p = prepare();
+            ReportFiles.checkWritable(options);
             experiment = p.experiment();
             config = p.config();
             timing = p.timing();

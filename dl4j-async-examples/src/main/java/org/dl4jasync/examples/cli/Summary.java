@@ -58,6 +58,11 @@ public final class Summary {
         if (r.finalAccuracy() != null) {
             out.printf(Locale.ROOT, "  accuracy     %.4f on the test set%n", r.finalAccuracy());
         }
+        if (r.checkpoints() != null) {
+            java.util.Map<String, Object> c = r.checkpoints();
+            out.printf(Locale.ROOT, "  checkpoints  %s written, %s failed, %s skipped; last %s%n", c.get("written"),
+                    c.get("failed"), c.get("skipped"), c.get("last") == null ? "none" : c.get("last"));
+        }
         if (r.config().get("target_accuracy") != null) {
             out.printf(Locale.ROOT, "  target       %s%n", r.timeToTargetSeconds() == null ? "not reached"
                     : String.format(Locale.ROOT, "reached after %.2f s", r.timeToTargetSeconds()));

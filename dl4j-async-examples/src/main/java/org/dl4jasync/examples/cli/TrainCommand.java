@@ -36,6 +36,7 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             experiment = options.experiment().forTraining();
             config = options.runConfig();
+            ReportFiles.checkWritable(options);
             data = experiment.loadData();
         } catch (UsageException | DataNotFoundException e) {
             return Main.usageError("train", e.getMessage());
@@ -51,7 +52,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         PrintStream out = System.out;
         try (TrainingUi ui = uiPort == null ? null : TrainingUi.start(uiPort, out)) {
-            int status = train(experiment, config, data, ui, out);
+            int status = Signals.exitStatus(train(experiment, config, data, ui, out));
             if (ui != null && status == 0 && System.console() != null) {
                 out.println("dl4j-async train: the UI stays at " + ui.address() + "; press Enter to stop it");
                 System.console().readLine();
@@ -89,6 +90,30 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (!options.quiet) {
             Summary.print(report, out);
+        }
+        return checkpointStatus(report);
+    }
+
+    /**
+     * 0, or {@link Main#EXIT_FAILED} when the run's end state is in no checkpoint (the report and the trained
+     * parameters are there, but a resume would repeat work); failed checkpoint writes are said on stderr, quiet
+     * or not.
+     */
+    static int checkpointStatus(TrainingReport report) {
+        java.util.Map<String, Object> c = report.checkpoints();
+        if (c == null) {
+            return 0;
+        }
+        Object failed = c.get("failed");
+        if (failed instanceof Number && ((Number) failed).longValue() > 0) {
+            System.err.printf(Locale.ROOT, "dl4j-async train: WARNING: %s checkpoint write(s) failed (last error: "
+                    + "%s); the newest checkpoint is %s%n", failed, c.get("last_error"),
+                    c.get("last") == null ? "none" : c.get("last"));
+        }
+        if (Boolean.FALSE.equals(c.get("final_written"))) {
+            System.err.println("dl4j-async train: the final checkpoint was not written: a resume starts from "
+                    + (c.get("last") == null ? "the beginning" : c.get("last")));
+            return Main.EXIT_FAILED;
         }
         return 0;
     }

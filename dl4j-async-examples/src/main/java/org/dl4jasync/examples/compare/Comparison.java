@@ -1,9 +1,13 @@
 package org.dl4jasync.examples.compare;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -213,8 +217,17 @@ public final class Comparison {
         }
         Files.createDirectories(r.report().getParent());
         Path log = r.report().resolveSibling(fileName(r.configuration().name()) + "-seed" + r.seed() + ".log");
+        if (waitForEarlier(lockOf(log), r) && Files.isRegularFile(r.report())) {
+            progress.finished(r, true, true); // the earlier run finished it meanwhile
+            return true;
+        }
         progress.started(r, index, total);
-        int code = executor.run(r.args(), log);
+        int code;
+        try {
+            code = executor.run(r.args(), log);
+        } finally {
+            Files.deleteIfExists(lockOf(log));
+        }
         Path part = partial(r.report());
         boolean ok = code == 0 && Files.isRegularFile(part);
         if (ok) {
@@ -224,6 +237,31 @@ public final class Comparison {
         }
         progress.finished(r, ok, false);
         return ok;
+    }
+
+    /** The lock file a run's JVM holds while it lives (next to its log). */
+    static Path lockOf(Path log) {
+        return log.resolveSibling(log.getFileName() + ".lock");
+    }
+
+    /**
+     * Waits while an earlier JVM of the same run holds its lock (the child of a compare that was killed, still
+     * ending): a resumed suite never runs one run twice at once. Returns whether it had to wait.
+     */
+    static boolean waitForEarlier(Path lock, PlannedRun r) throws IOException {
+        try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileLock free = ch.tryLock();
+            if (free != null) {
+                free.release();
+                return false;
+            }
+            System.err.println("compare: an earlier process of " + r.label() + " is still running; waiting for it "
+                    + "to end");
+            ch.lock().release();
+            return true;
+        } catch (OverlappingFileLockException e) {
+            throw new IllegalStateException("run " + r.label() + " is already running in this compare", e);
+        }
     }
 
     private static Progress serialized(Progress p) {

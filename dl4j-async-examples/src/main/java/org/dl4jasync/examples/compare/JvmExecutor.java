@@ -26,6 +26,13 @@ public final class JvmExecutor implements Comparison.Executor, AutoCloseable {
     private final Path snapshot;
     private final String classPath;
     private final Thread cleanup;
+    /** The children running now (run by the suite's job threads; stopped by the shutdown hook). */
+    private final java.util.Set<Process> children = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** How long a child may take to stop after SIGTERM when this JVM exits. */
+    private static final long GRACE_NANOS = 10_000_000_000L;
+    /** System properties the children read (cli.ParentWatch). */
+    static final String PARENT_PID = "dl4jasync.parent.pid";
+    static final String RUN_LOCK = "dl4jasync.run.lock";
 
     /** An executor whose children load this JVM's class path, the project's own entries from a snapshot. */
     public JvmExecutor(String mainClass) throws IOException {
@@ -35,7 +42,10 @@ public final class JvmExecutor implements Comparison.Executor, AutoCloseable {
     JvmExecutor(String mainClass, String classPath, String home) throws IOException {
         this.mainClass = mainClass;
         this.snapshot = Files.createTempDirectory("dl4j-async-compare-classpath");
-        this.cleanup = new Thread(this::delete, "dl4j-async-compare-cleanup");
+        this.cleanup = new Thread(() -> {
+            stopChildren();
+            delete();
+        }, "dl4j-async-compare-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup); // also when the suite is interrupted (Ctrl-C)
         this.classPath = snapshot(classPath, home == null ? null : Path.of(home).toAbsolutePath().normalize(),
                 snapshot);
@@ -89,16 +99,44 @@ public final class JvmExecutor implements Comparison.Executor, AutoCloseable {
         if (home != null) {
             cmd.add("-Ddl4jasync.home=" + home);
         }
+        cmd.add("-D" + PARENT_PID + "=" + ProcessHandle.current().pid()); // the child ends with this JVM
+        cmd.add("-D" + RUN_LOCK + "=" + Comparison.lockOf(log));
         cmd.add("-cp");
         cmd.add(classPath);
         cmd.add(mainClass);
         cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        children.add(p);
         try {
             return p.waitFor();
         } catch (InterruptedException e) {
             p.destroyForcibly();
             throw e;
+        } finally {
+            children.remove(p);
+        }
+    }
+
+    /**
+     * At this JVM's exit (a signal, System.exit): asks every running child to stop (SIGTERM: it ends its run as
+     * after a stop) and, after a grace period, ends those still there. A child whose parent died without hooks
+     * ({@code kill -9}) ends by itself (it watches its parent).
+     */
+    private void stopChildren() {
+        List<Process> running = new ArrayList<>(children);
+        for (Process p : running) {
+            p.destroy();
+        }
+        long deadline = System.nanoTime() + GRACE_NANOS;
+        for (Process p : running) {
+            try {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !p.waitFor(left, java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+            }
         }
     }
 
