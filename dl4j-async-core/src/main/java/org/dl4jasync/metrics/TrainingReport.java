@@ -544,9 +544,13 @@ public final class TrainingReport implements Cloneable {
         double scaleMin = Double.POSITIVE_INFINITY;
         double scaleMax = Double.NEGATIVE_INFINITY;
         long zeroScaled = 0;
+        // the distinct counts by staleness: each worker's own, or one shared by all (simulation)
+        java.util.Set<ByStaleness> byTau = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (WorkerStats s : stats) {
             zeroScaled += s.zeroScaled;
-            all.merge(s.staleness);
+            if (byTau.add(s.byStaleness)) {
+                all.merge(s.staleness);
+            }
             started += s.started;
             rejected += s.rejected;
             dropped += s.dropped;
@@ -574,8 +578,8 @@ public final class TrainingReport implements Cloneable {
                 long n = all.count(tau);
                 if (n > 0) {
                     double sum = 0;
-                    for (WorkerStats s : stats) {
-                        sum += s.scaleSumAt(tau);
+                    for (ByStaleness b : byTau) {
+                        sum += b.scaleSumAt(tau);
                     }
                     stepScale.byStaleness.add(new double[] {tau, sum / n});
                 }

@@ -12,7 +12,10 @@ import org.dl4jasync.checkpoint.StateValues;
  */
 public final class WorkerStats {
     public final int worker;
-    public final StalenessHistogram staleness = new StalenessHistogram();
+    /** The applied updates by staleness: this worker's own, or shared by the run's workers (see the constructor). */
+    public final ByStaleness byStaleness;
+    /** {@code byStaleness}'s histogram. */
+    public final StalenessHistogram staleness;
 
     /** Steps started (a ticket and a batch were obtained). */
     public volatile long started;
@@ -30,8 +33,8 @@ public final class WorkerStats {
     /** Nanoseconds this worker was allowed to run (not waiting because it was inactive). */
     public volatile long activeNanos;
 
-    /** Reservoir of this worker's step compute times in seconds (Algorithm R, seeded per worker). */
-    private final double[] stepTimes = new double[STEP_TIME_SAMPLES];
+    /** Reservoir of this worker's step compute times in seconds (Algorithm R, seeded per worker); made at the first. */
+    private double[] stepTimes;
     private long stepTimesSeen;
     private final java.util.SplittableRandom reservoirRandom;
     public static final int STEP_TIME_SAMPLES = 512;
@@ -41,16 +44,32 @@ public final class WorkerStats {
     public double scaleMax = Double.NEGATIVE_INFINITY;
     /** Applied updates whose step-size factor was 0 (dropped by the step-size rule). */
     public long zeroScaled;
-    /** Sum of the factors applied at each τ (grows like the staleness histogram: only on a new maximum τ). */
-    private double[] scaleSumByTau = new double[64];
-
     public WorkerStats(int worker) {
+        this(worker, null);
+    }
+
+    /**
+     * @param shared the counts by staleness to record into, shared by all workers of a run whose updates are all
+     *               recorded by one thread (the simulator's): the run's memory for them is then O(max τ), not
+     *               O(workers × max τ); null: this worker's own (threads: one writer each)
+     */
+    public WorkerStats(int worker, ByStaleness shared) {
         this.worker = worker;
+        this.byStaleness = shared != null ? shared : new ByStaleness();
+        this.staleness = byStaleness.histogram;
         this.reservoirRandom = new java.util.SplittableRandom(0x5EEDL + worker);
+    }
+
+    /** Whether {@link #byStaleness} is shared with other workers. */
+    public boolean sharesByStaleness() {
+        return byStaleness.shared;
     }
 
     /** Records the compute time of one step (from ticket to update ready), in seconds. Allocation-free. */
     public void recordStepTime(double seconds) {
+        if (stepTimes == null) {
+            stepTimes = new double[STEP_TIME_SAMPLES];
+        }
         long seen = stepTimesSeen++;
         if (seen < STEP_TIME_SAMPLES) {
             stepTimes[(int) seen] = seconds;
@@ -64,19 +83,15 @@ public final class WorkerStats {
 
     /** The sampled step times (at most {@link #STEP_TIME_SAMPLES}); read after the worker has stopped. */
     public double[] stepTimeSamples() {
-        return java.util.Arrays.copyOf(stepTimes, (int) Math.min(stepTimesSeen, STEP_TIME_SAMPLES));
+        return stepTimes == null ? new double[0]
+                : java.util.Arrays.copyOf(stepTimes, (int) Math.min(stepTimesSeen, STEP_TIME_SAMPLES));
     }
 
     public void recordApplied(long tau, double scale) {
-        staleness.record(tau);
+        byStaleness.record(tau, scale);
         stalenessSum += tau;
         applied++;
         scaleSum += scale;
-        if (tau >= scaleSumByTau.length) {
-            scaleSumByTau = java.util.Arrays.copyOf(scaleSumByTau,
-                    (int) Math.max(tau + 1, 2L * scaleSumByTau.length));
-        }
-        scaleSumByTau[(int) tau] += scale;
         if (scale == 0) {
             zeroScaled++;
         }
@@ -88,10 +103,6 @@ public final class WorkerStats {
         }
     }
 
-    /** Sum of the factors applied at staleness τ (read after the worker has stopped). */
-    public double scaleSumAt(long tau) {
-        return tau < scaleSumByTau.length ? scaleSumByTau[(int) tau] : 0;
-    }
 
     public void recordLoss(double loss) {
         gradients++;
@@ -121,9 +132,12 @@ public final class WorkerStats {
         m.put("scale_min", scaleMin);
         m.put("scale_max", scaleMax);
         m.put("zero_scaled", zeroScaled);
+        if (byStaleness.shared) {
+            throw new IllegalStateException("a checkpoint needs each worker's own counts by staleness");
+        }
         java.util.List<double[]> byTau = new java.util.ArrayList<>();
         for (long[] e : staleness.entries()) {
-            byTau.add(new double[] {e[0], e[1], scaleSumAt(e[0])}); // τ, count, factor sum at τ
+            byTau.add(new double[] {e[0], e[1], byStaleness.scaleSumAt(e[0])}); // τ, count, factor sum at τ
         }
         m.put("by_staleness", byTau);
         return m;
@@ -147,13 +161,7 @@ public final class WorkerStats {
         zeroScaled = StateValues.getLong(m, "zero_scaled");
         for (Object o : StateValues.getList(m, "by_staleness")) {
             double[] e = StateValues.asDoubles(o);
-            long tau = (long) e[0];
-            long count = (long) e[1];
-            staleness.record(tau, count);
-            if (tau >= scaleSumByTau.length) {
-                scaleSumByTau = java.util.Arrays.copyOf(scaleSumByTau, (int) Math.max(tau + 1, 2L * scaleSumByTau.length));
-            }
-            scaleSumByTau[(int) tau] = e[2];
+            byStaleness.restore((long) e[0], (long) e[1], e[2]);
         }
     }
 }

@@ -197,9 +197,11 @@ public final class AsyncTrainer implements AutoCloseable {
         config.checkpointDir().ifPresent(CheckpointDirectory::checkWritable); // before anything trains
         int m = config.workers();
         List<MultiDataSet> batches = stream == null ? load.get() : null;
-        Resume resume = config.resumeFrom().map(dir -> CheckpointResume.load(dir, model, config, epochs,
-                batches == null ? -1 : batches.size())).orElse(null);
-        int left = resume == null || epochs == Integer.MAX_VALUE ? epochs : epochs - resume.epochsDone;
+        String fingerprint = batches == null ? null : DataFingerprint.of(batches);
+        Resume resume = config.resumeFrom().map(dir -> CheckpointResume.load(dir, model, config,
+                batches == null ? -1 : batches.size(), fingerprint)).orElse(null);
+        // a resumed run trains up to its own epoch count: none left when the checkpoint had them all
+        int left = resume == null || epochs == Integer.MAX_VALUE ? epochs : Math.max(0, epochs - resume.epochsDone);
         long skip = resume == null ? 0 : resume.position;
         int savedThreads = Nd4j.getEnvironment().maxThreads();
         if (singleThreadedOps && m > 1) {
@@ -213,6 +215,7 @@ public final class AsyncTrainer implements AutoCloseable {
             long origin = System.nanoTime() - (resume == null ? 0 : (long) (resume.seconds * 1e9));
             Run run = new Run(config, model, allListeners(), routingClones, source, new PausingClock(origin), resume,
                     optimizerStates);
+            run.dataFingerprint = fingerprint;
             currentRun = run;
             run.checkpoints = config.checkpointDir().map(dir -> new Checkpoints(run, dir)).orElse(null);
             try {

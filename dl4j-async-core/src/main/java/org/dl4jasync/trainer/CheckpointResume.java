@@ -21,8 +21,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * Resuming from a checkpoint directory: finds the newest intact checkpoint (a corrupt or partial one is skipped with
  * a warning naming it), checks that it is this training's — the same network configuration, the same options
- * (those that only watch or stop a run may differ: {@link #MAY_DIFFER}), the same number of epochs and batches per
- * epoch — and restores the network (parameters, the training's updater state, iteration and epoch counts). The rest of
+ * (those that only watch or stop a run may differ: {@link #MAY_DIFFER}, the epochs among them), the same data (batches
+ * per epoch and {@link DataFingerprint}) — and restores the network (parameters, the training's updater state, iteration and epoch counts). The rest of
  * the state goes to the run ({@link Resume}).
  */
 final class CheckpointResume {
@@ -38,13 +38,13 @@ final class CheckpointResume {
     }
 
     /**
-     * Loads the newest intact checkpoint of {@code dir} for a run of {@code config} on {@code model} over
-     * {@code epochs} epochs of {@code batchesPerEpoch} batches (−1: not known ahead), restores {@code model} and
-     * returns the run's part.
+     * Loads the newest intact checkpoint of {@code dir} for a run of {@code config} on {@code model} over data of
+     * {@code batchesPerEpoch} batches (−1: not known ahead) with {@code fingerprint} ({@link DataFingerprint}; null:
+     * streamed data), restores {@code model} and returns the run's part.
      *
      * @throws IncompatibleCheckpointException when there is none, or it is another training's (saying what differs)
      */
-    static Resume load(Path dir, TrainableModel model, RunConfig config, int epochs, long batchesPerEpoch) {
+    static Resume load(Path dir, TrainableModel model, RunConfig config, long batchesPerEpoch, String fingerprint) {
         if (config.measuresAsynchronyNoise()) {
             throw new IncompatibleCheckpointException("the asynchrony-noise measurement (measure_ain) keeps the "
                     + "updates of recent versions in memory and does not survive a resume; resume without it");
@@ -56,15 +56,22 @@ final class CheckpointResume {
         compareModels(where, loaded.contents.modelConfiguration, model.configurationJson(0, 0));
         compareOptions(where, StateValues.getMap(state, "config"), config.provenance());
         Map<String, Object> data = StateValues.getMap(state, "data");
-        long total = StateValues.getLong(data, "epochs_total");
-        if (total != epochs) {
-            throw new IncompatibleCheckpointException(where + " trains " + epochs(total) + ", this fit asks for "
-                    + epochs(epochs));
-        }
+        // the epochs may differ, as every stop condition: the resumed run trains up to its own count
         long perEpoch = StateValues.getLong(data, "batches_per_epoch");
         if (perEpoch >= 0 && batchesPerEpoch >= 0 && perEpoch != batchesPerEpoch) {
             throw new IncompatibleCheckpointException(where + " was made on data of " + perEpoch
                     + " batches per epoch, this data has " + batchesPerEpoch);
+        }
+        Object savedPrint = data.get("fingerprint");
+        if (savedPrint != null && fingerprint == null || savedPrint == null && fingerprint != null
+                && data.containsKey("fingerprint")) {
+            throw new IncompatibleCheckpointException(where + " was made on data " + (savedPrint != null
+                    ? "held in memory" : "streamed (DataMode.PREFETCH, e.g. augmented)") + ", this run's is "
+                    + (fingerprint != null ? "held in memory" : "streamed (DataMode.PREFETCH, e.g. augmented)"));
+        }
+        if (savedPrint != null && !savedPrint.equals(fingerprint)) {
+            throw new IncompatibleCheckpointException(where + " was made on other data (" + savedPrint
+                    + "), this run's is " + fingerprint);
         }
         Resume resume;
         try {
@@ -79,10 +86,6 @@ final class CheckpointResume {
         model.restore(loaded.contents.params, loaded.contents.modelUpdaterState, loaded.contents.modelConfiguration);
         LOG.info("resuming from {} ({} updates, epoch {})", loaded.file, resume.accepted, model.epochCount());
         return resume;
-    }
-
-    private static String epochs(long n) {
-        return n == Integer.MAX_VALUE ? "until another stop condition" : n + (n == 1 ? " epoch" : " epochs");
     }
 
     /** The networks' configurations, iteration and epoch counts aside. */

@@ -246,6 +246,7 @@ final class Checkpoints {
         data.put("position", position);
         data.put("batches_per_epoch", run.source instanceof InMemoryBatchSource
                 ? ((InMemoryBatchSource) run.source).batchesPerEpoch() : -1);
+        data.put("fingerprint", run.dataFingerprint); // null: streamed data (DataFingerprint)
         s.put("data", data);
         s.put("seconds", now);
         s.put("worker_seconds", workerSeconds);

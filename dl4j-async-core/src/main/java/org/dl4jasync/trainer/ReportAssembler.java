@@ -88,12 +88,12 @@ final class ReportAssembler {
         r.epochsCompleted(run.bridge.epochsCompleted() + (before == null ? 0 : before.epochsDone));
 
         RunMonitor monitor = run.monitor;
-        monitor.finalLossPoint(accepted);
+        monitor.finalLossPoint(accepted, end); // final points at the run's end: every time within the run
         synchronized (monitor.lossTrace) {
             r.lossTrace(new ArrayList<>(monitor.lossTrace));
         }
         if (config.evaluationData().isPresent()) {
-            TracePoint last = finalAccuracy(run, monitor, accepted);
+            TracePoint last = finalAccuracy(run, monitor, accepted, end);
             if (last == null) {
                 reason = StopReason.DIVERGED; // a diverged model has no accuracy to report
             } else {
@@ -119,13 +119,13 @@ final class ReportAssembler {
      * The accuracy of the final parameters: the last trace point when it is at the final count, else measured now
      * (on the calling thread, with an evaluator of its own); null when they diverged.
      */
-    private static TracePoint finalAccuracy(Run run, RunMonitor monitor, long accepted) {
+    private static TracePoint finalAccuracy(Run run, RunMonitor monitor, long accepted, double end) {
         synchronized (monitor.accuracyTrace) {
             int n = monitor.accuracyTrace.size();
             if (n > 0 && monitor.accuracyTrace.get(n - 1).steps == accepted) {
                 return monitor.accuracyTrace.get(n - 1);
             }
         }
-        return monitor.measure(run.model.newEvaluator(run.config.evaluationData().orElseThrow()));
+        return monitor.measure(run.model.newEvaluator(run.config.evaluationData().orElseThrow()), end);
     }
 }

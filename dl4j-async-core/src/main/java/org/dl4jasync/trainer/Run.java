@@ -80,6 +80,8 @@ final class Run {
     Interrupter interrupter;
     final Waiters waiters;
     final StepBudget budget;
+    /** The training data's {@link DataFingerprint} for checkpoints (null: streamed); set once before the run starts. */
+    String dataFingerprint;
     final ListenerBridge bridge;
     final StepSizePolicy stepSize;
     final AsynchronyNoise noise;
@@ -220,6 +222,9 @@ final class Run {
         this.roundBased = aggregating || rounds != null;
         long max = config.maxSteps().orElse(Long.MAX_VALUE);
         this.budget = new StepBudget(max == Long.MAX_VALUE ? max : Math.max(0, max - acceptedBefore), waiters);
+        if (budget.exhausted()) {
+            stop(StopReason.MAX_STEPS); // a resumed run whose checkpoint has the steps asked for: nothing to train
+        }
         this.stepSize = parts.stepSize;
         this.scalesGradient = model.heavyBall() && !(stepSize instanceof org.dl4jasync.stepsize.ConstantStepSize)
                 && !aggregating && rounds == null;
@@ -233,8 +238,10 @@ final class Run {
         this.workers = new WorkerState[m];
         this.stats = new WorkerStats[m];
         long started = 0;
+        // a simulation records every worker's updates on one thread: one count by staleness for all, O(max τ)
+        org.dl4jasync.metrics.ByStaleness byTau = deferred ? org.dl4jasync.metrics.ByStaleness.shared() : null;
         for (int w = 0; w < m; w++) {
-            stats[w] = new WorkerStats(w);
+            stats[w] = new WorkerStats(w, byTau);
             if (resume != null) {
                 stats[w].restore(StateValues.asMap(resume.workerStats.get(w)));
                 started += stats[w].started;

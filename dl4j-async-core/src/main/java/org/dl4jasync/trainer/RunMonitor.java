@@ -100,18 +100,25 @@ final class RunMonitor {
 
     /** Appends a loss point: the mean minibatch loss of every step computed since the previous point. */
     private void traceLoss(long accepted) {
+        traceLoss(accepted, run.clock.getAsDouble());
+    }
+
+    private void traceLoss(long accepted, double seconds) {
         double mean = recentLoss.next();
         if (recentLoss.hadSteps()) {
-            lossTrace.add(new TracePoint(run.clock.getAsDouble(), accepted, mean));
+            lossTrace.add(new TracePoint(seconds, accepted, mean));
         }
     }
 
-    /** At the end of the run: the last loss point (steps computed since the previous one). */
-    void finalLossPoint(long accepted) {
+    /**
+     * At the end of the run ({@code end} on its clock, when the last worker stopped): the last loss point (steps
+     * computed since the previous one), stamped at the end, so that every time in the report lies within the run.
+     */
+    void finalLossPoint(long accepted, double end) {
         long at = nextLossAt.get();
         nextLossAt.set(Long.MAX_VALUE);
         if (at != Long.MAX_VALUE) {
-            traceLoss(accepted);
+            traceLoss(accepted, end);
         }
     }
 
@@ -148,9 +155,17 @@ final class RunMonitor {
      * copy; null when the parameters are not finite (diverged: no point).
      */
     TracePoint measure(TrainableModel.Evaluator evaluator) {
+        return measure(evaluator, Double.NaN);
+    }
+
+    /**
+     * {@link #measure(TrainableModel.Evaluator)} of the final parameters, stamped at the run's {@code end} (NaN:
+     * when the copy is taken).
+     */
+    TracePoint measure(TrainableModel.Evaluator evaluator, double end) {
         double[] at = new double[2];
         double acc = evaluator.accuracy(dest -> {
-            at[0] = run.clock.getAsDouble();
+            at[0] = Double.isNaN(end) ? run.clock.getAsDouble() : end;
             at[1] = run.acceptedBefore + run.store.version();
             run.store.copyLatestTo(dest);
         });

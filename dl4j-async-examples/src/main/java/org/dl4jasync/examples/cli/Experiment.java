@@ -36,16 +36,20 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  *                     {@link org.dl4jasync.optimizer.HeavyBall})
  * @param init         {@code xavier} (the models' DL4J initialisation) or {@code paper} (every weight and bias from
  *                     N(0, 0.01²), as both seed papers' code initialises)
+ * @param pixels       CIFAR's inputs: {@code standardized} (scaled to [0, 1], then per channel to mean 0 and standard
+ *                     deviation 1 with the training set's statistics) or {@code scaled} (x / 255 only, as the
+ *                     Interval-Asynchrony paper's code); Fashion-MNIST is always scaled
  */
 public record Experiment(String dataset, Path dataDir, String model, int batch, double lr, double momentum,
-                         boolean augment, String momentumForm, String init) {
+                         boolean augment, String momentumForm, String init, String pixels) {
     public static final String[] MOMENTUM_FORMS = {"nesterov", "heavy-ball"};
     public static final String[] INITS = {"xavier", "paper"};
+    public static final String[] PIXELS = {"standardized", "scaled"};
     /** The CLI's momentum form when none is given. */
     public static final String DEFAULT_MOMENTUM_FORM = "nesterov";
     public static final String[] DATASETS = {"embedded", "fashion-mnist", "cifar10", "cifar100"};
-    public static final String[] MODELS = {"lenet", "mlp", "resnet-small"};
-    public static final String[] SIMULATED_MODELS = {"none", "lenet", "mlp", "resnet-small"};
+    public static final String[] MODELS = {"lenet", "lenet-authors", "mlp", "resnet-small"};
+    public static final String[] SIMULATED_MODELS = {"none", "lenet", "lenet-authors", "mlp", "resnet-small"};
     /** Test-set evaluation batch size (evaluation only; does not affect training). */
     public static final int EVAL_BATCH = 500;
 
@@ -53,6 +57,7 @@ public record Experiment(String dataset, Path dataDir, String model, int batch, 
         choice("--dataset", dataset, DATASETS);
         choice("--momentum-form", momentumForm, MOMENTUM_FORMS);
         choice("--init", init, INITS);
+        choice("--pixels", pixels, PIXELS);
         if (batch < 1) {
             throw new UsageException("--batch", String.valueOf(batch), "an integer >= 1");
         }
@@ -70,12 +75,12 @@ public record Experiment(String dataset, Path dataDir, String model, int batch, 
 
     /** Without augmentation, the default momentum form, DL4J's initialisation. */
     public Experiment(String dataset, Path dataDir, String model, int batch, double lr, double momentum) {
-        this(dataset, dataDir, model, batch, lr, momentum, false, DEFAULT_MOMENTUM_FORM, "xavier");
+        this(dataset, dataDir, model, batch, lr, momentum, false, DEFAULT_MOMENTUM_FORM, "xavier", "standardized");
     }
 
     /** The same experiment with the momentum form {@code form}. */
     public Experiment withMomentumForm(String form) {
-        return new Experiment(dataset, dataDir, model, batch, lr, momentum, augment, form, init);
+        return new Experiment(dataset, dataDir, model, batch, lr, momentum, augment, form, init, pixels);
     }
 
     /** The updater of the experiment's models: SGD, or SGD with momentum in its form. */
@@ -89,7 +94,7 @@ public record Experiment(String dataset, Path dataDir, String model, int batch, 
     }
 
     public Experiment withModel(String m) {
-        return new Experiment(dataset, dataDir, m, batch, lr, momentum, augment, momentumForm, init);
+        return new Experiment(dataset, dataDir, m, batch, lr, momentum, augment, momentumForm, init, pixels);
     }
 
     /** Checks the model for a real training run (lenet, mlp or resnet-small). */
@@ -113,16 +118,20 @@ public record Experiment(String dataset, Path dataDir, String model, int batch, 
     }
 
     /**
-     * Reads the data set: Fashion-MNIST scaled to [0, 1]; CIFAR scaled, then standardised per channel with the
-     * training set's statistics.
+     * Reads the data set: Fashion-MNIST scaled to [0, 1]; CIFAR scaled, then (by default, {@link #pixels})
+     * standardised per channel with the training set's statistics.
      */
     public TrainTest loadData() throws IOException {
         return switch (dataset) {
             case "fashion-mnist" -> FashionMnist.full(dataDir);
-            case "cifar10" -> Cifar.load(Cifar.Variant.CIFAR10, dataDir).standardizedPerChannel();
-            case "cifar100" -> Cifar.load(Cifar.Variant.CIFAR100, dataDir).standardizedPerChannel();
+            case "cifar10" -> pixels(Cifar.load(Cifar.Variant.CIFAR10, dataDir));
+            case "cifar100" -> pixels(Cifar.load(Cifar.Variant.CIFAR100, dataDir));
             default -> FashionMnist.embedded();
         };
+    }
+
+    private TrainTest pixels(TrainTest scaled) {
+        return "scaled".equals(pixels) ? scaled : scaled.standardizedPerChannel();
     }
 
     /** Examples per epoch of the chosen data set (for CIFAR from the sizes of the files present). */
@@ -148,6 +157,8 @@ public record Experiment(String dataset, Path dataDir, String model, int batch, 
         }
         MultiLayerConfiguration conf = "mlp".equals(model)
                 ? Models.mlp(t.features(), t.classes, updater(), seed)
+                : "lenet-authors".equals(model)
+                ? Models.lenetAuthors(t.height, t.width, t.channels, t.classes, updater(), seed)
                 : Models.lenet(t.height, t.width, t.channels, t.classes, updater(), seed);
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -198,6 +209,7 @@ public record Experiment(String dataset, Path dataDir, String model, int batch, 
         c.put("momentum", momentum);
         c.put("momentum_form", momentumForm);
         c.put("init", init);
+        c.put("pixels", pixels);
         c.put("augment", augment);
         c.put("onednn_helpers", NativeHelpers.oneDnnAvailable()); // convolution and pooling through oneDNN
         return c;

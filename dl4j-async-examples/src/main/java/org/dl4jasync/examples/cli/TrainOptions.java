@@ -60,8 +60,9 @@ public final class TrainOptions {
     boolean augment;
 
     @Option(order = 3, names = "--model", paramLabel = "NAME", defaultValue = "lenet",
-            description = "lenet (LeNet-5), mlp (3×128 ReLU) or resnet-small (a residual ComputationGraph: two residual "
-                    + "blocks, 16 and 32 channels). Default: ${DEFAULT-VALUE}.")
+            description = "lenet (LeNet-5: two dense layers of 120 and 84, as the paper's text), lenet-authors (one of "
+                    + "120, as the Interval-Asynchrony paper's code), mlp (3×128 ReLU) or resnet-small (a residual "
+                    + "ComputationGraph: two residual blocks, 16 and 32 channels). Default: ${DEFAULT-VALUE}.")
     String model;
 
     @Option(order = 4, names = "--batch", paramLabel = "B", defaultValue = "16", description = "Minibatch size. Default: ${DEFAULT-VALUE}.")
@@ -84,6 +85,12 @@ public final class TrainOptions {
             description = "Initial weights: xavier (the models' DL4J initialisation) or paper (every weight and bias "
                     + "from N(0, 0.01²), seeded, as the papers' code). Default: ${DEFAULT-VALUE}.")
     String init;
+
+    @Option(order = 6, names = "--pixels", paramLabel = "FORM", defaultValue = "standardized",
+            description = "CIFAR's inputs: standardized (scaled to [0, 1], then per channel to mean 0 and standard "
+                    + "deviation 1) or scaled (x / 255 only, as the Interval-Asynchrony paper's code). Fashion-MNIST "
+                    + "is always scaled. Default: ${DEFAULT-VALUE}.")
+    String pixels;
 
     @Option(order = 6, names = "--optimizer-state", paramLabel = "MODE",
             description = "Where the optimizer state (momentum, Adam moments) lives: per_worker (one per worker, as the "
@@ -539,7 +546,7 @@ public final class TrainOptions {
 
     /** The experiment these options describe. */
     Experiment experiment() {
-        return new Experiment(dataset, dataDir, model, batch, lr, momentum, augment, momentumForm, init);
+        return new Experiment(dataset, dataDir, model, batch, lr, momentum, augment, momentumForm, init, pixels);
     }
 
     /**

@@ -71,10 +71,12 @@ public final class FashionMnist {
                 complete = files[k] != null;
             }
             if (complete) {
-                LabeledImages train = LabeledImages.fromIdx(IdxReader.readImages(files[0]),
-                        IdxReader.readLabels(files[1]), CLASSES);
-                LabeledImages test = LabeledImages.fromIdx(IdxReader.readImages(files[2]),
-                        IdxReader.readLabels(files[3]), CLASSES);
+                LabeledImages train = pair(files[0], files[1]);
+                LabeledImages test = pair(files[2], files[3]);
+                if (test.height != train.height || test.width != train.width) {
+                    throw new IOException(files[2] + ": test images of " + test.height + "×" + test.width
+                            + ", training images (" + files[0] + ") of " + train.height + "×" + train.width);
+                }
                 return new TrainTest(train, test, "Fashion-MNIST from " + dir);
             }
         }
@@ -84,6 +86,15 @@ public final class FashionMnist {
         }
         throw new DataNotFoundException("Fashion-MNIST", expected, searched,
                 "install it with apt-get install -y dataset-fashion-mnist, or pass --data-dir DIR");
+    }
+
+    /** An image file and its label file, checked against each other (counts, label range): one line if not. */
+    private static LabeledImages pair(Path images, Path labels) throws IOException {
+        try {
+            return LabeledImages.fromIdx(IdxReader.readImages(images), IdxReader.readLabels(labels), CLASSES);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(images + " and " + labels + ": " + e.getMessage(), e);
+        }
     }
 
     private static Path find(Path dir, String base) {

@@ -53,44 +53,63 @@ public final class IdxReader {
 
     public static Images readImages(InputStream raw, String name) throws IOException {
         DataInputStream in = new DataInputStream(decompressed(raw));
-        int magic = in.readInt();
+        int magic = header(in, name);
         if (magic != IMAGES_MAGIC) {
             throw new IOException(name + ": not an IDX image file (magic 0x" + Integer.toHexString(magic)
                     + ", expected 0x803)");
         }
-        int count = in.readInt();
-        int rows = in.readInt();
-        int cols = in.readInt();
-        if (count < 0 || rows <= 0 || cols <= 0 || (long) count * rows * cols > Integer.MAX_VALUE) {
-            throw new IOException(name + ": bad IDX image header " + count + "×" + rows + "×" + cols);
+        int count = header(in, name);
+        int rows = header(in, name);
+        int cols = header(in, name);
+        if (count <= 0 || rows <= 0 || cols <= 0 || (long) count * rows * cols > Integer.MAX_VALUE - 8) {
+            throw new IOException(name + ": bad IDX image header: " + count + " images of " + rows + "×" + cols
+                    + (count == 0 ? " (no images)" : ""));
         }
-        byte[] pixels = new byte[count * rows * cols];
-        readFully(in, pixels, name);
+        byte[] pixels = readData(in, (long) count * rows * cols, name);
         return new Images(count, rows, cols, pixels);
     }
 
     public static byte[] readLabels(InputStream raw, String name) throws IOException {
         DataInputStream in = new DataInputStream(decompressed(raw));
-        int magic = in.readInt();
+        int magic = header(in, name);
         if (magic != LABELS_MAGIC) {
             throw new IOException(name + ": not an IDX label file (magic 0x" + Integer.toHexString(magic)
                     + ", expected 0x801)");
         }
-        int count = in.readInt();
-        if (count < 0) {
-            throw new IOException(name + ": bad IDX label count " + count);
+        int count = header(in, name);
+        if (count <= 0) {
+            throw new IOException(name + ": bad IDX label count " + count + (count == 0 ? " (no labels)" : ""));
         }
-        byte[] labels = new byte[count];
-        readFully(in, labels, name);
-        return labels;
+        return readData(in, count, name);
     }
 
-    private static void readFully(DataInputStream in, byte[] into, String name) throws IOException {
+    /** One big-endian int of the header; an empty or cut file says so (not EOFException's null message). */
+    private static int header(DataInputStream in, String name) throws IOException {
         try {
-            in.readFully(into);
+            return in.readInt();
         } catch (EOFException e) {
-            throw new IOException(name + ": truncated IDX file (expected " + into.length + " data bytes)", e);
+            throw new IOException(name + ": empty or truncated IDX header", e);
         }
+    }
+
+    /**
+     * The {@code n} data bytes the header announces, read in chunks: a header that announces more than the file
+     * holds ends in "truncated", not in an allocation of what it claims (2³¹ − 1 images: OutOfMemoryError before).
+     */
+    private static byte[] readData(DataInputStream in, long n, String name) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) Math.min(n, 1 << 20));
+        byte[] chunk = new byte[1 << 16];
+        long left = n;
+        while (left > 0) {
+            int r = in.read(chunk, 0, (int) Math.min(chunk.length, left));
+            if (r < 0) {
+                throw new IOException(name + ": truncated IDX file (the header announces " + n + " data bytes, the file "
+                        + "has " + (n - left) + ")");
+            }
+            out.write(chunk, 0, r);
+            left -= r;
+        }
+        return out.toByteArray();
     }
 
     private static InputStream decompressed(InputStream raw) throws IOException {

@@ -49,6 +49,13 @@ public final class LabeledImages {
         if (images.count != labels.length) {
             throw new IllegalArgumentException(images.count + " images but " + labels.length + " labels");
         }
+        for (int i = 0; i < labels.length; i++) {
+            int l = labels[i] & 0xFF;
+            if (l >= classes) {
+                throw new IllegalArgumentException("label " + l + " of image " + i + " is not a class (0.." + (classes - 1)
+                        + ")");
+            }
+        }
         return new LabeledImages(images.count, images.rows, images.cols, 1, classes, images.pixels, labels);
     }
 

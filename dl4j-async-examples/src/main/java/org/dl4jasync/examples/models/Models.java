@@ -79,6 +79,33 @@ public final class Models {
                 .build();
     }
 
+    /**
+     * LeNet-5 as the Interval-Asynchrony paper's code builds it (MiniDNN, {@code main.cpp}): conv 5×5×6 → max-pool
+     * 2×2 → conv 5×5×16 → max-pool 2×2 → dense 120 → softmax; one dense hidden layer where {@link #lenet} (the
+     * paper's text) has two (120 and 84). ReLU activations; padding as {@link #lenet}.
+     */
+    public static MultiLayerConfiguration lenetAuthors(int height, int width, int channels, int classes,
+                                                       IUpdater updater, long seed) {
+        int pad = height == 28 && width == 28 ? 2 : 0;
+        return new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(DataType.FLOAT)
+                .weightInit(WeightInit.XAVIER)
+                .updater(updater)
+                .list()
+                .layer(new ConvolutionLayer.Builder(5, 5).nOut(6).padding(pad, pad).activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                        .build())
+                .layer(new ConvolutionLayer.Builder(5, 5).nOut(16).activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                        .build())
+                .layer(new DenseLayer.Builder().nOut(120).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutionalFlat(height, width, channels))
+                .build();
+    }
+
     /** The TAIL-τ paper's MLP: three hidden layers of 128 ReLU units, softmax output. */
     public static MultiLayerConfiguration mlp(int inputs, int classes, IUpdater updater, long seed) {
         return new NeuralNetConfiguration.Builder()

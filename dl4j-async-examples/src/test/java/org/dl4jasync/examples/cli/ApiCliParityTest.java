@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ApiCliParityTest {
     /** The experiment's settings and the report files: the command line's own {@code config} entries. */
     private static final Set<String> CLI_ONLY = Set.of("dataset", "data_dir", "model", "batch", "lr", "momentum",
-            "momentum_form", "init", "augment",
+            "momentum_form", "init", "pixels", "augment", "onednn_helpers",
             "data_source", "json", "csv", "quiet");
     private static final int STEPS = 40;
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Captures {@code System.out} and {@code System.err} for each test of a command-line test class and restores them
  * afterwards: {@code @RegisterExtension final CapturedConsole console = new CapturedConsole();}.
  */
-final class CapturedConsole implements BeforeEachCallback, AfterEachCallback {
+public final class CapturedConsole implements BeforeEachCallback, AfterEachCallback {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private PrintStream savedOut;
@@ -34,11 +34,11 @@ final class CapturedConsole implements BeforeEachCallback, AfterEachCallback {
         System.setErr(savedErr);
     }
 
-    String out() {
+    public String out() {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    String err() {
+    public String err() {
         return err.toString(StandardCharsets.UTF_8);
     }
 }

@@ -25,7 +25,7 @@ class TrainCommandTest {
             "--batch 0|--batch: '0' is not allowed; expected an integer >= 1",
             "--lr 0|--lr: '0.0' is not allowed; expected a positive number",
             "--lr -0.5|--lr: '-0.5' is not allowed; expected a positive number",
-            "--model resnet|--model: 'resnet' is not allowed; expected one of lenet, mlp",
+            "--model resnet|--model: 'resnet' is not allowed; expected one of lenet, lenet-authors, mlp",
             "--store rcu|--store: 'rcu' is not allowed; expected one of hogwild, locked, leashed",
             "--persistence -1|--persistence: '-1' is not allowed; expected an integer >= 0 or 'unbounded'",
             "--target-accuracy 2|--target-accuracy: '2.0' is not allowed; expected a number in (0, 1]",

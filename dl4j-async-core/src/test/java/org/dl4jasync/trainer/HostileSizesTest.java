@@ -1,0 +1,37 @@
+package org.dl4jasync.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.dl4jasync.metrics.TrainingReport;
+import org.dl4jasync.simulation.StepTimes;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sizes that once ran out of memory: the simulator's counts by staleness are one for the whole run (one thread
+ * records every virtual worker's updates), so memory is O(workers + max τ), not O(workers × max τ) as with a
+ * histogram per worker (4,096 workers × 2·10⁶ steps needed 4.3 GB; 8,192 and 100,000 workers ended in an
+ * OutOfMemoryError). Surefire's JVM has the launcher's heap (-Xmx4g).
+ */
+class HostileSizesTest {
+    @Test
+    void aHundredThousandVirtualWorkersWithoutAModel() {
+        int m = 100_000;
+        TrainingReport r = new Simulator.Builder(m, StepTimes.parse("exp:0.01", m)).seed(1).maxSteps(3L * m)
+                .build().run();
+        assertThat(r.stepsAccepted()).isEqualTo(3L * m);
+        // the first m updates have τ 0 … m − 1 (the pipeline fills), the next 2m about m − 1: mean ≈ 5m/6
+        assertThat(r.staleness().mean()).isCloseTo(5.0 * m / 6, within(0.05 * m));
+        assertThat(r.staleness().histogram().stream().mapToLong(e -> e[1]).sum()).isEqualTo(3L * m);
+    }
+
+    @Test
+    void theSharedCountsAddUpAsPerWorkerOnesDid() {
+        int m = 64;
+        TrainingReport r = new Simulator.Builder(m, StepTimes.parse("exp:0.01", m)).seed(3).maxSteps(20_000)
+                .build().run();
+        assertThat(r.staleness().histogram().stream().mapToLong(e -> e[1]).sum()).isEqualTo(20_000);
+        assertThat(r.staleness().mean()).isCloseTo(m - 1.0, within(0.05 * m));
+        assertThat(r.stepScale().byStaleness()).allSatisfy(e -> assertThat(e[1]).isEqualTo(1.0)); // constant step
+    }
+}
