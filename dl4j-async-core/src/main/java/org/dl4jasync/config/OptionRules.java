@@ -43,9 +43,55 @@ final class OptionRules {
                 || (s.algorithm == Algorithm.INTERVAL && (s.intervalPolicy == IntervalSchedule.PROBE || s.autoY0));
     }
 
+    /** Interval-Asynchrony's options: only with {@code interval}. */
+    private static final java.util.List<String> INTERVAL = java.util.List.of("interval_policy", "interval_y",
+            "y_decay_amount", "y_decay_every", "y_min", "probe_window", "probe_step", "probe_steps", "probe_exec");
+    /** Elastic parallelism's options: only when the run is elastic. */
+    private static final java.util.List<String> ELASTIC = java.util.List.of("elastic_ip", "elastic_dp", "elastic_wp",
+            "elastic_search");
+
+    /** Options given for an algorithm, store or controller the run does not use are refused, not ignored. */
+    private static void onlyWhereTheyApply(RunSettings s, boolean elastic) {
+        for (String key : s.given) {
+            if (INTERVAL.contains(key) && s.algorithm != Algorithm.INTERVAL) {
+                throw new InvalidOptionException(key, value(s, key), "no value unless {algorithm} is interval (it is "
+                        + Choice.key(s.algorithm) + ")");
+            }
+            if (ELASTIC.contains(key) && !elastic) {
+                throw new InvalidOptionException(key, value(s, key), "no value unless the run is elastic ({algorithm} "
+                        + "elastic or {parallelism} elastic)");
+            }
+            if (key.equals("persistence") && s.store != org.dl4jasync.parameters.ParameterStore.Kind.LEASHED) {
+                throw new InvalidOptionException(key, s.persistence, "no value unless {store} is leashed (it is "
+                        + Choice.key(s.store) + ")");
+            }
+        }
+    }
+
+    /** The value of a given option, as the command line spells it. */
+    private static Object value(RunSettings s, String key) {
+        return switch (key) {
+            case "interval_policy" -> Choice.key(s.intervalPolicy);
+            case "interval_y" -> s.autoY0 ? "auto" : s.intervalY;
+            case "y_decay_amount" -> s.yDecayAmount;
+            case "y_decay_every" -> s.yDecayEvery;
+            case "y_min" -> s.yMin;
+            case "probe_window" -> s.probeWindow;
+            case "probe_step" -> s.probeStep;
+            case "probe_steps" -> s.probeSteps;
+            case "probe_exec" -> s.probeExec;
+            case "elastic_ip" -> s.elasticIp;
+            case "elastic_dp" -> s.elasticDp;
+            case "elastic_wp" -> s.elasticWp;
+            case "elastic_search" -> Choice.key(s.elasticSearch);
+            default -> "given";
+        };
+    }
+
     static void check(RunSettings s) {
         int m = s.algorithm == Algorithm.SEQUENTIAL ? 1 : s.workers;
         boolean elastic = s.algorithm == Algorithm.ELASTIC || s.parallelism == Parallelism.ELASTIC;
+        onlyWhereTheyApply(s, elastic);
         if (s.intervalPolicy == IntervalSchedule.DECAY && !s.autoY0 && s.yMin > s.intervalY) {
             throw new InvalidOptionException("y_min", s.yMin, "at most {interval_y} (" + s.intervalY + ")");
         }

@@ -54,6 +54,7 @@ public abstract class RunOptions<B extends RunOptions<B>> {
     /** Failed CAS attempts allowed per update of the CAS-published store, ≥ 0 (default unbounded). */
     public B persistence(int p) {
         v.persistence = atLeast("persistence", p, 0, "an integer >= 0 or 'unbounded'");
+        v.given.add("persistence");
         return self();
     }
 
@@ -260,6 +261,7 @@ public abstract class RunOptions<B extends RunOptions<B>> {
 
     public B intervalPolicy(IntervalSchedule s) {
         v.intervalPolicy = Objects.requireNonNull(s, "intervalPolicy");
+        v.given.add("interval_policy");
         return self();
     }
 
@@ -267,6 +269,7 @@ public abstract class RunOptions<B extends RunOptions<B>> {
     public B intervalY(int y0) {
         v.intervalY = atLeast("interval_y", y0, 1, "an integer >= 1");
         v.autoY0 = false;
+        v.given.add("interval_y");
         return self();
     }
 
@@ -276,41 +279,49 @@ public abstract class RunOptions<B extends RunOptions<B>> {
      */
     public B autoIntervalY() {
         v.autoY0 = true;
+        v.given.add("interval_y");
         return self();
     }
 
     public B yDecayAmount(int n) {
         v.yDecayAmount = atLeast("y_decay_amount", n, 1, "an integer >= 1");
+        v.given.add("y_decay_amount");
         return self();
     }
 
     public B yDecayEvery(long steps) {
         v.yDecayEvery = atLeast("y_decay_every", steps, 1, "an integer >= 1");
+        v.given.add("y_decay_every");
         return self();
     }
 
     public B yMin(int y) {
         v.yMin = atLeast("y_min", y, 1, "an integer >= 1");
+        v.given.add("y_min");
         return self();
     }
 
     public B probeWindow(int w) {
         v.probeWindow = atLeast("probe_window", w, 0, "an integer >= 0");
+        v.given.add("probe_window");
         return self();
     }
 
     public B probeStep(int s) {
         v.probeStep = atLeast("probe_step", s, 1, "an integer >= 1");
+        v.given.add("probe_step");
         return self();
     }
 
     public B probeSteps(long n) {
         v.probeSteps = atLeast("probe_steps", n, 1, "an integer >= 1");
+        v.given.add("probe_steps");
         return self();
     }
 
     public B probeExec(long n) {
         v.probeExec = atLeast("probe_exec", n, 1, "an integer >= 1");
+        v.given.add("probe_exec");
         return self();
     }
 
@@ -404,18 +415,21 @@ public abstract class RunOptions<B extends RunOptions<B>> {
     /** Execution phase of K × m accepted steps. */
     public B elasticIp(int k) {
         v.elasticIp = atLeast("elastic_ip", k, 1, "an integer >= 1");
+        v.given.add("elastic_ip");
         return self();
     }
 
     /** K × m accepted steps per probed level. */
     public B elasticDp(int k) {
         v.elasticDp = atLeast("elastic_dp", k, 1, "an integer >= 1");
+        v.given.add("elastic_dp");
         return self();
     }
 
     /** Levels probed on each side of m. */
     public B elasticWp(int w) {
         v.elasticWp = atLeast("elastic_wp", w, 1, "an integer >= 1");
+        v.given.add("elastic_wp");
         return self();
     }
 
@@ -425,6 +439,7 @@ public abstract class RunOptions<B extends RunOptions<B>> {
      */
     public B elasticSearch(org.dl4jasync.parallelism.ElasticSearch s) {
         v.elasticSearch = Objects.requireNonNull(s, "elasticSearch");
+        v.given.add("elastic_search");
         return self();
     }
 

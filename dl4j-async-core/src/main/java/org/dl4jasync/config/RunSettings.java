@@ -99,12 +99,18 @@ final class RunSettings implements Cloneable {
     StepSizePolicy customStepSize;
     ElasticController customElastic;
     List<StepListener> stepListeners = new ArrayList<>();
+    /**
+     * The options of one algorithm, store or controller that were set explicitly (their keys), for the rule that
+     * refuses them with another ({@code OptionRules}): an option that is silently ignored misleads.
+     */
+    java.util.Set<String> given = new java.util.TreeSet<>();
 
     @Override
     protected RunSettings clone() {
         try {
             RunSettings c = (RunSettings) super.clone();
             c.stepListeners = new ArrayList<>(stepListeners);
+            c.given = new java.util.TreeSet<>(given);
             return c;
         } catch (CloneNotSupportedException e) {
             throw new AssertionError(e);

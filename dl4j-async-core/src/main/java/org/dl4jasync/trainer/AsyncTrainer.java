@@ -363,6 +363,7 @@ public final class AsyncTrainer implements AutoCloseable {
                 model.checkRebindable(); // fail at build time, not at fit time
             }
             config.checkpointDir().ifPresent(CheckpointDirectory::checkWritable); // and again at every fit
+            WorkerLimits.checkThreads(config, model);
             return new AsyncTrainer(this);
         }
     }

@@ -80,7 +80,8 @@ final class ReportAssembler {
         Long cas = run.store.failedCas();
         r.failedCas(cas == null ? null : cas + (before == null ? 0 : before.failedCas));
         r.wallSeconds(wallSeconds);
-        r.evaluationSeconds(virtual ? null : run.monitor.evaluationSeconds()
+        // on the run's clock: a simulation's evaluations take no virtual time (and its report stays the same for a seed)
+        r.evaluationSeconds(virtual ? 0.0 : run.monitor.evaluationSeconds()
                 + (before == null ? 0 : before.evaluationSeconds));
         r.virtualSeconds(virtual ? end : null);
         r.workerSeconds(activeSeconds);

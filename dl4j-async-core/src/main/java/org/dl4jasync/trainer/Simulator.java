@@ -251,6 +251,9 @@ public final class Simulator {
                         + "evaluate)");
             }
             config.checkRunnable();
+            if (net != null) {
+                WorkerLimits.checkSimulation(config, model);
+            }
             if (config.evaluationData().isPresent() && net == null) {
                 throw new IllegalArgumentException("evaluation needs a network: call network(net, batches)");
             }

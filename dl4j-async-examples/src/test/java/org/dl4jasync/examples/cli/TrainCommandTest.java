@@ -50,6 +50,12 @@ class TrainCommandTest {
             "--algorithm k-sync|--algorithm: 'k-sync' is not allowed; expected one of sequential, sync, async, interval, elastic, bounded, ssp, kasync, abs, netfit, parallelwrapper",
             "--on-non-finite ignore|--on-non-finite: 'ignore' is not allowed; expected one of fail, skip, stop",
             "--algorithm netfit --on-non-finite skip|--on-non-finite: 'skip' is not allowed; expected left out with --algorithm netfit (DL4J's loops apply every update; an evaluation sees divergence)",
+            "--algorithm async --interval-y 16|--interval-y: '16' is not allowed; expected no value unless --algorithm is interval (it is async)",
+            "--algorithm kasync --interval-y auto|--interval-y: 'auto' is not allowed; expected no value unless --algorithm is interval (it is kasync)",
+            "--algorithm async --interval-policy decay|--interval-policy: 'decay' is not allowed; expected no value unless --algorithm is interval (it is async)",
+            "--store hogwild --persistence 3|--persistence: '3' is not allowed; expected no value unless --store is leashed (it is hogwild)",
+            "--algorithm async --elastic-dp 5|--elastic-dp: '5' is not allowed; expected no value unless the run is elastic (--algorithm elastic or --parallelism elastic)",
+            "--workers 100000|100000 workers: at most 4096 on threads",
             "--frobnicate|Unknown option: '--frobnicate'"})
     void badUsageIsOneLineAndExitStatus2(String args, String message) {
         int code = Main.run(("train " + args).split(" "));
