@@ -51,8 +51,17 @@ final class CheckpointResume {
         }
         CheckpointDirectory.Loaded loaded = CheckpointDirectory.newest(dir, LOG::warn).orElseThrow(() ->
                 new IncompatibleCheckpointException("no intact checkpoint in " + dir));
-        Map<String, Object> state = loaded.contents.state;
         String where = "checkpoint " + loaded.file;
+        try {
+            return load(loaded, where, model, config, batchesPerEpoch, fingerprint);
+        } catch (RuntimeException e) {
+            throw Resume.unreadable(where, e);
+        }
+    }
+
+    private static Resume load(CheckpointDirectory.Loaded loaded, String where, TrainableModel model,
+                               RunConfig config, long batchesPerEpoch, String fingerprint) {
+        Map<String, Object> state = loaded.contents.state;
         compareModels(where, loaded.contents.modelConfiguration, model.configurationJson(0, 0));
         compareOptions(where, StateValues.getMap(state, "config"), config.provenance());
         Map<String, Object> data = StateValues.getMap(state, "data");
@@ -77,7 +86,7 @@ final class CheckpointResume {
         try {
             resume = new Resume(loaded.contents);
         } catch (IllegalArgumentException e) {
-            throw new IncompatibleCheckpointException(where + ": " + e.getMessage());
+            throw Resume.unreadable(where, e);
         }
         if (resume.workerStats.size() != config.workers()) {
             throw new IncompatibleCheckpointException(where + " has " + resume.workerStats.size()
@@ -138,9 +147,13 @@ final class CheckpointResume {
         return Objects.equals(a, b);
     }
 
+    /** A value for a message: at most {@link #SHOWN} characters (a layer's whole JSON would be kilobytes). */
     private static String text(JsonNode n) {
-        return n == null || n.isNull() ? "none" : n.isTextual() ? n.asText() : n.toString();
+        String t = n == null || n.isNull() ? "none" : n.isTextual() ? n.asText() : n.toString();
+        return t.length() <= SHOWN ? t : t.substring(0, SHOWN - 1) + "…";
     }
+
+    private static final int SHOWN = 120;
 
     /** The path of the first difference between two JSON trees and both values there, or null when equal. */
     private static String firstDifference(String path, JsonNode a, JsonNode b) {

@@ -32,6 +32,20 @@ final class Resume {
     final Map<String, Object> monitor;
     final Map<String, Object> components;
 
+    /**
+     * A checkpoint state that this version cannot read (edited by hand, or written by another version): a value of
+     * the wrong type or missing ({@code StateValues} throws ClassCastException, NullPointerException or
+     * IllegalArgumentException), said in one line instead of a stack trace.
+     */
+    static org.dl4jasync.checkpoint.IncompatibleCheckpointException unreadable(String where, RuntimeException e) {
+        if (e instanceof org.dl4jasync.checkpoint.IncompatibleCheckpointException) {
+            return (org.dl4jasync.checkpoint.IncompatibleCheckpointException) e;
+        }
+        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return new org.dl4jasync.checkpoint.IncompatibleCheckpointException(where + " has a state this version cannot "
+                + "read (edited by hand, or from another version?): " + why);
+    }
+
     Resume(CheckpointFile.Contents c) {
         Map<String, Object> s = c.state;
         int format = StateValues.getInt(s, "format");

@@ -243,7 +243,11 @@ final class Run {
         for (int w = 0; w < m; w++) {
             stats[w] = new WorkerStats(w, byTau);
             if (resume != null) {
-                stats[w].restore(StateValues.asMap(resume.workerStats.get(w)));
+                try {
+                    stats[w].restore(StateValues.asMap(resume.workerStats.get(w)));
+                } catch (RuntimeException e) {
+                    throw Resume.unreadable("the checkpoint's worker " + w, e);
+                }
                 started += stats[w].started;
             }
         }
@@ -252,7 +256,11 @@ final class Run {
         this.observers = parts.observers.toArray(new StepListener[0]);
         this.components = Checkpoints.components(parts, dispatcher, stepSize, elastic);
         if (resume != null) {
-            Checkpoints.restore(this, resume);
+            try {
+                Checkpoints.restore(this, resume);
+            } catch (RuntimeException e) {
+                throw Resume.unreadable("the checkpoint's components", e);
+            }
         }
     }
 

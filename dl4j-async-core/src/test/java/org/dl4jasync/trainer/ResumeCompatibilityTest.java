@@ -70,4 +70,28 @@ class ResumeCompatibilityTest {
         assertThat(fewerEpochs.stopReason()).isEqualTo(StopReason.EPOCHS);
         assertThat(fewerEpochs.stepsAccepted()).isEqualTo(50);
     }
+
+    /** Before: a hand-edited state ended in a ClassCastException's stack trace. */
+    @Test
+    void aHandEditedStateIsRefusedInOneLine(@TempDir Path dir) throws Exception {
+        oneWorker(5).maxSteps(10).checkpointDir(dir).build().fit(TinyNets.iterator(TRAIN), 3);
+        Path file = org.dl4jasync.checkpoint.CheckpointDirectory.newest(dir, w -> { }).orElseThrow().file;
+        org.dl4jasync.checkpoint.CheckpointFile.Contents c = org.dl4jasync.checkpoint.CheckpointFile.read(file);
+        java.util.Map<String, Object> state = new java.util.LinkedHashMap<>(c.state);
+        state.put("accepted", "ten");
+        org.dl4jasync.checkpoint.CheckpointFile.write(file, new org.dl4jasync.checkpoint.CheckpointFile.Contents(
+                c.modelConfiguration, c.params, c.updaterStates, c.modelUpdaterState, state));
+        assertThatThrownBy(() -> oneWorker(5).resume(dir).build().fit(TinyNets.iterator(TRAIN), 3))
+                .isInstanceOf(IncompatibleCheckpointException.class).hasMessageContaining("cannot read");
+    }
+
+    /** Before: the message quoted whole layers' JSON (9.9 KB in one line). */
+    @Test
+    void anotherNetworksMessageIsShort(@TempDir Path dir) {
+        oneWorker(5).maxSteps(10).checkpointDir(dir).build().fit(TinyNets.iterator(TRAIN), 3);
+        assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.exploding()).workers(1).seed(11).resume(dir)
+                .build().fit(TinyNets.iterator(TRAIN), 3))
+                .isInstanceOf(IncompatibleCheckpointException.class).hasMessageContaining("is of another network")
+                .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(500));
+    }
 }

@@ -437,7 +437,12 @@ public final class TrainOptions {
 
     @Option(order = 47, names = "--time-limit", paramLabel = "SECONDS", description = "Stop after this much wall time.")
     void timeLimit(double seconds) {
-        set(() -> config.timeLimit(Duration.ofNanos((long) Math.min(seconds * 1e9, Long.MAX_VALUE))));
+        set(() -> {
+            if (!(seconds > 0)) { // NaN included, said as given (as a Duration NaN would have been echoed as 0.0)
+                throw new UsageException("--time-limit", String.valueOf(seconds), "a positive number of seconds");
+            }
+            return config.timeLimit(Duration.ofNanos((long) Math.min(seconds * 1e9, Long.MAX_VALUE)));
+        });
     }
 
     @Option(order = 48, names = "--target-accuracy", paramLabel = "ACC",

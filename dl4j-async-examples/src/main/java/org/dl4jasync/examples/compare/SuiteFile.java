@@ -64,12 +64,34 @@ public final class SuiteFile {
         String text = Files.readString(file);
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(text);
+            // a key given twice (two configurations of one name) is an error, not the last one silently kept
+            root = new ObjectMapper(YAMLFactory.builder()
+                    .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+                    .readTree(text);
         } catch (JsonProcessingException e) {
-            throw new SuiteException(file + ": not valid YAML or JSON: " + e.getOriginalMessage()
+            throw new SuiteException(file + ": not valid YAML or JSON: " + oneLine(e.getOriginalMessage())
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
         }
         return parse(file.toString(), root, checker);
+    }
+
+    /**
+     * A parser's message in one line: SnakeYAML's span several, with the offending line quoted and a caret under it
+     * (the line number is given separately).
+     */
+    static String oneLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        List<String> kept = new ArrayList<>();
+        for (String line : message.split("\\R")) {
+            String t = line.strip();
+            boolean snippet = line.startsWith("    ") || t.equals("^") || t.isEmpty();
+            if (!snippet && !t.startsWith("in 'reader'") && !t.startsWith("in 'string'")) {
+                kept.add(t);
+            }
+        }
+        return kept.isEmpty() ? message.strip().replaceAll("\\s+", " ") : String.join(": ", kept);
     }
 
     static Suite parse(String file, JsonNode root, Checker checker) throws SuiteException {

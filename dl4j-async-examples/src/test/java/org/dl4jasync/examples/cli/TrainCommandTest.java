@@ -56,6 +56,7 @@ class TrainCommandTest {
             "--store hogwild --persistence 3|--persistence: '3' is not allowed; expected no value unless --store is leashed (it is hogwild)",
             "--algorithm async --elastic-dp 5|--elastic-dp: '5' is not allowed; expected no value unless the run is elastic (--algorithm elastic or --parallelism elastic)",
             "--workers 100000|100000 workers: at most 4096 on threads",
+            "--time-limit NaN|--time-limit: 'NaN' is not allowed; expected a positive number of seconds",
             "--frobnicate|Unknown option: '--frobnicate'"})
     void badUsageIsOneLineAndExitStatus2(String args, String message) {
         int code = Main.run(("train " + args).split(" "));

@@ -130,4 +130,29 @@ class SuiteFileTest {
         assertThatThrownBy(() -> SuiteFile.read(f, accept)).isInstanceOf(SuiteException.class)
                 .hasMessageStartingWith(f.toString()).hasMessageContaining(message);
     }
+
+    /** Before: the second configuration of one name silently replaced the first. */
+    @Test
+    void twoConfigurationsOfOneNameAreRefused(@TempDir Path dir) {
+        assertThatThrownBy(() -> read(dir, """
+                seeds: [1]
+                configurations:
+                  async: {algorithm: async, workers: 2}
+                  async: {algorithm: async, workers: 4}
+                """)).isInstanceOf(SuiteException.class).hasMessageContaining("Duplicate field 'async'");
+    }
+
+    /** Before: SnakeYAML's message took 9 lines (the offending line quoted, a caret under it). */
+    @Test
+    void aYamlErrorIsOneLine(@TempDir Path dir) {
+        assertThatThrownBy(() -> read(dir, """
+                seeds: [1]
+                configurations:
+                  async: {algorithm: async
+                  - broken
+                """)).isInstanceOf(SuiteException.class).satisfies(e -> {
+                    assertThat(e.getMessage()).doesNotContain("\n").contains("not valid YAML or JSON").contains("line");
+                    assertThat(e.getMessage().length()).isLessThan(400);
+                });
+    }
 }
