@@ -20,6 +20,9 @@ final class DataFingerprint {
 
     /** The fingerprint of in-memory batches, e.g. {@code batches 3750, examples 60000, first 1a2b3c4d, last ...}. */
     static String of(List<? extends MultiDataSet> batches) {
+        if (batches.isEmpty()) {
+            return "batches 0"; // the batch source says what is wrong with that
+        }
         long examples = 0;
         for (MultiDataSet b : batches) {
             examples += b.getFeatures(0).size(0);

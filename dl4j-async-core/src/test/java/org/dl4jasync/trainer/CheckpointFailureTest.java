@@ -89,12 +89,9 @@ class CheckpointFailureTest {
                 public void iterationDone(Model model, int iteration, int epoch) {
                     if (++steps == 25) { // the disk "fills": the directory becomes a regular file
                         try {
-                            try (Stream<Path> s = Files.list(dir)) {
-                                for (Path p : (Iterable<Path>) s::iterator) {
-                                    Files.delete(p);
-                                }
-                            }
-                            Files.delete(dir);
+                            // moved aside in one step: the writer thread may be writing into it right now
+                            awaitACheckpoint(dir);
+                            Files.move(dir, tmp.resolve("aside"));
                             Files.writeString(dir, "full");
                         } catch (IOException e) {
                             throw new IllegalStateException(e);
@@ -123,6 +120,59 @@ class CheckpointFailureTest {
             assertThat(c.get("failed")).isEqualTo(0L);
             assertThat(c.get("final_written")).isEqualTo(true);
             assertThat(c.get("last_error")).isNull();
+        }
+    }
+
+    /** Nothing lost on a full disk: the run resumes from its last written checkpoint to exactly the asked steps. */
+    @Test
+    void aRunWhoseLaterWritesFailedResumesToTheExactStepCount(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("ckpt");
+        Path aside = tmp.resolve("aside");
+        try (AsyncTrainer trainer = new AsyncTrainer.Builder(TinyNets.net(6)).workers(2).maxSteps(50)
+                .checkpointDir(dir).checkpointEvery(10).build()) {
+            trainer.addListeners(new BaseTrainingListener() {
+                private int steps;
+
+                @Override
+                public void iterationDone(Model model, int iteration, int epoch) {
+                    if (++steps == 25) { // the disk fills: the directory moves aside, a file takes its place
+                        try {
+                            awaitACheckpoint(dir); // written by the writer thread, while training goes on
+                            Files.move(dir, aside);
+                            Files.writeString(dir, "full");
+                        } catch (IOException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                }
+            });
+            TrainingReport r = trainer.fit(TinyNets.iterator(data), 5);
+            assertThat(r.checkpoints().get("final_written")).isEqualTo(false);
+        }
+        Files.delete(dir); // space again: the checkpoints written before are back
+        Files.move(aside, dir);
+        try (AsyncTrainer resumed = new AsyncTrainer.Builder(TinyNets.net(6)).workers(2).maxSteps(50).resume(dir)
+                .build()) {
+            TrainingReport r = resumed.fit(TinyNets.iterator(data), 5);
+            assertThat(r.stepsAccepted()).isEqualTo(50);
+            assertThat(r.stopReason()).isEqualTo(org.dl4jasync.metrics.StopReason.MAX_STEPS);
+        }
+    }
+
+    private static void awaitACheckpoint(Path dir) throws IOException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try (Stream<Path> s = Files.list(dir)) {
+                if (s.anyMatch(p -> p.getFileName().toString().endsWith(".zip"))) {
+                    return;
+                }
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 }
