@@ -10,10 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.dl4jasync.examples.compare.Comparison;
 import org.dl4jasync.examples.compare.HtmlReport;
 import org.dl4jasync.examples.compare.JvmExecutor;
@@ -111,7 +107,7 @@ public final class CompareCommand implements Callable<Integer> {
             Comparison.Estimate estimate = Comparison.estimate(suite, plan, jobs);
             String time = estimate.unknown() == toRun && toRun > 0
                     ? "unknown (no wall-clock time limit and no finished run to go by)"
-                    : duration(estimate.seconds()) + (jobs > 1 ? " with " + jobs + " jobs" : "")
+                    : Terminal.duration(estimate.seconds()) + (jobs > 1 ? " with " + jobs + " jobs" : "")
                     + (estimate.unknown() > 0 ? " plus " + estimate.unknown() + " runs of configurations with no "
                     + "finished run to go by" : "");
             System.out.printf(Locale.ROOT, "%d runs, %d to run, estimated %s%n", plan.size(), toRun, time);
@@ -143,24 +139,8 @@ public final class CompareCommand implements Callable<Integer> {
             throws IOException, InterruptedException {
         List<Comparison.PlannedRun> failed;
         try (JvmExecutor executor = new JvmExecutor(Main.class.getName());
-             ProgressBar bar = new ProgressBarBuilder().setTaskName("compare").setInitialMax(plan.size())
-                .setStyle(ProgressBarStyle.ASCII).setUnit(" runs", 1).setUpdateIntervalMillis(1000)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err)).build()) {
-            failed = Comparison.run(plan, executor, new Comparison.Progress() {
-                @Override
-                public void started(Comparison.PlannedRun r, int index, int total) {
-                    bar.setExtraMessage(r.label());
-                }
-
-                @Override
-                public void finished(Comparison.PlannedRun r, boolean ok, boolean skipped) {
-                    bar.step();
-                    if (!ok) {
-                        System.err.println("dl4j-async compare: " + r.label() + " failed; see its log in "
-                                + r.report().getParent());
-                    }
-                }
-            }, jobs);
+             CompareProgress progress = new CompareProgress(plan.size())) {
+            failed = Comparison.run(plan, executor, progress, jobs);
         }
         List<RunResult> results = Comparison.results(suite, plan);
         SummaryWriter.writeCsv(out.resolve("runs.csv"), suite, results);
@@ -171,10 +151,5 @@ public final class CompareCommand implements Callable<Integer> {
         System.out.println("dl4j-async compare: " + results.size() + " of " + plan.size() + " runs reported; "
                 + out.resolve("summary.md"));
         return failed.isEmpty() ? 0 : Main.EXIT_FAILED;
-    }
-
-    private static String duration(double seconds) {
-        long s = Math.round(seconds);
-        return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
     }
 }
