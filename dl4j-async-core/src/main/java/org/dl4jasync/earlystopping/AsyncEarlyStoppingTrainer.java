@@ -14,12 +14,14 @@ import org.deeplearning4j.earlystopping.termination.EpochTerminationCondition;
 import org.deeplearning4j.earlystopping.termination.IterationTerminationCondition;
 import org.deeplearning4j.earlystopping.trainer.IEarlyStoppingTrainer;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.trainer.AsyncTrainer;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,32 +48,59 @@ import org.slf4j.LoggerFactory;
  * when training ends before any model was saved the best model is null and its epoch −1 (DL4J's trainer throws a
  * NullPointerException there); {@link #pretrain()} is not offered (layer-wise pretraining is not SGD on the whole
  * network).
+ *
+ * <p>Generic in the model as DL4J's {@code EarlyStoppingParallelTrainer<T extends Model>}: {@code T} is the trainer's
+ * model, a {@link MultiLayerNetwork} or a {@link ComputationGraph} (DL4J's {@code EarlyStoppingGraphTrainer}); a graph
+ * with several inputs or outputs trains on a {@link MultiDataSetIterator}.
+ *
+ * @param <T> the type of the trainer's model, as in the early-stopping configuration
  */
-public final class AsyncEarlyStoppingTrainer implements IEarlyStoppingTrainer<MultiLayerNetwork> {
+public final class AsyncEarlyStoppingTrainer<T extends Model> implements IEarlyStoppingTrainer<T> {
     private static final Logger log = LoggerFactory.getLogger(AsyncEarlyStoppingTrainer.class);
 
-    private final EarlyStoppingConfiguration<MultiLayerNetwork> esConfig;
+    private final EarlyStoppingConfiguration<T> esConfig;
     private final AsyncTrainer trainer;
-    private final MultiLayerNetwork net;
+    private final T net;
+    /** One of the two is set: the training data, one epoch per {@code fit}. */
     private final DataSetIterator train;
-    private EarlyStoppingListener<MultiLayerNetwork> listener;
+    private final MultiDataSetIterator trainMulti;
+    private EarlyStoppingListener<T> listener;
 
     /**
      * @param trainer built on the network to train, without stop conditions of its own (max steps, time limit,
      *                target accuracy: the configuration's termination conditions take their place)
      */
-    public AsyncEarlyStoppingTrainer(EarlyStoppingConfiguration<MultiLayerNetwork> esConfig, AsyncTrainer trainer,
+    public AsyncEarlyStoppingTrainer(EarlyStoppingConfiguration<T> esConfig, AsyncTrainer trainer,
                                      DataSetIterator train) {
         this(esConfig, trainer, train, null);
     }
 
-    public AsyncEarlyStoppingTrainer(EarlyStoppingConfiguration<MultiLayerNetwork> esConfig, AsyncTrainer trainer,
-                                     DataSetIterator train, EarlyStoppingListener<MultiLayerNetwork> listener) {
+    public AsyncEarlyStoppingTrainer(EarlyStoppingConfiguration<T> esConfig, AsyncTrainer trainer,
+                                     DataSetIterator train, EarlyStoppingListener<T> listener) {
+        this(esConfig, trainer, Objects.requireNonNull(train, "train"), null, listener);
+    }
+
+    /** For a {@link ComputationGraph} with several inputs or outputs (DL4J's {@code EarlyStoppingGraphTrainer}). */
+    public AsyncEarlyStoppingTrainer(EarlyStoppingConfiguration<T> esConfig, AsyncTrainer trainer,
+                                     MultiDataSetIterator train) {
+        this(esConfig, trainer, train, null);
+    }
+
+    public AsyncEarlyStoppingTrainer(EarlyStoppingConfiguration<T> esConfig, AsyncTrainer trainer,
+                                     MultiDataSetIterator train, EarlyStoppingListener<T> listener) {
+        this(esConfig, trainer, null, Objects.requireNonNull(train, "train"), listener);
+    }
+
+    @SuppressWarnings("unchecked") // T is the trainer's model type, as the configuration's (the caller's typing)
+    private AsyncEarlyStoppingTrainer(EarlyStoppingConfiguration<T> esConfig, AsyncTrainer trainer,
+                                      DataSetIterator train, MultiDataSetIterator trainMulti,
+                                      EarlyStoppingListener<T> listener) {
         this.esConfig = Objects.requireNonNull(esConfig, "esConfig");
         this.trainer = Objects.requireNonNull(trainer, "trainer");
-        this.train = Objects.requireNonNull(train, "train");
+        this.train = train;
+        this.trainMulti = trainMulti;
         this.listener = listener;
-        this.net = trainer.network();
+        this.net = (T) trainer.model();
         RunConfig c = trainer.config();
         if (c.maxSteps().isPresent() || c.timeLimit().isPresent() || c.targetAccuracy().isPresent()) {
             throw new IllegalArgumentException("the AsyncTrainer has stop conditions of its own (max steps, time "
@@ -79,20 +108,20 @@ public final class AsyncEarlyStoppingTrainer implements IEarlyStoppingTrainer<Mu
                     + "the early-stopping configuration's termination conditions (e.g. MaxTimeIterationTermination"
                     + "Condition)");
         }
-        if (!train.resetSupported()) {
+        if (train != null ? !train.resetSupported() : !trainMulti.resetSupported()) {
             throw new IllegalArgumentException("early stopping runs several epochs: the training iterator must "
                     + "support reset()");
         }
     }
 
     @Override
-    public void setListener(EarlyStoppingListener<MultiLayerNetwork> l) {
+    public void setListener(EarlyStoppingListener<T> l) {
         this.listener = l;
     }
 
     /** Not offered: layer-wise pretraining is not asynchronous SGD on the whole network. */
     @Override
-    public EarlyStoppingResult<MultiLayerNetwork> pretrain() {
+    public EarlyStoppingResult<T> pretrain() {
         throw new UnsupportedOperationException("layer-wise pretraining is not supported by the asynchronous "
                 + "trainer; use DL4J's EarlyStoppingTrainer for it");
     }
@@ -129,9 +158,9 @@ public final class AsyncEarlyStoppingTrainer implements IEarlyStoppingTrainer<Mu
     }
 
     @Override
-    public EarlyStoppingResult<MultiLayerNetwork> fit() {
+    public EarlyStoppingResult<T> fit() {
         esConfig.validate();
-        ScoreCalculator<MultiLayerNetwork> sc = esConfig.getScoreCalculator();
+        ScoreCalculator<T> sc = esConfig.getScoreCalculator();
         Objects.requireNonNull(sc, "Score calculator cannot be null");
         List<IterationTerminationCondition> iterationConditions = esConfig.getIterationTerminationConditions();
         List<EpochTerminationCondition> epochConditions = esConfig.getEpochTerminationConditions();
@@ -149,8 +178,13 @@ public final class AsyncEarlyStoppingTrainer implements IEarlyStoppingTrainer<Mu
         try {
             for (int epoch = 0; ; epoch++) {
                 try {
-                    train.reset();
-                    trainer.fit(train, 1);
+                    if (train != null) {
+                        train.reset();
+                        trainer.fit(train, 1);
+                    } else {
+                        trainMulti.reset();
+                        trainer.fit(trainMulti, 1);
+                    }
                 } catch (RuntimeException e) {
                     log.warn("Early stopping training terminated due to exception at epoch {}", epoch, e);
                     return new EarlyStoppingResult<>(EarlyStoppingResult.TerminationReason.Error, e.toString(),
@@ -206,7 +240,7 @@ public final class AsyncEarlyStoppingTrainer implements IEarlyStoppingTrainer<Mu
         }
     }
 
-    private EarlyStoppingResult<MultiLayerNetwork> complete(EarlyStoppingResult<MultiLayerNetwork> result) {
+    private EarlyStoppingResult<T> complete(EarlyStoppingResult<T> result) {
         if (listener != null) {
             listener.onCompletion(result);
         }
@@ -226,7 +260,7 @@ public final class AsyncEarlyStoppingTrainer implements IEarlyStoppingTrainer<Mu
     }
 
     /** The saver's best model, or null when none was saved yet. */
-    private MultiLayerNetwork bestModel() {
+    private T bestModel() {
         try {
             return esConfig.getModelSaver().getBestModel();
         } catch (IOException e) {

@@ -72,7 +72,7 @@ class AsyncEarlyStoppingTrainerTest {
         Calls calls = new Calls();
         EarlyStoppingResult<MultiLayerNetwork> result;
         try (AsyncTrainer trainer = new AsyncTrainer.Builder(net).workers(2).build()) {
-            result = new AsyncEarlyStoppingTrainer(es, trainer, TinyNets.iterator(train), calls).fit();
+            result = new AsyncEarlyStoppingTrainer<>(es, trainer, TinyNets.iterator(train), calls).fit();
         }
         assertThat(result.getTerminationReason())
                 .isEqualTo(EarlyStoppingResult.TerminationReason.EpochTerminationCondition);
@@ -112,7 +112,7 @@ class AsyncEarlyStoppingTrainerTest {
                 .build();
         EarlyStoppingResult<MultiLayerNetwork> result;
         try (AsyncTrainer trainer = new AsyncTrainer.Builder(net).workers(2).build()) {
-            result = new AsyncEarlyStoppingTrainer(es, trainer, oneBatch).fit();
+            result = new AsyncEarlyStoppingTrainer<>(es, trainer, oneBatch).fit();
         }
         assertThat(result.getTerminationReason())
                 .isEqualTo(EarlyStoppingResult.TerminationReason.IterationTerminationCondition);
@@ -128,13 +128,13 @@ class AsyncEarlyStoppingTrainerTest {
         EarlyStoppingConfiguration<MultiLayerNetwork> es = config()
                 .epochTerminationConditions(new MaxEpochsTerminationCondition(2)).build();
         try (AsyncTrainer trainer = new AsyncTrainer.Builder(net).maxSteps(100).build()) {
-            assertThatThrownBy(() -> new AsyncEarlyStoppingTrainer(es, trainer, TinyNets.iterator(train)))
+            assertThatThrownBy(() -> new AsyncEarlyStoppingTrainer<>(es, trainer, TinyNets.iterator(train)))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("stop conditions of its own")
                     .hasMessageContaining("termination conditions");
         }
         try (AsyncTrainer trainer = new AsyncTrainer.Builder(net).build()) {
-            assertThatThrownBy(() -> new AsyncEarlyStoppingTrainer(es, trainer, TinyNets.iterator(train)).pretrain())
+            assertThatThrownBy(() -> new AsyncEarlyStoppingTrainer<>(es, trainer, TinyNets.iterator(train)).pretrain())
                     .isInstanceOf(UnsupportedOperationException.class)
                     .hasMessageContaining("EarlyStoppingTrainer");
         }
@@ -150,7 +150,7 @@ class AsyncEarlyStoppingTrainerTest {
         Calls calls = new Calls();
         EarlyStoppingResult<MultiLayerNetwork> result;
         try (AsyncTrainer trainer = new AsyncTrainer.Builder(net).workers(2).build()) {
-            result = new AsyncEarlyStoppingTrainer(es, trainer, TinyNets.iterator(train), calls).fit();
+            result = new AsyncEarlyStoppingTrainer<>(es, trainer, TinyNets.iterator(train), calls).fit();
             assertThat(trainer.getListeners()).as("the guard is removed afterwards").isEmpty();
         }
         assertThat(result.getTerminationReason())
@@ -174,7 +174,7 @@ class AsyncEarlyStoppingTrainerTest {
         Calls calls = new Calls();
         EarlyStoppingResult<MultiLayerNetwork> result;
         try (AsyncTrainer trainer = new AsyncTrainer.Builder(net).workers(2).build()) {
-            result = new AsyncEarlyStoppingTrainer(es, trainer, TinyNets.iterator(bad), calls).fit();
+            result = new AsyncEarlyStoppingTrainer<>(es, trainer, TinyNets.iterator(bad), calls).fit();
         }
         assertThat(result.getTerminationReason()).isEqualTo(EarlyStoppingResult.TerminationReason.Error);
         assertThat(result.getTerminationDetails()).contains("TrainingFailedException");

@@ -94,7 +94,7 @@ public final class EarlyStoppingExample implements Callable<Integer> {
                 .build();
 
         // 4. Train until a termination condition fires.
-        EarlyStoppingResult<MultiLayerNetwork> result = new AsyncEarlyStoppingTrainer(es, trainer, train).fit();
+        EarlyStoppingResult<MultiLayerNetwork> result = new AsyncEarlyStoppingTrainer<>(es, trainer, train).fit();
         trainer.close();
 
         // 5. What happened, and how good the best model is on the test set.
