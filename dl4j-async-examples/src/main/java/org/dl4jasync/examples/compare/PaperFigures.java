@@ -5,6 +5,7 @@ import java.awt.Color;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -97,10 +98,11 @@ public final class PaperFigures {
 
     /** Figure 4: time to {@code level} against the thread count per method; null with fewer than two thread counts. */
     public static XYChart timeAgainstThreads(Suite suite, List<RunResult> results, double level) {
-        Map<String, Map<Integer, List<RunResult>>> cells = PaperTable.cells(results);
-        if (Double.isNaN(level) || results.stream().mapToInt(RunResult::workers).distinct().count() < 2) {
-            return null;
+        List<RunResult> methods = results.stream().filter(r -> !isDl4jLoop(r)).toList();
+        if (Double.isNaN(level) || methods.stream().mapToInt(RunResult::workers).distinct().count() < 2) {
+            return null; // one thread count says nothing about how time scales with threads
         }
+        Map<String, Map<Integer, List<RunResult>>> cells = PaperTable.cells(methods);
         String time = suite.command().equals("simulate") ? "virtual seconds" : "seconds of training";
         XYChart chart = new XYChartBuilder().width(900).height(560).title(String.format(Locale.ROOT,
                 "%s: time to %.4f test accuracy against the thread count (median, min–max over seeds)", suite.name(),
@@ -112,7 +114,33 @@ public final class PaperFigures {
             method.getValue().forEach((m, rs) -> byThreads.put((double) m, values(rs, r -> r.timeTo(level))));
             addMedianLine(chart, method.getKey(), byThreads, Plots.colour(i++));
         }
+        double[] span = {methods.stream().mapToInt(RunResult::workers).min().getAsInt(),
+                methods.stream().mapToInt(RunResult::workers).max().getAsInt()};
+        Map<String, List<RunResult>> loops = new LinkedHashMap<>();
+        results.stream().filter(PaperFigures::isDl4jLoop)
+                .forEach(r -> loops.computeIfAbsent(r.configuration(), k -> new ArrayList<>()).add(r));
+        for (Map.Entry<String, List<RunResult>> loop : loops.entrySet()) {
+            double[] t = loop.getValue().stream().mapToDouble(r -> r.timeTo(level)).filter(Double::isFinite)
+                    .toArray();
+            if (t.length * 2 <= loop.getValue().size()) {
+                continue; // its median never reached the level
+            }
+            double median = Stats.median(t);
+            int m = loop.getValue().get(0).workers();
+            XYSeries s = chart.addSeries(String.format(Locale.ROOT, "%s (%d %s, DL4J)", loop.getKey(), m,
+                    m == 1 ? "thread" : "threads"), span, new double[] {median, median});
+            Color c = Plots.colour(i++);
+            s.setLineColor(c);
+            s.setMarker(SeriesMarkers.NONE);
+            s.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                    new float[] {6f, 4f}, 0f));
+        }
         return Plots.nonEmpty(chart);
+    }
+
+    /** DL4J's own loops ({@code net.fit}, ParallelWrapper): reference lines, not a method over thread counts. */
+    static boolean isDl4jLoop(RunResult r) {
+        return "netfit".equals(r.algorithm()) || "parallelwrapper".equals(r.algorithm());
     }
 
     private static List<Double> values(List<RunResult> rs, ToDoubleFunction<RunResult> f) {
@@ -147,7 +175,7 @@ public final class PaperFigures {
         s.setMarkerColor(colour);
         s.setMarker(SeriesMarkers.CIRCLE);
         s.setLineStyle(new BasicStroke(2f));
-        Plots.add(chart, name + " (min)", x, points.stream().mapToDouble(p -> p[2]).toArray(), colour, 0.7f, false);
-        Plots.add(chart, name + " (max)", x, points.stream().mapToDouble(p -> p[3]).toArray(), colour, 0.7f, false);
+        Plots.fill(chart, name, x, points.stream().mapToDouble(p -> p[2]).toArray(),
+                points.stream().mapToDouble(p -> p[3]).toArray(), colour);
     }
 }

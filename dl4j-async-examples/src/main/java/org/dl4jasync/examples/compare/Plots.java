@@ -21,7 +21,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * The suite's PNG plots of traces against time, drawn with XChart: test accuracy, training loss, the interval size y
  * (Interval-Asynchrony) and the active workers m (elastic parallelism); per configuration the median over seeds as a
- * line and the minimum and maximum as thin lines of the same colour (the min–max band). A run's trace is a step
+ * line and the minimum and maximum as a translucent band of the same colour (the min–max band). A run's trace is a step
  * function (the value of its last point at or before t); a run counts from its first point on, and the median at t
  * is over the runs that have one. The paper's other figures are {@link PaperFigures}.
  */
@@ -84,15 +84,40 @@ public final class Plots {
             boolean dashed = (colour / COLOURS.length) % 2 == 1; // the palette's second round: dashed medians
             Color col = COLOURS[colour++ % COLOURS.length];
             double[] x = band.stream().mapToDouble(p -> p[0]).toArray();
+            fill(chart, c.name(), x, band.stream().mapToDouble(p -> p[2]).toArray(),
+                    band.stream().mapToDouble(p -> p[3]).toArray(), col);
             XYSeries median = add(chart, c.name(), x, band.stream().mapToDouble(p -> p[1]).toArray(), col, 2f, true);
             if (dashed) {
                 median.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
                         new float[] {8f, 5f}, 0f));
             }
-            add(chart, c.name() + " (min)", x, band.stream().mapToDouble(p -> p[2]).toArray(), col, 0.7f, false);
-            add(chart, c.name() + " (max)", x, band.stream().mapToDouble(p -> p[3]).toArray(), col, 0.7f, false);
         }
         return chart;
+    }
+
+    /**
+     * The min–max band of one configuration: a translucent polygon of its colour between {@code min} and {@code max}
+     * over {@code x} (ascending), drawn under its median; nothing for a single point.
+     */
+    static void fill(XYChart chart, String name, double[] x, double[] min, double[] max, Color colour) {
+        int n = x.length;
+        if (n < 2) {
+            return;
+        }
+        double[] px = new double[2 * n];
+        double[] py = new double[2 * n];
+        for (int i = 0; i < n; i++) {
+            px[i] = x[i];
+            py[i] = max[i];
+            px[2 * n - 1 - i] = x[i];
+            py[2 * n - 1 - i] = min[i];
+        }
+        XYSeries band = chart.addSeries(name + " (min–max)", px, py);
+        band.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
+        band.setFillColor(new Color(colour.getRed(), colour.getGreen(), colour.getBlue(), 56));
+        band.setLineColor(new Color(colour.getRed(), colour.getGreen(), colour.getBlue(), 0));
+        band.setMarker(SeriesMarkers.NONE);
+        band.setShowInLegend(false);
     }
 
     /** The i-th colour of the palette (configurations keep theirs in every figure of one suite). */

@@ -49,9 +49,29 @@ class PaperFiguresTest {
         XYChart chart = PaperFigures.timeAgainstThreads(SUITE, rs, 0.5);
         assertThat(x(chart, "async")).containsExactly(2, 8);
         assertThat(y(chart, "async")).containsExactly(20, 7); // {5, 7, ∞}: the median is 7
-        assertThat(y(chart, "async (min)")).containsExactly(10, 5);
-        assertThat(y(chart, "async (max)")).containsExactly(30, 7); // the finite ones
+        // the band: maxima forwards, minima backwards, of the finite ones
+        assertThat(x(chart, "async (min–max)")).containsExactly(2, 8, 8, 2);
+        assertThat(y(chart, "async (min–max)")).containsExactly(30, 7, 5, 10);
         assertThat(PaperFigures.timeAgainstThreads(SUITE, rs.subList(0, 3), 0.5)).as("one thread count").isNull();
+    }
+
+    @Test
+    void dl4jsLoopsAreHorizontalReferencesNotAThreadCount() {
+        RunResult netfit = new RunResult("netfit", 1, "netfit", 1, "epochs", 10, 1, 1, 0, 0, 0, 1, 10, 0.5, 0.5,
+                new double[] {12}, new double[][] {{12, 0.5}}, new double[0][], RunResult.Shape.NONE,
+                RunResult.Work.NONE);
+        RunResult pw = new RunResult("parallelwrapper", 1, "parallelwrapper", 4, "epochs", 10, 1, 1, 0, 0, 0, 1, 10,
+                0.5, 0.5, new double[] {9}, new double[][] {{9, 0.5}}, new double[0][], RunResult.Shape.NONE,
+                RunResult.Work.NONE);
+        List<RunResult> rs = List.of(run("async[workers=2]", 1, 2, 1, 10, RunResult.Shape.NONE),
+                run("async[workers=8]", 1, 8, 1, 5, RunResult.Shape.NONE), netfit, pw);
+        XYChart chart = PaperFigures.timeAgainstThreads(SUITE, rs, 0.5);
+        assertThat(x(chart, "async")).containsExactly(2, 8);
+        assertThat(x(chart, "netfit (1 thread, DL4J)")).containsExactly(2, 8);
+        assertThat(y(chart, "netfit (1 thread, DL4J)")).containsExactly(12, 12);
+        assertThat(y(chart, "parallelwrapper (4 threads, DL4J)")).containsExactly(9, 9);
+        assertThat(PaperFigures.timeAgainstThreads(SUITE, List.of(rs.get(0), netfit, pw), 0.5))
+                .as("one thread count of the methods: DL4J's loops do not make a second").isNull();
     }
 
     @Test

@@ -37,15 +37,24 @@ class PlotsAndHtmlTest {
     }
 
     @Test
-    void oneMedianLineAndTwoUnlistedBoundsPerConfigurationThatRan(@TempDir Path dir) throws Exception {
+    void oneMedianLineOverAFilledUnlistedBandPerConfigurationThatRan(@TempDir Path dir) throws Exception {
         List<RunResult> results = List.of(run("a", 1, new double[][] {{1, 0.3}, {2, 0.6}}),
                 run("a", 2, new double[][] {{1, 0.4}, {2, 0.5}}), run("b", 1, new double[][] {{1.5, 0.2}}));
         XYChart chart = Plots.accuracyAgainstTime(SUITE, results);
-        assertThat(chart.getSeriesMap().keySet()).containsExactly("a", "a (min)", "a (max)", "b", "b (min)",
-                "b (max)");
+        assertThat(chart.getSeriesMap().keySet()).containsExactly("a (min–max)", "a", "b (min–max)", "b");
         XYSeries median = chart.getSeriesMap().get("a");
         assertThat(median.isShowInLegend()).isTrue();
-        assertThat(chart.getSeriesMap().get("a (min)").isShowInLegend()).isFalse();
+        XYSeries band = chart.getSeriesMap().get("a (min–max)");
+        assertThat(band.isShowInLegend()).isFalse();
+        assertThat(band.getXYSeriesRenderStyle()).isEqualTo(XYSeries.XYSeriesRenderStyle.PolygonArea);
+        assertThat(band.getFillColor().getAlpha()).as("translucent").isBetween(1, 254);
+        // the polygon: along the maxima forwards, back along the minima
+        double[] bx = band.getXData();
+        double[] by = band.getYData();
+        int n = bx.length / 2;
+        assertThat(bx[0]).isEqualTo(bx[2 * n - 1]);
+        assertThat(by[n - 1]).isEqualTo(0.6); // max at the end
+        assertThat(by[n]).isEqualTo(0.5); // min at the end
         assertThat(Plots.lossAgainstTime(SUITE, results).getSeriesMap()).containsKey("b");
         Path png = dir.resolve("acc.png");
         Plots.save(chart, png);
