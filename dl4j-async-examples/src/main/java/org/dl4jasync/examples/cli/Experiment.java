@@ -147,6 +147,15 @@ public record Experiment(String dataset, Path dataDir, String model, int batch, 
     /** A fresh model whose initial weights follow {@code seed}: a MultiLayerNetwork, or for resnet-small a graph. */
     public Model buildModel(TrainTest data, long seed) {
         LabeledImages t = data.train;
+        return buildModel(t.height, t.width, t.channels, t.classes, seed);
+    }
+
+    /**
+     * A fresh model for examples of {@code channels × height × width} (flat rows in CHW order; an MLP reads
+     * {@code height · width · channels} inputs) and {@code classes} classes.
+     */
+    public Model buildModel(int height, int width, int channels, int classes, long seed) {
+        LabeledImages t = new LabeledImages(0, height, width, channels, classes, new byte[0], new byte[0]);
         if ("resnet-small".equals(model)) {
             ComputationGraph g = new ComputationGraph(Models.resnetSmall(t.height, t.width, t.channels, t.classes,
                     updater(), seed));

@@ -6,9 +6,12 @@ import java.util.function.Supplier;
 
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.TrainingListener;
+import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.dl4jasync.config.InvalidOptionException;
 import org.dl4jasync.config.RunConfig;
+import org.dl4jasync.examples.data.OwnData;
 import org.dl4jasync.examples.data.TrainTest;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.trainer.AsyncTrainer;
@@ -48,27 +51,70 @@ public final class ExperimentRunner {
      */
     public static TrainingReport run(Experiment experiment, RunConfig config, TrainTest data,
                                      ProgressListener progress, TrainingListener... listeners) {
+        return run(experiment, config, data, progress, m -> { }, listeners);
+    }
+
+    /** As {@link #run(Experiment, RunConfig, TrainTest, ProgressListener, TrainingListener...)}, giving the model. */
+    public static TrainingReport run(Experiment experiment, RunConfig config, TrainTest data,
+                                     ProgressListener progress, java.util.function.Consumer<Model> model,
+                                     TrainingListener... listeners) {
         experiment.forTraining();
         Model net = experiment.buildModel(data, config.seed());
-        AsyncTrainer.Builder b = new AsyncTrainer.Builder(net).config(config).listeners(listeners);
+        model.accept(net);
+        DataSet heldOut = null;
         if (config.lossMonitor().needsHeldOut()) {
-            b.heldOut(data.lastTraining(HELD_OUT));
+            heldOut = data.lastTraining(HELD_OUT);
             data = data.withoutLastTraining(HELD_OUT);
         }
-        b.evaluation(Experiment.testIterator(data));
+        TrainTest d = data;
+        TrainingReport report = fit(net, config, () -> experiment.trainIterator(d, config.seed()),
+                Experiment.testIterator(d), heldOut, experiment.augment(), progress, listeners);
+        return withExperiment(report, experiment, data.source);
+    }
+
+    /**
+     * Trains {@code net} (the user's network, or a built-in one sized to the data) on the user's own data, the last
+     * examples of the training part held out for {@code --loss-monitor eval} as for the built-in sets.
+     */
+    public static TrainingReport runOwn(Model net, RunConfig config, OwnData train, OwnData test, int batch,
+                                        ProgressListener progress, TrainingListener... listeners) {
+        DataSet heldOut = null;
+        if (config.lossMonitor().needsHeldOut()) {
+            int n = Math.min(HELD_OUT, train.count() / 5);
+            if (n < 1) {
+                throw new UsageException("--loss-monitor eval holds out training examples: " + train.count()
+                        + " are too few");
+            }
+            OwnData[] parts = train.split((double) n / train.count(), config.seed());
+            train = parts[0];
+            heldOut = new DataSet(parts[1].features, parts[1].labels);
+        }
+        OwnData t = train;
+        return fit(net, config, () -> new ListDataSetIterator<>(t.batches(batch), batch),
+                new ListDataSetIterator<>(test.batches(Experiment.EVAL_BATCH), Experiment.EVAL_BATCH), heldOut,
+                false, progress, listeners);
+    }
+
+    /** One run of our trainer on {@code net}: the part every kind of data shares. */
+    private static TrainingReport fit(Model net, RunConfig config, Supplier<DataSetIterator> trainData,
+                                      DataSetIterator test, DataSet heldOut, boolean prefetch,
+                                      ProgressListener progress, TrainingListener... listeners) {
+        AsyncTrainer.Builder b = new AsyncTrainer.Builder(net).config(config).listeners(listeners);
+        if (heldOut != null) {
+            b.heldOut(heldOut);
+        }
+        b.evaluation(test);
         if (progress != null) {
             b.progress(progress, Duration.ofMillis(200));
         }
-        if (experiment.augment()) {
+        if (prefetch) {
             b.dataMode(AsyncTrainer.DataMode.PREFETCH); // read every epoch anew: fresh augmentation each time
         }
-        TrainingReport report;
         try (AsyncTrainer trainer = usage(b::build)) {
-            DataSetIterator train = experiment.trainIterator(data, config.seed());
+            DataSetIterator train = trainData.get();
             int epochs = config.epochs(TrainOptions.DEFAULT_EPOCHS);
-            report = Signals.duringFit(() -> trainer.fit(train, epochs)); // a signal stops it: reason interrupted
+            return Signals.duringFit(() -> trainer.fit(train, epochs)); // a signal stops it: reason interrupted
         }
-        return withExperiment(report, experiment, data.source);
     }
 
     /**
@@ -77,8 +123,16 @@ public final class ExperimentRunner {
      */
     public static TrainingReport runBaseline(Dl4jBaseline.Loop loop, Experiment experiment, RunConfig config,
                                              TrainTest data, ProgressListener progress) {
+        return runBaseline(loop, experiment, config, data, progress, m -> { });
+    }
+
+    /** As {@link #runBaseline(Dl4jBaseline.Loop, Experiment, RunConfig, TrainTest, ProgressListener)}, giving the model. */
+    public static TrainingReport runBaseline(Dl4jBaseline.Loop loop, Experiment experiment, RunConfig config,
+                                             TrainTest data, ProgressListener progress,
+                                             java.util.function.Consumer<Model> model) {
         experiment.forTraining();
         Model net = experiment.buildModel(data, config.seed());
+        model.accept(net);
         TrainingReport report = Dl4jBaseline.run(loop, experiment, config, net, data, progress);
         return withExperiment(report, experiment, data.source);
     }

@@ -10,17 +10,29 @@ import org.dl4jasync.examples.data.DataNotFoundException;
 import org.dl4jasync.examples.data.TrainTest;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.trainer.TrainingFailedException;
+import org.deeplearning4j.nn.api.Model;
+import org.dl4jasync.examples.data.OwnData;
+import org.nd4j.linalg.dataset.DataSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code dl4j-async train}: trains a model and prints (or writes) the report. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train LeNet, an MLP or a small ResNet on Fashion-MNIST or CIFAR with asynchronous workers (or a "
-                + "baseline) and report accuracy, throughput and the staleness of every applied update.")
+        description = "Train LeNet, an MLP or a small ResNet on Fashion-MNIST or CIFAR, or your own network (--model-file) "
+                + "on your own data (--data), with asynchronous workers (or a baseline) and report accuracy, "
+                + "throughput and the staleness of every applied update.")
 public final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrainOptions options;
+
+    @Mixin
+    OwnInputs own;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--ui", arity = "0..1", paramLabel = "PORT", fallbackValue = "9000",
             description = "Watch the training in DL4J's training UI (http://localhost:PORT/train; default port 9000): "
@@ -30,6 +42,15 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        try {
+            var parsed = spec.commandLine().getParseResult();
+            own.check(parsed::hasMatchedOption, options.model);
+        } catch (UsageException e) {
+            return Main.usageError("train", e.getMessage());
+        }
+        if (own.ownModel() || own.ownData()) {
+            return trainOwn();
+        }
         Experiment experiment;
         RunConfig config;
         TrainTest data;
@@ -70,9 +91,10 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingReport report;
         try (ConsoleProgress progress = options.quiet ? null : new ConsoleProgress()) {
             report = options.baseline != null
-                    ? ExperimentRunner.runBaseline(options.baseline, experiment, config, data, progress)
-                    : ui == null ? ExperimentRunner.run(experiment, config, data, progress)
-                    : ExperimentRunner.run(experiment, config, data, progress, ui.listener());
+                    ? ExperimentRunner.runBaseline(options.baseline, experiment, config, data, progress, this::trained)
+                    : ExperimentRunner.run(experiment, config, data, progress, this::trained,
+                    ui == null ? new org.deeplearning4j.optimize.api.TrainingListener[0]
+                            : new org.deeplearning4j.optimize.api.TrainingListener[] {ui.listener()});
         } catch (TrainingFailedException e) {
             System.err.println("dl4j-async train: " + e.getMessage());
             e.getCause().printStackTrace(System.err);
@@ -84,6 +106,18 @@ public final class TrainCommand implements Callable<Integer> {
             e.printStackTrace(System.err);
             return Main.EXIT_FAILED;
         }
+        return finish(report, out);
+    }
+
+    /** The trained network, kept for --save-model. */
+    private Model trainedModel;
+
+    private void trained(Model m) {
+        trainedModel = m;
+    }
+
+    /** Writes the report, prints the summary, saves the model (--save-model); the exit status. */
+    private int finish(TrainingReport report, PrintStream out) {
         int written = ReportFiles.write("train", report, options);
         if (written != 0) {
             return written;
@@ -91,7 +125,114 @@ public final class TrainCommand implements Callable<Integer> {
         if (!options.quiet) {
             Summary.print(report, out);
         }
+        if (own.saveModel != null) {
+            if (trainedModel == null) {
+                throw new IllegalStateException("--save-model: no trained network was kept"); // a wiring bug
+            }
+            try {
+                ModelFile.save(trainedModel, own.saveModel);
+                if (!options.quiet) {
+                    out.println("  model        " + own.saveModel + " (with its updater state)");
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                System.err.println("dl4j-async train: --save-model " + own.saveModel + " could not be written: " + e);
+                return Main.EXIT_FAILED;
+            }
+        }
         return checkpointStatus(report);
+    }
+
+    /**
+     * The user's own network (--model-file) or data (--data), or both: everything read and checked against each
+     * other before training (exit 2 with one line naming the file), then trained by our trainer.
+     */
+    private int trainOwn() {
+        RunConfig config;
+        OwnData train;
+        OwnData test;
+        Model net;
+        String model;
+        try {
+            if (options.baseline != null) {
+                throw new UsageException("--model-file and --data train with dl4j-async's trainer, not --algorithm "
+                        + "netfit or parallelwrapper");
+            }
+            if (uiPort != null) {
+                throw new UsageException("--ui is not offered with --model-file or --data");
+            }
+            config = options.runConfig();
+            ReportFiles.checkWritable(options);
+            OwnData[] parts;
+            if (own.ownData()) {
+                parts = own.load(config.seed());
+            } else {
+                TrainTest data = options.experiment().loadData(); // a built-in set for the user's network
+                parts = new OwnData[] {builtIn(data, true), builtIn(data, false)};
+            }
+            train = parts[0];
+            test = parts[1];
+            if (own.ownModel()) {
+                ModelFile.Loaded loaded = ModelFile.load(own.modelFile);
+                net = loaded.model();
+                ModelFile.checkFits(net, train, own.modelFile);
+                model = loaded.kind() + " from " + own.modelFile + " ("
+                        + (loaded.withUpdaterState() ? "with" : "without") + " updater state)";
+            } else {
+                Experiment e = options.experiment().forTraining();
+                long[] shape = train.exampleShape(); // [features] or [channels, height, width]
+                boolean image = shape.length == 3;
+                try {
+                    net = e.buildModel(image ? (int) shape[1] : 1, image ? (int) shape[2] : (int) shape[0],
+                            image ? (int) shape[0] : 1, train.classes, config.seed());
+                } catch (RuntimeException x) { // DL4J refuses the configuration, e.g. images too small for it
+                    throw new UsageException("--model " + options.model + " cannot be built for examples of shape "
+                            + java.util.Arrays.toString(shape) + ": " + String.valueOf(x.getMessage()).lines()
+                            .findFirst().orElse(x.toString()));
+                }
+                train = train.flat(); // the built-in models read flat rows (CHW order)
+                test = test.flat();
+                ModelFile.checkFits(net, train, java.nio.file.Path.of("--model " + options.model));
+                model = options.model + " (sized to the data)";
+            }
+        } catch (UsageException e) {
+            return Main.usageError("train", e.getMessage());
+        } catch (IOException e) {
+            return Main.usageError("train", e.getMessage());
+        }
+        PrintStream out = System.out;
+        if (!options.quiet) {
+            out.printf(Locale.ROOT, "dl4j-async train: %s, %s, batch %d on %s (%d train / %d test)%n", model,
+                    config.describe(), options.batch, train.source, train.count(), test.count());
+        }
+        TrainingReport report;
+        try (ConsoleProgress progress = options.quiet ? null : new ConsoleProgress()) {
+            report = ExperimentRunner.runOwn(net, config, train, test, options.batch, progress);
+        } catch (TrainingFailedException e) {
+            System.err.println("dl4j-async train: " + e.getMessage());
+            e.getCause().printStackTrace(System.err);
+            return Main.EXIT_FAILED;
+        } catch (UsageException | org.dl4jasync.checkpoint.IncompatibleCheckpointException e) {
+            return Main.usageError("train", e.getMessage());
+        }
+        java.util.Map<String, Object> c = new java.util.LinkedHashMap<>(own.provenance());
+        if (!own.ownModel()) {
+            c.put("model", options.model);
+        }
+        c.put("batch", options.batch);
+        c.putAll(report.config());
+        c.put("data_source", train.source);
+        trainedModel = net;
+        return Signals.exitStatus(finish(report.withConfig(c), out));
+    }
+
+    /** A built-in data set's training or test part as examples (normalised as for the built-in models). */
+    private static OwnData builtIn(TrainTest data, boolean training) {
+        java.util.List<DataSet> all = new java.util.ArrayList<>();
+        var it = training ? data.trainIterator(1000).build() : data.testIterator(1000);
+        it.forEachRemaining(all::add);
+        DataSet d = DataSet.merge(all);
+        return OwnData.of(d.getFeatures(), d.getLabels(), data.classNames, data.source
+                + (training ? "" : " (test)"));
     }
 
     /**

@@ -34,6 +34,12 @@ public final class CapturedConsole implements BeforeEachCallback, AfterEachCallb
         System.setErr(savedErr);
     }
 
+    /** Forgets what was captured so far (several commands in one test). */
+    public void reset() {
+        out.reset();
+        err.reset();
+    }
+
     public String out() {
         return out.toString(StandardCharsets.UTF_8);
     }
