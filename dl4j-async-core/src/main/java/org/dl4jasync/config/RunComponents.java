@@ -45,8 +45,8 @@ public final class RunComponents {
     /** EMA weight of the minibatch-loss monitor: about the last 100 steps. */
     static final double LOSS_EMA_WEIGHT = 0.01;
     /**
-     * Finished steps per candidate of the auto-y0 search, in multiples of the worker count: 4 step times (with 8 the
-     * search cost 1.2 virtual seconds at m = 64, a third of a sim-train-128 run; RESULTS.md, "Choosing y0").
+     * Finished steps per candidate of the auto-y0 search, in multiples of the worker count: 4 step times (twice as
+     * many made the search a large share of a short run; RESULTS.md, "Choosing y0").
      */
     static final int AUTO_PHASE_PER_WORKER = 4;
     /** Measured iterations per point of the asynchrony-noise trace. */

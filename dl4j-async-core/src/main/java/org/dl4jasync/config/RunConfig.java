@@ -384,4 +384,9 @@ public final class RunConfig {
         }
     }
 
+
+    /** The run's evaluation schedule: every {@link #evalEvery()} updates or {@link #evalEverySeconds()} seconds. */
+    public org.dl4jasync.metrics.EvaluationSchedule evaluationSchedule() {
+        return org.dl4jasync.metrics.EvaluationSchedule.every(evalEvery().orElse(0), evalEverySeconds().orElse(0));
+    }
 }

@@ -21,8 +21,8 @@ import org.dl4jasync.metrics.WindowProbe;
  * <p>Search: the candidates y = 2, 4, 8, … up to the first power of two ≥ 4m, smallest first. The top is 4m, not m:
  * an interval discards the steps in flight when it ends, so its acceptance is about y/(y + E[τ]), and plain
  * asynchrony's E[τ] is about m (more with threads oversubscribing cores): y = m accepts only about half the
- * gradients, y = 4m about 80%, where y hardly constrains anything (16 real threads on 2 cores: the ladder ending at
- * m = 16 chose 16 and took 2.2× the time of async to 80% accuracy — RESULTS.md, "Choosing y0"). Not y = 1, which is sequential SGD at an acceptance of about 1/m (a
+ * gradients, y = 4m about 80%, where y hardly constrains anything (why the ladder does not end at m: RESULTS.md,
+ * "Choosing y0"). Not y = 1, which is sequential SGD at an acceptance of about 1/m (a
  * phase there costs as much time as any other and could only win where a staleness of 1 costs more than half the
  * progress). Each runs for one phase of {@code phaseSteps} <em>finished</em> steps
  * (accepted or rejected), so every candidate gets the same compute and, with busy workers, the same time; its
@@ -33,9 +33,8 @@ import org.dl4jasync.metrics.WindowProbe;
  * fastest — <b>one rung lower when the candidate that ended the search diverged</b>, i.e. made the loss rise faster
  * than the best candidate made it fall (one phase there undoes more than one phase of the best gains; a smaller
  * rise is read as the noise of the monitored loss, see {@code divergedRate()}): then the best sits
- * next to the y at which this run diverged, with no margin for the rest of training (in the simulated
- * sim-train-128 setting, 5 of 6 searches without this rule ended on a diverging candidate, and the two runs that
- * kept a best of y = 32 at m = 64 and y = 64 at m = 128 never reached the target — RESULTS.md, "Choosing y0"), so
+ * next to the y at which this run diverged, with no margin for the rest of training (measured without this rule:
+ * RESULTS.md, "Choosing y0"), so
  * the best itself is kept only when the search ended on a candidate that still converged, just more slowly. A margin
  * heuristic, ours. Smallest first because a large y is what can break a run where staleness is large (in simulation
  * with 64 workers and LeNet a y of 64 diverged while y = 8–16 learned): the search stops right after a y that
@@ -61,15 +60,14 @@ public final class AutoYPolicy implements IntervalPolicy, StepListener, Checkpoi
     /**
      * The checks of a phase may take at most this fraction of the phase's time so far (run clock), a check counted
      * in advance at the cost of the last read: a held-out loss is a forward pass made on the thread that ends an
-     * interval, and no step is accepted meanwhile; with 16 threads on 2 cores one read took an estimated 2 s against
-     * a phase of about 1 s, and 8 checks per phase held the search's first 50 accepted steps to about 14 s against
-     * 1.2 s for async (RESULTS.md, "Choosing y0"). Free in virtual time, where every check is made.
+     * interval, and no step is accepted meanwhile, so with threads oversubscribing cores unbudgeted checks can cost
+     * more than the phase (RESULTS.md, "Choosing y0"). Free in virtual time, where every check is made.
      */
     static final double CHECK_BUDGET = 0.1;
     /**
      * Candidates in a row that may converge no faster than the best before the search stops (a diverging one stops
-     * it at once): with 16 real threads the held-out loss over a phase at y = 2–4 (about 8–15 accepted steps) is
-     * mostly noise, and one search stopped at y = 4 on it and kept y = 2 (RESULTS.md, "Choosing y0").
+     * it at once): at small y a phase accepts few steps and the monitored loss over it is mostly noise, on which a
+     * search without patience can stop early (RESULTS.md, "Choosing y0").
      */
     static final int PATIENCE = 1;
     private final IntFunction<IntervalPolicy> base;
@@ -187,9 +185,8 @@ public final class AutoYPolicy implements IntervalPolicy, StepListener, Checkpoi
     /**
      * The rate (loss change per second) above which a candidate has diverged: a rise faster than the best candidate
      * so far made the loss fall, i.e. losing in a phase more than the best gains in one. Relative to the best rather
-     * than "any rise" because the monitored loss is noisy: with 16 real threads a candidate that converged fine
-     * measured +0.074/s beside a best of −0.21/s, while every simulated divergence rose 2.5–54× faster than its best
-     * fell (RESULTS.md, "Choosing y0"). +∞ before the first candidate has ended (it cannot be judged).
+     * than "any rise" because the monitored loss is noisy: a candidate that converges can show a small rise over a
+     * phase, while a divergence rises several times faster than the best fell (RESULTS.md, "Choosing y0"). +∞ before the first candidate has ended (it cannot be judged).
      */
     private double divergedRate() {
         return Math.abs(probe.bestRate());

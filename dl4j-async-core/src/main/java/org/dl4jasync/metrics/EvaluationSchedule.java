@@ -1,7 +1,5 @@
 package org.dl4jasync.metrics;
 
-import org.dl4jasync.config.RunConfig;
-
 /**
  * When a run evaluates during training, written once for every loop that evaluates (our engines' monitor and DL4J's
  * loops in the comparisons): every N accepted updates, or every D seconds of the run's clock, or never (only at the
@@ -23,11 +21,6 @@ public final class EvaluationSchedule {
         this.everySeconds = everySeconds;
         this.nextSteps = everySteps > 0 ? everySteps : Long.MAX_VALUE;
         this.nextSeconds = everySeconds > 0 ? everySeconds : Double.POSITIVE_INFINITY;
-    }
-
-    /** The schedule of {@code config}: {@link RunConfig#evalEvery()} or {@link RunConfig#evalEverySeconds()}. */
-    public static EvaluationSchedule of(RunConfig config) {
-        return new EvaluationSchedule(config.evalEvery().orElse(0), config.evalEverySeconds().orElse(0));
     }
 
     /** Every {@code steps} updates (0: never) or every {@code seconds} (0: never). */

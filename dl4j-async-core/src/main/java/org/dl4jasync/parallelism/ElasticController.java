@@ -43,9 +43,8 @@ import org.dl4jasync.metrics.WindowProbe;
  * no information (a flat loss) the controller stays where it is; then the levels on one side, then the other,
  * below first and above first in turn from one phase to the next. The loss falls ever more slowly as training goes
  * on, so within a phase a level probed later is at a disadvantage; with the neighbours always below first the
- * level drifted down (m̂ = 64 in simulation: from 4 to 1 within 7–8 s with the held-out monitor on 3 of 3 seeds,
- * from 8 to 3–4 on 2 of 3 with the EMA), and alternating removes that one-sided handicap (after it: 1 of 3 and 0 of
- * 3; RESULTS.md, "Elastic parallelism: the log search").
+ * level drifted down, and alternating removes that one-sided handicap (RESULTS.md, "Elastic parallelism: the log
+ * search").
  * D_P uses the phase's centre for every level of the window, so each level runs the same number of accepted steps.
  *
  * <p>Threading: {@link #onStep} is called by all workers. Accepted steps are counted with an atomic; the worker

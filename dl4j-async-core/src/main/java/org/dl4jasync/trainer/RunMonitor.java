@@ -57,7 +57,7 @@ final class RunMonitor {
     RunMonitor(Run run) {
         this.run = run;
         this.lossTraceEvery = run.config.lossTraceEvery();
-        this.schedule = EvaluationSchedule.of(run.config);
+        this.schedule = run.config.evaluationSchedule();
         this.timed = schedule.timed();
         this.target = run.config.targetAccuracy().orElse(Double.NaN);
         this.nextLossAt = new AtomicLong(lossTraceEvery);

@@ -90,7 +90,7 @@ public final class Dl4jBaseline {
         Counter(RunConfig config, java.util.function.Supplier<DataSetIterator> test, ProgressListener progress) {
             this.maxSteps = config.maxSteps().orElse(Long.MAX_VALUE);
             this.timeLimit = config.timeLimit().map(d -> d.toNanos() / 1e9).orElse(Double.POSITIVE_INFINITY);
-            this.schedule = EvaluationSchedule.of(config);
+            this.schedule = config.evaluationSchedule();
             this.periodic = config.evaluatesDuringRun();
             this.target = config.targetAccuracy().orElse(Double.NaN);
             this.test = test;
