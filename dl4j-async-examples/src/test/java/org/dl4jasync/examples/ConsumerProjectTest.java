@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A DL4J user's project, built as the README's "Use it in your project" says: a separate Maven project
- * ({@code src/it/consumer}) with the README's dependency block, offline, against this build's core jar (put in a
- * local repository of its own, the developer's local repository read behind it) and the backend it chose. Its
+ * ({@code src/it/consumer}) with the README's dependency block, against this build's core jar (put in a local
+ * repository of its own, the developer's local repository read behind it) and the backend it chose. Its
  * dependency tree has that backend and no other (the core forces none), and its program trains.
  */
 class ConsumerProjectTest {
@@ -62,7 +62,10 @@ class ConsumerProjectTest {
 
         Path tree = tmp.resolve("tree.txt");
         Path classpath = tmp.resolve("classpath.txt");
-        run(consumer, tmp.resolve("maven.log"), List.of(ROOT.resolve("mvnw").toString(), "-B", "-q", "-o",
+        // not offline: on a clean machine (CI) a plugin the consumer uses may not have been fetched yet when this
+        // runs (the project's own build uses maven-dependency-plugin only after its tests); -nsu: the core comes
+        // from the test's repository, never from a remote
+        run(consumer, tmp.resolve("maven.log"), List.of(ROOT.resolve("mvnw").toString(), "-B", "-q", "-nsu",
                 "-Dmaven.repo.local=" + repo, "-Dmaven.repo.local.tail=" + localRepository,
                 "package", "-DskipTests",
                 "dependency:tree", "-DoutputFile=" + tree,
