@@ -138,7 +138,7 @@ final class OptionRules {
         }
         if ((s.checkpointEvery != null || s.checkpointEverySeconds != null) && s.checkpointDir == null) {
             throw new InvalidOptionException(s.checkpointEvery != null ? "checkpoint_every" : "checkpoint_every_seconds",
-                    s.checkpointEvery != null ? s.checkpointEvery : s.checkpointEverySeconds,
+                    s.checkpointEvery != null ? (Object) s.checkpointEvery : s.checkpointEverySeconds,
                     "no value without {checkpoint_dir}");
         }
         boolean adaptive = s.customStepSize != null || s.stepSize != StepSizeRule.CONSTANT || s.normalize;

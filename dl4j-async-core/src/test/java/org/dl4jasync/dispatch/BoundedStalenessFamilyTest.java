@@ -50,12 +50,12 @@ class BoundedStalenessFamilyTest {
             int m = 24;
             Simulator.Builder b = new Simulator.Builder(m, StepTimes.parse("shifted-exp:0.02,0.01", m)).seed(5)
                     .store(store).maxSteps(maxSteps).network(TinyNets.net(2), TRAIN);
-            options.apply(b);
+            RunOptions<?> unused = options.apply(b); // the options set themselves on b
             return b.build().run();
         }
         MultiLayerNetwork net = TinyNets.net(2);
         AsyncTrainer.Builder b = new AsyncTrainer.Builder(net).workers(12).store(store).maxSteps(maxSteps);
-        options.apply(b);
+        RunOptions<?> unusedToo = options.apply(b);
         try (AsyncTrainer t = b.build()) {
             return t.fit(TinyNets.iterator(TRAIN), Integer.MAX_VALUE);
         }
