@@ -17,6 +17,7 @@ import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.dl4jasync.testing.TinyGraphs;
 import org.dl4jasync.testing.TinyNets;
 import org.dl4jasync.trainer.AsyncTrainer;
 import org.junit.jupiter.api.Test;
@@ -62,8 +63,8 @@ class GraphEarlyStoppingTest {
     }
 
     /** Each batch twice over: the features as both inputs. */
-    private static List<MultiDataSet> twoInputs(List<DataSet> batches) {
-        List<MultiDataSet> out = new ArrayList<>();
+    private static List<org.nd4j.linalg.dataset.api.MultiDataSet> twoInputs(List<DataSet> batches) {
+        List<org.nd4j.linalg.dataset.api.MultiDataSet> out = new ArrayList<>();
         for (DataSet d : batches) {
             out.add(new MultiDataSet(new INDArray[] {d.getFeatures(), d.getFeatures().dup()},
                     new INDArray[] {d.getLabels()}));
@@ -100,9 +101,9 @@ class GraphEarlyStoppingTest {
     @Test
     void aGraphWithTwoInputsTrainsOnAMultiDataSetIterator() {
         ComputationGraph g = graph(2);
-        MultiDataSetIterator trainData = new IteratorOf(twoInputs(train));
+        MultiDataSetIterator trainData = TinyGraphs.iterator(twoInputs(train));
         EarlyStoppingConfiguration<ComputationGraph> es = new EarlyStoppingConfiguration.Builder<ComputationGraph>()
-                .scoreCalculator(new DataSetLossCalculator(new IteratorOf(twoInputs(validation)), true))
+                .scoreCalculator(new DataSetLossCalculator(TinyGraphs.iterator(twoInputs(validation)), true))
                 .modelSaver(new InMemoryModelSaver<>())
                 .epochTerminationConditions(new MaxEpochsTerminationCondition(20),
                         new ScoreImprovementEpochTerminationCondition(2))
@@ -118,55 +119,5 @@ class GraphEarlyStoppingTest {
         double first = result.getScoreVsEpoch().get(0);
         assertThat(result.getBestModelScore()).as("it learned").isLessThan(first);
         assertThat(result.getBestModel().getNumInputArrays()).isEqualTo(2);
-    }
-
-    /** A resettable iterator over fixed MultiDataSets. */
-    private static final class IteratorOf implements MultiDataSetIterator {
-        private final List<MultiDataSet> batches;
-        private int next;
-
-        IteratorOf(List<MultiDataSet> batches) {
-            this.batches = batches;
-        }
-
-        @Override
-        public boolean hasNext() {
-            return next < batches.size();
-        }
-
-        @Override
-        public org.nd4j.linalg.dataset.api.MultiDataSet next() {
-            return batches.get(next++);
-        }
-
-        @Override
-        public org.nd4j.linalg.dataset.api.MultiDataSet next(int num) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void setPreProcessor(org.nd4j.linalg.dataset.api.MultiDataSetPreProcessor preProcessor) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public org.nd4j.linalg.dataset.api.MultiDataSetPreProcessor getPreProcessor() {
-            return null;
-        }
-
-        @Override
-        public boolean resetSupported() {
-            return true;
-        }
-
-        @Override
-        public boolean asyncSupported() {
-            return false;
-        }
-
-        @Override
-        public void reset() {
-            next = 0;
-        }
     }
 }

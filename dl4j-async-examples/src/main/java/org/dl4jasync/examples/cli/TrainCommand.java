@@ -88,25 +88,37 @@ public final class TrainCommand implements Callable<Integer> {
                     options.baseline != null ? Dl4jBaseline.describe(options.baseline, config) : config.describe(),
                     experiment.describe(), data.source, data.train.count, data.test.count);
         }
-        TrainingReport report;
+        Outcome o = attempt(progress -> options.baseline != null
+                ? ExperimentRunner.runBaseline(options.baseline, experiment, config, data, progress, this::trained)
+                : ExperimentRunner.run(experiment, config, data, progress, this::trained,
+                ui == null ? new org.deeplearning4j.optimize.api.TrainingListener[0]
+                        : new org.deeplearning4j.optimize.api.TrainingListener[] {ui.listener()}));
+        if (o.report() == null) {
+            return o.status();
+        }
+        TrainingReport report = o.report();
+        return finish(report, out);
+    }
+
+    /** A training run's report, or (report null) the exit status of its failure. */
+    private record Outcome(TrainingReport report, int status) {
+    }
+
+    /** Runs {@code fit} with the progress display; a failure is said on stderr and becomes the exit status. */
+    private Outcome attempt(java.util.function.Function<ConsoleProgress, TrainingReport> fit) {
         try (ConsoleProgress progress = options.quiet ? null : new ConsoleProgress()) {
-            report = options.baseline != null
-                    ? ExperimentRunner.runBaseline(options.baseline, experiment, config, data, progress, this::trained)
-                    : ExperimentRunner.run(experiment, config, data, progress, this::trained,
-                    ui == null ? new org.deeplearning4j.optimize.api.TrainingListener[0]
-                            : new org.deeplearning4j.optimize.api.TrainingListener[] {ui.listener()});
+            return new Outcome(fit.apply(progress), 0);
         } catch (TrainingFailedException e) {
             System.err.println("dl4j-async train: " + e.getMessage());
             e.getCause().printStackTrace(System.err);
-            return Main.EXIT_FAILED;
+            return new Outcome(null, Main.EXIT_FAILED);
         } catch (UsageException | org.dl4jasync.checkpoint.IncompatibleCheckpointException e) {
-            return Main.usageError("train", e.getMessage());
+            return new Outcome(null, Main.usageError("train", e.getMessage()));
         } catch (RuntimeException e) {
             System.err.println("dl4j-async train: training failed: " + e);
             e.printStackTrace(System.err);
-            return Main.EXIT_FAILED;
+            return new Outcome(null, Main.EXIT_FAILED);
         }
-        return finish(report, out);
     }
 
     /** The trained network, kept for --save-model. */
@@ -204,16 +216,14 @@ public final class TrainCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "dl4j-async train: %s, %s, batch %d on %s (%d train / %d test)%n", model,
                     config.describe(), options.batch, train.source, train.count(), test.count());
         }
-        TrainingReport report;
-        try (ConsoleProgress progress = options.quiet ? null : new ConsoleProgress()) {
-            report = ExperimentRunner.runOwn(net, config, train, test, options.batch, progress);
-        } catch (TrainingFailedException e) {
-            System.err.println("dl4j-async train: " + e.getMessage());
-            e.getCause().printStackTrace(System.err);
-            return Main.EXIT_FAILED;
-        } catch (UsageException | org.dl4jasync.checkpoint.IncompatibleCheckpointException e) {
-            return Main.usageError("train", e.getMessage());
+        OwnData trainData = train;
+        OwnData testData = test;
+        Outcome o = attempt(progress -> ExperimentRunner.runOwn(net, config, trainData, testData, options.batch,
+                progress));
+        if (o.report() == null) {
+            return o.status();
         }
+        TrainingReport report = o.report();
         java.util.Map<String, Object> c = new java.util.LinkedHashMap<>(own.provenance());
         if (!own.ownModel()) {
             c.put("model", options.model);
