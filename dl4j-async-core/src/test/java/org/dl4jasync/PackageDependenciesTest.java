@@ -2,9 +2,6 @@ package org.dl4jasync;
 
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
-import java.util.Map;
-import java.util.Set;
-
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -12,6 +9,8 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,17 +32,30 @@ class PackageDependenciesTest {
             Map.entry("parameters", Set.of("model")),
             Map.entry("dispatch", Set.of("checkpoint", "metrics", "parameters")),
             Map.entry("parallelism", Set.of("checkpoint", "dispatch", "metrics")),
-            Map.entry("config", Set.of("checkpoint", "dispatch", "metrics", "model", "parallelism", "parameters",
-                    "stepsize")),
-            Map.entry("trainer", Set.of("checkpoint", "config", "dispatch", "metrics", "model", "optimizer",
-                    "parallelism", "parameters", "simulation", "stepsize")),
+            Map.entry(
+                    "config",
+                    Set.of("checkpoint", "dispatch", "metrics", "model", "parallelism", "parameters", "stepsize")),
+            Map.entry(
+                    "trainer",
+                    Set.of(
+                            "checkpoint",
+                            "config",
+                            "dispatch",
+                            "metrics",
+                            "model",
+                            "optimizer",
+                            "parallelism",
+                            "parameters",
+                            "simulation",
+                            "stepsize")),
             Map.entry("earlystopping", Set.of("config", "trainer")));
 
     private static JavaClasses classes;
 
     @BeforeAll
     static void importClasses() {
-        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages(ROOT);
     }
 
@@ -56,10 +68,12 @@ class PackageDependenciesTest {
     void eachPackageUsesOnlyTheOnesDesignNames() {
         for (Map.Entry<String, Set<String>> e : ALLOWED.entrySet()) {
             String own = e.getKey();
-            ArchRule rule = ArchRuleDefinition.noClasses().that().resideInAPackage(ROOT + "." + own + "..")
-                    .should().dependOnClassesThat(DescribedPredicate.describe(
-                            "are in a package of ours that DESIGN.md does not name for " + own,
-                            (JavaClass c) -> {
+            ArchRule rule = ArchRuleDefinition.noClasses()
+                    .that()
+                    .resideInAPackage(ROOT + "." + own + "..")
+                    .should()
+                    .dependOnClassesThat(DescribedPredicate.describe(
+                            "are in a package of ours that DESIGN.md does not name for " + own, (JavaClass c) -> {
                                 String p = c.getPackageName();
                                 if (!p.startsWith(ROOT + ".")) {
                                     return false;

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jasync.examples.compare.Stats;
 import org.dl4jasync.examples.models.Models;
@@ -22,13 +21,20 @@ import picocli.CommandLine.Option;
  * Fashion-MNIST's 28×28×1 inputs: the two networks alternate round by round in one process, so machine noise hits
  * both alike. Prints per input the median ms per gradient of each and the per-round ratio (median and range).
  */
-@Command(name = "NativeHelpersBench", mixinStandardHelpOptions = true,
+@Command(
+        name = "NativeHelpersBench",
+        mixinStandardHelpOptions = true,
         description = "LeNet-5 gradient time with DL4J's own convolution and with its oneDNN helpers.")
 public final class NativeHelpersBench implements Callable<Integer> {
-    @Option(names = "--gradients", defaultValue = "200", description = "gradients per measurement (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--gradients",
+            defaultValue = "200",
+            description = "gradients per measurement (default ${DEFAULT-VALUE})")
     int gradients;
+
     @Option(names = "--rounds", defaultValue = "5", description = "interleaved rounds (default ${DEFAULT-VALUE})")
     int rounds;
+
     @Option(names = "--batch", defaultValue = "16", description = "minibatch size (default ${DEFAULT-VALUE})")
     int batch;
 
@@ -38,15 +44,19 @@ public final class NativeHelpersBench implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        System.out.printf(Locale.ROOT, "oneDNN helpers available: %s; ND4J threads: %d%n",
-                NativeHelpers.oneDnnAvailable(), Nd4j.getEnvironment().maxThreads());
+        System.out.printf(
+                Locale.ROOT,
+                "oneDNN helpers available: %s; ND4J threads: %d%n",
+                NativeHelpers.oneDnnAvailable(),
+                Nd4j.getEnvironment().maxThreads());
         if (!NativeHelpers.oneDnnAvailable()) {
             System.err.println("NativeHelpersBench: the backend has no oneDNN (use nd4j-native's -onednn classifier)");
             return 2;
         }
         int[][] shapes = {{32, 32, 3}, {28, 28, 1}};
         String[] names = {"CIFAR-10 32x32x3", "Fashion-MNIST 28x28x1"};
-        System.out.println("| input | DL4J's convolution, ms/gradient | oneDNN helpers, ms/gradient | ratio (median, range) |");
+        System.out.println(
+                "| input | DL4J's convolution, ms/gradient | oneDNN helpers, ms/gradient | ratio (median, range) |");
         System.out.println("| --- | ---: | ---: | --- |");
         for (int s = 0; s < shapes.length; s++) {
             int h = shapes[s][0];
@@ -73,8 +83,14 @@ public final class NativeHelpersBench implements Callable<Integer> {
                 b.add(f);
                 ratio.add(p / f);
             }
-            System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.1fx (%.1f-%.1f) |%n", names[s], median(a),
-                    median(b), median(ratio), ratio.stream().mapToDouble(d -> d).min().orElse(0),
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s | %.1f | %.1f | %.1fx (%.1f-%.1f) |%n",
+                    names[s],
+                    median(a),
+                    median(b),
+                    median(ratio),
+                    ratio.stream().mapToDouble(d -> d).min().orElse(0),
                     ratio.stream().mapToDouble(d -> d).max().orElse(0));
         }
         return 0;

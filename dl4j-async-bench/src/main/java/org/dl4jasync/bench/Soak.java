@@ -15,7 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.apache.commons.math3.stat.regression.SimpleRegression;
 import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -31,7 +30,6 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
-
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,26 +41,42 @@ import picocli.CommandLine.Option;
  * Writes {@code samples.csv} (appended: a soak killed midway resumes from its own checkpoints with {@code --resume}
  * semantics and goes on with the same CSV), {@code memory.png} and {@code summary.md} into {@code --out}.
  */
-@Command(name = "Soak", mixinStandardHelpOptions = true, description = "A long run that watches memory, errors "
-        + "and the staleness bound.")
+@Command(
+        name = "Soak",
+        mixinStandardHelpOptions = true,
+        description = "A long run that watches memory, errors " + "and the staleness bound.")
 public final class Soak implements Callable<Integer> {
     @Option(names = "--minutes", defaultValue = "30", description = "training minutes (default ${DEFAULT-VALUE})")
     double minutes;
+
     @Option(names = "--workers", defaultValue = "32", description = "worker threads (default ${DEFAULT-VALUE})")
     int workers;
+
     @Option(names = "--interval-y", defaultValue = "16", description = "interval size y (default ${DEFAULT-VALUE})")
     int y;
-    @Option(names = "--checkpoint-seconds", defaultValue = "60", description = "seconds between checkpoints "
-            + "(default ${DEFAULT-VALUE})")
+
+    @Option(
+            names = "--checkpoint-seconds",
+            defaultValue = "60",
+            description = "seconds between checkpoints " + "(default ${DEFAULT-VALUE})")
     double checkpointSeconds;
-    @Option(names = "--sample-seconds", defaultValue = "10", description = "seconds between memory samples "
-            + "(default ${DEFAULT-VALUE})")
+
+    @Option(
+            names = "--sample-seconds",
+            defaultValue = "10",
+            description = "seconds between memory samples " + "(default ${DEFAULT-VALUE})")
     long sampleSeconds;
-    @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "embedded or fashion-mnist "
-            + "(default ${DEFAULT-VALUE})")
+
+    @Option(
+            names = "--dataset",
+            defaultValue = "fashion-mnist",
+            description = "embedded or fashion-mnist " + "(default ${DEFAULT-VALUE})")
     String dataset;
-    @Option(names = "--out", defaultValue = "docs/results/soak", description = "output directory (default "
-            + "${DEFAULT-VALUE})")
+
+    @Option(
+            names = "--out",
+            defaultValue = "docs/results/soak",
+            description = "output directory (default " + "${DEFAULT-VALUE})")
     Path out;
 
     public static void main(String[] args) {
@@ -73,17 +87,24 @@ public final class Soak implements Callable<Integer> {
     public Integer call() throws Exception {
         Files.createDirectories(out);
         Path checkpoints = out.resolve("checkpoints");
-        boolean resume = Files.isDirectory(checkpoints) && Files.list(checkpoints).findAny().isPresent();
+        boolean resume = Files.isDirectory(checkpoints)
+                && Files.list(checkpoints).findAny().isPresent();
         Experiment mlp = new Experiment(dataset, null, "mlp", 16, 0.01, 0.5);
         TrainTest data = mlp.loadData();
         MultiLayerNetwork net = mlp.buildNetwork(data, RunConfig.DEFAULT_SEED);
         AtomicLong applied = new AtomicLong();
         AtomicLong maxTau = new AtomicLong(-1);
         AtomicLong overBound = new AtomicLong();
-        AsyncTrainer.Builder b = new AsyncTrainer.Builder(net).workers(workers).algorithm(Algorithm.INTERVAL)
-                .intervalY(y).stepSize(StepSizeRule.TAIL).store(ParameterStore.Kind.LEASHED)
-                .timeLimit(Duration.ofMillis((long) (minutes * 60_000))).checkpointDir(checkpoints)
-                .checkpointEverySeconds(checkpointSeconds).evaluation(Experiment.testIterator(data))
+        AsyncTrainer.Builder b = new AsyncTrainer.Builder(net)
+                .workers(workers)
+                .algorithm(Algorithm.INTERVAL)
+                .intervalY(y)
+                .stepSize(StepSizeRule.TAIL)
+                .store(ParameterStore.Kind.LEASHED)
+                .timeLimit(Duration.ofMillis((long) (minutes * 60_000)))
+                .checkpointDir(checkpoints)
+                .checkpointEverySeconds(checkpointSeconds)
+                .evaluation(Experiment.testIterator(data))
                 .evalEverySeconds(300)
                 .stepListener((w, ticket, accepted, tau, scale, loss) -> {
                     if (accepted) {
@@ -99,7 +120,9 @@ public final class Soak implements Callable<Integer> {
         }
         Path csv = out.resolve("samples.csv");
         if (!resume || !Files.exists(csv)) {
-            Files.writeString(csv, "wall_seconds,updates,rss_mib,heap_used_mib,javacpp_physical_mib,live_threads\n",
+            Files.writeString(
+                    csv,
+                    "wall_seconds,updates,rss_mib,heap_used_mib,javacpp_physical_mib,live_threads\n",
                     StandardCharsets.UTF_8);
         }
         long t0 = System.nanoTime();
@@ -109,8 +132,11 @@ public final class Soak implements Callable<Integer> {
             t.setDaemon(true);
             return t;
         });
-        sampler.scheduleAtFixedRate(() -> sample(csv, offset + (System.nanoTime() - t0) / 1e9, applied.get()), 0,
-                sampleSeconds, TimeUnit.SECONDS);
+        sampler.scheduleAtFixedRate(
+                () -> sample(csv, offset + (System.nanoTime() - t0) / 1e9, applied.get()),
+                0,
+                sampleSeconds,
+                TimeUnit.SECONDS);
         TrainingReport r;
         String error = null;
         try (AsyncTrainer trainer = b.build()) {
@@ -139,8 +165,14 @@ public final class Soak implements Callable<Integer> {
 
     private static void sample(Path csv, double seconds, long updates) {
         Runtime rt = Runtime.getRuntime();
-        String line = String.format(Locale.ROOT, "%.1f,%d,%.1f,%.1f,%.1f,%d%n", seconds, updates, rssMib(),
-                (rt.totalMemory() - rt.freeMemory()) / 1048576.0, Pointer.physicalBytes() / 1048576.0,
+        String line = String.format(
+                Locale.ROOT,
+                "%.1f,%d,%.1f,%.1f,%.1f,%d%n",
+                seconds,
+                updates,
+                rssMib(),
+                (rt.totalMemory() - rt.freeMemory()) / 1048576.0,
+                Pointer.physicalBytes() / 1048576.0,
                 Thread.activeCount());
         try {
             Files.writeString(csv, line, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
@@ -162,8 +194,16 @@ public final class Soak implements Callable<Integer> {
         return Double.NaN;
     }
 
-    private void summarise(Path csv, double trainingEnd, TrainingReport r, String error, long maxTau, long overBound,
-                           long applied, boolean resumed) throws IOException {
+    private void summarise(
+            Path csv,
+            double trainingEnd,
+            TrainingReport r,
+            String error,
+            long maxTau,
+            long overBound,
+            long applied,
+            boolean resumed)
+            throws IOException {
         List<double[]> rows = new ArrayList<>();
         for (String line : Files.readAllLines(csv)) {
             if (!line.startsWith("wall")) {
@@ -189,35 +229,78 @@ public final class Soak implements Callable<Integer> {
                 rssMax = Math.max(rssMax, v[2]);
             }
         }
-        XYChart chart = new XYChartBuilder().width(900).height(500).title(String.format(Locale.ROOT,
-                "Soak: %d workers, interval y %d + TAIL-τ, CAS-published store, checkpoints every %.0f s", workers, y,
-                checkpointSeconds)).xAxisTitle("wall minutes").yAxisTitle("MiB").build();
+        XYChart chart = new XYChartBuilder()
+                .width(900)
+                .height(500)
+                .title(String.format(
+                        Locale.ROOT,
+                        "Soak: %d workers, interval y %d + TAIL-τ, CAS-published store, checkpoints every %.0f s",
+                        workers,
+                        y,
+                        checkpointSeconds))
+                .xAxisTitle("wall minutes")
+                .yAxisTitle("MiB")
+                .build();
         chart.getStyler().setMarkerSize(0);
         double[] t = rows.stream().mapToDouble(v -> v[0] / 60).toArray();
-        chart.addSeries("resident (RSS)", t, rows.stream().mapToDouble(v -> v[2]).toArray())
+        chart.addSeries(
+                        "resident (RSS)",
+                        t,
+                        rows.stream().mapToDouble(v -> v[2]).toArray())
                 .setMarker(SeriesMarkers.NONE);
         chart.addSeries("JVM heap used", t, rows.stream().mapToDouble(v -> v[3]).toArray())
                 .setMarker(SeriesMarkers.NONE);
-        chart.addSeries("JavaCPP physical bytes", t, rows.stream().mapToDouble(v -> v[4]).toArray())
+        chart.addSeries(
+                        "JavaCPP physical bytes",
+                        t,
+                        rows.stream().mapToDouble(v -> v[4]).toArray())
                 .setMarker(SeriesMarkers.NONE);
         BitmapEncoder.saveBitmap(chart, out.resolve("memory").toString(), BitmapEncoder.BitmapFormat.PNG);
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out.resolve("summary.md")))) {
             w.printf(Locale.ROOT, "# Soak summary%n%n");
-            w.printf(Locale.ROOT, "- %d workers, interval y %d, TAIL-τ, CAS-published store, checkpoints every %.0f s, "
-                    + "evaluation every 300 s, MLP on %s%s%n", workers, y, checkpointSeconds, dataset,
+            w.printf(
+                    Locale.ROOT,
+                    "- %d workers, interval y %d, TAIL-τ, CAS-published store, checkpoints every %.0f s, "
+                            + "evaluation every 300 s, MLP on %s%s%n",
+                    workers,
+                    y,
+                    checkpointSeconds,
+                    dataset,
                     resumed ? " (this process resumed from the soak's own checkpoints)" : "");
-            w.printf(Locale.ROOT, "- result: %s%n", error == null ? "no error; stop reason " + r.stopReason().key()
-                    : "FAILED: " + error);
+            w.printf(
+                    Locale.ROOT,
+                    "- result: %s%n",
+                    error == null ? "no error; stop reason " + r.stopReason().key() : "FAILED: " + error);
             if (r != null) {
-                w.printf(Locale.ROOT, "- updates %d (this process %d), %.0f steps/s, final accuracy %s, max τ in the "
-                        + "report %d; checkpoints %s%n", r.stepsAccepted(), applied, r.stepsPerSecond(),
-                        r.finalAccuracy(), r.staleness().max(), r.checkpoints());
+                w.printf(
+                        Locale.ROOT,
+                        "- updates %d (this process %d), %.0f steps/s, final accuracy %s, max τ in the "
+                                + "report %d; checkpoints %s%n",
+                        r.stepsAccepted(),
+                        applied,
+                        r.stepsPerSecond(),
+                        r.finalAccuracy(),
+                        r.staleness().max(),
+                        r.checkpoints());
             }
-            w.printf(Locale.ROOT, "- staleness: largest τ seen by the listener %d; updates above y − 1 = %d: %d%n",
-                    maxTau, y - 1, overBound);
-            w.printf(Locale.ROOT, "- samples %d over %.1f min; after warm-up (%.1f min): RSS %.0f–%.0f MiB, slope "
-                    + "%.2f MiB/min (95%% CI ±%.2f), heap slope %.2f MiB/min%n", rows.size(), end / 60, warm / 60,
-                    rssMin, rssMax, rss.getSlope(), rss.getSlopeConfidenceInterval(), heap.getSlope());
+            w.printf(
+                    Locale.ROOT,
+                    "- staleness: largest τ seen by the listener %d; updates above y − 1 = %d: %d%n",
+                    maxTau,
+                    y - 1,
+                    overBound);
+            w.printf(
+                    Locale.ROOT,
+                    "- samples %d over %.1f min; after warm-up (%.1f min): RSS %.0f–%.0f MiB, slope "
+                            + "%.2f MiB/min (95%% CI ±%.2f), heap slope %.2f MiB/min%n",
+                    rows.size(),
+                    end / 60,
+                    warm / 60,
+                    rssMin,
+                    rssMax,
+                    rss.getSlope(),
+                    rss.getSlopeConfidenceInterval(),
+                    heap.getSlope());
         }
         System.out.println(Files.readString(out.resolve("summary.md")));
     }

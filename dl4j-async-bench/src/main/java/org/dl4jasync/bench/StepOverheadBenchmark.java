@@ -1,7 +1,6 @@
 package org.dl4jasync.bench;
 
 import java.util.concurrent.TimeUnit;
-
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jasync.dispatch.AsyncDispatcher;
 import org.dl4jasync.dispatch.Dispatcher;
@@ -34,7 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx2g"})
 public class StepOverheadBenchmark {
     @Param({"HOGWILD", "LOCKED", "LEASHED"})
     public ParameterStore.Kind store;

@@ -1,5 +1,7 @@
 package org.dl4jasync.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,19 +11,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jasync.config.Algorithm;
 import org.dl4jasync.config.Choice;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.examples.cli.Dl4jBaseline;
-import org.dl4jasync.examples.cli.ExperimentRunner;
-import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.examples.cli.Experiment;
+import org.dl4jasync.examples.cli.ExperimentRunner;
 import org.dl4jasync.examples.data.TrainTest;
 import org.dl4jasync.metrics.TrainingReport;
+import org.dl4jasync.parameters.ParameterStore;
 import org.nd4j.linalg.dataset.DataSet;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,24 +32,45 @@ import picocli.CommandLine.Option;
  * every configuration alike. Reports the median minibatches per second of each and the ratios the performance
  * targets are stated in.
  */
-@Command(name = "Throughput", mixinStandardHelpOptions = true,
+@Command(
+        name = "Throughput",
+        mixinStandardHelpOptions = true,
         description = "Minibatches per second of net.fit, sequential, sync, async (each store) and ParallelWrapper.")
 public final class Throughput implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "lenet", description = "lenet or mlp (default ${DEFAULT-VALUE})")
     String model;
-    @Option(names = "--dataset", defaultValue = "embedded", description = "embedded or fashion-mnist (default ${DEFAULT-VALUE})")
+
+    @Option(
+            names = "--dataset",
+            defaultValue = "embedded",
+            description = "embedded or fashion-mnist (default ${DEFAULT-VALUE})")
     String dataset;
-    @Option(names = "--workers", defaultValue = "2", description = "workers of the parallel configurations (default ${DEFAULT-VALUE})")
+
+    @Option(
+            names = "--workers",
+            defaultValue = "2",
+            description = "workers of the parallel configurations (default ${DEFAULT-VALUE})")
     int workers;
+
     @Option(names = "--batch", defaultValue = "16", description = "minibatch size (default ${DEFAULT-VALUE})")
     int batch;
-    @Option(names = "--steps", defaultValue = "400", description = "minibatches per configuration and round (default ${DEFAULT-VALUE})")
+
+    @Option(
+            names = "--steps",
+            defaultValue = "400",
+            description = "minibatches per configuration and round (default ${DEFAULT-VALUE})")
     int steps;
+
     @Option(names = "--rounds", defaultValue = "3", description = "interleaved rounds (default ${DEFAULT-VALUE})")
     int rounds;
-    @Option(names = "--configs", split = ",", defaultValue = "netfit,sequential,async-hogwild,async-locked,async-leashed,sync,parallelwrapper",
+
+    @Option(
+            names = "--configs",
+            split = ",",
+            defaultValue = "netfit,sequential,async-hogwild,async-locked,async-leashed,sync,parallelwrapper",
             description = "configurations to run (default ${DEFAULT-VALUE})")
     List<String> configs;
+
     @Option(names = "--json", description = "write all measurements as JSON")
     Path json;
 
@@ -61,8 +81,16 @@ public final class Throughput implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TrainTest data = experiment().loadData();
-        System.out.printf(Locale.ROOT, "%s, batch %d, %s, %d steps per configuration, %d rounds, %d workers, %d cores%n",
-                model, batch, data.source, steps, rounds, workers, Runtime.getRuntime().availableProcessors());
+        System.out.printf(
+                Locale.ROOT,
+                "%s, batch %d, %s, %d steps per configuration, %d rounds, %d workers, %d cores%n",
+                model,
+                batch,
+                data.source,
+                steps,
+                rounds,
+                workers,
+                Runtime.getRuntime().availableProcessors());
         // warm-up: JIT and native libraries, not measured
         measure("netfit", data, Math.min(steps, 50));
         measure("async-hogwild", data, Math.min(steps, 50));
@@ -116,7 +144,11 @@ public final class Throughput implements Callable<Integer> {
             out.put("batches_per_second", perSecond);
             out.put("median", median);
             out.put("ratios", ratios);
-            Files.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+            Files.writeString(
+                    json,
+                    new ObjectMapper()
+                            .enable(SerializationFeature.INDENT_OUTPUT)
+                            .writeValueAsString(out));
         }
         return 0;
     }
@@ -130,19 +162,34 @@ public final class Throughput implements Callable<Integer> {
         if (config.equals("netfit")) {
             return netFit(data, n);
         }
-        RunConfig.Builder c = RunConfig.builder().workers(workers)
+        RunConfig.Builder c = RunConfig.builder()
+                .workers(workers)
                 // sync applies one update per m minibatches
                 .maxSteps(config.equals("sync") ? Math.max(1, n / workers) : n);
         TrainingReport r;
         if (config.equals("parallelwrapper")) {
-            r = ExperimentRunner.runBaseline(Dl4jBaseline.Loop.PARALLEL_WRAPPER, experiment(), c.algorithm(Algorithm.SYNC).build(), data, null);
+            r = ExperimentRunner.runBaseline(
+                    Dl4jBaseline.Loop.PARALLEL_WRAPPER,
+                    experiment(),
+                    c.algorithm(Algorithm.SYNC).build(),
+                    data,
+                    null);
         } else if (config.startsWith("async-")) {
             String store = config.substring("async-".length());
-            r = ExperimentRunner.run(experiment(), c.algorithm(Algorithm.ASYNC)
-                    .store(Choice.parse("store", store, ParameterStore.Kind.class)).build(), data, null);
+            r = ExperimentRunner.run(
+                    experiment(),
+                    c.algorithm(Algorithm.ASYNC)
+                            .store(Choice.parse("store", store, ParameterStore.Kind.class))
+                            .build(),
+                    data,
+                    null);
         } else {
-            r = ExperimentRunner.run(experiment(), c.algorithm(Choice.parse("algorithm", config, Algorithm.class))
-                    .build(), data, null);
+            r = ExperimentRunner.run(
+                    experiment(),
+                    c.algorithm(Choice.parse("algorithm", config, Algorithm.class))
+                            .build(),
+                    data,
+                    null);
         }
         return r.batchesProcessed() / r.wallSeconds();
     }

@@ -4,27 +4,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.optimize.api.BaseTrainingListener;
-import org.deeplearning4j.parallelism.ParallelWrapper;
-import org.dl4jasync.config.OptimizerState;
-import org.dl4jasync.examples.data.FashionMnist;
-import org.dl4jasync.examples.data.TrainTest;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.deeplearning4j.parallelism.ParallelWrapper;
+import org.dl4jasync.config.OptimizerState;
+import org.dl4jasync.examples.data.FashionMnist;
+import org.dl4jasync.examples.data.TrainTest;
 import org.dl4jasync.trainer.AsyncTrainer;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nadam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,24 +38,37 @@ import picocli.CommandLine.Option;
  *
  * <pre>bench/run UserProgram --seeds 1,2,3 --epochs 2 --train-examples 6000 [--each-epoch]</pre>
  */
-@Command(name = "UserProgram", mixinStandardHelpOptions = true,
+@Command(
+        name = "UserProgram",
+        mixinStandardHelpOptions = true,
         description = "A user's LeNet/Nadam program: net.fit, ParallelWrapper and AsyncTrainer per state mode.")
 public final class UserProgram implements Callable<Integer> {
-    @Option(names = "--trainers", split = ",", defaultValue = "netfit,parallelwrapper,per_worker,shared",
+    @Option(
+            names = "--trainers",
+            split = ",",
+            defaultValue = "netfit,parallelwrapper,per_worker,shared",
             description = "Which programs: netfit, parallelwrapper, per_worker, shared (AsyncTrainer's state modes).")
     List<String> trainers;
+
     @Option(names = "--seeds", split = ",", defaultValue = "1,2,3", description = "Seeds of the initial weights.")
     List<Long> seeds;
+
     @Option(names = "--epochs", defaultValue = "2", description = "fit calls, one epoch each.")
     int epochs;
+
     @Option(names = "--train-examples", defaultValue = "6000", description = "First N training images (of 60,000).")
     int trainExamples;
+
     @Option(names = "--batch", defaultValue = "128", description = "Minibatch size.")
     int batch;
+
     @Option(names = "--workers", defaultValue = "2", description = "Workers of ParallelWrapper and AsyncTrainer.")
     int workers;
-    @Option(names = "--each-epoch", description = "Also the test accuracy after every epoch, with the training time "
-            + "so far (evaluation off the clock), at the end of the line.")
+
+    @Option(
+            names = "--each-epoch",
+            description = "Also the test accuracy after every epoch, with the training time "
+                    + "so far (evaluation off the clock), at the end of the line.")
     boolean eachEpoch;
 
     public static void main(String[] args) {
@@ -95,8 +107,14 @@ public final class UserProgram implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainTest all = FashionMnist.full(null);
         TrainTest data = all.withoutLastTraining(all.train.count - trainExamples);
-        System.out.printf(Locale.ROOT, "DL4J's example LeNet, Nadam (DL4J defaults), batch %d, %d x fit(iterator) of %d images, "
-                + "%d workers, Fashion-MNIST%n", batch, epochs, data.train.count, workers);
+        System.out.printf(
+                Locale.ROOT,
+                "DL4J's example LeNet, Nadam (DL4J defaults), batch %d, %d x fit(iterator) of %d images, "
+                        + "%d workers, Fashion-MNIST%n",
+                batch,
+                epochs,
+                data.train.count,
+                workers);
         System.out.println("trainer          seed  accuracy  train_s  loss_end_epoch1  loss_start_epoch2");
         for (long seed : seeds) {
             for (String t : trainers) {
@@ -111,19 +129,39 @@ public final class UserProgram implements Callable<Integer> {
      * 0.0005, Xavier), trained by Nadam with DL4J's defaults.
      */
     static MultiLayerNetwork lenet(TrainTest data, long seed) {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(seed).l2(0.0005)
-                .weightInit(WeightInit.XAVIER).updater(new Nadam()).list()
-                .layer(new ConvolutionLayer.Builder(5, 5).nIn(data.train.channels).stride(1, 1).nOut(20)
-                        .activation(Activation.IDENTITY).build())
-                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .l2(0.0005)
+                .weightInit(WeightInit.XAVIER)
+                .updater(new Nadam())
+                .list()
+                .layer(new ConvolutionLayer.Builder(5, 5)
+                        .nIn(data.train.channels)
+                        .stride(1, 1)
+                        .nOut(20)
+                        .activation(Activation.IDENTITY)
                         .build())
-                .layer(new ConvolutionLayer.Builder(5, 5).stride(1, 1).nOut(50).activation(Activation.IDENTITY)
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                        .kernelSize(2, 2)
+                        .stride(2, 2)
                         .build())
-                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                .layer(new ConvolutionLayer.Builder(5, 5)
+                        .stride(1, 1)
+                        .nOut(50)
+                        .activation(Activation.IDENTITY)
                         .build())
-                .layer(new DenseLayer.Builder().activation(Activation.RELU).nOut(500).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                        .kernelSize(2, 2)
+                        .stride(2, 2)
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .activation(Activation.RELU)
+                        .nOut(500)
+                        .build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.NEGATIVELOGLIKELIHOOD)
-                        .nOut(data.train.classes).activation(Activation.SOFTMAX).build())
+                        .nOut(data.train.classes)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .setInputType(InputType.convolutionalFlat(data.train.height, data.train.width, data.train.channels))
                 .build());
         net.init();
@@ -140,7 +178,7 @@ public final class UserProgram implements Callable<Integer> {
         EpochEdges edges = new EpochEdges();
         DataSetIterator train = data.trainIterator(batch).build();
         int saved = Nd4j.getEnvironment().maxThreads();
-        AutoCloseable close = () -> { };
+        AutoCloseable close = () -> {};
         Epoch epoch;
         switch (trainer) {
             case "netfit" -> {
@@ -150,15 +188,22 @@ public final class UserProgram implements Callable<Integer> {
             }
             case "parallelwrapper" -> {
                 Nd4j.getEnvironment().setMaxThreads(1);
-                ParallelWrapper w = new ParallelWrapper.Builder<>(net).workers(workers).prefetchBuffer(24)
-                        .averagingFrequency(3).reportScoreAfterAveraging(true).build();
+                ParallelWrapper w = new ParallelWrapper.Builder<>(net)
+                        .workers(workers)
+                        .prefetchBuffer(24)
+                        .averagingFrequency(3)
+                        .reportScoreAfterAveraging(true)
+                        .build();
                 close = w;
                 epoch = () -> w.fit(train);
             }
             case "per_worker", "shared" -> {
                 net.setListeners(edges);
-                AsyncTrainer a = new AsyncTrainer.Builder(net).workers(workers).seed(seed)
-                        .optimizerState(OptimizerState.valueOf(trainer.toUpperCase(Locale.ROOT))).build();
+                AsyncTrainer a = new AsyncTrainer.Builder(net)
+                        .workers(workers)
+                        .seed(seed)
+                        .optimizerState(OptimizerState.valueOf(trainer.toUpperCase(Locale.ROOT)))
+                        .build();
                 close = a;
                 epoch = () -> a.fit(train);
             }
@@ -181,8 +226,14 @@ public final class UserProgram implements Callable<Integer> {
             close.close();
             Nd4j.getEnvironment().setMaxThreads(saved);
         }
-        System.out.printf(Locale.ROOT, "%-15s  %4d  %8.4f  %7.1f  %15.4f  %17.4f%s%n", trainer, seed, acc,
-                nanos / 1e9, edges.lastOfEpoch.isEmpty() ? Double.NaN : edges.lastOfEpoch.get(0),
+        System.out.printf(
+                Locale.ROOT,
+                "%-15s  %4d  %8.4f  %7.1f  %15.4f  %17.4f%s%n",
+                trainer,
+                seed,
+                acc,
+                nanos / 1e9,
+                edges.lastOfEpoch.isEmpty() ? Double.NaN : edges.lastOfEpoch.get(0),
                 edges.firstOfEpoch.size() < 2 ? Double.NaN : edges.firstOfEpoch.get(1),
                 eachEpoch ? perEpoch : "");
     }

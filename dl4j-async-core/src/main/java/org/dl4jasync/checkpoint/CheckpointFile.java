@@ -1,5 +1,7 @@
 package org.dl4jasync.checkpoint;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -20,13 +22,9 @@ import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
-
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * One checkpoint file: a zip that DL4J's {@link ModelSerializer} loads as the network with its updater state
@@ -42,13 +40,13 @@ public final class CheckpointFile {
     static final String STATE = PREFIX + "state.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private CheckpointFile() {
-    }
+    private CheckpointFile() {}
 
     /** What a checkpoint holds. */
     public static final class Contents {
         /** DL4J's JSON of the network's configuration (with its iteration and epoch counts). */
         public final String modelConfiguration;
+
         public final INDArray params;
         /** Each worker's DL4J updater state (null entries: a stateless updater, or a shared state). */
         public final INDArray[] updaterStates;
@@ -60,8 +58,12 @@ public final class CheckpointFile {
         /** The trainer's state: plain JSON values. */
         public final Map<String, Object> state;
 
-        public Contents(String modelConfiguration, INDArray params, INDArray[] updaterStates,
-                        INDArray modelUpdaterState, Map<String, Object> state) {
+        public Contents(
+                String modelConfiguration,
+                INDArray params,
+                INDArray[] updaterStates,
+                INDArray modelUpdaterState,
+                Map<String, Object> state) {
             this.modelConfiguration = modelConfiguration;
             this.params = params;
             this.updaterStates = updaterStates;
@@ -95,8 +97,8 @@ public final class CheckpointFile {
     }
 
     private static void writeTemporary(Path tmp, Contents c) throws IOException {
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
             ZipOutputStream zip = new ZipOutputStream(out);
             entry(zip, ModelSerializer.CONFIGURATION_JSON, c.modelConfiguration.getBytes(StandardCharsets.UTF_8));
@@ -137,7 +139,8 @@ public final class CheckpointFile {
      */
     public static Contents read(Path file) throws IOException {
         Map<String, byte[]> entries = new HashMap<>();
-        try (InputStream in = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(in)) {
+        try (InputStream in = Files.newInputStream(file);
+                ZipInputStream zip = new ZipInputStream(in)) {
             for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
                 entries.put(e.getName(), zip.readAllBytes()); // ZipInputStream checks each entry's CRC
             }
@@ -148,12 +151,15 @@ public final class CheckpointFile {
         byte[] conf = entries.get(ModelSerializer.CONFIGURATION_JSON);
         byte[] params = entries.get(ModelSerializer.COEFFICIENTS_BIN);
         if (state == null || conf == null || params == null) {
-            throw new IOException("incomplete: " + (state == null ? STATE : conf == null
-                    ? ModelSerializer.CONFIGURATION_JSON : ModelSerializer.COEFFICIENTS_BIN) + " is missing");
+            throw new IOException("incomplete: "
+                    + (state == null
+                            ? STATE
+                            : conf == null ? ModelSerializer.CONFIGURATION_JSON : ModelSerializer.COEFFICIENTS_BIN)
+                    + " is missing");
         }
         Map<String, Object> s;
         try {
-            s = JSON.readValue(state, new TypeReference<Map<String, Object>>() { });
+            s = JSON.readValue(state, new TypeReference<Map<String, Object>>() {});
         } catch (IOException e) {
             throw new IOException("its trainer state is not valid JSON (" + e.getMessage() + ")", e);
         }
@@ -164,8 +170,12 @@ public final class CheckpointFile {
             updaters[w] = u == null ? null : readArray(u);
         }
         byte[] model = entries.get(ModelSerializer.UPDATER_BIN);
-        return new Contents(new String(conf, StandardCharsets.UTF_8), readArray(params), updaters,
-                model == null ? null : readArray(model), s);
+        return new Contents(
+                new String(conf, StandardCharsets.UTF_8),
+                readArray(params),
+                updaters,
+                model == null ? null : readArray(model),
+                s);
     }
 
     private static INDArray readArray(byte[] bytes) throws IOException {

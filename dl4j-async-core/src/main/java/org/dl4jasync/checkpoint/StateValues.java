@@ -8,8 +8,7 @@ import java.util.Map;
  * strings Jackson writes for them); a missing or mistyped key is an {@link IllegalArgumentException} naming it.
  */
 public final class StateValues {
-    private StateValues() {
-    }
+    private StateValues() {}
 
     public static long getLong(Map<String, Object> m, String key) {
         return number(m, key).longValue();

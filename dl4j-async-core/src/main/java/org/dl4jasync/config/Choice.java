@@ -6,8 +6,7 @@ import java.util.stream.Stream;
 
 /** The text form of the run options' enumerated choices: the constant's name in lower case. */
 public final class Choice {
-    private Choice() {
-    }
+    private Choice() {}
 
     /** The choice's text (report value and command-line spelling), e.g. {@code hogwild}. */
     public static String key(Enum<?> e) {
@@ -21,7 +20,9 @@ public final class Choice {
                 return e;
             }
         }
-        throw new InvalidOptionException(key, text, "one of " + Stream.of(type.getEnumConstants()).map(Choice::key)
-                .collect(Collectors.joining(", ")));
+        throw new InvalidOptionException(
+                key,
+                text,
+                "one of " + Stream.of(type.getEnumConstants()).map(Choice::key).collect(Collectors.joining(", ")));
     }
 }

@@ -2,8 +2,7 @@ package org.dl4jasync.config;
 
 /** The rules between run options, checked when a {@link RunOptions} is frozen into a {@link RunConfig}. */
 final class OptionRules {
-    private OptionRules() {
-    }
+    private OptionRules() {}
 
     /** Each option of the bounded-staleness family only with its algorithm, K within the workers. */
     private static void boundedStaleness(RunSettings s, int m) {
@@ -13,17 +12,22 @@ final class OptionRules {
         only(s, "kasync_adaptive", s.kasyncAdaptive ? Boolean.TRUE : null, Algorithm.KASYNC);
         only(s, "abs_k0", s.absK0, Algorithm.ABS);
         only(s, "abs_c", s.absC, Algorithm.ABS);
-        if (s.localSteps != null && s.localSteps > 1 && s.algorithm != Algorithm.KASYNC
+        if (s.localSteps != null
+                && s.localSteps > 1
+                && s.algorithm != Algorithm.KASYNC
                 && s.algorithm != Algorithm.ABS) {
-            throw new InvalidOptionException("local_steps", s.localSteps, "1 unless {algorithm} is kasync or abs (it is "
-                    + Choice.key(s.algorithm) + ")");
+            throw new InvalidOptionException(
+                    "local_steps",
+                    s.localSteps,
+                    "1 unless {algorithm} is kasync or abs (it is " + Choice.key(s.algorithm) + ")");
         }
         if (s.customRoundPolicy != null && s.algorithm != Algorithm.KASYNC && s.algorithm != Algorithm.ABS) {
-            throw new IllegalArgumentException("a custom round policy is for the kasync and abs algorithms; got "
-                    + Choice.key(s.algorithm));
+            throw new IllegalArgumentException(
+                    "a custom round policy is for the kasync and abs algorithms; got " + Choice.key(s.algorithm));
         }
         if (s.kasyncK != null && s.kasyncK > m) {
-            throw new InvalidOptionException("kasync_k", s.kasyncK, "an integer in [1, {workers} (" + m + ")] or 'all'");
+            throw new InvalidOptionException(
+                    "kasync_k", s.kasyncK, "an integer in [1, {workers} (" + m + ")] or 'all'");
         }
         if (s.absK0 != null && s.absK0 > m) {
             throw new InvalidOptionException("abs_k0", s.absK0, "an integer in [1, {workers} (" + m + ")]");
@@ -32,38 +36,54 @@ final class OptionRules {
 
     private static void only(RunSettings s, String key, Object value, Algorithm algorithm) {
         if (value != null && s.algorithm != algorithm) {
-            throw new InvalidOptionException(key, value, "no value unless {algorithm} is " + Choice.key(algorithm)
-                    + " (it is " + Choice.key(s.algorithm) + ")");
+            throw new InvalidOptionException(
+                    key,
+                    value,
+                    "no value unless {algorithm} is " + Choice.key(algorithm) + " (it is " + Choice.key(s.algorithm)
+                            + ")");
         }
     }
 
     /** Whether a controller of the run reads the loss: elastic parallelism, y-probing or the auto-y0 search. */
     static boolean readsLoss(RunSettings s) {
-        return s.algorithm == Algorithm.ELASTIC || s.parallelism == Parallelism.ELASTIC
+        return s.algorithm == Algorithm.ELASTIC
+                || s.parallelism == Parallelism.ELASTIC
                 || (s.algorithm == Algorithm.INTERVAL && (s.intervalPolicy == IntervalSchedule.PROBE || s.autoY0));
     }
 
     /** Interval-Asynchrony's options: only with {@code interval}. */
-    private static final java.util.List<String> INTERVAL = java.util.List.of("interval_policy", "interval_y",
-            "y_decay_amount", "y_decay_every", "y_min", "probe_window", "probe_step", "probe_steps", "probe_exec");
+    private static final java.util.List<String> INTERVAL = java.util.List.of(
+            "interval_policy",
+            "interval_y",
+            "y_decay_amount",
+            "y_decay_every",
+            "y_min",
+            "probe_window",
+            "probe_step",
+            "probe_steps",
+            "probe_exec");
     /** Elastic parallelism's options: only when the run is elastic. */
-    private static final java.util.List<String> ELASTIC = java.util.List.of("elastic_ip", "elastic_dp", "elastic_wp",
-            "elastic_search");
+    private static final java.util.List<String> ELASTIC =
+            java.util.List.of("elastic_ip", "elastic_dp", "elastic_wp", "elastic_search");
 
     /** Options given for an algorithm, store or controller the run does not use are refused, not ignored. */
     private static void onlyWhereTheyApply(RunSettings s, boolean elastic) {
         for (String key : s.given) {
             if (INTERVAL.contains(key) && s.algorithm != Algorithm.INTERVAL) {
-                throw new InvalidOptionException(key, value(s, key), "no value unless {algorithm} is interval (it is "
-                        + Choice.key(s.algorithm) + ")");
+                throw new InvalidOptionException(
+                        key,
+                        value(s, key),
+                        "no value unless {algorithm} is interval (it is " + Choice.key(s.algorithm) + ")");
             }
             if (ELASTIC.contains(key) && !elastic) {
-                throw new InvalidOptionException(key, value(s, key), "no value unless the run is elastic ({algorithm} "
-                        + "elastic or {parallelism} elastic)");
+                throw new InvalidOptionException(
+                        key,
+                        value(s, key),
+                        "no value unless the run is elastic ({algorithm} " + "elastic or {parallelism} elastic)");
             }
             if (key.equals("persistence") && s.store != org.dl4jasync.parameters.ParameterStore.Kind.LEASHED) {
-                throw new InvalidOptionException(key, s.persistence, "no value unless {store} is leashed (it is "
-                        + Choice.key(s.store) + ")");
+                throw new InvalidOptionException(
+                        key, s.persistence, "no value unless {store} is leashed (it is " + Choice.key(s.store) + ")");
             }
         }
     }
@@ -96,21 +116,30 @@ final class OptionRules {
             throw new InvalidOptionException("y_min", s.yMin, "at most {interval_y} (" + s.intervalY + ")");
         }
         if (elastic && !s.algorithm.asynchronous()) {
-            throw new InvalidOptionException("parallelism", "elastic", "fixed with {algorithm} "
-                    + Choice.key(s.algorithm) + " (elastic parallelism controls the asynchronous algorithms: async, "
-                    + "interval, elastic, bounded, ssp, kasync, abs)");
+            throw new InvalidOptionException(
+                    "parallelism",
+                    "elastic",
+                    "fixed with {algorithm} "
+                            + Choice.key(s.algorithm)
+                            + " (elastic parallelism controls the asynchronous algorithms: async, "
+                            + "interval, elastic, bounded, ssp, kasync, abs)");
         }
         boundedStaleness(s, m);
         if (s.optimizerState == OptimizerState.SHARED
                 && (s.algorithm == Algorithm.KASYNC || s.algorithm == Algorithm.ABS)) {
-            throw new InvalidOptionException("optimizer_state", "shared", "per_worker with {algorithm} "
-                    + Choice.key(s.algorithm) + " (its workers form their updates, and take local steps, before a "
-                    + "round adds them up)");
+            throw new InvalidOptionException(
+                    "optimizer_state",
+                    "shared",
+                    "per_worker with {algorithm} "
+                            + Choice.key(s.algorithm)
+                            + " (its workers form their updates, and take local steps, before a "
+                            + "round adds them up)");
         }
         if (s.customElastic != null && (elastic || !s.algorithm.asynchronous())) {
-            throw new IllegalArgumentException(elastic
-                    ? "give either a custom elastic controller or elastic parallelism, not both"
-                    : "elastic parallelism controls the asynchronous algorithms' workers; got " + s.algorithm);
+            throw new IllegalArgumentException(
+                    elastic
+                            ? "give either a custom elastic controller or elastic parallelism, not both"
+                            : "elastic parallelism controls the asynchronous algorithms' workers; got " + s.algorithm);
         }
         if (s.customElastic != null && s.customElastic.maxWorkers() != m) {
             throw new IllegalArgumentException("the elastic controller was built for m̂ = "
@@ -118,36 +147,45 @@ final class OptionRules {
                     + "; build it with the same count");
         }
         if (s.elasticM0 != null && s.elasticSearch == org.dl4jasync.parallelism.ElasticSearch.LOG) {
-            throw new InvalidOptionException("elastic_m0", s.elasticM0, "only with {elastic_search} paper (the log "
-                    + "search starts at 1 worker)");
+            throw new InvalidOptionException(
+                    "elastic_m0",
+                    s.elasticM0,
+                    "only with {elastic_search} paper (the log " + "search starts at 1 worker)");
         }
         if (s.elasticM0 != null && s.elasticM0 > m) {
             throw new InvalidOptionException("elastic_m0", s.elasticM0, "an integer in [1, {workers} (" + m + ")]");
         }
         if (s.baselineWorkers != null && !elastic) {
-            throw new InvalidOptionException("baseline_workers", s.baselineWorkers,
+            throw new InvalidOptionException(
+                    "baseline_workers",
+                    s.baselineWorkers,
                     "only with elastic parallelism ({algorithm} elastic or {parallelism} elastic)");
         }
         if (s.lossMonitor.needsHeldOut() && !readsLoss(s)) {
-            throw new InvalidOptionException("loss_monitor", Choice.key(s.lossMonitor), "ema unless a controller "
-                    + "reads the loss (elastic parallelism, {interval_policy} probe or {interval_y} auto)");
+            throw new InvalidOptionException(
+                    "loss_monitor",
+                    Choice.key(s.lossMonitor),
+                    "ema unless a controller "
+                            + "reads the loss (elastic parallelism, {interval_policy} probe or {interval_y} auto)");
         }
         if (s.customDispatcher != null && s.algorithm != Algorithm.ASYNC) {
-            throw new IllegalArgumentException("a custom dispatcher replaces the ASYNC algorithm's; got "
-                    + s.algorithm);
+            throw new IllegalArgumentException(
+                    "a custom dispatcher replaces the ASYNC algorithm's; got " + s.algorithm);
         }
         if ((s.checkpointEvery != null || s.checkpointEverySeconds != null) && s.checkpointDir == null) {
-            throw new InvalidOptionException(s.checkpointEvery != null ? "checkpoint_every" : "checkpoint_every_seconds",
+            throw new InvalidOptionException(
+                    s.checkpointEvery != null ? "checkpoint_every" : "checkpoint_every_seconds",
                     s.checkpointEvery != null ? (Object) s.checkpointEvery : s.checkpointEverySeconds,
                     "no value without {checkpoint_dir}");
         }
         boolean adaptive = s.customStepSize != null || s.stepSize != StepSizeRule.CONSTANT || s.normalize;
         if (adaptive && !s.algorithm.asynchronous()) {
             String name = s.customStepSize != null ? s.customStepSize.name() : Choice.key(s.stepSize);
-            throw new InvalidOptionException("step_size", name + (s.normalize ? " (normalized)" : ""),
+            throw new InvalidOptionException(
+                    "step_size",
+                    name + (s.normalize ? " (normalized)" : ""),
                     "constant with {algorithm} " + Choice.key(s.algorithm)
                             + " (updates have no staleness to adapt to; use async or interval)");
         }
     }
-
 }

@@ -4,17 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
-
 import org.dl4jasync.dispatch.AbsPolicy;
 import org.dl4jasync.dispatch.AsyncDispatcher;
-import org.dl4jasync.dispatch.KAsyncPolicy;
-import org.dl4jasync.dispatch.RoundPolicy;
-import org.dl4jasync.dispatch.SspDispatcher;
 import org.dl4jasync.dispatch.AutoYPolicy;
 import org.dl4jasync.dispatch.Dispatcher;
 import org.dl4jasync.dispatch.IntervalDispatcher;
 import org.dl4jasync.dispatch.IntervalPolicy;
+import org.dl4jasync.dispatch.KAsyncPolicy;
 import org.dl4jasync.dispatch.ProbingIntervalPolicy;
+import org.dl4jasync.dispatch.RoundPolicy;
+import org.dl4jasync.dispatch.SspDispatcher;
 import org.dl4jasync.metrics.AsynchronyNoise;
 import org.dl4jasync.metrics.EmaLossMonitor;
 import org.dl4jasync.metrics.HeldOutLossMonitor;
@@ -73,6 +72,7 @@ public final class RunComponents {
     public final Dispatcher dispatcher;
     /** K-async and ABS: the policy of the engine's rounds; else null. */
     public final RoundPolicy roundPolicy;
+
     public final StepSizePolicy stepSize;
     /** Null unless the active worker count is controlled. */
     public final ElasticController elastic;
@@ -89,7 +89,8 @@ public final class RunComponents {
         LossMonitor search = null;
         if (OptionRules.readsLoss(v)) {
             LossMonitor heldOut = v.lossMonitor.needsHeldOut()
-                    ? new HeldOutLossMonitor(ctx.model, v.heldOut, ctx.latestParams) : null;
+                    ? new HeldOutLossMonitor(ctx.model, v.heldOut, ctx.latestParams)
+                    : null;
             if (v.lossMonitor != LossSignal.EVAL) {
                 EmaLossMonitor ema = new EmaLossMonitor(LOSS_EMA_WEIGHT);
                 obs.add(ema);
@@ -113,16 +114,22 @@ public final class RunComponents {
         this.observers = List.copyOf(obs);
     }
 
-    private static Dispatcher dispatcher(RunSettings v, int m, LossMonitor monitor, LossMonitor search,
-                                         DoubleSupplier clock) {
+    private static Dispatcher dispatcher(
+            RunSettings v, int m, LossMonitor monitor, LossMonitor search, DoubleSupplier clock) {
         switch (v.algorithm) {
             case SYNC:
                 return null;
             case INTERVAL:
-                return new IntervalDispatcher(m, v.autoY0
-                        ? new AutoYPolicy(m, (long) AUTO_PHASE_PER_WORKER * m, search, clock,
-                                y0 -> intervalPolicy(v, y0, monitor, clock))
-                        : intervalPolicy(v, v.intervalY, monitor, clock));
+                return new IntervalDispatcher(
+                        m,
+                        v.autoY0
+                                ? new AutoYPolicy(
+                                        m,
+                                        (long) AUTO_PHASE_PER_WORKER * m,
+                                        search,
+                                        clock,
+                                        y0 -> intervalPolicy(v, y0, monitor, clock))
+                                : intervalPolicy(v, v.intervalY, monitor, clock));
             case ASYNC:
                 return v.customDispatcher != null ? v.customDispatcher.apply(m) : new AsyncDispatcher(m);
             case BOUNDED:
@@ -147,21 +154,22 @@ public final class RunComponents {
                 return v.kasyncAdaptive ? KAsyncPolicy.adaptive(k, m) : KAsyncPolicy.fixed(k, m);
             }
             case ABS:
-                return new AbsPolicy.Builder(m).k0(v.absK0 != null ? v.absK0 : RunConfig.defaultK(m))
-                        .c(v.absC != null ? v.absC : m).build();
+                return new AbsPolicy.Builder(m)
+                        .k0(v.absK0 != null ? v.absK0 : RunConfig.defaultK(m))
+                        .c(v.absC != null ? v.absC : m)
+                        .build();
             default:
                 return null;
         }
     }
 
-    private static IntervalPolicy intervalPolicy(RunSettings v, int y0, LossMonitor monitor,
-                                                 DoubleSupplier clock) {
+    private static IntervalPolicy intervalPolicy(RunSettings v, int y0, LossMonitor monitor, DoubleSupplier clock) {
         switch (v.intervalPolicy) {
             case DECAY:
                 return IntervalPolicy.decay(y0, v.yDecayAmount, v.yDecayEvery, Math.min(v.yMin, y0));
             case PROBE:
-                return new ProbingIntervalPolicy(y0, v.probeWindow, v.probeStep, v.probeSteps, v.probeExec, monitor,
-                        clock);
+                return new ProbingIntervalPolicy(
+                        y0, v.probeWindow, v.probeStep, v.probeSteps, v.probeExec, monitor, clock);
             default:
                 return IntervalPolicy.fixed(y0);
         }
@@ -172,7 +180,10 @@ public final class RunComponents {
             return null;
         }
         ElasticController.Builder e = new ElasticController.Builder(m, monitor)
-                .executionFactor(v.elasticIp).probingFactor(v.elasticDp).window(v.elasticWp).search(v.elasticSearch)
+                .executionFactor(v.elasticIp)
+                .probingFactor(v.elasticDp)
+                .window(v.elasticWp)
+                .search(v.elasticSearch)
                 .searchMonitor(search);
         if (v.elasticM0 != null) {
             e.initialWorkers(v.elasticM0);
@@ -186,14 +197,20 @@ public final class RunComponents {
     private static StepSizePolicy stepSize(RunSettings v, int m, TrainableModel model) {
         switch (v.stepSize) {
             case TAIL: {
-                TailStepSize.Builder b = new TailStepSize.Builder(m).amplitude(v.tailAmplitude).phi(v.tailPhi);
+                TailStepSize.Builder b =
+                        new TailStepSize.Builder(m).amplitude(v.tailAmplitude).phi(v.tailPhi);
                 return window(b, v).build(); // mean-preserving by construction: normalize changes nothing
             }
             case MINDTHESTEP: {
-                double eta = v.mtsEta != null ? v.mtsEta : model.learningRate().orElseThrow(() ->
-                        new IllegalArgumentException("MindTheStep's c(tau) needs the base learning rate eta, and "
-                                + (model.hasParameters() ? "the model's layers have no single updater learning rate"
-                                : "a run without a model has none") + ": give it with mtsEta (--mts-eta)"));
+                double eta = v.mtsEta != null
+                        ? v.mtsEta
+                        : model.learningRate()
+                                .orElseThrow(() -> new IllegalArgumentException(
+                                        "MindTheStep's c(tau) needs the base learning rate eta, and "
+                                                + (model.hasParameters()
+                                                        ? "the model's layers have no single updater learning rate"
+                                                        : "a run without a model has none")
+                                                + ": give it with mtsEta (--mts-eta)"));
                 MindTheStepSize.Builder b = new MindTheStepSize.Builder(m, eta).form(v.mtsForm);
                 if (v.mtsMomentum != null) {
                     b.momentum(v.mtsMomentum);
@@ -206,9 +223,12 @@ public final class RunComponents {
                 return window(b, v).build(); // normalised by construction (eq. A.26)
             }
             default: {
-                StepSizePolicy rule = v.stepSize == StepSizeRule.INVERSE ? InverseStepSize.INSTANCE
+                StepSizePolicy rule = v.stepSize == StepSizeRule.INVERSE
+                        ? InverseStepSize.INSTANCE
                         : v.stepSize == StepSizeRule.FLEET ? new FleetStepSize(m) : ConstantStepSize.INSTANCE;
-                return v.normalize ? window(new NormalizedStepSize.Builder(rule, m), v).build() : rule;
+                return v.normalize
+                        ? window(new NormalizedStepSize.Builder(rule, m), v).build()
+                        : rule;
             }
         }
     }

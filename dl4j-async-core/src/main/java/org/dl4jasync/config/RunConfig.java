@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-
 import org.dl4jasync.parallelism.ElasticController;
 import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.stepsize.StepSizePolicy;
@@ -44,6 +43,7 @@ public final class RunConfig {
     public static final long DEFAULT_LOSS_TRACE_EVERY = 50;
     /** Seconds of training between checkpoints when neither steps nor seconds are given. */
     public static final double DEFAULT_CHECKPOINT_SECONDS = 60;
+
     public static final int DEFAULT_KEEP_CHECKPOINTS = 2;
     public static final long DEFAULT_SEED = 42;
     public static final int DEFAULT_SSP_SLACK = 3;
@@ -123,7 +123,8 @@ public final class RunConfig {
             return v.epochs;
         }
         return v.maxSteps != null || v.timeLimit != null || v.virtualTimeLimit != null || v.targetAccuracy != null
-                ? Integer.MAX_VALUE : fallback;
+                ? Integer.MAX_VALUE
+                : fallback;
     }
 
     public OptionalLong maxSteps() {
@@ -146,7 +147,10 @@ public final class RunConfig {
 
     /** Whether any stop condition besides epochs is set. */
     public boolean hasStopCondition() {
-        return v.epochs != null || v.maxSteps != null || v.timeLimit != null || v.virtualTimeLimit != null
+        return v.epochs != null
+                || v.maxSteps != null
+                || v.timeLimit != null
+                || v.virtualTimeLimit != null
                 || v.targetAccuracy != null;
     }
 
@@ -163,13 +167,15 @@ public final class RunConfig {
         if (v.evalEvery != null) {
             return OptionalLong.of(v.evalEvery);
         }
-        return v.targetAccuracy != null && v.evalEverySeconds == null ? OptionalLong.of(DEFAULT_EVAL_EVERY_WITH_TARGET)
+        return v.targetAccuracy != null && v.evalEverySeconds == null
+                ? OptionalLong.of(DEFAULT_EVAL_EVERY_WITH_TARGET)
                 : OptionalLong.empty();
     }
 
     /** Evaluate every this many seconds of the run's clock (see {@code RunOptions.evalEverySeconds}); empty: not by time. */
     public OptionalDouble evalEverySeconds() {
-        return v.evalData == null || v.evalEverySeconds == null ? OptionalDouble.empty()
+        return v.evalData == null || v.evalEverySeconds == null
+                ? OptionalDouble.empty()
                 : OptionalDouble.of(v.evalEverySeconds);
     }
 
@@ -242,8 +248,10 @@ public final class RunConfig {
             throw new IllegalArgumentException("targetAccuracy needs evaluation data: call evaluation(iterator)");
         }
         if (v.lossMonitor.needsHeldOut() && v.heldOut == null) {
-            throw new InvalidOptionException("loss_monitor", Choice.key(v.lossMonitor), "ema unless a held-out "
-                    + "sample is given (heldOut(sample))");
+            throw new InvalidOptionException(
+                    "loss_monitor",
+                    Choice.key(v.lossMonitor),
+                    "ema unless a held-out " + "sample is given (heldOut(sample))");
         }
     }
 
@@ -279,16 +287,24 @@ public final class RunConfig {
         c.put("probe_step", v.probeStep);
         c.put("probe_steps", v.probeSteps);
         c.put("probe_exec", v.probeExec);
-        c.put("max_staleness", v.algorithm == Algorithm.BOUNDED ? (Object) (v.maxStaleness != null ? v.maxStaleness
-                : (long) workers()) : null);
+        c.put(
+                "max_staleness",
+                v.algorithm == Algorithm.BOUNDED
+                        ? (Object) (v.maxStaleness != null ? v.maxStaleness : (long) workers())
+                        : null);
         c.put("ssp_slack", v.algorithm == Algorithm.SSP ? sspSlack() : null);
         c.put("kasync_k", v.algorithm == Algorithm.KASYNC ? (Object) kasyncK() : null);
         c.put("local_steps", localSteps());
         c.put("round_policy", v.customRoundPolicy == null ? null : "custom");
         c.put("kasync_adaptive", v.algorithm == Algorithm.KASYNC ? v.kasyncAdaptive : null);
-        c.put("abs_k0", v.algorithm == Algorithm.ABS ? (Object) (v.absK0 != null ? v.absK0 : defaultK(workers())) : null);
-        c.put("abs_c", v.algorithm == Algorithm.ABS ? (Object) (v.absC == null ? (double) workers()
-                : Double.isInfinite(v.absC) ? "inf" : v.absC) : null);
+        c.put(
+                "abs_k0",
+                v.algorithm == Algorithm.ABS ? (Object) (v.absK0 != null ? v.absK0 : defaultK(workers())) : null);
+        c.put(
+                "abs_c",
+                v.algorithm == Algorithm.ABS
+                        ? (Object) (v.absC == null ? (double) workers() : Double.isInfinite(v.absC) ? "inf" : v.absC)
+                        : null);
         c.put("parallelism", v.customElastic != null ? "custom" : elastic() ? "elastic" : "fixed");
         c.put("elastic_m0", v.elasticM0);
         c.put("elastic_ip", v.elasticIp);
@@ -296,7 +312,9 @@ public final class RunConfig {
         c.put("elastic_wp", v.elasticWp);
         c.put("elastic_search", Choice.key(v.elasticSearch));
         c.put("loss_monitor", Choice.key(v.lossMonitor));
-        c.put("held_out_examples", v.heldOut == null ? null : v.heldOut.getFeatures(0).size(0));
+        c.put(
+                "held_out_examples",
+                v.heldOut == null ? null : v.heldOut.getFeatures(0).size(0));
         c.put("baseline_workers", v.baselineWorkers);
         c.put("measure_ain", v.measureAin);
         c.put("step_size", v.customStepSize != null ? "custom:" + v.customStepSize.name() : Choice.key(v.stepSize));
@@ -322,8 +340,13 @@ public final class RunConfig {
         c.put("on_non_finite", Choice.key(v.nonFinite));
         c.put("checkpoint_dir", v.checkpointDir == null ? null : v.checkpointDir.toString());
         c.put("checkpoint_every", v.checkpointDir == null ? null : v.checkpointEvery);
-        c.put("checkpoint_every_seconds", v.checkpointDir == null ? null : checkpointEverySeconds().isPresent()
-                ? (Object) checkpointEverySeconds().getAsDouble() : null);
+        c.put(
+                "checkpoint_every_seconds",
+                v.checkpointDir == null
+                        ? null
+                        : checkpointEverySeconds().isPresent()
+                                ? (Object) checkpointEverySeconds().getAsDouble()
+                                : null);
         c.put("keep_checkpoints", v.checkpointDir == null ? null : v.keepCheckpoints);
         c.put("resume", v.resumeFrom == null ? null : v.resumeFrom.toString());
         return c;
@@ -345,12 +368,12 @@ public final class RunConfig {
                 how = a + "(s " + sspSlack() + ")/" + Choice.key(v.store);
                 break;
             case KASYNC:
-                how = a + "(K " + (v.kasyncAdaptive ? "adaptive from " : "") + provenance().get("kasync_k") + ")/"
-                        + Choice.key(v.store);
+                how = a + "(K " + (v.kasyncAdaptive ? "adaptive from " : "")
+                        + provenance().get("kasync_k") + ")/" + Choice.key(v.store);
                 break;
             case ABS:
-                how = a + "(K0 " + provenance().get("abs_k0") + ", c " + provenance().get("abs_c") + ")/"
-                        + Choice.key(v.store);
+                how = a + "(K0 " + provenance().get("abs_k0") + ", c "
+                        + provenance().get("abs_c") + ")/" + Choice.key(v.store);
                 break;
             case INTERVAL:
                 how = "interval(" + Choice.key(v.intervalPolicy) + ", y0 " + (v.autoY0 ? "auto" : v.intervalY) + ")/"
@@ -363,9 +386,11 @@ public final class RunConfig {
             how += " + elastic parallelism";
         }
         int m = workers();
-        String step = v.customStepSize != null ? ", step size " + v.customStepSize.name()
-                : v.stepSize == StepSizeRule.CONSTANT && !v.normalize ? ""
-                : ", step size " + Choice.key(v.stepSize) + (v.normalize ? " (normalised)" : "");
+        String step = v.customStepSize != null
+                ? ", step size " + v.customStepSize.name()
+                : v.stepSize == StepSizeRule.CONSTANT && !v.normalize
+                        ? ""
+                        : ", step size " + Choice.key(v.stepSize) + (v.normalize ? " (normalised)" : "");
         return how + ", " + m + " worker" + (m == 1 ? "" : "s") + step;
     }
 
@@ -376,17 +401,16 @@ public final class RunConfig {
 
     /** {@code RunConfig.builder().algorithm(Algorithm.INTERVAL).workers(8).maxSteps(10_000).build()}. */
     public static final class Builder extends RunOptions<Builder> {
-        Builder() {
-        }
+        Builder() {}
 
         public RunConfig build() {
             return freeze();
         }
     }
 
-
     /** The run's evaluation schedule: every {@link #evalEvery()} updates or {@link #evalEverySeconds()} seconds. */
     public org.dl4jasync.metrics.EvaluationSchedule evaluationSchedule() {
-        return org.dl4jasync.metrics.EvaluationSchedule.every(evalEvery().orElse(0), evalEverySeconds().orElse(0));
+        return org.dl4jasync.metrics.EvaluationSchedule.every(
+                evalEvery().orElse(0), evalEverySeconds().orElse(0));
     }
 }

@@ -3,7 +3,6 @@ package org.dl4jasync.config;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.IntFunction;
-
 import org.dl4jasync.dispatch.Dispatcher;
 import org.dl4jasync.dispatch.RoundPolicy;
 import org.dl4jasync.metrics.StepListener;
@@ -26,8 +25,7 @@ import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 public abstract class RunOptions<B extends RunOptions<B>> {
     private RunSettings v = new RunSettings();
 
-    protected RunOptions() {
-    }
+    protected RunOptions() {}
 
     @SuppressWarnings("unchecked")
     private B self() {
@@ -93,8 +91,8 @@ public abstract class RunOptions<B extends RunOptions<B>> {
     /** Stop after this much wall time (the simulator: of the simulation itself). */
     public B timeLimit(Duration d) {
         if (d == null || d.isNegative() || d.isZero()) {
-            throw new InvalidOptionException("time_limit", d == null ? null : d.toNanos() / 1e9,
-                    "a positive number of seconds");
+            throw new InvalidOptionException(
+                    "time_limit", d == null ? null : d.toNanos() / 1e9, "a positive number of seconds");
         }
         v.timeLimit = d;
         return self();
@@ -331,7 +329,8 @@ public abstract class RunOptions<B extends RunOptions<B>> {
         return self();
     }
 
-    // ---- the bounded-staleness family ({@link Algorithm#BOUNDED}, {@link Algorithm#SSP}, {@link Algorithm#KASYNC}, {@link Algorithm#ABS})
+    // ---- the bounded-staleness family ({@link Algorithm#BOUNDED}, {@link Algorithm#SSP}, {@link Algorithm#KASYNC},
+    // {@link Algorithm#ABS})
 
     /** bounded: the largest staleness B ≥ 0 an applied update may have (default: the worker count). */
     public B maxStaleness(long b) {
@@ -480,7 +479,9 @@ public abstract class RunOptions<B extends RunOptions<B>> {
 
     /** As {@link #heldOut(DataSet)}, for a graph with several inputs or outputs. */
     public B heldOut(MultiDataSet sample) {
-        if (sample == null || sample.numFeatureArrays() == 0 || sample.getFeatures(0).size(0) == 0) {
+        if (sample == null
+                || sample.numFeatureArrays() == 0
+                || sample.getFeatures(0).size(0) == 0) {
             throw new IllegalArgumentException("the held-out sample is empty");
         }
         v.heldOut = sample;

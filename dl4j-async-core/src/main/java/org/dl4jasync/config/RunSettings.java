@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
-
 import org.dl4jasync.dispatch.Dispatcher;
 import org.dl4jasync.dispatch.RoundPolicy;
 import org.dl4jasync.metrics.StepListener;
@@ -22,6 +21,7 @@ final class RunSettings implements Cloneable {
     ParameterStore.Kind store = ParameterStore.Kind.HOGWILD;
     /** Null: unbounded. */
     Integer persistence;
+
     int workers = Runtime.getRuntime().availableProcessors();
     long seed = RunConfig.DEFAULT_SEED;
     // stop conditions (null: not set)
@@ -36,6 +36,7 @@ final class RunSettings implements Cloneable {
     Long evalEvery;
     /** Null: not by time. */
     Double evalEverySeconds;
+
     EvaluationMode evaluationMode = EvaluationMode.PAUSED;
     NonFinitePolicy nonFinite = NonFinitePolicy.FAIL;
     OptimizerState optimizerState = OptimizerState.PER_WORKER;
@@ -45,6 +46,7 @@ final class RunSettings implements Cloneable {
     Long checkpointEvery;
     /** Null: not by time (the default when neither is given: {@link RunConfig#DEFAULT_CHECKPOINT_SECONDS}). */
     Double checkpointEverySeconds;
+
     int keepCheckpoints = RunConfig.DEFAULT_KEEP_CHECKPOINTS;
     java.nio.file.Path resumeFrom;
     long lossTraceEvery = RunConfig.DEFAULT_LOSS_TRACE_EVERY;
@@ -88,6 +90,7 @@ final class RunSettings implements Cloneable {
     Double mtsMomentum;
     /** null: the model's learning rate. */
     Double mtsEta;
+
     org.dl4jasync.stepsize.MindTheStepSize.Form mtsForm = org.dl4jasync.stepsize.MindTheStepSize.Form.PRINTED;
     MtsLambda mtsLambda = MtsLambda.WORKERS;
     double mtsLambdaValue;

@@ -2,7 +2,6 @@ package org.dl4jasync.dispatch;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.dl4jasync.checkpoint.Checkpointable;
 import org.dl4jasync.checkpoint.StateValues;
 
@@ -26,6 +25,7 @@ import org.dl4jasync.checkpoint.StateValues;
 public final class AbsPolicy implements RoundPolicy, Checkpointable {
     /** The K-async part: AdaSync's adaptive K, or a fixed K. */
     private final KAsyncPolicy rounds;
+
     private final double c;
     private final long fixedS;
     private long s;

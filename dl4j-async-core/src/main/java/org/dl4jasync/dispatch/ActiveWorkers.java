@@ -8,6 +8,7 @@ public final class ActiveWorkers {
     private final int max;
     /** Protocol: written by the parallelism controller ({@link #set}), then the waiters are signalled; read by every worker before each step. */
     private volatile int active;
+
     private final Waiters waiters;
 
     public ActiveWorkers(int workers) {

@@ -2,7 +2,6 @@ package org.dl4jasync.dispatch;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.dl4jasync.checkpoint.StateValues;
 
 /**

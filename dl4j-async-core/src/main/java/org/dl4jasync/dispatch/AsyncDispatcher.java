@@ -1,7 +1,6 @@
 package org.dl4jasync.dispatch;
 
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.dl4jasync.metrics.TrainingReport;
 
 /**
@@ -23,6 +22,7 @@ import org.dl4jasync.metrics.TrainingReport;
 public final class AsyncDispatcher implements Dispatcher {
     /** Next ticket; one getAndIncrement per started step. */
     private final AtomicLong nextTicket = new AtomicLong();
+
     private final ActiveWorkers active;
     /** B, or Long.MAX_VALUE for plain async. */
     private final long bound;

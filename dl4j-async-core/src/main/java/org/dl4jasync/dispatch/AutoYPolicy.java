@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 import java.util.function.IntFunction;
-
 import org.dl4jasync.checkpoint.Checkpointable;
 import org.dl4jasync.checkpoint.StateValues;
 import org.dl4jasync.metrics.LossMonitor;
@@ -56,6 +55,7 @@ public final class AutoYPolicy implements IntervalPolicy, StepListener, Checkpoi
      * checked at interval ends, at most {@link #CHECKS_PER_PHASE} times a phase.
      */
     static final double DIVERGED_RISE = 0.05;
+
     static final int CHECKS_PER_PHASE = 8;
     /**
      * The checks of a phase may take at most this fraction of the phase's time so far (run clock), a check counted
@@ -70,6 +70,7 @@ public final class AutoYPolicy implements IntervalPolicy, StepListener, Checkpoi
      * search without patience can stop early (RESULTS.md, "Choosing y0").
      */
     static final int PATIENCE = 1;
+
     private final IntFunction<IntervalPolicy> base;
     private final long phaseSteps;
     private final int[] ladder;
@@ -82,6 +83,7 @@ public final class AutoYPolicy implements IntervalPolicy, StepListener, Checkpoi
     private long lastCheck;
     /** When the current phase started, the time its checks took so far, the last read's time (run clock). */
     private double phaseTime;
+
     private double checkSeconds;
     private double readSeconds;
     private int y;
@@ -99,11 +101,11 @@ public final class AutoYPolicy implements IntervalPolicy, StepListener, Checkpoi
      * @param clock      seconds, real or virtual (the run's)
      * @param base       the policy that takes over from y0
      */
-    public AutoYPolicy(int workers, long phaseSteps, LossMonitor monitor, DoubleSupplier clock,
-                       IntFunction<IntervalPolicy> base) {
+    public AutoYPolicy(
+            int workers, long phaseSteps, LossMonitor monitor, DoubleSupplier clock, IntFunction<IntervalPolicy> base) {
         if (workers < 1 || phaseSteps < 1) {
-            throw new IllegalArgumentException("auto y0 needs workers >= 1 and a phase of >= 1 step, got " + workers
-                    + " and " + phaseSteps);
+            throw new IllegalArgumentException(
+                    "auto y0 needs workers >= 1 and a phase of >= 1 step, got " + workers + " and " + phaseSteps);
         }
         this.base = base;
         this.phaseSteps = phaseSteps;
@@ -276,7 +278,7 @@ public final class AutoYPolicy implements IntervalPolicy, StepListener, Checkpoi
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "auto(ladder %d..%d, phase %d steps)", ladder[0], ladder[ladder.length - 1],
-                phaseSteps);
+        return String.format(
+                Locale.ROOT, "auto(ladder %d..%d, phase %d steps)", ladder[0], ladder[ladder.length - 1], phaseSteps);
     }
 }

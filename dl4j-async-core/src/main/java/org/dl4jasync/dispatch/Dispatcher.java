@@ -26,8 +26,7 @@ public interface Dispatcher {
      * worker starts another step. Dispatchers that bound staleness use it to keep "accepted" and "applied"
      * together; the default does nothing.
      */
-    default void afterApply(int worker, long ticket) {
-    }
+    default void afterApply(int worker, long ticket) {}
 
     /**
      * The largest staleness an applied update may have, or {@link Long#MAX_VALUE} for none (the default). The store
@@ -52,12 +51,10 @@ public interface Dispatcher {
     }
 
     /** Worker {@code worker} has stopped for good (its data ended): a dispatcher that waits for it must not. */
-    default void workerLeft(int worker) {
-    }
+    default void workerLeft(int worker) {}
 
     /** Sections of the run's report that this dispatcher owns (label, traces); called once after the run. */
-    default void report(org.dl4jasync.metrics.TrainingReport.Builder report) {
-    }
+    default void report(org.dl4jasync.metrics.TrainingReport.Builder report) {}
 
     /**
      * The run-time bound on active workers (elastic parallelism): {@link #tryStartStep} returns {@link #NOT_NOW}

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-
 import org.dl4jasync.checkpoint.Checkpointable;
 import org.dl4jasync.checkpoint.StateValues;
 import org.dl4jasync.metrics.StepListener;
@@ -65,6 +64,7 @@ public final class IntervalDispatcher implements Dispatcher, StepListener, Check
     private final IntervalListener listener;
     /** The policy when it observes steps (auto y0 measures staleness), else null. */
     private final StepListener policySteps;
+
     private final List<long[]> trace = Collections.synchronizedList(new ArrayList<>());
     /** acceptedIn[w]: the interval that accepted worker w's current step; written and read by worker w only. */
     private final Interval[] acceptedIn;
@@ -74,7 +74,7 @@ public final class IntervalDispatcher implements Dispatcher, StepListener, Check
         this.active = new ActiveWorkers(workers);
         this.policy = policy;
         this.policySteps = policy instanceof StepListener ? (StepListener) policy : null;
-        this.listener = listener == null ? (i, a, y) -> { } : listener;
+        this.listener = listener == null ? (i, a, y) -> {} : listener;
         this.acceptedIn = new Interval[workers];
         int y0 = checkY(policy.initialY());
         this.current = new AtomicReference<>(new Interval(0, y0, 0));
@@ -116,7 +116,7 @@ public final class IntervalDispatcher implements Dispatcher, StepListener, Check
         if (ticket < iv.first) {
             return false;
         }
-        for (;;) {
+        for (; ; ) {
             int a = iv.accepted.get();
             if (a >= iv.y) {
                 return false;

@@ -21,8 +21,7 @@ public interface IntervalPolicy {
     String name();
 
     /** Adds what the policy chose to the report (e.g. auto y0's choice); default nothing. */
-    default void report(org.dl4jasync.metrics.TrainingReport.Builder report) {
-    }
+    default void report(org.dl4jasync.metrics.TrainingReport.Builder report) {}
 
     /** y constant. */
     static IntervalPolicy fixed(int y) {
@@ -57,8 +56,8 @@ public interface IntervalPolicy {
             throw new IllegalArgumentException("decay needs 1 <= y-min <= y0, got y0 " + y0 + " and y-min " + min);
         }
         if (amount < 1 || every < 1) {
-            throw new IllegalArgumentException("decay needs y-decay-amount >= 1 and y-decay-every >= 1, got "
-                    + amount + " and " + every);
+            throw new IllegalArgumentException(
+                    "decay needs y-decay-amount >= 1 and y-decay-every >= 1, got " + amount + " and " + every);
         }
         return new IntervalPolicy() {
             @Override

@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
-
 import org.dl4jasync.checkpoint.Checkpointable;
 import org.dl4jasync.checkpoint.StateValues;
 import org.dl4jasync.metrics.LossMonitor;
@@ -36,17 +35,24 @@ public final class ProbingIntervalPolicy implements IntervalPolicy, Checkpointab
     private boolean probing = true;
     /** Accepted steps at the start of the current phase. */
     private long phaseStart;
+
     private int y;
 
     /**
      * @param clock seconds, real or virtual (the simulator's)
      */
-    public ProbingIntervalPolicy(int y0, int width, int step, long probeSteps, long execSteps, LossMonitor monitor,
-                                 DoubleSupplier clock) {
+    public ProbingIntervalPolicy(
+            int y0, int width, int step, long probeSteps, long execSteps, LossMonitor monitor, DoubleSupplier clock) {
         if (y0 < 1 || width < 0 || step < 1 || probeSteps < 1 || execSteps < 1) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "probing needs y0 >= 1, window >= 0, "
-                    + "step >= 1, probe and execution steps >= 1; got %d, %d, %d, %d, %d", y0, width, step,
-                    probeSteps, execSteps));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "probing needs y0 >= 1, window >= 0, "
+                            + "step >= 1, probe and execution steps >= 1; got %d, %d, %d, %d, %d",
+                    y0,
+                    width,
+                    step,
+                    probeSteps,
+                    execSteps));
         }
         this.y0 = y0;
         this.width = width;
@@ -136,6 +142,7 @@ public final class ProbingIntervalPolicy implements IntervalPolicy, Checkpointab
 
     @Override
     public String toString() {
-        return "probe(y0 " + y0 + ", window " + width + ", step " + step + ", p " + probeSteps + ", x " + execSteps + ")";
+        return "probe(y0 " + y0 + ", window " + width + ", step " + step + ", p " + probeSteps + ", x " + execSteps
+                + ")";
     }
 }

@@ -30,6 +30,5 @@ public interface RoundPolicy {
     boolean adaptiveK();
 
     /** Records the policy's settings in the report's config. */
-    default void report(TrainingReport.Builder report) {
-    }
+    default void report(TrainingReport.Builder report) {}
 }

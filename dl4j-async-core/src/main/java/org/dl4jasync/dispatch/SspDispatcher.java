@@ -3,7 +3,6 @@ package org.dl4jasync.dispatch;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-
 import org.dl4jasync.metrics.TrainingReport;
 
 /**

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-
 import org.deeplearning4j.earlystopping.EarlyStoppingConfiguration;
 import org.deeplearning4j.earlystopping.EarlyStoppingResult;
 import org.deeplearning4j.earlystopping.listener.EarlyStoppingListener;
@@ -63,6 +62,7 @@ public final class AsyncEarlyStoppingTrainer<T extends Model> implements IEarlyS
     private final T net;
     /** One of the two is set: the training data, one epoch per {@code fit}. */
     private final DataSetIterator train;
+
     private final MultiDataSetIterator trainMulti;
     private EarlyStoppingListener<T> listener;
 
@@ -70,31 +70,40 @@ public final class AsyncEarlyStoppingTrainer<T extends Model> implements IEarlyS
      * @param trainer built on the network to train, without stop conditions of its own (max steps, time limit,
      *                target accuracy: the configuration's termination conditions take their place)
      */
-    public AsyncEarlyStoppingTrainer(EarlyStoppingConfiguration<T> esConfig, AsyncTrainer trainer,
-                                     DataSetIterator train) {
+    public AsyncEarlyStoppingTrainer(
+            EarlyStoppingConfiguration<T> esConfig, AsyncTrainer trainer, DataSetIterator train) {
         this(esConfig, trainer, train, null);
     }
 
-    public AsyncEarlyStoppingTrainer(EarlyStoppingConfiguration<T> esConfig, AsyncTrainer trainer,
-                                     DataSetIterator train, EarlyStoppingListener<T> listener) {
+    public AsyncEarlyStoppingTrainer(
+            EarlyStoppingConfiguration<T> esConfig,
+            AsyncTrainer trainer,
+            DataSetIterator train,
+            EarlyStoppingListener<T> listener) {
         this(esConfig, trainer, Objects.requireNonNull(train, "train"), null, listener);
     }
 
     /** For a {@link ComputationGraph} with several inputs or outputs (DL4J's {@code EarlyStoppingGraphTrainer}). */
-    public AsyncEarlyStoppingTrainer(EarlyStoppingConfiguration<T> esConfig, AsyncTrainer trainer,
-                                     MultiDataSetIterator train) {
+    public AsyncEarlyStoppingTrainer(
+            EarlyStoppingConfiguration<T> esConfig, AsyncTrainer trainer, MultiDataSetIterator train) {
         this(esConfig, trainer, train, null);
     }
 
-    public AsyncEarlyStoppingTrainer(EarlyStoppingConfiguration<T> esConfig, AsyncTrainer trainer,
-                                     MultiDataSetIterator train, EarlyStoppingListener<T> listener) {
+    public AsyncEarlyStoppingTrainer(
+            EarlyStoppingConfiguration<T> esConfig,
+            AsyncTrainer trainer,
+            MultiDataSetIterator train,
+            EarlyStoppingListener<T> listener) {
         this(esConfig, trainer, null, Objects.requireNonNull(train, "train"), listener);
     }
 
     @SuppressWarnings("unchecked") // T is the trainer's model type, as the configuration's (the caller's typing)
-    private AsyncEarlyStoppingTrainer(EarlyStoppingConfiguration<T> esConfig, AsyncTrainer trainer,
-                                      DataSetIterator train, MultiDataSetIterator trainMulti,
-                                      EarlyStoppingListener<T> listener) {
+    private AsyncEarlyStoppingTrainer(
+            EarlyStoppingConfiguration<T> esConfig,
+            AsyncTrainer trainer,
+            DataSetIterator train,
+            MultiDataSetIterator trainMulti,
+            EarlyStoppingListener<T> listener) {
         this.esConfig = Objects.requireNonNull(esConfig, "esConfig");
         this.trainer = Objects.requireNonNull(trainer, "trainer");
         this.train = train;
@@ -102,15 +111,17 @@ public final class AsyncEarlyStoppingTrainer<T extends Model> implements IEarlyS
         this.listener = listener;
         this.net = (T) trainer.model();
         RunConfig c = trainer.config();
-        if (c.maxSteps().isPresent() || c.timeLimit().isPresent() || c.targetAccuracy().isPresent()) {
+        if (c.maxSteps().isPresent()
+                || c.timeLimit().isPresent()
+                || c.targetAccuracy().isPresent()) {
             throw new IllegalArgumentException("the AsyncTrainer has stop conditions of its own (max steps, time "
                     + "limit or target accuracy), which would end every epoch early; build it without them and use "
                     + "the early-stopping configuration's termination conditions (e.g. MaxTimeIterationTermination"
                     + "Condition)");
         }
         if (train != null ? !train.resetSupported() : !trainMulti.resetSupported()) {
-            throw new IllegalArgumentException("early stopping runs several epochs: the training iterator must "
-                    + "support reset()");
+            throw new IllegalArgumentException(
+                    "early stopping runs several epochs: the training iterator must " + "support reset()");
         }
     }
 
@@ -187,8 +198,14 @@ public final class AsyncEarlyStoppingTrainer<T extends Model> implements IEarlyS
                     }
                 } catch (RuntimeException e) {
                     log.warn("Early stopping training terminated due to exception at epoch {}", epoch, e);
-                    return new EarlyStoppingResult<>(EarlyStoppingResult.TerminationReason.Error, e.toString(),
-                            scoreVsEpoch, bestEpoch, bestEpoch < 0 ? Double.NaN : bestScore, epoch, bestModel());
+                    return new EarlyStoppingResult<>(
+                            EarlyStoppingResult.TerminationReason.Error,
+                            e.toString(),
+                            scoreVsEpoch,
+                            bestEpoch,
+                            bestEpoch < 0 ? Double.NaN : bestScore,
+                            epoch,
+                            bestModel());
                 }
                 if (guard.fired != null) {
                     log.info("Hit per iteration termination condition at epoch {}: {}", epoch, guard.fired);
@@ -197,8 +214,12 @@ public final class AsyncEarlyStoppingTrainer<T extends Model> implements IEarlyS
                     }
                     return complete(new EarlyStoppingResult<>(
                             EarlyStoppingResult.TerminationReason.IterationTerminationCondition,
-                            guard.fired.toString(), scoreVsEpoch, bestEpoch, bestEpoch < 0 ? Double.NaN : bestScore,
-                            epoch, bestModel()));
+                            guard.fired.toString(),
+                            scoreVsEpoch,
+                            bestEpoch,
+                            bestEpoch < 0 ? Double.NaN : bestScore,
+                            epoch,
+                            bestModel()));
                 }
                 int n = esConfig.getEvaluateEveryNEpochs();
                 if (epoch % n != 0) {
@@ -212,7 +233,11 @@ public final class AsyncEarlyStoppingTrainer<T extends Model> implements IEarlyS
                 }
                 boolean better = sc.minimizeScore() ? score < bestScore : score > bestScore;
                 if (better || (bestEpoch == -1 && invalid)) {
-                    log.info("Score at epoch {}: {} (new best; previous {} at epoch {})", epoch, score, bestScore,
+                    log.info(
+                            "Score at epoch {}: {} (new best; previous {} at epoch {})",
+                            epoch,
+                            score,
+                            bestScore,
                             bestEpoch);
                     bestScore = score;
                     bestEpoch = epoch;
@@ -230,8 +255,13 @@ public final class AsyncEarlyStoppingTrainer<T extends Model> implements IEarlyS
                     if (c.terminate(epoch, score, sc.minimizeScore())) {
                         log.info("Hit epoch termination condition at epoch {}: {}", epoch, c);
                         return complete(new EarlyStoppingResult<>(
-                                EarlyStoppingResult.TerminationReason.EpochTerminationCondition, c.toString(),
-                                scoreVsEpoch, bestEpoch, bestScore, epoch + 1, bestModel()));
+                                EarlyStoppingResult.TerminationReason.EpochTerminationCondition,
+                                c.toString(),
+                                scoreVsEpoch,
+                                bestEpoch,
+                                bestScore,
+                                epoch + 1,
+                                bestModel()));
                     }
                 }
             }

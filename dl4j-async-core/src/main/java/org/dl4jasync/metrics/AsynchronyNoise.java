@@ -6,7 +6,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
-
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -97,12 +96,12 @@ public final class AsynchronyNoise {
 
     private void evict() {
         long oldest = latest - horizon;
-        for (Iterator<Long> it = correct.keySet().iterator(); it.hasNext();) {
+        for (Iterator<Long> it = correct.keySet().iterator(); it.hasNext(); ) {
             if (it.next() < oldest) {
                 it.remove();
             }
         }
-        for (Iterator<Long> it = applied.keySet().iterator(); it.hasNext();) {
+        for (Iterator<Long> it = applied.keySet().iterator(); it.hasNext(); ) {
             if (it.next() < oldest) {
                 it.remove();
             }

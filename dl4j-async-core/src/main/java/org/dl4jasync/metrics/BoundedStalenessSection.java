@@ -1,9 +1,8 @@
 package org.dl4jasync.metrics;
 
-import java.util.List;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
 
 /**
  * The report's fields of the bounded-staleness family, each present only where it applies (written at the top level

@@ -1,9 +1,8 @@
 package org.dl4jasync.metrics;
 
-import java.util.List;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
 
 /**
  * Worker-seconds of an elastic run against a constant-m baseline (ElAsyncSGD, Section D.6): the report's
@@ -11,8 +10,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  */
 @JsonPropertyOrder({"baseline_workers", "seconds", "elastic_worker_seconds", "baseline_worker_seconds"})
 public final class BreakEven {
-    private BreakEven() {
-    }
+    private BreakEven() {}
 
     private int baselineWorkers;
     /**

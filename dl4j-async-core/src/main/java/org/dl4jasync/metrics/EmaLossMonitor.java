@@ -3,10 +3,8 @@ package org.dl4jasync.metrics;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.dl4jasync.checkpoint.Checkpointable;
 import org.dl4jasync.checkpoint.StateValues;
-
 
 /**
  * Exponential moving average of the minibatch losses of all steps (cheap, noisy): the default loss monitor. Fed as
@@ -31,7 +29,7 @@ public final class EmaLossMonitor implements LossMonitor, StepListener, Checkpoi
         if (Double.isNaN(value)) {
             return;
         }
-        for (;;) {
+        for (; ; ) {
             long bits = ema.get();
             double old = Double.longBitsToDouble(bits);
             double next = Double.isNaN(old) ? value : old + alpha * (value - old);

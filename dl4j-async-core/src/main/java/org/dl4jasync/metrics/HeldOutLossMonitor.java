@@ -1,7 +1,6 @@
 package org.dl4jasync.metrics;
 
 import java.util.function.Consumer;
-
 import org.dl4jasync.model.TrainableModel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;

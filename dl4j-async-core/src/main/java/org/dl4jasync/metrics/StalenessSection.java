@@ -1,10 +1,9 @@
 package org.dl4jasync.metrics;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /** The report's {@code staleness}: the staleness of every applied update. Filled by {@link TrainingReport}. */
 @JsonPropertyOrder({"histogram", "mean", "p50", "p99", "max"})
@@ -15,6 +14,7 @@ public final class StalenessSection {
     public List<long[]> histogram() {
         return histogram == null ? null : Collections.unmodifiableList(histogram);
     }
+
     Double mean;
     Long p50;
     Long p99;

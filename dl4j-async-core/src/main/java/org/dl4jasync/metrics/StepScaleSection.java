@@ -1,10 +1,9 @@
 package org.dl4jasync.metrics;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /** The report's {@code step_scale}: the step-size factor over applied updates. Filled by {@link TrainingReport}. */
 @JsonPropertyOrder({"policy", "normalized", "mean", "min", "max", "zero_scaled", "by_staleness"})
@@ -13,6 +12,7 @@ public final class StepScaleSection {
     String policy;
     /** Whether the factors have mean 1 over the observed staleness (by construction or by --normalize). */
     boolean normalized;
+
     Double mean;
     Double min;
     Double max;

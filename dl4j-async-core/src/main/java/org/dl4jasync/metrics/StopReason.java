@@ -1,8 +1,7 @@
 package org.dl4jasync.metrics;
 
-import java.util.Locale;
-
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
 
 /** Why a run ended (the first stop condition met); in the report as its {@link #key()}. */
 public enum StopReason {

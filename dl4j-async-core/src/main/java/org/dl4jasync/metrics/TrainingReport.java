@@ -1,5 +1,13 @@
 package org.dl4jasync.metrics;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.annotation.PropertyAccessor;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -12,26 +20,52 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.PropertyAccessor;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.annotation.JsonUnwrapped;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-
 /**
  * What a training run did, in the form of the {@code train --json} report (snake_case keys). Filled by the
  * trainer; {@link #config} is filled by whoever ran it (the CLI puts every option's value there).
  */
-@JsonPropertyOrder({"config", "algorithm", "store", "step_size", "workers", "stop_reason", "steps_started",
-        "steps_accepted", "steps_rejected", "steps_dropped", "steps_non_finite", "acceptance_rate", "staleness", "step_scale",
-        "wall_seconds", "evaluation_seconds", "worker_seconds", "steps_per_second", "batches_processed", "gradients_computed", "epochs_completed", "failed_cas",
-        "interval_trace", "intervals_completed", "rounds", "uploads", "restarts", "k_trace", "s_trace",
-        "clock_spread_max", "parallelism_trace", "break_even", "ain_trace",
-        "loss_trace", "accuracy_trace", "final_accuracy", "time_to_target_seconds", "virtual_seconds", "checkpoints",
-        "step_time_samples"})
+@JsonPropertyOrder({
+    "config",
+    "algorithm",
+    "store",
+    "step_size",
+    "workers",
+    "stop_reason",
+    "steps_started",
+    "steps_accepted",
+    "steps_rejected",
+    "steps_dropped",
+    "steps_non_finite",
+    "acceptance_rate",
+    "staleness",
+    "step_scale",
+    "wall_seconds",
+    "evaluation_seconds",
+    "worker_seconds",
+    "steps_per_second",
+    "batches_processed",
+    "gradients_computed",
+    "epochs_completed",
+    "failed_cas",
+    "interval_trace",
+    "intervals_completed",
+    "rounds",
+    "uploads",
+    "restarts",
+    "k_trace",
+    "s_trace",
+    "clock_spread_max",
+    "parallelism_trace",
+    "break_even",
+    "ain_trace",
+    "loss_trace",
+    "accuracy_trace",
+    "final_accuracy",
+    "time_to_target_seconds",
+    "virtual_seconds",
+    "checkpoints",
+    "step_time_samples"
+})
 public final class TrainingReport implements Cloneable {
 
     /** Serialises the (private) fields, so the JSON keys are the fields' names in snake case. */
@@ -45,10 +79,12 @@ public final class TrainingReport implements Cloneable {
     private String algorithm;
     /** Store semantics, or null when the algorithm has none (DL4J's ParallelWrapper). */
     private String store;
+
     private String stepSize;
     private int workers;
     /** Why the run ended: epochs, max_steps, time_limit, target_accuracy. */
     private StopReason stopReason;
+
     private long stepsStarted;
     private long stepsAccepted;
     /** Gradients the dispatcher rejected (never applied). */
@@ -59,6 +95,7 @@ public final class TrainingReport implements Cloneable {
     /** Steps whose loss or update was NaN or infinite, never applied (on_non_finite skip; stop: the one that ended
      *  the run). A fate of its own in the acceptance rate's denominator. */
     private long stepsNonFinite;
+
     private double acceptanceRate;
     private StalenessSection staleness = new StalenessSection();
     private StepScaleSection stepScale = new StepScaleSection();
@@ -68,6 +105,7 @@ public final class TrainingReport implements Cloneable {
      *  when they ran concurrently (eval_mode concurrent). Null in simulation (evaluation takes no virtual time). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     private Double evaluationSeconds;
+
     private double workerSeconds;
     private double stepsPerSecond;
     /** Minibatch gradients computed (for sync: m per applied update). */
@@ -76,6 +114,7 @@ public final class TrainingReport implements Cloneable {
      *  or contributed (a rejected step's gradient is skipped). Null without a model. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     private Long gradientsComputed;
+
     private int epochsCompleted;
     /** Interval-Asynchrony only: [[accepted_steps, y], …] at the start of every interval. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -98,10 +137,13 @@ public final class TrainingReport implements Cloneable {
     /** CAS-published store only: failed CAS attempts (contention); absent for the other stores. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     private Long failedCas;
+
     private List<TracePoint> lossTrace = new ArrayList<>();
     private List<TracePoint> accuracyTrace = new ArrayList<>();
+
     @JsonInclude(JsonInclude.Include.ALWAYS)
     private Double finalAccuracy;
+
     @JsonInclude(JsonInclude.Include.ALWAYS)
     private Double timeToTargetSeconds;
     /** Simulated runs only: virtual time the run covered (the time base of the traces); absent for real runs. */
@@ -118,8 +160,7 @@ public final class TrainingReport implements Cloneable {
      */
     private List<double[]> stepTimeSamples = new ArrayList<>();
 
-    private TrainingReport() {
-    }
+    private TrainingReport() {}
 
     /** A copy of this report whose {@code config} is {@code config} (e.g. with the caller's own settings added). */
     public TrainingReport withConfig(Map<String, Object> config) {

@@ -27,6 +27,7 @@ public final class WindowProbe {
     private double lastRate = Double.NaN;
     /** Each candidate's rate since {@link #start}, in window order; NaN = not measured yet. */
     private double[] rates = new double[0];
+
     private double startLoss = Double.NaN;
     private double startTime;
 
@@ -45,7 +46,8 @@ public final class WindowProbe {
      */
     public static int[] doubling(int first, int last) {
         if (first < 1 || last < first) {
-            throw new IllegalArgumentException("a doubling ladder needs 1 <= first <= last, got " + first + " and " + last);
+            throw new IllegalArgumentException(
+                    "a doubling ladder needs 1 <= first <= last, got " + first + " and " + last);
         }
         int n = 1;
         for (long v = first; v < last; v *= 2) {
@@ -123,7 +125,9 @@ public final class WindowProbe {
     public String measured() {
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < rates.length && !Double.isNaN(rates[i]); i++) {
-            s.append(i == 0 ? "" : ",").append(candidates[i]).append(':')
+            s.append(i == 0 ? "" : ",")
+                    .append(candidates[i])
+                    .append(':')
                     .append(String.format(java.util.Locale.ROOT, "%.4g", rates[i]));
         }
         return s.toString();
@@ -186,12 +190,14 @@ public final class WindowProbe {
         bestRate = org.dl4jasync.checkpoint.StateValues.getDouble(m, "best_rate");
         best = org.dl4jasync.checkpoint.StateValues.getInt(m, "best");
         improved = Boolean.TRUE.equals(m.get("improved"));
-        rates = m.containsKey("rates") ? org.dl4jasync.checkpoint.StateValues.asDoubles(m.get("rates"))
+        rates = m.containsKey("rates")
+                ? org.dl4jasync.checkpoint.StateValues.asDoubles(m.get("rates"))
                 : new double[candidates.length];
         if (!m.containsKey("rates")) {
             java.util.Arrays.fill(rates, Double.NaN);
         }
-        lastRate = m.containsKey("last_rate") ? org.dl4jasync.checkpoint.StateValues.getDouble(m, "last_rate")
+        lastRate = m.containsKey("last_rate")
+                ? org.dl4jasync.checkpoint.StateValues.getDouble(m, "last_rate")
                 : Double.NaN;
         startLoss = org.dl4jasync.checkpoint.StateValues.getDouble(m, "start_loss");
         startTime = org.dl4jasync.checkpoint.StateValues.getDouble(m, "start_time");

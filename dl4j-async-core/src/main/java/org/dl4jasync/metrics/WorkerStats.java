@@ -19,6 +19,7 @@ public final class WorkerStats {
 
     /** Steps started (a ticket and a batch were obtained). */
     public volatile long started;
+
     public volatile long applied;
     public volatile long rejected;
     public volatile long dropped;
@@ -28,6 +29,7 @@ public final class WorkerStats {
     public volatile long gradients;
     /** Sum and count of the finite minibatch losses of this worker's steps, for the loss trace. */
     public volatile double lossSum;
+
     public volatile long lossCount;
     public volatile long stalenessSum;
     /** Nanoseconds this worker was allowed to run (not waiting because it was inactive). */
@@ -35,6 +37,7 @@ public final class WorkerStats {
 
     /** Reservoir of this worker's step compute times in seconds (Algorithm R, seeded per worker); made at the first. */
     private double[] stepTimes;
+
     private long stepTimesSeen;
     private final java.util.SplittableRandom reservoirRandom;
     public static final int STEP_TIME_SAMPLES = 512;
@@ -44,6 +47,7 @@ public final class WorkerStats {
     public double scaleMax = Double.NEGATIVE_INFINITY;
     /** Applied updates whose step-size factor was 0 (dropped by the step-size rule). */
     public long zeroScaled;
+
     public WorkerStats(int worker) {
         this(worker, null);
     }
@@ -83,7 +87,8 @@ public final class WorkerStats {
 
     /** The sampled step times (at most {@link #STEP_TIME_SAMPLES}); read after the worker has stopped. */
     public double[] stepTimeSamples() {
-        return stepTimes == null ? new double[0]
+        return stepTimes == null
+                ? new double[0]
                 : java.util.Arrays.copyOf(stepTimes, (int) Math.min(stepTimesSeen, STEP_TIME_SAMPLES));
     }
 
@@ -102,7 +107,6 @@ public final class WorkerStats {
             scaleMax = scale;
         }
     }
-
 
     public void recordLoss(double loss) {
         gradients++;

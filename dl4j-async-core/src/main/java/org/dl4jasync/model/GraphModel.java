@@ -1,7 +1,6 @@
 package org.dl4jasync.model;
 
 import java.util.List;
-
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.TrainingListener;
@@ -23,7 +22,9 @@ final class GraphModel extends NetworkModel<ComputationGraph> {
     }
 
     private static ComputationGraph checked(ComputationGraph graph) {
-        if (graph.getLayers() == null || graph.params() == null || graph.params().length() == 0) {
+        if (graph.getLayers() == null
+                || graph.params() == null
+                || graph.params().length() == 0) {
             throw new IllegalArgumentException("the graph is not initialised: call graph.init() before training it");
         }
         Models.checkNoConstraints(graph.getLayers());

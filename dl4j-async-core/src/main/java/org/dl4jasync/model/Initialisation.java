@@ -1,7 +1,6 @@
 package org.dl4jasync.model;
 
 import java.util.Map;
-
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -16,8 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code NormalDistribution} weight init covers weights only, biases stay constant.
  */
 public final class Initialisation {
-    private Initialisation() {
-    }
+    private Initialisation() {}
 
     /**
      * Overwrites every layer's weights ({@code W}) and biases ({@code b}) with draws from N(0, std²), seeded, in the
@@ -47,7 +45,9 @@ public final class Initialisation {
                 if (key.equals(DefaultParamInitializer.WEIGHT_KEY) || key.equals(DefaultParamInitializer.BIAS_KEY)) {
                     INDArray p = e.getValue();
                     // its own stream per parameter array: the draws do not depend on what else uses ND4J's random
-                    p.assign(Nd4j.randn(seed * 1_000_003L + k++, p.shape()).castTo(p.dataType()).muli(std));
+                    p.assign(Nd4j.randn(seed * 1_000_003L + k++, p.shape())
+                            .castTo(p.dataType())
+                            .muli(std));
                 }
             }
         }

@@ -2,7 +2,6 @@ package org.dl4jasync.model;
 
 import java.util.IdentityHashMap;
 import java.util.Map;
-
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
@@ -19,6 +18,7 @@ abstract class ModelReplica implements Replica {
     private final Rebindable rebound;
     /** Views per buffer seen, made on first use (the CAS-published store has at most 3m + 1 buffers). */
     private final Map<INDArray, ParameterViews.Binding> bindings;
+
     final LayerWorkspaceMgr noWs = LayerWorkspaceMgr.noWorkspaces();
 
     ModelReplica(Model net) {

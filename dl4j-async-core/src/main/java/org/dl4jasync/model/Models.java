@@ -1,7 +1,6 @@
 package org.dl4jasync.model;
 
 import java.util.OptionalDouble;
-
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -13,8 +12,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
 
 /** What {@link MultiLayerModel} and {@link GraphModel} check and measure alike. */
 final class Models {
-    private Models() {
-    }
+    private Models() {}
 
     /**
      * Refuses layers with parameter constraints: DL4J applies them to the parameters after each update, which on
@@ -64,7 +62,8 @@ final class Models {
                 continue;
             }
             if (!(l.conf().getLayer() instanceof BaseLayer)
-                    || !(((BaseLayer) l.conf().getLayer()).getIUpdater() instanceof org.dl4jasync.optimizer.HeavyBall)) {
+                    || !(((BaseLayer) l.conf().getLayer()).getIUpdater()
+                            instanceof org.dl4jasync.optimizer.HeavyBall)) {
                 return false;
             }
             any = true;
@@ -82,8 +81,8 @@ final class Models {
         return accuracy(g.params(), () -> g.<Evaluation>evaluate(data), data);
     }
 
-    private static double accuracy(INDArray params, java.util.function.Supplier<Evaluation> evaluate,
-                                   MultiDataSetIterator data) {
+    private static double accuracy(
+            INDArray params, java.util.function.Supplier<Evaluation> evaluate, MultiDataSetIterator data) {
         if (params.isNaN().any() || params.isInfinite().any()) {
             return Double.NaN;
         }

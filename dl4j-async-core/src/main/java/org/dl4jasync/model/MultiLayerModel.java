@@ -1,7 +1,6 @@
 package org.dl4jasync.model;
 
 import java.util.List;
-
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.TrainingListener;
@@ -20,7 +19,10 @@ final class MultiLayerModel extends NetworkModel<MultiLayerNetwork> {
     }
 
     private static MultiLayerNetwork checked(MultiLayerNetwork net) {
-        if (!net.isInitCalled() || net.getLayers() == null || net.params() == null || net.params().length() == 0) {
+        if (!net.isInitCalled()
+                || net.getLayers() == null
+                || net.params() == null
+                || net.params().length() == 0) {
             throw new IllegalArgumentException("the network is not initialised: call net.init() before training it");
         }
         Models.checkNoConstraints(net.getLayers());
@@ -61,8 +63,13 @@ final class MultiLayerModel extends NetworkModel<MultiLayerNetwork> {
     @Override
     double score(MultiLayerNetwork n, MultiDataSet sample) {
         // a view of the sample's arrays, read at every score as the graph's scorer reads them
-        return n.score(new DataSet(sample.getFeatures(0), sample.getLabels(0), sample.getFeaturesMaskArray(0),
-                sample.getLabelsMaskArray(0)), false);
+        return n.score(
+                new DataSet(
+                        sample.getFeatures(0),
+                        sample.getLabels(0),
+                        sample.getFeaturesMaskArray(0),
+                        sample.getLabelsMaskArray(0)),
+                false);
     }
 
     @Override

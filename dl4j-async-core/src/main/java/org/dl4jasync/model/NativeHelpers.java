@@ -2,7 +2,6 @@ package org.dl4jasync.model;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -39,8 +38,7 @@ public final class NativeHelpers {
     private static final Field POOL_HELPER = field(SubsamplingLayer.class);
     private static volatile Boolean available;
 
-    private NativeHelpers() {
-    }
+    private NativeHelpers() {}
 
     /**
      * True when ND4J runs on its CPU backend built with oneDNN and with platform helpers allowed
@@ -56,7 +54,9 @@ public final class NativeHelpers {
     }
 
     private static boolean backendHasOneDnn() {
-        if (!"CPU".equalsIgnoreCase(Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"))) {
+        if (!"CPU"
+                .equalsIgnoreCase(
+                        Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"))) {
             return false;
         }
         try { // by reflection: the core compiles against the ND4J API, not a backend
@@ -93,7 +93,8 @@ public final class NativeHelpers {
     public static int oneDnnLayers(Model net) {
         int n = 0;
         for (Layer l : layers(net)) {
-            Field f = l.getClass() == ConvolutionLayer.class ? CONV_HELPER
+            Field f = l.getClass() == ConvolutionLayer.class
+                    ? CONV_HELPER
                     : l.getClass() == SubsamplingLayer.class ? POOL_HELPER : null;
             n += f != null && isOneDnn(get(f, l)) ? 1 : 0;
         }
@@ -135,7 +136,8 @@ public final class NativeHelpers {
             Layer[] l = ((ComputationGraph) net).getLayers();
             return l == null ? new Layer[0] : l;
         }
-        throw new IllegalArgumentException("not a MultiLayerNetwork or ComputationGraph: " + net.getClass().getName());
+        throw new IllegalArgumentException(
+                "not a MultiLayerNetwork or ComputationGraph: " + net.getClass().getName());
     }
 
     private static boolean install(Field f, Layer layer, Class<?> helperClass) {

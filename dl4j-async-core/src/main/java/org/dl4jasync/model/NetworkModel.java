@@ -1,7 +1,6 @@
 package org.dl4jasync.model;
 
 import java.util.function.Consumer;
-
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
@@ -17,6 +16,7 @@ import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 abstract class NetworkModel<N extends Model> implements TrainableModel {
     /** The original network (trained in place). */
     final N net;
+
     private final Class<N> type;
     /** Made on first use, by the thread holding the listener lock. */
     private ShownUpdate shown;

@@ -1,7 +1,6 @@
 package org.dl4jasync.model;
 
 import java.util.List;
-
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -51,8 +50,7 @@ final class NoModel implements TrainableModel {
             }
 
             @Override
-            public void toUpdate(int iteration, int epoch, int batchSize) {
-            }
+            public void toUpdate(int iteration, int epoch, int batchSize) {}
         };
     }
 
@@ -62,8 +60,7 @@ final class NoModel implements TrainableModel {
     }
 
     @Override
-    public void checkRebindable() {
-    }
+    public void checkRebindable() {}
 
     @Override
     public Evaluator newEvaluator(MultiDataSetIterator data) {

@@ -1,7 +1,6 @@
 package org.dl4jasync.model;
 
 import java.util.Map;
-
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Updater;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -44,6 +43,7 @@ final class ParameterViews {
     private final Layer[] layers;
     /** Start of each layer's parameters in the flat layout (−1: none). */
     private final long[] starts;
+
     private final long length;
 
     /**
@@ -64,10 +64,11 @@ final class ParameterViews {
             }
             INDArray view = layers[i].params();
             if (view == null || view.data().address() != flat.data().address()) {
-                throw new IllegalArgumentException("layer " + layers[i].conf().getLayer().getLayerName()
-                        + " (" + layers[i].getClass().getSimpleName() + ") does not view the network's flat "
-                        + "parameters, so its parameters cannot follow the published snapshot; use store HOGWILD "
-                        + "or LOCKED");
+                throw new IllegalArgumentException(
+                        "layer " + layers[i].conf().getLayer().getLayerName()
+                                + " (" + layers[i].getClass().getSimpleName() + ") does not view the network's flat "
+                                + "parameters, so its parameters cannot follow the published snapshot; use store HOGWILD "
+                                + "or LOCKED");
             }
             starts[i] = view.offset() - flat.offset();
             covered += n;
@@ -86,8 +87,8 @@ final class ParameterViews {
     @SuppressWarnings("unchecked")
     Binding bindingFor(INDArray flat) {
         if (flat.length() != length) {
-            throw new IllegalStateException("buffer of length " + flat.length() + " for a network of " + length
-                    + " parameters");
+            throw new IllegalStateException(
+                    "buffer of length " + flat.length() + " for a network of " + length + " parameters");
         }
         INDArray line = flat.reshape(flat.length());
         INDArray[] views = new INDArray[layers.length];

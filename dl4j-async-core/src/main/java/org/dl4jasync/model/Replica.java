@@ -70,6 +70,5 @@ public interface Replica {
      * Makes {@code relay} the replica network's only listener, so DL4J's {@code onForwardPass} and
      * {@code onBackwardPass} of its gradient computations reach it (on the replica's thread).
      */
-    default void listen(TrainingListener relay) {
-    }
+    default void listen(TrainingListener relay) {}
 }

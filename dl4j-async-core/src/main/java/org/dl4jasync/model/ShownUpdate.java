@@ -2,7 +2,6 @@ package org.dl4jasync.model;
 
 import java.lang.reflect.Field;
 import java.util.Map;
-
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;

@@ -3,7 +3,6 @@ package org.dl4jasync.model;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.function.Consumer;
-
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -114,8 +113,7 @@ public interface TrainableModel {
      * shared parameters, and its input and labels are {@code batch}'s (the step's minibatch, null: left as they are;
      * e.g. for {@code batchSize()}). No effect without a model.
      */
-    default void showStep(MultiDataSet batch, INDArray update, double scale) {
-    }
+    default void showStep(MultiDataSet batch, INDArray update, double scale) {}
 
     /**
      * DL4J's JSON of the model's configuration with the given iteration and epoch counts (for a checkpoint; the

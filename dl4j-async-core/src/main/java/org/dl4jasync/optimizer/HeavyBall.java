@@ -2,7 +2,6 @@ package org.dl4jasync.optimizer;
 
 import java.util.Map;
 import java.util.Objects;
-
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -34,8 +33,7 @@ public final class HeavyBall implements IUpdater {
     private ISchedule momentumSchedule;
 
     /** η 0.01, μ 0.9 (and the form Jackson reads a configuration with). */
-    public HeavyBall() {
-    }
+    public HeavyBall() {}
 
     public HeavyBall(double learningRate, double momentum) {
         this.learningRate = learningRate;
@@ -126,7 +124,8 @@ public final class HeavyBall implements IUpdater {
             return false;
         }
         HeavyBall h = (HeavyBall) o;
-        return Double.compare(learningRate, h.learningRate) == 0 && Double.compare(momentum, h.momentum) == 0
+        return Double.compare(learningRate, h.learningRate) == 0
+                && Double.compare(momentum, h.momentum) == 0
                 && Objects.equals(learningRateSchedule, h.learningRateSchedule)
                 && Objects.equals(momentumSchedule, h.momentumSchedule);
     }

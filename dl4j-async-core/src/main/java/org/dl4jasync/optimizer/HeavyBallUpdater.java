@@ -2,7 +2,6 @@ package org.dl4jasync.optimizer;
 
 import java.util.Collections;
 import java.util.Map;
-
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.learning.GradientUpdater;
@@ -30,8 +29,8 @@ public final class HeavyBallUpdater implements GradientUpdater<HeavyBall> {
     @Override
     public void setState(Map<String, INDArray> stateMap, boolean initialize) {
         if (!stateMap.containsKey(V_STATE) || stateMap.size() != 1) {
-            throw new IllegalStateException("the heavy-ball state holds only [" + V_STATE + "], got "
-                    + stateMap.keySet());
+            throw new IllegalStateException(
+                    "the heavy-ball state holds only [" + V_STATE + "], got " + stateMap.keySet());
         }
         this.v = stateMap.get(V_STATE);
         if (initialize) {

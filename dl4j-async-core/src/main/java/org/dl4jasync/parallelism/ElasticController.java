@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
-
 import org.dl4jasync.checkpoint.Checkpointable;
 import org.dl4jasync.checkpoint.StateValues;
 import org.dl4jasync.dispatch.ActiveWorkers;
@@ -60,6 +59,7 @@ public final class ElasticController implements StepListener, Checkpointable {
     private final LossMonitor monitor;
     /** What the log search compares (the monitor unless one was given for it). */
     private final LossMonitor searchMonitor;
+
     private final ParallelismListener listener;
     private final Integer baselineWorkers;
     private final ElasticSearch search;
@@ -77,13 +77,16 @@ public final class ElasticController implements StepListener, Checkpointable {
     private ActiveWorkers active;
     /** The run's clock (real or virtual seconds since its start), given by {@link #bind}. */
     private DoubleSupplier clock;
+
     private boolean probing;
     /** The log-scale search of {@link ElasticSearch#LOG} is running (before any probing phase). */
     private boolean searching;
+
     private boolean firstProbe;
     private int centre;
     /** The probing phase's measurement, made when the run binds the controller (it brings the clock). */
     private WindowProbe probe;
+
     private long probingPhases;
     /** Whether the next probing phase probes the levels above the centre before those below. */
     private boolean aboveFirst;
@@ -111,8 +114,8 @@ public final class ElasticController implements StepListener, Checkpointable {
      */
     public void bind(ActiveWorkers workers, DoubleSupplier runClock) {
         if (workers.max() != maxWorkers) {
-            throw new IllegalArgumentException("the run has " + workers.max() + " workers, the controller was built "
-                    + "for m̂ = " + maxWorkers);
+            throw new IllegalArgumentException(
+                    "the run has " + workers.max() + " workers, the controller was built " + "for m̂ = " + maxWorkers);
         }
         while (!busy.compareAndSet(false, true)) {
             Thread.onSpinWait();
@@ -292,7 +295,8 @@ public final class ElasticController implements StepListener, Checkpointable {
         accepted.set(StateValues.getLong(state, "accepted"));
         boundary = StateValues.getLong(state, "boundary");
         probing = StateValues.getBoolean(state, "probing");
-        searching = Boolean.TRUE.equals(state.get("searching")); // absent in checkpoints of the paper mode before it existed
+        searching = Boolean.TRUE.equals(
+                state.get("searching")); // absent in checkpoints of the paper mode before it existed
         firstProbe = StateValues.getBoolean(state, "first_probe");
         centre = StateValues.getInt(state, "centre");
         probingPhases = StateValues.getLong(state, "probing_phases");
@@ -349,8 +353,14 @@ public final class ElasticController implements StepListener, Checkpointable {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "elastic(m̂ %d, %s, I_P %d·m, D_P %d·m, W_P %d)", maxWorkers,
-                search == ElasticSearch.LOG ? "log search" : "m0 " + initialWorkers, ipFactor, dpFactor, window);
+        return String.format(
+                Locale.ROOT,
+                "elastic(m̂ %d, %s, I_P %d·m, D_P %d·m, W_P %d)",
+                maxWorkers,
+                search == ElasticSearch.LOG ? "log search" : "m0 " + initialWorkers,
+                ipFactor,
+                dpFactor,
+                window);
     }
 
     /**
@@ -433,12 +443,12 @@ public final class ElasticController implements StepListener, Checkpointable {
                 throw new IllegalArgumentException("m̂ (workers) must be >= 1, got " + maxWorkers);
             }
             if (initialWorkers != 0 && (initialWorkers < 1 || initialWorkers > maxWorkers)) {
-                throw new IllegalArgumentException("initial workers m0 must be in [1, " + maxWorkers + "], got "
-                        + initialWorkers);
+                throw new IllegalArgumentException(
+                        "initial workers m0 must be in [1, " + maxWorkers + "], got " + initialWorkers);
             }
             if (ipFactor < 1 || dpFactor < 1) {
-                throw new IllegalArgumentException("I_P and D_P factors must be >= 1, got " + ipFactor + " and "
-                        + dpFactor);
+                throw new IllegalArgumentException(
+                        "I_P and D_P factors must be >= 1, got " + ipFactor + " and " + dpFactor);
             }
             if (window < 1) {
                 throw new IllegalArgumentException("probing window W_P must be >= 1, got " + window);

@@ -25,6 +25,7 @@ final class FlatVector {
     final INDArray array;
     /** This vector's path: {@link #CBLAS}, or ND4J's ops when false (also to test that path on the CPU). */
     private final boolean cblas;
+
     private final int n;
     private final boolean isFloat;
     private final FloatPointer f;
@@ -35,7 +36,8 @@ final class FlatVector {
         this.cblas = cblas;
         long length = array.length();
         if (length > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("parameter vectors above 2^31 - 1 elements are not supported: " + length);
+            throw new IllegalArgumentException(
+                    "parameter vectors above 2^31 - 1 elements are not supported: " + length);
         }
         if (!array.isVectorOrScalar() || array.elementWiseStride() != 1) {
             throw new IllegalArgumentException("a flat contiguous vector is required, got shape "
@@ -136,8 +138,8 @@ final class FlatVector {
 
     private void check(FlatVector x) {
         if (x.n != n || x.isFloat != isFloat) {
-            throw new IllegalArgumentException("vector of " + x.n + (x.isFloat ? " floats" : " doubles") + " for "
-                    + n + (isFloat ? " floats" : " doubles"));
+            throw new IllegalArgumentException("vector of " + x.n + (x.isFloat ? " floats" : " doubles") + " for " + n
+                    + (isFloat ? " floats" : " doubles"));
         }
     }
 

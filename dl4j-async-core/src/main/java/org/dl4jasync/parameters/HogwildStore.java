@@ -1,7 +1,6 @@
 package org.dl4jasync.parameters;
 
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.dl4jasync.model.Replica;
 import org.dl4jasync.model.TrainableModel;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -84,16 +83,16 @@ final class HogwildStore implements ParameterStore {
             }
 
             @Override
-            public void release() {
-            }
+            public void release() {}
 
             @Override
-            public long apply(INDArray update, long readVersion, long maxStaleness, StepScaler scaler,
-                              UpdateFormer former) {
+            public long apply(
+                    INDArray update, long readVersion, long maxStaleness, StepScaler scaler, UpdateFormer former) {
                 if (former != null && state == null) {
                     throw new IllegalStateException("an update to form, but the store keeps no shared state");
                 }
-                long tau = maxStaleness == UNBOUNDED ? version.getAndIncrement() - readVersion
+                long tau = maxStaleness == UNBOUNDED
+                        ? version.getAndIncrement() - readVersion
                         : takeVersion(readVersion, maxStaleness);
                 if (tau == STALE) {
                     return STALE;
@@ -114,7 +113,7 @@ final class HogwildStore implements ParameterStore {
      * the version an update takes (and with it its τ) is the one the bound was checked against.
      */
     private long takeVersion(long readVersion, long max) {
-        for (;;) {
+        for (; ; ) {
             long v = version.get();
             if (v - readVersion > max) {
                 return WorkerView.STALE;
@@ -159,6 +158,5 @@ final class HogwildStore implements ParameterStore {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

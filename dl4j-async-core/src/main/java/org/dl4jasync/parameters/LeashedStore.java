@@ -2,7 +2,6 @@ package org.dl4jasync.parameters;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-
 import org.dl4jasync.model.Replica;
 import org.dl4jasync.model.TrainableModel;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -42,6 +41,7 @@ final class LeashedStore implements ParameterStore {
     private final int persistence;
     /** The published parameters. Only replaced by CAS; the snapshot it holds is never stale. */
     private final AtomicReference<Snapshot> latest;
+
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failedCas = new AtomicLong();
     /** Whether every snapshot carries a shared optimizer state. */
@@ -66,8 +66,8 @@ final class LeashedStore implements ParameterStore {
         model.checkRebindable();
         this.model = model;
         INDArray params = model.params();
-        this.pool = new SnapshotPool(3 * workers + 1, params.length(), sharedState == null ? 0 : sharedState.length(),
-                params.dataType());
+        this.pool = new SnapshotPool(
+                3 * workers + 1, params.length(), sharedState == null ? 0 : sharedState.length(), params.dataType());
         this.hasState = sharedState != null;
         this.workers = workers;
         this.persistence = persistence;
@@ -117,7 +117,7 @@ final class LeashedStore implements ParameterStore {
      * unpinned.
      */
     Snapshot pinLatest() {
-        for (;;) {
+        for (; ; ) {
             Snapshot s = latest.get();
             if (s.tryPin()) {
                 if (latest.get() == s) {
@@ -209,8 +209,7 @@ final class LeashedStore implements ParameterStore {
 
     /** Buffers are left to ND4J's reference-counted deallocation: see {@link LockedStore#close()}. */
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     /** A worker's view; its fields are confined to the worker's thread. */
     private final class LeashedView implements WorkerView {
@@ -219,6 +218,7 @@ final class LeashedStore implements ParameterStore {
         private Snapshot pinned;
         /** An exclusively owned buffer (STALE bit set) kept for the next apply, or null. */
         private Snapshot spare;
+
         private final FlatVector.Cache updates = new FlatVector.Cache();
         private final FlatVector.Cache states = new FlatVector.Cache();
         /** The gradient kept while an update is formed (a retried attempt forms again from it); made on first use. */
@@ -263,8 +263,8 @@ final class LeashedStore implements ParameterStore {
          * {@code former}, {@code next}'s state is {@code cur}'s advanced by this update's formation.
          */
         @Override
-        public long apply(INDArray update, long readVersion, long maxStaleness, StepScaler scaler,
-                          UpdateFormer former) {
+        public long apply(
+                INDArray update, long readVersion, long maxStaleness, StepScaler scaler, UpdateFormer former) {
             if (former != null && !hasState) {
                 throw new IllegalStateException("an update to form, but the store keeps no shared state");
             }
@@ -305,7 +305,7 @@ final class LeashedStore implements ParameterStore {
                 next.reopen();
                 if (latest.compareAndSet(cur, next)) {
                     cur.markStale(); // cannot be the last holder: our own pin is still on it
-                    unpin(cur);      // ... so whoever unpins last (maybe us) recycles it
+                    unpin(cur); // ... so whoever unpins last (maybe us) recycles it
                     return tau;
                 }
                 failedCas.incrementAndGet();

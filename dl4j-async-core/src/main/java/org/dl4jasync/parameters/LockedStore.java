@@ -1,7 +1,6 @@
 package org.dl4jasync.parameters;
 
 import java.util.concurrent.locks.ReentrantLock;
-
 import org.dl4jasync.model.Replica;
 import org.dl4jasync.model.TrainableModel;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,6 +15,7 @@ final class LockedStore implements ParameterStore {
     private final TrainableModel model;
     /** Guarded by {@link #lock}. */
     private final INDArray params;
+
     private final FlatVector flat;
     /** Guards {@link #params} and {@link #version}. */
     private final ReentrantLock lock = new ReentrantLock();
@@ -99,12 +99,11 @@ final class LockedStore implements ParameterStore {
             }
 
             @Override
-            public void release() {
-            }
+            public void release() {}
 
             @Override
-            public long apply(INDArray update, long readVersion, long maxStaleness, StepScaler scaler,
-                              UpdateFormer former) {
+            public long apply(
+                    INDArray update, long readVersion, long maxStaleness, StepScaler scaler, UpdateFormer former) {
                 if (former != null && state == null) {
                     throw new IllegalStateException("an update to form, but the store keeps no shared state");
                 }
@@ -174,6 +173,5 @@ final class LockedStore implements ParameterStore {
      * memory that views' deallocators touched later.
      */
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

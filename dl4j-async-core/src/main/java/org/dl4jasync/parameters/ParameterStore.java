@@ -19,9 +19,12 @@ public interface ParameterStore {
     /** Persistence of the CAS-published store without a bound: an update is never dropped for contention. */
     int UNBOUNDED_PERSISTENCE = Integer.MAX_VALUE;
 
-
     /** Which semantics a store implements. */
-    enum Kind { HOGWILD, LOCKED, LEASHED }
+    enum Kind {
+        HOGWILD,
+        LOCKED,
+        LEASHED
+    }
 
     /**
      * A store of the given semantics over {@code network}'s parameters.
@@ -42,8 +45,7 @@ public interface ParameterStore {
      *
      * @param sharedState null: per-worker optimizer state, the store keeps none
      */
-    static ParameterStore create(Kind kind, TrainableModel model, int workers, int persistence,
-                                 INDArray sharedState) {
+    static ParameterStore create(Kind kind, TrainableModel model, int workers, int persistence, INDArray sharedState) {
         switch (kind) {
             case HOGWILD:
                 return new HogwildStore(model, sharedState);

@@ -1,7 +1,6 @@
 package org.dl4jasync.parameters;
 
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -25,10 +24,12 @@ final class Snapshot {
      * exclusive owner before publication, immutable once published.
      */
     final INDArray optimizerState;
+
     final FlatVector stateFlat;
     final int slot;
     /** Version of the parameters in {@link #buffer}; written by the exclusive owner before publication. */
     volatile long version;
+
     final AtomicInteger state = new AtomicInteger(STALE);
 
     Snapshot(INDArray buffer, INDArray optimizerState, int slot) {
@@ -49,7 +50,7 @@ final class Snapshot {
 
     /** Adds a reader unless the snapshot is stale. CAS loop invariant: the STALE bit was clear in the value replaced. */
     boolean tryPin() {
-        for (;;) {
+        for (; ; ) {
             int s = state.get();
             if ((s & STALE) != 0) {
                 return false;

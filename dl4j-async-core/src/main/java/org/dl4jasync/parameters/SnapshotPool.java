@@ -2,7 +2,6 @@ package org.dl4jasync.parameters;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -24,6 +23,7 @@ final class SnapshotPool {
     private final long length;
     /** Length of each snapshot's optimizer state (0: none). */
     private final long stateLength;
+
     private final DataType dataType;
     private final AtomicInteger inUse = new AtomicInteger();
     private final AtomicInteger maxInUse = new AtomicInteger();
@@ -97,4 +97,3 @@ final class SnapshotPool {
         return maxInUse.get();
     }
 }
-

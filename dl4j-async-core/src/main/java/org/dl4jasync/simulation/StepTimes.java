@@ -1,5 +1,6 @@
 package org.dl4jasync.simulation;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,8 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Parses step-time specifications:
@@ -28,8 +27,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * All times are in (virtual) seconds.
  */
 public final class StepTimes {
-    private StepTimes() {
-    }
+    private StepTimes() {}
 
     public static StepTimeDistribution parse(String spec, int workers) {
         if (spec == null || spec.isBlank()) {
@@ -66,8 +64,8 @@ public final class StepTimes {
                 if (!(a[1] >= 0)) {
                     throw bad(spec, "needs SIGMA >= 0");
                 }
-                return new Simple(spec, w -> Math.exp(a[0] + a[1] * a[1] / 2),
-                        (w, r) -> Math.exp(a[0] + a[1] * gaussian(r)));
+                return new Simple(
+                        spec, w -> Math.exp(a[0] + a[1] * a[1] / 2), (w, r) -> Math.exp(a[0] + a[1] * gaussian(r)));
             }
             case "bimodal": {
                 double[] a = numbers(spec, args, 3);
@@ -80,8 +78,10 @@ public final class StepTimes {
             case "measured":
                 return Measured.read(spec, Paths.get(args));
             default:
-                throw bad(spec, "unknown kind '" + kind
-                        + "'; expected constant, uniform, exp, shifted-exp, lognormal, bimodal or measured");
+                throw bad(
+                        spec,
+                        "unknown kind '" + kind
+                                + "'; expected constant, uniform, exp, shifted-exp, lognormal, bimodal or measured");
         }
     }
 

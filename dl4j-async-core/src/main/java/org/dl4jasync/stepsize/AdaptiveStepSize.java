@@ -3,7 +3,6 @@ package org.dl4jasync.stepsize;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-
 import org.dl4jasync.checkpoint.Checkpointable;
 import org.dl4jasync.checkpoint.StateValues;
 
@@ -53,7 +52,7 @@ public abstract class AdaptiveStepSize implements StepSizePolicy, Checkpointable
         if (d != null && d.total() > 0) {
             Table next = new Table(d.observedAt(), factors(d));
             // CAS loop. Invariant: table.observedAt only grows; a rebuild that lost the race to a later one is dropped.
-            for (;;) {
+            for (; ; ) {
                 Table cur = table.get();
                 if (cur != null && cur.observedAt >= next.observedAt) {
                     return;
@@ -87,8 +86,11 @@ public abstract class AdaptiveStepSize implements StepSizePolicy, Checkpointable
     public void restoreState(Map<String, Object> state) {
         window.restore(StateValues.getMap(state, "window"));
         Object at = state.get("table_at");
-        table.set(at == null ? null : new Table(StateValues.getLong(state, "table_at"),
-                StateValues.asDoubles(state.get("factors"))));
+        table.set(
+                at == null
+                        ? null
+                        : new Table(
+                                StateValues.getLong(state, "table_at"), StateValues.asDoubles(state.get("factors"))));
     }
 
     /** The factors in use, or null during the warm-up (for reports and tests). */

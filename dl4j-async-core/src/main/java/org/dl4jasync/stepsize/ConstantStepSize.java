@@ -4,8 +4,7 @@ package org.dl4jasync.stepsize;
 public final class ConstantStepSize implements StepSizePolicy {
     public static final ConstantStepSize INSTANCE = new ConstantStepSize();
 
-    private ConstantStepSize() {
-    }
+    private ConstantStepSize() {}
 
     @Override
     public double factor(long tau) {

@@ -8,8 +8,7 @@ package org.dl4jasync.stepsize;
 public final class InverseStepSize implements StepSizePolicy {
     public static final InverseStepSize INSTANCE = new InverseStepSize();
 
-    private InverseStepSize() {
-    }
+    private InverseStepSize() {}
 
     @Override
     public double factor(long tau) {

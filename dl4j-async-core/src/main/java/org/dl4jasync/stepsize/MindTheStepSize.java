@@ -1,7 +1,6 @@
 package org.dl4jasync.stepsize;
 
 import java.util.Locale;
-
 import org.apache.commons.math3.special.Gamma;
 
 /**
@@ -156,9 +155,16 @@ public final class MindTheStepSize extends AdaptiveStepSize {
 
     @Override
     public String describe() {
-        return String.format(Locale.ROOT, "mindthestep(%s, K=%s, eta=%s, lambda=%s, cap=%s, max_tau=%d, %s)",
-                form.name().toLowerCase(Locale.ROOT), momentum, eta,
-                measuredLambda ? "measured" : String.valueOf(lambda), CAP, MAX_TAU, window().describe());
+        return String.format(
+                Locale.ROOT,
+                "mindthestep(%s, K=%s, eta=%s, lambda=%s, cap=%s, max_tau=%d, %s)",
+                form.name().toLowerCase(Locale.ROOT),
+                momentum,
+                eta,
+                measuredLambda ? "measured" : String.valueOf(lambda),
+                CAP,
+                MAX_TAU,
+                window().describe());
     }
 
     @Override
@@ -180,8 +186,8 @@ public final class MindTheStepSize extends AdaptiveStepSize {
         public Builder(int workers, double eta) {
             super(workers);
             if (!(eta > 0 && Double.isFinite(eta))) {
-                throw new IllegalArgumentException("MindTheStep's eta (the base learning rate in c(tau)) must be > 0,"
-                        + " got " + eta);
+                throw new IllegalArgumentException(
+                        "MindTheStep's eta (the base learning rate in c(tau)) must be > 0," + " got " + eta);
             }
             this.eta = eta;
             window.maxStalenessAtLeast(MAX_TAU + 1);
@@ -216,8 +222,8 @@ public final class MindTheStepSize extends AdaptiveStepSize {
         @Override
         public Builder maxStaleness(int b) {
             if (b <= MAX_TAU) {
-                throw new IllegalArgumentException("MindTheStep needs maxStaleness > " + MAX_TAU
-                        + " (staleness above it is dropped), got " + b);
+                throw new IllegalArgumentException(
+                        "MindTheStep needs maxStaleness > " + MAX_TAU + " (staleness above it is dropped), got " + b);
             }
             return super.maxStaleness(b);
         }

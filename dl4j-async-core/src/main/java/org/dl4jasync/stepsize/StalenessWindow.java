@@ -27,6 +27,7 @@ public final class StalenessWindow {
     private final int window;
     /** R, or 0 when frozen. */
     private final long refreshEvery;
+
     private final int maxStaleness;
 
     /** Protocol: incremented once per observation (getAndIncrement); the value taken is the observation's index t. */
@@ -72,8 +73,7 @@ public final class StalenessWindow {
             counts.decrementAndGet(old - 1);
         }
         long after = t + 1;
-        boolean due = after == warmup
-                || (refreshEvery > 0 && after > warmup && (after - warmup) % refreshEvery == 0);
+        boolean due = after == warmup || (refreshEvery > 0 && after > warmup && (after - warmup) % refreshEvery == 0);
         return due ? snapshot(t) : null;
     }
 

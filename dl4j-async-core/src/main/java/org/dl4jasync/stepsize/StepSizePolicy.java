@@ -14,8 +14,7 @@ public interface StepSizePolicy {
     double factor(long tau);
 
     /** Sees the staleness of every applied update (after it was applied). Default: ignores it. */
-    default void observe(long tau) {
-    }
+    default void observe(long tau) {}
 
     /** Short name for reports: constant, tail, inverse, fleet, mindthestep. */
     String name();

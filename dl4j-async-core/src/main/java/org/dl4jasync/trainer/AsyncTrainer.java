@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -75,6 +74,7 @@ public final class AsyncTrainer implements AutoCloseable {
     private final RoutingClones routingClones = new RoutingClones();
     /** Each worker's optimizer state between fits (per-worker mode). */
     private final OptimizerStates optimizerStates = new OptimizerStates();
+
     private final ProgressListener progress;
     private final long progressIntervalNanos;
     /** Protocol: the running fit's run, or null; written by the thread calling fit, read by stopFit and monitors. */
@@ -142,8 +142,8 @@ public final class AsyncTrainer implements AutoCloseable {
      */
     public MultiLayerNetwork network() {
         if (!(net instanceof MultiLayerNetwork)) {
-            throw new IllegalStateException("this trainer trains a " + net.getClass().getSimpleName()
-                    + "; use model()");
+            throw new IllegalStateException(
+                    "this trainer trains a " + net.getClass().getSimpleName() + "; use model()");
         }
         return (MultiLayerNetwork) net;
     }
@@ -164,7 +164,9 @@ public final class AsyncTrainer implements AutoCloseable {
      */
     public TrainingReport fit(DataSetIterator data, int epochs) {
         Objects.requireNonNull(data, "data");
-        return fit(dataMode == DataMode.IN_MEMORY ? null : new MultiDataSetIteratorAdapter(data), epochs,
+        return fit(
+                dataMode == DataMode.IN_MEMORY ? null : new MultiDataSetIteratorAdapter(data),
+                epochs,
                 () -> InMemoryBatchSource.load(data));
     }
 
@@ -178,8 +180,8 @@ public final class AsyncTrainer implements AutoCloseable {
     }
 
     /** {@code stream} (prefetch mode) or the batches {@code load} reads (in-memory mode). */
-    private TrainingReport fit(MultiDataSetIterator stream, int epochs,
-                               java.util.function.Supplier<List<MultiDataSet>> load) {
+    private TrainingReport fit(
+            MultiDataSetIterator stream, int epochs, java.util.function.Supplier<List<MultiDataSet>> load) {
         if (closed) {
             throw new IllegalStateException("trainer is closed");
         }
@@ -192,14 +194,16 @@ public final class AsyncTrainer implements AutoCloseable {
     }
 
     /** {@link #fit(MultiDataSetIterator, int, java.util.function.Supplier)} with the network to itself. */
-    private TrainingReport fitAlone(MultiDataSetIterator stream, int epochs,
-                                    java.util.function.Supplier<List<MultiDataSet>> load) {
+    private TrainingReport fitAlone(
+            MultiDataSetIterator stream, int epochs, java.util.function.Supplier<List<MultiDataSet>> load) {
         config.checkpointDir().ifPresent(CheckpointDirectory::checkWritable); // before anything trains
         int m = config.workers();
         List<MultiDataSet> batches = stream == null ? load.get() : null;
         String fingerprint = batches == null ? null : DataFingerprint.of(batches);
-        Resume resume = config.resumeFrom().map(dir -> CheckpointResume.load(dir, model, config,
-                batches == null ? -1 : batches.size(), fingerprint)).orElse(null);
+        Resume resume = config.resumeFrom()
+                .map(dir ->
+                        CheckpointResume.load(dir, model, config, batches == null ? -1 : batches.size(), fingerprint))
+                .orElse(null);
         // a resumed run trains up to its own epoch count: none left when the checkpoint had them all
         int left = resume == null || epochs == Integer.MAX_VALUE ? epochs : Math.max(0, epochs - resume.epochsDone);
         long skip = resume == null ? 0 : resume.position;
@@ -213,11 +217,19 @@ public final class AsyncTrainer implements AutoCloseable {
         try {
             // a resumed run's clock starts where the checkpoint's stood: one time axis over the whole training
             long origin = System.nanoTime() - (resume == null ? 0 : (long) (resume.seconds * 1e9));
-            Run run = new Run(config, model, allListeners(), routingClones, source, new PausingClock(origin), resume,
+            Run run = new Run(
+                    config,
+                    model,
+                    allListeners(),
+                    routingClones,
+                    source,
+                    new PausingClock(origin),
+                    resume,
                     optimizerStates);
             run.dataFingerprint = fingerprint;
             currentRun = run;
-            run.checkpoints = config.checkpointDir().map(dir -> new Checkpoints(run, dir)).orElse(null);
+            run.checkpoints =
+                    config.checkpointDir().map(dir -> new Checkpoints(run, dir)).orElse(null);
             try {
                 return new ThreadEngine(run, timeLimitSeconds, progress, progressIntervalNanos).execute();
             } finally {
@@ -356,8 +368,8 @@ public final class AsyncTrainer implements AutoCloseable {
             config = freeze();
             config.checkRunnable();
             if (config.virtualTimeLimit().isPresent()) {
-                throw new IllegalArgumentException("a virtual time limit stops a Simulator; give the trainer a "
-                        + "timeLimit");
+                throw new IllegalArgumentException(
+                        "a virtual time limit stops a Simulator; give the trainer a " + "timeLimit");
             }
             if (config.store() == ParameterStore.Kind.LEASHED) {
                 model.checkRebindable(); // fail at build time, not at fit time

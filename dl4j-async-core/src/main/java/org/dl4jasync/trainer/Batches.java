@@ -11,8 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * one path.
  */
 final class Batches {
-    private Batches() {
-    }
+    private Batches() {}
 
     /**
      * A private copy allocated outside every workspace. Iterators such as {@code AsyncDataSetIterator} reuse
@@ -21,8 +20,11 @@ final class Batches {
      */
     static MultiDataSet detachedCopy(MultiDataSet mds) {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            return new org.nd4j.linalg.dataset.MultiDataSet(copy(mds.getFeatures()), copy(mds.getLabels()),
-                    copy(mds.getFeaturesMaskArrays()), copy(mds.getLabelsMaskArrays()));
+            return new org.nd4j.linalg.dataset.MultiDataSet(
+                    copy(mds.getFeatures()),
+                    copy(mds.getLabels()),
+                    copy(mds.getFeaturesMaskArrays()),
+                    copy(mds.getLabelsMaskArrays()));
         }
     }
 

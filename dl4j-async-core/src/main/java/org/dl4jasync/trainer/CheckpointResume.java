@@ -1,11 +1,13 @@
 package org.dl4jasync.trainer;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-
 import org.dl4jasync.checkpoint.CheckpointDirectory;
 import org.dl4jasync.checkpoint.IncompatibleCheckpointException;
 import org.dl4jasync.checkpoint.StateValues;
@@ -13,10 +15,6 @@ import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.model.TrainableModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Resuming from a checkpoint directory: finds the newest intact checkpoint (a corrupt or partial one is skipped with
@@ -30,12 +28,24 @@ final class CheckpointResume {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Options that say how a run is watched, stopped or checkpointed, not what it trains. */
-    static final Set<String> MAY_DIFFER = Set.of("epochs", "max_steps", "time_limit", "virtual_time_limit",
-            "target_accuracy", "eval_every", "eval_every_seconds", "eval_mode", "loss_trace_every", "on_non_finite",
-            "checkpoint_dir", "checkpoint_every", "checkpoint_every_seconds", "keep_checkpoints", "resume");
+    static final Set<String> MAY_DIFFER = Set.of(
+            "epochs",
+            "max_steps",
+            "time_limit",
+            "virtual_time_limit",
+            "target_accuracy",
+            "eval_every",
+            "eval_every_seconds",
+            "eval_mode",
+            "loss_trace_every",
+            "on_non_finite",
+            "checkpoint_dir",
+            "checkpoint_every",
+            "checkpoint_every_seconds",
+            "keep_checkpoints",
+            "resume");
 
-    private CheckpointResume() {
-    }
+    private CheckpointResume() {}
 
     /**
      * Loads the newest intact checkpoint of {@code dir} for a run of {@code config} on {@code model} over data of
@@ -49,8 +59,8 @@ final class CheckpointResume {
             throw new IncompatibleCheckpointException("the asynchrony-noise measurement (measure_ain) keeps the "
                     + "updates of recent versions in memory and does not survive a resume; resume without it");
         }
-        CheckpointDirectory.Loaded loaded = CheckpointDirectory.newest(dir, LOG::warn).orElseThrow(() ->
-                new IncompatibleCheckpointException("no intact checkpoint in " + dir));
+        CheckpointDirectory.Loaded loaded = CheckpointDirectory.newest(dir, LOG::warn)
+                .orElseThrow(() -> new IncompatibleCheckpointException("no intact checkpoint in " + dir));
         String where = "checkpoint " + loaded.file;
         try {
             return load(loaded, where, model, config, batchesPerEpoch, fingerprint);
@@ -59,8 +69,13 @@ final class CheckpointResume {
         }
     }
 
-    private static Resume load(CheckpointDirectory.Loaded loaded, String where, TrainableModel model,
-                               RunConfig config, long batchesPerEpoch, String fingerprint) {
+    private static Resume load(
+            CheckpointDirectory.Loaded loaded,
+            String where,
+            TrainableModel model,
+            RunConfig config,
+            long batchesPerEpoch,
+            String fingerprint) {
         Map<String, Object> state = loaded.contents.state;
         compareModels(where, loaded.contents.modelConfiguration, model.configurationJson(0, 0));
         compareOptions(where, StateValues.getMap(state, "config"), config.provenance());
@@ -72,15 +87,16 @@ final class CheckpointResume {
                     + " batches per epoch, this data has " + batchesPerEpoch);
         }
         Object savedPrint = data.get("fingerprint");
-        if (savedPrint != null && fingerprint == null || savedPrint == null && fingerprint != null
-                && data.containsKey("fingerprint")) {
-            throw new IncompatibleCheckpointException(where + " was made on data " + (savedPrint != null
-                    ? "held in memory" : "streamed (DataMode.PREFETCH, e.g. augmented)") + ", this run's is "
+        if (savedPrint != null && fingerprint == null
+                || savedPrint == null && fingerprint != null && data.containsKey("fingerprint")) {
+            throw new IncompatibleCheckpointException(where + " was made on data "
+                    + (savedPrint != null ? "held in memory" : "streamed (DataMode.PREFETCH, e.g. augmented)")
+                    + ", this run's is "
                     + (fingerprint != null ? "held in memory" : "streamed (DataMode.PREFETCH, e.g. augmented)"));
         }
         if (savedPrint != null && !savedPrint.equals(fingerprint)) {
-            throw new IncompatibleCheckpointException(where + " was made on other data (" + savedPrint
-                    + "), this run's is " + fingerprint);
+            throw new IncompatibleCheckpointException(
+                    where + " was made on other data (" + savedPrint + "), this run's is " + fingerprint);
         }
         Resume resume;
         try {
@@ -89,8 +105,8 @@ final class CheckpointResume {
             throw Resume.unreadable(where, e);
         }
         if (resume.workerStats.size() != config.workers()) {
-            throw new IncompatibleCheckpointException(where + " has " + resume.workerStats.size()
-                    + " workers, this run " + config.workers());
+            throw new IncompatibleCheckpointException(
+                    where + " has " + resume.workerStats.size() + " workers, this run " + config.workers());
         }
         model.restore(loaded.contents.params, loaded.contents.modelUpdaterState, loaded.contents.modelConfiguration);
         LOG.info("resuming from {} ({} updates, epoch {})", loaded.file, resume.accepted, model.epochCount());
@@ -109,8 +125,8 @@ final class CheckpointResume {
                 throw new IncompatibleCheckpointException(where + " is of another network: " + diff);
             }
         } catch (java.io.IOException e) {
-            throw new IncompatibleCheckpointException(where + " has an unreadable network configuration: "
-                    + e.getMessage());
+            throw new IncompatibleCheckpointException(
+                    where + " has an unreadable network configuration: " + e.getMessage());
         }
     }
 
@@ -134,8 +150,8 @@ final class CheckpointResume {
             JsonNode a = JSON.valueToTree(saved.get(key));
             JsonNode b = JSON.valueToTree(e.getValue());
             if (!equalValues(a, b)) {
-                throw new IncompatibleCheckpointException(where + " was made with " + key + " " + text(a)
-                        + ", this run has " + text(b));
+                throw new IncompatibleCheckpointException(
+                        where + " was made with " + key + " " + text(a) + ", this run has " + text(b));
             }
         }
     }

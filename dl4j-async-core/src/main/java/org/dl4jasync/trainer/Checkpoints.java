@@ -11,7 +11,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.dl4jasync.checkpoint.CheckpointDirectory;
 import org.dl4jasync.checkpoint.CheckpointFile;
 import org.dl4jasync.checkpoint.Checkpointable;
@@ -64,6 +63,7 @@ final class Checkpoints {
      * due meanwhile is skipped (one copy of the state in memory at a time, however slow the disk).
      */
     private final AtomicBoolean writing = new AtomicBoolean();
+
     private volatile Path last;
     /** The reason of the newest failed write, or null. */
     private volatile String lastError;
@@ -72,7 +72,8 @@ final class Checkpoints {
 
     Checkpoints(Run run, Path dir) {
         this.run = run;
-        this.schedule = EvaluationSchedule.every(run.config.checkpointEvery().orElse(0),
+        this.schedule = EvaluationSchedule.every(
+                run.config.checkpointEvery().orElse(0),
                 run.config.checkpointEverySeconds().orElse(0));
         this.directory = new CheckpointDirectory(dir, run.config.keepCheckpoints());
         this.writer = Executors.newSingleThreadExecutor(r -> {
@@ -174,8 +175,8 @@ final class Checkpoints {
     }
 
     /** A run's components that keep state across a checkpoint, each under a stable name. */
-    static Map<String, Checkpointable> components(RunComponents parts, Object dispatcher, Object stepSize,
-                                                  Object elastic) {
+    static Map<String, Checkpointable> components(
+            RunComponents parts, Object dispatcher, Object stepSize, Object elastic) {
         Map<String, Checkpointable> c = new LinkedHashMap<>();
         Object[] named = {dispatcher, stepSize, elastic};
         String[] names = {"dispatcher", "step_size", "elastic"};
@@ -221,7 +222,8 @@ final class Checkpoints {
             WorkerState ws = run.workers[w];
             Replica r = ws == null ? null : ws.replica;
             INDArray u = r == null ? null : r.updaterState();
-            updaters[w] = run.sharedState ? null
+            updaters[w] = run.sharedState
+                    ? null
                     : u == null ? (run.resume == null ? null : run.resume.updaterStates[w]) : u.dup();
             WorkerStats s = run.stats[w];
             stats.add(s.snapshot());
@@ -244,14 +246,16 @@ final class Checkpoints {
         data.put("epochs_total", epochs == Integer.MAX_VALUE ? epochs : epochs + done);
         data.put("epochs_done", done + closed);
         data.put("position", position);
-        data.put("batches_per_epoch", run.source instanceof InMemoryBatchSource
-                ? ((InMemoryBatchSource) run.source).batchesPerEpoch() : -1);
+        data.put(
+                "batches_per_epoch",
+                run.source instanceof InMemoryBatchSource ? ((InMemoryBatchSource) run.source).batchesPerEpoch() : -1);
         data.put("fingerprint", run.dataFingerprint); // null: streamed data (DataFingerprint)
         s.put("data", data);
         s.put("seconds", now);
         s.put("worker_seconds", workerSeconds);
-        s.put("evaluation_seconds", run.monitor.evaluationSeconds()
-                + (run.resume == null ? 0 : run.resume.evaluationSeconds));
+        s.put(
+                "evaluation_seconds",
+                run.monitor.evaluationSeconds() + (run.resume == null ? 0 : run.resume.evaluationSeconds));
         Long cas = run.store.failedCas();
         s.put("failed_cas", (cas == null ? 0 : cas) + (run.resume == null ? 0 : run.resume.failedCas));
         s.put("worker_stats", stats);
@@ -264,7 +268,7 @@ final class Checkpoints {
             modelState = run.modelState.dup();
             run.modelStateInto(modelState, updaters);
         }
-        return new CheckpointFile.Contents(run.model.configurationJson(iteration, epoch), params, updaters,
-                modelState, s);
+        return new CheckpointFile.Contents(
+                run.model.configurationJson(iteration, epoch), params, updaters, modelState, s);
     }
 }

@@ -3,7 +3,6 @@ package org.dl4jasync.trainer;
 import java.util.List;
 import java.util.Locale;
 import java.util.zip.CRC32;
-
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
@@ -15,8 +14,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * fingerprint: only its mode is compared.
  */
 final class DataFingerprint {
-    private DataFingerprint() {
-    }
+    private DataFingerprint() {}
 
     /** The fingerprint of in-memory batches, e.g. {@code batches 3750, examples 60000, first 1a2b3c4d, last ...}. */
     static String of(List<? extends MultiDataSet> batches) {
@@ -27,14 +25,19 @@ final class DataFingerprint {
         for (MultiDataSet b : batches) {
             examples += b.getFeatures(0).size(0);
         }
-        return String.format(Locale.ROOT, "batches %d, examples %d, first %08x, last %08x", batches.size(), examples,
-                crc(batches.get(0)), crc(batches.get(batches.size() - 1)));
+        return String.format(
+                Locale.ROOT,
+                "batches %d, examples %d, first %08x, last %08x",
+                batches.size(),
+                examples,
+                crc(batches.get(0)),
+                crc(batches.get(batches.size() - 1)));
     }
 
     private static long crc(MultiDataSet b) {
         CRC32 c = new CRC32();
-        for (INDArray[] arrays : List.of(b.getFeatures(), b.getLabels(), masks(b.getFeaturesMaskArrays()),
-                masks(b.getLabelsMaskArrays()))) {
+        for (INDArray[] arrays : List.of(
+                b.getFeatures(), b.getLabels(), masks(b.getFeaturesMaskArrays()), masks(b.getLabelsMaskArrays()))) {
             for (INDArray a : arrays) {
                 if (a != null) {
                     for (long d : a.shape()) {

@@ -12,6 +12,7 @@ final class EventQueue {
     private final int[] heap;
     /** pos[w]: worker w's index in {@link #heap}, or −1 when it has no event. */
     private final int[] pos;
+
     private int size;
     private long nextSeq;
 

@@ -6,7 +6,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -39,8 +38,7 @@ class GradientPool implements AutoCloseable {
     }
 
     /** The step of {@code ws} has started (its parameters are copied). */
-    void submit(WorkerState ws) {
-    }
+    void submit(WorkerState ws) {}
 
     /** The step of {@code ws} is accepted (or contributes): its gradient and update are ready when this returns. */
     void await(WorkerState ws) throws InterruptedException {
@@ -55,13 +53,13 @@ class GradientPool implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-    }
+    public void close() throws InterruptedException {}
 
     private static final class Threaded extends GradientPool {
         private final ExecutorService[] threads;
         /** The executors' threads (each makes one: nothing in it throws), joined by {@link #close}. */
         private final java.util.List<Thread> made = new java.util.concurrent.CopyOnWriteArrayList<>();
+
         private final Future<?>[] pending;
         private boolean closed;
 

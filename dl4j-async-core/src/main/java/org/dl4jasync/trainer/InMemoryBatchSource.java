@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-
 import org.nd4j.linalg.dataset.adapter.MultiDataSetIteratorAdapter;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -44,7 +43,8 @@ final class InMemoryBatchSource implements BatchSource {
      *                   permutation of (seed, firstEpoch + e), so consecutive {@code fit} calls (the network's epoch
      *                   count goes on) visit fresh orders, and a run stays reproducible from its starting epoch
      */
-    public InMemoryBatchSource(List<? extends MultiDataSet> batches, int epochs, long seed, boolean shuffle, int firstEpoch) {
+    public InMemoryBatchSource(
+            List<? extends MultiDataSet> batches, int epochs, long seed, boolean shuffle, int firstEpoch) {
         this(batches, checkEpochs(epochs), seed, shuffle, firstEpoch, 0);
     }
 
@@ -59,7 +59,8 @@ final class InMemoryBatchSource implements BatchSource {
      * @param skip batches of the first epoch already trained (a resumed run): ticket 0 is the batch at position
      *             {@code skip} of epoch {@code firstEpoch}'s order, and that epoch ends {@code skip} tickets early
      */
-    InMemoryBatchSource(List<? extends MultiDataSet> batches, int epochs, long seed, boolean shuffle, int firstEpoch, long skip) {
+    InMemoryBatchSource(
+            List<? extends MultiDataSet> batches, int epochs, long seed, boolean shuffle, int firstEpoch, long skip) {
         if (batches.isEmpty()) {
             throw new IllegalArgumentException("the data set iterator produced no batches");
         }
@@ -141,8 +142,7 @@ final class InMemoryBatchSource implements BatchSource {
     }
 
     @Override
-    public void done(long ticket) {
-    }
+    public void done(long ticket) {}
 
     @Override
     public long epochEnd(int epoch) {
@@ -155,6 +155,5 @@ final class InMemoryBatchSource implements BatchSource {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-
 import org.dl4jasync.checkpoint.Checkpointable;
 import org.dl4jasync.checkpoint.StateValues;
 import org.dl4jasync.dispatch.ActiveWorkers;
@@ -14,7 +13,6 @@ import org.dl4jasync.dispatch.Dispatcher;
 import org.dl4jasync.dispatch.RoundPolicy;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.parameters.StepScaler;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -64,10 +62,12 @@ final class KAsyncRounds implements Dispatcher, Checkpointable {
     private INDArray shown;
     /** Guarded by this. */
     private int count;
+
     private double lossSum;
     private int lossCount;
     /** Guarded by this: gone[w] once worker w's data ended (it submits no more). */
     private final boolean[] gone;
+
     private long restarts;
     private long uploads;
     private int lastK;
@@ -418,8 +418,11 @@ final class KAsyncRounds implements Dispatcher, Checkpointable {
         sTrace.clear();
         for (Object o : StateValues.getList(state, "s_trace")) {
             List<?> e = (List<?>) o;
-            sTrace.add(new Number[] {StateValues.asDouble(e.get(0)), (long) StateValues.asDouble(e.get(1)),
-                    e.get(2) == null ? null : (long) StateValues.asDouble(e.get(2))});
+            sTrace.add(new Number[] {
+                StateValues.asDouble(e.get(0)),
+                (long) StateValues.asDouble(e.get(1)),
+                e.get(2) == null ? null : (long) StateValues.asDouble(e.get(2))
+            });
         }
         if (policy instanceof Checkpointable) {
             ((Checkpointable) policy).restoreState(StateValues.getMap(state, "policy"));

@@ -7,7 +7,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.IntPredicate;
-
 import org.deeplearning4j.core.storage.listener.RoutingIterationListener;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
@@ -50,6 +49,7 @@ final class ListenerBridge {
     private final List<TrainingListener> shared;
     /** Per worker: its clones of the routing listeners. */
     private final TrainingListener[][] routed;
+
     private final ParameterStore store;
     private final BatchSource source;
     private final int baseIteration;
@@ -67,8 +67,14 @@ final class ListenerBridge {
     /** Guarded by {@link #lock}: the score last shown on the original model. */
     private double lastScore;
 
-    ListenerBridge(TrainableModel model, List<TrainingListener> listeners, RoutingClones clones, int workers,
-                   ParameterStore store, BatchSource source, Runnable showOptimizerState) {
+    ListenerBridge(
+            TrainableModel model,
+            List<TrainingListener> listeners,
+            RoutingClones clones,
+            int workers,
+            ParameterStore store,
+            BatchSource source,
+            Runnable showOptimizerState) {
         this.model = model;
         this.showOptimizerState = showOptimizerState;
         List<TrainingListener> sharedOnes = new ArrayList<>();
@@ -160,7 +166,7 @@ final class ListenerBridge {
             INDArray kept = null;
             if (update != null) {
                 try (org.nd4j.linalg.api.memory.MemoryWorkspace none =
-                             org.nd4j.linalg.factory.Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                        org.nd4j.linalg.factory.Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
                     kept = update.dup();
                 }
             }
@@ -320,12 +326,12 @@ final class ListenerBridge {
         lock.lock();
         try {
             long f = finished.get();
-            for (;;) {
+            for (; ; ) {
                 long end = source.epochEnd(epochsClosed);
                 if (end == BatchSource.UNKNOWN || f < end) {
                     break;
                 }
-                closeEpoch(true);
+                closeEpoch(true, end);
                 if (!finalCall && epochsClosed < source.epochs()) {
                     openEpoch();
                 }
@@ -348,15 +354,20 @@ final class ListenerBridge {
         }
     }
 
-    /** As DL4J's fit: onEpochEnd sees the number of the epoch that ended; the count goes up after it. */
-    private void closeEpoch(boolean complete) {
+    /**
+     * As DL4J's fit: onEpochEnd sees the number of the epoch that ended; the count goes up after it. The iteration it
+     * sees is the updates applied so far, but never more than the epoch's steps ({@code steps}, counted from the
+     * fit's start): a step of the next epoch may already have been applied by another worker when the step that
+     * completes this one closes it (as net.fit shows it: epoch e ends at its own last minibatch).
+     */
+    private void closeEpoch(boolean complete, long steps) {
         epochOpen = false;
         int ended = currentEpoch();
         if (complete) {
             epochsClosed++; // steps starting from now belong to the next epoch
         }
         if (!listeners.isEmpty()) {
-            syncNetwork(lastScore, (int) (baseIteration + store.version()), ended);
+            syncNetwork(lastScore, (int) (baseIteration + Math.min(store.version(), steps)), ended);
             showOptimizerState.run(); // an epoch-based CheckpointListener saves the model with its updater state
             for (TrainingListener l : listeners) {
                 l.onEpochEnd(model.model());

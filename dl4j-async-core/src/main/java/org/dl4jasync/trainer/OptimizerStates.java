@@ -35,9 +35,11 @@ final class OptimizerStates {
 
     private boolean unchanged(INDArray current) {
         // exact, element by element (a view-safe copy each: once per fit)
-        return written != null && written.length() == current.length()
-                && java.util.Arrays.equals(written.reshape(written.length()).toDoubleVector(),
-                current.reshape(current.length()).toDoubleVector());
+        return written != null
+                && written.length() == current.length()
+                && java.util.Arrays.equals(
+                        written.reshape(written.length()).toDoubleVector(),
+                        current.reshape(current.length()).toDoubleVector());
     }
 
     /**

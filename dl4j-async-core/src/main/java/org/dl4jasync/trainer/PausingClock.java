@@ -3,7 +3,6 @@ package org.dl4jasync.trainer;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
-
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -63,7 +62,7 @@ final class PausingClock implements DoubleSupplier {
     /** Before a step: waits (parked) while a pause is requested, unless {@code stopping}; then counts the step in. */
     void enterStep(BooleanSupplier stopping) {
         IdleStrategy idle = null;
-        for (;;) {
+        for (; ; ) {
             while (requested && !stopping.getAsBoolean()) {
                 if (idle == null) {
                     idle = backOff(); // only a worker that meets a pause allocates its back-off state

@@ -3,7 +3,6 @@ package org.dl4jasync.trainer;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
@@ -142,7 +141,7 @@ final class PrefetchingBatchSource implements BatchSource {
             return slots.get(s); // the usual case: prefetched
         }
         IdleStrategy idle = backOff(); // only a reader that has to wait allocates its back-off state
-        for (;;) {
+        for (; ; ) {
             if (slotTicket.get(s) == ticket) {
                 return slots.get(s);
             }

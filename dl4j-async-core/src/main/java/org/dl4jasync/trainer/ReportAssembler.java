@@ -1,11 +1,9 @@
 package org.dl4jasync.trainer;
 
 import java.util.ArrayList;
-
 import org.dl4jasync.config.Algorithm;
 import org.dl4jasync.config.Choice;
 import org.dl4jasync.config.RunConfig;
-
 import org.dl4jasync.metrics.StopReason;
 import org.dl4jasync.metrics.TracePoint;
 import org.dl4jasync.metrics.TrainingReport;
@@ -19,8 +17,7 @@ import org.dl4jasync.metrics.WorkerStats;
  * parallelism trace and break-even).
  */
 final class ReportAssembler {
-    private ReportAssembler() {
-    }
+    private ReportAssembler() {}
 
     /**
      * @param end          the run's end on its clock (wall seconds for threads, virtual seconds for the simulator)
@@ -39,7 +36,8 @@ final class ReportAssembler {
         TrainingReport.Builder r = new TrainingReport.Builder();
         r.config().putAll(config.provenance());
         int epochs = run.source.epochs();
-        r.config().put("epochs", epochs == Integer.MAX_VALUE ? null : epochs + (before == null ? 0 : before.epochsDone));
+        r.config()
+                .put("epochs", epochs == Integer.MAX_VALUE ? null : epochs + (before == null ? 0 : before.epochsDone));
         r.algorithm(Choice.key(config.algorithm())); // the dispatcher and the controller may refine it
         r.store(config.algorithm().asynchronous() ? Choice.key(config.store()) : null);
         r.stepSize(run.stepSize.name());
@@ -80,9 +78,10 @@ final class ReportAssembler {
         Long cas = run.store.failedCas();
         r.failedCas(cas == null ? null : cas + (before == null ? 0 : before.failedCas));
         r.wallSeconds(wallSeconds);
-        // on the run's clock: a simulation's evaluations take no virtual time (and its report stays the same for a seed)
-        r.evaluationSeconds(virtual ? 0.0 : run.monitor.evaluationSeconds()
-                + (before == null ? 0 : before.evaluationSeconds));
+        // on the run's clock: a simulation's evaluations take no virtual time (and its report stays the same for a
+        // seed)
+        r.evaluationSeconds(
+                virtual ? 0.0 : run.monitor.evaluationSeconds() + (before == null ? 0 : before.evaluationSeconds));
         r.virtualSeconds(virtual ? end : null);
         r.workerSeconds(activeSeconds);
         r.stepsPerSecond(end > 0 ? accepted / end : 0);
@@ -127,6 +126,7 @@ final class ReportAssembler {
                 return monitor.accuracyTrace.get(n - 1);
             }
         }
-        return monitor.measure(run.model.newEvaluator(run.config.evaluationData().orElseThrow()), end);
+        return monitor.measure(
+                run.model.newEvaluator(run.config.evaluationData().orElseThrow()), end);
     }
 }

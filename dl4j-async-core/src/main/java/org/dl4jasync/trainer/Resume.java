@@ -2,7 +2,6 @@ package org.dl4jasync.trainer;
 
 import java.util.List;
 import java.util.Map;
-
 import org.dl4jasync.checkpoint.CheckpointFile;
 import org.dl4jasync.checkpoint.StateValues;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -24,6 +23,7 @@ final class Resume {
     final long position;
     /** The run's clock (seconds of training) at the checkpoint. */
     final double seconds;
+
     final double workerSeconds;
     final double evaluationSeconds;
     final long failedCas;

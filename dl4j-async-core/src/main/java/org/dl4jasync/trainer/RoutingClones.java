@@ -3,7 +3,6 @@ package org.dl4jasync.trainer;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.UUID;
-
 import org.deeplearning4j.core.storage.StatsStorageRouter;
 import org.deeplearning4j.core.storage.listener.RoutingIterationListener;
 

@@ -1,25 +1,23 @@
 package org.dl4jasync.trainer;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
-
 import org.deeplearning4j.optimize.api.TrainingListener;
-import org.dl4jasync.metrics.StopReason;
-import org.dl4jasync.dispatch.Dispatcher;
-import org.dl4jasync.dispatch.Waiters;
+import org.dl4jasync.checkpoint.Checkpointable;
+import org.dl4jasync.checkpoint.StateValues;
 import org.dl4jasync.config.Algorithm;
 import org.dl4jasync.config.EvaluationMode;
 import org.dl4jasync.config.OptimizerState;
 import org.dl4jasync.config.RunComponents;
 import org.dl4jasync.config.RunConfig;
+import org.dl4jasync.dispatch.Dispatcher;
+import org.dl4jasync.dispatch.Waiters;
 import org.dl4jasync.metrics.AsynchronyNoise;
 import org.dl4jasync.metrics.StepListener;
+import org.dl4jasync.metrics.StopReason;
 import org.dl4jasync.metrics.WorkerStats;
-import org.dl4jasync.checkpoint.Checkpointable;
-import org.dl4jasync.checkpoint.StateValues;
 import org.dl4jasync.model.Replica;
 import org.dl4jasync.model.TrainableModel;
 import org.dl4jasync.parallelism.ElasticController;
@@ -64,6 +62,7 @@ final class Run {
     final RunConfig config;
     /** Workers of the run. */
     final int m;
+
     final TrainableModel model;
     final ParameterStore store;
     final BatchSource source;
@@ -78,19 +77,23 @@ final class Run {
      * before the run starts.
      */
     Interrupter interrupter;
+
     final Waiters waiters;
     final StepBudget budget;
     /** The training data's {@link DataFingerprint} for checkpoints (null: streamed); set once before the run starts. */
     String dataFingerprint;
+
     final ListenerBridge bridge;
     final StepSizePolicy stepSize;
     final AsynchronyNoise noise;
     /** Null unless the active worker count is controlled. */
     final ElasticController elastic;
+
     final RunMonitor monitor;
     final DoubleSupplier clock;
     /** The clock and gate that pause the workers for an evaluation (threads, {@code EvaluationMode.PAUSED}), else null. */
     final PausingClock pausing;
+
     final WorkerState[] workers;
     /** Every worker's counters, made with the run (a resumed run's taken back from the checkpoint). */
     final WorkerStats[] stats;
@@ -106,6 +109,7 @@ final class Run {
     final Map<String, Checkpointable> components;
     /** The run's checkpoints, or null when none are written. Set by the engine before the workers start. */
     Checkpoints checkpoints;
+
     private final StepListener[] observers;
     private final boolean recordLoss;
     /**
@@ -114,6 +118,7 @@ final class Run {
      * step is accepted (or contributes) and {@link #skipGradient} when it is rejected.
      */
     final boolean deferred;
+
     private final boolean aggregating;
     /** Updates are applied per round, so the step budget counts rounds, not steps (sync, K-async, ABS). */
     private final boolean roundBased;
@@ -155,14 +160,23 @@ final class Run {
      * @param listeners the DL4J listeners of this run, each once
      * @param clock     seconds since the start of the run: wall time for threads, virtual time for the simulator
      */
-    Run(RunConfig config, TrainableModel model, List<TrainingListener> listeners, BatchSource source,
-        DoubleSupplier clock) {
+    Run(
+            RunConfig config,
+            TrainableModel model,
+            List<TrainingListener> listeners,
+            BatchSource source,
+            DoubleSupplier clock) {
         this(config, model, listeners, new RoutingClones(), source, clock, null, true, null, new OptimizerStates());
     }
 
     /** A simulated run whose per-worker optimizer states carry over from the previous run of {@code carry}'s owner. */
-    Run(RunConfig config, TrainableModel model, List<TrainingListener> listeners, BatchSource source,
-        DoubleSupplier clock, OptimizerStates carry) {
+    Run(
+            RunConfig config,
+            TrainableModel model,
+            List<TrainingListener> listeners,
+            BatchSource source,
+            DoubleSupplier clock,
+            OptimizerStates carry) {
         this(config, model, listeners, new RoutingClones(), source, clock, null, true, null, carry);
     }
 
@@ -171,16 +185,42 @@ final class Run {
      * pauses when the configuration says {@code EvaluationMode.PAUSED} and evaluates during the run (else it runs as
      * a plain wall clock and the workers skip its gate). {@code clones} are the trainer's, kept across its fits.
      */
-    Run(RunConfig config, TrainableModel model, List<TrainingListener> listeners, RoutingClones clones,
-        BatchSource source, PausingClock pausing, Resume resume, OptimizerStates carry) {
-        this(config, model, listeners, clones, source, pausing, (config.evaluationMode() == EvaluationMode.PAUSED
-                && config.evaluatesDuringRun()) || config.checkpointDir().isPresent() ? pausing : null, false,
-                resume, carry);
+    Run(
+            RunConfig config,
+            TrainableModel model,
+            List<TrainingListener> listeners,
+            RoutingClones clones,
+            BatchSource source,
+            PausingClock pausing,
+            Resume resume,
+            OptimizerStates carry) {
+        this(
+                config,
+                model,
+                listeners,
+                clones,
+                source,
+                pausing,
+                (config.evaluationMode() == EvaluationMode.PAUSED && config.evaluatesDuringRun())
+                                || config.checkpointDir().isPresent()
+                        ? pausing
+                        : null,
+                false,
+                resume,
+                carry);
     }
 
-    private Run(RunConfig config, TrainableModel model, List<TrainingListener> listeners, RoutingClones clones,
-                BatchSource source, DoubleSupplier clock, PausingClock pausing, boolean deferred, Resume resume,
-                OptimizerStates carry) {
+    private Run(
+            RunConfig config,
+            TrainableModel model,
+            List<TrainingListener> listeners,
+            RoutingClones clones,
+            BatchSource source,
+            DoubleSupplier clock,
+            PausingClock pausing,
+            boolean deferred,
+            Resume resume,
+            OptimizerStates carry) {
         this.config = config;
         this.resume = resume;
         this.acceptedBefore = resume == null ? 0 : resume.accepted;
@@ -198,11 +238,18 @@ final class Run {
         // shared state for an algorithm that applies steps one by one (sync has one updater anyway; the round-based
         // ones are refused by the options' rules)
         Algorithm a = config.algorithm();
-        this.sharedState = config.optimizerState() == OptimizerState.SHARED && modelState != null
-                && a != Algorithm.SYNC && a != Algorithm.KASYNC && a != Algorithm.ABS;
+        this.sharedState = config.optimizerState() == OptimizerState.SHARED
+                && modelState != null
+                && a != Algorithm.SYNC
+                && a != Algorithm.KASYNC
+                && a != Algorithm.ABS;
         // config.store() is the in-place store for both baselines: one writer at a time, exact for them
-        this.store = ParameterStore.create(config.store(), model, m,
-                config.persistence().orElse(ParameterStore.UNBOUNDED_PERSISTENCE), sharedState ? modelState : null);
+        this.store = ParameterStore.create(
+                config.store(),
+                model,
+                m,
+                config.persistence().orElse(ParameterStore.UNBOUNDED_PERSISTENCE),
+                sharedState ? modelState : null);
         RunComponents parts = config.compose(new RunComponents.Context(model, clock, store::copyLatestTo));
         if (aggregating) {
             this.sync = new SyncRounds(this, m);
@@ -226,8 +273,10 @@ final class Run {
             stop(StopReason.MAX_STEPS); // a resumed run whose checkpoint has the steps asked for: nothing to train
         }
         this.stepSize = parts.stepSize;
-        this.scalesGradient = model.heavyBall() && !(stepSize instanceof org.dl4jasync.stepsize.ConstantStepSize)
-                && !aggregating && rounds == null;
+        this.scalesGradient = model.heavyBall()
+                && !(stepSize instanceof org.dl4jasync.stepsize.ConstantStepSize)
+                && !aggregating
+                && rounds == null;
         this.noise = parts.noise;
         this.elastic = parts.elastic;
         if (elastic != null) {
@@ -456,8 +505,8 @@ final class Run {
         long tau = aggregating ? 0 : store.version() - ws.readVersion;
         switch (config.nonFinitePolicy()) {
             case FAIL:
-                throw new NonFiniteUpdateException(ws.id, ws.ticket, ws.readVersion, tau, ws.loss,
-                        Double.isFinite(ws.loss));
+                throw new NonFiniteUpdateException(
+                        ws.id, ws.ticket, ws.readVersion, tau, ws.loss, Double.isFinite(ws.loss));
             case STOP:
                 stop(StopReason.DIVERGED);
                 break;
@@ -559,7 +608,8 @@ final class Run {
         INDArray update = ws.replica.gradient();
         // heavy-ball with a step-size rule: the factor is in the gradient term already (per worker), or the store's
         // τ gives it to the formation (shared state); the store itself then applies the update as it is
-        org.dl4jasync.parameters.StepScaler scaler = !scalesGradient ? ws.scaler
+        org.dl4jasync.parameters.StepScaler scaler = !scalesGradient
+                ? ws.scaler
                 : sharedState ? ws.gradientTermScaler : org.dl4jasync.parameters.StepScaler.UNIT;
         long tau = ws.view.apply(update, ws.readVersion, staleBound, scaler, ws.former);
         if (tau == WorkerView.DROPPED) {
@@ -617,8 +667,8 @@ final class Run {
      * The round with index {@code index}, {@code update} (null: not kept), was applied by {@code ws}; the workers
      * {@code contributed} names were in it: its listeners' iteration, the monitor.
      */
-    void roundApplied(WorkerState ws, long index, double meanLoss, INDArray update,
-                      java.util.function.IntPredicate contributed) {
+    void roundApplied(
+            WorkerState ws, long index, double meanLoss, INDArray update, java.util.function.IntPredicate contributed) {
         bridge.roundDone(index, meanLoss, ws.lastBatch, update, contributed);
         monitor.afterApply(ws, index + 1);
     }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.dl4jasync.checkpoint.StateValues;
 import org.dl4jasync.config.EvaluationMode;
 import org.dl4jasync.metrics.EvaluationSchedule;
@@ -47,6 +46,7 @@ final class RunMonitor {
     private final RecentLoss recentLoss;
     /** Protocol: CAS false → true by the one worker evaluating; set false when it is done. */
     private final AtomicBoolean evaluating = new AtomicBoolean();
+
     final List<TracePoint> lossTrace = Collections.synchronizedList(new ArrayList<>());
     final List<TracePoint> accuracyTrace = Collections.synchronizedList(new ArrayList<>());
     /** Written by the holder of {@link #evaluating} only; read after the run. */

@@ -4,18 +4,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-
 import org.deeplearning4j.nn.api.Model;
-import org.dl4jasync.config.InvalidOptionException;
 import org.dl4jasync.config.Choice;
+import org.dl4jasync.config.InvalidOptionException;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.config.RunOptions;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.model.TrainableModel;
-import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.simulation.StepTimeDistribution;
 import org.dl4jasync.simulation.VirtualClock;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -37,6 +34,7 @@ public final class Simulator {
     private final RunConfig config;
     /** The network trained, or null (scheduling only). */
     private final Model net;
+
     private final TrainableModel model;
     private final List<MultiDataSet> batches;
     private final boolean shuffle;
@@ -62,7 +60,8 @@ public final class Simulator {
         this.applyTime = b.applyTime;
         this.pollDelay = b.pollDelay;
         this.clock = b.clock == null ? new VirtualClock() : b.clock;
-        this.gradientThreads = b.gradientThreads != null ? b.gradientThreads
+        this.gradientThreads = b.gradientThreads != null
+                ? b.gradientThreads
                 : b.net == null ? 0 : Runtime.getRuntime().availableProcessors();
     }
 
@@ -74,7 +73,8 @@ public final class Simulator {
     }
 
     private TrainingReport runAlone() {
-        BatchSource source = batches != null ? new InMemoryBatchSource(batches, epochs, config.seed(), shuffle)
+        BatchSource source = batches != null
+                ? new InMemoryBatchSource(batches, epochs, config.seed(), shuffle)
                 : new TicketSource(epochs, ticketsPerEpoch);
         clock.set(0);
         Run run = new Run(config, model, model.listeners(), source, clock, optimizerStates);
@@ -83,10 +83,16 @@ public final class Simulator {
             Nd4j.getEnvironment().setMaxThreads(1); // one op thread per gradient thread, as one per worker on threads
         }
         try {
-            TrainingReport r = new VirtualTimeEngine(run, clock, stepTime, applyTime, pollDelay,
-                    config.virtualTimeLimit().orElse(Double.POSITIVE_INFINITY),
-                    config.timeLimit().map(d -> d.toNanos() / 1e9).orElse(Double.POSITIVE_INFINITY),
-                    gradientThreads).execute();
+            TrainingReport r = new VirtualTimeEngine(
+                            run,
+                            clock,
+                            stepTime,
+                            applyTime,
+                            pollDelay,
+                            config.virtualTimeLimit().orElse(Double.POSITIVE_INFINITY),
+                            config.timeLimit().map(d -> d.toNanos() / 1e9).orElse(Double.POSITIVE_INFINITY),
+                            gradientThreads)
+                    .execute();
             Map<String, Object> c = new LinkedHashMap<>(r.config());
             c.put("step_time", stepTime.toString());
             c.put("apply_time", applyTime == null ? null : applyTime.toString());
@@ -119,8 +125,7 @@ public final class Simulator {
         }
 
         @Override
-        public void done(long ticket) {
-        }
+        public void done(long ticket) {}
 
         @Override
         public long epochEnd(int epoch) {
@@ -133,8 +138,7 @@ public final class Simulator {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     /** {@code new Simulator.Builder(workers, stepTime).maxSteps(n).build()}. */
@@ -192,8 +196,8 @@ public final class Simulator {
         /** {@code epochs} passes of {@code batchesPerEpoch} tickets each (the epoch length of a run without a network). */
         public Builder epochs(int e, long batchesPerEpoch) {
             if (e < 1 || batchesPerEpoch < 1) {
-                throw new IllegalArgumentException("epochs and batches per epoch must be >= 1, got " + e
-                        + " and " + batchesPerEpoch);
+                throw new IllegalArgumentException(
+                        "epochs and batches per epoch must be >= 1, got " + e + " and " + batchesPerEpoch);
             }
             this.ticketsPerEpoch = batchesPerEpoch;
             epochs(e);
@@ -237,18 +241,23 @@ public final class Simulator {
         public Simulator build() {
             config = freeze();
             if (config.checkpointDir().isPresent() || config.resumeFrom().isPresent()) {
-                throw new InvalidOptionException(config.checkpointDir().isPresent() ? "checkpoint_dir" : "resume",
-                        config.checkpointDir().orElseGet(() -> config.resumeFrom().get()).toString(),
+                throw new InvalidOptionException(
+                        config.checkpointDir().isPresent() ? "checkpoint_dir" : "resume",
+                        config.checkpointDir()
+                                .orElseGet(() -> config.resumeFrom().get())
+                                .toString(),
                         "none in a simulation (checkpoints are for training on threads; a simulation is "
                                 + "reproduced from its seed)");
             }
             if (net == null && config.measuresAsynchronyNoise()) {
-                throw new InvalidOptionException("measure_ain", true, "false without a network (no updates are "
-                        + "computed)");
+                throw new InvalidOptionException(
+                        "measure_ain", true, "false without a network (no updates are " + "computed)");
             }
             if (net == null && config.lossMonitor().needsHeldOut()) {
-                throw new InvalidOptionException("loss_monitor", Choice.key(config.lossMonitor()), "ema without a network (no model to "
-                        + "evaluate)");
+                throw new InvalidOptionException(
+                        "loss_monitor",
+                        Choice.key(config.lossMonitor()),
+                        "ema without a network (no model to " + "evaluate)");
             }
             config.checkRunnable();
             if (net != null) {
@@ -258,16 +267,16 @@ public final class Simulator {
                 throw new IllegalArgumentException("evaluation needs a network: call network(net, batches)");
             }
             if (net != null && ticketsPerEpoch != Long.MAX_VALUE && ticketsPerEpoch != batches.size()) {
-                throw new IllegalArgumentException("with a network an epoch is its " + batches.size()
-                        + " batches, got " + ticketsPerEpoch + " batches per epoch");
+                throw new IllegalArgumentException("with a network an epoch is its " + batches.size() + " batches, got "
+                        + ticketsPerEpoch + " batches per epoch");
             }
             if (!config.hasStopCondition()) {
                 throw new IllegalArgumentException("a simulation needs a stop condition: max steps, epochs, a virtual "
                         + "time limit or a time limit");
             }
             if (net == null && config.epochs().isPresent() && ticketsPerEpoch == Long.MAX_VALUE) {
-                throw new IllegalArgumentException("without a network, epochs need their length: epochs(e, "
-                        + "batchesPerEpoch)");
+                throw new IllegalArgumentException(
+                        "without a network, epochs need their length: epochs(e, " + "batchesPerEpoch)");
             }
             return new Simulator(this);
         }

@@ -1,7 +1,6 @@
 package org.dl4jasync.trainer;
 
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.dl4jasync.dispatch.Waiters;
 
 /**
@@ -31,7 +30,7 @@ final class StepBudget {
         if (!bounded) {
             return true;
         }
-        for (;;) {
+        for (; ; ) {
             long f = free.get();
             if (f <= 0) {
                 return false;

@@ -3,9 +3,8 @@ package org.dl4jasync.trainer;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-
-import org.dl4jasync.metrics.StopReason;
 import org.dl4jasync.dispatch.Waiters;
+import org.dl4jasync.metrics.StopReason;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.metrics.WorkerStats;
 import org.nd4j.linalg.factory.Nd4j;
@@ -124,7 +123,7 @@ final class ThreadEngine {
         final java.util.function.BooleanSupplier proceed = () -> r.mayProceed(w);
         final PausingClock gate = r.pausing;
         final java.util.function.BooleanSupplier stopping = r::stopping;
-        for (;;) {
+        for (; ; ) {
             if (gate != null) {
                 gate.enterStep(stopping);
             }
@@ -228,7 +227,11 @@ final class ThreadEngine {
                 applied += ws.stats.applied;
             }
         }
-        progress.onProgress(seconds(), accepted, plannedSteps(), progressLoss.next(),
+        progress.onProgress(
+                seconds(),
+                accepted,
+                plannedSteps(),
+                progressLoss.next(),
                 applied == 0 ? Double.NaN : (double) tauSum / applied);
     }
 

@@ -13,8 +13,8 @@ import java.util.Set;
  * before it is built and removes it when it has ended (the set's own lock, twice per run, never on the hot path).
  */
 final class TrainingClaim implements AutoCloseable {
-    private static final Set<Object> CLAIMED = Collections.synchronizedSet(
-            Collections.newSetFromMap(new IdentityHashMap<>()));
+    private static final Set<Object> CLAIMED =
+            Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
     private final Object net;
 
     private TrainingClaim(Object net) {

@@ -1,7 +1,6 @@
 package org.dl4jasync.trainer;
 
 import java.util.SplittableRandom;
-
 import org.dl4jasync.metrics.StopReason;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.parameters.ContentionModel;
@@ -53,8 +52,15 @@ final class VirtualTimeEngine {
      * @param clock           the run's clock (the engine sets it before each event)
      * @param gradientThreads helper threads for the deferred gradients (0: computed on this thread)
      */
-    VirtualTimeEngine(Run run, VirtualClock clock, StepTimeDistribution stepTime, StepTimeDistribution applyTime,
-                      double pollDelay, double virtualTimeLimit, double wallTimeLimit, int gradientThreads) {
+    VirtualTimeEngine(
+            Run run,
+            VirtualClock clock,
+            StepTimeDistribution stepTime,
+            StepTimeDistribution applyTime,
+            double pollDelay,
+            double virtualTimeLimit,
+            double wallTimeLimit,
+            int gradientThreads) {
         this.run = run;
         this.clock = clock;
         this.stepTime = stepTime;

@@ -1,7 +1,6 @@
 package org.dl4jasync.trainer;
 
 import java.util.Locale;
-
 import org.bytedeco.javacpp.Pointer;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.model.TrainableModel;
@@ -24,16 +23,19 @@ final class WorkerLimits {
     /** Real worker threads at most. */
     static final int MAX_THREADS = 4096;
 
-    private WorkerLimits() {
-    }
+    private WorkerLimits() {}
 
     /** Refuses {@code config}'s worker count on threads; IllegalArgumentException saying why. */
     static void checkThreads(RunConfig config, TrainableModel model) {
         int m = config.workers();
         if (m > MAX_THREADS) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "%d workers: at most %d on threads (each "
-                    + "worker is a thread with its own replica of the network; to study more workers, simulate "
-                    + "them)", m, MAX_THREADS));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "%d workers: at most %d on threads (each "
+                            + "worker is a thread with its own replica of the network; to study more workers, simulate "
+                            + "them)",
+                    m,
+                    MAX_THREADS));
         }
         checkMemory(m, model, 2, "workers");
     }
@@ -52,9 +54,16 @@ final class WorkerLimits {
         long need = (long) m * vectorsPerWorker * bytes; // a lower bound: activations and workspaces come on top
         long limit = Pointer.maxBytes();
         if (limit > 0 && need > limit) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "%d %s need at least %.1f GB off the Java "
-                    + "heap (%d vectors of %,d parameters each), more than ND4J may use (%.1f GB: the maximum heap, or "
-                    + "-Dorg.bytedeco.javacpp.maxbytes)", m, what, need / 1e9, vectorsPerWorker, p.length(),
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "%d %s need at least %.1f GB off the Java "
+                            + "heap (%d vectors of %,d parameters each), more than ND4J may use (%.1f GB: the maximum heap, or "
+                            + "-Dorg.bytedeco.javacpp.maxbytes)",
+                    m,
+                    what,
+                    need / 1e9,
+                    vectorsPerWorker,
+                    p.length(),
                     limit / 1e9));
         }
     }

@@ -50,9 +50,11 @@ final class WorkerState {
     MultiDataSet batch;
     /** The worker's last minibatch (kept past {@link #batch}: what listeners see as the model's input and labels). */
     MultiDataSet lastBatch;
+
     double loss;
     /** The step's loss or update is NaN or infinite (set by {@link Run#toUpdate}). */
     boolean nonFinite;
+
     int batchSize;
 
     /** Evaluates for the run when this worker crosses an evaluation point; made on first use. */
@@ -71,8 +73,14 @@ final class WorkerState {
      * @param stats   the worker's counters (a resumed run's: taken back from the checkpoint)
      * @param since   the run's clock at its start
      */
-    WorkerState(int id, WorkerView view, Replica replica, StepSizePolicy stepSize, boolean ownParams,
-                WorkerStats stats, double since) {
+    WorkerState(
+            int id,
+            WorkerView view,
+            Replica replica,
+            StepSizePolicy stepSize,
+            boolean ownParams,
+            WorkerStats stats,
+            double since) {
         this.id = id;
         this.ownParams = ownParams;
         this.view = view;
@@ -95,7 +103,7 @@ final class WorkerState {
         }
         if (stateBefore == null) {
             try (org.nd4j.linalg.api.memory.MemoryWorkspace ignored =
-                         Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                    Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
                 stateBefore = s.dup();
             }
         } else {

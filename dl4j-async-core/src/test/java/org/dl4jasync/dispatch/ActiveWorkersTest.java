@@ -13,8 +13,8 @@ class ActiveWorkersTest {
 
     @Test
     void onlyWorkersBelowTheBoundMayStart() {
-        for (Dispatcher d : new Dispatcher[] {new AsyncDispatcher(4),
-                new IntervalDispatcher(4, IntervalPolicy.fixed(8), null)}) {
+        for (Dispatcher d :
+                new Dispatcher[] {new AsyncDispatcher(4), new IntervalDispatcher(4, IntervalPolicy.fixed(8), null)}) {
             d.setActiveWorkers(2);
             assertThat(d.activeWorkers()).isEqualTo(2);
             assertThat(d.tryStartStep(1)).isNotEqualTo(Dispatcher.NOT_NOW);
@@ -27,12 +27,15 @@ class ActiveWorkersTest {
 
     @Test
     void inactiveWorkersStartNothingAndCountNoWorkerSeconds() {
-        TrainingReport r = new Simulator.Builder(8, StepTimes.parse("constant:1", 8)).maxSteps(4_000)
+        TrainingReport r = new Simulator.Builder(8, StepTimes.parse("constant:1", 8))
+                .maxSteps(4_000)
                 .dispatcher(m -> {
                     AsyncDispatcher d = new AsyncDispatcher(m);
                     d.setActiveWorkers(4);
                     return d;
-                }).build().run();
+                })
+                .build()
+                .run();
         assertThat(r.staleness().max()).as("4 active workers: τ ≤ 3").isEqualTo(3);
         assertThat(r.stepsPerSecond()).isCloseTo(4.0, within(0.01));
         assertThat(r.workerSeconds()).isCloseTo(4 * r.virtualSeconds(), within(0.01 * r.virtualSeconds()));

@@ -3,10 +3,9 @@ package org.dl4jasync.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Map;
 import java.util.function.IntToDoubleFunction;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.dl4jasync.config.Algorithm;
 import org.dl4jasync.config.LossSignal;
 import org.dl4jasync.metrics.TrainingReport;
@@ -130,7 +129,8 @@ class AutoYPolicyTest {
         // the report records the candidates and their rates (loss change per second; the rise positive)
         TrainingReport.Builder report = new TrainingReport.Builder();
         d.auto.report(report);
-        assertThat(report.config()).containsEntry("interval_y_search", "2,4,8,16,32")
+        assertThat(report.config())
+                .containsEntry("interval_y_search", "2,4,8,16,32")
                 .containsEntry("interval_y_search_rates", "2:-2.000,4:-4.000,8:-8.000,16:-16.00,32:20.00");
     }
 
@@ -163,11 +163,16 @@ class AutoYPolicyTest {
         double[] loss = {10};
         double[] time = {0};
         int[] reads = {0};
-        AutoYPolicy auto = new AutoYPolicy(64, 80, () -> {
-            reads[0]++;
-            time[0] += secondsPerRead;
-            return loss[0];
-        }, () -> time[0], IntervalPolicy::fixed);
+        AutoYPolicy auto = new AutoYPolicy(
+                64,
+                80,
+                () -> {
+                    reads[0]++;
+                    time[0] += secondsPerRead;
+                    return loss[0];
+                },
+                () -> time[0],
+                IntervalPolicy::fixed);
         for (int i = 0; i < 80; i++) {
             auto.onStep(0, i, true, 0, 1, Double.NaN);
         }
@@ -199,12 +204,17 @@ class AutoYPolicyTest {
         // every read of the monitor lets 100 steps finish (rejected: no step is accepted while an interval ends)
         double[] loss = {10};
         AutoYPolicy[] auto = new AutoYPolicy[1];
-        auto[0] = new AutoYPolicy(64, 80, () -> {
-            for (int i = 0; auto[0] != null && i < 100; i++) {
-                auto[0].onStep(0, i, false, 0, 1, Double.NaN);
-            }
-            return loss[0];
-        }, () -> 0, IntervalPolicy::fixed);
+        auto[0] = new AutoYPolicy(
+                64,
+                80,
+                () -> {
+                    for (int i = 0; auto[0] != null && i < 100; i++) {
+                        auto[0].onStep(0, i, false, 0, 1, Double.NaN);
+                    }
+                    return loss[0];
+                },
+                () -> 0,
+                IntervalPolicy::fixed);
         for (int i = 0; i < 80; i++) {
             auto[0].onStep(0, i, true, 0, 1, Double.NaN);
         }
@@ -223,8 +233,10 @@ class AutoYPolicyTest {
         int y = d.phase(2, 10, c -> c);
         y = d.phase(y, 10, c -> c);
         @SuppressWarnings("unchecked")
-        Map<String, Object> state = new ObjectMapper().readValue(
-                new ObjectMapper().writeValueAsString(d.auto.checkpointState()), Map.class); // as a checkpoint keeps it
+        Map<String, Object> state = new ObjectMapper()
+                .readValue(
+                        new ObjectMapper().writeValueAsString(d.auto.checkpointState()),
+                        Map.class); // as a checkpoint keeps it
         Driver e = new Driver(64, 10);
         e.auto.restoreState(state);
         e.loss = d.loss;
@@ -243,17 +255,24 @@ class AutoYPolicyTest {
     @Test
     void aSimulatedRunWithRealGradientsChoosesAndReportsY0() {
         for (LossSignal monitor : LossSignal.values()) {
-            Simulator.Builder b = new Simulator.Builder(16, StepTimes.parse("shifted-exp:0.9,0.1", 16)).seed(2)
-                    .algorithm(Algorithm.INTERVAL).autoIntervalY().lossMonitor(monitor).maxSteps(500)
+            Simulator.Builder b = new Simulator.Builder(16, StepTimes.parse("shifted-exp:0.9,0.1", 16))
+                    .seed(2)
+                    .algorithm(Algorithm.INTERVAL)
+                    .autoIntervalY()
+                    .lossMonitor(monitor)
+                    .maxSteps(500)
                     .network(TinyNets.net(2), TinyNets.blobs(40, 8, 2));
             if (monitor.needsHeldOut()) {
                 b.heldOut(TinyNets.blobs(1, 64, 9).get(0));
             }
             TrainingReport r = b.build().run();
             Map<String, Object> config = r.config();
-            assertThat(((Number) config.get("interval_y_chosen")).intValue()).as(monitor.name())
+            assertThat(((Number) config.get("interval_y_chosen")).intValue())
+                    .as(monitor.name())
                     .isIn(2, 4, 8, 16, 32, 64);
-            assertThat((String) config.get("interval_y_search")).as(monitor.name()).startsWith("2,4");
+            assertThat((String) config.get("interval_y_search"))
+                    .as(monitor.name())
+                    .startsWith("2,4");
             assertThat(r.stepsAccepted()).isEqualTo(500);
         }
     }

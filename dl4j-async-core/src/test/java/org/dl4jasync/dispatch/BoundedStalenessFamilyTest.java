@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jasync.config.Algorithm;
 import org.dl4jasync.config.RunOptions;
@@ -31,7 +30,10 @@ import org.nd4j.linalg.dataset.DataSet;
 class BoundedStalenessFamilyTest {
     private static final List<DataSet> TRAIN = TinyNets.blobs(40, 8, 3);
 
-    enum Engine { SIMULATION, THREADS }
+    enum Engine {
+        SIMULATION,
+        THREADS
+    }
 
     static List<Arguments> everyEngineAndStore() {
         List<Arguments> all = new ArrayList<>();
@@ -44,17 +46,24 @@ class BoundedStalenessFamilyTest {
     }
 
     /** Runs {@code options} on the engine: 24 simulated workers with stragglers, or 12 threads. */
-    private static TrainingReport run(Engine engine, ParameterStore.Kind store, long maxSteps,
-                                      java.util.function.UnaryOperator<RunOptions<?>> options) {
+    private static TrainingReport run(
+            Engine engine,
+            ParameterStore.Kind store,
+            long maxSteps,
+            java.util.function.UnaryOperator<RunOptions<?>> options) {
         if (engine == Engine.SIMULATION) {
             int m = 24;
-            Simulator.Builder b = new Simulator.Builder(m, StepTimes.parse("shifted-exp:0.02,0.01", m)).seed(5)
-                    .store(store).maxSteps(maxSteps).network(TinyNets.net(2), TRAIN);
+            Simulator.Builder b = new Simulator.Builder(m, StepTimes.parse("shifted-exp:0.02,0.01", m))
+                    .seed(5)
+                    .store(store)
+                    .maxSteps(maxSteps)
+                    .network(TinyNets.net(2), TRAIN);
             RunOptions<?> unused = options.apply(b); // the options set themselves on b
             return b.build().run();
         }
         MultiLayerNetwork net = TinyNets.net(2);
-        AsyncTrainer.Builder b = new AsyncTrainer.Builder(net).workers(12).store(store).maxSteps(maxSteps);
+        AsyncTrainer.Builder b =
+                new AsyncTrainer.Builder(net).workers(12).store(store).maxSteps(maxSteps);
         RunOptions<?> unusedToo = options.apply(b);
         try (AsyncTrainer t = b.build()) {
             return t.fit(TinyNets.iterator(TRAIN), Integer.MAX_VALUE);
@@ -67,7 +76,8 @@ class BoundedStalenessFamilyTest {
         long bound = 3;
         AtomicLong violations = new AtomicLong();
         AtomicLong applied = new AtomicLong();
-        TrainingReport r = run(engine, store, 300, b -> b.algorithm(Algorithm.BOUNDED).maxStaleness(bound)
+        TrainingReport r = run(engine, store, 300, b -> b.algorithm(Algorithm.BOUNDED)
+                .maxStaleness(bound)
                 .stepListener((w, t, accepted, tau, scale, loss) -> {
                     if (accepted) {
                         applied.incrementAndGet();
@@ -89,7 +99,8 @@ class BoundedStalenessFamilyTest {
     @MethodSource("everyEngineAndStore")
     void sspKeepsEveryWorkerWithinSOfTheSlowest(Engine engine, ParameterStore.Kind store) {
         int slack = 2;
-        TrainingReport r = run(engine, store, 600, b -> b.algorithm(Algorithm.SSP).sspSlack(slack));
+        TrainingReport r =
+                run(engine, store, 600, b -> b.algorithm(Algorithm.SSP).sspSlack(slack));
         assertThat(r.clockSpreadMax()).isNotNull().isLessThanOrEqualTo((long) slack);
         assertThat(r.stepsAccepted()).isEqualTo(600);
         assertThat(r.stepsRejected()).isZero(); // nothing is dropped
@@ -100,10 +111,12 @@ class BoundedStalenessFamilyTest {
     @EnumSource(Engine.class)
     void sspWithSlackZeroIsLockStep(Engine engine) {
         // at s = 0 no worker starts step c + 1 before every active worker has completed c: the spread is 0 throughout
-        TrainingReport r = run(engine, ParameterStore.Kind.LOCKED, 240, b -> b.algorithm(Algorithm.SSP).sspSlack(0));
+        TrainingReport r = run(engine, ParameterStore.Kind.LOCKED, 240, b -> b.algorithm(Algorithm.SSP)
+                .sspSlack(0));
         assertThat(r.clockSpreadMax()).isZero();
         int m = r.workers();
-        assertThat(r.staleness().max()).as("a step's update is preceded by at most the other m − 1 of its clock")
+        assertThat(r.staleness().max())
+                .as("a step's update is preceded by at most the other m − 1 of its clock")
                 .isLessThanOrEqualTo(2L * m - 2);
     }
 
@@ -111,12 +124,19 @@ class BoundedStalenessFamilyTest {
     @EnumSource(Engine.class)
     void sspWorksWithElasticParallelismCountingOnlyActiveWorkers(Engine engine) {
         // the controller parks and wakes workers; a parked worker must not hold the others back, nor a woken one
-        TrainingReport r = run(engine, ParameterStore.Kind.HOGWILD, 800, b -> b.algorithm(Algorithm.SSP).sspSlack(1)
-                .parallelism(org.dl4jasync.config.Parallelism.ELASTIC).elasticIp(4).elasticDp(2));
+        TrainingReport r = run(engine, ParameterStore.Kind.HOGWILD, 800, b -> b.algorithm(Algorithm.SSP)
+                .sspSlack(1)
+                .parallelism(org.dl4jasync.config.Parallelism.ELASTIC)
+                .elasticIp(4)
+                .elasticDp(2));
         assertThat(r.stepsAccepted()).isEqualTo(800);
         assertThat(r.clockSpreadMax()).isLessThanOrEqualTo(1L);
         assertThat(r.parallelismTrace()).as("the active worker count changed").hasSizeGreaterThan(2);
-        assertThat(r.parallelismTrace().stream().map(p -> p[2].intValue()).distinct().count()).isGreaterThan(1);
+        assertThat(r.parallelismTrace().stream()
+                        .map(p -> p[2].intValue())
+                        .distinct()
+                        .count())
+                .isGreaterThan(1);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -126,11 +146,18 @@ class BoundedStalenessFamilyTest {
         // with fewer submissions and a woken contributor closes it (no deadlock), and K-async's K is capped by it
         for (Algorithm a : new Algorithm[] {Algorithm.KASYNC, Algorithm.ABS}) {
             TrainingReport r = run(engine, ParameterStore.Kind.LOCKED, 120, b -> {
-                b.algorithm(a).parallelism(org.dl4jasync.config.Parallelism.ELASTIC).elasticIp(2).elasticDp(1);
+                b.algorithm(a)
+                        .parallelism(org.dl4jasync.config.Parallelism.ELASTIC)
+                        .elasticIp(2)
+                        .elasticDp(1);
                 return a == Algorithm.KASYNC ? b.kasyncKAll() : b.absK0(2);
             });
             assertThat(r.rounds()).as(a.name()).isEqualTo(120);
-            assertThat(r.parallelismTrace().stream().map(p -> p[2].intValue()).distinct().count()).as(a.name())
+            assertThat(r.parallelismTrace().stream()
+                            .map(p -> p[2].intValue())
+                            .distinct()
+                            .count())
+                    .as(a.name())
                     .isGreaterThan(1);
             if (a == Algorithm.KASYNC) { // every round took at most the workers active at its close
                 assertThat(r.uploads()).isLessThanOrEqualTo(120L * r.workers() + r.workers());
@@ -142,18 +169,21 @@ class BoundedStalenessFamilyTest {
     @MethodSource("everyEngineAndStore")
     void kasyncAppliesExactlyKSubmissionsPerRound(Engine engine, ParameterStore.Kind store) {
         int k = 4;
-        TrainingReport r = run(engine, store, 150, b -> b.algorithm(Algorithm.KASYNC).kasyncK(k));
+        TrainingReport r =
+                run(engine, store, 150, b -> b.algorithm(Algorithm.KASYNC).kasyncK(k));
         assertThat(r.rounds()).isEqualTo(150).isEqualTo(r.stepsAccepted());
         // every closed round took exactly K submissions; the round open at the stop holds fewer than K
         assertThat(r.uploads() - k * r.rounds()).isBetween(0L, k - 1L);
         assertThat(r.restarts()).isZero();
-        assertThat(r.staleness().histogram().stream().mapToLong(h -> h[1]).sum()).isEqualTo(r.uploads());
+        assertThat(r.staleness().histogram().stream().mapToLong(h -> h[1]).sum())
+                .isEqualTo(r.uploads());
     }
 
     @ParameterizedTest(name = "{0}/{1}")
     @MethodSource("everyEngineAndStore")
     void absAppliesKtSubmissionsPerRoundAndNoneOlderThanSt(Engine engine, ParameterStore.Kind store) {
-        TrainingReport r = run(engine, store, 150, b -> b.algorithm(Algorithm.ABS).absK0(2).absC(8));
+        TrainingReport r =
+                run(engine, store, 150, b -> b.algorithm(Algorithm.ABS).absK0(2).absC(8));
         assertThat(r.rounds()).isEqualTo(150);
         // Σ over closed rounds of their K (from the K trace) is the number of submissions, but for the open round
         List<Number[]> kt = r.kTrace();

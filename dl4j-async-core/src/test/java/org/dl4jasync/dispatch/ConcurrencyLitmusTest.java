@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,8 +20,14 @@ class ConcurrencyLitmusTest {
     @Test
     @Timeout(600)
     void jcstressTestsPass(@TempDir Path results) throws Exception {
-        Options opts = new Options(new String[] {"-t", "org\\.dl4jasync\\..*Stress", "-m",
-                System.getProperty("dl4jasync.jcstressMode", "quick"), "-r", results.toString()});
+        Options opts = new Options(new String[] {
+            "-t",
+            "org\\.dl4jasync\\..*Stress",
+            "-m",
+            System.getProperty("dl4jasync.jcstressMode", "quick"),
+            "-r",
+            results.toString()
+        });
         opts.parse();
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream original = System.out;
@@ -35,8 +40,11 @@ class ConcurrencyLitmusTest {
         }
         String out = captured.toString(StandardCharsets.UTF_8);
         System.out.println(out);
-        assertThat(out).contains("RUN RESULTS").contains("Failed tests: No matches.")
-                .contains("Error tests: No matches.").doesNotContain("Results: 0 planned");
+        assertThat(out)
+                .contains("RUN RESULTS")
+                .contains("Failed tests: No matches.")
+                .contains("Error tests: No matches.")
+                .doesNotContain("Results: 0 planned");
     }
 
     private static void deleteResultBlobs() throws java.io.IOException {

@@ -1,7 +1,6 @@
 package org.dl4jasync.dispatch;
 
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
@@ -48,20 +47,32 @@ public class IntervalDispatcherLincheckTest {
         }
         long intervals = dispatcher.intervalsCompleted();
         if (version.get() < intervals * Y || version.get() >= (intervals + 1) * Y) {
-            throw new IllegalStateException(version.get() + " updates applied in " + intervals
-                    + " complete intervals of " + Y);
+            throw new IllegalStateException(
+                    version.get() + " updates applied in " + intervals + " complete intervals of " + Y);
         }
     }
 
     @Test
     void modelChecking() {
-        new ModelCheckingOptions().iterations(10).invocationsPerIteration(300).threads(WORKERS).actorsPerThread(3)
-                .actorsBefore(0).actorsAfter(0).check(getClass());
+        new ModelCheckingOptions()
+                .iterations(10)
+                .invocationsPerIteration(300)
+                .threads(WORKERS)
+                .actorsPerThread(3)
+                .actorsBefore(0)
+                .actorsAfter(0)
+                .check(getClass());
     }
 
     @Test
     void stress() {
-        new StressOptions().iterations(20).invocationsPerIteration(1000).threads(WORKERS).actorsPerThread(4)
-                .actorsBefore(0).actorsAfter(0).check(getClass());
+        new StressOptions()
+                .iterations(20)
+                .invocationsPerIteration(1000)
+                .threads(WORKERS)
+                .actorsPerThread(4)
+                .actorsBefore(0)
+                .actorsAfter(0)
+                .check(getClass());
     }
 }

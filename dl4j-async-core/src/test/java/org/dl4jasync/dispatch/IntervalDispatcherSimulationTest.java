@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.simulation.StepTimes;
 import org.dl4jasync.trainer.Simulator;
@@ -41,17 +40,21 @@ class IntervalDispatcherSimulationTest {
         return interval(y, out, violations, LOW_VARIANCE);
     }
 
-    private static TrainingReport interval(int y, AtomicReference<IntervalDispatcher> out, AtomicLong violations,
-                                           String stepTime) {
-        return sim(STEPS, stepTime).dispatcher(m -> {
-            IntervalDispatcher d = new IntervalDispatcher(m, IntervalPolicy.fixed(y), null);
-            out.set(d);
-            return d;
-        }).stepListener((w, t, accepted, tau, scale, loss) -> {
-            if (accepted && tau > y - 1) {
-                violations.incrementAndGet();
-            }
-        }).build().run();
+    private static TrainingReport interval(
+            int y, AtomicReference<IntervalDispatcher> out, AtomicLong violations, String stepTime) {
+        return sim(STEPS, stepTime)
+                .dispatcher(m -> {
+                    IntervalDispatcher d = new IntervalDispatcher(m, IntervalPolicy.fixed(y), null);
+                    out.set(d);
+                    return d;
+                })
+                .stepListener((w, t, accepted, tau, scale, loss) -> {
+                    if (accepted && tau > y - 1) {
+                        violations.incrementAndGet();
+                    }
+                })
+                .build()
+                .run();
     }
 
     @ParameterizedTest
@@ -116,8 +119,10 @@ class IntervalDispatcherSimulationTest {
     @SuppressWarnings("unchecked")
     void yAtLeastTheTotalStepsIsExactlyPlainAsync() throws Exception {
         TrainingReport plain = sim(20_000).build().run();
-        TrainingReport wide = sim(20_000).dispatcher(m -> new IntervalDispatcher(m, IntervalPolicy.fixed(20_000), null))
-                .build().run();
+        TrainingReport wide = sim(20_000)
+                .dispatcher(m -> new IntervalDispatcher(m, IntervalPolicy.fixed(20_000), null))
+                .build()
+                .run();
         assertThat(wide.algorithm()).isEqualTo("interval"); // the dispatcher's own report sections
         assertThat(wide.intervalsCompleted()).isEqualTo(1);
         Map<String, Object> p = new java.util.TreeMap<>((Map<String, Object>) TrainingReport.parse(plain.toJson()));
@@ -128,7 +133,8 @@ class IntervalDispatcherSimulationTest {
             r.remove("interval_trace");
             r.remove("intervals_completed");
         }
-        assertThat(((Map<String, Object>) w.get("config")).put("dispatcher", null)).isEqualTo("custom"); // the only setting that differs
+        assertThat(((Map<String, Object>) w.get("config")).put("dispatcher", null))
+                .isEqualTo("custom"); // the only setting that differs
         assertThat(w).isEqualTo(p);
     }
 
@@ -136,13 +142,21 @@ class IntervalDispatcherSimulationTest {
     void decayShrinksYDownToItsMinimum() {
         AtomicReference<IntervalDispatcher> d = new AtomicReference<>();
         StringBuilder trace = new StringBuilder();
-        sim(40_000).dispatcher(m -> {
-            IntervalDispatcher x = new IntervalDispatcher(m, IntervalPolicy.decay(256, 64, 2_048, 16),
-                    (i, accepted, y) -> trace.append(y).append(' '));
-            d.set(x);
-            return x;
-        }).build().run();
+        sim(40_000)
+                .dispatcher(m -> {
+                    IntervalDispatcher x = new IntervalDispatcher(
+                            m, IntervalPolicy.decay(256, 64, 2_048, 16), (i, accepted, y) -> trace.append(y)
+                                    .append(' '));
+                    d.set(x);
+                    return x;
+                })
+                .build()
+                .run();
         assertThat(d.get().currentY()).isEqualTo(16);
-        assertThat(trace.toString()).startsWith("256 ").contains(" 192 ").contains(" 128 ").contains(" 64 ");
+        assertThat(trace.toString())
+                .startsWith("256 ")
+                .contains(" 192 ")
+                .contains(" 128 ")
+                .contains(" 64 ");
     }
 }

@@ -8,7 +8,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.parameters.ParameterStore;
@@ -95,7 +94,9 @@ class IntervalDispatcherThreadsTest {
         assertThat(p.getDouble(1)).isEqualTo((double) sum);
         assertThat(store.version()).isEqualTo(accepted);
         assertThat(accepted + rejected.get()).isEqualTo(400L * threads);
-        assertThat(rejected.get()).as("with more threads than y some steps must be rejected").isPositive();
+        assertThat(rejected.get())
+                .as("with more threads than y some steps must be rejected")
+                .isPositive();
         assertThat(d.intervalsCompleted()).isEqualTo(accepted / y); // exactly y accepted per interval
         store.close();
     }
@@ -105,13 +106,17 @@ class IntervalDispatcherThreadsTest {
     void theTrainerWithTheIntervalDispatcherKeepsTheBound(ParameterStore.Kind kind) {
         int y = 4;
         AtomicLong violations = new AtomicLong();
-        TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(3)).workers(16).store(kind)
+        TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(3))
+                .workers(16)
+                .store(kind)
                 .dispatcher(m -> new IntervalDispatcher(m, IntervalPolicy.fixed(y), null))
                 .stepListener((w, t, accepted, tau, scale, loss) -> {
                     if (accepted && tau > y - 1) {
                         violations.incrementAndGet();
                     }
-                }).maxSteps(400).build()
+                })
+                .maxSteps(400)
+                .build()
                 .fit(TinyNets.iterator(TinyNets.blobs(40, 8, 3)), Integer.MAX_VALUE);
         assertThat(violations.get()).isZero();
         assertThat(r.staleness().max()).isLessThanOrEqualTo(y - 1L);

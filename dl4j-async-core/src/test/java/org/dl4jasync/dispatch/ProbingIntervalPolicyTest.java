@@ -35,7 +35,9 @@ class ProbingIntervalPolicyTest {
                 minSeen = Math.min(minSeen, Math.abs(y - 40));
             }
         }
-        assertThat(minSeen).as("an execution phase ran within one window step of y* = 40").isLessThanOrEqualTo(4);
+        assertThat(minSeen)
+                .as("an execution phase ran within one window step of y* = 40")
+                .isLessThanOrEqualTo(4);
     }
 
     @Test

@@ -15,8 +15,14 @@ import org.openjdk.jcstress.infra.results.II_Result;
  * sees the raised bound, or the controller finds the worker and unparks it. (0, 0) is a lost wake-up.
  */
 @JCStressTest
-@Outcome(id = "0, 0", expect = Expect.FORBIDDEN, desc = "lost wake-up: the worker saw the old bound, the raise saw no waiter")
-@Outcome(id = {"1, 0", "0, 1", "1, 1"}, expect = Expect.ACCEPTABLE, desc = "the worker goes on or is woken")
+@Outcome(
+        id = "0, 0",
+        expect = Expect.FORBIDDEN,
+        desc = "lost wake-up: the worker saw the old bound, the raise saw no waiter")
+@Outcome(
+        id = {"1, 0", "0, 1", "1, 1"},
+        expect = Expect.ACCEPTABLE,
+        desc = "the worker goes on or is woken")
 @State
 public class WaitersHandshakeStress {
     private final ActiveWorkers active = new ActiveWorkers(2);

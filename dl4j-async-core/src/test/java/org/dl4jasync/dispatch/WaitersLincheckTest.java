@@ -1,7 +1,6 @@
 package org.dl4jasync.dispatch;
 
 import java.util.List;
-
 import org.jetbrains.kotlinx.lincheck.Actor;
 import org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
@@ -52,10 +51,14 @@ public class WaitersLincheckTest {
 
     @Test
     void theWorkerOrTheRaiseSeesTheOther() throws Exception {
-        ExecutionScenario handshake = new ExecutionScenario(List.of(),
-                List.of(List.of(actor("worker")), List.of(actor("controller"))), List.of(), null);
+        ExecutionScenario handshake = new ExecutionScenario(
+                List.of(), List.of(List.of(actor("worker")), List.of(actor("controller"))), List.of(), null);
         // the property is the pair of observations (checked by @Validate), not a linearizable result
-        new ModelCheckingOptions().iterations(0).invocationsPerIteration(1000).addCustomScenario(handshake)
-                .verifier(EpsilonVerifier.class).check(getClass());
+        new ModelCheckingOptions()
+                .iterations(0)
+                .invocationsPerIteration(1000)
+                .addCustomScenario(handshake)
+                .verifier(EpsilonVerifier.class)
+                .check(getClass());
     }
 }

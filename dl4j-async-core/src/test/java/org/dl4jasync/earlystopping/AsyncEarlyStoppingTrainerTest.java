@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.deeplearning4j.earlystopping.EarlyStoppingConfiguration;
 import org.deeplearning4j.earlystopping.EarlyStoppingResult;
 import org.deeplearning4j.earlystopping.listener.EarlyStoppingListener;
@@ -45,8 +44,8 @@ class AsyncEarlyStoppingTrainerTest {
         }
 
         @Override
-        public void onEpoch(int epochNum, double score, EarlyStoppingConfiguration<MultiLayerNetwork> c,
-                            MultiLayerNetwork net) {
+        public void onEpoch(
+                int epochNum, double score, EarlyStoppingConfiguration<MultiLayerNetwork> c, MultiLayerNetwork net) {
             epochs.add(epochNum);
         }
 
@@ -65,8 +64,8 @@ class AsyncEarlyStoppingTrainerTest {
     @Test
     void maxFiveEpochsScoredEveryTwoEndsAfterExactlyFiveEpochs() {
         MultiLayerNetwork net = TinyNets.net(1);
-        EarlyStoppingConfiguration<MultiLayerNetwork> es = config()
-                .epochTerminationConditions(new MaxEpochsTerminationCondition(5))
+        EarlyStoppingConfiguration<MultiLayerNetwork> es = config().epochTerminationConditions(
+                        new MaxEpochsTerminationCondition(5))
                 .evaluateEveryNEpochs(2)
                 .build();
         Calls calls = new Calls();
@@ -85,29 +84,47 @@ class AsyncEarlyStoppingTrainerTest {
         assertThat(net.getEpochCount()).as("five epochs trained").isEqualTo(5);
         assertThat(net.getIterationCount()).isEqualTo(5 * train.size());
         assertThat(result.getBestModel()).isNotNull().isNotSameAs(net);
-        assertThat(result.getBestModelScore()).isEqualTo(result.getScoreVsEpoch().get(result.getBestModelEpoch()));
-        assertThat(result.getScoreVsEpoch().get(4)).as("it learned").isLessThan(result.getScoreVsEpoch().get(0));
+        assertThat(result.getBestModelScore())
+                .isEqualTo(result.getScoreVsEpoch().get(result.getBestModelEpoch()));
+        assertThat(result.getScoreVsEpoch().get(4))
+                .as("it learned")
+                .isLessThan(result.getScoreVsEpoch().get(0));
         // the optimizer state survives the one-epoch fits and is saved with the best model (DL4J's saver copies
         // the network with its updater)
-        assertThat(net.getUpdater().getStateViewArray().amaxNumber().doubleValue()).isPositive();
-        assertThat(result.getBestModel().getUpdater().getStateViewArray().amaxNumber().doubleValue()).isPositive();
+        assertThat(net.getUpdater().getStateViewArray().amaxNumber().doubleValue())
+                .isPositive();
+        assertThat(result.getBestModel()
+                        .getUpdater()
+                        .getStateViewArray()
+                        .amaxNumber()
+                        .doubleValue())
+                .isPositive();
     }
 
     @Test
     void aHugeLearningRateEndsOnTheMaxScoreConditionWithTheBestModelSaved() {
         // as DL4J's testBadTuning: one batch per epoch, so epoch 0 is scored and saved before the loss explodes
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(12345)
-                .dataType(DataType.FLOAT).weightInit(WeightInit.XAVIER)
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(12345)
+                .dataType(DataType.FLOAT)
+                .weightInit(WeightInit.XAVIER)
                 .updater(new Sgd(5.0)) // intentionally huge
                 .list()
-                .layer(new DenseLayer.Builder().nIn(TinyNets.IN).nOut(8).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8).nOut(TinyNets.CLASSES)
-                        .activation(Activation.SOFTMAX).build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(TinyNets.IN)
+                        .nOut(8)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(8)
+                        .nOut(TinyNets.CLASSES)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build());
         net.init();
         DataSetIterator oneBatch = TinyNets.iterator(List.of(DataSet.merge(train)));
-        EarlyStoppingConfiguration<MultiLayerNetwork> es = config()
-                .epochTerminationConditions(new MaxEpochsTerminationCondition(5000))
+        EarlyStoppingConfiguration<MultiLayerNetwork> es = config().epochTerminationConditions(
+                        new MaxEpochsTerminationCondition(5000))
                 .iterationTerminationConditions(new MaxScoreIterationTerminationCondition(10))
                 .build();
         EarlyStoppingResult<MultiLayerNetwork> result;
@@ -125,8 +142,9 @@ class AsyncEarlyStoppingTrainerTest {
     @Test
     void theTrainersOwnStopConditionsAreRefused() {
         MultiLayerNetwork net = TinyNets.net(2);
-        EarlyStoppingConfiguration<MultiLayerNetwork> es = config()
-                .epochTerminationConditions(new MaxEpochsTerminationCondition(2)).build();
+        EarlyStoppingConfiguration<MultiLayerNetwork> es = config().epochTerminationConditions(
+                        new MaxEpochsTerminationCondition(2))
+                .build();
         try (AsyncTrainer trainer = new AsyncTrainer.Builder(net).maxSteps(100).build()) {
             assertThatThrownBy(() -> new AsyncEarlyStoppingTrainer<>(es, trainer, TinyNets.iterator(train)))
                     .isInstanceOf(IllegalArgumentException.class)
@@ -143,21 +161,27 @@ class AsyncEarlyStoppingTrainerTest {
     @Test
     void anIterationConditionStopsTheEpochAfterTheStepsInFlightEvenBeforeAnyScore() {
         MultiLayerNetwork net = TinyNets.net(3);
-        EarlyStoppingConfiguration<MultiLayerNetwork> es = config()
-                .epochTerminationConditions(new MaxEpochsTerminationCondition(5))
+        EarlyStoppingConfiguration<MultiLayerNetwork> es = config().epochTerminationConditions(
+                        new MaxEpochsTerminationCondition(5))
                 .iterationTerminationConditions(new MaxScoreIterationTerminationCondition(0.0)) // any loss > 0
                 .build();
         Calls calls = new Calls();
         EarlyStoppingResult<MultiLayerNetwork> result;
         try (AsyncTrainer trainer = new AsyncTrainer.Builder(net).workers(2).build()) {
             result = new AsyncEarlyStoppingTrainer<>(es, trainer, TinyNets.iterator(train), calls).fit();
-            assertThat(trainer.getListeners()).as("the guard is removed afterwards").isEmpty();
+            assertThat(trainer.getListeners())
+                    .as("the guard is removed afterwards")
+                    .isEmpty();
         }
         assertThat(result.getTerminationReason())
                 .isEqualTo(EarlyStoppingResult.TerminationReason.IterationTerminationCondition);
         assertThat(result.getTotalEpochs()).isZero();
-        assertThat(net.getIterationCount()).as("the first update and the one in flight at most").isBetween(1, 2);
-        assertThat(result.getBestModel()).as("nothing was scored, so nothing saved").isNull();
+        assertThat(net.getIterationCount())
+                .as("the first update and the one in flight at most")
+                .isBetween(1, 2);
+        assertThat(result.getBestModel())
+                .as("nothing was scored, so nothing saved")
+                .isNull();
         assertThat(result.getBestModelEpoch()).isEqualTo(-1);
         assertThat(calls.completions).containsExactly(result);
         assertThat(calls.epochs).isEmpty();
@@ -167,10 +191,12 @@ class AsyncEarlyStoppingTrainerTest {
     void aWorkerFailureEndsWithTheErrorReason() {
         MultiLayerNetwork net = TinyNets.net(4);
         List<DataSet> bad = new ArrayList<>(train);
-        bad.add(new DataSet(org.nd4j.linalg.factory.Nd4j.ones(DataType.FLOAT, 8, TinyNets.IN + 1),
+        bad.add(new DataSet(
+                org.nd4j.linalg.factory.Nd4j.ones(DataType.FLOAT, 8, TinyNets.IN + 1),
                 org.nd4j.linalg.factory.Nd4j.zeros(DataType.FLOAT, 8, TinyNets.CLASSES))); // one column too many
-        EarlyStoppingConfiguration<MultiLayerNetwork> es = config()
-                .epochTerminationConditions(new MaxEpochsTerminationCondition(5)).build();
+        EarlyStoppingConfiguration<MultiLayerNetwork> es = config().epochTerminationConditions(
+                        new MaxEpochsTerminationCondition(5))
+                .build();
         Calls calls = new Calls();
         EarlyStoppingResult<MultiLayerNetwork> result;
         try (AsyncTrainer trainer = new AsyncTrainer.Builder(net).workers(2).build()) {
@@ -179,6 +205,8 @@ class AsyncEarlyStoppingTrainerTest {
         assertThat(result.getTerminationReason()).isEqualTo(EarlyStoppingResult.TerminationReason.Error);
         assertThat(result.getTerminationDetails()).contains("TrainingFailedException");
         assertThat(result.getTotalEpochs()).isZero();
-        assertThat(calls.completions).as("DL4J's trainer does not call onCompletion on an error either").isEmpty();
+        assertThat(calls.completions)
+                .as("DL4J's trainer does not call onCompletion on an error either")
+                .isEmpty();
     }
 }

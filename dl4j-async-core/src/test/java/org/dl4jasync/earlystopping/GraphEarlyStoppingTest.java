@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.deeplearning4j.earlystopping.EarlyStoppingConfiguration;
 import org.deeplearning4j.earlystopping.EarlyStoppingResult;
 import org.deeplearning4j.earlystopping.saver.InMemoryModelSaver;
@@ -41,13 +40,22 @@ class GraphEarlyStoppingTest {
     private final List<DataSet> validation = TinyNets.blobs(4, 16, 2);
 
     private static ComputationGraph graph(int inputs) {
-        ComputationGraphConfiguration.GraphBuilder b = new NeuralNetConfiguration.Builder().seed(3)
-                .dataType(DataType.FLOAT).updater(new Nesterovs(0.1, 0.5)).graphBuilder();
+        ComputationGraphConfiguration.GraphBuilder b = new NeuralNetConfiguration.Builder()
+                .seed(3)
+                .dataType(DataType.FLOAT)
+                .updater(new Nesterovs(0.1, 0.5))
+                .graphBuilder();
         List<String> hidden = new ArrayList<>();
         for (int i = 0; i < inputs; i++) {
             b.addInputs("in" + i);
-            b.addLayer("h" + i, new DenseLayer.Builder().nIn(TinyNets.IN).nOut(8).activation(Activation.TANH)
-                    .build(), "in" + i);
+            b.addLayer(
+                    "h" + i,
+                    new DenseLayer.Builder()
+                            .nIn(TinyNets.IN)
+                            .nOut(8)
+                            .activation(Activation.TANH)
+                            .build(),
+                    "in" + i);
             hidden.add("h" + i);
         }
         String last = hidden.get(0);
@@ -55,8 +63,15 @@ class GraphEarlyStoppingTest {
             b.addVertex("merge", new MergeVertex(), hidden.toArray(new String[0]));
             last = "merge";
         }
-        b.addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8L * inputs)
-                .nOut(TinyNets.CLASSES).activation(Activation.SOFTMAX).build(), last).setOutputs("out");
+        b.addLayer(
+                        "out",
+                        new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                                .nIn(8L * inputs)
+                                .nOut(TinyNets.CLASSES)
+                                .activation(Activation.SOFTMAX)
+                                .build(),
+                        last)
+                .setOutputs("out");
         ComputationGraph g = new ComputationGraph(b.build());
         g.init();
         return g;
@@ -66,8 +81,8 @@ class GraphEarlyStoppingTest {
     private static List<org.nd4j.linalg.dataset.api.MultiDataSet> twoInputs(List<DataSet> batches) {
         List<org.nd4j.linalg.dataset.api.MultiDataSet> out = new ArrayList<>();
         for (DataSet d : batches) {
-            out.add(new MultiDataSet(new INDArray[] {d.getFeatures(), d.getFeatures().dup()},
-                    new INDArray[] {d.getLabels()}));
+            out.add(new MultiDataSet(
+                    new INDArray[] {d.getFeatures(), d.getFeatures().dup()}, new INDArray[] {d.getLabels()}));
         }
         return out;
     }
@@ -90,12 +105,16 @@ class GraphEarlyStoppingTest {
         assertThat(result.getScoreVsEpoch()).containsOnlyKeys(0, 1, 2, 3);
         assertThat(g.getEpochCount()).isEqualTo(4);
         assertThat(g.getIterationCount()).isEqualTo(4 * train.size());
-        assertThat(result.getScoreVsEpoch().get(3)).as("it learned").isLessThan(result.getScoreVsEpoch().get(0));
+        assertThat(result.getScoreVsEpoch().get(3))
+                .as("it learned")
+                .isLessThan(result.getScoreVsEpoch().get(0));
         ComputationGraph best = result.getBestModel();
         assertThat(best).isNotNull().isNotSameAs(g);
-        assertThat(result.getBestModelScore()).isEqualTo(result.getScoreVsEpoch().get(result.getBestModelEpoch()));
+        assertThat(result.getBestModelScore())
+                .isEqualTo(result.getScoreVsEpoch().get(result.getBestModelEpoch()));
         assertThat(best.getUpdater().getStateViewArray().amaxNumber().doubleValue())
-                .as("the best model is saved with its optimizer state").isPositive();
+                .as("the best model is saved with its optimizer state")
+                .isPositive();
     }
 
     @Test
@@ -105,8 +124,8 @@ class GraphEarlyStoppingTest {
         EarlyStoppingConfiguration<ComputationGraph> es = new EarlyStoppingConfiguration.Builder<ComputationGraph>()
                 .scoreCalculator(new DataSetLossCalculator(TinyGraphs.iterator(twoInputs(validation)), true))
                 .modelSaver(new InMemoryModelSaver<>())
-                .epochTerminationConditions(new MaxEpochsTerminationCondition(20),
-                        new ScoreImprovementEpochTerminationCondition(2))
+                .epochTerminationConditions(
+                        new MaxEpochsTerminationCondition(20), new ScoreImprovementEpochTerminationCondition(2))
                 .build();
         EarlyStoppingResult<ComputationGraph> result;
         try (AsyncTrainer trainer = new AsyncTrainer.Builder(g).workers(2).build()) {

@@ -56,8 +56,10 @@ class WindowProbeTest {
         assertThat(p.best()).isEqualTo(2);
         assertThat(p.measured()).isEqualTo("1:0.5000,2:-0.1000");
         @SuppressWarnings("unchecked")
-        java.util.Map<String, Object> json = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
-                new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(p.state()), java.util.Map.class);
+        java.util.Map<String, Object> json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readValue(
+                        new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(p.state()),
+                        java.util.Map.class);
         WindowProbe q = new WindowProbe(() -> loss[0], () -> time[0]);
         q.restore(json);
         assertThat(q.measured()).isEqualTo(p.measured());

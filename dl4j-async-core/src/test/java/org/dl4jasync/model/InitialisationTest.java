@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
-
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -22,12 +21,21 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 class InitialisationTest {
 
     private static MultiLayerNetwork net() {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1)
-                .dataType(DataType.FLOAT).list()
-                .layer(new DenseLayer.Builder().nIn(50).nOut(200).activation(Activation.RELU).build())
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(1)
+                .dataType(DataType.FLOAT)
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nIn(50)
+                        .nOut(200)
+                        .activation(Activation.RELU)
+                        .build())
                 .layer(new BatchNormalization.Builder().nOut(200).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(200).nOut(10)
-                        .activation(Activation.SOFTMAX).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(200)
+                        .nOut(10)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build());
         net.init();
         return net;
@@ -42,7 +50,9 @@ class InitialisationTest {
         assertThat(w.stdNumber().doubleValue()).isCloseTo(0.01, org.assertj.core.data.Offset.offset(0.0005));
         assertThat(w.meanNumber().doubleValue()).isCloseTo(0.0, org.assertj.core.data.Offset.offset(0.0005));
         INDArray b = a.getLayer(0).getParam("b");
-        assertThat(b.amaxNumber().doubleValue()).as("biases drawn too, not constant").isPositive();
+        assertThat(b.amaxNumber().doubleValue())
+                .as("biases drawn too, not constant")
+                .isPositive();
         assertThat(b.stdNumber().doubleValue()).isCloseTo(0.01, org.assertj.core.data.Offset.offset(0.003));
         assertThat(a.getLayer(1).params()).as("batch normalisation untouched").isEqualTo(batchNormBefore);
 
@@ -60,7 +70,9 @@ class InitialisationTest {
         Initialisation.normal(g, 0.01, 1);
         for (Layer l : g.getLayers()) {
             for (Map.Entry<String, INDArray> e : l.paramTable().entrySet()) {
-                assertThat(e.getValue().amaxNumber().doubleValue()).as(e.getKey()).isLessThan(0.1);
+                assertThat(e.getValue().amaxNumber().doubleValue())
+                        .as(e.getKey())
+                        .isLessThan(0.1);
             }
         }
     }

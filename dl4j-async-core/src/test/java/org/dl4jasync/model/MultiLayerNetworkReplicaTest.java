@@ -21,7 +21,8 @@ class MultiLayerNetworkReplicaTest {
             r.bind(buffer);
             assertThat(r.params()).isSameAs(buffer);
             // every layer's weights are views of that buffer
-            assertThat(r.network().getLayer(0).getParam("W").data().address()).isEqualTo(buffer.data().address());
+            assertThat(r.network().getLayer(0).getParam("W").data().address())
+                    .isEqualTo(buffer.data().address());
         }
     }
 

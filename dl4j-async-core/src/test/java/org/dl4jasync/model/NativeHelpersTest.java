@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
-
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -39,14 +38,28 @@ class NativeHelpersTest {
     private static final int CLASSES = 3;
 
     static MultiLayerConfiguration convConf() {
-        return new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.FLOAT).weightInit(WeightInit.XAVIER)
-                .updater(new Nesterovs(0.05, 0.9)).list()
-                .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.RELU).build())
-                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+        return new NeuralNetConfiguration.Builder()
+                .seed(5)
+                .dataType(DataType.FLOAT)
+                .weightInit(WeightInit.XAVIER)
+                .updater(new Nesterovs(0.05, 0.9))
+                .list()
+                .layer(new ConvolutionLayer.Builder(3, 3)
+                        .nOut(4)
+                        .activation(Activation.RELU)
                         .build())
-                .layer(new DenseLayer.Builder().nOut(8).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(CLASSES)
-                        .activation(Activation.SOFTMAX).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                        .kernelSize(2, 2)
+                        .stride(2, 2)
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .nOut(8)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nOut(CLASSES)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .setInputType(InputType.convolutionalFlat(SIDE, SIDE, 2))
                 .build();
     }
@@ -58,14 +71,37 @@ class NativeHelpersTest {
     }
 
     static ComputationGraph convGraph() {
-        ComputationGraphConfiguration c = new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.FLOAT)
-                .weightInit(WeightInit.XAVIER).updater(new Nesterovs(0.05, 0.9)).graphBuilder().addInputs("in")
-                .addLayer("conv", new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.RELU).build(), "in")
-                .addLayer("pool", new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2)
-                        .stride(2, 2).build(), "conv")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(CLASSES)
-                        .activation(Activation.SOFTMAX).build(), "pool")
-                .setOutputs("out").setInputTypes(InputType.convolutionalFlat(SIDE, SIDE, 2)).build();
+        ComputationGraphConfiguration c = new NeuralNetConfiguration.Builder()
+                .seed(5)
+                .dataType(DataType.FLOAT)
+                .weightInit(WeightInit.XAVIER)
+                .updater(new Nesterovs(0.05, 0.9))
+                .graphBuilder()
+                .addInputs("in")
+                .addLayer(
+                        "conv",
+                        new ConvolutionLayer.Builder(3, 3)
+                                .nOut(4)
+                                .activation(Activation.RELU)
+                                .build(),
+                        "in")
+                .addLayer(
+                        "pool",
+                        new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                                .kernelSize(2, 2)
+                                .stride(2, 2)
+                                .build(),
+                        "conv")
+                .addLayer(
+                        "out",
+                        new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                                .nOut(CLASSES)
+                                .activation(Activation.SOFTMAX)
+                                .build(),
+                        "pool")
+                .setOutputs("out")
+                .setInputTypes(InputType.convolutionalFlat(SIDE, SIDE, 2))
+                .build();
         ComputationGraph g = new ComputationGraph(c);
         g.init();
         return g;
@@ -88,18 +124,25 @@ class NativeHelpersTest {
     @Test
     void theBuildsBackendHasOneDnn() {
         assertThat(NativeHelpers.oneDnnAvailable())
-                .as("nd4j-native's oneDNN build is the project's backend (pom: nd4j.native.classifier)").isTrue();
+                .as("nd4j-native's oneDNN build is the project's backend (pom: nd4j.native.classifier)")
+                .isTrue();
     }
 
     @Test
     void convolutionAndPoolingLayersGetThemOthersDoNot() {
         MultiLayerNetwork net = convNet();
-        assertThat(NativeHelpers.oneDnnLayers(net)).as("DL4J installs none itself").isZero();
+        assertThat(NativeHelpers.oneDnnLayers(net))
+                .as("DL4J installs none itself")
+                .isZero();
         assertThat(NativeHelpers.useOneDnn(net)).isEqualTo(2);
         assertThat(NativeHelpers.useOneDnn(net)).as("idempotent").isEqualTo(2);
         assertThat(NativeHelpers.oneDnnLayers(net)).isEqualTo(2);
-        assertThat(NativeHelpers.useOneDnn(TinyNets.net(1))).as("dense layers only").isZero();
-        assertThat(NativeHelpers.useOneDnn(convGraph())).as("a ComputationGraph").isEqualTo(2);
+        assertThat(NativeHelpers.useOneDnn(TinyNets.net(1)))
+                .as("dense layers only")
+                .isZero();
+        assertThat(NativeHelpers.useOneDnn(convGraph()))
+                .as("a ComputationGraph")
+                .isEqualTo(2);
     }
 
     @Test
@@ -118,7 +161,9 @@ class NativeHelpersTest {
         INDArray g1 = fast.getGradientsViewArray();
         double scale = g0.amaxNumber().doubleValue();
         assertThat(scale).isPositive();
-        assertThat(g1.sub(g0).amaxNumber().doubleValue() / scale).as("max difference / max |g|").isLessThan(1e-4);
+        assertThat(g1.sub(g0).amaxNumber().doubleValue() / scale)
+                .as("max difference / max |g|")
+                .isLessThan(1e-4);
     }
 
     @Test
@@ -131,11 +176,17 @@ class NativeHelpersTest {
                 int expected = withHelpers ? 2 : 0;
                 TrainableModel m = TrainableModel.of(net);
                 ModelReplica fixed = (ModelReplica) m.newReplica(net.params().dup());
-                ModelReplica rebindable = (ModelReplica) m.newRebindableReplica(net.params().dup());
-                assertThat(NativeHelpers.oneDnnLayers(fixed.network())).as("replica").isEqualTo(expected);
-                assertThat(NativeHelpers.oneDnnLayers(rebindable.network())).as("rebindable").isEqualTo(expected);
-                assertThat(((NetworkModel<?>) m).over(net.params().dup())).satisfies(
-                        copy -> assertThat(NativeHelpers.oneDnnLayers(copy)).as("evaluator's copy")
+                ModelReplica rebindable =
+                        (ModelReplica) m.newRebindableReplica(net.params().dup());
+                assertThat(NativeHelpers.oneDnnLayers(fixed.network()))
+                        .as("replica")
+                        .isEqualTo(expected);
+                assertThat(NativeHelpers.oneDnnLayers(rebindable.network()))
+                        .as("rebindable")
+                        .isEqualTo(expected);
+                assertThat(((NetworkModel<?>) m).over(net.params().dup()))
+                        .satisfies(copy -> assertThat(NativeHelpers.oneDnnLayers(copy))
+                                .as("evaluator's copy")
                                 .isEqualTo(expected));
             }
         }
@@ -149,17 +200,23 @@ class NativeHelpersTest {
         NativeHelpers.useOneDnn(actual);
         List<DataSet> data = batches(6);
         expected.fit(iterator(data));
-        try (AsyncTrainer t = new AsyncTrainer.Builder(actual).workers(1).shuffle(false).build()) {
+        try (AsyncTrainer t =
+                new AsyncTrainer.Builder(actual).workers(1).shuffle(false).build()) {
             t.fit(iterator(data));
         }
-        assertThat(java.util.Arrays.equals(actual.params().toFloatVector(), expected.params().toFloatVector()))
-                .as("parameters bit for bit").isTrue();
+        assertThat(java.util.Arrays.equals(
+                        actual.params().toFloatVector(), expected.params().toFloatVector()))
+                .as("parameters bit for bit")
+                .isTrue();
         // the comparison tells: without the helpers the same training ends elsewhere in the last bits
         MultiLayerNetwork plain = convNet();
         plain.fit(iterator(data));
-        assertThat(java.util.Arrays.equals(plain.params().toFloatVector(), expected.params().toFloatVector()))
-                .as("DL4J's own convolution rounds differently").isFalse();
-        assertThat(plain.params().sub(expected.params()).amaxNumber().doubleValue()).isLessThan(1e-3);
+        assertThat(java.util.Arrays.equals(
+                        plain.params().toFloatVector(), expected.params().toFloatVector()))
+                .as("DL4J's own convolution rounds differently")
+                .isFalse();
+        assertThat(plain.params().sub(expected.params()).amaxNumber().doubleValue())
+                .isLessThan(1e-3);
     }
 
     private static DataSetIterator iterator(List<DataSet> data) {

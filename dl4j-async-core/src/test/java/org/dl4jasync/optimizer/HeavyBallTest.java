@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.Random;
-
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -50,7 +49,9 @@ class HeavyBallTest {
     @Test
     void nesterovLandsMoreOfTheGradientAtOnce() {
         INDArray g = Nd4j.createFromArray(1.0f).reshape(1, 1);
-        new Nesterovs(0.1, 0.9).instantiate(Nd4j.zeros(DataType.FLOAT, 1, 1), true).applyUpdater(g, 0, 0);
+        new Nesterovs(0.1, 0.9)
+                .instantiate(Nd4j.zeros(DataType.FLOAT, 1, 1), true)
+                .applyUpdater(g, 0, 0);
         assertThat(g.getFloat(0)).isCloseTo(0.19f, org.assertj.core.data.Offset.offset(1e-6f)); // (1 + μ)·η
     }
 
@@ -86,11 +87,22 @@ class HeavyBallTest {
     }
 
     private static MultiLayerConfiguration conf(HeavyBall hb) {
-        return new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT).weightInit(WeightInit.XAVIER)
-                .updater(hb).list()
-                .layer(new DenseLayer.Builder().nIn(TinyNets.IN).nOut(8).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8).nOut(TinyNets.CLASSES)
-                        .activation(Activation.SOFTMAX).build())
+        return new NeuralNetConfiguration.Builder()
+                .seed(3)
+                .dataType(DataType.FLOAT)
+                .weightInit(WeightInit.XAVIER)
+                .updater(hb)
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nIn(TinyNets.IN)
+                        .nOut(8)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(8)
+                        .nOut(TinyNets.CLASSES)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build();
     }
 
@@ -114,11 +126,12 @@ class HeavyBallTest {
         net.fit(TinyNets.iterator(data));
         twin.fit(TinyNets.iterator(data));
         assertThat(net.score(data.get(0))).isLessThan(before);
-        assertThat(net.getUpdater().getStateViewArray().amaxNumber().doubleValue()).isPositive();
+        assertThat(net.getUpdater().getStateViewArray().amaxNumber().doubleValue())
+                .isPositive();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ModelSerializer.writeModel(net, out, true);
-        MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(
-                new ByteArrayInputStream(out.toByteArray()), true);
+        MultiLayerNetwork restored =
+                ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(out.toByteArray()), true);
         restored.fit(TinyNets.iterator(data));
         twin.fit(TinyNets.iterator(data));
         assertThat(restored.params()).isEqualTo(twin.params()); // the velocity came back with the model
@@ -126,7 +139,8 @@ class HeavyBallTest {
 
     @Test
     void refusesAMomentumOutsideZeroToOne() {
-        assertThatThrownBy(() -> new HeavyBall(0.1, 1.0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new HeavyBall(0.1, 1.0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("[0, 1)");
     }
 }

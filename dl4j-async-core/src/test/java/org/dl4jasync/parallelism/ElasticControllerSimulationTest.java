@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.dl4jasync.dispatch.AsyncDispatcher;
 import org.dl4jasync.metrics.LossMonitor;
+import org.dl4jasync.metrics.StepListener;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.simulation.StepTimes;
 import org.dl4jasync.simulation.VirtualClock;
 import org.dl4jasync.trainer.Simulator;
-import org.dl4jasync.metrics.StepListener;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -78,26 +77,31 @@ class ElasticControllerSimulationTest {
     }
 
     /** @param flatWindows the windows compare a constant loss; the scripted loss is the search's only */
-    private static Run run(long steps, long[] switchAt, int[] peaks, int m0, ElasticSearch search,
-                           boolean flatWindows) {
+    private static Run run(
+            long steps, long[] switchAt, int[] peaks, int m0, ElasticSearch search, boolean flatWindows) {
         Run out = new Run();
         ScriptedLoss loss = new ScriptedLoss(switchAt, peaks);
         VirtualClock clock = new VirtualClock();
         ElasticController.Builder b = flatWindows
-                ? new ElasticController.Builder(MAX, () -> 1.0).searchMonitor(loss).search(search)
+                ? new ElasticController.Builder(MAX, () -> 1.0)
+                        .searchMonitor(loss)
+                        .search(search)
                 : new ElasticController.Builder(MAX, loss).search(search);
         if (search == ElasticSearch.PAPER) {
             b.initialWorkers(m0);
         }
-        ElasticController c = b
-                .listener((s, n, m) -> out.trace.add(new double[] {s, n, m})).build();
+        ElasticController c =
+                b.listener((s, n, m) -> out.trace.add(new double[] {s, n, m})).build();
         loss.controller = c;
         out.controller = c;
-        out.report = new Simulator.Builder(MAX, StepTimes.parse("shifted-exp:0.95,0.05", MAX)).seed(3)
-                .maxSteps(steps).clock(clock)
+        out.report = new Simulator.Builder(MAX, StepTimes.parse("shifted-exp:0.95,0.05", MAX))
+                .seed(3)
+                .maxSteps(steps)
+                .clock(clock)
                 .stepListener(loss)
                 .elastic(c) // bound to the run's dispatcher; sees each step after the loss did
-                .build().run();
+                .build()
+                .run();
         return out;
     }
 
@@ -120,7 +124,10 @@ class ElasticControllerSimulationTest {
                 assertThat((int) p[2]).isBetween(1, MAX);
             }
             // after the first probing phases: execution at m* (probing visits m* ± 1 briefly)
-            long executing = r.trace.stream().filter(p -> p[1] > 30_000).filter(p -> p[2] == 9).count();
+            long executing = r.trace.stream()
+                    .filter(p -> p[1] > 30_000)
+                    .filter(p -> p[2] == 9)
+                    .count();
             assertThat(executing).as("m0 = %d", m0).isPositive();
             assertThat(levelAt(r, 60_000)).as("m0 = %d", m0).isBetween(8, 10);
             assertThat(r.controller.probingPhases()).isGreaterThan(3);
@@ -161,7 +168,8 @@ class ElasticControllerSimulationTest {
         Run r = run(60_000, new long[] {0}, new int[] {9}, 0, ElasticSearch.LOG, true);
         int[] levels = r.trace.stream().limit(6).mapToInt(p -> (int) p[2]).toArray();
         assertThat(levels).containsExactly(1, 2, 4, 8, 16, 8);
-        assertThat(r.trace.stream().skip(5).mapToInt(p -> (int) p[2]).distinct().toArray()).containsOnly(7, 8, 9);
+        assertThat(r.trace.stream().skip(5).mapToInt(p -> (int) p[2]).distinct().toArray())
+                .containsOnly(7, 8, 9);
         assertThat(levelAt(r, 60_000)).isEqualTo(8);
         assertThat(r.controller.probingPhases()).isGreaterThan(3);
     }
@@ -189,14 +197,17 @@ class ElasticControllerSimulationTest {
     @Test
     void builderAndBindRejectBadSettings() {
         LossMonitor l = () -> 0;
-        assertThatThrownBy(() -> new ElasticController.Builder(8, l).initialWorkers(9).build())
+        assertThatThrownBy(() ->
+                        new ElasticController.Builder(8, l).initialWorkers(9).build())
                 .hasMessageContaining("initial workers m0 must be in [1, 8], got 9");
         assertThatThrownBy(() -> new ElasticController.Builder(8, l).window(0).build())
                 .hasMessageContaining("W_P must be >= 1");
-        assertThatThrownBy(() -> new ElasticController.Builder(8, l).probingFactor(0).build())
+        assertThatThrownBy(() ->
+                        new ElasticController.Builder(8, l).probingFactor(0).build())
                 .hasMessageContaining("factors must be >= 1");
         ElasticController c = new ElasticController.Builder(8, l).build();
-        assertThatThrownBy(() -> c.bind(new AsyncDispatcher(4).active(), () -> 0)).hasMessageContaining("m̂ = 8");
+        assertThatThrownBy(() -> c.bind(new AsyncDispatcher(4).active(), () -> 0))
+                .hasMessageContaining("m̂ = 8");
         assertThat(c.window(1, false)).containsExactly(1, 2);
         assertThat(c.window(8, false)).containsExactly(8, 7);
         assertThat(c.window(4, false)).containsExactly(4, 3, 5);

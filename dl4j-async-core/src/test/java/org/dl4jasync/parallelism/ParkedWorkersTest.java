@@ -7,7 +7,6 @@ import java.lang.management.ThreadMXBean;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.dl4jasync.dispatch.AsyncDispatcher;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.testing.TinyNets;
@@ -31,7 +30,9 @@ class ParkedWorkersTest {
         long[] wallNanos = new long[2];
         AsyncDispatcher[] dispatcher = new AsyncDispatcher[1];
         int[] workersSeenAfterRaise = new int[1];
-        TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(2)).workers(m).maxSteps(4000)
+        TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(2))
+                .workers(m)
+                .maxSteps(4000)
                 .dispatcher(k -> {
                     dispatcher[0] = new AsyncDispatcher(k);
                     dispatcher[0].setActiveWorkers(2);
@@ -55,7 +56,8 @@ class ParkedWorkersTest {
                         workersSeenAfterRaise[0]++;
                     }
                 })
-                .build().fit(TinyNets.iterator(TRAIN), Integer.MAX_VALUE);
+                .build()
+                .fit(TinyNets.iterator(TRAIN), Integer.MAX_VALUE);
         assertThat(r.stepsAccepted()).isEqualTo(4000);
         assertThat(cpuAtStep500).hasSize(m - 2);
         double wallMs = (wallNanos[1] - wallNanos[0]) / 1e6;
@@ -63,8 +65,12 @@ class ParkedWorkersTest {
         for (Map.Entry<Long, Long> e : cpuAtStep500.entrySet()) {
             long usedNanos = cpuAtStep2500.get(e.getKey()) - e.getValue();
             // parked for the whole interval: a few wake-ups at most, far below 1 ms of CPU
-            assertThat(usedNanos).as("CPU of a parked worker over %.0f ms of training", wallMs).isLessThan(1_000_000L);
+            assertThat(usedNanos)
+                    .as("CPU of a parked worker over %.0f ms of training", wallMs)
+                    .isLessThan(1_000_000L);
         }
-        assertThat(workersSeenAfterRaise[0]).as("raised workers run steps again").isPositive();
+        assertThat(workersSeenAfterRaise[0])
+                .as("raised workers run steps again")
+                .isPositive();
     }
 }

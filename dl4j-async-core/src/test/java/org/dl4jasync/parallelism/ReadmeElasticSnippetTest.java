@@ -18,8 +18,9 @@ class ReadmeElasticSnippetTest {
     @Test
     void theReadmeExampleRuns() {
         MultiLayerNetwork net = TinyNets.net(3);
-        AsyncTrainer adaptive = new AsyncTrainer.Builder(net).workers(16)
-                .algorithm(Algorithm.ELASTIC)                 // the run composes the controller and its loss monitor
+        AsyncTrainer adaptive = new AsyncTrainer.Builder(net)
+                .workers(16)
+                .algorithm(Algorithm.ELASTIC) // the run composes the controller and its loss monitor
                 .stepSize(StepSizeRule.TAIL)
                 .maxSteps(600)
                 .build();
@@ -27,7 +28,8 @@ class ReadmeElasticSnippetTest {
         assertThat(r.stepsAccepted()).isEqualTo(600);
         assertThat(r.algorithm()).isEqualTo("elastic");
         assertThat(r.parallelismTrace()).isNotEmpty();
-        assertThat(r.parallelismTrace().get(r.parallelismTrace().size() - 1)[2].intValue()).isBetween(1, 16);
+        assertThat(r.parallelismTrace().get(r.parallelismTrace().size() - 1)[2].intValue())
+                .isBetween(1, 16);
         assertThat(r.stepScale().policy()).startsWith("tail");
         assertThat(r.config()).containsEntry("step_size", "tail").containsEntry("parallelism", "elastic");
     }
@@ -36,11 +38,13 @@ class ReadmeElasticSnippetTest {
     void aControllerOfTheUsersOwnIsBoundToTheRun() {
         EmaLossMonitor loss = new EmaLossMonitor(0.01);
         ElasticController elastic = new ElasticController.Builder(16, loss).build();
-        TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(3)).workers(16)
-                .elastic(elastic)                             // binds to each fit's dispatcher, sees every step
-                .stepListener(loss)                           // feeds the controller's loss monitor
+        TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(3))
+                .workers(16)
+                .elastic(elastic) // binds to each fit's dispatcher, sees every step
+                .stepListener(loss) // feeds the controller's loss monitor
                 .maxSteps(300)
-                .build().fit(TinyNets.iterator(TinyNets.blobs(40, 16, 7)), Integer.MAX_VALUE);
+                .build()
+                .fit(TinyNets.iterator(TinyNets.blobs(40, 16, 7)), Integer.MAX_VALUE);
         assertThat(r.stepsAccepted()).isEqualTo(300);
         assertThat(elastic.workers()).isBetween(1, 16);
         assertThat(r.config()).containsEntry("parallelism", "custom");
@@ -49,10 +53,16 @@ class ReadmeElasticSnippetTest {
     @Test
     void theControllerMustMatchTheWorkerCountAndTheAlgorithm() {
         ElasticController c = new ElasticController.Builder(8, () -> 0).build();
-        assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.net(1)).workers(4).elastic(c).build())
+        assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.net(1))
+                        .workers(4)
+                        .elastic(c)
+                        .build())
                 .hasMessageContaining("built for m̂ = 8 workers but the run has 4");
-        assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.net(1)).workers(8)
-                .algorithm(org.dl4jasync.config.Algorithm.SYNC).elastic(c).build())
+        assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.net(1))
+                        .workers(8)
+                        .algorithm(org.dl4jasync.config.Algorithm.SYNC)
+                        .elastic(c)
+                        .build())
                 .hasMessageContaining("controls the asynchronous algorithms' workers");
     }
 }

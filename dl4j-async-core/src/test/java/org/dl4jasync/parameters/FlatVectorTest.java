@@ -3,9 +3,9 @@ package org.dl4jasync.parameters;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -22,7 +22,9 @@ class FlatVectorTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
+    @EnumSource(
+            value = DataType.class,
+            names = {"FLOAT", "DOUBLE"})
     void bothPathsComputeTheSame(DataType type) {
         Nd4j.getRandom().setSeed(7);
         INDArray x = Nd4j.rand(type, 1, 1000);
@@ -48,7 +50,7 @@ class FlatVectorTest {
         assertThatThrownBy(() -> FlatVector.withNd4jOps(Nd4j.zeros(3, 4).getColumn(1)))
                 .hasMessageContaining("contiguous");
         assertThatThrownBy(() -> FlatVector.of(Nd4j.zeros(DataType.FLOAT, 1, 4))
-                .subtractScaled(FlatVector.withNd4jOps(Nd4j.zeros(DataType.FLOAT, 1, 5)), 1))
+                        .subtractScaled(FlatVector.withNd4jOps(Nd4j.zeros(DataType.FLOAT, 1, 5)), 1))
                 .hasMessageContaining("vector of 5 floats for 4 floats");
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jasync.dispatch.AsyncDispatcher;
 import org.dl4jasync.dispatch.Dispatcher;
@@ -20,7 +19,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 class HotPathAllocationTest {
 
     enum Dispatch {
-        ASYNC, BOUNDED, SSP;
+        ASYNC,
+        BOUNDED,
+        SSP;
 
         Dispatcher create() {
             switch (this) {
@@ -65,7 +66,9 @@ class HotPathAllocationTest {
             step(dispatcher, view, update, scaler, 1_000);
             allocated = mx.getThreadAllocatedBytes(tid) - before;
         }
-        assertThat(allocated).as("bytes allocated by 1,000 steps (%s, %s)", kind, dispatch).isZero();
+        assertThat(allocated)
+                .as("bytes allocated by 1,000 steps (%s, %s)", kind, dispatch)
+                .isZero();
         store.close();
     }
 

@@ -24,8 +24,8 @@ public class LeashedStoreLincheckTest {
     private static final int WORKERS = 3;
 
     private final MultiLayerNetwork net = StoreTestSupport.zeroNet();
-    private final ParameterStore store = StoreTestSupport.store(ParameterStore.Kind.LEASHED, net, WORKERS,
-            ParameterStore.UNBOUNDED_PERSISTENCE);
+    private final ParameterStore store =
+            StoreTestSupport.store(ParameterStore.Kind.LEASHED, net, WORKERS, ParameterStore.UNBOUNDED_PERSISTENCE);
     private final WorkerView[] views = new WorkerView[WORKERS];
     private final INDArray ones;
 
@@ -61,7 +61,13 @@ public class LeashedStoreLincheckTest {
 
     @Test
     void linearizableUnderStress() {
-        new StressOptions().iterations(15).invocationsPerIteration(300).threads(WORKERS).actorsPerThread(3)
-                .actorsBefore(0).actorsAfter(1).check(getClass());
+        new StressOptions()
+                .iterations(15)
+                .invocationsPerIteration(300)
+                .threads(WORKERS)
+                .actorsPerThread(3)
+                .actorsBefore(0)
+                .actorsAfter(1)
+                .check(getClass());
     }
 }

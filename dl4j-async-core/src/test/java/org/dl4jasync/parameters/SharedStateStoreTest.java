@@ -40,8 +40,7 @@ class SharedStateStoreTest {
 
     private static UpdateFormer former(ParameterStore store, INDArray update) {
         // HOGWILD!, locked: the worker's updater views the store's state; CAS-published: a private array
-        INDArray state = store.sharedState() != null ? store.sharedState()
-                : Nd4j.zeros(update.dataType(), 3);
+        INDArray state = store.sharedState() != null ? store.sharedState() : Nd4j.zeros(update.dataType(), 3);
         return new Counting(state, update);
     }
 
@@ -50,8 +49,8 @@ class SharedStateStoreTest {
     void everyWriteFormsOnceThroughTheSharedState(ParameterStore.Kind kind) {
         MultiLayerNetwork net = StoreTestSupport.zeroNet();
         INDArray start = Nd4j.zeros(net.params().dataType(), 3);
-        ParameterStore store = ParameterStore.create(kind, TrainableModel.of(net), 2,
-                ParameterStore.UNBOUNDED_PERSISTENCE, start);
+        ParameterStore store =
+                ParameterStore.create(kind, TrainableModel.of(net), 2, ParameterStore.UNBOUNDED_PERSISTENCE, start);
         assertThat(store.hasSharedState()).isTrue();
         WorkerView a = store.newWorkerView(0);
         WorkerView b = store.newWorkerView(1);
@@ -60,7 +59,8 @@ class SharedStateStoreTest {
         long va = a.read();
         a.release();
         INDArray ua = g.dup();
-        assertThat(a.apply(ua, va, WorkerView.UNBOUNDED, StepScaler.UNIT, former(store, ua))).isZero();
+        assertThat(a.apply(ua, va, WorkerView.UNBOUNDED, StepScaler.UNIT, former(store, ua)))
+                .isZero();
         INDArray state = Nd4j.zeros(start.dataType(), 3);
         store.copySharedStateTo(state);
         assertThat(state.toDoubleVector()).containsExactly(1, 1, 1);
@@ -90,8 +90,9 @@ class SharedStateStoreTest {
         ParameterStore store = StoreTestSupport.store(kind, net, 1, ParameterStore.UNBOUNDED_PERSISTENCE);
         WorkerView v = store.newWorkerView(0);
         INDArray u = Nd4j.ones(net.params().dataType(), store.length());
-        assertThatThrownBy(() -> v.apply(u, 0, WorkerView.UNBOUNDED, StepScaler.UNIT,
-                new Counting(Nd4j.zeros(u.dataType(), 3), u))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> v.apply(
+                        u, 0, WorkerView.UNBOUNDED, StepScaler.UNIT, new Counting(Nd4j.zeros(u.dataType(), 3), u)))
+                .isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> store.copySharedStateTo(Nd4j.zeros(3))).isInstanceOf(IllegalStateException.class);
     }
 }

@@ -26,15 +26,15 @@ class StalenessScriptTest {
         long rb = b.read();
         a.release();
         b.release();
-        assertThat(b.apply(u, rb, StepScaler.UNIT)).isZero();          // v0 → v1
+        assertThat(b.apply(u, rb, StepScaler.UNIT)).isZero(); // v0 → v1
         long rc = c.read();
         c.release();
         assertThat(rc).isEqualTo(1);
-        assertThat(a.apply(u, ra, StepScaler.UNIT)).isEqualTo(1);      // B applied since A read
+        assertThat(a.apply(u, ra, StepScaler.UNIT)).isEqualTo(1); // B applied since A read
         long rb2 = b.read();
         b.release();
-        assertThat(c.apply(u, rc, StepScaler.UNIT)).isEqualTo(1);      // A applied since C read
-        assertThat(b.apply(u, rb2, StepScaler.UNIT)).isEqualTo(1);     // C applied since B's second read
+        assertThat(c.apply(u, rc, StepScaler.UNIT)).isEqualTo(1); // A applied since C read
+        assertThat(b.apply(u, rb2, StepScaler.UNIT)).isEqualTo(1); // C applied since B's second read
         assertThat(store.version()).isEqualTo(4);
 
         // the replica shows the parameters of the version read: 4 applies of +1

@@ -4,8 +4,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jasync.testing.TinyNets;
 
 final class StoreTestSupport {
-    private StoreTestSupport() {
-    }
+    private StoreTestSupport() {}
 
     /** A tiny network whose parameters are all zero, so applied integer updates sum exactly. */
     static MultiLayerNetwork zeroNet() {

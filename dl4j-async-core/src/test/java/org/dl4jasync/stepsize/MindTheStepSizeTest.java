@@ -32,15 +32,25 @@ class MindTheStepSizeTest {
      */
     private static double logRawByGammaQ(int tau, double k, double eta, double lambda) {
         double c = tau == 0 ? 1 : 1 - (k / eta) * Gamma.regularizedGammaQ(tau, lambda);
-        return c <= 0 ? Double.NEGATIVE_INFINITY
+        return c <= 0
+                ? Double.NEGATIVE_INFINITY
                 : Math.log(c) + CombinatoricsUtils.factorialLog(tau) - tau * Math.log(lambda);
     }
 
     @Test
     void printedFormulaMatchesHandValuesAtTheThesisSettings() {
         // K = 1, η = 0.01, λ = 16; c(τ)·τ!/16^τ for τ = 0…8, by hand (python, Σ_{j<τ} 16^j/j! summed directly)
-        double[] hand = {1.0, 6.249929665516e-02, 7.811005392211e-03, 1.462453476514e-03, 3.627999897604e-04,
-                1.098582725901e-04, 3.697678316933e-05, 1.125392874262e-05, 2.056353449538e-10};
+        double[] hand = {
+            1.0,
+            6.249929665516e-02,
+            7.811005392211e-03,
+            1.462453476514e-03,
+            3.627999897604e-04,
+            1.098582725901e-04,
+            3.697678316933e-05,
+            1.125392874262e-05,
+            2.056353449538e-10
+        };
         double[] log = MindTheStepSize.logRaw(30, 1, 0.01, 16, Form.PRINTED);
         for (int tau = 0; tau < hand.length; tau++) {
             assertThat(Math.exp(log[tau])).as("tau %d", tau).isCloseTo(hand[tau], within(hand[tau] * 1e-6));
@@ -62,9 +72,12 @@ class MindTheStepSizeTest {
                 for (int tau = 0; tau <= MindTheStepSize.MAX_TAU; tau++) {
                     double expected = logRawByGammaQ(tau, k, 0.01, lambda);
                     if (expected == Double.NEGATIVE_INFINITY) {
-                        assertThat(log[tau]).as("lambda %s K %s tau %d", lambda, k, tau).isEqualTo(expected);
+                        assertThat(log[tau])
+                                .as("lambda %s K %s tau %d", lambda, k, tau)
+                                .isEqualTo(expected);
                     } else {
-                        assertThat(log[tau]).as("lambda %s K %s tau %d", lambda, k, tau)
+                        assertThat(log[tau])
+                                .as("lambda %s K %s tau %d", lambda, k, tau)
                                 .isCloseTo(expected, within(1e-6));
                     }
                 }
@@ -107,7 +120,8 @@ class MindTheStepSizeTest {
         assertThat(mean(withDropped, g)).isCloseTo(1.0, within(1e-9));
         assertThat(g[1]).isCloseTo(1.5 * f[1], within(1e-9));
         assertThat(mts.normalized()).isTrue();
-        assertThat(mts.describe()).startsWith("mindthestep(printed, K=1.0, eta=0.01, lambda=16.0, cap=5.0, max_tau=150");
+        assertThat(mts.describe())
+                .startsWith("mindthestep(printed, K=1.0, eta=0.01, lambda=16.0, cap=5.0, max_tau=150");
     }
 
     @Test
@@ -131,7 +145,8 @@ class MindTheStepSizeTest {
     void stalenessAbove150IsDroppedEvenWhenNeverObserved() {
         for (int m : new int[] {1, 4}) { // m = 1: the window's default bound (128) is raised above 150
             // K = 0: c ≡ 1, so τ!/λ^τ grows and every τ up to 150 gets the cap; 151 and beyond get 0
-            MindTheStepSize mts = new MindTheStepSize.Builder(m, 0.01).momentum(0).warmup(3).build();
+            MindTheStepSize mts =
+                    new MindTheStepSize.Builder(m, 0.01).momentum(0).warmup(3).build();
             for (int i = 0; i < 3; i++) {
                 mts.observe(1);
             }
@@ -145,8 +160,16 @@ class MindTheStepSizeTest {
     @Test
     void measuredLambdaIsTheMeanObservedStaleness() {
         StalenessDistribution d = StalenessDistribution.of(10, 30, 40, 20); // mean 1.7
-        double[] g = new MindTheStepSize.Builder(4, 0.01).momentum(1e-4).measuredLambda().build().factors(d);
-        double[] h = new MindTheStepSize.Builder(4, 0.01).momentum(1e-4).lambda(1.7).build().factors(d);
+        double[] g = new MindTheStepSize.Builder(4, 0.01)
+                .momentum(1e-4)
+                .measuredLambda()
+                .build()
+                .factors(d);
+        double[] h = new MindTheStepSize.Builder(4, 0.01)
+                .momentum(1e-4)
+                .lambda(1.7)
+                .build()
+                .factors(d);
         assertThat(g).containsExactly(h, within(1e-9));
         assertThat(mean(d, g)).isCloseTo(1.0, within(1e-9));
     }
@@ -154,8 +177,12 @@ class MindTheStepSizeTest {
     @Test
     void reportCountsZeroScaledUpdates() {
         int m = 256; // plain async: τ ≈ 255 > 150, every such update is dropped
-        TrainingReport r = new Simulator.Builder(m, StepTimes.parse("exp:1", m)).seed(1).maxSteps(20_000)
-                .stepSize(new MindTheStepSize.Builder(m, 0.01).build()).build().run();
+        TrainingReport r = new Simulator.Builder(m, StepTimes.parse("exp:1", m))
+                .seed(1)
+                .maxSteps(20_000)
+                .stepSize(new MindTheStepSize.Builder(m, 0.01).build())
+                .build()
+                .run();
         assertThat(r.stepScale().zeroScaled()).isGreaterThan(0);
         assertThat(r.stepScale().min()).isZero();
         assertThat(r.stepScale().max()).isLessThanOrEqualTo(MindTheStepSize.CAP);
@@ -164,21 +191,34 @@ class MindTheStepSizeTest {
     @Test
     void etaDefaultsToTheModelsLearningRateAndIsRequiredWithoutAModel() throws Exception {
         // TinyNets: Nesterovs(0.1, 0.5)
-        TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(1)).workers(2).maxSteps(50)
-                .stepSize(StepSizeRule.MINDTHESTEP).build().fit(TinyNets.iterator(TinyNets.blobs(10, 8, 1)), Integer.MAX_VALUE);
+        TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(1))
+                .workers(2)
+                .maxSteps(50)
+                .stepSize(StepSizeRule.MINDTHESTEP)
+                .build()
+                .fit(TinyNets.iterator(TinyNets.blobs(10, 8, 1)), Integer.MAX_VALUE);
         assertThat(r.stepScale().policy()).contains("eta=0.1,");
-        assertThatThrownBy(() -> new Simulator.Builder(4, StepTimes.parse("exp:1", 4)).maxSteps(10)
-                .stepSize(StepSizeRule.MINDTHESTEP).build().run())
+        assertThatThrownBy(() -> new Simulator.Builder(4, StepTimes.parse("exp:1", 4))
+                        .maxSteps(10)
+                        .stepSize(StepSizeRule.MINDTHESTEP)
+                        .build()
+                        .run())
                 .hasMessageContaining("needs the base learning rate eta")
                 .hasMessageContaining("--mts-eta");
-        TrainingReport given = new Simulator.Builder(4, StepTimes.parse("exp:1", 4)).maxSteps(10)
-                .stepSize(StepSizeRule.MINDTHESTEP).mtsEta(0.02).mtsForm(Form.REDERIVED).build().run();
+        TrainingReport given = new Simulator.Builder(4, StepTimes.parse("exp:1", 4))
+                .maxSteps(10)
+                .stepSize(StepSizeRule.MINDTHESTEP)
+                .mtsEta(0.02)
+                .mtsForm(Form.REDERIVED)
+                .build()
+                .run();
         assertThat(given.stepScale().policy()).startsWith("mindthestep(rederived, K=1.0, eta=0.02,");
     }
 
     @Test
     void builderRejectsInvalidSettings() {
-        assertThatThrownBy(() -> new MindTheStepSize.Builder(4, 0.01).momentum(-1).build())
+        assertThatThrownBy(
+                        () -> new MindTheStepSize.Builder(4, 0.01).momentum(-1).build())
                 .hasMessageContaining("momentum K must be >= 0, got -1.0");
         assertThatThrownBy(() -> new MindTheStepSize.Builder(4, 0).build())
                 .hasMessageContaining("eta (the base learning rate in c(tau)) must be > 0, got 0.0");

@@ -1,7 +1,6 @@
 package org.dl4jasync.stepsize;
 
 import java.util.Map;
-
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
@@ -18,8 +17,12 @@ import org.junit.jupiter.api.Test;
  */
 @Param(name = "tau", gen = IntGen.class, conf = "0:3")
 public class StalenessWindowLincheckTest {
-    private final StalenessWindow window = new StalenessWindow.Builder(2).warmup(3).window(3).refreshEvery(2)
-            .maxStaleness(3).build();
+    private final StalenessWindow window = new StalenessWindow.Builder(2)
+            .warmup(3)
+            .window(3)
+            .refreshEvery(2)
+            .maxStaleness(3)
+            .build();
 
     @Operation
     public void observe(@Param(name = "tau") int tau) {
@@ -46,13 +49,23 @@ public class StalenessWindowLincheckTest {
 
     @Test
     void modelChecking() {
-        new ModelCheckingOptions().iterations(10).invocationsPerIteration(300).threads(3).actorsPerThread(3)
-                .actorsBefore(2).actorsAfter(0).check(getClass());
+        new ModelCheckingOptions()
+                .iterations(10)
+                .invocationsPerIteration(300)
+                .threads(3)
+                .actorsPerThread(3)
+                .actorsBefore(2)
+                .actorsAfter(0)
+                .check(getClass());
     }
 
     @Test
     void stress() {
-        new StressOptions().iterations(20).invocationsPerIteration(1000).threads(3).actorsPerThread(3)
+        new StressOptions()
+                .iterations(20)
+                .invocationsPerIteration(1000)
+                .threads(3)
+                .actorsPerThread(3)
                 .check(getClass());
     }
 }

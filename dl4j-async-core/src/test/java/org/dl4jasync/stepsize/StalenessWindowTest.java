@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.Test;
 
 /** The lock-free window under real threads: every refresh point hands out one snapshot; exact once quiet. */
@@ -16,8 +15,12 @@ class StalenessWindowTest {
     void concurrentObserversKeepTheWindowExact() throws Exception {
         int threads = 8;
         int perThread = 20_000;
-        StalenessWindow w = new StalenessWindow.Builder(threads).warmup(300).window(1000).refreshEvery(50)
-                .maxStaleness(63).build();
+        StalenessWindow w = new StalenessWindow.Builder(threads)
+                .warmup(300)
+                .window(1000)
+                .refreshEvery(50)
+                .maxStaleness(63)
+                .build();
         AtomicInteger snapshots = new AtomicInteger();
         AtomicInteger badSnapshots = new AtomicInteger();
         CountDownLatch start = new CountDownLatch(1);

@@ -3,7 +3,6 @@ package org.dl4jasync.stepsize;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.management.ManagementFactory;
-
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -35,8 +34,15 @@ class StepSizeAllocationTest {
 
     @Test
     void frozenPoliciesAllocateNothingPerStep() {
-        assertThat(allocatedBy(new TailStepSize.Builder(8).warmup(200).frozen().build(), 1_000)).isZero();
-        assertThat(allocatedBy(new MindTheStepSize.Builder(8, 0.01).warmup(200).frozen().build(), 1_000)).isZero();
+        assertThat(allocatedBy(new TailStepSize.Builder(8).warmup(200).frozen().build(), 1_000))
+                .isZero();
+        assertThat(allocatedBy(
+                        new MindTheStepSize.Builder(8, 0.01)
+                                .warmup(200)
+                                .frozen()
+                                .build(),
+                        1_000))
+                .isZero();
         assertThat(allocatedBy(InverseStepSize.INSTANCE, 1_000)).isZero();
         assertThat(allocatedBy(new FleetStepSize(8), 1_000)).isZero();
     }
@@ -44,7 +50,11 @@ class StepSizeAllocationTest {
     @Test
     void refreshingAllocatesOnlyAtRefreshPoints() {
         // every 100 steps a snapshot (maxStaleness + 1 longs) and a table (≤ 42 doubles): bounded per refresh
-        TailStepSize tail = new TailStepSize.Builder(8).warmup(200).window(1000).refreshEvery(100).build();
+        TailStepSize tail = new TailStepSize.Builder(8)
+                .warmup(200)
+                .window(1000)
+                .refreshEvery(100)
+                .build();
         long bytes = allocatedBy(tail, 10_000);
         long perRefresh = 2 * 8L * (tail.window().maxStaleness() + 64) + 1024;
         assertThat(bytes).isGreaterThan(0).isLessThanOrEqualTo(100 * perRefresh);

@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.function.IntFunction;
-
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.simulation.StepTimes;
 import org.dl4jasync.trainer.Simulator;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Step-size policies on the staleness of simulated asynchronous runs (no model: τ only). */
 class StepSizeSimulationTest {
@@ -35,7 +34,9 @@ class StepSizeSimulationTest {
     private static Moments run(int m, String stepTime, StepSizePolicy policy, long skip, long seed) {
         Moments mo = new Moments();
         long[] applied = {0};
-        TrainingReport r = new Simulator.Builder(m, StepTimes.parse(stepTime, m)).seed(seed).maxSteps(STEPS)
+        TrainingReport r = new Simulator.Builder(m, StepTimes.parse(stepTime, m))
+                .seed(seed)
+                .maxSteps(STEPS)
                 .stepSize(policy)
                 .stepListener((w, t, accepted, tau, scale, loss) -> {
                     if (accepted && applied[0]++ >= skip) {
@@ -43,7 +44,9 @@ class StepSizeSimulationTest {
                         mo.sum += scale;
                         mo.sumSq += scale * scale;
                     }
-                }).build().run();
+                })
+                .build()
+                .run();
         assertThat(r.stepScale().policy()).isEqualTo(policy.describe());
         assertThat(r.stepsAccepted()).isEqualTo(STEPS);
         return mo;
@@ -68,13 +71,18 @@ class StepSizeSimulationTest {
         TailStepSize tail = new TailStepSize.Builder(m).warmup(warmup).frozen().build();
         Moments mo = new Moments();
         long[] applied = {0};
-        new Simulator.Builder(m, StepTimes.parse(stepTime, m)).seed(5).maxSteps(warmup + 100_000)
-                .stepSize(tail).stepListener((w, t, accepted, tau, scale, loss) -> {
+        new Simulator.Builder(m, StepTimes.parse(stepTime, m))
+                .seed(5)
+                .maxSteps(warmup + 100_000)
+                .stepSize(tail)
+                .stepListener((w, t, accepted, tau, scale, loss) -> {
                     if (accepted && applied[0]++ >= warmup) {
                         mo.n++;
                         mo.sum += scale;
                     }
-                }).build().run();
+                })
+                .build()
+                .run();
         assertThat(mo.mean()).isCloseTo(1.0, within(0.02));
         // exactly 1 on the distribution it was estimated from
         StalenessDistribution d = tail.window().snapshot();
@@ -129,15 +137,22 @@ class StepSizeSimulationTest {
         assertThat(mo.mean()).isCloseTo(1.0, within(0.02));
         assertThat(p.normalized()).isTrue();
 
-        TrainingReport r = new Simulator.Builder(m, StepTimes.parse("exp:1", m)).seed(2).maxSteps(5000)
-                .stepSize(new TailStepSize.Builder(m).build()).build().run();
+        TrainingReport r = new Simulator.Builder(m, StepTimes.parse("exp:1", m))
+                .seed(2)
+                .maxSteps(5000)
+                .stepSize(new TailStepSize.Builder(m).build())
+                .build()
+                .run();
         assertThat(r.stepScale().normalized()).isTrue(); // TAIL-τ: by construction
         assertThat(r.stepScale().policy()).startsWith("tail(A=1.0, phi=identity, warmup 240");
         assertThat(r.stepScale().byStaleness()).isNotEmpty();
         double prev = Double.POSITIVE_INFINITY;
         long total = 0;
         for (double[] point : r.stepScale().byStaleness()) {
-            total += r.staleness().histogram().stream().filter(h -> h[0] == (long) point[0]).mapToLong(h -> h[1]).sum();
+            total += r.staleness().histogram().stream()
+                    .filter(h -> h[0] == (long) point[0])
+                    .mapToLong(h -> h[1])
+                    .sum();
             assertThat(point[1]).isBetween(0.0, 2.0);
             prev = point[1];
         }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -16,11 +15,11 @@ class TailStepSizeTest {
 
     static Stream<Arguments> cases() {
         long[][] dists = {
-                {5},                              // one atom
-                {1, 1},
-                {10, 0, 0, 3, 7, 0, 1},           // gaps
-                {0, 0, 40, 100, 250, 100, 40, 3}, // peaked, no τ = 0
-                {1000, 1, 1, 1, 1, 1, 1, 1, 1, 500},
+            {5}, // one atom
+            {1, 1},
+            {10, 0, 0, 3, 7, 0, 1}, // gaps
+            {0, 0, 40, 100, 250, 100, 40, 3}, // peaked, no τ = 0
+            {1000, 1, 1, 1, 1, 1, 1, 1, 1, 500},
         };
         Stream.Builder<Arguments> b = Stream.builder();
         for (long[] d : dists) {
@@ -85,7 +84,8 @@ class TailStepSizeTest {
 
     @Test
     void factorOneDuringWarmUpThenTheTableAndClampingBeyondIt() {
-        TailStepSize tail = new TailStepSize.Builder(2).warmup(30).frozen().maxStaleness(8).build();
+        TailStepSize tail =
+                new TailStepSize.Builder(2).warmup(30).frozen().maxStaleness(8).build();
         for (int i = 0; i < 29; i++) {
             tail.observe(i % 2); // τ ∈ {0, 1}
             assertThat(tail.factor(0)).isEqualTo(1.0);
@@ -103,7 +103,11 @@ class TailStepSizeTest {
     @Test
     void frozenKeepsTheWarmUpEstimateAndTheDefaultFollowsAShift() {
         TailStepSize frozen = new TailStepSize.Builder(1).warmup(9).frozen().build();
-        TailStepSize sliding = new TailStepSize.Builder(1).warmup(9).window(100).refreshEvery(10).build();
+        TailStepSize sliding = new TailStepSize.Builder(1)
+                .warmup(9)
+                .window(100)
+                .refreshEvery(10)
+                .build();
         for (int i = 0; i < 9; i++) {
             frozen.observe(3);
             sliding.observe(3);
@@ -121,7 +125,8 @@ class TailStepSizeTest {
     void builderRejectsInvalidSettings() {
         assertThatThrownBy(() -> new TailStepSize.Builder(4).amplitude(1.5).build())
                 .hasMessageContaining("amplitude must be in [0, 1], got 1.5");
-        assertThatThrownBy(() -> new TailStepSize.Builder(4).amplitude(Double.NaN).build())
+        assertThatThrownBy(
+                        () -> new TailStepSize.Builder(4).amplitude(Double.NaN).build())
                 .hasMessageContaining("amplitude");
         assertThatThrownBy(() -> new TailStepSize.Builder(4).warmup(0).build())
                 .hasMessageContaining("warm-up must be >= 1");

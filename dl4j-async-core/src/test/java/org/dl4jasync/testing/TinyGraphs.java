@@ -2,7 +2,6 @@ package org.dl4jasync.testing;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
@@ -21,17 +20,19 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** Tiny graphs on {@link TinyNets}' blobs: a residual one, a two-input one, and the MLN's layers as a graph. */
 public final class TinyGraphs {
-    private TinyGraphs() {
-    }
+    private TinyGraphs() {}
 
     private static ComputationGraphConfiguration.GraphBuilder base(long seed, double l2) {
         return base(seed, l2, new Nesterovs(0.1, 0.5));
     }
 
-    private static ComputationGraphConfiguration.GraphBuilder base(long seed, double l2,
-                                                                    org.nd4j.linalg.learning.config.IUpdater updater) {
-        NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT)
-                .weightInit(WeightInit.XAVIER).updater(updater);
+    private static ComputationGraphConfiguration.GraphBuilder base(
+            long seed, double l2, org.nd4j.linalg.learning.config.IUpdater updater) {
+        NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(DataType.FLOAT)
+                .weightInit(WeightInit.XAVIER)
+                .updater(updater);
         if (l2 > 0) {
             b.l2(l2);
         }
@@ -40,14 +41,35 @@ public final class TinyGraphs {
 
     /** in → d1 → d2, out = softmax(d1 + d2): one residual (skip) connection. */
     public static ComputationGraph residual(long seed, double l2) {
-        ComputationGraph g = new ComputationGraph(base(seed, l2).addInputs("in")
-                .addLayer("d1", new DenseLayer.Builder().nIn(TinyNets.IN).nOut(8).activation(Activation.RELU)
-                        .build(), "in")
-                .addLayer("d2", new DenseLayer.Builder().nIn(8).nOut(8).activation(Activation.RELU).build(), "d1")
+        ComputationGraph g = new ComputationGraph(base(seed, l2)
+                .addInputs("in")
+                .addLayer(
+                        "d1",
+                        new DenseLayer.Builder()
+                                .nIn(TinyNets.IN)
+                                .nOut(8)
+                                .activation(Activation.RELU)
+                                .build(),
+                        "in")
+                .addLayer(
+                        "d2",
+                        new DenseLayer.Builder()
+                                .nIn(8)
+                                .nOut(8)
+                                .activation(Activation.RELU)
+                                .build(),
+                        "d1")
                 .addVertex("skip", new ElementWiseVertex(ElementWiseVertex.Op.Add), "d1", "d2")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8)
-                        .nOut(TinyNets.CLASSES).activation(Activation.SOFTMAX).build(), "skip")
-                .setOutputs("out").build());
+                .addLayer(
+                        "out",
+                        new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                                .nIn(8)
+                                .nOut(TinyNets.CLASSES)
+                                .activation(Activation.SOFTMAX)
+                                .build(),
+                        "skip")
+                .setOutputs("out")
+                .build());
         g.init();
         return g;
     }
@@ -55,14 +77,35 @@ public final class TinyGraphs {
     /** Two inputs (the first and last half of each point's features), a dense layer each, merged, one output. */
     public static ComputationGraph twoInputs(long seed) {
         int half = TinyNets.IN / 2;
-        ComputationGraph g = new ComputationGraph(base(seed, 0).addInputs("a", "b")
-                .addLayer("da", new DenseLayer.Builder().nIn(half).nOut(6).activation(Activation.RELU).build(), "a")
-                .addLayer("db", new DenseLayer.Builder().nIn(TinyNets.IN - half).nOut(6)
-                        .activation(Activation.RELU).build(), "b")
+        ComputationGraph g = new ComputationGraph(base(seed, 0)
+                .addInputs("a", "b")
+                .addLayer(
+                        "da",
+                        new DenseLayer.Builder()
+                                .nIn(half)
+                                .nOut(6)
+                                .activation(Activation.RELU)
+                                .build(),
+                        "a")
+                .addLayer(
+                        "db",
+                        new DenseLayer.Builder()
+                                .nIn(TinyNets.IN - half)
+                                .nOut(6)
+                                .activation(Activation.RELU)
+                                .build(),
+                        "b")
                 .addVertex("merge", new MergeVertex(), "da", "db")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(12)
-                        .nOut(TinyNets.CLASSES).activation(Activation.SOFTMAX).build(), "merge")
-                .setOutputs("out").build());
+                .addLayer(
+                        "out",
+                        new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                                .nIn(12)
+                                .nOut(TinyNets.CLASSES)
+                                .activation(Activation.SOFTMAX)
+                                .build(),
+                        "merge")
+                .setOutputs("out")
+                .build());
         g.init();
         return g;
     }
@@ -74,12 +117,26 @@ public final class TinyGraphs {
 
     /** {@link #sameAsTinyNet(long)} trained by {@code updater}. */
     public static ComputationGraph sameAsTinyNet(long seed, org.nd4j.linalg.learning.config.IUpdater updater) {
-        ComputationGraph g = new ComputationGraph(base(seed, 0, updater).addInputs("in")
-                .addLayer("0", new DenseLayer.Builder().nIn(TinyNets.IN).nOut(8).activation(Activation.RELU)
-                        .build(), "in")
-                .addLayer("1", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8)
-                        .nOut(TinyNets.CLASSES).activation(Activation.SOFTMAX).build(), "0")
-                .setOutputs("1").build());
+        ComputationGraph g = new ComputationGraph(base(seed, 0, updater)
+                .addInputs("in")
+                .addLayer(
+                        "0",
+                        new DenseLayer.Builder()
+                                .nIn(TinyNets.IN)
+                                .nOut(8)
+                                .activation(Activation.RELU)
+                                .build(),
+                        "in")
+                .addLayer(
+                        "1",
+                        new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                                .nIn(8)
+                                .nOut(TinyNets.CLASSES)
+                                .activation(Activation.SOFTMAX)
+                                .build(),
+                        "0")
+                .setOutputs("1")
+                .build());
         g.init();
         return g;
     }
@@ -137,9 +194,15 @@ public final class TinyGraphs {
         int half = TinyNets.IN / 2;
         List<MultiDataSet> out = new ArrayList<>();
         for (DataSet d : blobs) {
-            out.add(new org.nd4j.linalg.dataset.MultiDataSet(new org.nd4j.linalg.api.ndarray.INDArray[] {
-                    d.getFeatures().get(NDArrayIndex.all(), NDArrayIndex.interval(0, half)).dup(),
-                    d.getFeatures().get(NDArrayIndex.all(), NDArrayIndex.interval(half, TinyNets.IN)).dup()},
+            out.add(new org.nd4j.linalg.dataset.MultiDataSet(
+                    new org.nd4j.linalg.api.ndarray.INDArray[] {
+                        d.getFeatures()
+                                .get(NDArrayIndex.all(), NDArrayIndex.interval(0, half))
+                                .dup(),
+                        d.getFeatures()
+                                .get(NDArrayIndex.all(), NDArrayIndex.interval(half, TinyNets.IN))
+                                .dup()
+                    },
                     new org.nd4j.linalg.api.ndarray.INDArray[] {d.getLabels()}));
         }
         return out;

@@ -3,7 +3,6 @@ package org.dl4jasync.testing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -26,8 +25,7 @@ public final class TinyNets {
     public static final int IN = 4;
     public static final int CLASSES = 3;
 
-    private TinyNets() {
-    }
+    private TinyNets() {}
 
     public static MultiLayerConfiguration conf(long seed, boolean momentum) {
         return new NeuralNetConfiguration.Builder()
@@ -36,20 +34,35 @@ public final class TinyNets {
                 .weightInit(WeightInit.XAVIER)
                 .updater(momentum ? new Nesterovs(0.1, 0.5) : new Sgd(0.1))
                 .list()
-                .layer(new DenseLayer.Builder().nIn(IN).nOut(8).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8).nOut(CLASSES)
-                        .activation(Activation.SOFTMAX).build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(IN)
+                        .nOut(8)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(8)
+                        .nOut(CLASSES)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build();
     }
 
     /** A learning rate so large that the parameters overflow within a few steps (divergence tests). */
     public static MultiLayerNetwork exploding() {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1)
-                .updater(new Sgd(1e30)).list()
-                .layer(new DenseLayer.Builder().nIn(IN).nOut(8)
-                        .activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8).nOut(CLASSES)
-                        .activation(Activation.SOFTMAX).build())
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(1)
+                .updater(new Sgd(1e30))
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nIn(IN)
+                        .nOut(8)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(8)
+                        .nOut(CLASSES)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build());
         net.init();
         return net;

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
@@ -71,7 +70,10 @@ class AsyncTrainerTest {
         for (DataSet ds : TRAIN) {
             reference.fit(ds);
         }
-        TrainingReport r = new AsyncTrainer.Builder(trained).algorithm(Algorithm.SEQUENTIAL).shuffle(false).build()
+        TrainingReport r = new AsyncTrainer.Builder(trained)
+                .algorithm(Algorithm.SEQUENTIAL)
+                .shuffle(false)
+                .build()
                 .fit(TinyNets.iterator(TRAIN));
         assertThat(r.stepsAccepted()).isEqualTo(TRAIN.size());
         assertThat(r.staleness().max()).isZero();
@@ -116,11 +118,15 @@ class AsyncTrainerTest {
     @EnumSource(ParameterStore.Kind.class)
     void everyStoreLearnsAndMeasuresStaleness(ParameterStore.Kind kind) {
         MultiLayerNetwork net = TinyNets.net(5);
-        TrainingReport r = new AsyncTrainer.Builder(net).workers(4).store(kind)
-                .evaluation(TinyNets.iterator(TEST)).build()
+        TrainingReport r = new AsyncTrainer.Builder(net)
+                .workers(4)
+                .store(kind)
+                .evaluation(TinyNets.iterator(TEST))
+                .build()
                 .fit(TinyNets.iterator(TRAIN), 4);
         assertThat(r.stepsAccepted()).isEqualTo(4L * TRAIN.size());
-        assertThat(r.staleness().histogram().stream().mapToLong(e -> e[1]).sum()).isEqualTo(r.stepsAccepted());
+        assertThat(r.staleness().histogram().stream().mapToLong(e -> e[1]).sum())
+                .isEqualTo(r.stepsAccepted());
         assertThat(r.staleness().max()).isLessThanOrEqualTo(r.stepsAccepted());
         assertThat(r.finalAccuracy()).isGreaterThan(0.9);
         assertThat(r.store()).isEqualTo(kind.name().toLowerCase());
@@ -130,7 +136,10 @@ class AsyncTrainerTest {
 
     @Test
     void maxStepsIsExact() {
-        TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(6)).workers(3).maxSteps(37).build()
+        TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(6))
+                .workers(3)
+                .maxSteps(37)
+                .build()
                 .fit(TinyNets.iterator(TRAIN), Integer.MAX_VALUE);
         assertThat(r.stepsAccepted()).isEqualTo(37);
         assertThat(r.stopReason().key()).isEqualTo("max_steps");
@@ -138,8 +147,11 @@ class AsyncTrainerTest {
 
     @Test
     void targetAccuracyStopsEarlyAndReportsTheTime() {
-        TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(6)).workers(2)
-                .evaluation(TinyNets.iterator(TEST), 5).targetAccuracy(0.8).build()
+        TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(6))
+                .workers(2)
+                .evaluation(TinyNets.iterator(TEST), 5)
+                .targetAccuracy(0.8)
+                .build()
                 .fit(TinyNets.iterator(TRAIN), 50);
         assertThat(r.stopReason().key()).isEqualTo("target_accuracy");
         assertThat(r.timeToTargetSeconds()).isNotNull().isPositive();
@@ -150,8 +162,11 @@ class AsyncTrainerTest {
 
     @Test
     void syncAveragesMGradientsPerUpdateWithZeroStaleness() {
-        TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(7)).algorithm(Algorithm.SYNC).workers(3)
-                .evaluation(TinyNets.iterator(TEST)).build()
+        TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(7))
+                .algorithm(Algorithm.SYNC)
+                .workers(3)
+                .evaluation(TinyNets.iterator(TEST))
+                .build()
                 .fit(TinyNets.iterator(TRAIN), 6);
         long batches = 6L * TRAIN.size();
         assertThat(r.batchesProcessed()).isEqualTo(batches);
@@ -164,9 +179,16 @@ class AsyncTrainerTest {
     void syncWithOneWorkerEqualsSequential() {
         MultiLayerNetwork a = TinyNets.net(8);
         MultiLayerNetwork b = TinyNets.net(8);
-        new AsyncTrainer.Builder(a).algorithm(Algorithm.SYNC).workers(1).shuffle(false).build()
+        new AsyncTrainer.Builder(a)
+                .algorithm(Algorithm.SYNC)
+                .workers(1)
+                .shuffle(false)
+                .build()
                 .fit(TinyNets.iterator(TRAIN));
-        new AsyncTrainer.Builder(b).algorithm(Algorithm.SEQUENTIAL).shuffle(false).build()
+        new AsyncTrainer.Builder(b)
+                .algorithm(Algorithm.SEQUENTIAL)
+                .shuffle(false)
+                .build()
                 .fit(TinyNets.iterator(TRAIN));
         assertThat(a.params().sub(b.params()).amaxNumber().doubleValue()).isLessThan(1e-6);
     }
@@ -175,8 +197,12 @@ class AsyncTrainerTest {
     void prefetchingSourceStreamsAnyIterator() {
         MultiLayerNetwork net = TinyNets.net(9);
         CountingListener l = new CountingListener();
-        TrainingReport r = new AsyncTrainer.Builder(net).workers(3).dataMode(AsyncTrainer.DataMode.PREFETCH)
-                .prefetch(2).listeners(l).build()
+        TrainingReport r = new AsyncTrainer.Builder(net)
+                .workers(3)
+                .dataMode(AsyncTrainer.DataMode.PREFETCH)
+                .prefetch(2)
+                .listeners(l)
+                .build()
                 .fit(TinyNets.iterator(TRAIN), 2);
         assertThat(r.stepsAccepted()).isEqualTo(2L * TRAIN.size());
         assertThat(l.epochStarts.get()).isEqualTo(2);
@@ -188,13 +214,15 @@ class AsyncTrainerTest {
     void stepListenerSeesEveryStepAndTheReportAddsUp() {
         AtomicLong steps = new AtomicLong();
         AtomicLong tauSum = new AtomicLong();
-        TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(10)).workers(4)
+        TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(10))
+                .workers(4)
                 .stepListener((w, ticket, accepted, tau, scale, loss) -> {
                     steps.incrementAndGet();
                     if (accepted) {
                         tauSum.addAndGet(tau);
                     }
-                }).build()
+                })
+                .build()
                 .fit(TinyNets.iterator(TRAIN), 2);
         assertThat(steps.get()).isEqualTo(r.stepsStarted());
         assertThat(r.stepsStarted()).isEqualTo(r.stepsAccepted() + r.stepsRejected() + r.stepsDropped());
@@ -211,7 +239,10 @@ class AsyncTrainerTest {
         INDArray initial = net.params().dup();
         AsyncTrainer[] trainer = new AsyncTrainer[1];
         AtomicInteger changedDuringFit = new AtomicInteger();
-        trainer[0] = new AsyncTrainer.Builder(net).workers(2).store(kind).maxSteps(30)
+        trainer[0] = new AsyncTrainer.Builder(net)
+                .workers(2)
+                .store(kind)
+                .maxSteps(30)
                 .listeners(new BaseTrainingListener() {
                     private final INDArray seen = Nd4j.create(initial.dataType(), initial.shape());
 
@@ -222,7 +253,8 @@ class AsyncTrainerTest {
                             changedDuringFit.incrementAndGet();
                         }
                     }
-                }).build();
+                })
+                .build();
         trainer[0].fit(TinyNets.iterator(TRAIN), Integer.MAX_VALUE);
         assertThat(changedDuringFit.get()).isEqualTo(30);
         INDArray after = Nd4j.create(initial.dataType(), initial.shape());
@@ -232,16 +264,24 @@ class AsyncTrainerTest {
 
     @Test
     void fitWithoutEpochsRunsTheConfiguredOnesOrOneAsNetFit() {
-        TrainingReport one = new AsyncTrainer.Builder(TinyNets.net(4)).workers(1).build()
-                .fit(TinyNets.iterator(TRAIN));
+        TrainingReport one =
+                new AsyncTrainer.Builder(TinyNets.net(4)).workers(1).build().fit(TinyNets.iterator(TRAIN));
         assertThat(one.stepsAccepted()).isEqualTo(TRAIN.size());
-        TrainingReport three = new AsyncTrainer.Builder(TinyNets.net(4)).workers(1).epochs(3).build()
+        TrainingReport three = new AsyncTrainer.Builder(TinyNets.net(4))
+                .workers(1)
+                .epochs(3)
+                .build()
                 .fit(TinyNets.iterator(TRAIN));
         assertThat(three.stepsAccepted()).isEqualTo(3L * TRAIN.size());
         assertThat(three.config()).containsEntry("epochs", 3);
-        TrainingReport bounded = new AsyncTrainer.Builder(TinyNets.net(4)).workers(1).maxSteps(100).build()
+        TrainingReport bounded = new AsyncTrainer.Builder(TinyNets.net(4))
+                .workers(1)
+                .maxSteps(100)
+                .build()
                 .fit(TinyNets.iterator(TRAIN));
-        assertThat(bounded.stepsAccepted()).as("another stop condition lifts the one-epoch default").isEqualTo(100);
+        assertThat(bounded.stepsAccepted())
+                .as("another stop condition lifts the one-epoch default")
+                .isEqualTo(100);
         assertThat(bounded.stopReason().key()).isEqualTo("max_steps");
     }
 
@@ -249,14 +289,19 @@ class AsyncTrainerTest {
     void syncStepEventsCountGradientsAndTheirAcceptedOnesCountUpdates() {
         AtomicLong events = new AtomicLong();
         AtomicLong accepted = new AtomicLong();
-        TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(6)).algorithm(Algorithm.SYNC).workers(3).maxSteps(20)
+        TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(6))
+                .algorithm(Algorithm.SYNC)
+                .workers(3)
+                .maxSteps(20)
                 .stepListener((w, ticket, ok, tau, scale, loss) -> {
                     events.incrementAndGet();
                     if (ok) {
                         accepted.incrementAndGet();
                         assertThat(tau).isZero();
                     }
-                }).build().fit(TinyNets.iterator(TRAIN), Integer.MAX_VALUE);
+                })
+                .build()
+                .fit(TinyNets.iterator(TRAIN), Integer.MAX_VALUE);
         assertThat(r.stepsAccepted()).isEqualTo(20);
         assertThat(accepted.get()).isEqualTo(r.stepsAccepted());
         assertThat(events.get()).isEqualTo(r.batchesProcessed()).isEqualTo(60);

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
@@ -33,8 +32,12 @@ class CheckpointFailureTest {
     @Test
     void aRegularFileAsTheDirectoryIsRefusedAtBuild(@TempDir Path tmp) throws IOException {
         Path file = Files.writeString(tmp.resolve("not-a-dir"), "x");
-        assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.net(1)).workers(2).checkpointDir(file).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a directory")
+        assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.net(1))
+                        .workers(2)
+                        .checkpointDir(file)
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a directory")
                 .hasMessageContaining(file.toString());
     }
 
@@ -43,12 +46,14 @@ class CheckpointFailureTest {
         Path blocker = Files.writeString(tmp.resolve("blocker"), "x");
         Path dir = blocker.resolve("checkpoints"); // under a regular file: cannot be created
         assertThatThrownBy(() -> CheckpointDirectory.checkWritable(dir))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot be written")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot be written")
                 .hasMessageContaining(dir.toString());
         Path proc = Path.of("/proc/dl4j-async-checkpoints");
         if (Files.isDirectory(Path.of("/proc"))) { // a read-only file system (Linux)
             assertThatThrownBy(() -> CheckpointDirectory.checkWritable(proc))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot be written");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("cannot be written");
         }
     }
 
@@ -65,14 +70,16 @@ class CheckpointFailureTest {
     @Test
     void aFailedWriteLeavesNoTemporaryFile(@TempDir Path tmp) throws IOException {
         Path file = tmp.resolve("checkpoint-0000000001.zip");
-        CheckpointFile.Contents broken = new CheckpointFile.Contents("{}", null, new org.nd4j.linalg.api.ndarray
-                .INDArray[0], null, Map.of());
+        CheckpointFile.Contents broken =
+                new CheckpointFile.Contents("{}", null, new org.nd4j.linalg.api.ndarray.INDArray[0], null, Map.of());
         assertThatThrownBy(() -> CheckpointFile.write(file, broken)).isInstanceOf(RuntimeException.class);
         try (Stream<Path> s = Files.list(tmp)) {
             assertThat(s).as("neither the file nor its .tmp").isEmpty();
         }
-        CheckpointFile.write(file, new CheckpointFile.Contents("{}", Nd4j.ones(3), new org.nd4j.linalg.api.ndarray
-                .INDArray[0], null, Map.of()));
+        CheckpointFile.write(
+                file,
+                new CheckpointFile.Contents(
+                        "{}", Nd4j.ones(3), new org.nd4j.linalg.api.ndarray.INDArray[0], null, Map.of()));
         assertThat(file).exists();
     }
 
@@ -80,7 +87,10 @@ class CheckpointFailureTest {
     void writesThatFailDuringTheRunAreInTheReportWithTheMissingFinalOne(@TempDir Path tmp) throws IOException {
         Path dir = tmp.resolve("ckpt");
         MultiLayerNetwork net = TinyNets.net(3);
-        try (AsyncTrainer trainer = new AsyncTrainer.Builder(net).workers(2).checkpointDir(dir).checkpointEvery(10)
+        try (AsyncTrainer trainer = new AsyncTrainer.Builder(net)
+                .workers(2)
+                .checkpointDir(dir)
+                .checkpointEvery(10)
                 .build()) {
             trainer.addListeners(new BaseTrainingListener() {
                 private int steps;
@@ -101,21 +111,27 @@ class CheckpointFailureTest {
             });
             TrainingReport r = trainer.fit(TinyNets.iterator(data), 2);
             Map<String, Object> c = r.checkpoints();
-            assertThat(((Number) c.get("written")).longValue()).as("before the disk filled").isPositive();
+            assertThat(((Number) c.get("written")).longValue())
+                    .as("before the disk filled")
+                    .isPositive();
             assertThat(((Number) c.get("failed")).longValue()).isPositive();
             assertThat(c.get("final_written")).isEqualTo(false);
             assertThat((String) c.get("last_error")).isNotBlank();
             assertThat(Files.readString(dir)).isEqualTo("full");
         }
         try (Stream<Path> s = Files.list(tmp)) {
-            assertThat(s.filter(p -> p.getFileName().toString().endsWith(".tmp"))).isEmpty();
+            assertThat(s.filter(p -> p.getFileName().toString().endsWith(".tmp")))
+                    .isEmpty();
         }
     }
 
     @Test
     void aRunWhoseCheckpointsAllSucceedSaysSo(@TempDir Path dir) {
-        try (AsyncTrainer trainer = new AsyncTrainer.Builder(TinyNets.net(4)).workers(2).checkpointDir(dir)
-                .checkpointEvery(10).build()) {
+        try (AsyncTrainer trainer = new AsyncTrainer.Builder(TinyNets.net(4))
+                .workers(2)
+                .checkpointDir(dir)
+                .checkpointEvery(10)
+                .build()) {
             Map<String, Object> c = trainer.fit(TinyNets.iterator(data), 1).checkpoints();
             assertThat(c.get("failed")).isEqualTo(0L);
             assertThat(c.get("final_written")).isEqualTo(true);
@@ -128,8 +144,12 @@ class CheckpointFailureTest {
     void aRunWhoseLaterWritesFailedResumesToTheExactStepCount(@TempDir Path tmp) throws IOException {
         Path dir = tmp.resolve("ckpt");
         Path aside = tmp.resolve("aside");
-        try (AsyncTrainer trainer = new AsyncTrainer.Builder(TinyNets.net(6)).workers(2).maxSteps(50)
-                .checkpointDir(dir).checkpointEvery(10).build()) {
+        try (AsyncTrainer trainer = new AsyncTrainer.Builder(TinyNets.net(6))
+                .workers(2)
+                .maxSteps(50)
+                .checkpointDir(dir)
+                .checkpointEvery(10)
+                .build()) {
             trainer.addListeners(new BaseTrainingListener() {
                 private int steps;
 
@@ -151,7 +171,10 @@ class CheckpointFailureTest {
         }
         Files.delete(dir); // space again: the checkpoints written before are back
         Files.move(aside, dir);
-        try (AsyncTrainer resumed = new AsyncTrainer.Builder(TinyNets.net(6)).workers(2).maxSteps(50).resume(dir)
+        try (AsyncTrainer resumed = new AsyncTrainer.Builder(TinyNets.net(6))
+                .workers(2)
+                .maxSteps(50)
+                .resume(dir)
                 .build()) {
             TrainingReport r = resumed.fit(TinyNets.iterator(data), 5);
             assertThat(r.stepsAccepted()).isEqualTo(50);

@@ -9,7 +9,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
@@ -64,12 +63,14 @@ class ConcurrentFitTest {
     void aSecondFitOfTheSameTrainerIsRefusedAndTheFirstLosesNothing() throws Exception {
         MultiLayerNetwork net = TinyNets.net(1);
         try (AsyncTrainer trainer = new AsyncTrainer.Builder(net).workers(2).build()) {
-            TrainingReport r = whileFitting(trainer, () -> assertThatThrownBy(
-                    () -> trainer.fit(TinyNets.iterator(data), 2))
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("being trained by another fit"));
+            TrainingReport r =
+                    whileFitting(trainer, () -> assertThatThrownBy(() -> trainer.fit(TinyNets.iterator(data), 2))
+                            .isInstanceOf(IllegalStateException.class)
+                            .hasMessageContaining("being trained by another fit"));
             assertThat(r.stepsAccepted()).isEqualTo(80);
-            assertThat(net.getIterationCount()).as("every step of the one run that ran").isEqualTo(80);
+            assertThat(net.getIterationCount())
+                    .as("every step of the one run that ran")
+                    .isEqualTo(80);
             trainer.fit(TinyNets.iterator(data), 1); // free again afterwards
             assertThat(net.getIterationCount()).isEqualTo(120);
         }
@@ -79,8 +80,10 @@ class ConcurrentFitTest {
     void anotherTrainerOrASimulationOfTheSameNetworkIsRefusedToo() throws Exception {
         MultiLayerNetwork net = TinyNets.net(2);
         try (AsyncTrainer trainer = new AsyncTrainer.Builder(net).workers(2).build();
-             AsyncTrainer other = new AsyncTrainer.Builder(net).workers(2).build()) {
-            Simulator sim = new Simulator.Builder(2, StepTimes.parse("exp:0.01", 2)).network(net, data).epochs(1)
+                AsyncTrainer other = new AsyncTrainer.Builder(net).workers(2).build()) {
+            Simulator sim = new Simulator.Builder(2, StepTimes.parse("exp:0.01", 2))
+                    .network(net, data)
+                    .epochs(1)
                     .build();
             TrainingReport r = whileFitting(trainer, () -> {
                 assertThatThrownBy(() -> other.fit(TinyNets.iterator(data), 1))
@@ -98,7 +101,7 @@ class ConcurrentFitTest {
         MultiLayerNetwork a = TinyNets.net(3);
         MultiLayerNetwork b = TinyNets.net(4);
         try (AsyncTrainer ta = new AsyncTrainer.Builder(a).workers(2).build();
-             AsyncTrainer tb = new AsyncTrainer.Builder(b).workers(2).build()) {
+                AsyncTrainer tb = new AsyncTrainer.Builder(b).workers(2).build()) {
             TrainingReport[] rb = new TrainingReport[1];
             TrainingReport ra = whileFitting(ta, () -> rb[0] = tb.fit(TinyNets.iterator(data), 1));
             assertThat(ra.stepsAccepted()).isEqualTo(80);

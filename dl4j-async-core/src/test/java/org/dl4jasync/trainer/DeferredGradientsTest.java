@@ -3,7 +3,6 @@ package org.dl4jasync.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-
 import org.dl4jasync.config.Algorithm;
 import org.dl4jasync.config.IntervalSchedule;
 import org.dl4jasync.metrics.TrainingReport;
@@ -25,8 +24,13 @@ class DeferredGradientsTest {
 
     private static TrainingReport run(Algorithm algorithm, ParameterStore.Kind store, int threads) {
         int m = 12;
-        Simulator.Builder b = new Simulator.Builder(m, StepTimes.parse("exp:1", m)).seed(9).algorithm(algorithm)
-                .store(store).maxSteps(400).evaluation(TinyNets.iterator(TEST), 100).network(TinyNets.net(4), TRAIN)
+        Simulator.Builder b = new Simulator.Builder(m, StepTimes.parse("exp:1", m))
+                .seed(9)
+                .algorithm(algorithm)
+                .store(store)
+                .maxSteps(400)
+                .evaluation(TinyNets.iterator(TEST), 100)
+                .network(TinyNets.net(4), TRAIN)
                 .gradientThreads(threads);
         if (algorithm == Algorithm.INTERVAL) {
             b.intervalY(6).intervalPolicy(IntervalSchedule.FIXED);
@@ -39,8 +43,14 @@ class DeferredGradientsTest {
     }
 
     @ParameterizedTest(name = "{0}/{1}")
-    @CsvSource({"interval, hogwild", "interval, leashed", "async, hogwild", "async, locked", "sync, hogwild",
-            "elastic, hogwild"})
+    @CsvSource({
+        "interval, hogwild",
+        "interval, leashed",
+        "async, hogwild",
+        "async, locked",
+        "sync, hogwild",
+        "elastic, hogwild"
+    })
     void theRunIsTheSameForAnyNumberOfGradientThreads(String algorithm, String store) {
         Algorithm a = Algorithm.valueOf(algorithm.toUpperCase());
         ParameterStore.Kind s = ParameterStore.Kind.valueOf(store.toUpperCase());
@@ -65,8 +75,12 @@ class DeferredGradientsTest {
 
     @org.junit.jupiter.api.Test
     void onThreadsEveryStartedStepComputesItsGradient() {
-        try (AsyncTrainer t = new AsyncTrainer.Builder(TinyNets.net(4)).workers(2).algorithm(Algorithm.INTERVAL)
-                .intervalY(2).maxSteps(200).build()) {
+        try (AsyncTrainer t = new AsyncTrainer.Builder(TinyNets.net(4))
+                .workers(2)
+                .algorithm(Algorithm.INTERVAL)
+                .intervalY(2)
+                .maxSteps(200)
+                .build()) {
             TrainingReport r = t.fit(TinyNets.iterator(TRAIN), 10);
             assertThat(r.gradientsComputed()).isEqualTo(r.stepsStarted());
         }

@@ -6,14 +6,13 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.deeplearning4j.optimize.api.InvocationType;
 import org.deeplearning4j.optimize.listeners.CheckpointListener;
 import org.deeplearning4j.optimize.listeners.EvaluativeListener;
 import org.deeplearning4j.optimize.listeners.ScoreIterationListener;
-import org.deeplearning4j.optimize.api.InvocationType;
 import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.testing.TinyNets;
 import org.junit.jupiter.api.Test;
@@ -36,10 +35,15 @@ class Dl4jListenersTest {
         EvaluativeListener evaluative = new EvaluativeListener(TinyNets.iterator(test), 1, InvocationType.EPOCH_END);
         evaluative.setCallback((listener, model, invocationCount, evaluations) ->
                 accuracies.add(((Evaluation) evaluations[0]).accuracy()));
-        CheckpointListener checkpoints = new CheckpointListener.Builder(dir.toFile()).saveEveryNIterations(25)
-                .keepAll().build();
-        new AsyncTrainer.Builder(net).workers(2).store(kind)
-                .listeners(new ScoreIterationListener(10), evaluative, checkpoints).build()
+        CheckpointListener checkpoints = new CheckpointListener.Builder(dir.toFile())
+                .saveEveryNIterations(25)
+                .keepAll()
+                .build();
+        new AsyncTrainer.Builder(net)
+                .workers(2)
+                .store(kind)
+                .listeners(new ScoreIterationListener(10), evaluative, checkpoints)
+                .build()
                 .fit(TinyNets.iterator(train), 3);
 
         assertThat(accuracies).hasSize(3);
@@ -80,12 +84,20 @@ class Dl4jListenersTest {
 
         EpochCounts ours = new EpochCounts();
         MultiLayerNetwork net = TinyNets.net(4);
-        try (AsyncTrainer trainer = new AsyncTrainer.Builder(net).workers(2).listeners(ours).build()) {
+        try (AsyncTrainer trainer =
+                new AsyncTrainer.Builder(net).workers(2).listeners(ours).build()) {
             trainer.fit(TinyNets.iterator(train), 2);
             trainer.fit(TinyNets.iterator(train));
         }
-        assertThat(dl4j.seen).as("what DL4J's own fit shows").containsExactly("start 0", "end 0 at iteration 6",
-                "start 1", "end 1 at iteration 12", "start 2", "end 2 at iteration 18");
+        assertThat(dl4j.seen)
+                .as("what DL4J's own fit shows")
+                .containsExactly(
+                        "start 0",
+                        "end 0 at iteration 6",
+                        "start 1",
+                        "end 1 at iteration 12",
+                        "start 2",
+                        "end 2 at iteration 18");
         assertThat(ours.seen).isEqualTo(dl4j.seen);
         assertThat(net.getEpochCount()).isEqualTo(reference.getEpochCount()).isEqualTo(3);
     }

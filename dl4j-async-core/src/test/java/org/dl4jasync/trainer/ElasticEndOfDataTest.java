@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
 import java.util.List;
-
 import org.dl4jasync.dispatch.AsyncDispatcher;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.testing.TinyNets;
@@ -18,14 +17,16 @@ class ElasticEndOfDataTest {
 
     @Test
     void runEndsAtTheLastEpochWhileWorkersArePark() {
-        TrainingReport r = assertTimeoutPreemptively(Duration.ofSeconds(60), () ->
-                new AsyncTrainer.Builder(TinyNets.net(4)).workers(6)
+        TrainingReport r =
+                assertTimeoutPreemptively(Duration.ofSeconds(60), () -> new AsyncTrainer.Builder(TinyNets.net(4))
+                        .workers(6)
                         .dispatcher(m -> {
                             AsyncDispatcher d = new AsyncDispatcher(m);
                             d.setActiveWorkers(2);
                             return d;
                         })
-                        .build().fit(TinyNets.iterator(TRAIN), 3));
+                        .build()
+                        .fit(TinyNets.iterator(TRAIN), 3));
         assertThat(r.stepsAccepted()).isEqualTo(120);
         assertThat(r.stopReason().key()).isEqualTo("epochs");
         assertThat(r.epochsCompleted()).isEqualTo(3);

@@ -5,22 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
-
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jasync.config.Algorithm;
-import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.config.NonFinitePolicy;
 import org.dl4jasync.config.RunOptions;
 import org.dl4jasync.metrics.TracePoint;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.simulation.StepTimes;
 import org.dl4jasync.testing.TinyNets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
@@ -34,7 +32,11 @@ class EngineEquivalenceTest {
 
     /** The algorithms as a user composes them, for m workers. */
     enum Algo {
-        SEQUENTIAL, SYNC, ASYNC, INTERVAL, ELASTIC;
+        SEQUENTIAL,
+        SYNC,
+        ASYNC,
+        INTERVAL,
+        ELASTIC;
 
         <B extends RunOptions<B>> B compose(B b, int m) {
             switch (this) {
@@ -52,8 +54,13 @@ class EngineEquivalenceTest {
         }
     }
 
-    enum Stop { EPOCHS, MAX_STEPS, TIME_LIMIT, TARGET_ACCURACY, DIVERGED }
-
+    enum Stop {
+        EPOCHS,
+        MAX_STEPS,
+        TIME_LIMIT,
+        TARGET_ACCURACY,
+        DIVERGED
+    }
 
     static List<Arguments> everyAlgorithmAndStop() {
         List<Arguments> all = new java.util.ArrayList<>();
@@ -89,7 +96,8 @@ class EngineEquivalenceTest {
     @ParameterizedTest(name = "{0} by {1}, threads")
     @MethodSource("everyAlgorithmAndStop")
     void everyAlgorithmEndsByEveryStopConditionUnderThreads(Algo algo, Stop stop) {
-        AsyncTrainer.Builder b = algo.compose(new AsyncTrainer.Builder(net(stop)).workers(3).seed(5), 3);
+        AsyncTrainer.Builder b =
+                algo.compose(new AsyncTrainer.Builder(net(stop)).workers(3).seed(5), 3);
         stopBy(b, stop);
         if (stop == Stop.TIME_LIMIT) {
             b.timeLimit(Duration.ofMillis(300));
@@ -137,22 +145,33 @@ class EngineEquivalenceTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Algo.class, names = {"SEQUENTIAL", "SYNC"})
+    @EnumSource(
+            value = Algo.class,
+            names = {"SEQUENTIAL", "SYNC"})
     void oneVirtualWorkerWithRealGradientsEqualsOneThreadExactly(Algo algo) {
         MultiLayerNetwork threaded = TinyNets.net(4);
         MultiLayerNetwork virtual = TinyNets.net(4);
-        algo.compose(new AsyncTrainer.Builder(threaded).workers(1).seed(9), 1).build()
+        algo.compose(new AsyncTrainer.Builder(threaded).workers(1).seed(9), 1)
+                .build()
                 .fit(TinyNets.iterator(TRAIN), 3);
         algo.compose(new Simulator.Builder(1, StepTimes.parse("exp:1", 1)).seed(9), 1)
-                .network(virtual, TRAIN).epochs(3).build().run();
-        assertThat(virtual.params().sub(threaded.params()).amaxNumber().doubleValue()).isZero();
-        assertThat(virtual.getIterationCount()).isEqualTo(threaded.getIterationCount()).isEqualTo(3 * TRAIN.size());
+                .network(virtual, TRAIN)
+                .epochs(3)
+                .build()
+                .run();
+        assertThat(virtual.params().sub(threaded.params()).amaxNumber().doubleValue())
+                .isZero();
+        assertThat(virtual.getIterationCount())
+                .isEqualTo(threaded.getIterationCount())
+                .isEqualTo(3 * TRAIN.size());
         assertThat(virtual.getEpochCount()).isEqualTo(threaded.getEpochCount()).isEqualTo(3);
     }
 
     /** Scripted situations: one worker, so both engines are deterministic and must agree on everything but time. */
     enum Script {
-        DIVERGENCE, END_OF_DATA, TARGET_REACHED;
+        DIVERGENCE,
+        END_OF_DATA,
+        TARGET_REACHED;
 
         <B extends RunOptions<B>> B compose(B b) {
             switch (this) {
@@ -177,16 +196,29 @@ class EngineEquivalenceTest {
     @ParameterizedTest
     @EnumSource(Script.class)
     void bothEnginesGiveTheSameStopReasonAndTraces(Script script) {
-        TrainingReport threads = script.compose(new AsyncTrainer.Builder(script.net()).algorithm(Algorithm.SEQUENTIAL)
-                .seed(2).lossTraceEvery(7)).build().fit(TinyNets.iterator(TRAIN), 4);
+        TrainingReport threads = script.compose(new AsyncTrainer.Builder(script.net())
+                        .algorithm(Algorithm.SEQUENTIAL)
+                        .seed(2)
+                        .lossTraceEvery(7))
+                .build()
+                .fit(TinyNets.iterator(TRAIN), 4);
         TrainingReport virtual = script.compose(new Simulator.Builder(1, StepTimes.parse("exp:1", 1))
-                .algorithm(Algorithm.SEQUENTIAL).seed(2).lossTraceEvery(7)).network(script.net(), TRAIN).epochs(4)
-                .build().run();
-        assertThat(threads.stopReason().key()).isEqualTo(virtual.stopReason().key()).isEqualTo(script.reason());
+                        .algorithm(Algorithm.SEQUENTIAL)
+                        .seed(2)
+                        .lossTraceEvery(7))
+                .network(script.net(), TRAIN)
+                .epochs(4)
+                .build()
+                .run();
+        assertThat(threads.stopReason().key())
+                .isEqualTo(virtual.stopReason().key())
+                .isEqualTo(script.reason());
         assertThat(threads.stepsAccepted()).isEqualTo(virtual.stepsAccepted());
         assertThat(threads.epochsCompleted()).isEqualTo(virtual.epochsCompleted());
         assertThat(threads.finalAccuracy()).isEqualTo(virtual.finalAccuracy());
-        assertThat(withoutTime(threads.lossTrace())).isEqualTo(withoutTime(virtual.lossTrace())).isNotEmpty();
+        assertThat(withoutTime(threads.lossTrace()))
+                .isEqualTo(withoutTime(virtual.lossTrace()))
+                .isNotEmpty();
         assertThat(withoutTime(threads.accuracyTrace())).isEqualTo(withoutTime(virtual.accuracyTrace()));
         if (script != Script.DIVERGENCE) {
             assertThat(threads.accuracyTrace()).isNotEmpty();
@@ -202,8 +234,12 @@ class EngineEquivalenceTest {
     @Test
     void syncEndsNormallyAtATimeLimitWhileWorkersWaitForTheRound() {
         // the bug this replaces: the time limit interrupted a worker waiting at the sync barrier (exit 1)
-        TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(2)).algorithm(Algorithm.SYNC).workers(4)
-                .timeLimit(Duration.ofMillis(200)).build().fit(TinyNets.iterator(TRAIN), Integer.MAX_VALUE);
+        TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(2))
+                .algorithm(Algorithm.SYNC)
+                .workers(4)
+                .timeLimit(Duration.ofMillis(200))
+                .build()
+                .fit(TinyNets.iterator(TRAIN), Integer.MAX_VALUE);
         assertThat(r.stopReason().key()).isEqualTo("time_limit");
         assertThat(r.staleness().max()).isZero();
         assertThat(r.batchesProcessed()).isGreaterThanOrEqualTo(4 * r.stepsAccepted());

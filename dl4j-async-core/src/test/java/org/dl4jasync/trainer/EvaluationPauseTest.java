@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -68,13 +67,19 @@ class EvaluationPauseTest {
         }
     }
 
-    private static TrainingReport run(Algorithm algorithm, ParameterStore.Kind store, EvaluationMode mode,
-                                      DuringEvaluation[] counter) {
+    private static TrainingReport run(
+            Algorithm algorithm, ParameterStore.Kind store, EvaluationMode mode, DuringEvaluation[] counter) {
         MultiLayerNetwork net = TinyNets.net(3);
         SlowTestData test = new SlowTestData();
         counter[0] = new DuringEvaluation(test);
-        try (AsyncTrainer trainer = new AsyncTrainer.Builder(net).workers(2).algorithm(algorithm).store(store)
-                .evaluation(test, 10).evaluationMode(mode).seed(5).build()) {
+        try (AsyncTrainer trainer = new AsyncTrainer.Builder(net)
+                .workers(2)
+                .algorithm(algorithm)
+                .store(store)
+                .evaluation(test, 10)
+                .evaluationMode(mode)
+                .seed(5)
+                .build()) {
             trainer.addListeners(counter[0]);
             return trainer.fit(TinyNets.iterator(TRAIN), 3);
         }
@@ -84,8 +89,11 @@ class EvaluationPauseTest {
     @CsvSource({"async, hogwild", "async, leashed", "async, locked", "sync, hogwild", "interval, hogwild"})
     void pausedEvaluationAppliesNothingWhileItReads(String algorithm, String store) {
         DuringEvaluation[] counter = new DuringEvaluation[1];
-        TrainingReport r = run(Algorithm.valueOf(algorithm.toUpperCase()),
-                ParameterStore.Kind.valueOf(store.toUpperCase()), EvaluationMode.PAUSED, counter);
+        TrainingReport r = run(
+                Algorithm.valueOf(algorithm.toUpperCase()),
+                ParameterStore.Kind.valueOf(store.toUpperCase()),
+                EvaluationMode.PAUSED,
+                counter);
         assertThat(r.accuracyTrace()).hasSizeGreaterThan(3);
         assertThat(counter[0].count.get()).isZero();
         assertThat(r.evaluationSeconds()).isPositive();

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -49,6 +48,7 @@ class FailureInjectionTest {
     private static final int WORKERS = 4;
     /** The fault fires at this call of its point (a few steps into the run, every worker started). */
     private static final int AT = 6;
+
     private static final List<DataSet> TRAIN = TinyNets.blobs(40, 8, 5);
     private static final AtomicLong SLOWEST_END_NANOS = new AtomicLong();
 
@@ -82,7 +82,16 @@ class FailureInjectionTest {
 
     /** Every algorithm (interval twice: fixed y and probing; K-async twice: plain and local SGD). */
     enum Algo {
-        SYNC, ASYNC, INTERVAL, INTERVAL_PROBE, ELASTIC, BOUNDED, SSP, KASYNC, LOCAL_SGD, ABS;
+        SYNC,
+        ASYNC,
+        INTERVAL,
+        INTERVAL_PROBE,
+        ELASTIC,
+        BOUNDED,
+        SSP,
+        KASYNC,
+        LOCAL_SGD,
+        ABS;
 
         boolean has(Point p) {
             switch (p) {
@@ -104,10 +113,18 @@ class FailureInjectionTest {
                 case INTERVAL:
                     return b.algorithm(Algorithm.INTERVAL).intervalY(2);
                 case INTERVAL_PROBE:
-                    return b.algorithm(Algorithm.INTERVAL).intervalPolicy(IntervalSchedule.PROBE).intervalY(2)
-                            .probeWindow(2).probeStep(1).probeSteps(4).probeExec(4);
+                    return b.algorithm(Algorithm.INTERVAL)
+                            .intervalPolicy(IntervalSchedule.PROBE)
+                            .intervalY(2)
+                            .probeWindow(2)
+                            .probeStep(1)
+                            .probeSteps(4)
+                            .probeExec(4);
                 case ELASTIC:
-                    return b.algorithm(Algorithm.ELASTIC).elasticIp(1).elasticDp(1).elasticWp(2);
+                    return b.algorithm(Algorithm.ELASTIC)
+                            .elasticIp(1)
+                            .elasticDp(1)
+                            .elasticWp(2);
                 case BOUNDED:
                     return b.algorithm(Algorithm.BOUNDED).maxStaleness(2);
                 case SSP:
@@ -206,16 +223,16 @@ class FailureInjectionTest {
                 AtomicInteger steps = new AtomicInteger();
                 b.stepListener((w, ticket, accepted, tau, scale, loss) -> steps.incrementAndGet());
                 DataSet sample = TinyNets.blobs(1, 16, 9).get(0);
-                b.lossMonitor(LossSignal.EVAL).heldOut(new org.nd4j.linalg.dataset.MultiDataSet(sample.getFeatures(),
-                        sample.getLabels()) {
-                    @Override
-                    public org.nd4j.linalg.api.ndarray.INDArray getFeatures(int index) {
-                        if (steps.get() >= AT) {
-                            t.fire();
-                        }
-                        return super.getFeatures(index);
-                    }
-                });
+                b.lossMonitor(LossSignal.EVAL)
+                        .heldOut(new org.nd4j.linalg.dataset.MultiDataSet(sample.getFeatures(), sample.getLabels()) {
+                            @Override
+                            public org.nd4j.linalg.api.ndarray.INDArray getFeatures(int index) {
+                                if (steps.get() >= AT) {
+                                    t.fire();
+                                }
+                                return super.getFeatures(index);
+                            }
+                        });
                 return t;
             }
             default:
@@ -254,7 +271,8 @@ class FailureInjectionTest {
     @MethodSource("threadMatrix")
     void aFaultEndsTheRunOnThreads(Point p, Algo a, ParameterStore.Kind store) {
         MultiLayerNetwork net = TinyNets.net(3);
-        AsyncTrainer.Builder b = a.compose(new AsyncTrainer.Builder(net).workers(WORKERS).store(store).seed(4));
+        AsyncTrainer.Builder b = a.compose(
+                new AsyncTrainer.Builder(net).workers(WORKERS).store(store).seed(4));
         Trigger t = inject(b, p, a);
         DataSetIterator data = TinyNets.iterator(p == Point.GRADIENT ? badLabels() : TRAIN);
         if (p == Point.DATA) {
@@ -266,7 +284,8 @@ class FailureInjectionTest {
         }
         AsyncTrainer trainer = b.build();
         DataSetIterator in = data;
-        assertThatThrownBy(() -> trainer.fit(in, 20)).isInstanceOf(TrainingFailedException.class)
+        assertThatThrownBy(() -> trainer.fit(in, 20))
+                .isInstanceOf(TrainingFailedException.class)
                 .satisfies(e -> expectCause(e, p, t));
         record(t, p, a, store, "threads");
         assertThat(BadInputTest.liveWorkerThreads()).as("threads left").isZero();
@@ -278,14 +297,19 @@ class FailureInjectionTest {
     void aFaultEndsTheSimulation(Point p, Algo a, ParameterStore.Kind store) {
         MultiLayerNetwork net = TinyNets.net(3);
         Simulator.Builder b = a.compose(new Simulator.Builder(WORKERS, StepTimes.parse("exp:1", WORKERS))
-                .store(store).seed(4));
+                .store(store)
+                .seed(4));
         Trigger t = inject(b, p, a);
         if (p == Point.LISTENER) {
             net.setListeners(throwingListener(t));
         }
-        Simulator sim = b.network(net, p == Point.GRADIENT ? badLabels() : TRAIN).epochs(20).build();
-        assertThatThrownBy(sim::run).isInstanceOf(TrainingFailedException.class)
-                .hasMessageContaining("at virtual time").satisfies(e -> expectCause(e, p, t));
+        Simulator sim = b.network(net, p == Point.GRADIENT ? badLabels() : TRAIN)
+                .epochs(20)
+                .build();
+        assertThatThrownBy(sim::run)
+                .isInstanceOf(TrainingFailedException.class)
+                .hasMessageContaining("at virtual time")
+                .satisfies(e -> expectCause(e, p, t));
         record(t, p, a, store, "virtual time");
         assertThat(BadInputTest.liveWorkerThreads()).as("threads left").isZero();
     }
@@ -295,17 +319,35 @@ class FailureInjectionTest {
     void afterAFailureTheNetworkHoldsTheLastAppliedParameters(ParameterStore.Kind store) {
         // one worker, batches in order: the fault at batch AT comes after exactly AT applied updates
         MultiLayerNetwork failed = TinyNets.net(3);
-        AsyncTrainer t = new AsyncTrainer.Builder(failed).workers(1).store(store).shuffle(false).seed(4).build();
+        AsyncTrainer t = new AsyncTrainer.Builder(failed)
+                .workers(1)
+                .store(store)
+                .shuffle(false)
+                .seed(4)
+                .build();
         assertThatThrownBy(() -> t.fit(TinyNets.iterator(badLabels()), 1)).isInstanceOf(TrainingFailedException.class);
         MultiLayerNetwork clean = TinyNets.net(3);
-        new AsyncTrainer.Builder(clean).workers(1).store(store).shuffle(false).seed(4).maxSteps(AT).build()
+        new AsyncTrainer.Builder(clean)
+                .workers(1)
+                .store(store)
+                .shuffle(false)
+                .seed(4)
+                .maxSteps(AT)
+                .build()
                 .fit(TinyNets.iterator(TRAIN), 1);
         assertThat(failed.params()).isEqualTo(clean.params());
-        assertThat(failed.getIterationCount()).isEqualTo(clean.getIterationCount()).isEqualTo(AT);
+        assertThat(failed.getIterationCount())
+                .isEqualTo(clean.getIterationCount())
+                .isEqualTo(AT);
 
         MultiLayerNetwork simulated = TinyNets.net(3);
-        assertThatThrownBy(new Simulator.Builder(1, StepTimes.parse("exp:1", 1)).store(store).seed(4)
-                .network(simulated, badLabels()).shuffle(false).epochs(1).build()::run)
+        assertThatThrownBy(new Simulator.Builder(1, StepTimes.parse("exp:1", 1))
+                        .store(store)
+                        .seed(4)
+                        .network(simulated, badLabels())
+                        .shuffle(false)
+                        .epochs(1)
+                        .build()::run)
                 .isInstanceOf(TrainingFailedException.class);
         assertThat(simulated.params()).isEqualTo(clean.params());
         assertThat(simulated.getIterationCount()).isEqualTo(AT);
@@ -317,7 +359,9 @@ class FailureInjectionTest {
             assertThat(e.getMessage()).containsIgnoringCase("shape");
         } else if (p == Point.DATA) { // the prefetching source says the iterator failed, with its exception
             assertThat(t.fired).as("the fault fired").isNotNull();
-            assertThat(e).hasMessageContaining("reading the data set iterator failed").hasRootCause(t.fired);
+            assertThat(e)
+                    .hasMessageContaining("reading the data set iterator failed")
+                    .hasRootCause(t.fired);
         } else {
             assertThat(t.fired).as("the fault fired").isNotNull();
             assertThat(e.getCause()).isInstanceOf(Injected.class).hasMessage("injected fault: " + t.where);
@@ -328,8 +372,8 @@ class FailureInjectionTest {
         if (t != null && t.fired != null) {
             long nanos = System.nanoTime() - t.fired.at;
             SLOWEST_END_NANOS.accumulateAndGet(nanos, Math::max);
-            System.out.printf("fault %s in %s/%s (%s): fit returned %.1f ms after it%n", p, a, store, engine,
-                    nanos / 1e6);
+            System.out.printf(
+                    "fault %s in %s/%s (%s): fit returned %.1f ms after it%n", p, a, store, engine, nanos / 1e6);
         }
     }
 

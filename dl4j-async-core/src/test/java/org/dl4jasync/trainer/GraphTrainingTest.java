@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.constraint.MaxNormConstraint;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -40,8 +39,13 @@ class GraphTrainingTest {
     void aResidualGraphTrainsOnEveryStore(ParameterStore.Kind store) {
         ComputationGraph g = TinyGraphs.residual(7, 0);
         int before = g.getIterationCount();
-        TrainingReport r = new AsyncTrainer.Builder(g).workers(2).store(store).seed(1)
-                .evaluation(TinyNets.iterator(test)).build().fit(TinyNets.iterator(train), EPOCHS);
+        TrainingReport r = new AsyncTrainer.Builder(g)
+                .workers(2)
+                .store(store)
+                .seed(1)
+                .evaluation(TinyNets.iterator(test))
+                .build()
+                .fit(TinyNets.iterator(train), EPOCHS);
         // plain async: every step is applied, so the version count is exact
         assertThat(r.stepsAccepted()).isEqualTo((long) BATCHES * EPOCHS);
         assertThat(g.getIterationCount() - before).isEqualTo(BATCHES * EPOCHS);
@@ -54,8 +58,12 @@ class GraphTrainingTest {
     void aTwoInputGraphTrainsFromAMultiDataSetIteratorOnEveryStore(ParameterStore.Kind store) {
         ComputationGraph g = TinyGraphs.twoInputs(7);
         List<MultiDataSet> multi = TinyGraphs.split(train);
-        TrainingReport r = new AsyncTrainer.Builder(g).workers(2).store(store).seed(1)
-                .evaluation(TinyGraphs.iterator(TinyGraphs.split(test))).build()
+        TrainingReport r = new AsyncTrainer.Builder(g)
+                .workers(2)
+                .store(store)
+                .seed(1)
+                .evaluation(TinyGraphs.iterator(TinyGraphs.split(test)))
+                .build()
                 .fit(TinyGraphs.iterator(multi), EPOCHS);
         assertThat(r.stepsAccepted()).isEqualTo((long) BATCHES * EPOCHS);
         assertThat(g.getIterationCount()).isEqualTo(BATCHES * EPOCHS);
@@ -65,8 +73,12 @@ class GraphTrainingTest {
     @Test
     void aTwoInputGraphStreamsThroughThePrefetchingSource() {
         ComputationGraph g = TinyGraphs.twoInputs(7);
-        TrainingReport r = new AsyncTrainer.Builder(g).workers(2).seed(1).dataMode(AsyncTrainer.DataMode.PREFETCH)
-                .build().fit(TinyGraphs.iterator(TinyGraphs.split(train)), 2);
+        TrainingReport r = new AsyncTrainer.Builder(g)
+                .workers(2)
+                .seed(1)
+                .dataMode(AsyncTrainer.DataMode.PREFETCH)
+                .build()
+                .fit(TinyGraphs.iterator(TinyGraphs.split(train)), 2);
         assertThat(r.stepsAccepted()).isEqualTo(2L * BATCHES);
         assertThat(r.epochsCompleted()).isEqualTo(2);
     }
@@ -94,27 +106,53 @@ class GraphTrainingTest {
         ComputationGraph cas = TinyGraphs.residual(7, 1e-2);
         ComputationGraph plain = TinyGraphs.residual(7, 0);
         for (ComputationGraph g : new ComputationGraph[] {hog, cas, plain}) {
-            new AsyncTrainer.Builder(g).workers(1).store(g == cas ? ParameterStore.Kind.LEASHED
-                    : ParameterStore.Kind.HOGWILD).seed(5).build().fit(TinyNets.iterator(train), 2);
+            new AsyncTrainer.Builder(g)
+                    .workers(1)
+                    .store(g == cas ? ParameterStore.Kind.LEASHED : ParameterStore.Kind.HOGWILD)
+                    .seed(5)
+                    .build()
+                    .fit(TinyNets.iterator(train), 2);
         }
-        assertThat(hog.params().sub(plain.params()).amaxNumber().doubleValue()).as("L2 acts").isGreaterThan(1e-3);
+        assertThat(hog.params().sub(plain.params()).amaxNumber().doubleValue())
+                .as("L2 acts")
+                .isGreaterThan(1e-3);
         assertThat(cas.params().sub(hog.params()).amaxNumber().doubleValue()).isZero();
 
         MultiLayerNetwork netHog = l2Net();
         MultiLayerNetwork netCas = l2Net();
-        new AsyncTrainer.Builder(netHog).workers(1).store(ParameterStore.Kind.HOGWILD).seed(5).build()
+        new AsyncTrainer.Builder(netHog)
+                .workers(1)
+                .store(ParameterStore.Kind.HOGWILD)
+                .seed(5)
+                .build()
                 .fit(TinyNets.iterator(train), 2);
-        new AsyncTrainer.Builder(netCas).workers(1).store(ParameterStore.Kind.LEASHED).seed(5).build()
+        new AsyncTrainer.Builder(netCas)
+                .workers(1)
+                .store(ParameterStore.Kind.LEASHED)
+                .seed(5)
+                .build()
                 .fit(TinyNets.iterator(train), 2);
-        assertThat(netCas.params().sub(netHog.params()).amaxNumber().doubleValue()).isZero();
+        assertThat(netCas.params().sub(netHog.params()).amaxNumber().doubleValue())
+                .isZero();
     }
 
     private static MultiLayerNetwork l2Net() {
-        MultiLayerNetwork n = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(3).l2(1e-2).weightDecay(1e-3)
+        MultiLayerNetwork n = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(3)
+                .l2(1e-2)
+                .weightDecay(1e-3)
                 .list()
-                .layer(new DenseLayer.Builder().nIn(TinyNets.IN).nOut(8).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8).nOut(TinyNets.CLASSES)
-                        .activation(Activation.SOFTMAX).build()).build());
+                .layer(new DenseLayer.Builder()
+                        .nIn(TinyNets.IN)
+                        .nOut(8)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(8)
+                        .nOut(TinyNets.CLASSES)
+                        .activation(Activation.SOFTMAX)
+                        .build())
+                .build());
         n.init();
         return n;
     }
@@ -122,8 +160,13 @@ class GraphTrainingTest {
     @Test
     void aGraphRunsInTheSimulatorWithRealGradients() {
         ComputationGraph g = TinyGraphs.residual(7, 0);
-        TrainingReport r = new Simulator.Builder(8, StepTimes.parse("exp:0.01", 8)).network(g, train).epochs(3)
-                .evaluation(TinyNets.iterator(test)).seed(2).build().run();
+        TrainingReport r = new Simulator.Builder(8, StepTimes.parse("exp:0.01", 8))
+                .network(g, train)
+                .epochs(3)
+                .evaluation(TinyNets.iterator(test))
+                .seed(2)
+                .build()
+                .run();
         assertThat(r.stepsAccepted()).isEqualTo(3L * BATCHES);
         assertThat(g.getIterationCount()).isEqualTo(3 * BATCHES);
         assertThat(r.finalAccuracy()).isGreaterThan(0.6);
@@ -134,7 +177,8 @@ class GraphTrainingTest {
     @EnumSource(CheckpointTest.Algo.class)
     void everyAlgorithmAndStepSizeRuleTrainsAGraph(CheckpointTest.Algo algo) {
         ComputationGraph g = TinyGraphs.residual(7, 0);
-        TrainingReport r = algo.compose(new AsyncTrainer.Builder(g).workers(2).seed(1)).build()
+        TrainingReport r = algo.compose(new AsyncTrainer.Builder(g).workers(2).seed(1))
+                .build()
                 .fit(TinyNets.iterator(train), 2);
         assertThat(r.stepsAccepted()).isPositive();
         assertThat(g.getIterationCount()).isEqualTo((int) r.stepsAccepted());
@@ -146,11 +190,22 @@ class GraphTrainingTest {
     @Test
     void aGraphResumesFromItsCheckpointAsIfNeverInterrupted(@TempDir Path dir) throws Exception {
         ComputationGraph straight = TinyGraphs.residual(7, 1e-3);
-        new AsyncTrainer.Builder(straight).workers(1).seed(11).store(ParameterStore.Kind.LEASHED).build()
+        new AsyncTrainer.Builder(straight)
+                .workers(1)
+                .seed(11)
+                .store(ParameterStore.Kind.LEASHED)
+                .build()
                 .fit(TinyNets.iterator(train), 3);
         ComputationGraph first = TinyGraphs.residual(7, 1e-3);
-        new AsyncTrainer.Builder(first).workers(1).seed(11).store(ParameterStore.Kind.LEASHED).maxSteps(37)
-                .checkpointDir(dir).checkpointEvery(10).build().fit(TinyNets.iterator(train), 3);
+        new AsyncTrainer.Builder(first)
+                .workers(1)
+                .seed(11)
+                .store(ParameterStore.Kind.LEASHED)
+                .maxSteps(37)
+                .checkpointDir(dir)
+                .checkpointEvery(10)
+                .build()
+                .fit(TinyNets.iterator(train), 3);
         Path newest;
         try (java.util.stream.Stream<Path> files = Files.list(dir)) {
             newest = files.sorted().reduce((a, b) -> b).orElseThrow();
@@ -161,10 +216,17 @@ class GraphTrainingTest {
 
         ComputationGraph resumed = TinyGraphs.residual(7, 1e-3);
         resumed.params().addi(1.0); // all parameters come from the checkpoint
-        new AsyncTrainer.Builder(resumed).workers(1).seed(11).store(ParameterStore.Kind.LEASHED).resume(dir).build()
+        new AsyncTrainer.Builder(resumed)
+                .workers(1)
+                .seed(11)
+                .store(ParameterStore.Kind.LEASHED)
+                .resume(dir)
+                .build()
                 .fit(TinyNets.iterator(train), 3);
         assertThat(resumed.params()).isEqualTo(straight.params());
-        assertThat(resumed.getIterationCount()).isEqualTo(straight.getIterationCount()).isEqualTo(3 * BATCHES);
+        assertThat(resumed.getIterationCount())
+                .isEqualTo(straight.getIterationCount())
+                .isEqualTo(3 * BATCHES);
         assertThat(resumed.getEpochCount()).isEqualTo(3);
     }
 
@@ -173,23 +235,43 @@ class GraphTrainingTest {
         ComputationGraph g = TinyGraphs.twoInputs(7);
         assertThatThrownBy(() -> new AsyncTrainer.Builder(g).workers(1).build().fit(TinyNets.iterator(train), 1))
                 .isInstanceOf(TrainingFailedException.class)
-                .rootCause().hasMessageContaining("the graph has 2 inputs and 1 outputs, the batch 1 and 1");
+                .rootCause()
+                .hasMessageContaining("the graph has 2 inputs and 1 outputs, the batch 1 and 1");
         MultiLayerNetwork net = TinyNets.net(1);
-        assertThatThrownBy(() -> new AsyncTrainer.Builder(net).workers(1).build()
-                .fit(TinyGraphs.iterator(TinyGraphs.split(train)), 1))
-                .rootCause().hasMessageContaining("a MultiLayerNetwork takes one input and one output");
+        assertThatThrownBy(() -> new AsyncTrainer.Builder(net)
+                        .workers(1)
+                        .build()
+                        .fit(TinyGraphs.iterator(TinyGraphs.split(train)), 1))
+                .rootCause()
+                .hasMessageContaining("a MultiLayerNetwork takes one input and one output");
     }
 
     @Test
     void parameterConstraintsAreRefusedForGraphsAsForNetworks() {
-        ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder().graphBuilder().addInputs("in")
-                .addLayer("d", new DenseLayer.Builder().nIn(4).nOut(4).constrainWeights(new MaxNormConstraint(1, 1))
-                        .build(), "in")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(4).nOut(3)
-                        .activation(Activation.SOFTMAX).build(), "d")
-                .setOutputs("out").build());
+        ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder()
+                .graphBuilder()
+                .addInputs("in")
+                .addLayer(
+                        "d",
+                        new DenseLayer.Builder()
+                                .nIn(4)
+                                .nOut(4)
+                                .constrainWeights(new MaxNormConstraint(1, 1))
+                                .build(),
+                        "in")
+                .addLayer(
+                        "out",
+                        new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                                .nIn(4)
+                                .nOut(3)
+                                .activation(Activation.SOFTMAX)
+                                .build(),
+                        "d")
+                .setOutputs("out")
+                .build());
         g.init();
-        assertThatThrownBy(() -> new AsyncTrainer.Builder(g)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new AsyncTrainer.Builder(g))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("layer d has parameter constraints");
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.zoo.model.SqueezeNet;
 import org.dl4jasync.metrics.TrainingReport;
@@ -29,14 +28,25 @@ class GraphZooTest {
     @ParameterizedTest
     @EnumSource(ParameterStore.Kind.class)
     void squeezeNetTrainsAFewStepsOnEveryStore(ParameterStore.Kind store) {
-        ComputationGraph g = SqueezeNet.builder().numClasses(10).inputShape(new int[] {3, 32, 32}).seed(1).build()
+        ComputationGraph g = SqueezeNet.builder()
+                .numClasses(10)
+                .inputShape(new int[] {3, 32, 32})
+                .seed(1)
+                .build()
                 .init();
         INDArray before = g.params().dup();
-        TrainingReport r = new AsyncTrainer.Builder(g).workers(2).store(store).seed(3).maxSteps(STEPS).build()
+        TrainingReport r = new AsyncTrainer.Builder(g)
+                .workers(2)
+                .store(store)
+                .seed(3)
+                .maxSteps(STEPS)
+                .build()
                 .fit(TinyNets.iterator(batches(8, 4)), 1);
         assertThat(r.stepsAccepted()).isEqualTo(STEPS);
         assertThat(g.getIterationCount()).isEqualTo(STEPS);
-        assertThat(g.params().sub(before).amaxNumber().doubleValue()).as("parameters moved").isPositive();
+        assertThat(g.params().sub(before).amaxNumber().doubleValue())
+                .as("parameters moved")
+                .isPositive();
         assertThat(g.params().isNaN().any()).isFalse();
     }
 

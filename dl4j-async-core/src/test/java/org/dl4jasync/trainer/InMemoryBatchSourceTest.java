@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
 import org.dl4jasync.testing.TinyNets;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 class InMemoryBatchSourceTest {
-    private final List<MultiDataSet> batches = TinyNets.blobs(25, 4, 1).stream().map(d -> d.toMultiDataSet())
+    private final List<MultiDataSet> batches = TinyNets.blobs(25, 4, 1).stream()
+            .map(d -> d.toMultiDataSet())
             .collect(java.util.stream.Collectors.toList());
 
     @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -26,10 +25,20 @@ class LearningRateScheduleTest {
     private static MultiLayerNetwork scheduled() {
         // lr 0.1 for iterations 0..29, then 0: after 30 applied updates training must have no effect
         MapSchedule schedule = new MapSchedule(ScheduleType.ITERATION, Map.of(0, 0.1, 30, 0.0));
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).updater(new Sgd(schedule)).list()
-                .layer(new DenseLayer.Builder().nIn(TinyNets.IN).nOut(6).activation(Activation.TANH).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(6).nOut(TinyNets.CLASSES)
-                        .activation(Activation.SOFTMAX).build())
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(1)
+                .updater(new Sgd(schedule))
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nIn(TinyNets.IN)
+                        .nOut(6)
+                        .activation(Activation.TANH)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(6)
+                        .nOut(TinyNets.CLASSES)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -41,7 +50,8 @@ class LearningRateScheduleTest {
         List<DataSet> train = TinyNets.blobs(20, 8, 4);
         MultiLayerNetwork net = scheduled();
         INDArray initial = net.params().dup();
-        AsyncTrainer trainer = new AsyncTrainer.Builder(net).workers(1).maxSteps(30).build();
+        AsyncTrainer trainer =
+                new AsyncTrainer.Builder(net).workers(1).maxSteps(30).build();
         trainer.fit(TinyNets.iterator(train), Integer.MAX_VALUE);
         assertThat(net.getIterationCount()).isEqualTo(30);
         INDArray after30 = net.params().dup();

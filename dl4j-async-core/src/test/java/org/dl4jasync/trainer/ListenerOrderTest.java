@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.dl4jasync.config.Algorithm;
@@ -26,8 +25,11 @@ class ListenerOrderTest {
     @CsvSource({"ASYNC, HOGWILD", "ASYNC, LOCKED", "ASYNC, LEASHED", "INTERVAL, HOGWILD", "KASYNC, HOGWILD"})
     void everyIterationOnceInOrder(Algorithm algorithm, ParameterStore.Kind store) {
         List<Integer> seen = new ArrayList<>();
-        try (AsyncTrainer t = new AsyncTrainer.Builder(TinyNets.net(7)).workers(16).algorithm(algorithm)
-                .store(store).build()) {
+        try (AsyncTrainer t = new AsyncTrainer.Builder(TinyNets.net(7))
+                .workers(16)
+                .algorithm(algorithm)
+                .store(store)
+                .build()) {
             t.addListeners(new BaseTrainingListener() {
                 @Override
                 public void iterationDone(Model model, int iteration, int epoch) {
@@ -51,7 +53,8 @@ class ListenerOrderTest {
         org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = TinyNets.net(8);
         int[] starts = {0};
         int[] ends = {0};
-        try (AsyncTrainer t = new AsyncTrainer.Builder(net).workers(4).maxSteps(250).build()) { // 2.5 epochs
+        try (AsyncTrainer t =
+                new AsyncTrainer.Builder(net).workers(4).maxSteps(250).build()) { // 2.5 epochs
             t.addListeners(new BaseTrainingListener() {
                 @Override
                 public void onEpochStart(Model model) {

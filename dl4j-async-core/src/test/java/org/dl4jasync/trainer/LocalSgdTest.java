@@ -3,7 +3,6 @@ package org.dl4jasync.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jasync.config.Algorithm;
 import org.dl4jasync.dispatch.AbsPolicy;
@@ -34,8 +33,14 @@ class LocalSgdTest {
     void everySubmissionCarriesHLocalStepsOnThreads(ParameterStore.Kind store) {
         int h = 5;
         TrainingReport r;
-        try (AsyncTrainer t = new AsyncTrainer.Builder(TinyNets.net(2)).workers(6).store(store)
-                .algorithm(Algorithm.KASYNC).kasyncK(3).localSteps(h).maxSteps(40).build()) {
+        try (AsyncTrainer t = new AsyncTrainer.Builder(TinyNets.net(2))
+                .workers(6)
+                .store(store)
+                .algorithm(Algorithm.KASYNC)
+                .kasyncK(3)
+                .localSteps(h)
+                .maxSteps(40)
+                .build()) {
             r = t.fit(TinyNets.iterator(TRAIN), Integer.MAX_VALUE);
         }
         assertThat(r.rounds()).isEqualTo(40);
@@ -49,17 +54,32 @@ class LocalSgdTest {
     void kasyncWithKEqualToMIsSynchronousLocalSgdAndAbsWithSZeroIsTheSame() {
         int m = 4;
         MultiLayerNetwork a = sgdNet();
-        TrainingReport local = new Simulator.Builder(m, StepTimes.parse("shifted-exp:0.02,0.01", m)).seed(3)
-                .network(a, TRAIN).algorithm(Algorithm.KASYNC).kasyncK(m).localSteps(4).maxSteps(25)
-                .gradientThreads(0).build().run();
+        TrainingReport local = new Simulator.Builder(m, StepTimes.parse("shifted-exp:0.02,0.01", m))
+                .seed(3)
+                .network(a, TRAIN)
+                .algorithm(Algorithm.KASYNC)
+                .kasyncK(m)
+                .localSteps(4)
+                .maxSteps(25)
+                .gradientThreads(0)
+                .build()
+                .run();
         assertThat(local.uploads()).isEqualTo(25L * m); // every worker once per round
         assertThat(local.staleness().max()).isZero(); // each from the round's own model: synchronous
         assertThat(local.gradientsComputed()).isGreaterThanOrEqualTo(25L * m * 4);
 
         MultiLayerNetwork b = sgdNet();
-        TrainingReport abs = new Simulator.Builder(m, StepTimes.parse("shifted-exp:0.02,0.01", m)).seed(3)
-                .network(b, TRAIN).algorithm(Algorithm.ABS).localSteps(4).maxSteps(25).gradientThreads(0)
-                .roundPolicy(k -> new AbsPolicy.Builder(k).fixedK(k).fixedThreshold(0).build()).build().run();
+        TrainingReport abs = new Simulator.Builder(m, StepTimes.parse("shifted-exp:0.02,0.01", m))
+                .seed(3)
+                .network(b, TRAIN)
+                .algorithm(Algorithm.ABS)
+                .localSteps(4)
+                .maxSteps(25)
+                .gradientThreads(0)
+                .roundPolicy(k ->
+                        new AbsPolicy.Builder(k).fixedK(k).fixedThreshold(0).build())
+                .build()
+                .run();
         assertThat(abs.restarts()).isZero();
         assertThat(b.params()).isEqualTo(a.params());
     }
@@ -68,9 +88,16 @@ class LocalSgdTest {
     void absRestartsAWorkerBetweenLocalStepsWhenItsBaseFallsTooFarBehind() {
         int m = 16;
         // a straggler-heavy time model and S = 1: slow workers' local sequences are cut
-        TrainingReport r = new Simulator.Builder(m, StepTimes.parse("shifted-exp:0.01,0.02", m)).seed(8)
-                .network(sgdNet(), TRAIN).algorithm(Algorithm.ABS).absK0(2).absC(1).localSteps(3).maxSteps(60)
-                .build().run();
+        TrainingReport r = new Simulator.Builder(m, StepTimes.parse("shifted-exp:0.01,0.02", m))
+                .seed(8)
+                .network(sgdNet(), TRAIN)
+                .algorithm(Algorithm.ABS)
+                .absK0(2)
+                .absC(1)
+                .localSteps(3)
+                .maxSteps(60)
+                .build()
+                .run();
         assertThat(r.restarts()).isPositive();
         assertThat(r.staleness().max()).isLessThanOrEqualTo(1);
         assertThat(r.stepsRejected()).isEqualTo(r.restarts());

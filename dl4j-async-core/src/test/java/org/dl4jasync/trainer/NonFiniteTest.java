@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jasync.config.Algorithm;
 import org.dl4jasync.config.NonFinitePolicy;
@@ -35,7 +34,10 @@ class NonFiniteTest {
 
     /** The algorithm families whose finishing path differs: apply, sync round, K-async round, local SGD. */
     enum Family {
-        ASYNC, SYNC, KASYNC, LOCAL_SGD;
+        ASYNC,
+        SYNC,
+        KASYNC,
+        LOCAL_SGD;
 
         <B extends RunOptions<B>> B compose(B b) {
             switch (this) {
@@ -74,11 +76,13 @@ class NonFiniteTest {
     @MethodSource("familiesAndStores")
     void byDefaultTheRunFailsNamingTheStepAndNothingIsApplied(Family family, ParameterStore.Kind store) {
         MultiLayerNetwork net = TinyNets.exploding();
-        AsyncTrainer t = family.compose(new AsyncTrainer.Builder(net).workers(3).store(store)).build();
+        AsyncTrainer t = family.compose(new AsyncTrainer.Builder(net).workers(3).store(store))
+                .build();
         assertThatThrownBy(() -> t.fit(TinyNets.iterator(TRAIN), 50))
                 .isInstanceOf(TrainingFailedException.class)
                 .hasMessageContaining("training failed in worker")
-                .cause().isInstanceOf(NonFiniteUpdateException.class)
+                .cause()
+                .isInstanceOf(NonFiniteUpdateException.class)
                 .hasMessageMatching("non-finite (update|loss \\(.*\\)) at step \\d+ of worker [0-2] "
                         + "\\(read version \\d+, staleness \\d+\\); not applied\\..*");
         assertThat(allFinite(net.params())).as("the network's parameters").isTrue();
@@ -89,11 +93,14 @@ class NonFiniteTest {
     @MethodSource("familiesAndStores")
     void byDefaultTheSimulationFailsNamingTheStep(Family family, ParameterStore.Kind store) {
         Simulator sim = family.compose(new Simulator.Builder(3, StepTimes.parse("exp:1", 3)).store(store))
-                .network(TinyNets.exploding(), TRAIN).epochs(50).build();
+                .network(TinyNets.exploding(), TRAIN)
+                .epochs(50)
+                .build();
         assertThatThrownBy(sim::run)
                 .isInstanceOf(TrainingFailedException.class)
                 .hasMessageContaining("at virtual time")
-                .cause().isInstanceOf(NonFiniteUpdateException.class)
+                .cause()
+                .isInstanceOf(NonFiniteUpdateException.class)
                 .hasMessageContaining("; not applied");
     }
 
@@ -101,26 +108,39 @@ class NonFiniteTest {
     @MethodSource("familiesAndStores")
     void skipCountsEveryRefusedStepAndTrainsToTheEnd(Family family, ParameterStore.Kind store) {
         MultiLayerNetwork net = TinyNets.exploding();
-        TrainingReport r = family.compose(new AsyncTrainer.Builder(net).workers(3).store(store))
-                .onNonFinite(NonFinitePolicy.SKIP).build().fit(TinyNets.iterator(TRAIN), 3);
+        TrainingReport r = family.compose(
+                        new AsyncTrainer.Builder(net).workers(3).store(store))
+                .onNonFinite(NonFinitePolicy.SKIP)
+                .build()
+                .fit(TinyNets.iterator(TRAIN), 3);
         assertThat(r.stopReason().key()).isEqualTo("epochs");
         assertThat(r.stepsNonFinite()).isPositive();
         assertThat(allFinite(net.params())).isTrue();
         assertThat(r.config()).containsEntry("on_non_finite", "skip");
         if (family == Family.ASYNC) { // every step has one fate
             assertThat(r.stepsAccepted() + r.stepsRejected() + r.stepsDropped() + r.stepsNonFinite())
-                    .isEqualTo(r.stepsStarted()).isEqualTo(3 * TRAIN.size());
+                    .isEqualTo(r.stepsStarted())
+                    .isEqualTo(3 * TRAIN.size());
         }
     }
 
     @Test
     void skipCountsTheSameStepsOnBothEnginesWithOneWorker() {
         // one worker: the thread engine's order is the simulator's, so the same steps are refused
-        TrainingReport threads = new AsyncTrainer.Builder(TinyNets.exploding()).workers(1).seed(3)
-                .onNonFinite(NonFinitePolicy.SKIP).build().fit(TinyNets.iterator(TRAIN), 2);
-        TrainingReport sim = new Simulator.Builder(1, StepTimes.parse("exp:1", 1)).seed(3)
-                .onNonFinite(NonFinitePolicy.SKIP).network(TinyNets.exploding(), TRAIN).epochs(2).shuffle(false)
-                .build().run();
+        TrainingReport threads = new AsyncTrainer.Builder(TinyNets.exploding())
+                .workers(1)
+                .seed(3)
+                .onNonFinite(NonFinitePolicy.SKIP)
+                .build()
+                .fit(TinyNets.iterator(TRAIN), 2);
+        TrainingReport sim = new Simulator.Builder(1, StepTimes.parse("exp:1", 1))
+                .seed(3)
+                .onNonFinite(NonFinitePolicy.SKIP)
+                .network(TinyNets.exploding(), TRAIN)
+                .epochs(2)
+                .shuffle(false)
+                .build()
+                .run();
         assertThat(sim.stepsNonFinite()).isPositive().isEqualTo(threads.stepsNonFinite());
         assertThat(sim.stepsAccepted()).isEqualTo(threads.stepsAccepted());
     }
@@ -129,8 +149,11 @@ class NonFiniteTest {
     @MethodSource("familiesAndStores")
     void stopEndsTheRunAsDiverged(Family family, ParameterStore.Kind store) {
         MultiLayerNetwork net = TinyNets.exploding();
-        TrainingReport r = family.compose(new AsyncTrainer.Builder(net).workers(3).store(store))
-                .onNonFinite(NonFinitePolicy.STOP).evaluation(TinyNets.iterator(TEST), 10).build()
+        TrainingReport r = family.compose(
+                        new AsyncTrainer.Builder(net).workers(3).store(store))
+                .onNonFinite(NonFinitePolicy.STOP)
+                .evaluation(TinyNets.iterator(TEST), 10)
+                .build()
                 .fit(TinyNets.iterator(TRAIN), 50);
         assertThat(r.stopReason().key()).isEqualTo("diverged");
         assertThat(r.stepsNonFinite()).isPositive();
@@ -140,9 +163,13 @@ class NonFiniteTest {
 
     @Test
     void stopEndsTheSimulationAsDiverged() {
-        TrainingReport r = new Simulator.Builder(4, StepTimes.parse("exp:1", 4)).onNonFinite(NonFinitePolicy.STOP)
-                .network(TinyNets.exploding(), TRAIN).evaluation(TinyNets.iterator(TEST), 10)
-                .epochs(50).build().run();
+        TrainingReport r = new Simulator.Builder(4, StepTimes.parse("exp:1", 4))
+                .onNonFinite(NonFinitePolicy.STOP)
+                .network(TinyNets.exploding(), TRAIN)
+                .evaluation(TinyNets.iterator(TEST), 10)
+                .epochs(50)
+                .build()
+                .run();
         assertThat(r.stopReason().key()).isEqualTo("diverged");
         assertThat(r.stepsNonFinite()).isPositive();
     }
@@ -158,7 +185,8 @@ class NonFiniteTest {
         AsyncTrainer t = new AsyncTrainer.Builder(net).workers(1).shuffle(false).build();
         assertThatThrownBy(() -> t.fit(TinyNets.iterator(data), 1))
                 .isInstanceOf(TrainingFailedException.class)
-                .cause().isInstanceOf(NonFiniteUpdateException.class)
+                .cause()
+                .isInstanceOf(NonFiniteUpdateException.class)
                 .hasMessageContaining("non-finite loss (NaN) at step 6 of worker 0 (read version 6, staleness 0)");
         assertThat(allFinite(net.params())).isTrue();
     }

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -47,15 +46,25 @@ class OptimizerStateTest {
     static final List<DataSet> DATA = TinyNets.blobs(12, 8, 3);
 
     static MultiLayerNetwork mln(IUpdater updater, double l2) {
-        NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.FLOAT)
-                .weightInit(WeightInit.XAVIER).updater(updater);
+        NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder()
+                .seed(7)
+                .dataType(DataType.FLOAT)
+                .weightInit(WeightInit.XAVIER)
+                .updater(updater);
         if (l2 > 0) {
             b.l2(l2);
         }
         MultiLayerNetwork net = new MultiLayerNetwork(b.list()
-                .layer(new DenseLayer.Builder().nIn(TinyNets.IN).nOut(8).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8).nOut(TinyNets.CLASSES)
-                        .activation(Activation.SOFTMAX).build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(TinyNets.IN)
+                        .nOut(8)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(8)
+                        .nOut(TinyNets.CLASSES)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build());
         net.init();
         return net;
@@ -66,7 +75,11 @@ class OptimizerStateTest {
     }
 
     static Stream<IUpdater> updaters() {
-        return Stream.of(new Sgd(0.1), new Nesterovs(0.1, 0.9), new Adam(0.01), new Nadam(0.01),
+        return Stream.of(
+                new Sgd(0.1),
+                new Nesterovs(0.1, 0.9),
+                new Adam(0.01),
+                new Nadam(0.01),
                 new org.dl4jasync.optimizer.HeavyBall(0.1, 0.9));
     }
 
@@ -95,24 +108,30 @@ class OptimizerStateTest {
     }
 
     private static INDArray state(Model m) {
-        return m instanceof ComputationGraph ? ((ComputationGraph) m).getUpdater().getStateViewArray()
+        return m instanceof ComputationGraph
+                ? ((ComputationGraph) m).getUpdater().getStateViewArray()
                 : ((MultiLayerNetwork) m).getUpdater().getStateViewArray();
     }
 
     static void assertSame(Model actual, Model expected, String what) {
         assertThat(actual.params()).as(what + ": parameters").isEqualTo(expected.params());
-        assertThat(equalExactly(actual.params(), expected.params())).as(what + ": parameters, bit for bit").isTrue();
+        assertThat(equalExactly(actual.params(), expected.params()))
+                .as(what + ": parameters, bit for bit")
+                .isTrue();
         INDArray a = state(actual);
         INDArray e = state(expected);
         if (e == null) {
             assertThat(a).as(what + ": updater state").isNull();
         } else {
-            assertThat(equalExactly(a, e)).as(what + ": updater state, bit for bit").isTrue();
+            assertThat(equalExactly(a, e))
+                    .as(what + ": updater state, bit for bit")
+                    .isTrue();
         }
     }
 
     static boolean equalExactly(INDArray a, INDArray b) {
-        return java.util.Arrays.equals(a.reshape(a.length()).toDoubleVector(), b.reshape(b.length()).toDoubleVector());
+        return java.util.Arrays.equals(
+                a.reshape(a.length()).toDoubleVector(), b.reshape(b.length()).toDoubleVector());
     }
 
     @ParameterizedTest(name = "{0} graph={1} {2}")
@@ -120,7 +139,10 @@ class OptimizerStateTest {
     void oneWorkerFitCalledKTimesIsNetFitCalledKTimes(IUpdater u, boolean graph, OptimizerState mode) {
         Model expected = model(u, graph);
         Model actual = model(u, graph);
-        AsyncTrainer trainer = new AsyncTrainer.Builder(actual).workers(1).shuffle(false).optimizerState(mode)
+        AsyncTrainer trainer = new AsyncTrainer.Builder(actual)
+                .workers(1)
+                .shuffle(false)
+                .optimizerState(mode)
                 .build();
         for (int k = 0; k < 3; k++) {
             netFit(expected);
@@ -128,7 +150,9 @@ class OptimizerStateTest {
             assertSame(actual, expected, "after fit " + (k + 1));
         }
         if (state(expected) != null) {
-            assertThat(state(actual).amaxNumber().doubleValue()).as("a state, not zeros").isPositive();
+            assertThat(state(actual).amaxNumber().doubleValue())
+                    .as("a state, not zeros")
+                    .isPositive();
         }
     }
 
@@ -137,8 +161,12 @@ class OptimizerStateTest {
     void everyStoreWithOneWorkerIsNetFit(ParameterStore.Kind store, OptimizerState mode) {
         MultiLayerNetwork expected = mln(new Adam(0.01), 1e-3); // L2: the updater reads the parameters too
         MultiLayerNetwork actual = mln(new Adam(0.01), 1e-3);
-        AsyncTrainer trainer = new AsyncTrainer.Builder(actual).workers(1).shuffle(false).store(store)
-                .optimizerState(mode).build();
+        AsyncTrainer trainer = new AsyncTrainer.Builder(actual)
+                .workers(1)
+                .shuffle(false)
+                .store(store)
+                .optimizerState(mode)
+                .build();
         for (int k = 0; k < 2; k++) {
             expected.fit(TinyNets.iterator(DATA));
             trainer.fit(TinyNets.iterator(DATA));
@@ -163,7 +191,8 @@ class OptimizerStateTest {
         expected.fit(TinyNets.iterator(DATA));
         first.fit(TinyNets.iterator(DATA));
         MultiLayerNetwork restored = roundTrip(first);
-        AsyncTrainer trainer = new AsyncTrainer.Builder(restored).workers(1).shuffle(false).build();
+        AsyncTrainer trainer =
+                new AsyncTrainer.Builder(restored).workers(1).shuffle(false).build();
         expected.fit(TinyNets.iterator(DATA));
         trainer.fit(TinyNets.iterator(DATA));
         assertSame(restored, expected, "a trainer on a restored network");
@@ -184,7 +213,8 @@ class OptimizerStateTest {
     void aNetworkChangedBetweenFitsIsWhereTheWorkersStartAgain() {
         MultiLayerNetwork expected = mln(new Adam(0.01), 0);
         MultiLayerNetwork actual = mln(new Adam(0.01), 0);
-        AsyncTrainer trainer = new AsyncTrainer.Builder(actual).workers(1).shuffle(false).build();
+        AsyncTrainer trainer =
+                new AsyncTrainer.Builder(actual).workers(1).shuffle(false).build();
         expected.fit(TinyNets.iterator(DATA));
         trainer.fit(TinyNets.iterator(DATA));
         expected.fit(TinyNets.iterator(DATA));
@@ -200,37 +230,50 @@ class OptimizerStateTest {
      * step of it rejected: each worker's state stays exactly its own).
      */
     @Test
-    void severalWorkersLeaveTheirMeanInTheNetworkAndContinueFromTheirOwn(@org.junit.jupiter.api.io.TempDir
-                                                                         java.nio.file.Path dir) throws Exception {
+    void severalWorkersLeaveTheirMeanInTheNetworkAndContinueFromTheirOwn(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         MultiLayerNetwork net = mln(new Nesterovs(0.05, 0.9), 0);
         java.util.concurrent.atomic.AtomicBoolean rejectAll = new java.util.concurrent.atomic.AtomicBoolean();
-        AsyncTrainer trainer = new AsyncTrainer.Builder(net).workers(2).seed(3).checkpointDir(dir)
-                .checkpointEvery(1_000_000).dispatcher(m -> new EvenTickets(m) {
+        AsyncTrainer trainer = new AsyncTrainer.Builder(net)
+                .workers(2)
+                .seed(3)
+                .checkpointDir(dir)
+                .checkpointEvery(1_000_000)
+                .dispatcher(m -> new EvenTickets(m) {
                     @Override
                     public boolean finishStep(int worker, long ticket) {
                         return !rejectAll.get();
                     }
-                }).build();
+                })
+                .build();
         trainer.fit(TinyNets.iterator(DATA), 2);
         org.dl4jasync.checkpoint.CheckpointFile.Contents first = newest(dir);
         INDArray w0 = first.updaterStates[0];
         INDArray w1 = first.updaterStates[1];
         assertThat(equalExactly(w0, w1)).as("two workers, two states").isFalse();
         INDArray mean = w0.add(w1).divi(2);
-        assertThat(equalExactly(state(net), mean)).as("the network holds the workers' mean").isTrue();
-        assertThat(equalExactly(first.modelUpdaterState, mean)).as("ModelSerializer's entry: the mean").isTrue();
+        assertThat(equalExactly(state(net), mean))
+                .as("the network holds the workers' mean")
+                .isTrue();
+        assertThat(equalExactly(first.modelUpdaterState, mean))
+                .as("ModelSerializer's entry: the mean")
+                .isTrue();
 
         rejectAll.set(true);
         org.dl4jasync.metrics.TrainingReport r = trainer.fit(TinyNets.iterator(DATA));
         assertThat(r.stepsAccepted()).isZero();
         org.dl4jasync.checkpoint.CheckpointFile.Contents second = newest(dir);
-        assertThat(equalExactly(second.updaterStates[0], w0)).as("worker 0 went on from its own state").isTrue();
-        assertThat(equalExactly(second.updaterStates[1], w1)).as("worker 1 went on from its own state").isTrue();
+        assertThat(equalExactly(second.updaterStates[0], w0))
+                .as("worker 0 went on from its own state")
+                .isTrue();
+        assertThat(equalExactly(second.updaterStates[1], w1))
+                .as("worker 1 went on from its own state")
+                .isTrue();
         assertThat(equalExactly(state(net), mean)).isTrue();
     }
 
     private static org.dl4jasync.checkpoint.CheckpointFile.Contents newest(java.nio.file.Path dir) {
-        return org.dl4jasync.checkpoint.CheckpointDirectory.newest(dir, w -> { }).orElseThrow().contents;
+        return org.dl4jasync.checkpoint.CheckpointDirectory.newest(dir, w -> {}).orElseThrow().contents;
     }
 
     /** A rule with factor 0.5 for every τ (not the constant rule, so the trainer treats it as a step-size rule). */
@@ -256,8 +299,12 @@ class OptimizerStateTest {
     void aStepSizeFactorScalesTheHeavyBallGradientTermOnly(OptimizerState mode) {
         MultiLayerNetwork expected = mln(new org.dl4jasync.optimizer.HeavyBall(0.05, 0.9), 0);
         MultiLayerNetwork actual = mln(new org.dl4jasync.optimizer.HeavyBall(0.1, 0.9), 0);
-        AsyncTrainer trainer = new AsyncTrainer.Builder(actual).workers(1).shuffle(false).optimizerState(mode)
-                .stepSize(new Half()).build();
+        AsyncTrainer trainer = new AsyncTrainer.Builder(actual)
+                .workers(1)
+                .shuffle(false)
+                .optimizerState(mode)
+                .stepSize(new Half())
+                .build();
         for (int k = 0; k < 2; k++) {
             expected.fit(TinyNets.iterator(DATA));
             org.dl4jasync.metrics.TrainingReport r = trainer.fit(TinyNets.iterator(DATA));
@@ -272,16 +319,27 @@ class OptimizerStateTest {
     void aSharedStateTrainsWithSeveralWorkersOnEveryStore(ParameterStore.Kind kind) {
         MultiLayerNetwork net = mln(new Adam(0.01), 1e-4);
         double before = net.score(DATA.get(0));
-        org.dl4jasync.metrics.TrainingReport r = new AsyncTrainer.Builder(net).workers(3).seed(2).store(kind)
-                .optimizerState(OptimizerState.SHARED).build().fit(TinyNets.iterator(DATA), 5);
+        org.dl4jasync.metrics.TrainingReport r = new AsyncTrainer.Builder(net)
+                .workers(3)
+                .seed(2)
+                .store(kind)
+                .optimizerState(OptimizerState.SHARED)
+                .build()
+                .fit(TinyNets.iterator(DATA), 5);
         assertThat(r.stepsAccepted()).isEqualTo(5L * DATA.size());
         assertThat(net.score(DATA.get(0))).isLessThan(before);
         assertThat(state(net).amaxNumber().doubleValue()).isPositive();
 
         MultiLayerNetwork sim = mln(new Adam(0.01), 1e-4);
         org.dl4jasync.metrics.TrainingReport s = new Simulator.Builder(4, StepTimes.parse("exp:1", 4))
-                .applyTime(StepTimes.parse("constant:0.3", 4)).store(kind).optimizerState(OptimizerState.SHARED)
-                .network(sim, DATA).epochs(5).seed(2).build().run();
+                .applyTime(StepTimes.parse("constant:0.3", 4))
+                .store(kind)
+                .optimizerState(OptimizerState.SHARED)
+                .network(sim, DATA)
+                .epochs(5)
+                .seed(2)
+                .build()
+                .run();
         assertThat(s.stepsAccepted()).isPositive();
         assertThat(sim.score(DATA.get(0))).isLessThan(before);
         assertThat(state(sim).amaxNumber().doubleValue()).isPositive();
@@ -296,9 +354,16 @@ class OptimizerStateTest {
     @org.junit.jupiter.params.provider.EnumSource(OptimizerState.class)
     void theCasPublishedStoreKeepsItsPoolBoundWithTheReadHeldUntilFormed(OptimizerState mode) {
         MultiLayerNetwork net = mln(new Adam(0.01), 1e-4);
-        org.dl4jasync.metrics.TrainingReport r = new AsyncTrainer.Builder(net).workers(8).seed(4)
-                .store(ParameterStore.Kind.LEASHED).persistence(0).algorithm(org.dl4jasync.config.Algorithm.BOUNDED)
-                .maxStaleness(1).optimizerState(mode).build().fit(TinyNets.iterator(DATA), 10);
+        org.dl4jasync.metrics.TrainingReport r = new AsyncTrainer.Builder(net)
+                .workers(8)
+                .seed(4)
+                .store(ParameterStore.Kind.LEASHED)
+                .persistence(0)
+                .algorithm(org.dl4jasync.config.Algorithm.BOUNDED)
+                .maxStaleness(1)
+                .optimizerState(mode)
+                .build()
+                .fit(TinyNets.iterator(DATA), 10);
         assertThat(r.stepsAccepted()).isPositive();
         assertThat(r.stepsAccepted() + r.stepsRejected() + r.stepsDropped()).isEqualTo(10L * DATA.size());
     }
@@ -349,8 +414,12 @@ class OptimizerStateTest {
         MultiLayerNetwork expected = mln(u.clone(), 0);
         expected.fit(TinyNets.iterator(evenBatches()));
         MultiLayerNetwork actual = mln(u.clone(), 0);
-        TrainingReportCheck.rejectedHalf(new AsyncTrainer.Builder(actual).workers(1).shuffle(false)
-                .dispatcher(EvenTickets::new).build().fit(TinyNets.iterator(DATA)));
+        TrainingReportCheck.rejectedHalf(new AsyncTrainer.Builder(actual)
+                .workers(1)
+                .shuffle(false)
+                .dispatcher(EvenTickets::new)
+                .build()
+                .fit(TinyNets.iterator(DATA)));
         assertSame(actual, expected, "threads: the odd (rejected) steps left no trace");
     }
 
@@ -361,7 +430,12 @@ class OptimizerStateTest {
         expected.fit(TinyNets.iterator(evenBatches()));
         MultiLayerNetwork actual = mln(u.clone(), 0);
         TrainingReportCheck.rejectedHalf(new Simulator.Builder(1, StepTimes.parse("constant:1", 1))
-                .network(actual, DATA).shuffle(false).epochs(1).dispatcher(EvenTickets::new).build().run());
+                .network(actual, DATA)
+                .shuffle(false)
+                .epochs(1)
+                .dispatcher(EvenTickets::new)
+                .build()
+                .run());
         assertSame(actual, expected, "virtual time: the odd (rejected) steps left no trace");
     }
 
@@ -375,22 +449,28 @@ class OptimizerStateTest {
         INDArray before = ws.replica.updaterState().dup();
         ws.saveState();
         ws.replica.updaterState().addi(1.0); // a formed update moved the state ...
-        ws.restoreState();                   // ... and the store refused it
+        ws.restoreState(); // ... and the store refused it
         assertThat(equalExactly(ws.replica.updaterState(), before)).isTrue();
         ws.saveState();
         ws.replica.updaterState().addi(1.0);
-        ws.stateApplied();                   // applied: it stays
+        ws.stateApplied(); // applied: it stays
         ws.restoreState();
         assertThat(equalExactly(ws.replica.updaterState(), before.add(1.0))).isTrue();
     }
 
     private static WorkerState workerOf(MultiLayerNetwork net) {
         org.dl4jasync.model.TrainableModel model = org.dl4jasync.model.TrainableModel.of(net);
-        ParameterStore store = ParameterStore.create(ParameterStore.Kind.HOGWILD, model, 1,
-                ParameterStore.UNBOUNDED_PERSISTENCE);
+        ParameterStore store =
+                ParameterStore.create(ParameterStore.Kind.HOGWILD, model, 1, ParameterStore.UNBOUNDED_PERSISTENCE);
         org.dl4jasync.parameters.WorkerView view = store.newWorkerView(0);
-        return new WorkerState(0, view, view.replica(), org.dl4jasync.stepsize.ConstantStepSize.INSTANCE, false,
-                new org.dl4jasync.metrics.WorkerStats(0), 0);
+        return new WorkerState(
+                0,
+                view,
+                view.replica(),
+                org.dl4jasync.stepsize.ConstantStepSize.INSTANCE,
+                false,
+                new org.dl4jasync.metrics.WorkerStats(0),
+                0);
     }
 
     @Test
@@ -400,8 +480,12 @@ class OptimizerStateTest {
         MultiLayerNetwork expected = mln(new Adam(0.01), 0);
         MultiLayerNetwork actual = mln(new Adam(0.01), 0);
         expected.fit(TinyNets.iterator(DATA));
-        new AsyncTrainer.Builder(actual).workers(1).shuffle(false)
-                .algorithm(org.dl4jasync.config.Algorithm.BOUNDED).maxStaleness(0).build()
+        new AsyncTrainer.Builder(actual)
+                .workers(1)
+                .shuffle(false)
+                .algorithm(org.dl4jasync.config.Algorithm.BOUNDED)
+                .maxStaleness(0)
+                .build()
                 .fit(TinyNets.iterator(DATA));
         assertSame(actual, expected, "bounded 0, one worker");
     }

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.deeplearning4j.core.storage.StatsStorage;
 import org.deeplearning4j.core.storage.StatsStorageRouter;
 import org.deeplearning4j.core.storage.listener.RoutingIterationListener;
@@ -91,7 +90,10 @@ class ParallelWrapperListenersPortTest {
 
     private static void testListenersForModel(Model model, List<TrainingListener> listeners) {
         int nWorkers = 2;
-        AsyncTrainer trainer = new AsyncTrainer.Builder(model).workers(nWorkers).algorithm(Algorithm.SYNC).build();
+        AsyncTrainer trainer = new AsyncTrainer.Builder(model)
+                .workers(nWorkers)
+                .algorithm(Algorithm.SYNC)
+                .build();
         if (listeners != null) {
             trainer.setListeners(listeners.toArray(new TrainingListener[0]));
         }
@@ -109,19 +111,35 @@ class ParallelWrapperListenersPortTest {
     }
 
     private static MultiLayerNetwork mln() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().list().layer(0,
-                new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(10).nOut(10)
-                        .activation(Activation.TANH).build()).build();
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .list()
+                .layer(
+                        0,
+                        new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
+                                .nIn(10)
+                                .nOut(10)
+                                .activation(Activation.TANH)
+                                .build())
+                .build();
         MultiLayerNetwork model = new MultiLayerNetwork(conf);
         model.init();
         return model;
     }
 
     private static ComputationGraph graph() {
-        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().graphBuilder().addInputs("in")
-                .addLayer("0", new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(10).nOut(10)
-                        .activation(Activation.TANH).build(), "in")
-                .setOutputs("0").build();
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
+                .graphBuilder()
+                .addInputs("in")
+                .addLayer(
+                        "0",
+                        new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
+                                .nIn(10)
+                                .nOut(10)
+                                .activation(Activation.TANH)
+                                .build(),
+                        "in")
+                .setOutputs("0")
+                .build();
         ComputationGraph model = new ComputationGraph(conf);
         model.init();
         return model;
@@ -134,7 +152,10 @@ class ParallelWrapperListenersPortTest {
         MultiLayerNetwork model = TinyNets.net(1);
         StatsStorage ss = new InMemoryStatsStorage();
         model.setListeners(new StatsListener(ss));
-        AsyncTrainer trainer = new AsyncTrainer.Builder(model).workers(2).algorithm(Algorithm.SYNC).build();
+        AsyncTrainer trainer = new AsyncTrainer.Builder(model)
+                .workers(2)
+                .algorithm(Algorithm.SYNC)
+                .build();
         List<DataSet> train = TinyNets.blobs(6, 8, 1);
         for (int fit = 0; fit < 3; fit++) {
             trainer.fit(TinyNets.iterator(train));
@@ -148,8 +169,12 @@ class ParallelWrapperListenersPortTest {
     void everyComputedMinibatchFiresEachPassEventOnceAndEveryUpdateOneIteration(ParameterStore.Kind store) {
         Counting counting = new Counting();
         ComputationGraph g = TinyGraphs.residual(3, 0);
-        TrainingReport r = new AsyncTrainer.Builder(g).workers(2).store(store).listeners(counting, new TestListener())
-                .build().fit(TinyNets.iterator(TinyNets.blobs(30, 8, 2)), 2);
+        TrainingReport r = new AsyncTrainer.Builder(g)
+                .workers(2)
+                .store(store)
+                .listeners(counting, new TestListener())
+                .build()
+                .fit(TinyNets.iterator(TinyNets.blobs(30, 8, 2)), 2);
         long computed = r.gradientsComputed();
         assertThat(computed).isEqualTo(60);
         assertThat(counting.forward.get()).isEqualTo(computed);
@@ -159,7 +184,9 @@ class ParallelWrapperListenersPortTest {
         // the routing listener's clones: one per worker, together every minibatch once
         assertThat(TestListener.instanceCount.get()).isEqualTo(1 + 2);
         assertThat(TestListener.forwardPassCount.get()).isEqualTo(computed);
-        assertThat(counting.replicaModels).as("pass events name the replica that computed").doesNotContain(g);
+        assertThat(counting.replicaModels)
+                .as("pass events name the replica that computed")
+                .doesNotContain(g);
     }
 
     /**
@@ -170,7 +197,10 @@ class ParallelWrapperListenersPortTest {
     void statsListenerReportsTheSharedParametersAndTheAppliedUpdate() {
         MultiLayerNetwork model = TinyNets.net(1);
         StatsStorage ss = new InMemoryStatsStorage();
-        new AsyncTrainer.Builder(model).workers(2).listeners(new StatsListener(ss)).build()
+        new AsyncTrainer.Builder(model)
+                .workers(2)
+                .listeners(new StatsListener(ss))
+                .build()
                 .fit(TinyNets.iterator(TinyNets.blobs(20, 8, 1)), 1);
         assertThat(ss.listSessionIDs()).hasSize(1);
         String session = ss.listSessionIDs().get(0);
@@ -262,8 +292,7 @@ class ParallelWrapperListenersPortTest {
         }
 
         @Override
-        public void setStorageRouter(StatsStorageRouter router) {
-        }
+        public void setStorageRouter(StatsStorageRouter router) {}
 
         @Override
         public StatsStorageRouter getStorageRouter() {

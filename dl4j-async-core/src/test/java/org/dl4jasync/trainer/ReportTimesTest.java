@@ -3,7 +3,6 @@ package org.dl4jasync.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-
 import org.dl4jasync.metrics.TracePoint;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.testing.TinyNets;
@@ -22,8 +21,12 @@ class ReportTimesTest {
     @Test
     void theFinalPointsAndTheTimeToTargetAreWithinTheRun() {
         for (int workers : new int[] {1, 2}) {
-            TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(3)).workers(workers).maxSteps(60)
-                    .evaluation(TinyNets.iterator(TEST), 10_000).targetAccuracy(0.01).build()
+            TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(3))
+                    .workers(workers)
+                    .maxSteps(60)
+                    .evaluation(TinyNets.iterator(TEST), 10_000)
+                    .targetAccuracy(0.01)
+                    .build()
                     .fit(TinyNets.iterator(TRAIN), 5);
             double wall = r.wallSeconds();
             assertThat(r.accuracyTrace()).as("the final evaluation only").hasSize(1);

@@ -6,7 +6,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -42,11 +41,21 @@ class ResourceLeakTest {
 
     /** 4 → 512 → 3 (4,611 parameters): big enough that a leak per cycle would show in physical memory. */
     private static MultiLayerNetwork wide(long seed) {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(seed)
-                .dataType(DataType.FLOAT).updater(new Nesterovs(0.05, 0.5)).list()
-                .layer(new DenseLayer.Builder().nIn(TinyNets.IN).nOut(512).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(512).nOut(TinyNets.CLASSES)
-                        .activation(Activation.SOFTMAX).build())
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(DataType.FLOAT)
+                .updater(new Nesterovs(0.05, 0.5))
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nIn(TinyNets.IN)
+                        .nOut(512)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(512)
+                        .nOut(TinyNets.CLASSES)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build());
         net.init();
         return net;
@@ -58,8 +67,12 @@ class ResourceLeakTest {
         Algorithm algorithm = Algorithm.values()[2 + i % 7]; // async … abs, every asynchronous algorithm
         MultiLayerNetwork net = wide(i);
         made.add(new WeakReference<>(net));
-        try (AsyncTrainer t = new AsyncTrainer.Builder(net).workers(4).store(store).algorithm(algorithm)
-                .maxSteps(40).build()) {
+        try (AsyncTrainer t = new AsyncTrainer.Builder(net)
+                .workers(4)
+                .store(store)
+                .algorithm(algorithm)
+                .maxSteps(40)
+                .build()) {
             made.add(new WeakReference<>(t));
             t.addListeners(new BaseTrainingListener() {
                 private boolean seen;
@@ -100,10 +113,14 @@ class ResourceLeakTest {
             cycle(i, made);
         }
         assertThat(made).hasSize(150); // a network, a trainer and a run per cycle
-        assertThat(alive(made)).as("networks, trainers and runs still reachable after 50 cycles").isZero();
-        assertThat(ManagementFactory.getThreadMXBean().getThreadCount()).as("live threads")
+        assertThat(alive(made))
+                .as("networks, trainers and runs still reachable after 50 cycles")
+                .isZero();
+        assertThat(ManagementFactory.getThreadMXBean().getThreadCount())
+                .as("live threads")
                 .isLessThanOrEqualTo(threadsBefore);
-        assertThat(Pointer.physicalBytes() - physicalBefore).as("physical memory growth over 50 cycles")
+        assertThat(Pointer.physicalBytes() - physicalBefore)
+                .as("physical memory growth over 50 cycles")
                 .isLessThan(128L << 20);
     }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.dl4jasync.checkpoint.IncompatibleCheckpointException;
 import org.dl4jasync.metrics.StopReason;
 import org.dl4jasync.metrics.TrainingReport;
@@ -33,21 +32,31 @@ class ResumeCompatibilityTest {
         oneWorker(5).maxSteps(10).checkpointDir(dir).build().fit(TinyNets.iterator(TRAIN), 3);
         List<DataSet> other = TinyNets.blobs(20, 8, 99); // same count and sizes, other values
         assertThatThrownBy(() -> oneWorker(5).resume(dir).build().fit(TinyNets.iterator(other), 3))
-                .isInstanceOf(IncompatibleCheckpointException.class).hasMessageContaining("was made on other data");
+                .isInstanceOf(IncompatibleCheckpointException.class)
+                .hasMessageContaining("was made on other data");
         List<DataSet> reordered = new ArrayList<>(TRAIN);
         java.util.Collections.swap(reordered, 0, 1); // a different first batch
         assertThatThrownBy(() -> oneWorker(5).resume(dir).build().fit(TinyNets.iterator(reordered), 3))
                 .hasMessageContaining("was made on other data");
-        assertThat(oneWorker(5).resume(dir).build().fit(TinyNets.iterator(TRAIN), 3).stepsAccepted())
-                .as("the same data resumes").isEqualTo(60);
+        assertThat(oneWorker(5)
+                        .resume(dir)
+                        .build()
+                        .fit(TinyNets.iterator(TRAIN), 3)
+                        .stepsAccepted())
+                .as("the same data resumes")
+                .isEqualTo(60);
     }
 
     @Test
     void streamedDataCannotResumeAnInMemoryTraining(@TempDir Path dir) {
         oneWorker(5).maxSteps(10).checkpointDir(dir).build().fit(TinyNets.iterator(TRAIN), 3);
-        assertThatThrownBy(() -> oneWorker(5).dataMode(AsyncTrainer.DataMode.PREFETCH).resume(dir).build()
-                .fit(TinyNets.iterator(TRAIN), 3))
-                .isInstanceOf(IncompatibleCheckpointException.class).hasMessageContaining("held in memory")
+        assertThatThrownBy(() -> oneWorker(5)
+                        .dataMode(AsyncTrainer.DataMode.PREFETCH)
+                        .resume(dir)
+                        .build()
+                        .fit(TinyNets.iterator(TRAIN), 3))
+                .isInstanceOf(IncompatibleCheckpointException.class)
+                .hasMessageContaining("held in memory")
                 .hasMessageContaining("streamed");
     }
 
@@ -63,9 +72,12 @@ class ResumeCompatibilityTest {
     @Test
     void resumingPastTheAskedStepsOrEpochsTrainsNothingAndSaysWhy(@TempDir Path dir) {
         oneWorker(5).maxSteps(50).checkpointDir(dir).build().fit(TinyNets.iterator(TRAIN), 5);
-        TrainingReport fewerSteps = oneWorker(5).maxSteps(20).resume(dir).build().fit(TinyNets.iterator(TRAIN), 5);
+        TrainingReport fewerSteps =
+                oneWorker(5).maxSteps(20).resume(dir).build().fit(TinyNets.iterator(TRAIN), 5);
         assertThat(fewerSteps.stopReason()).isEqualTo(StopReason.MAX_STEPS);
-        assertThat(fewerSteps.stepsAccepted()).as("what the checkpoint had: nothing trained").isEqualTo(50);
+        assertThat(fewerSteps.stepsAccepted())
+                .as("what the checkpoint had: nothing trained")
+                .isEqualTo(50);
         TrainingReport fewerEpochs = oneWorker(5).resume(dir).build().fit(TinyNets.iterator(TRAIN), 2);
         assertThat(fewerEpochs.stopReason()).isEqualTo(StopReason.EPOCHS);
         assertThat(fewerEpochs.stepsAccepted()).isEqualTo(50);
@@ -75,23 +87,33 @@ class ResumeCompatibilityTest {
     @Test
     void aHandEditedStateIsRefusedInOneLine(@TempDir Path dir) throws Exception {
         oneWorker(5).maxSteps(10).checkpointDir(dir).build().fit(TinyNets.iterator(TRAIN), 3);
-        Path file = org.dl4jasync.checkpoint.CheckpointDirectory.newest(dir, w -> { }).orElseThrow().file;
+        Path file = org.dl4jasync.checkpoint.CheckpointDirectory.newest(dir, w -> {})
+                .orElseThrow()
+                .file;
         org.dl4jasync.checkpoint.CheckpointFile.Contents c = org.dl4jasync.checkpoint.CheckpointFile.read(file);
         java.util.Map<String, Object> state = new java.util.LinkedHashMap<>(c.state);
         state.put("accepted", "ten");
-        org.dl4jasync.checkpoint.CheckpointFile.write(file, new org.dl4jasync.checkpoint.CheckpointFile.Contents(
-                c.modelConfiguration, c.params, c.updaterStates, c.modelUpdaterState, state));
+        org.dl4jasync.checkpoint.CheckpointFile.write(
+                file,
+                new org.dl4jasync.checkpoint.CheckpointFile.Contents(
+                        c.modelConfiguration, c.params, c.updaterStates, c.modelUpdaterState, state));
         assertThatThrownBy(() -> oneWorker(5).resume(dir).build().fit(TinyNets.iterator(TRAIN), 3))
-                .isInstanceOf(IncompatibleCheckpointException.class).hasMessageContaining("cannot read");
+                .isInstanceOf(IncompatibleCheckpointException.class)
+                .hasMessageContaining("cannot read");
     }
 
     /** Before: the message quoted whole layers' JSON (9.9 KB in one line). */
     @Test
     void anotherNetworksMessageIsShort(@TempDir Path dir) {
         oneWorker(5).maxSteps(10).checkpointDir(dir).build().fit(TinyNets.iterator(TRAIN), 3);
-        assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.exploding()).workers(1).seed(11).resume(dir)
-                .build().fit(TinyNets.iterator(TRAIN), 3))
-                .isInstanceOf(IncompatibleCheckpointException.class).hasMessageContaining("is of another network")
+        assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.exploding())
+                        .workers(1)
+                        .seed(11)
+                        .resume(dir)
+                        .build()
+                        .fit(TinyNets.iterator(TRAIN), 3))
+                .isInstanceOf(IncompatibleCheckpointException.class)
+                .hasMessageContaining("is of another network")
                 .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(500));
     }
 }

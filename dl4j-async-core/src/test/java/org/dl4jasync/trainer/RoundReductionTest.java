@@ -3,7 +3,6 @@ package org.dl4jasync.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jasync.config.Algorithm;
 import org.dl4jasync.dispatch.AbsPolicy;
@@ -28,24 +27,34 @@ class RoundReductionTest {
     }
 
     private static Simulator.Builder sim(MultiLayerNetwork net) {
-        return new Simulator.Builder(M, StepTimes.parse("shifted-exp:0.02,0.01", M)).seed(4).network(net, TRAIN)
-                .pollDelay(1e-9).gradientThreads(0);
+        return new Simulator.Builder(M, StepTimes.parse("shifted-exp:0.02,0.01", M))
+                .seed(4)
+                .network(net, TRAIN)
+                .pollDelay(1e-9)
+                .gradientThreads(0);
     }
 
     @Test
     void absWithKEqualToMAndSZeroIsSynchronousSgd() {
         MultiLayerNetwork syncNet = sgdNet();
-        TrainingReport sync = sim(syncNet).algorithm(Algorithm.SYNC).maxSteps(60).build().run();
+        TrainingReport sync =
+                sim(syncNet).algorithm(Algorithm.SYNC).maxSteps(60).build().run();
         MultiLayerNetwork absNet = sgdNet();
-        TrainingReport abs = sim(absNet).algorithm(Algorithm.ABS).maxSteps(60)
-                .roundPolicy(m -> new AbsPolicy.Builder(m).fixedK(m).fixedThreshold(0).build()).build().run();
+        TrainingReport abs = sim(absNet)
+                .algorithm(Algorithm.ABS)
+                .maxSteps(60)
+                .roundPolicy(m ->
+                        new AbsPolicy.Builder(m).fixedK(m).fixedThreshold(0).build())
+                .build()
+                .run();
 
         assertThat(abs.rounds()).isEqualTo(60).isEqualTo(sync.stepsAccepted());
         assertThat(abs.uploads()).isEqualTo(60L * M); // every worker once per round, no open round left
         assertThat(abs.restarts()).isZero();
         assertThat(abs.staleness().max()).isZero(); // every submission from the round's own model
         // the same batches per round (tickets r·m … r·m + m − 1, whichever worker drew which) on the same model
-        assertThat(absNet.params().sub(syncNet.params()).amaxNumber().doubleValue()).isLessThan(1e-5);
+        assertThat(absNet.params().sub(syncNet.params()).amaxNumber().doubleValue())
+                .isLessThan(1e-5);
         assertThat(abs.virtualSeconds()).isCloseTo(sync.virtualSeconds(), org.assertj.core.data.Offset.offset(1e-6));
     }
 
@@ -53,18 +62,30 @@ class RoundReductionTest {
     void absWithKOneAndNoThresholdIsPlainAsync() {
         // stopped by time: a step budget holds async's last steps back (a permit per step), not a round's
         MultiLayerNetwork asyncNet = sgdNet();
-        TrainingReport async = sim(asyncNet).algorithm(Algorithm.ASYNC).virtualTimeLimit(0.3).build().run();
+        TrainingReport async = sim(asyncNet)
+                .algorithm(Algorithm.ASYNC)
+                .virtualTimeLimit(0.3)
+                .build()
+                .run();
         MultiLayerNetwork absNet = sgdNet();
-        TrainingReport abs = sim(absNet).algorithm(Algorithm.ABS).virtualTimeLimit(0.3)
-                .roundPolicy(m -> new AbsPolicy.Builder(m).fixedK(1).fixedThreshold(Long.MAX_VALUE).build())
-                .build().run();
+        TrainingReport abs = sim(absNet)
+                .algorithm(Algorithm.ABS)
+                .virtualTimeLimit(0.3)
+                .roundPolicy(m -> new AbsPolicy.Builder(m)
+                        .fixedK(1)
+                        .fixedThreshold(Long.MAX_VALUE)
+                        .build())
+                .build()
+                .run();
 
         assertThat(async.stepsAccepted()).isGreaterThan(50);
         assertThat(abs.rounds()).isEqualTo(abs.uploads()).isEqualTo(async.stepsAccepted());
-        assertThat(abs.staleness().histogram()).usingElementComparator(java.util.Arrays::compare)
+        assertThat(abs.staleness().histogram())
+                .usingElementComparator(java.util.Arrays::compare)
                 .containsExactlyElementsOf(async.staleness().histogram());
         assertThat(absNet.params()).isEqualTo(asyncNet.params()); // bit for bit
-        assertThat(abs.lossTrace()).usingRecursiveFieldByFieldElementComparator()
+        assertThat(abs.lossTrace())
+                .usingRecursiveFieldByFieldElementComparator()
                 .containsExactlyElementsOf(async.lossTrace());
         assertThat(abs.virtualSeconds()).isEqualTo(async.virtualSeconds());
     }

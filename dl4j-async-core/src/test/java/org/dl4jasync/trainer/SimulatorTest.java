@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.simulation.StepTimeDistribution;
@@ -18,7 +17,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SimulatorTest {
 
     private static TrainingReport run(int m, String stepTime, long seed, long steps) {
-        return new Simulator.Builder(m, StepTimes.parse(stepTime, m)).seed(seed).maxSteps(steps).build().run();
+        return new Simulator.Builder(m, StepTimes.parse(stepTime, m))
+                .seed(seed)
+                .maxSteps(steps)
+                .build()
+                .run();
     }
 
     private static String withoutWallTime(TrainingReport r) {
@@ -40,7 +43,8 @@ class SimulatorTest {
         AtomicLong afterWarmUp = new AtomicLong();
         AtomicLong wrong = new AtomicLong();
         AtomicLong applied = new AtomicLong();
-        new Simulator.Builder(m, StepTimes.parse("constant:0.5", m)).maxSteps(50L * m)
+        new Simulator.Builder(m, StepTimes.parse("constant:0.5", m))
+                .maxSteps(50L * m)
                 .stepListener((w, ticket, accepted, tau, scale, loss) -> {
                     if (accepted && applied.incrementAndGet() > m) { // the first m updates are the warm-up
                         afterWarmUp.incrementAndGet();
@@ -48,7 +52,9 @@ class SimulatorTest {
                             wrong.incrementAndGet();
                         }
                     }
-                }).build().run();
+                })
+                .build()
+                .run();
         assertThat(afterWarmUp.get()).isEqualTo(49L * m);
         assertThat(wrong.get()).isZero();
     }
@@ -62,7 +68,8 @@ class SimulatorTest {
         // m workers always busy: virtual throughput m / E[step time]
         assertThat(r.stepsPerSecond()).isCloseTo(m, within(0.05 * m));
         // ... except at the very end, when the last permits are taken and the others wait (at most a step each)
-        assertThat(r.workerSeconds()).isLessThanOrEqualTo(m * r.virtualSeconds())
+        assertThat(r.workerSeconds())
+                .isLessThanOrEqualTo(m * r.virtualSeconds())
                 .isGreaterThan(m * r.virtualSeconds() - 20.0 * m);
     }
 
@@ -88,21 +95,29 @@ class SimulatorTest {
         }
         assertThat(fastMode).isPositive();
         assertThat(slowMode).isPositive();
-        assertThat(r.staleness().max()).isGreaterThan(2 * Math.round(r.staleness().mean()));
+        assertThat(r.staleness().max())
+                .isGreaterThan(2 * Math.round(r.staleness().mean()));
     }
 
     @Test
     void casContentionUnderTheLeashedStoreDropsAndCountsUpdates() {
         TrainingReport bounded = new Simulator.Builder(8, StepTimes.parse("exp:1", 8))
-                .applyTime(StepTimes.parse("constant:0.2", 8)).store(ParameterStore.Kind.LEASHED).persistence(0)
-                .maxSteps(5_000).build().run();
+                .applyTime(StepTimes.parse("constant:0.2", 8))
+                .store(ParameterStore.Kind.LEASHED)
+                .persistence(0)
+                .maxSteps(5_000)
+                .build()
+                .run();
         assertThat(bounded.failedCas()).isPositive();
         assertThat(bounded.stepsDropped()).isEqualTo(bounded.failedCas()); // persistence 0: every failure drops
         assertThat(bounded.acceptanceRate()).isLessThan(1.0);
 
         TrainingReport unbounded = new Simulator.Builder(8, StepTimes.parse("exp:1", 8))
-                .applyTime(StepTimes.parse("constant:0.2", 8)).store(ParameterStore.Kind.LEASHED)
-                .maxSteps(5_000).build().run();
+                .applyTime(StepTimes.parse("constant:0.2", 8))
+                .store(ParameterStore.Kind.LEASHED)
+                .maxSteps(5_000)
+                .build()
+                .run();
         assertThat(unbounded.stepsDropped()).isZero();
         assertThat(unbounded.failedCas()).isPositive();
         assertThat(unbounded.acceptanceRate()).isEqualTo(1.0);
@@ -112,21 +127,28 @@ class SimulatorTest {
     void lockedAppliesQueueForTheLock() {
         // apply time 1 with step time 1: the lock is the bottleneck, throughput ≤ 1 update per virtual second
         TrainingReport r = new Simulator.Builder(8, StepTimes.parse("constant:1", 8))
-                .applyTime(StepTimes.parse("constant:1", 8)).store(ParameterStore.Kind.LOCKED)
-                .maxSteps(1_000).build().run();
+                .applyTime(StepTimes.parse("constant:1", 8))
+                .store(ParameterStore.Kind.LOCKED)
+                .maxSteps(1_000)
+                .build()
+                .run();
         assertThat(r.stepsPerSecond()).isLessThanOrEqualTo(1.0 + 1e-9);
     }
 
     @Test
     void stopsAtTheVirtualTimeLimitAndTheEpochs() {
         TrainingReport byTime = new Simulator.Builder(4, StepTimes.parse("constant:1", 4))
-                .virtualTimeLimit(10.5).build().run();
+                .virtualTimeLimit(10.5)
+                .build()
+                .run();
         assertThat(byTime.stopReason().key()).isEqualTo("time_limit");
         assertThat(byTime.virtualSeconds()).isEqualTo(10.5);
         assertThat(byTime.stepsAccepted()).isEqualTo(40);
 
-        TrainingReport byEpochs = new Simulator.Builder(4, StepTimes.parse("exp:1", 4)).epochs(3, 100)
-                .build().run();
+        TrainingReport byEpochs = new Simulator.Builder(4, StepTimes.parse("exp:1", 4))
+                .epochs(3, 100)
+                .build()
+                .run();
         assertThat(byEpochs.stopReason().key()).isEqualTo("epochs");
         assertThat(byEpochs.stepsAccepted()).isEqualTo(300);
         assertThat(byEpochs.epochsCompleted()).isEqualTo(3);
@@ -141,8 +163,9 @@ class SimulatorTest {
         assertThatThrownBy(() -> StepTimes.parse("constant:1,2", 4)).hasMessageContaining("expected 1 number");
         assertThatThrownBy(() -> new Simulator.Builder(4, StepTimes.parse("exp:1", 4)).build())
                 .hasMessageContaining("needs a stop condition");
-        assertThat(List.of("constant:1", "uniform:1,2", "exp:1", "shifted-exp:1,1", "lognormal:0,0.5",
-                "bimodal:1,0.5,2")).allSatisfy(s -> assertThat(StepTimes.parse(s, 4).mean(0)).isPositive());
+        assertThat(List.of(
+                        "constant:1", "uniform:1,2", "exp:1", "shifted-exp:1,1", "lognormal:0,0.5", "bimodal:1,0.5,2"))
+                .allSatisfy(s -> assertThat(StepTimes.parse(s, 4).mean(0)).isPositive());
     }
 
     @Test

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
-
 import org.dl4jasync.config.Algorithm;
 import org.dl4jasync.metrics.StepListener;
 import org.dl4jasync.metrics.TrainingReport;
@@ -50,13 +49,20 @@ class SlowWorkerTest {
         }
     }
 
-    enum Unblocked { ASYNC, BOUNDED, KASYNC, INTERVAL }
+    enum Unblocked {
+        ASYNC,
+        BOUNDED,
+        KASYNC,
+        INTERVAL
+    }
 
     @ParameterizedTest
     @EnumSource(Unblocked.class)
     void asynchronousAlgorithmsAreNotHeldBackByASlowWorker(Unblocked algo) {
         SlowWorkerZero slow = new SlowWorkerZero();
-        AsyncTrainer.Builder b = new AsyncTrainer.Builder(TinyNets.net(2)).workers(M).maxSteps(STEPS)
+        AsyncTrainer.Builder b = new AsyncTrainer.Builder(TinyNets.net(2))
+                .workers(M)
+                .maxSteps(STEPS)
                 .stepListener(slow);
         switch (algo) {
             case BOUNDED: // the slow worker's steps are too stale and rejected, never waited for
@@ -79,8 +85,14 @@ class SlowWorkerTest {
     @Test
     void sspHoldsTheFastWorkersExactlyAtTheSlack() {
         SlowWorkerZero slow = new SlowWorkerZero();
-        TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(2)).workers(M).maxSteps(60).stepListener(slow)
-                .algorithm(Algorithm.SSP).sspSlack(3).build().fit(TinyNets.iterator(TRAIN), Integer.MAX_VALUE);
+        TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(2))
+                .workers(M)
+                .maxSteps(60)
+                .stepListener(slow)
+                .algorithm(Algorithm.SSP)
+                .sspSlack(3)
+                .build()
+                .fit(TinyNets.iterator(TRAIN), Integer.MAX_VALUE);
         Map<?, ?> json = parse(r);
         // the fast workers ran ahead up to the slack (not held back earlier) and never beyond it
         assertThat(((Number) json.get("clock_spread_max")).longValue()).isEqualTo(3);
@@ -92,8 +104,13 @@ class SlowWorkerTest {
     @Test
     void syncWaitsForTheSlowWorkerOnceARound() {
         SlowWorkerZero slow = new SlowWorkerZero();
-        TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(2)).workers(M).maxSteps(10).stepListener(slow)
-                .algorithm(Algorithm.SYNC).build().fit(TinyNets.iterator(TRAIN), Integer.MAX_VALUE);
+        TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(2))
+                .workers(M)
+                .maxSteps(10)
+                .stepListener(slow)
+                .algorithm(Algorithm.SYNC)
+                .build()
+                .fit(TinyNets.iterator(TRAIN), Integer.MAX_VALUE);
         assertThat(r.stepsAccepted()).isEqualTo(10);
         for (int w = 0; w < M; w++) { // one gradient of every worker in every round: no one more than a round ahead
             assertThat(slow.finished.get(w)).isEqualTo(10);

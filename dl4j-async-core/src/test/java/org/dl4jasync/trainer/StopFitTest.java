@@ -8,7 +8,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
@@ -16,9 +15,9 @@ import org.dl4jasync.metrics.StopReason;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.testing.TinyNets;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.DataSet;
 
 class StopFitTest {
@@ -29,7 +28,8 @@ class StopFitTest {
     @EnumSource(ParameterStore.Kind.class)
     void stopFitFromAListenerEndsTheRunAfterTheStepsInFlight(ParameterStore.Kind store) {
         MultiLayerNetwork net = TinyNets.net(1);
-        try (AsyncTrainer trainer = new AsyncTrainer.Builder(net).workers(WORKERS).store(store).build()) {
+        try (AsyncTrainer trainer =
+                new AsyncTrainer.Builder(net).workers(WORKERS).store(store).build()) {
             int[] seenAtStop = {-1};
             trainer.addListeners(new BaseTrainingListener() {
                 private int applied;
@@ -98,13 +98,18 @@ class StopFitTest {
             assertThat(started.await(60, TimeUnit.SECONDS)).isTrue();
             fit.cancel(true); // interrupts the calling thread
             caller.shutdown();
-            assertThat(caller.awaitTermination(60, TimeUnit.SECONDS)).as("fit returned after the interrupt").isTrue();
-            assertThat(interruptKept[0]).as("the caller's interrupt status is kept").isTrue();
+            assertThat(caller.awaitTermination(60, TimeUnit.SECONDS))
+                    .as("fit returned after the interrupt")
+                    .isTrue();
+            assertThat(interruptKept[0])
+                    .as("the caller's interrupt status is kept")
+                    .isTrue();
             assertThat(reason[0]).isEqualTo(StopReason.INTERRUPTED);
-            assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("dl4j-async-worker")
-                    && t.isAlive());
+            assertThat(Thread.getAllStackTraces().keySet())
+                    .noneMatch(t -> t.getName().startsWith("dl4j-async-worker") && t.isAlive());
             assertThat(trainer.fit(TinyNets.iterator(data.subList(0, 20)), 1).stopReason())
-                    .as("the trainer is usable again").isEqualTo(StopReason.EPOCHS);
+                    .as("the trainer is usable again")
+                    .isEqualTo(StopReason.EPOCHS);
         } finally {
             caller.shutdownNow();
         }
@@ -115,13 +120,17 @@ class StopFitTest {
      * evaluation and the report: before, the caller's interrupt cut the wait for the final checkpoint short.
      */
     @Test
-    void anInterruptedRunStillWritesItsFinalCheckpointAndEvaluates(@org.junit.jupiter.api.io.TempDir
-                                                                     java.nio.file.Path dir) throws Exception {
+    void anInterruptedRunStillWritesItsFinalCheckpointAndEvaluates(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         MultiLayerNetwork net = TinyNets.net(5);
         CountDownLatch started = new CountDownLatch(1);
         ExecutorService caller = Executors.newSingleThreadExecutor();
-        try (AsyncTrainer trainer = new AsyncTrainer.Builder(net).workers(2).checkpointDir(dir).checkpointEvery(1000)
-                .evaluation(TinyNets.iterator(data.subList(0, 10))).build()) {
+        try (AsyncTrainer trainer = new AsyncTrainer.Builder(net)
+                .workers(2)
+                .checkpointDir(dir)
+                .checkpointEvery(1000)
+                .evaluation(TinyNets.iterator(data.subList(0, 10)))
+                .build()) {
             countDownOnEveryIteration(trainer, started);
             java.util.concurrent.atomic.AtomicReference<TrainingReport> report =
                     new java.util.concurrent.atomic.AtomicReference<>();
@@ -132,14 +141,18 @@ class StopFitTest {
             assertThat(caller.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
             TrainingReport r = report.get();
             assertThat(r.stopReason()).isEqualTo(StopReason.INTERRUPTED);
-            assertThat(r.checkpoints().get("final_written")).as("the report saw the final write end").isEqualTo(true);
+            assertThat(r.checkpoints().get("final_written"))
+                    .as("the report saw the final write end")
+                    .isEqualTo(true);
             assertThat(r.finalAccuracy()).as("evaluated at the end").isNotNull();
         } finally {
             caller.shutdownNow();
         }
-        org.dl4jasync.checkpoint.CheckpointDirectory.Loaded last = org.dl4jasync.checkpoint.CheckpointDirectory
-                .newest(dir, w -> { }).orElseThrow();
-        assertThat(((Number) last.contents.state.get("accepted")).longValue()).as("the final state's steps")
+        org.dl4jasync.checkpoint.CheckpointDirectory.Loaded last = org.dl4jasync.checkpoint.CheckpointDirectory.newest(
+                        dir, w -> {})
+                .orElseThrow();
+        assertThat(((Number) last.contents.state.get("accepted")).longValue())
+                .as("the final state's steps")
                 .isEqualTo(net.getIterationCount());
     }
 
@@ -157,7 +170,8 @@ class StopFitTest {
             TrainingReport r = fit.get(60, TimeUnit.SECONDS); // without the stop in close it would never end
             assertThat(r.stopReason()).isEqualTo(StopReason.STOPPED);
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> trainer.fit(TinyNets.iterator(data), 1))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("closed");
         } finally {
             caller.shutdownNow();
         }

@@ -3,7 +3,6 @@ package org.dl4jasync.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.testing.TinyNets;
@@ -23,7 +22,8 @@ class StoreEquivalenceTest {
             if (reference == null) {
                 reference = net;
             } else {
-                assertThat(net.params().sub(reference.params()).amaxNumber().doubleValue()).as(kind.toString())
+                assertThat(net.params().sub(reference.params()).amaxNumber().doubleValue())
+                        .as(kind.toString())
                         .isZero();
             }
         }

@@ -3,7 +3,6 @@ package org.dl4jasync.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-
 import org.deeplearning4j.datasets.iterator.AsyncDataSetIterator;
 import org.dl4jasync.testing.TinyNets;
 import org.junit.jupiter.api.Test;
@@ -20,10 +19,13 @@ class WorkspaceReuseTest {
 
     @Test
     void inMemorySourceKeepsDetachedCopies() {
-        List<MultiDataSet> loaded = InMemoryBatchSource.load(new AsyncDataSetIterator(TinyNets.iterator(original), 2, true));
+        List<MultiDataSet> loaded =
+                InMemoryBatchSource.load(new AsyncDataSetIterator(TinyNets.iterator(original), 2, true));
         assertThat(loaded).hasSize(original.size());
         for (int i = 0; i < original.size(); i++) {
-            assertThat(loaded.get(i).getFeatures(0)).as("batch %d", i).isEqualTo(original.get(i).getFeatures());
+            assertThat(loaded.get(i).getFeatures(0))
+                    .as("batch %d", i)
+                    .isEqualTo(original.get(i).getFeatures());
             assertThat(loaded.get(i).getLabels(0)).isEqualTo(original.get(i).getLabels());
         }
     }
@@ -35,11 +37,15 @@ class WorkspaceReuseTest {
         try {
             for (long ticket = 0; ticket < 2L * original.size(); ticket++) {
                 MultiDataSet ds = source.batch(ticket);
-                assertThat(ds.getFeatures(0)).as("ticket %d", ticket)
-                        .isEqualTo(original.get((int) (ticket % original.size())).getFeatures());
+                assertThat(ds.getFeatures(0))
+                        .as("ticket %d", ticket)
+                        .isEqualTo(
+                                original.get((int) (ticket % original.size())).getFeatures());
                 source.done(ticket);
             }
-            assertThat(source.batch(2L * original.size())).as("past the last epoch").isNull();
+            assertThat(source.batch(2L * original.size()))
+                    .as("past the last epoch")
+                    .isNull();
             assertThat(source.epochEnd(0)).isEqualTo(original.size());
             assertThat(source.epochEnd(1)).isEqualTo(2L * original.size());
         } finally {

@@ -3,7 +3,6 @@ package org.dl4jasync.examples.apps;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
@@ -15,9 +14,9 @@ import org.dl4jasync.examples.data.ImageIterator;
 import org.dl4jasync.examples.data.TrainTest;
 import org.dl4jasync.examples.models.Models;
 import org.dl4jasync.metrics.TrainingReport;
+import org.dl4jasync.optimizer.HeavyBall;
 import org.dl4jasync.trainer.AsyncTrainer;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
-import org.dl4jasync.optimizer.HeavyBall;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -30,7 +29,9 @@ import picocli.CommandLine.Option;
  *
  * <pre>./dl4j-async example cifar10 [--epochs 10] [--workers 2] [--data-dir DIR] [--augment] [--cifar100]</pre>
  */
-@Command(name = "cifar10", mixinStandardHelpOptions = true,
+@Command(
+        name = "cifar10",
+        mixinStandardHelpOptions = true,
         description = "LeNet-5 on CIFAR-10 (or CIFAR-100) with Interval-Asynchrony (y0 = 64, decay) and TAIL-τ.")
 public final class Cifar10Example implements Callable<Integer> {
     @Option(names = "--epochs", description = "Passes over the training set. Default: ${DEFAULT-VALUE}.")
@@ -70,8 +71,8 @@ public final class Cifar10Example implements Callable<Integer> {
 
         // 2. The model: LeNet-5 (conv-pool-conv-pool-dense-dense-dense), SGD with heavy-ball momentum 0.5 (the
         //    papers' classical momentum, not DL4J's Nesterov), lr 0.005.
-        MultiLayerNetwork net = new MultiLayerNetwork(Models.lenet(Cifar.HEIGHT, Cifar.WIDTH, Cifar.CHANNELS,
-                variant.classes, new HeavyBall(0.005, 0.5), seed));
+        MultiLayerNetwork net = new MultiLayerNetwork(Models.lenet(
+                Cifar.HEIGHT, Cifar.WIDTH, Cifar.CHANNELS, variant.classes, new HeavyBall(0.005, 0.5), seed));
         net.init();
 
         // 3. The trainer: Interval-Asynchrony with y0 = 64, decaying; TAIL-τ scales each update by its staleness.
@@ -83,12 +84,15 @@ public final class Cifar10Example implements Callable<Integer> {
                 .intervalPolicy(IntervalSchedule.DECAY)
                 .stepSize(StepSizeRule.TAIL)
                 .listeners(new TestAccuracyPerEpoch(test))
-                .progress((seconds, applied, planned, loss, tau) -> {
-                    if (!Double.isNaN(loss)) { // NaN: no step finished since the last report
-                        System.out.printf("  %4.0f s: %d of %d updates, loss %.3f, mean staleness %.2f%n",
-                                seconds, applied, planned, loss, tau);
-                    }
-                }, Duration.ofSeconds(15));
+                .progress(
+                        (seconds, applied, planned, loss, tau) -> {
+                            if (!Double.isNaN(loss)) { // NaN: no step finished since the last report
+                                System.out.printf(
+                                        "  %4.0f s: %d of %d updates, loss %.3f, mean staleness %.2f%n",
+                                        seconds, applied, planned, loss, tau);
+                            }
+                        },
+                        Duration.ofSeconds(15));
         if (augment) {
             builder.dataMode(AsyncTrainer.DataMode.PREFETCH); // read the iterator anew every epoch: fresh crops
         }
@@ -101,12 +105,20 @@ public final class Cifar10Example implements Callable<Integer> {
 
         // 5. The report: throughput, staleness of the applied updates, acceptance of the intervals.
         test.reset();
-        System.out.printf("final test accuracy %.4f after %d epochs, %.0f s (%s)%n", net.evaluate(test).accuracy(),
-                report.epochsCompleted(), report.wallSeconds(), report.stopReason().key());
-        System.out.printf("%d updates applied, %d rejected by the intervals (acceptance %.3f), %.1f steps/s%n",
+        System.out.printf(
+                "final test accuracy %.4f after %d epochs, %.0f s (%s)%n",
+                net.evaluate(test).accuracy(),
+                report.epochsCompleted(),
+                report.wallSeconds(),
+                report.stopReason().key());
+        System.out.printf(
+                "%d updates applied, %d rejected by the intervals (acceptance %.3f), %.1f steps/s%n",
                 report.stepsAccepted(), report.stepsRejected(), report.acceptanceRate(), report.stepsPerSecond());
-        System.out.printf("staleness of the applied updates: mean %.2f, p99 %d, max %d%n",
-                report.staleness().mean(), report.staleness().p99(), report.staleness().max());
+        System.out.printf(
+                "staleness of the applied updates: mean %.2f, p99 %d, max %d%n",
+                report.staleness().mean(),
+                report.staleness().p99(),
+                report.staleness().max());
         return 0;
     }
 
@@ -127,8 +139,11 @@ public final class Cifar10Example implements Callable<Integer> {
         public void onEpochEnd(Model model) {
             MultiLayerNetwork net = (MultiLayerNetwork) model;
             test.reset();
-            System.out.printf("epoch %d done after %.0f s: test accuracy %.4f%n", net.getEpochCount() + 1,
-                    (System.nanoTime() - start) / 1e9, net.evaluate(test).accuracy());
+            System.out.printf(
+                    "epoch %d done after %.0f s: test accuracy %.4f%n",
+                    net.getEpochCount() + 1,
+                    (System.nanoTime() - start) / 1e9,
+                    net.evaluate(test).accuracy());
         }
     }
 }

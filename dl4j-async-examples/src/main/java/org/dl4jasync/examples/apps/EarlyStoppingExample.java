@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-
 import org.deeplearning4j.earlystopping.EarlyStoppingConfiguration;
 import org.deeplearning4j.earlystopping.EarlyStoppingModelSaver;
 import org.deeplearning4j.earlystopping.EarlyStoppingResult;
@@ -35,14 +34,18 @@ import picocli.CommandLine.Option;
  *
  * <pre>./dl4j-async example early-stopping [--max-epochs 10] [--patience 2] [--save-dir DIR]</pre>
  */
-@Command(name = "early-stopping", mixinStandardHelpOptions = true,
+@Command(
+        name = "early-stopping",
+        mixinStandardHelpOptions = true,
         description = "LeNet-5 on Fashion-MNIST with DL4J early stopping on the asynchronous trainer.")
 public final class EarlyStoppingExample implements Callable<Integer> {
     @Option(names = "--max-epochs", description = "At most this many epochs. Default: ${DEFAULT-VALUE}.")
     int maxEpochs = 10;
 
-    @Option(names = "--patience", description = "Stop after this many epochs without a better validation loss. "
-            + "Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--patience",
+            description =
+                    "Stop after this many epochs without a better validation loss. " + "Default: ${DEFAULT-VALUE}.")
     int patience = 2;
 
     @Option(names = "--workers", description = "Asynchronous workers. Default: the number of cores.")
@@ -65,14 +68,17 @@ public final class EarlyStoppingExample implements Callable<Integer> {
         int validationSize = 1_000;
         TrainTest data = all.withoutLastTraining(validationSize);
         DataSetIterator train = data.trainIterator(16).build();
-        DataSetIterator validation = ImageIterator.over(all.train.range(all.train.count - validationSize,
-                all.train.count), 500).preProcessor(all.normalizer).build();
+        DataSetIterator validation = ImageIterator.over(
+                        all.train.range(all.train.count - validationSize, all.train.count), 500)
+                .preProcessor(all.normalizer)
+                .build();
 
         // 2. The network and the asynchronous trainer (no stop conditions of its own).
-        MultiLayerNetwork net = new MultiLayerNetwork(Models.lenet(28, 28, 1, FashionMnist.CLASSES,
-                new Nesterovs(0.01, 0.5), seed));
+        MultiLayerNetwork net =
+                new MultiLayerNetwork(Models.lenet(28, 28, 1, FashionMnist.CLASSES, new Nesterovs(0.01, 0.5), seed));
         net.init();
-        AsyncTrainer trainer = new AsyncTrainer.Builder(net).workers(workers).seed(seed).build();
+        AsyncTrainer trainer =
+                new AsyncTrainer.Builder(net).workers(workers).seed(seed).build();
 
         // 3. DL4J's early-stopping configuration, unchanged from a net.fit or ParallelWrapper program.
         EarlyStoppingModelSaver<MultiLayerNetwork> saver;
@@ -83,9 +89,11 @@ public final class EarlyStoppingExample implements Callable<Integer> {
             saver = new LocalFileModelSaver(saveDir.toString());
         }
         EarlyStoppingConfiguration<MultiLayerNetwork> es = new EarlyStoppingConfiguration.Builder<MultiLayerNetwork>()
-                .epochTerminationConditions(new MaxEpochsTerminationCondition(maxEpochs),
+                .epochTerminationConditions(
+                        new MaxEpochsTerminationCondition(maxEpochs),
                         new ScoreImprovementEpochTerminationCondition(patience))
-                .iterationTerminationConditions(new MaxTimeIterationTerminationCondition(20, TimeUnit.MINUTES),
+                .iterationTerminationConditions(
+                        new MaxTimeIterationTerminationCondition(20, TimeUnit.MINUTES),
                         new MaxScoreIterationTerminationCondition(50)) // the loss exploded: stop at once
                 .scoreCalculator(new DataSetLossCalculator(validation, true))
                 .evaluateEveryNEpochs(1)
@@ -105,7 +113,8 @@ public final class EarlyStoppingExample implements Callable<Integer> {
         System.out.println("validation loss per epoch: " + result.getScoreVsEpoch());
         MultiLayerNetwork best = result.getBestModel();
         if (best != null) {
-            System.out.printf("best model's test accuracy: %.4f%n",
+            System.out.printf(
+                    "best model's test accuracy: %.4f%n",
                     best.evaluate(data.testIterator(500)).accuracy());
         }
         return 0;

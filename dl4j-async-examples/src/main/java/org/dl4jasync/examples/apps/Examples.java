@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
-
 import org.dl4jasync.trainer.TrainingFailedException;
 import picocli.CommandLine;
 
@@ -27,8 +26,7 @@ public final class Examples {
         ALL.put("early-stopping", EarlyStoppingExample::new);
     }
 
-    private Examples() {
-    }
+    private Examples() {}
 
     /** Runs {@code example} with {@code args}; returns the exit status. */
     public static int run(Callable<Integer> example, String... args) {

@@ -3,7 +3,6 @@ package org.dl4jasync.examples.apps;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.parallelism.ParallelWrapper;
 import org.dl4jasync.examples.data.FashionMnist;
@@ -25,13 +24,19 @@ import picocli.CommandLine.Option;
  *
  * The README's migration section maps every ParallelWrapper builder option to ours.
  */
-@Command(name = "parallelwrapper-migration", mixinStandardHelpOptions = true,
+@Command(
+        name = "parallelwrapper-migration",
+        mixinStandardHelpOptions = true,
         description = "DL4J's ParallelWrapper LeNet client and the same with AsyncTrainer: accuracy and wall time.")
 public final class ParallelWrapperMigration implements Callable<Integer> {
     static final int BATCH = 64;
 
     /** Which trainer(s) to run. */
-    enum Trainer { both, parallelwrapper, async }
+    enum Trainer {
+        both,
+        parallelwrapper,
+        async
+    }
 
     @Option(names = "--trainer", description = "both, parallelwrapper or async. Default: ${DEFAULT-VALUE}.")
     Trainer trainer = Trainer.both;
@@ -46,8 +51,7 @@ public final class ParallelWrapperMigration implements Callable<Integer> {
     long seed = 42;
 
     /** What a run printed: its test accuracy and its training time. */
-    record Result(String trainer, double accuracy, double seconds) {
-    }
+    record Result(String trainer, double accuracy, double seconds) {}
 
     public static void main(String[] args) {
         System.exit(Examples.run(new ParallelWrapperMigration(), args));
@@ -64,16 +68,22 @@ public final class ParallelWrapperMigration implements Callable<Integer> {
             results.add(withAsyncTrainer(data, epochs, workers, seed));
         }
         for (Result r : results) {
-            System.out.printf("%-16s test accuracy %.4f, %.1f s for %d epochs with %d workers%n", r.trainer(),
-                    r.accuracy(), r.seconds(), epochs, workers);
+            System.out.printf(
+                    "%-16s test accuracy %.4f, %.1f s for %d epochs with %d workers%n",
+                    r.trainer(), r.accuracy(), r.seconds(), epochs, workers);
         }
         return 0;
     }
 
     /** The network both programs train: LeNet-5, Nesterov momentum 0.9, learning rate 0.01 (as DL4J's example). */
     static MultiLayerNetwork lenet(TrainTest data, long seed) {
-        MultiLayerNetwork net = new MultiLayerNetwork(Models.lenet(data.train.height, data.train.width,
-                data.train.channels, data.train.classes, new Nesterovs(0.01, 0.9), seed));
+        MultiLayerNetwork net = new MultiLayerNetwork(Models.lenet(
+                data.train.height,
+                data.train.width,
+                data.train.channels,
+                data.train.classes,
+                new Nesterovs(0.01, 0.9),
+                seed));
         net.init();
         return net;
     }
@@ -84,17 +94,18 @@ public final class ParallelWrapperMigration implements Callable<Integer> {
         DataSetIterator train = data.trainIterator(BATCH).build();
         long t0 = System.nanoTime();
         try (ParallelWrapper wrapper = new ParallelWrapper.Builder<>(net)
-                .workers(workers)                   // one replica per worker
-                .prefetchBuffer(24)                 // batches read ahead, per worker
-                .averagingFrequency(3)              // replicas are averaged every 3 iterations (a barrier)
+                .workers(workers) // one replica per worker
+                .prefetchBuffer(24) // batches read ahead, per worker
+                .averagingFrequency(3) // replicas are averaged every 3 iterations (a barrier)
                 .reportScoreAfterAveraging(true)
                 .build()) {
             for (int e = 0; e < epochs; e++) {
-                wrapper.fit(train);                 // one epoch
+                wrapper.fit(train); // one epoch
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new Result("ParallelWrapper", net.evaluate(data.testIterator(500)).accuracy(), seconds);
+        return new Result(
+                "ParallelWrapper", net.evaluate(data.testIterator(500)).accuracy(), seconds);
     }
 
     /** After: the same network and data with AsyncTrainer. */
@@ -103,13 +114,13 @@ public final class ParallelWrapperMigration implements Callable<Integer> {
         DataSetIterator train = data.trainIterator(BATCH).build();
         long t0 = System.nanoTime();
         try (AsyncTrainer trainer = new AsyncTrainer.Builder(net)
-                .workers(workers)                   // the same: one replica per worker
+                .workers(workers) // the same: one replica per worker
                 .dataMode(AsyncTrainer.DataMode.PREFETCH)
-                .prefetch(24)                       // prefetchBuffer: batches read ahead (default: all in memory)
+                .prefetch(24) // prefetchBuffer: batches read ahead (default: all in memory)
                 // averagingFrequency has no equivalent: every update goes to the shared parameters at once
                 .seed(seed)
                 .build()) {
-            trainer.fit(train, epochs);             // all epochs in one call (fit(train) per epoch works too)
+            trainer.fit(train, epochs); // all epochs in one call (fit(train) per epoch works too)
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new Result("AsyncTrainer", net.evaluate(data.testIterator(500)).accuracy(), seconds);

@@ -3,13 +3,12 @@ package org.dl4jasync.examples.cli;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-
 import org.dl4jasync.examples.compare.Comparison;
 import org.dl4jasync.examples.compare.HtmlReport;
 import org.dl4jasync.examples.compare.JvmExecutor;
@@ -28,7 +27,10 @@ import picocli.CommandLine.Option;
  * of {@code train} or {@code simulate} invocations, one JVM each (simulations up to N at a time), and writes every
  * report, {@code runs.csv}, {@code summary.md}, the figures ({@link Plots#writeAll}) and {@code report.html}.
  */
-@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "compare",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Run a suite of train or simulate runs (one JVM each, configurations interleaved per seed) and "
                 + "summarise them over seeds: medians with bootstrap 95%% intervals, times to target accuracies, "
                 + "paired comparisons against a baseline.")
@@ -39,8 +41,11 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where reports and summaries go.")
     Path out;
 
-    @Option(names = "--seeds", split = ",", paramLabel = "LIST", description = "Run these seeds instead of the "
-            + "suite's.")
+    @Option(
+            names = "--seeds",
+            split = ",",
+            paramLabel = "LIST",
+            description = "Run these seeds instead of the " + "suite's.")
     List<Long> seeds;
 
     @Option(names = "--resume", description = "Skip runs whose report exists in DIR (continue an interrupted suite).")
@@ -49,9 +54,13 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "List the runs and their estimated time; run nothing.")
     boolean dryRun;
 
-    @Option(names = "--jobs", paramLabel = "N", defaultValue = "1", description = "Runs at a time, for simulate "
-            + "suites only (their results are in virtual time; train runs would disturb each other's times). "
-            + "Default: 1.")
+    @Option(
+            names = "--jobs",
+            paramLabel = "N",
+            defaultValue = "1",
+            description = "Runs at a time, for simulate "
+                    + "suites only (their results are in virtual time; train runs would disturb each other's times). "
+                    + "Default: 1.")
     int jobs;
 
     /** Checks one run's arguments as its command would, without running it. */
@@ -92,12 +101,16 @@ public final class CompareCommand implements Callable<Integer> {
         }
         int cores = Runtime.getRuntime().availableProcessors();
         if (jobs < 1 || jobs > 1 && !suite.command().equals("simulate") || jobs > cores) {
-            return Main.usageError("compare", "--jobs: '" + jobs + "' is not allowed; expected 1"
-                    + (suite.command().equals("simulate") ? " to " + cores + " (the cores)"
-                    : " for a train suite (runs side by side would disturb each other's times)"));
+            return Main.usageError(
+                    "compare",
+                    "--jobs: '" + jobs + "' is not allowed; expected 1"
+                            + (suite.command().equals("simulate")
+                                    ? " to " + cores + " (the cores)"
+                                    : " for a train suite (runs side by side would disturb each other's times)"));
         }
         List<Comparison.PlannedRun> plan = Comparison.plan(suite, out, seeds);
-        long existing = plan.stream().filter(r -> Files.isRegularFile(r.report())).count();
+        long existing =
+                plan.stream().filter(r -> Files.isRegularFile(r.report())).count();
         long toRun = plan.size() - existing;
         if (dryRun) {
             for (Comparison.PlannedRun r : plan) {
@@ -107,26 +120,33 @@ public final class CompareCommand implements Callable<Integer> {
             Comparison.Estimate estimate = Comparison.estimate(suite, plan, jobs);
             String time = estimate.unknown() == toRun && toRun > 0
                     ? "unknown (no wall-clock time limit and no finished run to go by)"
-                    : Terminal.duration(estimate.seconds()) + (jobs > 1 ? " with " + jobs + " jobs" : "")
-                    + (estimate.unknown() > 0 ? " plus " + estimate.unknown() + " runs of configurations with no "
-                    + "finished run to go by" : "");
+                    : Terminal.duration(estimate.seconds())
+                            + (jobs > 1 ? " with " + jobs + " jobs" : "")
+                            + (estimate.unknown() > 0
+                                    ? " plus " + estimate.unknown() + " runs of configurations with no "
+                                            + "finished run to go by"
+                                    : "");
             System.out.printf(Locale.ROOT, "%d runs, %d to run, estimated %s%n", plan.size(), toRun, time);
             return 0;
         }
         if (existing > 0 && !resume) {
-            return Main.usageError("compare", out + " already holds " + existing + " of the " + plan.size()
-                    + " reports; pass --resume to continue the suite, or choose another --out");
+            return Main.usageError(
+                    "compare",
+                    out + " already holds " + existing + " of the " + plan.size()
+                            + " reports; pass --resume to continue the suite, or choose another --out");
         }
         try {
             ReportFiles.checkDirectory("--out", out);
         } catch (UsageException e) {
             return Main.usageError("compare", e.getMessage());
         }
-        try (FileChannel lockFile = FileChannel.open(out.resolve(SUITE_LOCK), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); FileLock suiteLock = lockFile.tryLock()) {
+        try (FileChannel lockFile =
+                        FileChannel.open(out.resolve(SUITE_LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock suiteLock = lockFile.tryLock()) {
             if (suiteLock == null) {
-                return Main.usageError("compare", "another compare is running on " + out + " (it holds "
-                        + out.resolve(SUITE_LOCK) + ")");
+                return Main.usageError(
+                        "compare",
+                        "another compare is running on " + out + " (it holds " + out.resolve(SUITE_LOCK) + ")");
             }
             return runAndSummarise(suite, plan);
         }
@@ -139,7 +159,7 @@ public final class CompareCommand implements Callable<Integer> {
             throws IOException, InterruptedException {
         List<Comparison.PlannedRun> failed;
         try (JvmExecutor executor = new JvmExecutor(Main.class.getName());
-             CompareProgress progress = new CompareProgress(plan.size())) {
+                CompareProgress progress = new CompareProgress(plan.size())) {
             failed = Comparison.run(plan, executor, progress, jobs);
         }
         List<RunResult> results = Comparison.results(suite, plan);

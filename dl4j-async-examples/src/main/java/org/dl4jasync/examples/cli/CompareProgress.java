@@ -2,7 +2,6 @@ package org.dl4jasync.examples.cli;
 
 import java.io.PrintStream;
 import java.util.Locale;
-
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -27,9 +26,16 @@ final class CompareProgress implements Comparison.Progress, AutoCloseable {
     CompareProgress(int runs, boolean terminal, PrintStream err) {
         this.runs = runs;
         this.err = err;
-        this.bar = terminal ? new ProgressBarBuilder().setTaskName("compare").setInitialMax(runs)
-                .setStyle(ProgressBarStyle.ASCII).setUnit(" runs", 1).setUpdateIntervalMillis(1000)
-                .setConsumer(new ConsoleProgressBarConsumer(err)).build() : null;
+        this.bar = terminal
+                ? new ProgressBarBuilder()
+                        .setTaskName("compare")
+                        .setInitialMax(runs)
+                        .setStyle(ProgressBarStyle.ASCII)
+                        .setUnit(" runs", 1)
+                        .setUpdateIntervalMillis(1000)
+                        .setConsumer(new ConsoleProgressBarConsumer(err))
+                        .build()
+                : null;
     }
 
     @Override
@@ -50,15 +56,22 @@ final class CompareProgress implements Comparison.Progress, AutoCloseable {
             line((skipped ? "already done " : ok ? "finished " : "FAILED ") + r.label());
         }
         if (!ok) {
-            err.println("dl4j-async compare: " + r.label() + " failed; see its log in " + r.report().getParent());
+            err.println("dl4j-async compare: " + r.label() + " failed; see its log in "
+                    + r.report().getParent());
         }
     }
 
     private void line(String what) {
         double elapsed = (System.nanoTime() - start) / 1e9;
         String eta = done > 0 && done < runs ? ", ETA " + Terminal.duration(elapsed / done * (runs - done)) : "";
-        err.println(String.format(Locale.ROOT, "compare %d/%d runs done, %s elapsed%s: %s", done, runs,
-                Terminal.duration(elapsed), eta, what));
+        err.println(String.format(
+                Locale.ROOT,
+                "compare %d/%d runs done, %s elapsed%s: %s",
+                done,
+                runs,
+                Terminal.duration(elapsed),
+                eta,
+                what));
         err.flush();
     }
 

@@ -2,7 +2,6 @@ package org.dl4jasync.examples.cli;
 
 import java.io.PrintStream;
 import java.util.Locale;
-
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -39,8 +38,8 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
     }
 
     @Override
-    public void onProgress(double seconds, long acceptedSteps, long totalSteps, double recentLoss,
-                           double stalenessMean) {
+    public void onProgress(
+            double seconds, long acceptedSteps, long totalSteps, double recentLoss, double stalenessMean) {
         if (terminal) {
             bar(acceptedSteps, totalSteps, recentLoss, stalenessMean);
             return;
@@ -62,10 +61,15 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
 
     private void bar(long acceptedSteps, long totalSteps, double recentLoss, double stalenessMean) {
         if (bar == null) {
-            bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(totalSteps)
-                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).showSpeed()
+            bar = new ProgressBarBuilder()
+                    .setTaskName("train")
+                    .setInitialMax(totalSteps)
+                    .setStyle(ProgressBarStyle.ASCII)
+                    .setUpdateIntervalMillis(500)
+                    .showSpeed()
                     .setUnit(" steps", 1)
-                    .setConsumer(new ConsoleProgressBarConsumer(err)).build();
+                    .setConsumer(new ConsoleProgressBarConsumer(err))
+                    .build();
         }
         bar.stepTo(acceptedSteps);
         bar.setExtraMessage(extra(recentLoss, stalenessMean));
@@ -94,7 +98,11 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
     static String line(double seconds, long accepted, long total, double loss, double staleness) {
         StringBuilder s = new StringBuilder("train ").append(accepted);
         if (total > 0) {
-            s.append('/').append(total).append(" steps (").append(Math.min(100, accepted * 100 / total)).append("%)");
+            s.append('/')
+                    .append(total)
+                    .append(" steps (")
+                    .append(Math.min(100, accepted * 100 / total))
+                    .append("%)");
         } else {
             s.append(" steps");
         }

@@ -5,14 +5,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.deeplearning4j.datasets.iterator.AsyncDataSetIterator;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.parallelism.ParallelWrapper;
-import org.dl4jasync.model.NativeHelpers;
 import org.dl4jasync.config.Choice;
 import org.dl4jasync.config.EvaluationMode;
 import org.dl4jasync.config.NonFinitePolicy;
@@ -22,6 +20,7 @@ import org.dl4jasync.metrics.EvaluationSchedule;
 import org.dl4jasync.metrics.StopReason;
 import org.dl4jasync.metrics.TracePoint;
 import org.dl4jasync.metrics.TrainingReport;
+import org.dl4jasync.model.NativeHelpers;
 import org.dl4jasync.trainer.ProgressListener;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
@@ -55,8 +54,7 @@ public final class Dl4jBaseline {
         }
     }
 
-    private Dl4jBaseline() {
-    }
+    private Dl4jBaseline() {}
 
     /**
      * Counts iterations (ParallelWrapper's workers call it concurrently), evaluates, and requests the stop. The
@@ -70,6 +68,7 @@ public final class Dl4jBaseline {
         final double timeLimit;
         /** Its boundaries are written in {@link #evaluateIfDue} under this object's monitor. */
         final EvaluationSchedule schedule;
+
         final boolean periodic;
         final double target;
         final java.util.function.Supplier<DataSetIterator> test;
@@ -258,7 +257,8 @@ public final class Dl4jBaseline {
 
     /** Test accuracy of a MultiLayerNetwork or a ComputationGraph (its first output). */
     private static double accuracy(Model model, DataSetIterator test) {
-        return model instanceof ComputationGraph ? ((ComputationGraph) model).evaluate(test).accuracy()
+        return model instanceof ComputationGraph
+                ? ((ComputationGraph) model).evaluate(test).accuracy()
                 : ((MultiLayerNetwork) model).evaluate(test).accuracy();
     }
 
@@ -271,27 +271,48 @@ public final class Dl4jBaseline {
         }
     }
 
-    static TrainingReport run(Loop loop, Experiment experiment, RunConfig runConfig, Model net,
-                              TrainTest data, ProgressListener progress) {
+    static TrainingReport run(
+            Loop loop,
+            Experiment experiment,
+            RunConfig runConfig,
+            Model net,
+            TrainTest data,
+            ProgressListener progress) {
         if (runConfig.evaluationMode() != EvaluationMode.PAUSED) {
-            throw new UsageException("--eval-mode", Choice.key(runConfig.evaluationMode()), "paused with --algorithm "
-                    + loop.key + " (DL4J's loops evaluate on the training thread, which pauses training)");
+            throw new UsageException(
+                    "--eval-mode",
+                    Choice.key(runConfig.evaluationMode()),
+                    "paused with --algorithm " + loop.key
+                            + " (DL4J's loops evaluate on the training thread, which pauses training)");
         }
         if (runConfig.checkpointDir().isPresent() || runConfig.resumeFrom().isPresent()) {
-            throw new UsageException(runConfig.checkpointDir().isPresent() ? "--checkpoint-dir" : "--resume",
-                    runConfig.checkpointDir().orElseGet(() -> runConfig.resumeFrom().get()).toString(),
+            throw new UsageException(
+                    runConfig.checkpointDir().isPresent() ? "--checkpoint-dir" : "--resume",
+                    runConfig
+                            .checkpointDir()
+                            .orElseGet(() -> runConfig.resumeFrom().get())
+                            .toString(),
                     "left out with --algorithm " + loop.key + " (checkpoints are dl4j-async's trainer's)");
         }
         if (runConfig.nonFinitePolicy() != NonFinitePolicy.FAIL) {
-            throw new UsageException("--on-non-finite", Choice.key(runConfig.nonFinitePolicy()), "left out with "
-                    + "--algorithm " + loop.key + " (DL4J's loops apply every update; an evaluation sees divergence)");
+            throw new UsageException(
+                    "--on-non-finite",
+                    Choice.key(runConfig.nonFinitePolicy()),
+                    "left out with " + "--algorithm " + loop.key
+                            + " (DL4J's loops apply every update; an evaluation sees divergence)");
         }
         if (runConfig.optimizerState() != org.dl4jasync.config.OptimizerState.PER_WORKER) {
-            throw new UsageException("--optimizer-state", Choice.key(runConfig.optimizerState()), "left out with "
-                    + "--algorithm " + loop.key + " (DL4J's loops keep the updater state their own way)");
+            throw new UsageException(
+                    "--optimizer-state",
+                    Choice.key(runConfig.optimizerState()),
+                    "left out with " + "--algorithm " + loop.key
+                            + " (DL4J's loops keep the updater state their own way)");
         }
         // the same evaluation cadence as our trainer's (eval_every, or its default with a target accuracy)
-        RunConfig config = RunConfig.builder().config(runConfig).evaluation(Experiment.testIterator(data)).build();
+        RunConfig config = RunConfig.builder()
+                .config(runConfig)
+                .evaluation(Experiment.testIterator(data))
+                .build();
         int m = loop == Loop.NET_FIT ? 1 : config.workers();
         Counter counter = new Counter(config, () -> Experiment.testIterator(data), progress);
         int epochs = config.epochs(TrainOptions.DEFAULT_EPOCHS);
@@ -316,8 +337,8 @@ public final class Dl4jBaseline {
                 prefetched = new AsyncDataSetIterator(source, 2, true); // what net.fit itself would wrap it in
                 source = prefetched;
             }
-            DataSetIterator train = new Stoppable(source, counter.stopRequested,
-                    loop == Loop.PARALLEL_WRAPPER && source.asyncSupported());
+            DataSetIterator train = new Stoppable(
+                    source, counter.stopRequested, loop == Loop.PARALLEL_WRAPPER && source.asyncSupported());
             ParallelWrapper wrapper = pw;
             // SIGINT/SIGTERM end the epoch early, as the step budget does (Signals)
             epochsRun = Signals.during(() -> counter.stop(StopReason.INTERRUPTED), () -> {
@@ -363,8 +384,13 @@ public final class Dl4jBaseline {
         r.config().put("store", null);
         r.config().put("workers", m);
         r.config().put("epochs", epochs == Integer.MAX_VALUE ? null : epochs);
-        r.config().put("evaluation", (counter.periodic ? "test set " + counter.schedule.describe("iterations")
-                : "test set after every epoch") + " and at the end, not timed");
+        r.config()
+                .put(
+                        "evaluation",
+                        (counter.periodic
+                                        ? "test set " + counter.schedule.describe("iterations")
+                                        : "test set after every epoch")
+                                + " and at the end, not timed");
         r.config().put("op_threads", opThreads);
         r.algorithm(loop.key);
         r.store(null);
@@ -402,7 +428,8 @@ public final class Dl4jBaseline {
     }
 
     static String describe(Loop loop, RunConfig config) {
-        return loop == Loop.NET_FIT ? "net.fit (DL4J, 1 thread)"
+        return loop == Loop.NET_FIT
+                ? "net.fit (DL4J, 1 thread)"
                 : String.format(Locale.ROOT, "parallelwrapper (DL4J), %d workers", config.workers());
     }
 }

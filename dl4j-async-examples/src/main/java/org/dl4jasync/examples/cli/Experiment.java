@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -40,13 +39,23 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  *                     deviation 1 with the training set's statistics) or {@code scaled} (x / 255 only, as the
  *                     Interval-Asynchrony paper's code); Fashion-MNIST is always scaled
  */
-public record Experiment(String dataset, Path dataDir, String model, int batch, double lr, double momentum,
-                         boolean augment, String momentumForm, String init, String pixels) {
+public record Experiment(
+        String dataset,
+        Path dataDir,
+        String model,
+        int batch,
+        double lr,
+        double momentum,
+        boolean augment,
+        String momentumForm,
+        String init,
+        String pixels) {
     public static final String[] MOMENTUM_FORMS = {"nesterov", "heavy-ball"};
     public static final String[] INITS = {"xavier", "paper"};
     public static final String[] PIXELS = {"standardized", "scaled"};
     /** The CLI's momentum form when none is given. */
     public static final String DEFAULT_MOMENTUM_FORM = "nesterov";
+
     public static final String[] DATASETS = {"embedded", "fashion-mnist", "cifar10", "cifar100"};
     public static final String[] MODELS = {"lenet", "lenet-authors", "mlp", "resnet-small"};
     public static final String[] SIMULATED_MODELS = {"none", "lenet", "lenet-authors", "mlp", "resnet-small"};
@@ -68,8 +77,10 @@ public record Experiment(String dataset, Path dataDir, String model, int batch, 
             throw new UsageException("--momentum", String.valueOf(momentum), "a number in [0, 1)");
         }
         if (dataDir != null && "embedded".equals(dataset)) {
-            throw new UsageException("--data-dir", dataDir.toString(), "only with --dataset fashion-mnist, cifar10 "
-                    + "or cifar100 (the embedded sample is in the jar)");
+            throw new UsageException(
+                    "--data-dir",
+                    dataDir.toString(),
+                    "only with --dataset fashion-mnist, cifar10 " + "or cifar100 (the embedded sample is in the jar)");
         }
     }
 
@@ -107,8 +118,8 @@ public record Experiment(String dataset, Path dataDir, String model, int batch, 
     public Experiment forSimulation() {
         choice("--model", model, SIMULATED_MODELS);
         if (augment) {
-            throw new UsageException("--augment is only for train: the simulator keeps one fixed set of training "
-                    + "batches");
+            throw new UsageException(
+                    "--augment is only for train: the simulator keeps one fixed set of training " + "batches");
         }
         return this;
     }
@@ -157,8 +168,8 @@ public record Experiment(String dataset, Path dataDir, String model, int batch, 
     public Model buildModel(int height, int width, int channels, int classes, long seed) {
         LabeledImages t = new LabeledImages(0, height, width, channels, classes, new byte[0], new byte[0]);
         if ("resnet-small".equals(model)) {
-            ComputationGraph g = new ComputationGraph(Models.resnetSmall(t.height, t.width, t.channels, t.classes,
-                    updater(), seed));
+            ComputationGraph g =
+                    new ComputationGraph(Models.resnetSmall(t.height, t.width, t.channels, t.classes, updater(), seed));
             g.init();
             initialise(g, seed);
             NativeHelpers.useOneDnn(g);
@@ -167,8 +178,8 @@ public record Experiment(String dataset, Path dataDir, String model, int batch, 
         MultiLayerConfiguration conf = "mlp".equals(model)
                 ? Models.mlp(t.features(), t.classes, updater(), seed)
                 : "lenet-authors".equals(model)
-                ? Models.lenetAuthors(t.height, t.width, t.channels, t.classes, updater(), seed)
-                : Models.lenet(t.height, t.width, t.channels, t.classes, updater(), seed);
+                        ? Models.lenetAuthors(t.height, t.width, t.channels, t.classes, updater(), seed)
+                        : Models.lenet(t.height, t.width, t.channels, t.classes, updater(), seed);
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         initialise(net, seed);
@@ -225,9 +236,15 @@ public record Experiment(String dataset, Path dataDir, String model, int batch, 
     }
 
     public String describe() {
-        return String.format(Locale.ROOT, "batch %d, lr %s, momentum %s%s%s%s", batch, lr, momentum,
+        return String.format(
+                Locale.ROOT,
+                "batch %d, lr %s, momentum %s%s%s%s",
+                batch,
+                lr,
+                momentum,
                 momentum > 0 && "heavy-ball".equals(momentumForm) ? " (heavy-ball)" : "",
-                "paper".equals(init) ? ", N(0, 0.01²) init" : "", augment ? ", augmented" : "");
+                "paper".equals(init) ? ", N(0, 0.01²) init" : "",
+                augment ? ", augmented" : "");
     }
 
     private static void choice(String option, String value, String[] allowed) {

@@ -3,12 +3,9 @@ package org.dl4jasync.examples.cli;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
-
+import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.TrainingListener;
-import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.dl4jasync.config.InvalidOptionException;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.examples.data.OwnData;
@@ -16,6 +13,8 @@ import org.dl4jasync.examples.data.TrainTest;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.trainer.AsyncTrainer;
 import org.dl4jasync.trainer.ProgressListener;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 /**
  * Trains an {@link Experiment} as a {@link RunConfig} says, with our trainer or DL4J's ParallelWrapper: the
@@ -27,8 +26,7 @@ public final class ExperimentRunner {
     /** Training examples held out for {@code --loss-monitor eval} (not trained on). */
     public static final int HELD_OUT = 500;
 
-    private ExperimentRunner() {
-    }
+    private ExperimentRunner() {}
 
     /**
      * Builds a run: an IllegalArgumentException raised here is bad usage (the engine's rules, checked before anything
@@ -49,15 +47,23 @@ public final class ExperimentRunner {
      * report. Throws {@link UsageException}
      * when the run cannot be built; anything thrown while training is a failure.
      */
-    public static TrainingReport run(Experiment experiment, RunConfig config, TrainTest data,
-                                     ProgressListener progress, TrainingListener... listeners) {
-        return run(experiment, config, data, progress, m -> { }, listeners);
+    public static TrainingReport run(
+            Experiment experiment,
+            RunConfig config,
+            TrainTest data,
+            ProgressListener progress,
+            TrainingListener... listeners) {
+        return run(experiment, config, data, progress, m -> {}, listeners);
     }
 
     /** As {@link #run(Experiment, RunConfig, TrainTest, ProgressListener, TrainingListener...)}, giving the model. */
-    public static TrainingReport run(Experiment experiment, RunConfig config, TrainTest data,
-                                     ProgressListener progress, java.util.function.Consumer<Model> model,
-                                     TrainingListener... listeners) {
+    public static TrainingReport run(
+            Experiment experiment,
+            RunConfig config,
+            TrainTest data,
+            ProgressListener progress,
+            java.util.function.Consumer<Model> model,
+            TrainingListener... listeners) {
         experiment.forTraining();
         Model net = experiment.buildModel(data, config.seed());
         model.accept(net);
@@ -67,8 +73,15 @@ public final class ExperimentRunner {
             data = data.withoutLastTraining(HELD_OUT);
         }
         TrainTest d = data;
-        TrainingReport report = fit(net, config, () -> experiment.trainIterator(d, config.seed()),
-                Experiment.testIterator(d), heldOut, experiment.augment(), progress, listeners);
+        TrainingReport report = fit(
+                net,
+                config,
+                () -> experiment.trainIterator(d, config.seed()),
+                Experiment.testIterator(d),
+                heldOut,
+                experiment.augment(),
+                progress,
+                listeners);
         return withExperiment(report, experiment, data.source);
     }
 
@@ -76,29 +89,47 @@ public final class ExperimentRunner {
      * Trains {@code net} (the user's network, or a built-in one sized to the data) on the user's own data, the last
      * examples of the training part held out for {@code --loss-monitor eval} as for the built-in sets.
      */
-    public static TrainingReport runOwn(Model net, RunConfig config, OwnData train, OwnData test, int batch,
-                                        ProgressListener progress, TrainingListener... listeners) {
+    public static TrainingReport runOwn(
+            Model net,
+            RunConfig config,
+            OwnData train,
+            OwnData test,
+            int batch,
+            ProgressListener progress,
+            TrainingListener... listeners) {
         DataSet heldOut = null;
         if (config.lossMonitor().needsHeldOut()) {
             int n = Math.min(HELD_OUT, train.count() / 5);
             if (n < 1) {
-                throw new UsageException("--loss-monitor eval holds out training examples: " + train.count()
-                        + " are too few");
+                throw new UsageException(
+                        "--loss-monitor eval holds out training examples: " + train.count() + " are too few");
             }
             OwnData[] parts = train.split((double) n / train.count(), config.seed());
             train = parts[0];
             heldOut = new DataSet(parts[1].features, parts[1].labels);
         }
         OwnData t = train;
-        return fit(net, config, () -> new ListDataSetIterator<>(t.batches(batch), batch),
-                new ListDataSetIterator<>(test.batches(Experiment.EVAL_BATCH), Experiment.EVAL_BATCH), heldOut,
-                false, progress, listeners);
+        return fit(
+                net,
+                config,
+                () -> new ListDataSetIterator<>(t.batches(batch), batch),
+                new ListDataSetIterator<>(test.batches(Experiment.EVAL_BATCH), Experiment.EVAL_BATCH),
+                heldOut,
+                false,
+                progress,
+                listeners);
     }
 
     /** One run of our trainer on {@code net}: the part every kind of data shares. */
-    private static TrainingReport fit(Model net, RunConfig config, Supplier<DataSetIterator> trainData,
-                                      DataSetIterator test, DataSet heldOut, boolean prefetch,
-                                      ProgressListener progress, TrainingListener... listeners) {
+    private static TrainingReport fit(
+            Model net,
+            RunConfig config,
+            Supplier<DataSetIterator> trainData,
+            DataSetIterator test,
+            DataSet heldOut,
+            boolean prefetch,
+            ProgressListener progress,
+            TrainingListener... listeners) {
         AsyncTrainer.Builder b = new AsyncTrainer.Builder(net).config(config).listeners(listeners);
         if (heldOut != null) {
             b.heldOut(heldOut);
@@ -121,15 +152,23 @@ public final class ExperimentRunner {
      * Trains a fresh model with one of DL4J's own loops ({@code net.fit} or ParallelWrapper; the workers, epochs, max
      * steps, time limit and target accuracy of {@code config}).
      */
-    public static TrainingReport runBaseline(Dl4jBaseline.Loop loop, Experiment experiment, RunConfig config,
-                                             TrainTest data, ProgressListener progress) {
-        return runBaseline(loop, experiment, config, data, progress, m -> { });
+    public static TrainingReport runBaseline(
+            Dl4jBaseline.Loop loop,
+            Experiment experiment,
+            RunConfig config,
+            TrainTest data,
+            ProgressListener progress) {
+        return runBaseline(loop, experiment, config, data, progress, m -> {});
     }
 
     /** As {@link #runBaseline(Dl4jBaseline.Loop, Experiment, RunConfig, TrainTest, ProgressListener)}, giving the model. */
-    public static TrainingReport runBaseline(Dl4jBaseline.Loop loop, Experiment experiment, RunConfig config,
-                                             TrainTest data, ProgressListener progress,
-                                             java.util.function.Consumer<Model> model) {
+    public static TrainingReport runBaseline(
+            Dl4jBaseline.Loop loop,
+            Experiment experiment,
+            RunConfig config,
+            TrainTest data,
+            ProgressListener progress,
+            java.util.function.Consumer<Model> model) {
         experiment.forTraining();
         Model net = experiment.buildModel(data, config.seed());
         model.accept(net);

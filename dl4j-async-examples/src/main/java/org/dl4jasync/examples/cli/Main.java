@@ -7,7 +7,10 @@ import picocli.CommandLine.Command;
  * {@code dl4j-async}: the command line. Exit status 0 success, 1 training failed (or its final checkpoint could not
  * be written), 2 bad usage or input, 128 + n after signal n (130 SIGINT, 143 SIGTERM; see {@link Signals}).
  */
-@Command(name = "dl4j-async", mixinStandardHelpOptions = true, version = "dl4j-async 0.1.0",
+@Command(
+        name = "dl4j-async",
+        mixinStandardHelpOptions = true,
+        version = "dl4j-async 0.1.0",
         subcommands = {TrainCommand.class, SimulateCommand.class, CompareCommand.class, ExampleCommand.class},
         description = "Staleness-aware asynchronous parallel SGD for Deeplearning4j networks.")
 public final class Main implements java.util.concurrent.Callable<Integer> {

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -26,17 +25,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * writes the trained network back with its updater.
  */
 final class ModelFile {
-    private ModelFile() {
-    }
+    private ModelFile() {}
 
     /** The loaded network, and whether it came with its optimizer state. */
-    record Loaded(Model model, boolean withUpdaterState, String kind) {
-    }
+    record Loaded(Model model, boolean withUpdaterState, String kind) {}
 
     static Loaded load(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new UsageException("--model-file", file.toString(), Files.exists(file) ? "a file (this is a "
-                    + "directory)" : "an existing file (not found)");
+            throw new UsageException(
+                    "--model-file",
+                    file.toString(),
+                    Files.exists(file) ? "a file (this is a " + "directory)" : "an existing file (not found)");
         }
         if (!Files.isReadable(file)) {
             throw new UsageException("--model-file " + file + ": cannot be read (permission)");
@@ -56,7 +55,8 @@ final class ModelFile {
                     }
                     updater = zip.getEntry("updaterState.bin") != null;
                 }
-                Model m = graph ? ModelSerializer.restoreComputationGraph(file.toFile(), updater)
+                Model m = graph
+                        ? ModelSerializer.restoreComputationGraph(file.toFile(), updater)
                         : ModelSerializer.restoreMultiLayerNetwork(file.toFile(), updater);
                 NativeHelpers.useOneDnn(m);
                 return new Loaded(m, updater, graph ? "ComputationGraph" : "MultiLayerNetwork");
@@ -73,8 +73,10 @@ final class ModelFile {
                 m = n;
             }
             NativeHelpers.useOneDnn(m);
-            return new Loaded(m, false, (m instanceof ComputationGraph ? "ComputationGraph" : "MultiLayerNetwork")
-                    + " configuration");
+            return new Loaded(
+                    m,
+                    false,
+                    (m instanceof ComputationGraph ? "ComputationGraph" : "MultiLayerNetwork") + " configuration");
         } catch (UsageException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -88,8 +90,7 @@ final class ModelFile {
      * output of one column per class, and a forward pass of the first examples that works.
      */
     static void checkFits(Model m, OwnData data, Path modelFile) {
-        INDArray x = data.features.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, Math.min(2,
-                data.count())));
+        INDArray x = data.features.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, Math.min(2, data.count())));
         INDArray out;
         try {
             if (m instanceof ComputationGraph g) {
@@ -134,11 +135,13 @@ final class ModelFile {
 
     private static String oneLine(Throwable e) {
         Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root && (root.getMessage() == null
-                || root.getMessage().isBlank())) {
+        while (root.getCause() != null
+                && root.getCause() != root
+                && (root.getMessage() == null || root.getMessage().isBlank())) {
             root = root.getCause();
         }
-        String m = String.valueOf(root.getMessage()).lines().findFirst().orElse("").strip();
+        String m =
+                String.valueOf(root.getMessage()).lines().findFirst().orElse("").strip();
         if (m.isEmpty() || "null".equals(m)) {
             m = root.getClass().getSimpleName();
         }

@@ -6,7 +6,6 @@ import java.nio.file.Paths;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.dl4jasync.examples.data.OwnData;
 import picocli.CommandLine.Option;
 
@@ -17,39 +16,62 @@ import picocli.CommandLine.Option;
  * cannot work before anything is read.
  */
 final class OwnInputs {
-    @Option(order = 60, names = "--model-file", paramLabel = "FILE",
+    @Option(
+            order = 60,
+            names = "--model-file",
+            paramLabel = "FILE",
             description = "Train your own network: a model saved by DL4J's ModelSerializer (MultiLayerNetwork or "
                     + "ComputationGraph, with or without its updater state) or a configuration JSON. Its updater "
                     + "is used: not with --model, --lr, --momentum, --momentum-form or --init.")
     Path modelFile;
 
-    @Option(order = 61, names = "--data", paramLabel = "csv:FILE|images:DIR",
+    @Option(
+            order = 61,
+            names = "--data",
+            paramLabel = "csv:FILE|images:DIR",
             description = "Train on your own data instead of --dataset: a CSV file (with --label-index and "
                     + "--num-classes) or a directory of images in one folder per class (with --image-size).")
     String data;
 
-    @Option(order = 62, names = "--test-data", paramLabel = "csv:FILE|images:DIR",
+    @Option(
+            order = 62,
+            names = "--test-data",
+            paramLabel = "csv:FILE|images:DIR",
             description = "The test set of --data, in the same form. Default: a seeded held-out part of --data "
                     + "(--test-fraction).")
     String testData;
 
-    @Option(order = 63, names = "--label-index", paramLabel = "K",
+    @Option(
+            order = 63,
+            names = "--label-index",
+            paramLabel = "K",
             description = "CSV: the column of the class index (0-based).")
     Integer labelIndex;
 
     @Option(order = 64, names = "--num-classes", paramLabel = "N", description = "CSV: the number of classes.")
     Integer numClasses;
 
-    @Option(order = 65, names = "--image-size", paramLabel = "H,W,C", split = ",",
+    @Option(
+            order = 65,
+            names = "--image-size",
+            paramLabel = "H,W,C",
+            split = ",",
             description = "images: every image resized to H x W with C channels (1 or 3), e.g. 32,32,3.")
     List<Integer> imageSize;
 
-    @Option(order = 66, names = "--test-fraction", paramLabel = "F", defaultValue = "0.2",
+    @Option(
+            order = 66,
+            names = "--test-fraction",
+            paramLabel = "F",
+            defaultValue = "0.2",
             description = "Without --test-data: the share of --data held out for testing, drawn with --seed. "
                     + "Default: ${DEFAULT-VALUE}.")
     double testFraction;
 
-    @Option(order = 67, names = "--save-model", paramLabel = "FILE",
+    @Option(
+            order = 67,
+            names = "--save-model",
+            paramLabel = "FILE",
             description = "Write the trained network with its updater state (DL4J's ModelSerializer zip).")
     Path saveModel;
 
@@ -78,8 +100,8 @@ final class OwnInputs {
             }
         }
         if (data == null) {
-            for (String o : List.of("--test-data", "--label-index", "--num-classes", "--image-size",
-                    "--test-fraction")) {
+            for (String o :
+                    List.of("--test-data", "--label-index", "--num-classes", "--image-size", "--test-fraction")) {
                 if (given.test(o)) {
                     throw new UsageException(o + " is for --data");
                 }
@@ -96,8 +118,8 @@ final class OwnInputs {
                 throw new UsageException("--data", data, "csv:FILE or images:DIR");
             }
             if (testData != null && !testData.startsWith(csv ? "csv:" : "images:")) {
-                throw new UsageException("--test-data", testData, (csv ? "csv:FILE" : "images:DIR")
-                        + ", the form of --data");
+                throw new UsageException(
+                        "--test-data", testData, (csv ? "csv:FILE" : "images:DIR") + ", the form of --data");
             }
             if (csv && (labelIndex == null || numClasses == null)) {
                 throw new UsageException("--data csv:FILE needs --label-index K and --num-classes N");
@@ -150,7 +172,8 @@ final class OwnInputs {
     private OwnData read(String spec) throws IOException {
         Path p = Paths.get(spec.substring(spec.indexOf(':') + 1));
         try {
-            return spec.startsWith("csv:") ? OwnData.csv(p, labelIndex, numClasses)
+            return spec.startsWith("csv:")
+                    ? OwnData.csv(p, labelIndex, numClasses)
                     : OwnData.images(p, imageSize.get(0), imageSize.get(1), imageSize.get(2));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());

@@ -22,8 +22,7 @@ final class ParentWatch {
     /** Held until the process ends (the OS releases it then, also after kill -9). */
     private static FileLock held;
 
-    private ParentWatch() {
-    }
+    private ParentWatch() {}
 
     /** Starts watching the parent and takes the run's lock, when the system properties say so. */
     static void fromSystemProperty() {
@@ -54,8 +53,8 @@ final class ParentWatch {
                 return;
             }
         }
-        System.err.println("dl4j-async: the compare that started this run (pid " + parent + ") has ended; this run "
-                + "ends too");
+        System.err.println(
+                "dl4j-async: the compare that started this run (pid " + parent + ") has ended; this run " + "ends too");
         Runtime.getRuntime().halt(Main.EXIT_FAILED);
     }
 

@@ -7,13 +7,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.dl4jasync.metrics.TrainingReport;
 
 /** Writes a report to the {@code --json} and {@code --csv} files a run asked for. */
 final class ReportFiles {
-    private ReportFiles() {
-    }
+    private ReportFiles() {}
 
     /**
      * Checks, before a run, that the {@code --json} and {@code --csv} files can be written (a run is not lost to a
@@ -36,8 +34,8 @@ final class ReportFiles {
         }
         Path parent = file.toAbsolutePath().getParent();
         if (parent == null || !Files.isDirectory(parent)) {
-            throw new UsageException(option + ": " + file + " cannot be written: its directory " + parent
-                    + " does not exist");
+            throw new UsageException(
+                    option + ": " + file + " cannot be written: its directory " + parent + " does not exist");
         }
         boolean existed = Files.exists(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
@@ -88,7 +86,8 @@ final class ReportFiles {
         if (e instanceof java.nio.file.NoSuchFileException || e instanceof java.nio.file.FileAlreadyExistsException) {
             return "it cannot be created (" + e.getMessage() + " is in the way or missing)";
         }
-        if (e instanceof java.nio.file.FileSystemException && ((java.nio.file.FileSystemException) e).getReason() != null) {
+        if (e instanceof java.nio.file.FileSystemException
+                && ((java.nio.file.FileSystemException) e).getReason() != null) {
             return ((java.nio.file.FileSystemException) e).getReason();
         }
         return e.toString();

@@ -1,7 +1,6 @@
 package org.dl4jasync.examples.cli;
 
 import java.util.function.Supplier;
-
 import sun.misc.Signal;
 
 /**
@@ -31,8 +30,7 @@ final class Signals {
     private static volatile Signal received;
     private static boolean installed;
 
-    private Signals() {
-    }
+    private Signals() {}
 
     /** Replaces the JVM's handling of SIGINT and SIGTERM (once). */
     static void install() {

@@ -3,23 +3,21 @@ package org.dl4jasync.examples.cli;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.deeplearning4j.nn.api.Model;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.examples.data.TrainTest;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.simulation.StepTimes;
 import org.dl4jasync.trainer.Simulator;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 /**
  * Simulates an {@link Experiment} as a {@link RunConfig} says, in virtual time: the {@code simulate} command and the
  * benchmarks share it. Like {@link ExperimentRunner}, it adds only the data and the experiment's settings.
  */
 public final class SimulationRunner {
-    private SimulationRunner() {
-    }
+    private SimulationRunner() {}
 
     /**
      * The simulation's own settings ({@code --step-time}, {@code --apply-time}, {@code --poll-delay},
@@ -47,7 +45,8 @@ public final class SimulationRunner {
         experiment.forSimulation();
         int m = config.workers();
         Simulator.Builder b = ExperimentRunner.usage(() -> {
-            Simulator.Builder s = new Simulator.Builder(m, StepTimes.parse(timing.stepTime(), m)).config(config)
+            Simulator.Builder s = new Simulator.Builder(m, StepTimes.parse(timing.stepTime(), m))
+                    .config(config)
                     .pollDelay(timing.pollDelay());
             if (timing.applyTime() != null) {
                 s.applyTime(StepTimes.parse(timing.applyTime(), m));

@@ -10,8 +10,7 @@ final class Terminal {
      */
     static final String OVERRIDE = "DL4J_ASYNC_PROGRESS";
 
-    private Terminal() {
-    }
+    private Terminal() {}
 
     /**
      * True when the JVM has a console: stdin and stdout are a terminal (with stdout or stderr redirected to a file

@@ -4,14 +4,13 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-
+import org.deeplearning4j.nn.api.Model;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.examples.data.DataNotFoundException;
+import org.dl4jasync.examples.data.OwnData;
 import org.dl4jasync.examples.data.TrainTest;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.trainer.TrainingFailedException;
-import org.deeplearning4j.nn.api.Model;
-import org.dl4jasync.examples.data.OwnData;
 import org.nd4j.linalg.dataset.DataSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,10 +19,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code dl4j-async train}: trains a model and prints (or writes) the report. */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train LeNet, an MLP or a small ResNet on Fashion-MNIST or CIFAR, or your own network (--model-file) "
-                + "on your own data (--data), with asynchronous workers (or a baseline) and report accuracy, "
-                + "throughput and the staleness of every applied update.")
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description =
+                "Train LeNet, an MLP or a small ResNet on Fashion-MNIST or CIFAR, or your own network (--model-file) "
+                        + "on your own data (--data), with asynchronous workers (or a baseline) and report accuracy, "
+                        + "throughput and the staleness of every applied update.")
 public final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrainOptions options;
@@ -34,7 +37,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--ui", arity = "0..1", paramLabel = "PORT", fallbackValue = "9000",
+    @Option(
+            names = "--ui",
+            arity = "0..1",
+            paramLabel = "PORT",
+            fallbackValue = "9000",
             description = "Watch the training in DL4J's training UI (http://localhost:PORT/train; default port 9000): "
                     + "one session, one worker per worker thread. With a terminal, the UI stays up after training "
                     + "until Enter is pressed.")
@@ -65,8 +72,8 @@ public final class TrainCommand implements Callable<Integer> {
             return Main.usageError("train", "cannot read the data set: " + e.getMessage());
         }
         if (uiPort != null && options.baseline != null) {
-            return Main.usageError("train", "--ui is for dl4j-async's trainer, not --algorithm netfit or "
-                    + "parallelwrapper");
+            return Main.usageError(
+                    "train", "--ui is for dl4j-async's trainer, not --algorithm netfit or " + "parallelwrapper");
         }
         if (uiPort != null && (uiPort < 1 || uiPort > 65535)) {
             return Main.usageError("train", "--ui: '" + uiPort + "' is not allowed; allowed: a TCP port in 1..65535");
@@ -84,15 +91,27 @@ public final class TrainCommand implements Callable<Integer> {
 
     private int train(Experiment experiment, RunConfig config, TrainTest data, TrainingUi ui, PrintStream out) {
         if (!options.quiet) {
-            out.printf(Locale.ROOT, "dl4j-async train: %s, %s, %s on %s (%d train / %d test)%n", experiment.model(),
+            out.printf(
+                    Locale.ROOT,
+                    "dl4j-async train: %s, %s, %s on %s (%d train / %d test)%n",
+                    experiment.model(),
                     options.baseline != null ? Dl4jBaseline.describe(options.baseline, config) : config.describe(),
-                    experiment.describe(), data.source, data.train.count, data.test.count);
+                    experiment.describe(),
+                    data.source,
+                    data.train.count,
+                    data.test.count);
         }
         Outcome o = attempt(progress -> options.baseline != null
                 ? ExperimentRunner.runBaseline(options.baseline, experiment, config, data, progress, this::trained)
-                : ExperimentRunner.run(experiment, config, data, progress, this::trained,
-                ui == null ? new org.deeplearning4j.optimize.api.TrainingListener[0]
-                        : new org.deeplearning4j.optimize.api.TrainingListener[] {ui.listener()}));
+                : ExperimentRunner.run(
+                        experiment,
+                        config,
+                        data,
+                        progress,
+                        this::trained,
+                        ui == null
+                                ? new org.deeplearning4j.optimize.api.TrainingListener[0]
+                                : new org.deeplearning4j.optimize.api.TrainingListener[] {ui.listener()}));
         if (o.report() == null) {
             return o.status();
         }
@@ -101,8 +120,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** A training run's report, or (report null) the exit status of its failure. */
-    private record Outcome(TrainingReport report, int status) {
-    }
+    private record Outcome(TrainingReport report, int status) {}
 
     /** Runs {@code fit} with the progress display; a failure is said on stderr and becomes the exit status. */
     private Outcome attempt(java.util.function.Function<ConsoleProgress, TrainingReport> fit) {
@@ -194,12 +212,16 @@ public final class TrainCommand implements Callable<Integer> {
                 long[] shape = train.exampleShape(); // [features] or [channels, height, width]
                 boolean image = shape.length == 3;
                 try {
-                    net = e.buildModel(image ? (int) shape[1] : 1, image ? (int) shape[2] : (int) shape[0],
-                            image ? (int) shape[0] : 1, train.classes, config.seed());
+                    net = e.buildModel(
+                            image ? (int) shape[1] : 1,
+                            image ? (int) shape[2] : (int) shape[0],
+                            image ? (int) shape[0] : 1,
+                            train.classes,
+                            config.seed());
                 } catch (RuntimeException x) { // DL4J refuses the configuration, e.g. images too small for it
                     throw new UsageException("--model " + options.model + " cannot be built for examples of shape "
-                            + java.util.Arrays.toString(shape) + ": " + String.valueOf(x.getMessage()).lines()
-                            .findFirst().orElse(x.toString()));
+                            + java.util.Arrays.toString(shape) + ": "
+                            + String.valueOf(x.getMessage()).lines().findFirst().orElse(x.toString()));
                 }
                 train = train.flat(); // the built-in models read flat rows (CHW order)
                 test = test.flat();
@@ -213,13 +235,20 @@ public final class TrainCommand implements Callable<Integer> {
         }
         PrintStream out = System.out;
         if (!options.quiet) {
-            out.printf(Locale.ROOT, "dl4j-async train: %s, %s, batch %d on %s (%d train / %d test)%n", model,
-                    config.describe(), options.batch, train.source, train.count(), test.count());
+            out.printf(
+                    Locale.ROOT,
+                    "dl4j-async train: %s, %s, batch %d on %s (%d train / %d test)%n",
+                    model,
+                    config.describe(),
+                    options.batch,
+                    train.source,
+                    train.count(),
+                    test.count());
         }
         OwnData trainData = train;
         OwnData testData = test;
-        Outcome o = attempt(progress -> ExperimentRunner.runOwn(net, config, trainData, testData, options.batch,
-                progress));
+        Outcome o =
+                attempt(progress -> ExperimentRunner.runOwn(net, config, trainData, testData, options.batch, progress));
         if (o.report() == null) {
             return o.status();
         }
@@ -241,8 +270,7 @@ public final class TrainCommand implements Callable<Integer> {
         var it = training ? data.trainIterator(1000).build() : data.testIterator(1000);
         it.forEachRemaining(all::add);
         DataSet d = DataSet.merge(all);
-        return OwnData.of(d.getFeatures(), d.getLabels(), data.classNames, data.source
-                + (training ? "" : " (test)"));
+        return OwnData.of(d.getFeatures(), d.getLabels(), data.classNames, data.source + (training ? "" : " (test)"));
     }
 
     /**
@@ -257,8 +285,12 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Object failed = c.get("failed");
         if (failed instanceof Number && ((Number) failed).longValue() > 0) {
-            System.err.printf(Locale.ROOT, "dl4j-async train: WARNING: %s checkpoint write(s) failed (last error: "
-                    + "%s); the newest checkpoint is %s%n", failed, c.get("last_error"),
+            System.err.printf(
+                    Locale.ROOT,
+                    "dl4j-async train: WARNING: %s checkpoint write(s) failed (last error: "
+                            + "%s); the newest checkpoint is %s%n",
+                    failed,
+                    c.get("last_error"),
                     c.get("last") == null ? "none" : c.get("last"));
         }
         if (Boolean.FALSE.equals(c.get("final_written"))) {

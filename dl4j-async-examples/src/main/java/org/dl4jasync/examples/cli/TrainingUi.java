@@ -1,7 +1,6 @@
 package org.dl4jasync.examples.cli;
 
 import java.io.PrintStream;
-
 import org.deeplearning4j.core.storage.StatsStorage;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.ui.VertxUIServer;

@@ -1,5 +1,6 @@
 package org.dl4jasync.examples.compare;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -19,8 +20,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Plans and runs a suite: one run per seed and configuration, configurations interleaved per seed (seed 1 of every
@@ -48,8 +47,7 @@ public final class Comparison {
         int run(List<String> args, Path log) throws IOException, InterruptedException;
     }
 
-    private Comparison() {
-    }
+    private Comparison() {}
 
     /** The runs of {@code suite} for {@code seeds} (the suite's when null), in execution order. */
     public static List<PlannedRun> plan(Suite suite, Path out, List<Long> seeds) {
@@ -82,7 +80,8 @@ public final class Comparison {
     /** Whether a configuration runs one of DL4J's own loops ({@code --algorithm netfit|parallelwrapper}). */
     private static boolean isDl4jLoop(List<String> args) {
         int a = args.indexOf("--algorithm");
-        return a >= 0 && a + 1 < args.size()
+        return a >= 0
+                && a + 1 < args.size()
                 && (args.get(a + 1).equals("netfit") || args.get(a + 1).equals("parallelwrapper"));
     }
 
@@ -107,8 +106,7 @@ public final class Comparison {
      * The wall time the unfinished runs of {@code plan} will take with {@code jobs} at a time, and how many of them
      * it could not estimate.
      */
-    public record Estimate(double seconds, int unknown) {
-    }
+    public record Estimate(double seconds, int unknown) {}
 
     /**
      * Estimates the unfinished runs of {@code plan}: a run with a wall-clock time limit by {@link #estimatedSeconds};
@@ -122,7 +120,8 @@ public final class Comparison {
             if (Files.isRegularFile(r.report())) {
                 JsonNode wall = RunResult.readTree(r.report()).get("wall_seconds");
                 if (wall != null && wall.isNumber()) {
-                    finished.computeIfAbsent(r.configuration().name(), k -> new ArrayList<>()).add(wall.asDouble());
+                    finished.computeIfAbsent(r.configuration().name(), k -> new ArrayList<>())
+                            .add(wall.asDouble());
                 }
             }
         }
@@ -199,7 +198,9 @@ public final class Comparison {
                     }
                 } catch (ExecutionException e) {
                     Throwable c = e.getCause();
-                    throw c instanceof IOException io ? io : new IOException("run " + plan.get(i).label(), c);
+                    throw c instanceof IOException io
+                            ? io
+                            : new IOException("run " + plan.get(i).label(), c);
                 }
             }
             return failed;
@@ -255,8 +256,8 @@ public final class Comparison {
                 free.release();
                 return false;
             }
-            System.err.println("compare: an earlier process of " + r.label() + " is still running; waiting for it "
-                    + "to end");
+            System.err.println(
+                    "compare: an earlier process of " + r.label() + " is still running; waiting for it " + "to end");
             ch.lock().release();
             return true;
         } catch (OverlappingFileLockException e) {
@@ -298,7 +299,11 @@ public final class Comparison {
             });
         }
         List<RunResult> out = new ArrayList<>();
-        reports.forEach((r, json) -> out.add(RunResult.of(json, r.configuration().name(), r.seed(), suite.targets(),
+        reports.forEach((r, json) -> out.add(RunResult.of(
+                json,
+                r.configuration().name(),
+                r.seed(),
+                suite.targets(),
                 reference.getOrDefault(r.seed(), Double.NaN))));
         return out;
     }

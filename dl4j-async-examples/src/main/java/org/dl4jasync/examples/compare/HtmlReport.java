@@ -11,13 +11,13 @@ import java.util.List;
  * URIs; no script, no stylesheet or font from elsewhere), so it opens offline and can be mailed as one file.
  */
 public final class HtmlReport {
-    private HtmlReport() {
-    }
+    private HtmlReport() {}
 
     /** Converts the summary's Markdown (headings, paragraphs, tables) and appends the images. */
     public static String html(String title, String summaryMarkdown, List<Path> images) throws IOException {
         StringBuilder b = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>")
-                .append(escape(title)).append("</title>\n<style>body{font-family:sans-serif;max-width:1100px;"
+                .append(escape(title))
+                .append("</title>\n<style>body{font-family:sans-serif;max-width:1100px;"
                         + "margin:2em auto}table{border-collapse:collapse;font-size:90%}td,th{border:1px solid #ccc;"
                         + "padding:2px 6px}td{text-align:right}td:first-child{text-align:left}img{max-width:100%}"
                         + "</style></head><body>\n");
@@ -25,7 +25,8 @@ public final class HtmlReport {
         boolean header = false;
         for (String line : summaryMarkdown.split("\n")) {
             if (line.startsWith("|")) {
-                String[] cells = line.substring(1, line.length() - (line.endsWith("|") ? 1 : 0)).split("\\|");
+                String[] cells = line.substring(1, line.length() - (line.endsWith("|") ? 1 : 0))
+                        .split("\\|");
                 if (!inTable) {
                     b.append("<table>\n");
                     inTable = true;
@@ -58,9 +59,13 @@ public final class HtmlReport {
             b.append("</table>\n");
         }
         for (Path img : images) {
-            b.append("<h2>").append(escape(img.getFileName().toString())).append("</h2>\n<img alt=\"")
-                    .append(escape(img.getFileName().toString())).append("\" src=\"data:image/png;base64,")
-                    .append(Base64.getEncoder().encodeToString(Files.readAllBytes(img))).append("\">\n");
+            b.append("<h2>")
+                    .append(escape(img.getFileName().toString()))
+                    .append("</h2>\n<img alt=\"")
+                    .append(escape(img.getFileName().toString()))
+                    .append("\" src=\"data:image/png;base64,")
+                    .append(Base64.getEncoder().encodeToString(Files.readAllBytes(img)))
+                    .append("\">\n");
         }
         return b.append("</body></html>\n").toString();
     }

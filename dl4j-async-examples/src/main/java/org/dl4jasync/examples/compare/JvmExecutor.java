@@ -32,6 +32,7 @@ public final class JvmExecutor implements Comparison.Executor, AutoCloseable {
     private static final long GRACE_NANOS = 10_000_000_000L;
     /** System properties the children read (cli.ParentWatch). */
     static final String PARENT_PID = "dl4jasync.parent.pid";
+
     static final String RUN_LOCK = "dl4jasync.run.lock";
 
     /** An executor whose children load this JVM's class path, the project's own entries from a snapshot. */
@@ -42,13 +43,15 @@ public final class JvmExecutor implements Comparison.Executor, AutoCloseable {
     JvmExecutor(String mainClass, String classPath, String home) throws IOException {
         this.mainClass = mainClass;
         this.snapshot = Files.createTempDirectory("dl4j-async-compare-classpath");
-        this.cleanup = new Thread(() -> {
-            stopChildren();
-            delete();
-        }, "dl4j-async-compare-cleanup");
+        this.cleanup = new Thread(
+                () -> {
+                    stopChildren();
+                    delete();
+                },
+                "dl4j-async-compare-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup); // also when the suite is interrupted (Ctrl-C)
-        this.classPath = snapshot(classPath, home == null ? null : Path.of(home).toAbsolutePath().normalize(),
-                snapshot);
+        this.classPath = snapshot(
+                classPath, home == null ? null : Path.of(home).toAbsolutePath().normalize(), snapshot);
     }
 
     /** The class path the child JVMs get. */
@@ -105,7 +108,10 @@ public final class JvmExecutor implements Comparison.Executor, AutoCloseable {
         cmd.add(classPath);
         cmd.add(mainClass);
         cmd.addAll(args);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         children.add(p);
         try {
             return p.waitFor();

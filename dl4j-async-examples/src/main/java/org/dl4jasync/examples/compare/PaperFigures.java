@@ -4,13 +4,12 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
-
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -30,8 +29,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * </ul>
  */
 public final class PaperFigures {
-    private PaperFigures() {
-    }
+    private PaperFigures() {}
 
     /** Figure 2: acceptance against y per thread count; null with fewer than two values of y. */
     public static XYChart acceptanceAgainstY(Suite suite, List<RunResult> results) {
@@ -39,16 +37,22 @@ public final class PaperFigures {
         for (RunResult r : results) {
             double y = r.shape().intervalY();
             if (!Double.isNaN(y) && !Double.isNaN(r.acceptance())) {
-                byThreads.computeIfAbsent(r.workers(), k -> new TreeMap<>()).computeIfAbsent(y, k -> new ArrayList<>())
+                byThreads
+                        .computeIfAbsent(r.workers(), k -> new TreeMap<>())
+                        .computeIfAbsent(y, k -> new ArrayList<>())
                         .add(r.acceptance());
             }
         }
         if (byThreads.values().stream().allMatch(ys -> ys.size() < 2)) {
             return null;
         }
-        XYChart chart = new XYChartBuilder().width(900).height(560).title(suite.name()
-                + ": acceptance rate against the interval size y (median, min–max over seeds)")
-                .xAxisTitle("initial interval size y").yAxisTitle("acceptance rate").build();
+        XYChart chart = new XYChartBuilder()
+                .width(900)
+                .height(560)
+                .title(suite.name() + ": acceptance rate against the interval size y (median, min–max over seeds)")
+                .xAxisTitle("initial interval size y")
+                .yAxisTitle("acceptance rate")
+                .build();
         chart.getStyler().setXAxisLogarithmic(true).setXAxisLogarithmicDecadeOnly(false); // ticks between decades too
         int i = 0;
         for (Map.Entry<Integer, Map<Double, List<Double>>> e : byThreads.entrySet()) {
@@ -59,9 +63,13 @@ public final class PaperFigures {
 
     /** Figure 3b: the staleness distribution per configuration; null when no run has staleness. */
     public static XYChart stalenessHistograms(Suite suite, List<RunResult> results) {
-        XYChart chart = new XYChartBuilder().width(900).height(560).title(suite.name()
-                + ": staleness of applied updates (all seeds)").xAxisTitle("staleness τ")
-                .yAxisTitle("fraction of applied updates").build();
+        XYChart chart = new XYChartBuilder()
+                .width(900)
+                .height(560)
+                .title(suite.name() + ": staleness of applied updates (all seeds)")
+                .xAxisTitle("staleness τ")
+                .yAxisTitle("fraction of applied updates")
+                .build();
         chart.getStyler().setYAxisLogarithmic(true);
         int i = 0;
         for (Suite.Configuration c : suite.configurations()) {
@@ -99,14 +107,23 @@ public final class PaperFigures {
     /** Figure 4: time to {@code level} against the thread count per method; null with fewer than two thread counts. */
     public static XYChart timeAgainstThreads(Suite suite, List<RunResult> results, double level) {
         List<RunResult> methods = results.stream().filter(r -> !isDl4jLoop(r)).toList();
-        if (Double.isNaN(level) || methods.stream().mapToInt(RunResult::workers).distinct().count() < 2) {
+        if (Double.isNaN(level)
+                || methods.stream().mapToInt(RunResult::workers).distinct().count() < 2) {
             return null; // one thread count says nothing about how time scales with threads
         }
         Map<String, Map<Integer, List<RunResult>>> cells = PaperTable.cells(methods);
         String time = suite.command().equals("simulate") ? "virtual seconds" : "seconds of training";
-        XYChart chart = new XYChartBuilder().width(900).height(560).title(String.format(Locale.ROOT,
-                "%s: time to %.4f test accuracy against the thread count (median, min–max over seeds)", suite.name(),
-                level)).xAxisTitle("threads m").yAxisTitle(time).build();
+        XYChart chart = new XYChartBuilder()
+                .width(900)
+                .height(560)
+                .title(String.format(
+                        Locale.ROOT,
+                        "%s: time to %.4f test accuracy against the thread count (median, min–max over seeds)",
+                        suite.name(),
+                        level))
+                .xAxisTitle("threads m")
+                .yAxisTitle(time)
+                .build();
         chart.getStyler().setXAxisLogarithmic(true).setXAxisLogarithmicDecadeOnly(false); // ticks between decades too
         int i = 0;
         for (Map.Entry<String, Map<Integer, List<RunResult>>> method : cells.entrySet()) {
@@ -114,26 +131,33 @@ public final class PaperFigures {
             method.getValue().forEach((m, rs) -> byThreads.put((double) m, values(rs, r -> r.timeTo(level))));
             addMedianLine(chart, method.getKey(), byThreads, Plots.colour(i++));
         }
-        double[] span = {methods.stream().mapToInt(RunResult::workers).min().getAsInt(),
-                methods.stream().mapToInt(RunResult::workers).max().getAsInt()};
+        double[] span = {
+            methods.stream().mapToInt(RunResult::workers).min().getAsInt(),
+            methods.stream().mapToInt(RunResult::workers).max().getAsInt()
+        };
         Map<String, List<RunResult>> loops = new LinkedHashMap<>();
-        results.stream().filter(PaperFigures::isDl4jLoop)
-                .forEach(r -> loops.computeIfAbsent(r.configuration(), k -> new ArrayList<>()).add(r));
+        results.stream().filter(PaperFigures::isDl4jLoop).forEach(r -> loops.computeIfAbsent(
+                        r.configuration(), k -> new ArrayList<>())
+                .add(r));
         for (Map.Entry<String, List<RunResult>> loop : loops.entrySet()) {
-            double[] t = loop.getValue().stream().mapToDouble(r -> r.timeTo(level)).filter(Double::isFinite)
+            double[] t = loop.getValue().stream()
+                    .mapToDouble(r -> r.timeTo(level))
+                    .filter(Double::isFinite)
                     .toArray();
             if (t.length * 2 <= loop.getValue().size()) {
                 continue; // its median never reached the level
             }
             double median = Stats.median(t);
             int m = loop.getValue().get(0).workers();
-            XYSeries s = chart.addSeries(String.format(Locale.ROOT, "%s (%d %s, DL4J)", loop.getKey(), m,
-                    m == 1 ? "thread" : "threads"), span, new double[] {median, median});
+            XYSeries s = chart.addSeries(
+                    String.format(Locale.ROOT, "%s (%d %s, DL4J)", loop.getKey(), m, m == 1 ? "thread" : "threads"),
+                    span,
+                    new double[] {median, median});
             Color c = Plots.colour(i++);
             s.setLineColor(c);
             s.setMarker(SeriesMarkers.NONE);
-            s.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
-                    new float[] {6f, 4f}, 0f));
+            s.setLineStyle(
+                    new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
         }
         return Plots.nonEmpty(chart);
     }
@@ -154,7 +178,9 @@ public final class PaperFigures {
     private static void addMedianLine(XYChart chart, String name, Map<Double, List<Double>> valuesAtX, Color colour) {
         List<double[]> points = new ArrayList<>();
         for (Map.Entry<Double, List<Double>> e : valuesAtX.entrySet()) {
-            double[] v = e.getValue().stream().mapToDouble(Double::doubleValue).filter(d -> !Double.isNaN(d))
+            double[] v = e.getValue().stream()
+                    .mapToDouble(Double::doubleValue)
+                    .filter(d -> !Double.isNaN(d))
                     .toArray();
             if (v.length == 0) {
                 continue;
@@ -162,20 +188,30 @@ public final class PaperFigures {
             double median = Stats.median(v);
             double[] finite = Arrays.stream(v).filter(Double::isFinite).toArray();
             if (Double.isFinite(median)) {
-                points.add(new double[] {e.getKey(), median, Arrays.stream(finite).min().getAsDouble(),
-                        Arrays.stream(finite).max().getAsDouble()});
+                points.add(new double[] {
+                    e.getKey(),
+                    median,
+                    Arrays.stream(finite).min().getAsDouble(),
+                    Arrays.stream(finite).max().getAsDouble()
+                });
             }
         }
         if (points.isEmpty()) {
             return;
         }
         double[] x = points.stream().mapToDouble(p -> p[0]).toArray();
-        XYSeries s = chart.addSeries(name, x, points.stream().mapToDouble(p -> p[1]).toArray());
+        XYSeries s =
+                chart.addSeries(name, x, points.stream().mapToDouble(p -> p[1]).toArray());
         s.setLineColor(colour);
         s.setMarkerColor(colour);
         s.setMarker(SeriesMarkers.CIRCLE);
         s.setLineStyle(new BasicStroke(2f));
-        Plots.fill(chart, name, x, points.stream().mapToDouble(p -> p[2]).toArray(),
-                points.stream().mapToDouble(p -> p[3]).toArray(), colour);
+        Plots.fill(
+                chart,
+                name,
+                x,
+                points.stream().mapToDouble(p -> p[2]).toArray(),
+                points.stream().mapToDouble(p -> p[3]).toArray(),
+                colour);
     }
 }

@@ -15,8 +15,7 @@ import java.util.TreeSet;
  * reached it; the count is given when some did not).
  */
 public final class PaperTable {
-    private PaperTable() {
-    }
+    private PaperTable() {}
 
     /** The method a configuration belongs to: its name without the "workers=…" axis. */
     static String method(String configuration) {
@@ -25,7 +24,8 @@ public final class PaperTable {
             return configuration;
         }
         List<String> axes = new ArrayList<>();
-        for (String a : configuration.substring(open + 1, configuration.length() - 1).split(", ")) {
+        for (String a :
+                configuration.substring(open + 1, configuration.length() - 1).split(", ")) {
             if (!a.startsWith("workers=")) {
                 axes.add(a);
             }
@@ -39,7 +39,8 @@ public final class PaperTable {
         Map<String, Map<Integer, List<RunResult>>> cells = new LinkedHashMap<>();
         for (RunResult r : results) {
             cells.computeIfAbsent(method(r.configuration()), k -> new LinkedHashMap<>())
-                    .computeIfAbsent(r.workers(), k -> new ArrayList<>()).add(r);
+                    .computeIfAbsent(r.workers(), k -> new ArrayList<>())
+                    .add(r);
         }
         return cells;
     }
@@ -53,8 +54,13 @@ public final class PaperTable {
         int n = 0;
         for (Map<Integer, List<RunResult>> byThreads : cells(results).values()) {
             for (List<RunResult> rs : byThreads.values()) {
-                lowestBest = Math.min(lowestBest, rs.stream().mapToDouble(RunResult::bestAccuracy)
-                        .filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN));
+                lowestBest = Math.min(
+                        lowestBest,
+                        rs.stream()
+                                .mapToDouble(RunResult::bestAccuracy)
+                                .filter(v -> !Double.isNaN(v))
+                                .max()
+                                .orElse(Double.NaN));
                 n++;
             }
         }
@@ -70,10 +76,13 @@ public final class PaperTable {
         if (Double.isNaN(common)) {
             return "";
         }
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%n## The paper's Table 1 layout%n%n"
-                + "Per method and thread count: best / average over seeds of each run's best test accuracy; time to "
-                + "%.4f, the highest accuracy every method reaches at every thread count: best / average over the "
-                + "seeds that reached it.%n%n", common));
+        StringBuilder b = new StringBuilder(String.format(
+                Locale.ROOT,
+                "%n## The paper's Table 1 layout%n%n"
+                        + "Per method and thread count: best / average over seeds of each run's best test accuracy; time to "
+                        + "%.4f, the highest accuracy every method reaches at every thread count: best / average over the "
+                        + "seeds that reached it.%n%n",
+                common));
         List<String> head = new ArrayList<>(List.of("method"));
         for (int t : threads) {
             head.add("m = " + t + ": accuracy best / avg");
@@ -92,15 +101,20 @@ public final class PaperTable {
                     b.append(" | — | —");
                     continue;
                 }
-                double[] acc = rs.stream().mapToDouble(RunResult::bestAccuracy).filter(v -> !Double.isNaN(v))
+                double[] acc = rs.stream()
+                        .mapToDouble(RunResult::bestAccuracy)
+                        .filter(v -> !Double.isNaN(v))
                         .toArray();
                 double[] times = rs.stream().mapToDouble(r -> r.timeTo(common)).toArray();
-                double[] reached = java.util.Arrays.stream(times).filter(Double::isFinite).toArray();
+                double[] reached =
+                        java.util.Arrays.stream(times).filter(Double::isFinite).toArray();
                 b.append(String.format(Locale.ROOT, " | %.4f / %.4f", max(acc), mean(acc)));
                 if (reached.length == 0) {
                     b.append(" | never");
                 } else {
-                    b.append(" | ").append(SummaryWriter.seconds(min(reached))).append(" / ")
+                    b.append(" | ")
+                            .append(SummaryWriter.seconds(min(reached)))
+                            .append(" / ")
                             .append(SummaryWriter.seconds(mean(reached)));
                     if (reached.length < times.length) {
                         b.append(String.format(Locale.ROOT, " (%d of %d)", reached.length, times.length));

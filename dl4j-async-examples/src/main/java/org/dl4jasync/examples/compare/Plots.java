@@ -3,15 +3,14 @@ package org.dl4jasync.examples.compare;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -28,12 +27,21 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class Plots {
     /** Points of the common time grid. */
     static final int GRID = 120;
-    private static final Color[] COLOURS = {new Color(31, 119, 180), new Color(255, 127, 14),
-            new Color(44, 160, 44), new Color(214, 39, 40), new Color(148, 103, 189), new Color(140, 86, 75),
-            new Color(227, 119, 194), new Color(127, 127, 127), new Color(188, 189, 34), new Color(23, 190, 207)};
 
-    private Plots() {
-    }
+    private static final Color[] COLOURS = {
+        new Color(31, 119, 180),
+        new Color(255, 127, 14),
+        new Color(44, 160, 44),
+        new Color(214, 39, 40),
+        new Color(148, 103, 189),
+        new Color(140, 86, 75),
+        new Color(227, 119, 194),
+        new Color(127, 127, 127),
+        new Color(188, 189, 34),
+        new Color(23, 190, 207)
+    };
+
+    private Plots() {}
 
     public static XYChart accuracyAgainstTime(Suite suite, List<RunResult> results) {
         return chart(suite, results, "test accuracy", RunResult::accuracyTrace);
@@ -57,14 +65,21 @@ public final class Plots {
         return chart.getSeriesMap().isEmpty() ? null : chart;
     }
 
-    static XYChart chart(Suite suite, List<RunResult> results, String what,
-                         Function<RunResult, double[][]> trace) {
+    static XYChart chart(Suite suite, List<RunResult> results, String what, Function<RunResult, double[][]> trace) {
         String time = suite.command().equals("simulate") ? "virtual seconds" : "seconds of training";
-        XYChart chart = new XYChartBuilder().width(900).height(560).title(suite.name() + ": " + what + " (median, "
-                + "min–max over seeds)").xAxisTitle(time).yAxisTitle(what).build();
+        XYChart chart = new XYChartBuilder()
+                .width(900)
+                .height(560)
+                .title(suite.name() + ": " + what + " (median, " + "min–max over seeds)")
+                .xAxisTitle(time)
+                .yAxisTitle(what)
+                .build();
         chart.getStyler().setMarkerSize(0);
         chart.getStyler().setXAxisDecimalPattern("#,##0.##");
-        double end = results.stream().flatMap(r -> Arrays.stream(trace.apply(r))).mapToDouble(p -> p[0]).max()
+        double end = results.stream()
+                .flatMap(r -> Arrays.stream(trace.apply(r)))
+                .mapToDouble(p -> p[0])
+                .max()
                 .orElse(0);
         int colour = 0;
         for (Suite.Configuration c : suite.configurations()) {
@@ -84,12 +99,18 @@ public final class Plots {
             boolean dashed = (colour / COLOURS.length) % 2 == 1; // the palette's second round: dashed medians
             Color col = COLOURS[colour++ % COLOURS.length];
             double[] x = band.stream().mapToDouble(p -> p[0]).toArray();
-            fill(chart, c.name(), x, band.stream().mapToDouble(p -> p[2]).toArray(),
-                    band.stream().mapToDouble(p -> p[3]).toArray(), col);
-            XYSeries median = add(chart, c.name(), x, band.stream().mapToDouble(p -> p[1]).toArray(), col, 2f, true);
+            fill(
+                    chart,
+                    c.name(),
+                    x,
+                    band.stream().mapToDouble(p -> p[2]).toArray(),
+                    band.stream().mapToDouble(p -> p[3]).toArray(),
+                    col);
+            XYSeries median =
+                    add(chart, c.name(), x, band.stream().mapToDouble(p -> p[1]).toArray(), col, 2f, true);
             if (dashed) {
-                median.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
-                        new float[] {8f, 5f}, 0f));
+                median.setLineStyle(new BasicStroke(
+                        2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 5f}, 0f));
             }
         }
         return chart;
@@ -125,8 +146,7 @@ public final class Plots {
         return COLOURS[i % COLOURS.length];
     }
 
-    static XYSeries add(XYChart chart, String name, double[] x, double[] y, Color colour, float width,
-                        boolean legend) {
+    static XYSeries add(XYChart chart, String name, double[] x, double[] y, Color colour, float width, boolean legend) {
         XYSeries s = chart.addSeries(name, x, y);
         s.setLineColor(colour);
         s.setLineStyle(new BasicStroke(width));
@@ -140,7 +160,10 @@ public final class Plots {
         List<double[]> out = new ArrayList<>();
         for (int g = 1; g <= GRID; g++) {
             double t = end * g / GRID;
-            double[] values = runs.stream().mapToDouble(r -> valueAt(r, t)).filter(v -> !Double.isNaN(v)).toArray();
+            double[] values = runs.stream()
+                    .mapToDouble(r -> valueAt(r, t))
+                    .filter(v -> !Double.isNaN(v))
+                    .toArray();
             if (values.length == 0) {
                 continue;
             }
@@ -174,8 +197,9 @@ public final class Plots {
         Map<String, XYChart> charts = new LinkedHashMap<>();
         charts.put("accuracy-vs-time.png", nonEmpty(accuracyAgainstTime(suite, results)));
         charts.put("loss-vs-time.png", nonEmpty(lossAgainstTime(suite, results)));
-        charts.put("time-vs-threads.png", PaperFigures.timeAgainstThreads(suite, results,
-                PaperTable.commonAccuracy(results)));
+        charts.put(
+                "time-vs-threads.png",
+                PaperFigures.timeAgainstThreads(suite, results, PaperTable.commonAccuracy(results)));
         charts.put("acceptance-vs-y.png", PaperFigures.acceptanceAgainstY(suite, results));
         charts.put("staleness.png", PaperFigures.stalenessHistograms(suite, results));
         charts.put("y-vs-time.png", intervalSizeAgainstTime(suite, results));
@@ -196,7 +220,9 @@ public final class Plots {
     public static void save(XYChart chart, Path file) throws IOException {
         System.setProperty("java.awt.headless", "true");
         String name = file.toString();
-        BitmapEncoder.saveBitmap(chart, name.endsWith(".png") ? name.substring(0, name.length() - 4) : name,
+        BitmapEncoder.saveBitmap(
+                chart,
+                name.endsWith(".png") ? name.substring(0, name.length() - 4) : name,
                 BitmapEncoder.BitmapFormat.PNG);
     }
 }

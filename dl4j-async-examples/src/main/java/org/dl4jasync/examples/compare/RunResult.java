@@ -1,12 +1,11 @@
 package org.dl4jasync.examples.compare;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * What the summary needs of one run's JSON report. Times are on the run's own clock (wall seconds for train,
@@ -18,11 +17,27 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param shape          what the dispatcher and the controller did (staleness histogram, y and m over time)
  * @param work           the gradients computed, discarded and uploaded
  */
-public record RunResult(String configuration, long seed, String algorithm, int workers, String stopReason,
-                        long stepsAccepted, double stepsPerSecond, double acceptance, double stalenessMean,
-                        double stalenessP99, double stalenessMax, double workerSeconds, double seconds,
-                        double finalAccuracy, double bestAccuracy, double[] timesToTargets,
-                        double[][] accuracyTrace, double[][] lossTrace, Shape shape, Work work) {
+public record RunResult(
+        String configuration,
+        long seed,
+        String algorithm,
+        int workers,
+        String stopReason,
+        long stepsAccepted,
+        double stepsPerSecond,
+        double acceptance,
+        double stalenessMean,
+        double stalenessP99,
+        double stalenessMax,
+        double workerSeconds,
+        double seconds,
+        double finalAccuracy,
+        double bestAccuracy,
+        double[] timesToTargets,
+        double[][] accuracyTrace,
+        double[][] lossTrace,
+        Shape shape,
+        Work work) {
 
     /**
      * The work a run did and threw away.
@@ -62,21 +77,28 @@ public record RunResult(String configuration, long seed, String algorithm, int w
             JsonNode h = r.path("staleness").path("histogram");
             long[][] histogram = new long[h.size()][];
             for (int i = 0; i < histogram.length; i++) {
-                histogram[i] = new long[] {h.get(i).get(0).asLong(), h.get(i).get(1).asLong()};
+                histogram[i] =
+                        new long[] {h.get(i).get(0).asLong(), h.get(i).get(1).asLong()};
             }
-            boolean interval = "interval".equals(r.path("config").path("algorithm").asText())
-                    && r.path("interval_trace").isArray();
+            boolean interval =
+                    "interval".equals(r.path("config").path("algorithm").asText())
+                            && r.path("interval_trace").isArray();
             double y = interval ? number(r.path("config"), "interval_y") : Double.NaN;
             double[][] clock = stepsAtTime(r.path("loss_trace"));
             JsonNode it = r.path("interval_trace");
             double[][] yTrace = new double[interval ? it.size() : 0][];
             for (int i = 0; i < yTrace.length; i++) {
-                yTrace[i] = new double[] {secondsAt(clock, it.get(i).get(0).asDouble()), it.get(i).get(1).asDouble()};
+                yTrace[i] = new double[] {
+                    secondsAt(clock, it.get(i).get(0).asDouble()),
+                    it.get(i).get(1).asDouble()
+                };
             }
             JsonNode pt = r.path("parallelism_trace");
             double[][] mTrace = new double[pt.isArray() ? pt.size() : 0][];
             for (int i = 0; i < mTrace.length; i++) {
-                mTrace[i] = new double[] {pt.get(i).get(0).asDouble(), pt.get(i).get(2).asDouble()};
+                mTrace[i] = new double[] {
+                    pt.get(i).get(0).asDouble(), pt.get(i).get(2).asDouble()
+                };
             }
             return new Shape(histogram, y, yTrace, mTrace);
         }
@@ -98,27 +120,55 @@ public record RunResult(String configuration, long seed, String algorithm, int w
     /**
      * @param referenceLoss the loss that loss targets are fractions of (NaN: they are never reached)
      */
-    public static RunResult of(JsonNode r, String configuration, long seed, List<Target> targets,
-                               double referenceLoss) {
+    public static RunResult of(
+            JsonNode r, String configuration, long seed, List<Target> targets, double referenceLoss) {
         JsonNode tau = r.path("staleness");
         double[][] accuracy = trace(r.path("accuracy_trace"));
-        double best = java.util.Arrays.stream(accuracy).mapToDouble(p -> p[1]).filter(v -> !Double.isNaN(v)).max()
+        double best = java.util.Arrays.stream(accuracy)
+                .mapToDouble(p -> p[1])
+                .filter(v -> !Double.isNaN(v))
+                .max()
                 .orElse(Double.NaN);
         double[][] loss = trace(r.path("loss_trace"));
-        double[] times = targets.stream().mapToDouble(t -> t.loss() ? timeBelow(loss, t.level() * referenceLoss)
-                : timeTo(accuracy, t.level())).toArray();
+        double[] times = targets.stream()
+                .mapToDouble(t -> t.loss() ? timeBelow(loss, t.level() * referenceLoss) : timeTo(accuracy, t.level()))
+                .toArray();
         boolean simulated = r.path("virtual_seconds").isNumber();
         double[][] rounds = roundK(r);
-        double[] uploadsTo = targets.stream().mapToDouble(t -> rounds.length == 0 ? Double.NaN
-                : uploadsThrough(rounds, t.loss() ? stepsBelow(r.path("loss_trace"), t.level() * referenceLoss)
-                : stepsAt(r.path("accuracy_trace"), t.level()))).toArray();
-        return new RunResult(configuration, seed, r.path("algorithm").asText(), r.path("workers").asInt(),
-                r.path("stop_reason").asText(), r.path("steps_accepted").asLong(), number(r, "steps_per_second"),
-                number(r, "acceptance_rate"), number(tau, "mean"), number(tau, "p99"), number(tau, "max"),
-                number(r, "worker_seconds"), number(r, simulated ? "virtual_seconds" : "wall_seconds"),
-                number(r, "final_accuracy"), best, times, accuracy, loss, Shape.of(r),
-                new Work(number(r, "gradients_computed"), number(r, "steps_rejected") + number(r, "steps_dropped"),
-                        number(r, "uploads"), uploadsTo));
+        double[] uploadsTo = targets.stream()
+                .mapToDouble(t -> rounds.length == 0
+                        ? Double.NaN
+                        : uploadsThrough(
+                                rounds,
+                                t.loss()
+                                        ? stepsBelow(r.path("loss_trace"), t.level() * referenceLoss)
+                                        : stepsAt(r.path("accuracy_trace"), t.level())))
+                .toArray();
+        return new RunResult(
+                configuration,
+                seed,
+                r.path("algorithm").asText(),
+                r.path("workers").asInt(),
+                r.path("stop_reason").asText(),
+                r.path("steps_accepted").asLong(),
+                number(r, "steps_per_second"),
+                number(r, "acceptance_rate"),
+                number(tau, "mean"),
+                number(tau, "p99"),
+                number(tau, "max"),
+                number(r, "worker_seconds"),
+                number(r, simulated ? "virtual_seconds" : "wall_seconds"),
+                number(r, "final_accuracy"),
+                best,
+                times,
+                accuracy,
+                loss,
+                Shape.of(r),
+                new Work(
+                        number(r, "gradients_computed"),
+                        number(r, "steps_rejected") + number(r, "steps_dropped"),
+                        number(r, "uploads"),
+                        uploadsTo));
     }
 
     /**
@@ -133,7 +183,9 @@ public record RunResult(String configuration, long seed, String algorithm, int w
         if (kt.isArray() && kt.size() > 0) {
             double[][] out = new double[kt.size()][];
             for (int i = 0; i < out.length; i++) {
-                out[i] = new double[] {kt.get(i).get(1).asDouble(), kt.get(i).get(2).asDouble()};
+                out[i] = new double[] {
+                    kt.get(i).get(1).asDouble(), kt.get(i).get(2).asDouble()
+                };
             }
             return out;
         }
@@ -232,7 +284,9 @@ public record RunResult(String configuration, long seed, String algorithm, int w
         double[][] out = new double[lossTrace.size() + 1][];
         out[0] = new double[] {0, 0};
         for (int i = 0; i < lossTrace.size(); i++) {
-            out[i + 1] = new double[] {lossTrace.get(i).get(0).asDouble(), lossTrace.get(i).get(1).asDouble()};
+            out[i + 1] = new double[] {
+                lossTrace.get(i).get(0).asDouble(), lossTrace.get(i).get(1).asDouble()
+            };
         }
         return out;
     }

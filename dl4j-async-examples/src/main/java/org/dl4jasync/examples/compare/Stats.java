@@ -18,8 +18,7 @@ public final class Stats {
     static final int RESAMPLES = 10_000;
     private static final long SEED = 0x5EEDL;
 
-    private Stats() {
-    }
+    private Stats() {}
 
     /** A median and its 95% interval. */
     public record Estimate(double median, double low, double high, int n) {
@@ -31,7 +30,9 @@ public final class Stats {
 
     /** What a paired comparison shows. */
     public enum Verdict {
-        FASTER("faster"), SLOWER("slower"), NO_DIFFERENCE("no difference shown"),
+        FASTER("faster"),
+        SLOWER("slower"),
+        NO_DIFFERENCE("no difference shown"),
         TOO_FEW("no difference shown (fewer than " + MIN_PAIRS_FOR_VERDICT + " pairs: no 95% verdict possible)");
 
         public final String text;

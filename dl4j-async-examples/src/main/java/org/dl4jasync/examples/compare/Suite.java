@@ -18,12 +18,17 @@ import java.util.OptionalDouble;
  *                       configurations, or of matrices ({@link #baselineFor})
  * @param configurations in the file's order
  */
-public record Suite(String name, String command, List<Long> seeds, OptionalDouble timeLimit, List<Target> targets,
-                    List<String> baselines, List<Configuration> configurations) {
+public record Suite(
+        String name,
+        String command,
+        List<Long> seeds,
+        OptionalDouble timeLimit,
+        List<Target> targets,
+        List<String> baselines,
+        List<Configuration> configurations) {
 
     /** One configuration: its name and its arguments (without seed, time limit and report files). */
-    public record Configuration(String name, List<String> args) {
-    }
+    public record Configuration(String name, List<String> args) {}
 
     public Suite {
         seeds = List.copyOf(seeds);
@@ -59,7 +64,8 @@ public record Suite(String name, String command, List<Long> seeds, OptionalDoubl
         }
         java.util.Map<String, String> axes = axes(configuration);
         for (Configuration c : configurations) {
-            if (base(c.name()).equals(baseline) && axes.entrySet().containsAll(axes(c.name()).entrySet())) {
+            if (base(c.name()).equals(baseline)
+                    && axes.entrySet().containsAll(axes(c.name()).entrySet())) {
                 return c.name();
             }
         }
@@ -73,7 +79,8 @@ public record Suite(String name, String command, List<Long> seeds, OptionalDoubl
         if (open < 0 || !configuration.endsWith("]")) {
             return out;
         }
-        for (String pair : configuration.substring(open + 1, configuration.length() - 1).split(", ")) {
+        for (String pair :
+                configuration.substring(open + 1, configuration.length() - 1).split(", ")) {
             int eq = pair.indexOf('=');
             if (eq > 0) {
                 out.put(pair.substring(0, eq), pair.substring(eq + 1));

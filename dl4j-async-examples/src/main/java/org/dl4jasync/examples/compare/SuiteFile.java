@@ -1,5 +1,9 @@
 package org.dl4jasync.examples.compare;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,11 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 /**
  * Reads a suite file: YAML (comments with {@code #}) or JSON, one parser for both. The layout:
@@ -52,13 +51,20 @@ public final class SuiteFile {
         void check(String command, List<String> args);
     }
 
-    private static final Set<String> KEYS = Set.of("name", "command", "seeds", "time_limit", "targets",
-            "loss_targets", "baseline", "defaults", "configurations");
-    private static final Set<String> SET_BY_COMPARE = Set.of("seed", "json", "csv", "quiet", "time-limit",
-            "virtual-time-limit");
+    private static final Set<String> KEYS = Set.of(
+            "name",
+            "command",
+            "seeds",
+            "time_limit",
+            "targets",
+            "loss_targets",
+            "baseline",
+            "defaults",
+            "configurations");
+    private static final Set<String> SET_BY_COMPARE =
+            Set.of("seed", "json", "csv", "quiet", "time-limit", "virtual-time-limit");
 
-    private SuiteFile() {
-    }
+    private SuiteFile() {}
 
     public static Suite read(Path file, Checker checker) throws SuiteException, IOException {
         String text = Files.readString(file);
@@ -66,11 +72,14 @@ public final class SuiteFile {
         try {
             // a key given twice (two configurations of one name) is an error, not the last one silently kept
             root = new ObjectMapper(YAMLFactory.builder()
-                    .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+                            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                            .build())
                     .readTree(text);
         } catch (JsonProcessingException e) {
             throw new SuiteException(file + ": not valid YAML or JSON: " + oneLine(e.getOriginalMessage())
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+                    + (e.getLocation() == null
+                            ? ""
+                            : " (line " + e.getLocation().getLineNr() + ")"));
         }
         return parse(file.toString(), root, checker);
     }
@@ -128,14 +137,20 @@ public final class SuiteFile {
         JsonNode t = root.get("time_limit");
         if (t != null && !t.isNull()) {
             if (!t.isNumber() || !(t.asDouble() > 0)) {
-                throw new SuiteException(file + ": time_limit: '" + t.asText() + "' is not allowed; expected seconds "
-                        + "> 0");
+                throw new SuiteException(
+                        file + ": time_limit: '" + t.asText() + "' is not allowed; expected seconds " + "> 0");
             }
             timeLimit = OptionalDouble.of(t.asDouble());
         }
         List<Target> targets = new ArrayList<>();
         levels(file, root, "targets", "an accuracy in (0, 1]", 1, false, targets);
-        levels(file, root, "loss_targets", "a fraction of the initial loss in (0, 1)", Math.nextDown(1.0), true,
+        levels(
+                file,
+                root,
+                "loss_targets",
+                "a fraction of the initial loss in (0, 1)",
+                Math.nextDown(1.0),
+                true,
                 targets);
         Map<String, JsonNode> defaults = options(file, "defaults", root.get("defaults"));
         JsonNode cs = root.get("configurations");
@@ -170,12 +185,23 @@ public final class SuiteFile {
                 continue;
             }
             String baseline = n.asText();
-            if (configurations.stream().noneMatch(c -> c.name().equals(baseline) || Suite.base(c.name())
-                    .equals(baseline))) {
+            if (configurations.stream()
+                    .noneMatch(c ->
+                            c.name().equals(baseline) || Suite.base(c.name()).equals(baseline))) {
                 throw new SuiteException(file + ": baseline: '" + baseline + "' is not a configuration; expected one "
-                        + "of " + String.join(", ", configurations.stream().map(Suite.Configuration::name).toList())
-                        + " or the name of a matrix (" + String.join(", ", configurations.stream()
-                        .map(c -> Suite.base(c.name())).distinct().toList()) + ")");
+                        + "of "
+                        + String.join(
+                                ", ",
+                                configurations.stream()
+                                        .map(Suite.Configuration::name)
+                                        .toList())
+                        + " or the name of a matrix ("
+                        + String.join(
+                                ", ",
+                                configurations.stream()
+                                        .map(c -> Suite.base(c.name()))
+                                        .distinct()
+                                        .toList()) + ")");
             }
             baselines.add(baseline);
         }
@@ -217,8 +243,8 @@ public final class SuiteFile {
             }
             JsonNode v = e.getValue();
             if (v.isObject() || (v.isArray() && v.isEmpty())) {
-                throw new SuiteException(file + ": " + entry + "." + key + ": expected a value or a non-empty list "
-                        + "of values");
+                throw new SuiteException(
+                        file + ": " + entry + "." + key + ": expected a value or a non-empty list " + "of values");
             }
             out.put(key, v);
         }
@@ -232,11 +258,16 @@ public final class SuiteFile {
         return out;
     }
 
-    private static void expand(String name, List<Map.Entry<String, JsonNode>> options, int i, List<String> args,
-                               List<String> axes, List<Suite.Configuration> out) {
+    private static void expand(
+            String name,
+            List<Map.Entry<String, JsonNode>> options,
+            int i,
+            List<String> args,
+            List<String> axes,
+            List<Suite.Configuration> out) {
         if (i == options.size()) {
-            out.add(new Suite.Configuration(axes.isEmpty() ? name : name + "[" + String.join(", ", axes) + "]",
-                    List.copyOf(args)));
+            out.add(new Suite.Configuration(
+                    axes.isEmpty() ? name : name + "[" + String.join(", ", axes) + "]", List.copyOf(args)));
             return;
         }
         String key = options.get(i).getKey();
@@ -268,8 +299,9 @@ public final class SuiteFile {
     }
 
     /** Reads the list {@code key} of levels in (0, max] into {@code out}. */
-    private static void levels(String file, JsonNode root, String key, String what, double max, boolean loss,
-                               List<Target> out) throws SuiteException {
+    private static void levels(
+            String file, JsonNode root, String key, String what, double max, boolean loss, List<Target> out)
+            throws SuiteException {
         JsonNode tg = root.get(key);
         if (tg == null || tg.isNull()) {
             return;

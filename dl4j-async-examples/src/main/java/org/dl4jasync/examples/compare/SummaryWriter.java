@@ -15,8 +15,7 @@ import java.util.function.ToDoubleFunction;
  * "never" (+∞) in the medians and ratios, not as missing.
  */
 public final class SummaryWriter {
-    private SummaryWriter() {
-    }
+    private SummaryWriter() {}
 
     public static void writeCsv(Path file, Suite suite, List<RunResult> results) throws IOException {
         StringBuilder b = new StringBuilder("configuration,seed,algorithm,workers,stop_reason,steps_accepted,"
@@ -30,12 +29,31 @@ public final class SummaryWriter {
         }
         b.append('\n');
         for (RunResult r : results) {
-            b.append(csv(r.configuration())).append(',').append(r.seed()).append(',').append(csv(r.algorithm()))
-                    .append(',').append(r.workers()).append(',').append(r.stopReason()).append(',')
+            b.append(csv(r.configuration()))
+                    .append(',')
+                    .append(r.seed())
+                    .append(',')
+                    .append(csv(r.algorithm()))
+                    .append(',')
+                    .append(r.workers())
+                    .append(',')
+                    .append(r.stopReason())
+                    .append(',')
                     .append(r.stepsAccepted());
-            for (double v : new double[] {r.stepsPerSecond(), r.acceptance(), r.stalenessMean(), r.stalenessP99(),
-                    r.stalenessMax(), r.workerSeconds(), r.seconds(), r.finalAccuracy(), r.bestAccuracy(),
-                    r.work().gradients(), r.work().discarded(), r.work().uploads()}) {
+            for (double v : new double[] {
+                r.stepsPerSecond(),
+                r.acceptance(),
+                r.stalenessMean(),
+                r.stalenessP99(),
+                r.stalenessMax(),
+                r.workerSeconds(),
+                r.seconds(),
+                r.finalAccuracy(),
+                r.bestAccuracy(),
+                r.work().gradients(),
+                r.work().discarded(),
+                r.work().uploads()
+            }) {
                 b.append(',').append(number(v));
             }
             for (double t : r.timesToTargets()) {
@@ -63,31 +81,44 @@ public final class SummaryWriter {
     public static String summary(Suite suite, List<RunResult> results, int planned, int failed) {
         StringBuilder b = new StringBuilder();
         b.append("# ").append(suite.name()).append("\n\n");
-        b.append(String.format(Locale.ROOT, "`%s`, seeds %s, %s per run; %d of %d runs reported%s. Medians over "
+        b.append(String.format(
+                Locale.ROOT,
+                "`%s`, seeds %s, %s per run; %d of %d runs reported%s. Medians over "
                         + "seeds with bootstrap 95%% intervals in brackets; \"never\": the target was not reached "
-                        + "(counted, not dropped). Times are %s.%n%n", suite.command(),
+                        + "(counted, not dropped). Times are %s.%n%n",
+                suite.command(),
                 results.stream().map(RunResult::seed).distinct().sorted().toList(),
-                suite.timeLimit().isPresent() ? seconds(suite.timeLimit().getAsDouble())
-                        : "no time limit", results.size(), planned, failed > 0 ? " (" + failed + " failed)" : "",
+                suite.timeLimit().isPresent() ? seconds(suite.timeLimit().getAsDouble()) : "no time limit",
+                results.size(),
+                planned,
+                failed > 0 ? " (" + failed + " failed)" : "",
                 suite.command().equals("simulate") ? "virtual seconds" : "wall seconds of training"));
         List<String> head = new ArrayList<>(List.of("configuration", "seeds", "final acc.", "best acc."));
         for (Target t : suite.targets()) {
             head.add("time to " + t.label() + " (reached)");
         }
-        head.addAll(List.of("steps/s", "acceptance", "mean τ", "p99 τ", "max τ", "worker-s", "gradients",
-                "discarded"));
+        head.addAll(List.of("steps/s", "acceptance", "mean τ", "p99 τ", "max τ", "worker-s", "gradients", "discarded"));
         row(b, head);
-        row(b, head.stream().map(h -> h.equals("configuration") ? "---" : "---:").toList());
+        row(
+                b,
+                head.stream()
+                        .map(h -> h.equals("configuration") ? "---" : "---:")
+                        .toList());
         for (Suite.Configuration c : suite.configurations()) {
             List<RunResult> rs = of(results, c.name());
             if (rs.isEmpty()) {
                 continue;
             }
-            List<String> cells = new ArrayList<>(List.of(c.name(), String.valueOf(rs.size()),
-                    cell(rs, RunResult::finalAccuracy, "%.4f"), cell(rs, RunResult::bestAccuracy, "%.4f")));
+            List<String> cells = new ArrayList<>(List.of(
+                    c.name(),
+                    String.valueOf(rs.size()),
+                    cell(rs, RunResult::finalAccuracy, "%.4f"),
+                    cell(rs, RunResult::bestAccuracy, "%.4f")));
             for (int k = 0; k < suite.targets().size(); k++) {
                 final int t = k;
-                long reached = rs.stream().filter(r -> Double.isFinite(r.timesToTargets()[t])).count();
+                long reached = rs.stream()
+                        .filter(r -> Double.isFinite(r.timesToTargets()[t]))
+                        .count();
                 cells.add(cell(rs, r -> r.timesToTargets()[t], SECONDS) + " (" + reached + "/" + rs.size() + ")");
             }
             cells.add(cell(rs, RunResult::stepsPerSecond, "%.1f"));
@@ -100,14 +131,21 @@ public final class SummaryWriter {
             cells.add(cell(rs, r -> r.work().discarded(), "%.0f"));
             row(b, cells);
         }
-        if (results.stream().anyMatch(r -> r.shape().mTrace().length > 0) && !suite.targets().isEmpty()) {
-            b.append(String.format(Locale.ROOT, "%n## Worker-seconds to each target%n%n∫ m dt until the target was "
-                    + "reached (the active workers' trace for elastic runs, else workers × time): what elastic "
-                    + "parallelism saves against a constant worker count.%n%n"));
+        if (results.stream().anyMatch(r -> r.shape().mTrace().length > 0)
+                && !suite.targets().isEmpty()) {
+            b.append(String.format(
+                    Locale.ROOT,
+                    "%n## Worker-seconds to each target%n%n∫ m dt until the target was "
+                            + "reached (the active workers' trace for elastic runs, else workers × time): what elastic "
+                            + "parallelism saves against a constant worker count.%n%n"));
             List<String> wHead = new ArrayList<>(List.of("configuration"));
             suite.targets().forEach(t -> wHead.add("worker-s to " + t.label()));
             row(b, wHead);
-            row(b, wHead.stream().map(h -> h.equals("configuration") ? "---" : "---:").toList());
+            row(
+                    b,
+                    wHead.stream()
+                            .map(h -> h.equals("configuration") ? "---" : "---:")
+                            .toList());
             for (Suite.Configuration c : suite.configurations()) {
                 List<RunResult> rs = of(results, c.name());
                 if (rs.isEmpty()) {
@@ -122,19 +160,27 @@ public final class SummaryWriter {
             }
         }
         if (results.stream().anyMatch(r -> !Double.isNaN(r.work().uploads()))) {
-            b.append(String.format(Locale.ROOT, "%n## Uploads (K-async, ABS)%n%nSubmissions to the shared model that "
-                    + "entered a round (the ABS paper's communication count): in all, and in the rounds closed when "
-                    + "each target was first reached.%n%n"));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "%n## Uploads (K-async, ABS)%n%nSubmissions to the shared model that "
+                            + "entered a round (the ABS paper's communication count): in all, and in the rounds closed when "
+                            + "each target was first reached.%n%n"));
             List<String> uHead = new ArrayList<>(List.of("configuration", "uploads"));
             suite.targets().forEach(t -> uHead.add("uploads to " + t.label()));
             row(b, uHead);
-            row(b, uHead.stream().map(h -> h.equals("configuration") ? "---" : "---:").toList());
+            row(
+                    b,
+                    uHead.stream()
+                            .map(h -> h.equals("configuration") ? "---" : "---:")
+                            .toList());
             for (Suite.Configuration c : suite.configurations()) {
                 List<RunResult> rs = of(results, c.name());
-                if (rs.isEmpty() || rs.stream().allMatch(r -> Double.isNaN(r.work().uploads()))) {
+                if (rs.isEmpty()
+                        || rs.stream().allMatch(r -> Double.isNaN(r.work().uploads()))) {
                     continue;
                 }
-                List<String> cells = new ArrayList<>(List.of(c.name(), cell(rs, r -> r.work().uploads(), "%.0f")));
+                List<String> cells =
+                        new ArrayList<>(List.of(c.name(), cell(rs, r -> r.work().uploads(), "%.0f")));
                 for (int k = 0; k < suite.targets().size(); k++) {
                     final int t = k;
                     cells.add(cell(rs, r -> r.work().uploadsTo(t), "%.0f"));
@@ -146,7 +192,8 @@ public final class SummaryWriter {
         for (String baseline : suite.targets().isEmpty() ? List.<String>of() : suite.baselines()) {
             b.append(String.format(Locale.ROOT, "%n## Against %s, paired by seed%n%n", baseline));
             if (suite.configurations().stream().noneMatch(c -> c.name().equals(baseline))) {
-                b.append("Each configuration against the " + baseline + " configuration whose axes agree with its own (e.g. workers).\n\n");
+                b.append("Each configuration against the " + baseline
+                        + " configuration whose axes agree with its own (e.g. workers).\n\n");
             }
             b.append("Ratio of the time to each target to the baseline's on the same seed (< 1: sooner), median "
                     + "[bootstrap interval]. A verdict is stated only when the bootstrap interval and the "
@@ -166,8 +213,14 @@ public final class SummaryWriter {
                     double[][] paired = paired(rs, base, k);
                     double[] ratios = Stats.ratios(paired[0], paired[1]);
                     Stats.Estimate e = Stats.estimate(ratios);
-                    row(b, List.of(c.name(), suite.targets().get(k).label(), e.n() == 0 ? "—"
-                                    : format(e, "%.2f"), String.valueOf(e.n()), Stats.verdict(ratios).text));
+                    row(
+                            b,
+                            List.of(
+                                    c.name(),
+                                    suite.targets().get(k).label(),
+                                    e.n() == 0 ? "—" : format(e, "%.2f"),
+                                    String.valueOf(e.n()),
+                                    Stats.verdict(ratios).text));
                 }
             }
         }
@@ -193,7 +246,9 @@ public final class SummaryWriter {
     }
 
     private static List<RunResult> of(List<RunResult> results, String configuration) {
-        return results.stream().filter(r -> r.configuration().equals(configuration)).toList();
+        return results.stream()
+                .filter(r -> r.configuration().equals(configuration))
+                .toList();
     }
 
     private static String cell(List<RunResult> rs, ToDoubleFunction<RunResult> f, String fmt) {

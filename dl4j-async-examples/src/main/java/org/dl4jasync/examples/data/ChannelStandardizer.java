@@ -2,7 +2,6 @@ package org.dl4jasync.examples.data;
 
 import java.util.Arrays;
 import java.util.Locale;
-
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
@@ -84,14 +83,20 @@ public final class ChannelStandardizer implements DataSetPreProcessor {
                     + "], got " + Arrays.toString(f.shape()));
         }
         for (int ch = 0; ch < mean.length; ch++) {
-            f.get(NDArrayIndex.all(), NDArrayIndex.interval((long) ch * pixelsPerChannel,
-                    (long) (ch + 1) * pixelsPerChannel)).subi(mean[ch]).divi(std[ch]);
+            f.get(
+                            NDArrayIndex.all(),
+                            NDArrayIndex.interval((long) ch * pixelsPerChannel, (long) (ch + 1) * pixelsPerChannel))
+                    .subi(mean[ch])
+                    .divi(std[ch]);
         }
     }
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "per-channel standardisation (mean %s, std %s)", Arrays.toString(mean),
+        return String.format(
+                Locale.ROOT,
+                "per-channel standardisation (mean %s, std %s)",
+                Arrays.toString(mean),
                 Arrays.toString(std));
     }
 }

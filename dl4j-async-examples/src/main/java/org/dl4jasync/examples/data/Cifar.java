@@ -36,21 +36,29 @@ public final class Cifar {
     public enum Variant {
         CIFAR10("CIFAR-10", "cifar-10-batches-bin", "cifar10", 10, 1, 0, "batches.meta.txt"),
         CIFAR100("CIFAR-100", "cifar-100-binary", "cifar100", 100, 2, 1, "fine_label_names.txt"),
-        CIFAR100_COARSE("CIFAR-100 (coarse labels)", "cifar-100-binary", "cifar100", 20, 2, 0,
-                "coarse_label_names.txt");
+        CIFAR100_COARSE(
+                "CIFAR-100 (coarse labels)", "cifar-100-binary", "cifar100", 20, 2, 0, "coarse_label_names.txt");
 
         public final String title;
         /** The directory name of the official archive. */
         public final String directory;
         /** The directory under DL4J's data cache ({@code ~/.deeplearning4j/data/NAME}). */
         final String cacheName;
+
         public final int classes;
         final int labelBytes;
         /** Which label byte of a record is used. */
         final int labelIndex;
+
         final String namesFile;
 
-        Variant(String title, String directory, String cacheName, int classes, int labelBytes, int labelIndex,
+        Variant(
+                String title,
+                String directory,
+                String cacheName,
+                int classes,
+                int labelBytes,
+                int labelIndex,
                 String namesFile) {
             this.title = title;
             this.directory = directory;
@@ -81,8 +89,7 @@ public final class Cifar {
         }
     }
 
-    private Cifar() {
-    }
+    private Cifar() {}
 
     /**
      * The places {@link #load} looks, in order: {@code dataDir} alone when given; else DL4J's data cache
@@ -105,7 +112,9 @@ public final class Cifar {
         dirs.add(Paths.get("..", "shared", "data", v.directory).toAbsolutePath().normalize());
         String project = System.getProperty("dl4jasync.home");
         if (project != null) {
-            Path p = Paths.get(project, "..", "shared", "data", v.directory).toAbsolutePath().normalize();
+            Path p = Paths.get(project, "..", "shared", "data", v.directory)
+                    .toAbsolutePath()
+                    .normalize();
             if (!dirs.contains(p)) {
                 dirs.add(p);
             }
@@ -131,8 +140,13 @@ public final class Cifar {
         List<String> expected = v == Variant.CIFAR10
                 ? List.of("data_batch_{1..5}.bin (any of them)", "test_batch.bin")
                 : List.of("train.bin", "test.bin");
-        throw new DataNotFoundException(v.title, expected, searched, "get the binary version from "
-                + "https://www.cs.toronto.edu/~kriz/cifar.html, extract it and pass --data-dir DIR/" + v.directory);
+        throw new DataNotFoundException(
+                v.title,
+                expected,
+                searched,
+                "get the binary version from "
+                        + "https://www.cs.toronto.edu/~kriz/cifar.html, extract it and pass --data-dir DIR/"
+                        + v.directory);
     }
 
     /** Training records in the first directory of {@link #searchPath} that has any, from the file sizes. */
@@ -163,8 +177,13 @@ public final class Cifar {
         }
         LabeledImages train = LabeledImages.concat(parts);
         LabeledImages test = readRecords(testFile, v);
-        String source = String.format(Locale.ROOT, "%s from %s (%d of %d training files)", v.title, dir,
-                trainFiles.size(), v.trainFiles().size());
+        String source = String.format(
+                Locale.ROOT,
+                "%s from %s (%d of %d training files)",
+                v.title,
+                dir,
+                trainFiles.size(),
+                v.trainFiles().size());
         return new TrainTest(train, test, source).withClassNames(classNames(dir.resolve(v.namesFile), v));
     }
 
@@ -173,9 +192,16 @@ public final class Cifar {
         long size = Files.size(file);
         int rec = v.recordBytes();
         if (size == 0 || size % rec != 0) {
-            throw new IOException(String.format(Locale.ROOT, "%s: %d bytes is not a whole number of %d-byte %s "
-                    + "records (%s is not a %s binary file, or it is truncated)", file, size, rec, v.title,
-                    size == 0 ? "empty" : size / rec + " records and " + size % rec + " bytes", v.title));
+            throw new IOException(String.format(
+                    Locale.ROOT,
+                    "%s: %d bytes is not a whole number of %d-byte %s "
+                            + "records (%s is not a %s binary file, or it is truncated)",
+                    file,
+                    size,
+                    rec,
+                    v.title,
+                    size == 0 ? "empty" : size / rec + " records and " + size % rec + " bytes",
+                    v.title));
         }
         if (size / rec > Integer.MAX_VALUE / PIXELS) {
             throw new IOException(file + ": " + size / rec + " records are more than this reader holds in memory");
@@ -188,8 +214,14 @@ public final class Cifar {
             int at = i * rec;
             int label = raw[at + v.labelIndex] & 0xFF;
             if (label >= v.classes) {
-                throw new IOException(String.format(Locale.ROOT, "%s: record %d has label %d, outside 0..%d of %s",
-                        file, i, label, v.classes - 1, v.title));
+                throw new IOException(String.format(
+                        Locale.ROOT,
+                        "%s: record %d has label %d, outside 0..%d of %s",
+                        file,
+                        i,
+                        label,
+                        v.classes - 1,
+                        v.title));
             }
             labels[i] = (byte) label;
             System.arraycopy(raw, at + v.labelBytes, pixels, i * PIXELS, PIXELS);

@@ -21,23 +21,26 @@ public final class FashionMnist {
     public static final int EMBEDDED_TRAIN = 8_000;
     /** Training images of the full data set. */
     public static final int FULL_TRAIN = 60_000;
-    private static final String RESOURCE = "/org/dl4jasync/examples/fashion-mnist/";
-    private static final String[] FILES = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-            "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
 
-    private FashionMnist() {
-    }
+    private static final String RESOURCE = "/org/dl4jasync/examples/fashion-mnist/";
+    private static final String[] FILES = {
+        "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"
+    };
+
+    private FashionMnist() {}
 
     public static TrainTest embedded() throws IOException {
         IdxReader.Images images;
         byte[] labels;
         try (InputStream i = resource("t10k-images-idx3-ubyte.gz");
-             InputStream l = resource("t10k-labels-idx1-ubyte.gz")) {
+                InputStream l = resource("t10k-labels-idx1-ubyte.gz")) {
             images = IdxReader.readImages(i, "embedded t10k-images-idx3-ubyte.gz");
             labels = IdxReader.readLabels(l, "embedded t10k-labels-idx1-ubyte.gz");
         }
         LabeledImages all = LabeledImages.fromIdx(images, labels, CLASSES);
-        return new TrainTest(all.range(0, EMBEDDED_TRAIN), all.range(EMBEDDED_TRAIN, all.count),
+        return new TrainTest(
+                all.range(0, EMBEDDED_TRAIN),
+                all.range(EMBEDDED_TRAIN, all.count),
                 "embedded Fashion-MNIST sample (t10k split 8000/2000)");
     }
 
@@ -84,7 +87,10 @@ public final class FashionMnist {
         for (String f : FILES) {
             expected.add(f + "[.gz]");
         }
-        throw new DataNotFoundException("Fashion-MNIST", expected, searched,
+        throw new DataNotFoundException(
+                "Fashion-MNIST",
+                expected,
+                searched,
                 "install it with apt-get install -y dataset-fashion-mnist, or pass --data-dir DIR");
     }
 

@@ -17,8 +17,7 @@ public final class IdxReader {
     private static final int IMAGES_MAGIC = 0x00000803;
     private static final int LABELS_MAGIC = 0x00000801;
 
-    private IdxReader() {
-    }
+    private IdxReader() {}
 
     /** Images as unsigned bytes, row-major, {@code count × rows × cols}. */
     public static final class Images {
@@ -55,8 +54,8 @@ public final class IdxReader {
         DataInputStream in = new DataInputStream(decompressed(raw));
         int magic = header(in, name);
         if (magic != IMAGES_MAGIC) {
-            throw new IOException(name + ": not an IDX image file (magic 0x" + Integer.toHexString(magic)
-                    + ", expected 0x803)");
+            throw new IOException(
+                    name + ": not an IDX image file (magic 0x" + Integer.toHexString(magic) + ", expected 0x803)");
         }
         int count = header(in, name);
         int rows = header(in, name);
@@ -73,8 +72,8 @@ public final class IdxReader {
         DataInputStream in = new DataInputStream(decompressed(raw));
         int magic = header(in, name);
         if (magic != LABELS_MAGIC) {
-            throw new IOException(name + ": not an IDX label file (magic 0x" + Integer.toHexString(magic)
-                    + ", expected 0x801)");
+            throw new IOException(
+                    name + ": not an IDX label file (magic 0x" + Integer.toHexString(magic) + ", expected 0x801)");
         }
         int count = header(in, name);
         if (count <= 0) {
@@ -103,8 +102,8 @@ public final class IdxReader {
         while (left > 0) {
             int r = in.read(chunk, 0, (int) Math.min(chunk.length, left));
             if (r < 0) {
-                throw new IOException(name + ": truncated IDX file (the header announces " + n + " data bytes, the file "
-                        + "has " + (n - left) + ")");
+                throw new IOException(name + ": truncated IDX file (the header announces " + n
+                        + " data bytes, the file " + "has " + (n - left) + ")");
             }
             out.write(chunk, 0, r);
             left -= r;

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.SplittableRandom;
-
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -194,8 +193,8 @@ public final class ImageIterator implements DataSetIterator {
                 int sy = yy + oy - p;
                 for (int xx = 0; xx < w; xx++) {
                     int sx = (flip ? w - 1 - xx : xx) + ox - p;
-                    into[at + plane + yy * w + xx] = sy < 0 || sy >= h || sx < 0 || sx >= w ? 0f
-                            : (px[src + plane + sy * w + sx] & 0xFF) / 255f;
+                    into[at + plane + yy * w + xx] =
+                            sy < 0 || sy >= h || sx < 0 || sx >= w ? 0f : (px[src + plane + sy * w + sx] & 0xFF) / 255f;
                 }
             }
         }

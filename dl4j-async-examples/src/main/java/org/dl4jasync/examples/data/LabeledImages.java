@@ -2,7 +2,6 @@ package org.dl4jasync.examples.data;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -21,6 +20,7 @@ public final class LabeledImages {
     public final int classes;
     /** count × channels × height × width, unsigned; read by {@link ImageIterator}. */
     final byte[] pixels;
+
     private final byte[] labels;
 
     public LabeledImages(int count, int height, int width, int channels, int classes, byte[] pixels, byte[] labels) {
@@ -52,8 +52,8 @@ public final class LabeledImages {
         for (int i = 0; i < labels.length; i++) {
             int l = labels[i] & 0xFF;
             if (l >= classes) {
-                throw new IllegalArgumentException("label " + l + " of image " + i + " is not a class (0.." + (classes - 1)
-                        + ")");
+                throw new IllegalArgumentException(
+                        "label " + l + " of image " + i + " is not a class (0.." + (classes - 1) + ")");
             }
         }
         return new LabeledImages(images.count, images.rows, images.cols, 1, classes, images.pixels, labels);
@@ -67,7 +67,9 @@ public final class LabeledImages {
         LabeledImages first = parts.get(0);
         int n = 0;
         for (LabeledImages p : parts) {
-            if (p.height != first.height || p.width != first.width || p.channels != first.channels
+            if (p.height != first.height
+                    || p.width != first.width
+                    || p.channels != first.channels
                     || p.classes != first.classes) {
                 throw new IllegalArgumentException("cannot concatenate images of different shapes or classes");
             }

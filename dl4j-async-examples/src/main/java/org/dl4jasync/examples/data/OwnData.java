@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-
 import org.datavec.api.io.labels.ParentPathLabelGenerator;
 import org.datavec.api.records.reader.impl.csv.CSVRecordReader;
 import org.datavec.api.split.FileSplit;
@@ -30,6 +29,7 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class OwnData {
     /** Features {@code [n, ...]} and one-hot labels {@code [n, classes]}. */
     public final INDArray features;
+
     public final INDArray labels;
     public final int classes;
     /** The class names: the image folders' names, or the class indices of a CSV file. */
@@ -65,8 +65,9 @@ public final class OwnData {
 
     /** The same examples with flat features {@code [n, f]} (for images: the CHW order of the built-in models). */
     public OwnData flat() {
-        return features.rank() == 2 ? this : new OwnData(features.reshape('c', features.size(0), -1).dup(), labels,
-                classNames, source);
+        return features.rank() == 2
+                ? this
+                : new OwnData(features.reshape('c', features.size(0), -1).dup(), labels, classNames, source);
     }
 
     public int count() {
@@ -105,15 +106,17 @@ public final class OwnData {
                 if (columns < 0) {
                     columns = record.size();
                     if (labelIndex < 0 || labelIndex >= columns) {
-                        throw new BadDataException(file, "--label-index " + labelIndex + " is not a column (the "
-                                + "file has " + columns + " columns: 0.." + (columns - 1) + ")");
+                        throw new BadDataException(
+                                file,
+                                "--label-index " + labelIndex + " is not a column (the " + "file has " + columns
+                                        + " columns: 0.." + (columns - 1) + ")");
                     }
                     if (columns < 2) {
                         throw new BadDataException(file, "one column: no features beside the label");
                     }
                 } else if (record.size() != columns) {
-                    throw new BadDataException(file, "line " + line + " has " + record.size() + " columns, the "
-                            + "first has " + columns);
+                    throw new BadDataException(
+                            file, "line " + line + " has " + record.size() + " columns, the " + "first has " + columns);
                 }
                 double[] x = new double[columns - 1];
                 for (int c = 0, k = 0; c < columns; c++) {
@@ -122,18 +125,20 @@ public final class OwnData {
                     try {
                         v = Double.parseDouble(text);
                     } catch (NumberFormatException e) {
-                        throw new BadDataException(file, "line " + line + ", column " + c + ": '" + cut(text)
-                                + "' is not a number");
+                        throw new BadDataException(
+                                file, "line " + line + ", column " + c + ": '" + cut(text) + "' is not a number");
                     }
                     if (c == labelIndex) {
                         if (v != Math.rint(v) || v < 0 || v >= classes) {
-                            throw new BadDataException(file, "line " + line + ": label " + cut(text) + " is not a "
-                                    + "class index in 0.." + (classes - 1) + " (--num-classes " + classes + ")");
+                            throw new BadDataException(
+                                    file,
+                                    "line " + line + ": label " + cut(text) + " is not a " + "class index in 0.."
+                                            + (classes - 1) + " (--num-classes " + classes + ")");
                         }
                         labels.add((int) v);
                     } else if (!Double.isFinite(v)) {
-                        throw new BadDataException(file, "line " + line + ", column " + c + ": " + text
-                                + " is not a finite number");
+                        throw new BadDataException(
+                                file, "line " + line + ", column " + c + ": " + text + " is not a finite number");
                     } else {
                         x[k++] = v;
                     }
@@ -167,21 +172,26 @@ public final class OwnData {
         }
         List<String> classNames = new ArrayList<>();
         try (var folders = Files.list(dir)) {
-            folders.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().forEach(classNames::add);
+            folders.filter(Files::isDirectory)
+                    .map(p -> p.getFileName().toString())
+                    .sorted()
+                    .forEach(classNames::add);
         }
         if (classNames.size() < 2) {
-            throw new BadDataException(dir, "images are read from one folder per class; found "
-                    + classNames.size() + " folder(s)");
+            throw new BadDataException(
+                    dir, "images are read from one folder per class; found " + classNames.size() + " folder(s)");
         }
         FileSplit split = new FileSplit(dir.toFile(), NativeImageLoader.ALLOWED_FORMATS, new Random(0));
         if (split.length() == 0) {
-            throw new BadDataException(dir, "no image files (" + String.join(", ", NativeImageLoader.ALLOWED_FORMATS)
-                    + ") in its class folders");
+            throw new BadDataException(
+                    dir,
+                    "no image files (" + String.join(", ", NativeImageLoader.ALLOWED_FORMATS)
+                            + ") in its class folders");
         }
         List<INDArray> xs = new ArrayList<>();
         List<Integer> ys = new ArrayList<>();
-        try (ImageRecordReader reader = new ImageRecordReader(height, width, channels,
-                new ParentPathLabelGenerator())) {
+        try (ImageRecordReader reader =
+                new ImageRecordReader(height, width, channels, new ParentPathLabelGenerator())) {
             initialize(reader, split);
             List<String> readerLabels = reader.getLabels();
             while (reader.hasNext()) {
@@ -210,8 +220,11 @@ public final class OwnData {
         int n = count();
         int held = (int) Math.round(n * fraction);
         if (held < 1 || held >= n) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "--test-fraction %s of %d examples "
-                    + "leaves no training or no test example", fraction, n));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "--test-fraction %s of %d examples " + "leaves no training or no test example",
+                    fraction,
+                    n));
         }
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
@@ -224,14 +237,19 @@ public final class OwnData {
             order[i] = order[j];
             order[j] = t;
         }
-        return new OwnData[] {rows(Arrays.copyOfRange(order, 0, n - held), " (training part)"),
-                rows(Arrays.copyOfRange(order, n - held, n), " (held-out " + held + " of " + n + ")")};
+        return new OwnData[] {
+            rows(Arrays.copyOfRange(order, 0, n - held), " (training part)"),
+            rows(Arrays.copyOfRange(order, n - held, n), " (held-out " + held + " of " + n + ")")
+        };
     }
 
     private OwnData rows(int[] which, String note) {
         INDArray flat = features.reshape(features.size(0), -1);
-        return new OwnData(Nd4j.pullRows(flat, 1, which).reshape(concat(which.length, exampleShape())),
-                Nd4j.pullRows(labels, 1, which), classNames, source + note);
+        return new OwnData(
+                Nd4j.pullRows(flat, 1, which).reshape(concat(which.length, exampleShape())),
+                Nd4j.pullRows(labels, 1, which),
+                classNames,
+                source + note);
     }
 
     /** Consecutive batches of {@code batch} examples (the last may be smaller), in order. */
@@ -242,12 +260,14 @@ public final class OwnData {
     /** Checks that the test set matches the training set (example shape and classes). */
     public void checkMatches(OwnData test, Path testFile) throws BadDataException {
         if (!Arrays.equals(exampleShape(), test.exampleShape())) {
-            throw new BadDataException(testFile, "examples of shape " + Arrays.toString(test.exampleShape())
-                    + ", the training data's are " + Arrays.toString(exampleShape()));
+            throw new BadDataException(
+                    testFile,
+                    "examples of shape " + Arrays.toString(test.exampleShape()) + ", the training data's are "
+                            + Arrays.toString(exampleShape()));
         }
         if (test.classes != classes || !test.classNames.equals(classNames)) {
-            throw new BadDataException(testFile, "classes " + test.classNames + ", the training data's are "
-                    + classNames);
+            throw new BadDataException(
+                    testFile, "classes " + test.classNames + ", the training data's are " + classNames);
         }
     }
 
@@ -264,8 +284,11 @@ public final class OwnData {
             throw new BadDataException(p, "does not exist");
         }
         if (directory != Files.isDirectory(p)) {
-            throw new BadDataException(p, directory ? "is not a directory (images:DIR takes a directory of class "
-                    + "folders)" : "is a directory, not a CSV file");
+            throw new BadDataException(
+                    p,
+                    directory
+                            ? "is not a directory (images:DIR takes a directory of class " + "folders)"
+                            : "is a directory, not a CSV file");
         }
         if (!Files.isReadable(p)) {
             throw new BadDataException(p, "cannot be read (permission)");
@@ -289,8 +312,9 @@ public final class OwnData {
         }
     }
 
-    private static void initialize(org.datavec.api.records.reader.RecordReader reader,
-                                   org.datavec.api.split.InputSplit split) throws IOException {
+    private static void initialize(
+            org.datavec.api.records.reader.RecordReader reader, org.datavec.api.split.InputSplit split)
+            throws IOException {
         try {
             reader.initialize(split);
         } catch (InterruptedException e) {

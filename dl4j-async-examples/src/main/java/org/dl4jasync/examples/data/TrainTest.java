@@ -2,7 +2,6 @@ package org.dl4jasync.examples.data;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 
@@ -24,8 +23,12 @@ public final class TrainTest {
         this(train, test, source, indices(train.classes), null);
     }
 
-    private TrainTest(LabeledImages train, LabeledImages test, String source, List<String> classNames,
-                      DataSetPreProcessor normalizer) {
+    private TrainTest(
+            LabeledImages train,
+            LabeledImages test,
+            String source,
+            List<String> classNames,
+            DataSetPreProcessor normalizer) {
         if (train.classes != test.classes || train.features() != test.features()) {
             throw new IllegalArgumentException("training and test images differ in shape or classes");
         }
@@ -77,6 +80,9 @@ public final class TrainTest {
 
     /** The test set in record order, normalised with the training set's statistics. */
     public ImageIterator testIterator(int batch) {
-        return ImageIterator.over(test, batch).preProcessor(normalizer).labels(classNames).build();
+        return ImageIterator.over(test, batch)
+                .preProcessor(normalizer)
+                .labels(classNames)
+                .build();
     }
 }

@@ -23,8 +23,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** The models of the papers, as DL4J configurations. */
 public final class Models {
-    private Models() {
-    }
+    private Models() {}
 
     /** The standard deviation of the seed papers' initialisation: every weight and bias from N(0, 0.01²). */
     public static final double PAPER_INIT_STD = 0.01;
@@ -56,8 +55,8 @@ public final class Models {
      * dense 120 → dense 84 → softmax. ReLU activations. For 28×28 inputs the first convolution pads by 2 (classic
      * LeNet on MNIST), so both 28×28×1 and 32×32×3 inputs reach the dense layers as 5×5×16.
      */
-    public static MultiLayerConfiguration lenet(int height, int width, int channels, int classes, IUpdater updater,
-                                                long seed) {
+    public static MultiLayerConfiguration lenet(
+            int height, int width, int channels, int classes, IUpdater updater, long seed) {
         int pad = height == 28 && width == 28 ? 2 : 0;
         return new NeuralNetConfiguration.Builder()
                 .seed(seed)
@@ -65,16 +64,35 @@ public final class Models {
                 .weightInit(WeightInit.XAVIER)
                 .updater(updater)
                 .list()
-                .layer(new ConvolutionLayer.Builder(5, 5).nOut(6).padding(pad, pad).activation(Activation.RELU).build())
-                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                .layer(new ConvolutionLayer.Builder(5, 5)
+                        .nOut(6)
+                        .padding(pad, pad)
+                        .activation(Activation.RELU)
                         .build())
-                .layer(new ConvolutionLayer.Builder(5, 5).nOut(16).activation(Activation.RELU).build())
-                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                        .kernelSize(2, 2)
+                        .stride(2, 2)
                         .build())
-                .layer(new DenseLayer.Builder().nOut(120).activation(Activation.RELU).build())
-                .layer(new DenseLayer.Builder().nOut(84).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
-                        .activation(Activation.SOFTMAX).build())
+                .layer(new ConvolutionLayer.Builder(5, 5)
+                        .nOut(16)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                        .kernelSize(2, 2)
+                        .stride(2, 2)
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .nOut(120)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .nOut(84)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nOut(classes)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .setInputType(InputType.convolutionalFlat(height, width, channels))
                 .build();
     }
@@ -84,8 +102,8 @@ public final class Models {
      * 2×2 → conv 5×5×16 → max-pool 2×2 → dense 120 → softmax; one dense hidden layer where {@link #lenet} (the
      * paper's text) has two (120 and 84). ReLU activations; padding as {@link #lenet}.
      */
-    public static MultiLayerConfiguration lenetAuthors(int height, int width, int channels, int classes,
-                                                       IUpdater updater, long seed) {
+    public static MultiLayerConfiguration lenetAuthors(
+            int height, int width, int channels, int classes, IUpdater updater, long seed) {
         int pad = height == 28 && width == 28 ? 2 : 0;
         return new NeuralNetConfiguration.Builder()
                 .seed(seed)
@@ -93,15 +111,31 @@ public final class Models {
                 .weightInit(WeightInit.XAVIER)
                 .updater(updater)
                 .list()
-                .layer(new ConvolutionLayer.Builder(5, 5).nOut(6).padding(pad, pad).activation(Activation.RELU).build())
-                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                .layer(new ConvolutionLayer.Builder(5, 5)
+                        .nOut(6)
+                        .padding(pad, pad)
+                        .activation(Activation.RELU)
                         .build())
-                .layer(new ConvolutionLayer.Builder(5, 5).nOut(16).activation(Activation.RELU).build())
-                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                        .kernelSize(2, 2)
+                        .stride(2, 2)
                         .build())
-                .layer(new DenseLayer.Builder().nOut(120).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
-                        .activation(Activation.SOFTMAX).build())
+                .layer(new ConvolutionLayer.Builder(5, 5)
+                        .nOut(16)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                        .kernelSize(2, 2)
+                        .stride(2, 2)
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .nOut(120)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nOut(classes)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .setInputType(InputType.convolutionalFlat(height, width, channels))
                 .build();
     }
@@ -114,11 +148,23 @@ public final class Models {
                 .weightInit(WeightInit.XAVIER)
                 .updater(updater)
                 .list()
-                .layer(new DenseLayer.Builder().nIn(inputs).nOut(128).activation(Activation.RELU).build())
-                .layer(new DenseLayer.Builder().nOut(128).activation(Activation.RELU).build())
-                .layer(new DenseLayer.Builder().nOut(128).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
-                        .activation(Activation.SOFTMAX).build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(inputs)
+                        .nOut(128)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .nOut(128)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .nOut(128)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nOut(classes)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .setInputType(InputType.feedForward(inputs))
                 .build();
     }
@@ -131,8 +177,8 @@ public final class Models {
      * added to the block's input, then ReLU. No batch normalisation (its running statistics are parameters that
      * workers would overwrite rather than update). About 24 k parameters at 10 classes.
      */
-    public static ComputationGraphConfiguration resnetSmall(int height, int width, int channels, int classes,
-                                                            IUpdater updater, long seed) {
+    public static ComputationGraphConfiguration resnetSmall(
+            int height, int width, int channels, int classes, IUpdater updater, long seed) {
         ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .dataType(DataType.FLOAT)
@@ -142,28 +188,58 @@ public final class Models {
                 .graphBuilder()
                 .addInputs("in")
                 .setInputTypes(InputType.convolutionalFlat(height, width, channels))
-                .addLayer("stem", new ConvolutionLayer.Builder(3, 3).nOut(16).activation(Activation.RELU).build(),
+                .addLayer(
+                        "stem",
+                        new ConvolutionLayer.Builder(3, 3)
+                                .nOut(16)
+                                .activation(Activation.RELU)
+                                .build(),
                         "in");
         String x = residualBlock(g, "res1", "stem", 16);
-        g.addLayer("pool", new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2)
-                .stride(2, 2).build(), x);
-        g.addLayer("project", new ConvolutionLayer.Builder(1, 1).nOut(32).activation(Activation.IDENTITY).build(),
+        g.addLayer(
+                "pool",
+                new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                        .kernelSize(2, 2)
+                        .stride(2, 2)
+                        .build(),
+                x);
+        g.addLayer(
+                "project",
+                new ConvolutionLayer.Builder(1, 1)
+                        .nOut(32)
+                        .activation(Activation.IDENTITY)
+                        .build(),
                 "pool");
         x = residualBlock(g, "res2", "project", 32);
         return g.addLayer("gap", new GlobalPoolingLayer(PoolingType.AVG), x)
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
-                        .activation(Activation.SOFTMAX).build(), "gap")
+                .addLayer(
+                        "out",
+                        new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                                .nOut(classes)
+                                .activation(Activation.SOFTMAX)
+                                .build(),
+                        "gap")
                 .setOutputs("out")
                 .build();
     }
 
     /** Two 3×3 convolutions of {@code width} channels plus the skip from {@code input}, then ReLU; its output's name. */
-    private static String residualBlock(ComputationGraphConfiguration.GraphBuilder g, String name, String input,
-                                        int width) {
-        g.addLayer(name + "_a", new ConvolutionLayer.Builder(3, 3).nOut(width).activation(Activation.RELU).build(),
+    private static String residualBlock(
+            ComputationGraphConfiguration.GraphBuilder g, String name, String input, int width) {
+        g.addLayer(
+                        name + "_a",
+                        new ConvolutionLayer.Builder(3, 3)
+                                .nOut(width)
+                                .activation(Activation.RELU)
+                                .build(),
                         input)
-                .addLayer(name + "_b", new ConvolutionLayer.Builder(3, 3).nOut(width)
-                        .activation(Activation.IDENTITY).build(), name + "_a")
+                .addLayer(
+                        name + "_b",
+                        new ConvolutionLayer.Builder(3, 3)
+                                .nOut(width)
+                                .activation(Activation.IDENTITY)
+                                .build(),
+                        name + "_a")
                 .addVertex(name + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), input, name + "_b")
                 .addLayer(name, new ActivationLayer(Activation.RELU), name + "_add");
         return name;

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jasync.config.Algorithm;
 import org.dl4jasync.config.Choice;
@@ -30,9 +29,23 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class ApiCliParityTest {
     /** The experiment's settings and the report files: the command line's own {@code config} entries. */
-    private static final Set<String> CLI_ONLY = Set.of("dataset", "data_dir", "model", "batch", "lr", "momentum",
-            "momentum_form", "init", "pixels", "augment", "onednn_helpers",
-            "data_source", "json", "csv", "quiet");
+    private static final Set<String> CLI_ONLY = Set.of(
+            "dataset",
+            "data_dir",
+            "model",
+            "batch",
+            "lr",
+            "momentum",
+            "momentum_form",
+            "init",
+            "pixels",
+            "augment",
+            "onednn_helpers",
+            "data_source",
+            "json",
+            "csv",
+            "quiet");
+
     private static final int STEPS = 40;
 
     @RegisterExtension
@@ -44,8 +57,18 @@ class ApiCliParityTest {
 
     private Map<?, ?> cli(Path dir, String command, Algorithm a, String... more) throws Exception {
         Path json = dir.resolve(command + "-" + Choice.key(a) + ".json");
-        String[] base = {command, "--algorithm", Choice.key(a), "--workers", "2", "--max-steps", String.valueOf(STEPS),
-                "--json", json.toString(), "--quiet"};
+        String[] base = {
+            command,
+            "--algorithm",
+            Choice.key(a),
+            "--workers",
+            "2",
+            "--max-steps",
+            String.valueOf(STEPS),
+            "--json",
+            json.toString(),
+            "--quiet"
+        };
         String[] args = new String[base.length + more.length];
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(more, 0, args, base.length, more.length);
@@ -61,8 +84,10 @@ class ApiCliParityTest {
         TrainTest data = FashionMnist.embedded();
         MultiLayerNetwork net = mlp.buildNetwork(data, RunConfig.DEFAULT_SEED);
         TrainingReport r;
-        try (AsyncTrainer t = new AsyncTrainer.Builder(net).config(config(a))
-                .evaluation(Experiment.testIterator(data)).build()) {
+        try (AsyncTrainer t = new AsyncTrainer.Builder(net)
+                .config(config(a))
+                .evaluation(Experiment.testIterator(data))
+                .build()) {
             r = t.fit(mlp.trainIterator(data, 42));
         }
         assertSameShape(viaCli, TrainingReport.parse(r.toJson()), a);
@@ -72,14 +97,17 @@ class ApiCliParityTest {
     @EnumSource(Algorithm.class)
     void simulateAndTheLibraryGiveTheSameReport(Algorithm a, @TempDir Path dir) throws Exception {
         Map<?, ?> viaCli = cli(dir, "simulate", a, "--model", "none");
-        TrainingReport r = new Simulator.Builder(2, StepTimes.parse("exp:0.01", 2)).config(config(a)).build().run();
+        TrainingReport r = new Simulator.Builder(2, StepTimes.parse("exp:0.01", 2))
+                .config(config(a))
+                .build()
+                .run();
         assertSameShape(viaCli, TrainingReport.parse(r.toJson()), a);
     }
 
     private static void assertSameShape(Map<?, ?> viaCli, Map<?, ?> viaApi, Algorithm a) {
         assertThat(viaCli.keySet()).as("report keys").isEqualTo(viaApi.keySet());
-        for (String label : new String[] {"algorithm", "store", "step_size", "workers", "stop_reason",
-                "steps_accepted"}) {
+        for (String label :
+                new String[] {"algorithm", "store", "step_size", "workers", "stop_reason", "steps_accepted"}) {
             assertThat(viaCli.get(label)).as(label).isEqualTo(viaApi.get(label));
         }
         assertThat(viaApi.get("algorithm")).isEqualTo(Choice.key(a));

@@ -12,7 +12,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.dl4jasync.metrics.TrainingReport;
@@ -73,7 +72,9 @@ class CheckpointKillTest {
                     continue;
                 }
             } else {
-                assertThat(p.waitFor(20, TimeUnit.MINUTES)).as("the last run finishes").isTrue();
+                assertThat(p.waitFor(20, TimeUnit.MINUTES))
+                        .as("the last run finishes")
+                        .isTrue();
             }
             String out = Files.readString(log);
             assertThat(p.exitValue()).as(out).isZero();
@@ -83,8 +84,10 @@ class CheckpointKillTest {
             }
             break;
         }
-        System.out.printf("CheckpointKillTest: %d kills (%d while training, %d after the run had resumed from a "
-                + "checkpoint, %d while a checkpoint was being written)%n", killed, trainingKills, resumed, midWrite);
+        System.out.printf(
+                "CheckpointKillTest: %d kills (%d while training, %d after the run had resumed from a "
+                        + "checkpoint, %d while a checkpoint was being written)%n",
+                killed, trainingKills, resumed, midWrite);
         assertThat(killed).isGreaterThanOrEqualTo(kills);
         assertThat(trainingKills).as("kills while training").isGreaterThanOrEqualTo(kills / 2 - 1);
         assertThat(resumed).as("kills after a resume had loaded its checkpoint").isGreaterThanOrEqualTo(kills / 4);
@@ -106,7 +109,8 @@ class CheckpointKillTest {
         for (long w = 1; w <= STEPS / TRACE_EVERY; w++) {
             expected.add(w);
         }
-        assertThat(windows).as("one loss point per %d updates, none twice", TRACE_EVERY)
+        assertThat(windows)
+                .as("one loss point per %d updates, none twice", TRACE_EVERY)
                 .containsExactlyElementsOf(expected);
         Path newest = checkpoints(dir).get(0);
         MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(newest.toFile(), true);
@@ -123,10 +127,25 @@ class CheckpointKillTest {
 
     private static Process start(Path dir, Path json, boolean resume, Path log) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "train", "--model", "mlp", "--workers", "4", "--max-steps",
-                String.valueOf(STEPS), "--checkpoint-dir", dir.toString(), "--checkpoint-every", "40",
-                "--quiet", "--json", json.toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "train",
+                "--model",
+                "mlp",
+                "--workers",
+                "4",
+                "--max-steps",
+                String.valueOf(STEPS),
+                "--checkpoint-dir",
+                dir.toString(),
+                "--checkpoint-every",
+                "40",
+                "--quiet",
+                "--json",
+                json.toString()));
         if (resume) {
             cmd.add("--resume");
             cmd.add(dir.toString());
@@ -167,7 +186,8 @@ class CheckpointKillTest {
     private static List<Path> checkpoints(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> p.getFileName().toString().matches("checkpoint-\\d{10}\\.zip"))
-                    .sorted((a, b) -> b.getFileName().compareTo(a.getFileName())).collect(Collectors.toList());
+                    .sorted((a, b) -> b.getFileName().compareTo(a.getFileName()))
+                    .collect(Collectors.toList());
         }
     }
 }

@@ -3,7 +3,6 @@ package org.dl4jasync.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-
 import org.dl4jasync.config.Algorithm;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.examples.data.FashionMnist;
@@ -18,7 +17,13 @@ class EmbeddedTrainingTest {
     private static final Experiment MLP = new Experiment("embedded", null, "mlp", 16, 0.02, 0.5);
 
     private static RunConfig config(Algorithm algorithm, ParameterStore.Kind store, int workers) {
-        return RunConfig.builder().algorithm(algorithm).store(store).workers(workers).epochs(3).seed(1).build();
+        return RunConfig.builder()
+                .algorithm(algorithm)
+                .store(store)
+                .workers(workers)
+                .epochs(3)
+                .seed(1)
+                .build();
     }
 
     @Test
@@ -34,8 +39,12 @@ class EmbeddedTrainingTest {
 
     @Test
     void parallelWrapperRunsThroughTheSameReport() throws IOException {
-        TrainingReport r = ExperimentRunner.runBaseline(Dl4jBaseline.Loop.PARALLEL_WRAPPER, MLP, config(Algorithm.SYNC, ParameterStore.Kind.HOGWILD,
-                2), FashionMnist.embedded(), null);
+        TrainingReport r = ExperimentRunner.runBaseline(
+                Dl4jBaseline.Loop.PARALLEL_WRAPPER,
+                MLP,
+                config(Algorithm.SYNC, ParameterStore.Kind.HOGWILD, 2),
+                FashionMnist.embedded(),
+                null);
         assertThat(r.algorithm()).isEqualTo("parallelwrapper");
         assertThat(r.config().get("algorithm")).isEqualTo("parallelwrapper");
         assertThat(r.stepsAccepted()).isEqualTo(1500);

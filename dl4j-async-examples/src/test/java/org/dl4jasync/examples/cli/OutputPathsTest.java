@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,28 +27,39 @@ class OutputPathsTest {
     @Test
     void aJsonReportInADirectoryThatDoesNotExist(@TempDir Path tmp) {
         Path json = tmp.resolve("missing/report.json");
-        assertRefusedBeforeTraining(Main.run("train", "--max-steps", "20", "--json", json.toString()),
-                "--json", json.toString(), "does not exist");
+        assertRefusedBeforeTraining(
+                Main.run("train", "--max-steps", "20", "--json", json.toString()),
+                "--json",
+                json.toString(),
+                "does not exist");
     }
 
     @Test
     void aSimulationsJsonReportInADirectoryThatDoesNotExist(@TempDir Path tmp) {
         Path json = tmp.resolve("missing/report.json");
-        assertRefusedBeforeTraining(Main.run("simulate", "--workers", "4", "--max-steps", "20", "--json",
-                json.toString()), "--json", json.toString());
+        assertRefusedBeforeTraining(
+                Main.run("simulate", "--workers", "4", "--max-steps", "20", "--json", json.toString()),
+                "--json",
+                json.toString());
     }
 
     @Test
     void aCsvReportThatIsADirectory(@TempDir Path tmp) {
-        assertRefusedBeforeTraining(Main.run("train", "--max-steps", "20", "--csv", tmp.toString()),
-                "--csv", tmp.toString(), "is a directory");
+        assertRefusedBeforeTraining(
+                Main.run("train", "--max-steps", "20", "--csv", tmp.toString()),
+                "--csv",
+                tmp.toString(),
+                "is a directory");
     }
 
     @Test
     void aCheckpointDirectoryThatIsARegularFile(@TempDir Path tmp) throws Exception {
         Path file = Files.writeString(tmp.resolve("file"), "x");
-        assertRefusedBeforeTraining(Main.run("train", "--max-steps", "20", "--checkpoint-dir", file.toString()),
-                "checkpoint directory", file.toString(), "not a directory");
+        assertRefusedBeforeTraining(
+                Main.run("train", "--max-steps", "20", "--checkpoint-dir", file.toString()),
+                "checkpoint directory",
+                file.toString(),
+                "not a directory");
     }
 
     @Test
@@ -61,8 +71,8 @@ class OutputPathsTest {
         ReportFiles.checkWritable("--csv", csv);
         assertThat(json).doesNotExist();
         assertThat(csv).hasContent("old");
-        int code = Main.run("train", "--max-steps", "20", "--json", json.toString(), "--csv", csv.toString(),
-                "--quiet");
+        int code =
+                Main.run("train", "--max-steps", "20", "--json", json.toString(), "--csv", csv.toString(), "--quiet");
         assertThat(code).as(console.err()).isZero();
         assertThat(json).isNotEmptyFile();
         assertThat(Files.readString(csv)).startsWith("trace,");

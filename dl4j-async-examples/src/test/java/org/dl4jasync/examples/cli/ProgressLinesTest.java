@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,7 +25,8 @@ class ProgressLinesTest {
         assertThat(err).doesNotContain("\r");
         List<String> lines = err.lines().filter(l -> l.startsWith("train ")).toList();
         assertThat(lines).as(err).isNotEmpty();
-        assertThat(lines.get(lines.size() - 1)).as("the last line says where the run ended")
+        assertThat(lines.get(lines.size() - 1))
+                .as("the last line says where the run ended")
                 .matches("train 300/300 steps \\(100%\\), [0-9.]+ steps/s, loss [0-9.]+, τ̄ [0-9.]+, ETA 0:00:00");
     }
 
@@ -42,7 +42,8 @@ class ProgressLinesTest {
         List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
         assertThat(lines).hasSize(5); // at 0.2 s, 5.2 s, 10.2 s, 15.2 s, and at the end (20 s)
         assertThat(lines.get(0)).isEqualTo("train 10/1000 steps (1%), 50.0 steps/s, loss 0.500, τ̄ 2.00, ETA 0:00:20");
-        assertThat(lines.get(4)).isEqualTo("train 1000/1000 steps (100%), 50.0 steps/s, loss 0.500, τ̄ 2.00, ETA 0:00:00");
+        assertThat(lines.get(4))
+                .isEqualTo("train 1000/1000 steps (100%), 50.0 steps/s, loss 0.500, τ̄ 2.00, ETA 0:00:00");
     }
 
     @Test

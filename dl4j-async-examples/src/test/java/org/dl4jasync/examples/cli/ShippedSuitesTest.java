@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.stream.Stream;
-
 import org.dl4jasync.examples.compare.Suite;
 import org.dl4jasync.examples.compare.SuiteFile;
 import org.junit.jupiter.api.Test;
@@ -22,11 +21,13 @@ class ShippedSuitesTest {
         assertThat(dir).isDirectory();
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".json")).sorted()
+            files = s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".json"))
+                    .sorted()
                     .toList();
         }
-        assertThat(files).extracting(p -> p.getFileName().toString()).contains("fashion-quick.yaml",
-                "fashion-lr-sweep.yaml", "cifar10-paper.yaml", "sim-scaling.yaml");
+        assertThat(files)
+                .extracting(p -> p.getFileName().toString())
+                .contains("fashion-quick.yaml", "fashion-lr-sweep.yaml", "cifar10-paper.yaml", "sim-scaling.yaml");
         for (Path f : files) {
             Suite suite = read(f);
             assertThat(suite.configurations()).as(f.toString()).isNotEmpty();
@@ -38,8 +39,10 @@ class ShippedSuitesTest {
     private static Suite read(Path f) throws IOException, org.dl4jasync.examples.compare.SuiteException {
         // compare runs a suite from the repository's root; the tests run in this module's directory, so the
         // suites' relative files (a measured:FILE step-time distribution) are taken from there
-        return SuiteFile.read(f, (command, args) -> CompareCommand.check(command, args.stream()
-                .map(ShippedSuitesTest::fromRoot).toList()));
+        return SuiteFile.read(
+                f,
+                (command, args) -> CompareCommand.check(
+                        command, args.stream().map(ShippedSuitesTest::fromRoot).toList()));
     }
 
     private static String fromRoot(String arg) {

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
 import org.dl4jasync.metrics.TrainingReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,10 +28,25 @@ class SignalTest {
 
     private static Process train(Path dir, Path json, Path log, long maxSteps, boolean resume) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "train", "--model", "mlp", "--workers", "2", "--max-steps",
-                String.valueOf(maxSteps), "--checkpoint-dir", dir.toString(), "--checkpoint-every", "1000000",
-                "--quiet", "--json", json.toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "train",
+                "--model",
+                "mlp",
+                "--workers",
+                "2",
+                "--max-steps",
+                String.valueOf(maxSteps),
+                "--checkpoint-dir",
+                dir.toString(),
+                "--checkpoint-every",
+                "1000000",
+                "--quiet",
+                "--json",
+                json.toString()));
         if (resume) {
             cmd.add("--resume");
             cmd.add(dir.toString());
@@ -89,7 +103,9 @@ class SignalTest {
             Process p = train(dir, json, log, STEPS, false);
             awaitTraining(p, log);
             signal(p, sig);
-            assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("ends after the signal").isTrue();
+            assertThat(p.waitFor(120, TimeUnit.SECONDS))
+                    .as("ends after the signal")
+                    .isTrue();
             String out = Files.readString(log);
             assertThat(p.exitValue()).as(out).isEqualTo(sig.equals("TERM") ? 143 : 130);
             Map<String, Object> r = report(json);
@@ -104,7 +120,9 @@ class SignalTest {
             Path json2 = tmp.resolve(sig + "-resumed.json");
             Process q = train(dir, json2, tmp.resolve(sig + "-resumed.log"), target, true);
             assertThat(q.waitFor(180, TimeUnit.SECONDS)).isTrue();
-            assertThat(q.exitValue()).as(Files.readString(tmp.resolve(sig + "-resumed.log"))).isZero();
+            assertThat(q.exitValue())
+                    .as(Files.readString(tmp.resolve(sig + "-resumed.log")))
+                    .isZero();
             Map<String, Object> r2 = report(json2);
             assertThat(((Number) r2.get("steps_accepted")).longValue()).isEqualTo(target);
             assertThat(r2.get("stop_reason")).isEqualTo("max_steps");
@@ -126,18 +144,35 @@ class SignalTest {
     void aCompareChildEndsWithItsParent(@TempDir Path tmp) throws Exception {
         // a stand-in parent: a JVM that sleeps; the child is told it is its parent
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process parent = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                SleepForever.class.getName()).start();
+        Process parent = new ProcessBuilder(
+                        java, "-cp", System.getProperty("java.class.path"), SleepForever.class.getName())
+                .start();
         Path log = tmp.resolve("child.log");
-        List<String> cmd = new ArrayList<>(List.of(java, "-D" + ParentWatch.PARENT_PID + "=" + parent.pid(),
-                "-D" + ParentWatch.RUN_LOCK + "=" + tmp.resolve("run.lock"), "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "simulate", "--model", "none",
-                "--workers", "4", "--max-steps", "100000000000", "--quiet"));
-        Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<String> cmd = new ArrayList<>(List.of(
+                java,
+                "-D" + ParentWatch.PARENT_PID + "=" + parent.pid(),
+                "-D" + ParentWatch.RUN_LOCK + "=" + tmp.resolve("run.lock"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "simulate",
+                "--model",
+                "none",
+                "--workers",
+                "4",
+                "--max-steps",
+                "100000000000",
+                "--quiet"));
+        Process child = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         Thread.sleep(3000);
         assertThat(child.isAlive()).as(Files.readString(log)).isTrue();
         parent.destroyForcibly(); // kill -9: no hook of the parent runs
-        assertThat(child.waitFor(30, TimeUnit.SECONDS)).as("the child ended with its parent").isTrue();
+        assertThat(child.waitFor(30, TimeUnit.SECONDS))
+                .as("the child ended with its parent")
+                .isTrue();
         assertThat(Files.readString(log)).contains("has ended; this run ends too");
     }
 

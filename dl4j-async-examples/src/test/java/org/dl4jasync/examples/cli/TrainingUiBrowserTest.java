@@ -3,6 +3,7 @@ package org.dl4jasync.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -16,14 +17,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.examples.data.TrainTest;
 import org.dl4jasync.metrics.TrainingReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * DL4J's training UI, checked as a person would: a short run of the residual graph with {@code train --ui}'s UI
@@ -52,21 +50,33 @@ class TrainingUiBrowserTest {
             Map<?, ?> sessions = JSON.readValue(get(port, "/train/sessions/info"), Map.class);
             assertThat(sessions).as("one training session").hasSize(1);
             Map<?, ?> session = (Map<?, ?>) sessions.values().iterator().next();
-            assertThat(((Number) session.get("numWorkers")).intValue()).as("a worker id per worker").isEqualTo(2);
+            assertThat(((Number) session.get("numWorkers")).intValue())
+                    .as("a worker id per worker")
+                    .isEqualTo(2);
             assertThat(session.get("modelType").toString()).contains("ComputationGraph");
             get(port, "/train/sessions/set/" + sessions.keySet().iterator().next());
             Map<?, ?> overview = JSON.readValue(get(port, "/train/overview/data"), Map.class);
-            assertThat((List<?>) overview.get("scores")).as("the score chart's points").isNotEmpty();
+            assertThat((List<?>) overview.get("scores"))
+                    .as("the score chart's points")
+                    .isNotEmpty();
 
             Path shot = screenshotPath(tmp);
             Files.createDirectories(shot.toAbsolutePath().getParent());
             Files.deleteIfExists(shot);
-            List<String> cmd = new ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox",
-                    "--disable-gpu", "--hide-scrollbars", "--window-size=1400,1000",
-                    "--virtual-time-budget=15000", "--screenshot=" + shot.toAbsolutePath(),
+            List<String> cmd = new ArrayList<>(List.of(
+                    chromium.toString(),
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--hide-scrollbars",
+                    "--window-size=1400,1000",
+                    "--virtual-time-budget=15000",
+                    "--screenshot=" + shot.toAbsolutePath(),
                     "http://localhost:" + port + "/train/overview"));
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("chromium.log")
-                    .toFile()).start();
+            Process p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(tmp.resolve("chromium.log").toFile())
+                    .start();
             assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("chromium finished").isTrue();
             assertThat(shot).as("screenshot written").exists();
             // a rendered page with charts, not a blank or error page: a PNG of some size
@@ -82,12 +92,18 @@ class TrainingUiBrowserTest {
         }
         Path p = Paths.get(wanted);
         // relative to the repository root (surefire runs in the module directory)
-        return p.isAbsolute() ? p : Paths.get(System.getProperty("dl4jasync.home", "..")).resolve(p);
+        return p.isAbsolute()
+                ? p
+                : Paths.get(System.getProperty("dl4jasync.home", "..")).resolve(p);
     }
 
     private static String get(int port, String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + port + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(path).isEqualTo(200);
         return r.body();
     }

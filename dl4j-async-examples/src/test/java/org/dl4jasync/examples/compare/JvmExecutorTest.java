@@ -15,11 +15,15 @@ class JvmExecutorTest {
         Path home = Files.createDirectories(tmp.resolve("project"));
         Path classes = Files.createDirectories(home.resolve("examples/target/classes/org/x"));
         Files.writeString(classes.resolve("A.class"), "version 1");
-        Path coreJar = Files.writeString(Files.createDirectories(home.resolve("core/target")).resolve("core.jar"),
-                "jar 1");
+        Path coreJar = Files.writeString(
+                Files.createDirectories(home.resolve("core/target")).resolve("core.jar"), "jar 1");
         Path outside = Files.writeString(tmp.resolve("dep.jar"), "dependency");
-        String cp = String.join(File.pathSeparator, home.resolve("examples/target/classes").toString(),
-                coreJar.toString(), outside.toString(), home.resolve("missing").toString());
+        String cp = String.join(
+                File.pathSeparator,
+                home.resolve("examples/target/classes").toString(),
+                coreJar.toString(),
+                outside.toString(),
+                home.resolve("missing").toString());
 
         try (JvmExecutor executor = new JvmExecutor("Main", cp, home.toString())) {
             String[] entries = executor.classPath().split(File.pathSeparator);

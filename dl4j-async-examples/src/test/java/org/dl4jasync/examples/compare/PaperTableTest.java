@@ -3,7 +3,6 @@ package org.dl4jasync.examples.compare;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 class PaperTableTest {
@@ -12,8 +11,27 @@ class PaperTableTest {
         for (double[] p : trace) {
             best = Math.max(best, p[1]);
         }
-        return new RunResult(config, seed, "x", workers, "epochs", 1, 1, 1, 0, 0, 0, 1, 1, best, best,
-                new double[0], trace, new double[0][], RunResult.Shape.NONE, RunResult.Work.NONE);
+        return new RunResult(
+                config,
+                seed,
+                "x",
+                workers,
+                "epochs",
+                1,
+                1,
+                1,
+                0,
+                0,
+                0,
+                1,
+                1,
+                best,
+                best,
+                new double[0],
+                trace,
+                new double[0][],
+                RunResult.Shape.NONE,
+                RunResult.Work.NONE);
     }
 
     @Test
@@ -36,7 +54,11 @@ class PaperTableTest {
         // the common accuracy: the smallest cell best, async at 16 threads (0.65)
         assertThat(md).contains("time to 0.6500, the highest accuracy every method reaches");
         assertThat(md).contains("| async | 0.8000 / 0.7500 | 20.0 s / 25.0 s | 0.6500 / 0.6500 | 5.00 s / 5.00 s |");
-        assertThat(md).contains("| interval | 0.6600 / 0.6600 | 8.00 s / 8.00 s | 0.7000 / 0.6000 | 4.00 s / 4.00 s (1 of 2) |");
-        assertThat(PaperTable.markdown(results.subList(0, 2))).as("one cell: no table").isEmpty();
+        assertThat(md)
+                .contains(
+                        "| interval | 0.6600 / 0.6600 | 8.00 s / 8.00 s | 0.7000 / 0.6000 | 4.00 s / 4.00 s (1 of 2) |");
+        assertThat(PaperTable.markdown(results.subList(0, 2)))
+                .as("one cell: no table")
+                .isEmpty();
     }
 }

@@ -9,7 +9,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,13 +33,14 @@ class RunLockTest {
     @Test
     void aRunWaitsWhileAnEarlierProcessHoldsItsLock(@TempDir Path tmp) throws Exception {
         Path lock = tmp.resolve("x-seed1.log.lock");
-        Comparison.PlannedRun run = new Comparison.PlannedRun(new Suite.Configuration("x", List.of()), 1,
-                tmp.resolve("x-seed1.json"), List.of());
+        Comparison.PlannedRun run = new Comparison.PlannedRun(
+                new Suite.Configuration("x", List.of()), 1, tmp.resolve("x-seed1.json"), List.of());
         assertThat(Comparison.waitForEarlier(lock, run)).as("free: no wait").isFalse();
 
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process holder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                HoldLock.class.getName(), lock.toString()).start();
+        Process holder = new ProcessBuilder(
+                        java, "-cp", System.getProperty("java.class.path"), HoldLock.class.getName(), lock.toString())
+                .start();
         try {
             assertThat(new String(holder.getInputStream().readNBytes(6))).isEqualTo("locked");
             CompletableFuture<Boolean> waited = CompletableFuture.supplyAsync(() -> {

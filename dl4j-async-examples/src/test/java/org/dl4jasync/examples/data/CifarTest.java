@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,8 +30,8 @@ class CifarTest {
     static Path writeCifar10(Path dir, int... recordsPerTrainingFile) throws IOException {
         for (int f = 0; f < recordsPerTrainingFile.length; f++) {
             if (recordsPerTrainingFile[f] > 0) {
-                Files.write(dir.resolve("data_batch_" + (f + 1) + ".bin"),
-                        cifar10Records(recordsPerTrainingFile[f], f));
+                Files.write(
+                        dir.resolve("data_batch_" + (f + 1) + ".bin"), cifar10Records(recordsPerTrainingFile[f], f));
             }
         }
         Files.write(dir.resolve("test_batch.bin"), cifar10Records(2, 7));
@@ -42,7 +41,8 @@ class CifarTest {
     @Test
     void readsAnySubsetOfTheTrainingFilesInFileOrder(@TempDir Path dir) throws IOException {
         writeCifar10(dir, 3, 0, 2); // data_batch_1 (3 records) and data_batch_3 (2); 2, 4, 5 absent
-        Files.writeString(dir.resolve("batches.meta.txt"),
+        Files.writeString(
+                dir.resolve("batches.meta.txt"),
                 "airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n\n");
         TrainTest d = Cifar.load(Cifar.Variant.CIFAR10, dir);
         assertThat(d.train.count).isEqualTo(5);
@@ -68,8 +68,8 @@ class CifarTest {
         assertThat(rec).isEqualTo(3074);
         byte[] b = new byte[3 * rec];
         for (int i = 0; i < 3; i++) {
-            b[i * rec] = (byte) (10 + i);      // coarse
-            b[i * rec + 1] = (byte) (90 + i);  // fine
+            b[i * rec] = (byte) (10 + i); // coarse
+            b[i * rec + 1] = (byte) (90 + i); // fine
         }
         Files.write(dir.resolve("train.bin"), b);
         Files.write(dir.resolve("test.bin"), b);
@@ -122,8 +122,9 @@ class CifarTest {
                 .hasMessageContaining(dir.toString())
                 .hasMessageContaining("https://www.cs.toronto.edu/~kriz/cifar.html");
         List<Path> defaults = Cifar.searchPath(Cifar.Variant.CIFAR10, null);
-        assertThat(defaults.get(0)).isEqualTo(Paths.get(System.getProperty("user.home"), ".deeplearning4j", "data",
-                "cifar10", "cifar-10-batches-bin"));
+        assertThat(defaults.get(0))
+                .isEqualTo(Paths.get(
+                        System.getProperty("user.home"), ".deeplearning4j", "data", "cifar10", "cifar-10-batches-bin"));
         assertThat(defaults).anyMatch(p -> p.endsWith(Paths.get("shared", "data", "cifar-10-batches-bin")));
     }
 

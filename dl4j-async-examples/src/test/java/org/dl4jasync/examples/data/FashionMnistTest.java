@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,14 +42,17 @@ class FashionMnistTest {
 
     @Test
     void defaultSearchPathIsDebianThenHome() {
-        assertThat(FashionMnist.searchPath(null)).containsExactly(Paths.get("/usr/share/datasets/fashion-mnist"),
-                Paths.get(System.getProperty("user.home"), ".deeplearning4j", "data", "fashion-mnist"));
+        assertThat(FashionMnist.searchPath(null))
+                .containsExactly(
+                        Paths.get("/usr/share/datasets/fashion-mnist"),
+                        Paths.get(System.getProperty("user.home"), ".deeplearning4j", "data", "fashion-mnist"));
     }
 
     @Test
     void readsTheFullDataSetWhenInstalled() throws IOException {
         Path debian = Paths.get("/usr/share/datasets/fashion-mnist");
-        assumeTrue(Files.isRegularFile(debian.resolve("train-images-idx3-ubyte.gz")),
+        assumeTrue(
+                Files.isRegularFile(debian.resolve("train-images-idx3-ubyte.gz")),
                 "dataset-fashion-mnist not installed");
         TrainTest d = FashionMnist.full(null);
         assertThat(d.train.count).isEqualTo(60000);

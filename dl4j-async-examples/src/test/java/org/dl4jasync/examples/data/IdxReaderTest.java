@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,7 +59,8 @@ class IdxReaderTest {
             assertThat(im.cols).isEqualTo(5);
             assertThat(im.pixel(2, 9)).isEqualTo(29);
         }
-        assertThat(IdxReader.readLabels(new ByteArrayInputStream(gzip(labels(7, 0, 9))), "l")).containsExactly(7, 0, 9);
+        assertThat(IdxReader.readLabels(new ByteArrayInputStream(gzip(labels(7, 0, 9))), "l"))
+                .containsExactly(7, 0, 9);
     }
 
     @Test
@@ -79,7 +79,8 @@ class IdxReaderTest {
         var batches = li.batches(2);
         assertThat(batches).hasSize(3);
         assertThat(batches.get(2).numExamples()).isEqualTo(1);
-        assertThat(batches.get(0).getFeatures().getDouble(1, 3)).isEqualTo(7 / 255.0, org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(batches.get(0).getFeatures().getDouble(1, 3))
+                .isEqualTo(7 / 255.0, org.assertj.core.api.Assertions.within(1e-6));
         assertThat(batches.get(1).getLabels().getDouble(1, 3)).isEqualTo(1.0);
         assertThat(batches.get(1).getLabels().sumNumber().doubleValue()).isEqualTo(2.0);
     }

@@ -7,7 +7,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.dl4jasync.examples.cli.CapturedConsole;
 import org.dl4jasync.examples.cli.Main;
 import org.junit.jupiter.api.Test;
@@ -41,8 +40,8 @@ class IdxValidationTest {
     }
 
     private void assertRefused(Path dir, String... inMessage) {
-        int code = Main.run("train", "--dataset", "fashion-mnist", "--data-dir", dir.toString(), "--max-steps", "5",
-                "--quiet");
+        int code = Main.run(
+                "train", "--dataset", "fashion-mnist", "--data-dir", dir.toString(), "--max-steps", "5", "--quiet");
         assertThat(code).as(console.err()).isEqualTo(2);
         assertThat(console.err().strip().lines()).as(console.err()).hasSize(1);
         assertThat(console.err()).contains(inMessage).doesNotContain("Exception");

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -60,13 +59,20 @@ class ImageIteratorTest {
     void perChannelStandardisationGivesMeanZeroAndUnitVariancePerChannel() {
         LabeledImages li = images(50, 2);
         ChannelStandardizer s = ChannelStandardizer.fit(li);
-        INDArray all = Nd4j.vstack(epoch(ImageIterator.over(li, 16).preProcessor(s).build()).stream()
-                .map(DataSet::getFeatures).toArray(INDArray[]::new));
+        INDArray all =
+                Nd4j.vstack(epoch(ImageIterator.over(li, 16).preProcessor(s).build()).stream()
+                        .map(DataSet::getFeatures)
+                        .toArray(INDArray[]::new));
         for (int c = 0; c < C; c++) {
-            INDArray channel = all.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+            INDArray channel = all.get(
+                    org.nd4j.linalg.indexing.NDArrayIndex.all(),
                     org.nd4j.linalg.indexing.NDArrayIndex.interval(c * H * W, (c + 1) * H * W));
-            assertThat(channel.meanNumber().doubleValue()).as("mean of channel %d", c).isBetween(-1e-4, 1e-4);
-            assertThat(channel.stdNumber().doubleValue()).as("std of channel %d", c).isBetween(0.99, 1.01);
+            assertThat(channel.meanNumber().doubleValue())
+                    .as("mean of channel %d", c)
+                    .isBetween(-1e-4, 1e-4);
+            assertThat(channel.stdNumber().doubleValue())
+                    .as("std of channel %d", c)
+                    .isBetween(0.99, 1.01);
         }
         // uniform random bytes: mean about 127.5/255, std about 73.9/255
         assertThat(s.mean()[0]).isBetween(0.45, 0.55);
@@ -76,9 +82,17 @@ class ImageIteratorTest {
     @Test
     void augmentationAndShuffleAreAFunctionOfSeedAndEpoch() {
         LabeledImages li = images(12, 3);
-        ImageIterator a = ImageIterator.over(li, 5).shuffle(7).augment(ImageIterator.Augmentation.STANDARD, 7).build();
-        ImageIterator b = ImageIterator.over(li, 5).shuffle(7).augment(ImageIterator.Augmentation.STANDARD, 7).build();
-        ImageIterator other = ImageIterator.over(li, 5).shuffle(8).augment(ImageIterator.Augmentation.STANDARD, 8)
+        ImageIterator a = ImageIterator.over(li, 5)
+                .shuffle(7)
+                .augment(ImageIterator.Augmentation.STANDARD, 7)
+                .build();
+        ImageIterator b = ImageIterator.over(li, 5)
+                .shuffle(7)
+                .augment(ImageIterator.Augmentation.STANDARD, 7)
+                .build();
+        ImageIterator other = ImageIterator.over(li, 5)
+                .shuffle(8)
+                .augment(ImageIterator.Augmentation.STANDARD, 8)
                 .build();
         List<DataSet> a0 = epoch(a);
         List<DataSet> b0 = epoch(b);
@@ -87,11 +101,15 @@ class ImageIteratorTest {
             assertThat(b0.get(i).getFeatures()).isEqualTo(a0.get(i).getFeatures());
             assertThat(b0.get(i).getLabels()).isEqualTo(a0.get(i).getLabels());
         }
-        assertThat(o0.get(0).getFeatures()).as("another seed").isNotEqualTo(a0.get(0).getFeatures());
+        assertThat(o0.get(0).getFeatures())
+                .as("another seed")
+                .isNotEqualTo(a0.get(0).getFeatures());
         a.reset();
         b.reset();
         List<DataSet> a1 = epoch(a);
-        assertThat(a1.get(0).getFeatures()).as("another epoch").isNotEqualTo(a0.get(0).getFeatures());
+        assertThat(a1.get(0).getFeatures())
+                .as("another epoch")
+                .isNotEqualTo(a0.get(0).getFeatures());
         assertThat(epoch(b).get(0).getFeatures()).isEqualTo(a1.get(0).getFeatures());
     }
 
@@ -99,7 +117,9 @@ class ImageIteratorTest {
     void augmentedImagesAreShiftedCropsOfThePaddedImageOrTheirMirrors() {
         LabeledImages li = images(8, 4);
         int pad = 2;
-        ImageIterator it = ImageIterator.over(li, 8).augment(new ImageIterator.Augmentation(pad, true), 5).build();
+        ImageIterator it = ImageIterator.over(li, 8)
+                .augment(new ImageIterator.Augmentation(pad, true), 5)
+                .build();
         DataSet d = it.next();
         int flipped = 0;
         for (int i = 0; i < 8; i++) {
@@ -115,7 +135,9 @@ class ImageIteratorTest {
                     }
                 }
             }
-            assertThat(found).as("image %d is a crop of the padded image, maybe mirrored", i).isTrue();
+            assertThat(found)
+                    .as("image %d is a crop of the padded image, maybe mirrored", i)
+                    .isTrue();
         }
         assertThat(d.getLabels().argMax(1).toIntVector()).containsExactly(0, 1, 2, 3, 0, 1, 2, 3);
         assertThat(flipped).as("some images mirrored, some not").isBetween(1, 7);
@@ -129,7 +151,8 @@ class ImageIteratorTest {
                 for (int x = 0; x < W; x++) {
                     int sy = y + dy;
                     int sx = (flip ? W - 1 - x : x) + dx;
-                    float expected = sy < 0 || sy >= H || sx < 0 || sx >= W ? 0f
+                    float expected = sy < 0 || sy >= H || sx < 0 || sx >= W
+                            ? 0f
                             : (li.pixels[base + c * H * W + sy * W + sx] & 0xFF) / 255f;
                     if (out[c * H * W + y * W + x] != expected) {
                         return false;
