@@ -85,6 +85,30 @@ public final class WorkerStats {
         }
     }
 
+    /** A step was started (a ticket and a batch obtained). Called by the owning worker only, as every count here. */
+    @SuppressWarnings("NonAtomicVolatileUpdate") // single writer: the owning worker
+    public void countStarted() {
+        started++;
+    }
+
+    /** A step ended rejected by the dispatcher, or its work was discarded (round-based restarts). */
+    @SuppressWarnings("NonAtomicVolatileUpdate") // single writer: the owning worker
+    public void countRejected() {
+        rejected++;
+    }
+
+    /** An accepted update the store gave up (CAS-published persistence bound). */
+    @SuppressWarnings("NonAtomicVolatileUpdate") // single writer: the owning worker
+    public void countDropped() {
+        dropped++;
+    }
+
+    /** A step whose loss or update was not finite, not applied. */
+    @SuppressWarnings("NonAtomicVolatileUpdate") // single writer: the owning worker
+    public void countNonFinite() {
+        nonFinite++;
+    }
+
     /** The sampled step times (at most {@link #STEP_TIME_SAMPLES}); read after the worker has stopped. */
     public double[] stepTimeSamples() {
         return stepTimes == null
@@ -92,6 +116,7 @@ public final class WorkerStats {
                 : java.util.Arrays.copyOf(stepTimes, (int) Math.min(stepTimesSeen, STEP_TIME_SAMPLES));
     }
 
+    @SuppressWarnings("NonAtomicVolatileUpdate") // single writer: the owning worker (the class's protocol)
     public void recordApplied(long tau, double scale) {
         byStaleness.record(tau, scale);
         stalenessSum += tau;
@@ -108,6 +133,7 @@ public final class WorkerStats {
         }
     }
 
+    @SuppressWarnings("NonAtomicVolatileUpdate") // single writer: the owning worker
     public void recordLoss(double loss) {
         gradients++;
         if (Double.isFinite(loss)) { // a non-finite loss is counted as such (nonFinite), not averaged

@@ -360,6 +360,7 @@ final class ListenerBridge {
      * fit's start): a step of the next epoch may already have been applied by another worker when the step that
      * completes this one closes it (as net.fit shows it: epoch e ends at its own last minibatch).
      */
+    @SuppressWarnings("NonAtomicVolatileUpdate") // epochsClosed: written under lock only (the class's protocol)
     private void closeEpoch(boolean complete, long steps) {
         epochOpen = false;
         int ended = currentEpoch();

@@ -97,6 +97,7 @@ final class PausingClock implements DoubleSupplier {
     }
 
     /** Restarts the clock where it stopped and lets the workers go on. */
+    @SuppressWarnings("NonAtomicVolatileUpdate") // pausedNanos: single writer, the pausing worker
     void resume() {
         Reading r = reading;
         long now = System.nanoTime();

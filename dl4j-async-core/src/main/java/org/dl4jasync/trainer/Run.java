@@ -384,7 +384,7 @@ final class Run {
             waiters.signal();
             return END;
         }
-        ws.stats.started++;
+        ws.stats.countStarted();
         ws.ticket = ticket;
         ws.batch = ds;
         ws.lastBatch = ds;
@@ -513,7 +513,7 @@ final class Run {
             default:
                 break;
         }
-        ws.stats.nonFinite++;
+        ws.stats.countNonFinite();
         ws.restoreState(); // a formed update not applied: the state it advanced goes back
         givesUp.accept(ws);
         observe(ws, false, -1, 0);
@@ -594,7 +594,7 @@ final class Run {
     }
 
     void reject(WorkerState ws) {
-        ws.stats.rejected++;
+        ws.stats.countRejected();
         budget.giveBack();
         observe(ws, false, -1, 0);
         bridge.stepFinished();
@@ -640,7 +640,7 @@ final class Run {
     /** The accepted update of {@code ws} was given up by the store (CAS-published persistence bound). */
     void drop(WorkerState ws) {
         ws.restoreState(); // a formed update not applied: the state it advanced goes back
-        ws.stats.dropped++;
+        ws.stats.countDropped();
         budget.giveBack();
         dispatcher.afterApply(ws.id, ws.ticket);
         observe(ws, false, -1, 0);
@@ -678,7 +678,7 @@ final class Run {
      * submission): counted as rejected, never applied.
      */
     void discard(WorkerState ws) {
-        ws.stats.rejected++;
+        ws.stats.countRejected();
         ws.resetLocal();
         observe(ws, false, -1, 0);
         bridge.stepFinished();

@@ -123,6 +123,7 @@ final class RunMonitor {
     }
 
     /** Evaluates on {@code ws}'s thread and stops the run when the parameters diverged or reached the target. */
+    @SuppressWarnings("NonAtomicVolatileUpdate") // evaluationNanos: single writer, the evaluation claim holder
     private void evaluate(WorkerState ws) {
         if (ws.evaluator == null) {
             ws.evaluator = run.model.newEvaluator(run.config.evaluationData().orElseThrow());

@@ -93,6 +93,7 @@ final class SyncRounds implements Dispatcher {
     }
 
     /** Worker 0: applies the round when every worker has contributed or left; false while it is still open. */
+    @SuppressWarnings("NonAtomicVolatileUpdate") // round: single writer, worker 0 (the closer)
     private boolean closeIfComplete() {
         WorkerState[] in;
         int count = 0;
