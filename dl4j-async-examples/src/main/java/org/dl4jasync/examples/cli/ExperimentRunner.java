@@ -3,7 +3,7 @@ package org.dl4jasync.examples.cli;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
+import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.dl4jasync.config.InvalidOptionException;
@@ -112,8 +112,9 @@ public final class ExperimentRunner {
         return fit(
                 net,
                 config,
-                () -> new ListDataSetIterator<>(t.batches(batch), batch),
-                new ListDataSetIterator<>(test.batches(Experiment.EVAL_BATCH), Experiment.EVAL_BATCH),
+                // the batches as they are (DL4J's ListDataSetIterator would merge `batch` of them into one)
+                () -> new ExistingDataSetIterator(t.batches(batch)),
+                new ExistingDataSetIterator(test.batches(Experiment.EVAL_BATCH)),
                 heldOut,
                 false,
                 progress,

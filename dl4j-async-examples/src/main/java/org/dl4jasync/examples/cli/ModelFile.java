@@ -89,13 +89,13 @@ final class ModelFile {
      * Refuses a network that cannot train on {@code data} (before anything trains): one input and one output, an
      * output of one column per class, and a forward pass of the first examples that works.
      */
-    static void checkFits(Model m, OwnData data, Path modelFile) {
+    static void checkFits(Model m, OwnData data, String network) {
         INDArray x = data.features.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, Math.min(2, data.count())));
         INDArray out;
         try {
             if (m instanceof ComputationGraph g) {
                 if (g.getNumInputArrays() != 1 || g.getNumOutputArrays() != 1) {
-                    throw new UsageException("--model-file " + modelFile + ": a graph with " + g.getNumInputArrays()
+                    throw new UsageException(network + ": a graph with " + g.getNumInputArrays()
                             + " inputs and " + g.getNumOutputArrays() + " outputs; --data gives one input and one "
                             + "label per example");
                 }
@@ -106,11 +106,11 @@ final class ModelFile {
         } catch (UsageException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new UsageException("--model-file " + modelFile + " does not take the data's examples of shape "
+            throw new UsageException(network + " does not take the data's examples of shape "
                     + Arrays.toString(data.exampleShape()) + ": " + oneLine(e));
         }
         if (out.rank() != 2 || out.size(1) != data.classes) {
-            throw new UsageException("--model-file " + modelFile + ": its output has shape "
+            throw new UsageException(network + ": its output has shape "
                     + Arrays.toString(Arrays.copyOfRange(out.shape(), 1, out.rank())) + " per example; the data has "
                     + data.classes + " classes");
         }

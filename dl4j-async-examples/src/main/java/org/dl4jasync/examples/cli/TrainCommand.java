@@ -204,7 +204,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (own.ownModel()) {
                 ModelFile.Loaded loaded = ModelFile.load(own.modelFile);
                 net = loaded.model();
-                ModelFile.checkFits(net, train, own.modelFile);
+                ModelFile.checkFits(net, train, "--model-file " + own.modelFile);
                 model = loaded.kind() + " from " + own.modelFile + " ("
                         + (loaded.withUpdaterState() ? "with" : "without") + " updater state)";
             } else {
@@ -225,7 +225,7 @@ public final class TrainCommand implements Callable<Integer> {
                 }
                 train = train.flat(); // the built-in models read flat rows (CHW order)
                 test = test.flat();
-                ModelFile.checkFits(net, train, java.nio.file.Path.of("--model " + options.model));
+                ModelFile.checkFits(net, train, "--model " + options.model);
                 model = options.model + " (sized to the data)";
             }
         } catch (UsageException e) {

@@ -130,6 +130,9 @@ class OwnModelAndDataTest {
         assertThat(code).as(console.err()).isZero();
         JsonNode r = report(json);
         assertThat(r.path("steps_accepted").asLong()).isEqualTo(300);
+        assertThat(r.path("epochs_completed").asInt())
+                .as("batches of 16: 19 a pass over 300 examples")
+                .isEqualTo(300 / 19);
         assertThat(r.path("final_accuracy").asDouble()).as("separable blobs").isGreaterThan(0.9);
         assertThat(r.path("config").path("model_file").asText()).isEqualTo(model.toString());
         assertThat(r.path("config").path("data").asText()).isEqualTo("csv:" + train);
