@@ -23,18 +23,27 @@ class PackageDependenciesTest {
 
     /** Each package and the packages of ours it may use (DESIGN.md, "Packages"). */
     static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
+            Map.entry("spec", Set.of()),
             Map.entry("checkpoint", Set.of()),
             Map.entry("optimizer", Set.of()),
             Map.entry("simulation", Set.of()),
             Map.entry("model", Set.of("optimizer")),
-            Map.entry("stepsize", Set.of("checkpoint")),
+            Map.entry("stepsize", Set.of("checkpoint", "spec")),
             Map.entry("metrics", Set.of("checkpoint", "model")),
             Map.entry("parameters", Set.of("model")),
-            Map.entry("dispatch", Set.of("checkpoint", "metrics", "parameters")),
-            Map.entry("parallelism", Set.of("checkpoint", "dispatch", "metrics")),
+            Map.entry("dispatch", Set.of("checkpoint", "metrics", "parameters", "spec")),
+            Map.entry("parallelism", Set.of("checkpoint", "dispatch", "metrics", "spec")),
             Map.entry(
                     "config",
-                    Set.of("checkpoint", "dispatch", "metrics", "model", "parallelism", "parameters", "stepsize")),
+                    Set.of(
+                            "checkpoint",
+                            "dispatch",
+                            "metrics",
+                            "model",
+                            "parallelism",
+                            "parameters",
+                            "spec",
+                            "stepsize")),
             Map.entry(
                     "trainer",
                     Set.of(
@@ -47,6 +56,7 @@ class PackageDependenciesTest {
                             "parallelism",
                             "parameters",
                             "simulation",
+                            "spec",
                             "stepsize")),
             Map.entry("earlystopping", Set.of("config", "trainer")));
 

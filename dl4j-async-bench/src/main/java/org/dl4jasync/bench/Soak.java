@@ -18,13 +18,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.commons.math3.stat.regression.SimpleRegression;
 import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.dl4jasync.config.Algorithm;
 import org.dl4jasync.config.RunConfig;
-import org.dl4jasync.config.StepSizeRule;
+import org.dl4jasync.dispatch.DispatchSpec;
 import org.dl4jasync.examples.cli.Experiment;
 import org.dl4jasync.examples.data.TrainTest;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.parameters.ParameterStore;
+import org.dl4jasync.stepsize.StepSizeSpec;
 import org.dl4jasync.trainer.AsyncTrainer;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -97,9 +97,8 @@ public final class Soak implements Callable<Integer> {
         AtomicLong overBound = new AtomicLong();
         AsyncTrainer.Builder b = new AsyncTrainer.Builder(net)
                 .workers(workers)
-                .algorithm(Algorithm.INTERVAL)
-                .intervalY(y)
-                .stepSize(StepSizeRule.TAIL)
+                .dispatch(DispatchSpec.Interval.fixed(y))
+                .stepSize(new StepSizeSpec.Tail())
                 .store(ParameterStore.Kind.LEASHED)
                 .timeLimit(Duration.ofMillis((long) (minutes * 60_000)))
                 .checkpointDir(checkpoints)

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jasync.config.Algorithm;
-import org.dl4jasync.config.Choice;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.examples.cli.Dl4jBaseline;
 import org.dl4jasync.examples.cli.Experiment;
@@ -21,6 +20,7 @@ import org.dl4jasync.examples.cli.ExperimentRunner;
 import org.dl4jasync.examples.data.TrainTest;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.parameters.ParameterStore;
+import org.dl4jasync.spec.Choice;
 import org.nd4j.linalg.dataset.DataSet;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -186,7 +186,10 @@ public final class Throughput implements Callable<Integer> {
         } else {
             r = ExperimentRunner.run(
                     experiment(),
-                    c.algorithm(Choice.parse("algorithm", config, Algorithm.class))
+                    ("elastic".equals(config) // async with elastic parallelism
+                                    ? c.algorithm(Algorithm.ASYNC)
+                                            .elastic(org.dl4jasync.parallelism.ElasticSpec.Probing.DEFAULT)
+                                    : c.algorithm(Choice.parse("algorithm", config, Algorithm.class)))
                             .build(),
                     data,
                     null);

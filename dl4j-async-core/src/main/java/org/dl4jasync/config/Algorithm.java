@@ -1,6 +1,11 @@
 package org.dl4jasync.config;
 
-/** How workers are coordinated. */
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import org.dl4jasync.dispatch.DispatchSpec;
+
+/** How workers are coordinated: the kinds of {@link DispatchSpec}, by their report key ({@code --algorithm}). */
 public enum Algorithm {
     /** One worker: the equivalent of {@code MultiLayerNetwork.fit}, through the same trainer and report. */
     SEQUENTIAL,
@@ -10,8 +15,6 @@ public enum Algorithm {
     ASYNC,
     /** Asynchronous within intervals of y accepted steps (Interval-Asynchrony); y from the interval options. */
     INTERVAL,
-    /** Asynchronous with ElAsyncSGD's elastic parallelism (the same as ASYNC with {@link Parallelism#ELASTIC}). */
-    ELASTIC,
     /** Asynchronous; an update whose staleness would exceed B ({@code max_staleness}) is rejected. */
     BOUNDED,
     /** Stale Synchronous Parallel: a worker may run at most s ({@code ssp_slack}) steps ahead of the slowest. */
@@ -20,6 +23,20 @@ public enum Algorithm {
     KASYNC,
     /** ABS: K-async with AdaSync's K_t and forced restarts of workers more than S_t rounds behind. */
     ABS;
+
+    /** The algorithm with its default options. */
+    public DispatchSpec defaults() {
+        return switch (this) {
+            case SEQUENTIAL -> new DispatchSpec.Sequential();
+            case SYNC -> new DispatchSpec.Sync();
+            case ASYNC -> new DispatchSpec.Async();
+            case INTERVAL -> DispatchSpec.Interval.DEFAULT;
+            case BOUNDED -> new DispatchSpec.Bounded(OptionalLong.empty());
+            case SSP -> new DispatchSpec.Ssp(DispatchSpec.Ssp.DEFAULT_SLACK);
+            case KASYNC -> new DispatchSpec.KAsync(OptionalInt.empty(), false, 1);
+            case ABS -> new DispatchSpec.Abs(OptionalInt.empty(), OptionalDouble.empty(), 1);
+        };
+    }
 
     /** Whether updates carry staleness (every algorithm but sequential and sync). */
     public boolean asynchronous() {

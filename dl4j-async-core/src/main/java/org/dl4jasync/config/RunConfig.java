@@ -1,44 +1,40 @@
 package org.dl4jasync.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import org.dl4jasync.parallelism.ElasticController;
+import org.dl4jasync.dispatch.DispatchSpec;
+import org.dl4jasync.metrics.StepListener;
+import org.dl4jasync.parallelism.ElasticSpec;
 import org.dl4jasync.parameters.ParameterStore;
-import org.dl4jasync.stepsize.StepSizePolicy;
+import org.dl4jasync.spec.Choice;
+import org.dl4jasync.spec.InvalidOptionException;
+import org.dl4jasync.stepsize.StepSizeSpec;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 
 /**
  * Everything that defines a training run, whichever engine runs it ({@code AsyncTrainer}: threads, {@code Simulator}:
- * virtual time): the algorithm, the parameter store, the dispatcher and its policy, the step size, the controller and
- * its loss signal, the stop conditions and the evaluation. Immutable; built by {@link Builder} (or by the engines'
- * builders, which extend {@link RunOptions}), where every setting is validated with a message that names it, its value
- * and what is allowed ({@link InvalidOptionException}).
+ * virtual time). Each component's options are its own typed spec, which checks them and creates the component:
+ * {@link DispatchSpec} (the algorithm and its options), {@link StepSizeSpec}, {@link ElasticSpec} (none: fixed
+ * parallelism). This class holds those specs and the options that cut across components: workers, seed, store,
+ * optimizer state, stop conditions, evaluation, checkpoints, the non-finite policy and the loss the controllers read.
+ * Immutable; built by {@link Builder} (or the engines' builders, which extend {@link RunOptions}), whose setters check
+ * each value ({@link InvalidOptionException}: the report key, the value and what is allowed) and whose
+ * {@code build()} checks the few rules between components ({@link #check()}).
  *
- * <p>The built-in algorithms and policies are chosen by typed values and created afresh for every run by
- * {@link #compose}; {@link #provenance()} is the report's {@code config}. Library users may plug in their own
- * dispatcher, step-size policy or elastic controller ({@link RunOptions#dispatcher}, {@link RunOptions#stepSize(StepSizePolicy)},
- * {@link RunOptions#elastic(ElasticController)}); those are recorded as {@code custom}.
- *
- * <p>Adding an option: a field in {@link RunSettings} with its default, its setter in {@link RunOptions} (with its rule), its
- * line in {@link #provenance()}, its use in {@link RunComponents} or the engine, and its command-line binding.
+ * <p>{@link #compose} creates one run's components; {@link #provenance()} is the report's {@code config}. Adding an
+ * option of a component: a record component of its spec (checked in the record's constructor), its line in the spec's
+ * {@code provenance}, and its command-line line in that component's options class. A cross-cutting option: a field
+ * here with its default, its accessor and provenance line, its setter in {@link RunOptions}.
  */
-public final class RunConfig {
-    public static final int DEFAULT_INTERVAL_Y = 64;
-    public static final int DEFAULT_PROBE_WINDOW = 16;
-    public static final int DEFAULT_PROBE_STEP = 4;
-    public static final long DEFAULT_PROBE_STEPS = 1024;
-    public static final long DEFAULT_PROBE_EXEC = 8192;
-    public static final int DEFAULT_Y_DECAY_AMOUNT = 1;
-    public static final long DEFAULT_Y_DECAY_EVERY = 4096;
-    public static final int DEFAULT_Y_MIN = 4;
-    public static final int DEFAULT_ELASTIC_IP = 100;
-    public static final int DEFAULT_ELASTIC_DP = 10;
-    public static final int DEFAULT_ELASTIC_WP = 1;
+public final class RunConfig implements Cloneable {
     public static final long DEFAULT_EVAL_EVERY_WITH_TARGET = 250;
     public static final long DEFAULT_LOSS_TRACE_EVERY = 50;
     /** Seconds of training between checkpoints when neither steps nor seconds are given. */
@@ -46,17 +42,63 @@ public final class RunConfig {
 
     public static final int DEFAULT_KEEP_CHECKPOINTS = 2;
     public static final long DEFAULT_SEED = 42;
-    public static final int DEFAULT_SSP_SLACK = 3;
 
-    /** The default K of K-async and K0 of ABS for m workers: ⌈m/4⌉. */
-    public static int defaultK(int workers) {
-        return (workers + 3) / 4;
-    }
+    // The fields are written only by RunOptions, on its own draft, before build() copies it (clone()); a built
+    // RunConfig is never written again.
+    DispatchSpec dispatch = new DispatchSpec.Async();
+    StepSizeSpec stepSize = new StepSizeSpec.Constant();
+    /** Null: fixed parallelism. */
+    ElasticSpec elastic;
 
-    final RunSettings v;
+    ParameterStore.Kind store = ParameterStore.Kind.HOGWILD;
+    /** Null: unbounded. */
+    Integer persistence;
 
-    RunConfig(RunSettings v) {
-        this.v = v;
+    int workers = Runtime.getRuntime().availableProcessors();
+    long seed = DEFAULT_SEED;
+    // stop conditions (null: not set)
+    Integer epochs;
+    Long maxSteps;
+    Duration timeLimit;
+    Double virtualTimeLimit;
+    Double targetAccuracy;
+    // evaluation and traces
+    MultiDataSetIterator evalData;
+    /** Null: the default ({@link #evalEvery()}). */
+    Long evalEvery;
+    /** Null: not by time. */
+    Double evalEverySeconds;
+
+    EvaluationMode evaluationMode = EvaluationMode.PAUSED;
+    NonFinitePolicy nonFinite = NonFinitePolicy.FAIL;
+    OptimizerState optimizerState = OptimizerState.PER_WORKER;
+    // checkpoints (threads only)
+    java.nio.file.Path checkpointDir;
+    /** Null: not by steps. */
+    Long checkpointEvery;
+    /** Null: not by time (the default when neither is given: {@link #DEFAULT_CHECKPOINT_SECONDS}). */
+    Double checkpointEverySeconds;
+
+    int keepCheckpoints = DEFAULT_KEEP_CHECKPOINTS;
+    java.nio.file.Path resumeFrom;
+    long lossTraceEvery = DEFAULT_LOSS_TRACE_EVERY;
+    boolean measureAin;
+    // the loss the controllers read
+    LossSignal lossMonitor = LossSignal.EMA;
+    MultiDataSet heldOut;
+    List<StepListener> stepListeners = new ArrayList<>();
+
+    RunConfig() {}
+
+    @Override
+    protected RunConfig clone() {
+        try {
+            RunConfig c = (RunConfig) super.clone();
+            c.stepListeners = new ArrayList<>(stepListeners);
+            return c;
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** A builder with every default. */
@@ -64,54 +106,122 @@ public final class RunConfig {
         return new Builder();
     }
 
-    // ---- what the engines read
+    // ---- the rules between components
 
-    public Algorithm algorithm() {
-        return v.algorithm;
+    /**
+     * The rules that involve more than one component or the worker count, checked when the configuration is built:
+     * each component's own values were checked when its spec was.
+     */
+    void check() {
+        int m = workers();
+        dispatch.check(m);
+        if (elastic != null) {
+            elastic.check(m);
+            if (!dispatch.asynchronous()) {
+                throw elastic instanceof ElasticSpec.Custom
+                        ? new IllegalArgumentException(
+                                "elastic parallelism controls the asynchronous algorithms' workers; got "
+                                        + dispatch.key())
+                        : new InvalidOptionException(
+                                "parallelism",
+                                "elastic",
+                                "fixed with {algorithm} " + dispatch.key()
+                                        + " (elastic parallelism controls the asynchronous algorithms: async, "
+                                        + "interval, bounded, ssp, kasync, abs)");
+            }
+        }
+        if (persistence != null && store != ParameterStore.Kind.LEASHED) {
+            throw new InvalidOptionException(
+                    "persistence", persistence, "no value unless {store} is leashed (it is " + Choice.key(store) + ")");
+        }
+        if (optimizerState == OptimizerState.SHARED && dispatch.roundPolicy(m) != null) {
+            throw new InvalidOptionException(
+                    "optimizer_state",
+                    "shared",
+                    "per_worker with {algorithm} " + dispatch.key()
+                            + " (its workers form their updates, and take local steps, before a round adds them up)");
+        }
+        if (lossMonitor.needsHeldOut() && !readsLoss()) {
+            throw new InvalidOptionException(
+                    "loss_monitor",
+                    Choice.key(lossMonitor),
+                    "ema unless a controller reads the loss (elastic parallelism, {interval_policy} probe or "
+                            + "{interval_y} auto)");
+        }
+        if ((checkpointEvery != null || checkpointEverySeconds != null) && checkpointDir == null) {
+            throw new InvalidOptionException(
+                    checkpointEvery != null ? "checkpoint_every" : "checkpoint_every_seconds",
+                    checkpointEvery != null ? (Object) checkpointEvery : checkpointEverySeconds,
+                    "no value without {checkpoint_dir}");
+        }
+        if (stepSize.adaptive() && !dispatch.asynchronous()) {
+            throw new InvalidOptionException(
+                    "step_size",
+                    stepSize.key(),
+                    "constant with {algorithm} " + dispatch.key()
+                            + " (updates have no staleness to adapt to; use async or interval)");
+        }
     }
 
-    /** Whether the active worker count is controlled (ElAsyncSGD): {@link Algorithm#ELASTIC}, elastic parallelism or a custom controller. */
+    /** Whether a controller of the run reads the loss monitor: elastic parallelism, y-probing or the auto-y0 search. */
+    boolean readsLoss() {
+        return dispatch.readsLoss() || (elastic != null && elastic.readsLoss());
+    }
+
+    // ---- what the engines read
+
+    /** The algorithm: the dispatch spec's kind. */
+    public Algorithm algorithm() {
+        return Choice.parse("algorithm", dispatch.key(), Algorithm.class);
+    }
+
+    /** How the workers are coordinated, with the algorithm's options. */
+    public DispatchSpec dispatch() {
+        return dispatch;
+    }
+
+    /** The staleness-adaptive step size. */
+    public StepSizeSpec stepSize() {
+        return stepSize;
+    }
+
+    /** The elastic parallelism; empty: fixed. */
+    public Optional<ElasticSpec> elasticSpec() {
+        return Optional.ofNullable(elastic);
+    }
+
+    /** Whether the active worker count is controlled (ElAsyncSGD): elastic parallelism or a custom controller. */
     public boolean elastic() {
-        return v.algorithm == Algorithm.ELASTIC || v.parallelism == Parallelism.ELASTIC || v.customElastic != null;
+        return elastic != null;
     }
 
     /** The store the updates go through (the baselines use the exact in-place one: one writer at a time). */
     public ParameterStore.Kind store() {
-        return v.algorithm.asynchronous() ? v.store : ParameterStore.Kind.HOGWILD;
+        return dispatch.asynchronous() ? store : ParameterStore.Kind.HOGWILD;
     }
 
     /** Failed CAS attempts allowed per update of the CAS-published store; empty: unbounded. */
     public OptionalInt persistence() {
-        return v.persistence == null ? OptionalInt.empty() : OptionalInt.of(v.persistence);
+        return persistence == null ? OptionalInt.empty() : OptionalInt.of(persistence);
     }
 
     /** Workers of the run (one for {@link Algorithm#SEQUENTIAL}). */
     public int workers() {
-        return v.algorithm == Algorithm.SEQUENTIAL ? 1 : v.workers;
-    }
-
-    /** K of K-async (K0 when adaptive): as given, all workers, or the default ⌈m/4⌉. */
-    public int kasyncK() {
-        return v.kasyncAll ? workers() : v.kasyncK != null ? v.kasyncK : defaultK(workers());
+        return dispatch instanceof DispatchSpec.Sequential ? 1 : workers;
     }
 
     /** Local SGD steps per submission (K-async, ABS; 1 otherwise). */
     public int localSteps() {
-        return v.localSteps != null ? v.localSteps : 1;
-    }
-
-    /** SSP's slack s (default {@value #DEFAULT_SSP_SLACK}). */
-    public int sspSlack() {
-        return v.sspSlack != null ? v.sspSlack : DEFAULT_SSP_SLACK;
+        return dispatch.localSteps();
     }
 
     public long seed() {
-        return v.seed;
+        return seed;
     }
 
     /** The passes over the data as given, empty when not given. */
     public OptionalInt epochs() {
-        return v.epochs == null ? OptionalInt.empty() : OptionalInt.of(v.epochs);
+        return epochs == null ? OptionalInt.empty() : OptionalInt.of(epochs);
     }
 
     /**
@@ -119,64 +229,64 @@ public final class RunConfig {
      * {@code fallback} (the facade's default: one for {@code fit(iterator)} as in DL4J, three for the command line).
      */
     public int epochs(int fallback) {
-        if (v.epochs != null) {
-            return v.epochs;
+        if (epochs != null) {
+            return epochs;
         }
-        return v.maxSteps != null || v.timeLimit != null || v.virtualTimeLimit != null || v.targetAccuracy != null
+        return maxSteps != null || timeLimit != null || virtualTimeLimit != null || targetAccuracy != null
                 ? Integer.MAX_VALUE
                 : fallback;
     }
 
     public OptionalLong maxSteps() {
-        return v.maxSteps == null ? OptionalLong.empty() : OptionalLong.of(v.maxSteps);
+        return maxSteps == null ? OptionalLong.empty() : OptionalLong.of(maxSteps);
     }
 
     /** Wall-time limit (for the simulator: of the simulation itself). */
     public Optional<Duration> timeLimit() {
-        return Optional.ofNullable(v.timeLimit);
+        return Optional.ofNullable(timeLimit);
     }
 
     /** Virtual-time limit (simulator only). */
     public OptionalDouble virtualTimeLimit() {
-        return v.virtualTimeLimit == null ? OptionalDouble.empty() : OptionalDouble.of(v.virtualTimeLimit);
+        return virtualTimeLimit == null ? OptionalDouble.empty() : OptionalDouble.of(virtualTimeLimit);
     }
 
     public OptionalDouble targetAccuracy() {
-        return v.targetAccuracy == null ? OptionalDouble.empty() : OptionalDouble.of(v.targetAccuracy);
+        return targetAccuracy == null ? OptionalDouble.empty() : OptionalDouble.of(targetAccuracy);
     }
 
     /** Whether any stop condition besides epochs is set. */
     public boolean hasStopCondition() {
-        return v.epochs != null
-                || v.maxSteps != null
-                || v.timeLimit != null
-                || v.virtualTimeLimit != null
-                || v.targetAccuracy != null;
+        return epochs != null
+                || maxSteps != null
+                || timeLimit != null
+                || virtualTimeLimit != null
+                || targetAccuracy != null;
     }
 
     /** The evaluation data, if accuracy is evaluated. */
     public Optional<MultiDataSetIterator> evaluationData() {
-        return Optional.ofNullable(v.evalData);
+        return Optional.ofNullable(evalData);
     }
 
     /** Evaluate every this many applied updates: as given, else {@value #DEFAULT_EVAL_EVERY_WITH_TARGET} with a target accuracy; empty: only at the end. */
     public OptionalLong evalEvery() {
-        if (v.evalData == null) {
+        if (evalData == null) {
             return OptionalLong.empty();
         }
-        if (v.evalEvery != null) {
-            return OptionalLong.of(v.evalEvery);
+        if (evalEvery != null) {
+            return OptionalLong.of(evalEvery);
         }
-        return v.targetAccuracy != null && v.evalEverySeconds == null
+        return targetAccuracy != null && evalEverySeconds == null
                 ? OptionalLong.of(DEFAULT_EVAL_EVERY_WITH_TARGET)
                 : OptionalLong.empty();
     }
 
     /** Evaluate every this many seconds of the run's clock (see {@code RunOptions.evalEverySeconds}); empty: not by time. */
     public OptionalDouble evalEverySeconds() {
-        return v.evalData == null || v.evalEverySeconds == null
+        return evalData == null || evalEverySeconds == null
                 ? OptionalDouble.empty()
-                : OptionalDouble.of(v.evalEverySeconds);
+                : OptionalDouble.of(evalEverySeconds);
     }
 
     /** Whether accuracy is evaluated during the run (by steps or by time), not only at the end. */
@@ -185,58 +295,58 @@ public final class RunConfig {
     }
 
     public EvaluationMode evaluationMode() {
-        return v.evaluationMode;
+        return evaluationMode;
     }
 
     /** Where checkpoints are written; empty: none. */
     public Optional<java.nio.file.Path> checkpointDir() {
-        return Optional.ofNullable(v.checkpointDir);
+        return Optional.ofNullable(checkpointDir);
     }
 
     /** Accepted steps between checkpoints; empty when they are by time ({@link #checkpointEverySeconds}). */
     public OptionalLong checkpointEvery() {
-        return v.checkpointEvery == null ? OptionalLong.empty() : OptionalLong.of(v.checkpointEvery);
+        return checkpointEvery == null ? OptionalLong.empty() : OptionalLong.of(checkpointEvery);
     }
 
     /** Seconds of training between checkpoints (default {@value #DEFAULT_CHECKPOINT_SECONDS} unless by steps). */
     public OptionalDouble checkpointEverySeconds() {
-        if (v.checkpointEverySeconds != null) {
-            return OptionalDouble.of(v.checkpointEverySeconds);
+        if (checkpointEverySeconds != null) {
+            return OptionalDouble.of(checkpointEverySeconds);
         }
-        return v.checkpointEvery == null ? OptionalDouble.of(DEFAULT_CHECKPOINT_SECONDS) : OptionalDouble.empty();
+        return checkpointEvery == null ? OptionalDouble.of(DEFAULT_CHECKPOINT_SECONDS) : OptionalDouble.empty();
     }
 
     public int keepCheckpoints() {
-        return v.keepCheckpoints;
+        return keepCheckpoints;
     }
 
     /** The checkpoint directory to resume from; empty: a new training. */
     public Optional<java.nio.file.Path> resumeFrom() {
-        return Optional.ofNullable(v.resumeFrom);
+        return Optional.ofNullable(resumeFrom);
     }
 
     /** What the run does with a non-finite loss or update (default {@link NonFinitePolicy#FAIL}). */
     public NonFinitePolicy nonFinitePolicy() {
-        return v.nonFinite;
+        return nonFinite;
     }
 
     /** Where the optimizer state lives (default {@link OptimizerState#PER_WORKER}). */
     public OptimizerState optimizerState() {
-        return v.optimizerState;
+        return optimizerState;
     }
 
     public long lossTraceEvery() {
-        return v.lossTraceEvery;
+        return lossTraceEvery;
     }
 
     /** Whether the asynchrony-induced noise of applied updates is measured. */
     public boolean measuresAsynchronyNoise() {
-        return v.measureAin;
+        return measureAin;
     }
 
     /** The loss the controllers compare. */
     public LossSignal lossMonitor() {
-        return v.lossMonitor;
+        return lossMonitor;
     }
 
     /**
@@ -244,154 +354,93 @@ public final class RunConfig {
      * target accuracy, the held-out sample of {@link LossSignal#needsHeldOut}. A configuration may be built without it and completed by {@link RunOptions#config}.
      */
     public void checkRunnable() {
-        if (v.targetAccuracy != null && v.evalData == null) { // a RunConfig alone may leave the data to the engine
+        if (targetAccuracy != null && evalData == null) { // a RunConfig alone may leave the data to the engine
             throw new IllegalArgumentException("targetAccuracy needs evaluation data: call evaluation(iterator)");
         }
-        if (v.lossMonitor.needsHeldOut() && v.heldOut == null) {
+        if (lossMonitor.needsHeldOut() && heldOut == null) {
             throw new InvalidOptionException(
                     "loss_monitor",
-                    Choice.key(v.lossMonitor),
+                    Choice.key(lossMonitor),
                     "ema unless a held-out " + "sample is given (heldOut(sample))");
         }
     }
 
     /**
-     * Whether the step-size rule reads the base learning rate from the model (MindTheStep without {@code mtsEta}):
-     * a run without a model's learning rate then fails when it is built.
+     * Whether the step-size rule reads the base learning rate from the model (MindTheStep without its η): a run
+     * without a model's learning rate then fails when it is built.
      */
     public boolean needsModelLearningRate() {
-        return v.customStepSize == null && v.stepSize == StepSizeRule.MINDTHESTEP && v.mtsEta == null;
+        return stepSize.needsModelLearningRate();
     }
 
     /** One run's fresh dispatcher, step-size policy, controller, loss monitor and noise meter. */
     public RunComponents compose(RunComponents.Context context) {
-        return new RunComponents(v, workers(), context);
+        return new RunComponents(this, workers(), context);
     }
 
     /** The report's {@code config}: every setting, as its report key and text value. */
     public Map<String, Object> provenance() {
         Map<String, Object> c = new LinkedHashMap<>();
-        c.put("algorithm", Choice.key(v.algorithm));
-        c.put("store", Choice.key(v.store));
-        c.put("persistence", v.persistence == null ? "unbounded" : v.persistence);
+        boolean elasticAsync = elastic instanceof ElasticSpec.Probing
+                && dispatch instanceof DispatchSpec.Async a
+                && a.custom() == null;
+        c.put("algorithm", elasticAsync ? "elastic" : dispatch.key()); // ElAsyncSGD: async with elastic parallelism
+        c.put("store", Choice.key(store));
+        c.put("persistence", persistence == null ? "unbounded" : persistence);
         c.put("workers", workers());
-        c.put("optimizer_state", Choice.key(v.optimizerState));
-        c.put("seed", v.seed);
-        c.put("dispatcher", v.customDispatcher == null ? null : "custom");
-        c.put("interval_y", v.autoY0 ? "auto" : v.intervalY);
-        c.put("interval_policy", Choice.key(v.intervalPolicy));
-        c.put("y_decay_amount", v.yDecayAmount);
-        c.put("y_decay_every", v.yDecayEvery);
-        c.put("y_min", v.yMin);
-        c.put("probe_window", v.probeWindow);
-        c.put("probe_step", v.probeStep);
-        c.put("probe_steps", v.probeSteps);
-        c.put("probe_exec", v.probeExec);
-        c.put(
-                "max_staleness",
-                v.algorithm == Algorithm.BOUNDED
-                        ? (Object) (v.maxStaleness != null ? v.maxStaleness : (long) workers())
-                        : null);
-        c.put("ssp_slack", v.algorithm == Algorithm.SSP ? sspSlack() : null);
-        c.put("kasync_k", v.algorithm == Algorithm.KASYNC ? (Object) kasyncK() : null);
-        c.put("local_steps", localSteps());
-        c.put("round_policy", v.customRoundPolicy == null ? null : "custom");
-        c.put("kasync_adaptive", v.algorithm == Algorithm.KASYNC ? v.kasyncAdaptive : null);
-        c.put(
-                "abs_k0",
-                v.algorithm == Algorithm.ABS ? (Object) (v.absK0 != null ? v.absK0 : defaultK(workers())) : null);
-        c.put(
-                "abs_c",
-                v.algorithm == Algorithm.ABS
-                        ? (Object) (v.absC == null ? (double) workers() : Double.isInfinite(v.absC) ? "inf" : v.absC)
-                        : null);
-        c.put("parallelism", v.customElastic != null ? "custom" : elastic() ? "elastic" : "fixed");
-        c.put("elastic_m0", v.elasticM0);
-        c.put("elastic_ip", v.elasticIp);
-        c.put("elastic_dp", v.elasticDp);
-        c.put("elastic_wp", v.elasticWp);
-        c.put("elastic_search", Choice.key(v.elasticSearch));
-        c.put("loss_monitor", Choice.key(v.lossMonitor));
+        c.put("optimizer_state", Choice.key(optimizerState));
+        c.put("seed", seed);
+        DispatchSpec.provenance(dispatch, c, workers());
+        if (elastic == null) {
+            ElasticSpec.fixedProvenance(c);
+        } else {
+            elastic.provenance(c);
+        }
+        c.put("loss_monitor", Choice.key(lossMonitor));
         c.put(
                 "held_out_examples",
-                v.heldOut == null ? null : v.heldOut.getFeatures(0).size(0));
-        c.put("baseline_workers", v.baselineWorkers);
-        c.put("measure_ain", v.measureAin);
-        c.put("step_size", v.customStepSize != null ? "custom:" + v.customStepSize.name() : Choice.key(v.stepSize));
-        c.put("tail_amplitude", v.tailAmplitude);
-        c.put("tail_phi", Choice.key(v.tailPhi));
-        c.put("tail_warmup", v.tailWarmup);
-        c.put("tail_refresh", v.tailFrozen ? "frozen" : v.tailRefresh);
-        c.put("tail_window", v.tailWindow);
-        c.put("mts_momentum", v.mtsMomentum);
-        c.put("mts_eta", v.mtsEta);
-        c.put("mts_form", Choice.key(v.mtsForm));
-        c.put("mts_lambda", v.mtsLambda == MtsLambda.GIVEN ? (Object) v.mtsLambdaValue : Choice.key(v.mtsLambda));
-        c.put("normalize", v.normalize);
-        c.put("epochs", v.epochs);
-        c.put("max_steps", v.maxSteps);
-        c.put("time_limit", v.timeLimit == null ? null : v.timeLimit.toNanos() / 1e9);
-        c.put("virtual_time_limit", v.virtualTimeLimit);
-        c.put("target_accuracy", v.targetAccuracy);
+                heldOut == null ? null : heldOut.getFeatures(0).size(0));
+        c.put("baseline_workers", elastic instanceof ElasticSpec.Probing p ? p.baseline() : null);
+        c.put("measure_ain", measureAin);
+        StepSizeSpec.provenance(stepSize, c);
+        c.put("epochs", epochs);
+        c.put("max_steps", maxSteps);
+        c.put("time_limit", timeLimit == null ? null : timeLimit.toNanos() / 1e9);
+        c.put("virtual_time_limit", virtualTimeLimit);
+        c.put("target_accuracy", targetAccuracy);
         c.put("eval_every", evalEvery().orElse(0));
-        c.put("eval_every_seconds", v.evalEverySeconds);
-        c.put("eval_mode", Choice.key(v.evaluationMode));
-        c.put("loss_trace_every", v.lossTraceEvery);
-        c.put("on_non_finite", Choice.key(v.nonFinite));
-        c.put("checkpoint_dir", v.checkpointDir == null ? null : v.checkpointDir.toString());
-        c.put("checkpoint_every", v.checkpointDir == null ? null : v.checkpointEvery);
+        c.put("eval_every_seconds", evalEverySeconds);
+        c.put("eval_mode", Choice.key(evaluationMode));
+        c.put("loss_trace_every", lossTraceEvery);
+        c.put("on_non_finite", Choice.key(nonFinite));
+        c.put("checkpoint_dir", checkpointDir == null ? null : checkpointDir.toString());
+        c.put("checkpoint_every", checkpointDir == null ? null : checkpointEvery);
         c.put(
                 "checkpoint_every_seconds",
-                v.checkpointDir == null
+                checkpointDir == null
                         ? null
                         : checkpointEverySeconds().isPresent()
                                 ? (Object) checkpointEverySeconds().getAsDouble()
                                 : null);
-        c.put("keep_checkpoints", v.checkpointDir == null ? null : v.keepCheckpoints);
-        c.put("resume", v.resumeFrom == null ? null : v.resumeFrom.toString());
+        c.put("keep_checkpoints", checkpointDir == null ? null : keepCheckpoints);
+        c.put("resume", resumeFrom == null ? null : resumeFrom.toString());
         return c;
     }
 
     /** One line for a human: the algorithm, store, workers and step size. */
     public String describe() {
-        String a = Choice.key(v.algorithm);
-        String how;
-        switch (v.algorithm) {
-            case ASYNC:
-            case ELASTIC:
-                how = a + "/" + Choice.key(v.store);
-                break;
-            case BOUNDED:
-                how = a + "(B " + provenance().get("max_staleness") + ")/" + Choice.key(v.store);
-                break;
-            case SSP:
-                how = a + "(s " + sspSlack() + ")/" + Choice.key(v.store);
-                break;
-            case KASYNC:
-                how = a + "(K " + (v.kasyncAdaptive ? "adaptive from " : "")
-                        + provenance().get("kasync_k") + ")/" + Choice.key(v.store);
-                break;
-            case ABS:
-                how = a + "(K0 " + provenance().get("abs_k0") + ", c "
-                        + provenance().get("abs_c") + ")/" + Choice.key(v.store);
-                break;
-            case INTERVAL:
-                how = "interval(" + Choice.key(v.intervalPolicy) + ", y0 " + (v.autoY0 ? "auto" : v.intervalY) + ")/"
-                        + Choice.key(v.store);
-                break;
-            default:
-                how = a;
-        }
-        if (elastic() && v.algorithm != Algorithm.ELASTIC) {
+        String how = dispatch.asynchronous()
+                ? (elastic instanceof ElasticSpec.Probing && dispatch instanceof DispatchSpec.Async
+                                ? "elastic"
+                                : dispatch.describe(workers()))
+                        + "/" + Choice.key(store)
+                : dispatch.key();
+        if (elastic != null && !(elastic instanceof ElasticSpec.Probing && dispatch instanceof DispatchSpec.Async)) {
             how += " + elastic parallelism";
         }
         int m = workers();
-        String step = v.customStepSize != null
-                ? ", step size " + v.customStepSize.name()
-                : v.stepSize == StepSizeRule.CONSTANT && !v.normalize
-                        ? ""
-                        : ", step size " + Choice.key(v.stepSize) + (v.normalize ? " (normalised)" : "");
-        return how + ", " + m + " worker" + (m == 1 ? "" : "s") + step;
+        String step = stepSize.describe();
+        return how + ", " + m + " worker" + (m == 1 ? "" : "s") + (step.isEmpty() ? "" : ", step size " + step);
     }
 
     @Override

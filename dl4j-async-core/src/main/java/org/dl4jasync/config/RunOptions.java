@@ -2,14 +2,14 @@ package org.dl4jasync.config;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.function.IntFunction;
-import org.dl4jasync.dispatch.Dispatcher;
-import org.dl4jasync.dispatch.RoundPolicy;
+import org.dl4jasync.dispatch.DispatchSpec;
 import org.dl4jasync.metrics.StepListener;
 import org.dl4jasync.parallelism.ElasticController;
+import org.dl4jasync.parallelism.ElasticSpec;
 import org.dl4jasync.parameters.ParameterStore;
-import org.dl4jasync.stepsize.Phi;
+import org.dl4jasync.spec.InvalidOptionException;
 import org.dl4jasync.stepsize.StepSizePolicy;
+import org.dl4jasync.stepsize.StepSizeSpec;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.adapter.MultiDataSetIteratorAdapter;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
@@ -18,12 +18,12 @@ import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 
 /**
  * The run options, shared by {@link RunConfig.Builder} and the engines' builders: each setter checks its value, and
- * {@link #freeze()} the rules between them.
+ * {@link #freeze()} the rules between components.
  *
  * @param <B> the concrete builder
  */
 public abstract class RunOptions<B extends RunOptions<B>> {
-    private RunSettings v = new RunSettings();
+    private RunConfig v = new RunConfig();
 
     protected RunOptions() {}
 
@@ -34,13 +34,30 @@ public abstract class RunOptions<B extends RunOptions<B>> {
 
     /** Starts from {@code config}'s settings (replacing every setting made so far). */
     public B config(RunConfig config) {
-        this.v = config.v.clone();
+        this.v = config.clone();
         return self();
     }
 
+    /**
+     * The algorithm with its default options ({@link #dispatch} gives them): e.g. {@code INTERVAL} is
+     * {@code DispatchSpec.Interval.DEFAULT}, y0 = 64, fixed.
+     */
     public B algorithm(Algorithm a) {
-        v.algorithm = Objects.requireNonNull(a, "algorithm");
+        return dispatch(Objects.requireNonNull(a, "algorithm").defaults());
+    }
+
+    /** The algorithm with its options, e.g. {@code DispatchSpec.Interval.of(32, new IntervalSchedule.Decay(1, 4096, 4))}. */
+    public B dispatch(DispatchSpec spec) {
+        v.dispatch = Objects.requireNonNull(spec, "dispatch");
         return self();
+    }
+
+    /**
+     * A dispatcher of the library user's, created per run from the worker count: as
+     * {@code dispatch(new DispatchSpec.Async(factory))}, reported as {@code dispatcher: custom}.
+     */
+    public B dispatcher(java.util.function.IntFunction<org.dl4jasync.dispatch.Dispatcher> factory) {
+        return dispatch(new DispatchSpec.Async(Objects.requireNonNull(factory, "dispatcher")));
     }
 
     /** The parameter store of the asynchronous algorithms (default HOGWILD). */
@@ -52,7 +69,6 @@ public abstract class RunOptions<B extends RunOptions<B>> {
     /** Failed CAS attempts allowed per update of the CAS-published store, ≥ 0 (default unbounded). */
     public B persistence(int p) {
         v.persistence = atLeast("persistence", p, 0, "an integer >= 0 or 'unbounded'");
-        v.given.add("persistence");
         return self();
     }
 
@@ -255,205 +271,26 @@ public abstract class RunOptions<B extends RunOptions<B>> {
         return self();
     }
 
-    // ---- Interval-Asynchrony ({@link Algorithm#INTERVAL})
-
-    public B intervalPolicy(IntervalSchedule s) {
-        v.intervalPolicy = Objects.requireNonNull(s, "intervalPolicy");
-        v.given.add("interval_policy");
-        return self();
-    }
-
-    /** Size y0 of the first interval in accepted steps, ≥ 1 (default {@value RunConfig#DEFAULT_INTERVAL_Y}). */
-    public B intervalY(int y0) {
-        v.intervalY = atLeast("interval_y", y0, 1, "an integer >= 1");
-        v.autoY0 = false;
-        v.given.add("interval_y");
-        return self();
-    }
+    // ---- the components' specs
 
     /**
-     * y0 chosen by a search over y = 2, 4, 8, … (4m finished steps each, judged by the loss monitor's decrease per
-     * second), then the interval policy from it ({@code AutoYPolicy}).
+     * Elastic parallelism (ElAsyncSGD) for an asynchronous algorithm: e.g. {@code ElasticSpec.Probing.DEFAULT}, the
+     * paper's controller; a {@link ElasticSpec.Custom} wraps a controller of the library user's (it keeps state
+     * across runs: give each trainer its own).
      */
-    public B autoIntervalY() {
-        v.autoY0 = true;
-        v.given.add("interval_y");
+    public B elastic(ElasticSpec spec) {
+        v.elastic = Objects.requireNonNull(spec, "elastic");
         return self();
     }
 
-    public B yDecayAmount(int n) {
-        v.yDecayAmount = atLeast("y_decay_amount", n, 1, "an integer >= 1");
-        v.given.add("y_decay_amount");
-        return self();
-    }
-
-    public B yDecayEvery(long steps) {
-        v.yDecayEvery = atLeast("y_decay_every", steps, 1, "an integer >= 1");
-        v.given.add("y_decay_every");
-        return self();
-    }
-
-    public B yMin(int y) {
-        v.yMin = atLeast("y_min", y, 1, "an integer >= 1");
-        v.given.add("y_min");
-        return self();
-    }
-
-    public B probeWindow(int w) {
-        v.probeWindow = atLeast("probe_window", w, 0, "an integer >= 0");
-        v.given.add("probe_window");
-        return self();
-    }
-
-    public B probeStep(int s) {
-        v.probeStep = atLeast("probe_step", s, 1, "an integer >= 1");
-        v.given.add("probe_step");
-        return self();
-    }
-
-    public B probeSteps(long n) {
-        v.probeSteps = atLeast("probe_steps", n, 1, "an integer >= 1");
-        v.given.add("probe_steps");
-        return self();
-    }
-
-    public B probeExec(long n) {
-        v.probeExec = atLeast("probe_exec", n, 1, "an integer >= 1");
-        v.given.add("probe_exec");
-        return self();
-    }
-
-    /** A dispatcher of the library user's, created per run from the worker count (algorithm ASYNC only). */
-    public B dispatcher(IntFunction<Dispatcher> factory) {
-        v.customDispatcher = Objects.requireNonNull(factory, "dispatcher");
-        return self();
-    }
-
-    // ---- the bounded-staleness family ({@link Algorithm#BOUNDED}, {@link Algorithm#SSP}, {@link Algorithm#KASYNC},
-    // {@link Algorithm#ABS})
-
-    /** bounded: the largest staleness B ≥ 0 an applied update may have (default: the worker count). */
-    public B maxStaleness(long b) {
-        v.maxStaleness = atLeast("max_staleness", b, 0, "an integer >= 0");
-        return self();
-    }
-
-    /** ssp: how many steps s ≥ 0 a worker may run ahead of the slowest active one (0: lock-step; default 3). */
-    public B sspSlack(int s) {
-        v.sspSlack = atLeast("ssp_slack", s, 0, "an integer >= 0");
-        return self();
-    }
-
-    /** kasync: submissions K per round, in [1, workers] (default ⌈workers/4⌉); with adaptive K it is K0. */
-    public B kasyncK(int k) {
-        v.kasyncK = atLeast("kasync_k", k, 1, "an integer in [1, {workers}] or 'all'");
-        v.kasyncAll = false;
-        return self();
-    }
-
-    /** kasync: K = the number of workers: every worker submits once per round (with local steps: synchronous local SGD). */
-    public B kasyncKAll() {
-        v.kasyncAll = true;
-        v.kasyncK = null;
-        return self();
-    }
-
-    /** kasync: K_t follows AdaSync's schedule ⌈K0·√(L0/L_t)⌉ from K0 = {@link #kasyncK}. */
-    public B kasyncAdaptive(boolean on) {
-        v.kasyncAdaptive = on;
-        return self();
-    }
-
-    /** abs: AdaSync's K0, in [1, workers] (default ⌈workers/4⌉). */
-    public B absK0(int k0) {
-        v.absK0 = atLeast("abs_k0", k0, 1, "an integer in [1, {workers}]");
-        return self();
-    }
-
-    /** abs: c of the staleness threshold S_t = max(1, ⌊c/K_t⌋), &gt; 0, or +∞ for none (default: the worker count). */
-    public B absC(double c) {
-        if (!(c > 0)) {
-            throw new InvalidOptionException("abs_c", c, "a positive number or 'inf'");
-        }
-        v.absC = c;
-        return self();
-    }
-
-    /**
-     * kasync, abs: local SGD, H ≥ 1 steps each worker takes on its own copy of the model before it submits the sum of
-     * their updates (its model delta) to a round; 1 (the default) submits every update.
-     */
-    public B localSteps(int h) {
-        v.localSteps = atLeast("local_steps", h, 1, "an integer >= 1");
-        return self();
-    }
-
-    /**
-     * A round policy of the library user's for {@link Algorithm#KASYNC} or {@link Algorithm#ABS}, created per run from
-     * the worker count (e.g. {@code m -> new AbsPolicy.Builder(m).fixedK(m).fixedThreshold(0).build()}); replaces
-     * the policy the K-async and ABS options describe.
-     */
-    public B roundPolicy(IntFunction<RoundPolicy> factory) {
-        v.customRoundPolicy = Objects.requireNonNull(factory, "roundPolicy");
-        return self();
-    }
-
-    // ---- elastic parallelism (ElAsyncSGD)
-
-    public B parallelism(Parallelism p) {
-        v.parallelism = Objects.requireNonNull(p, "parallelism");
-        return self();
-    }
-
-    /** Initial active workers, in [1, workers] (default ⌈workers/2⌉). */
-    public B elasticM0(int m0) {
-        v.elasticM0 = atLeast("elastic_m0", m0, 1, "an integer in [1, {workers}]");
-        return self();
-    }
-
-    /** Execution phase of K × m accepted steps. */
-    public B elasticIp(int k) {
-        v.elasticIp = atLeast("elastic_ip", k, 1, "an integer >= 1");
-        v.given.add("elastic_ip");
-        return self();
-    }
-
-    /** K × m accepted steps per probed level. */
-    public B elasticDp(int k) {
-        v.elasticDp = atLeast("elastic_dp", k, 1, "an integer >= 1");
-        v.given.add("elastic_dp");
-        return self();
-    }
-
-    /** Levels probed on each side of m. */
-    public B elasticWp(int w) {
-        v.elasticWp = atLeast("elastic_wp", w, 1, "an integer >= 1");
-        v.given.add("elastic_wp");
-        return self();
-    }
-
-    /**
-     * How elastic parallelism finds the best worker count first: {@code PAPER} (default, the paper's probing from m0)
-     * or {@code LOG} (ours: levels 1, 2, 4, … first, then the paper's probing from the best).
-     */
-    public B elasticSearch(org.dl4jasync.parallelism.ElasticSearch s) {
-        v.elasticSearch = Objects.requireNonNull(s, "elasticSearch");
-        v.given.add("elastic_search");
-        return self();
-    }
-
-    /** Report the break-even time against a constant-M run's worker-seconds. */
-    public B baselineWorkers(int m) {
-        v.baselineWorkers = atLeast("baseline_workers", m, 1, "an integer >= 1");
-        return self();
-    }
-
-    /**
-     * An elastic controller of the library user's (it is bound to each run's dispatcher and sees every step; its
-     * loss monitor must be fed too). It keeps state across runs: give each trainer its own.
-     */
+    /** As {@code elastic(new ElasticSpec.Custom(controller))}. */
     public B elastic(ElasticController controller) {
-        v.customElastic = Objects.requireNonNull(controller, "controller");
+        return elastic(new ElasticSpec.Custom(controller));
+    }
+
+    /** Fixed parallelism (the default): every worker active. */
+    public B fixedParallelism() {
+        v.elastic = null;
         return self();
     }
 
@@ -488,122 +325,27 @@ public abstract class RunOptions<B extends RunOptions<B>> {
         return self();
     }
 
-    // ---- staleness-adaptive step size
-
-    public B stepSize(StepSizeRule rule) {
-        v.stepSize = Objects.requireNonNull(rule, "stepSize");
-        v.customStepSize = null;
+    /** The staleness-adaptive step size, e.g. {@code new StepSizeSpec.Tail()} (default: constant). */
+    public B stepSize(StepSizeSpec spec) {
+        v.stepSize = Objects.requireNonNull(spec, "stepSize");
         return self();
     }
 
     /**
-     * A step-size policy of the library user's. It keeps state (the observed staleness distribution): give each
-     * trainer its own instance.
+     * A step-size policy of the library user's, as {@code stepSize(new StepSizeSpec.Custom(policy))}. It keeps
+     * state (the observed staleness distribution): give each trainer its own instance.
      */
     public B stepSize(StepSizePolicy policy) {
-        v.customStepSize = Objects.requireNonNull(policy, "stepSize");
-        return self();
+        return stepSize(new StepSizeSpec.Custom(policy));
     }
 
-    /** TAIL-τ: factors span [1 − A, 1 + A], A in [0, 1] (default 1). */
-    public B tailAmplitude(double a) {
-        if (!(a >= 0 && a <= 1)) {
-            throw new InvalidOptionException("tail_amplitude", a, "a number in [0, 1]");
-        }
-        v.tailAmplitude = a;
-        return self();
-    }
-
-    public B tailPhi(Phi phi) {
-        v.tailPhi = Objects.requireNonNull(phi, "tailPhi");
-        return self();
-    }
-
-    /** Applied updates at factor 1 before the staleness distribution is estimated, ≥ 1 (default 15·m). */
-    public B tailWarmup(long n) {
-        v.tailWarmup = atLeast("tail_warmup", n, 1, "an integer >= 1");
-        return self();
-    }
-
-    /** Re-estimate the distribution every this many applied updates, ≥ 1 (default window/10). */
-    public B tailRefresh(long r) {
-        v.tailRefresh = atLeast("tail_refresh", r, 1, "'frozen' or an integer >= 1");
-        v.tailFrozen = false;
-        return self();
-    }
-
-    /** Keep the warm-up's estimate of the distribution. */
-    public B tailFrozen() {
-        v.tailFrozen = true;
-        v.tailRefresh = null;
-        return self();
-    }
-
-    /** Applied updates the estimate covers, ≥ 1 (default max(1000, 10·m)). */
-    public B tailWindow(int k) {
-        v.tailWindow = atLeast("tail_window", k, 1, "an integer >= 1");
-        return self();
-    }
-
-    /** MindTheStep's K ≥ 0 in c(τ) (default 1, the thesis's evaluation). */
-    public B mtsMomentum(double k) {
-        if (!(k >= 0 && Double.isFinite(k))) {
-            throw new InvalidOptionException("mts_momentum", k, "a number >= 0");
-        }
-        v.mtsMomentum = k;
-        return self();
-    }
-
-    /**
-     * MindTheStep's η in c(τ), &gt; 0 (default: the learning rate of the model's updater; a model without one, or a
-     * simulation without a model, needs it given).
-     */
-    public B mtsEta(double eta) {
-        if (!(eta > 0 && Double.isFinite(eta))) {
-            throw new InvalidOptionException("mts_eta", eta, "a positive number (the base learning rate)");
-        }
-        v.mtsEta = eta;
-        return self();
-    }
-
-    /** MindTheStep's c(τ): eq. A.18 as printed (default) or re-derived without its 1/e^λ. */
-    public B mtsForm(org.dl4jasync.stepsize.MindTheStepSize.Form form) {
-        v.mtsForm = Objects.requireNonNull(form, "mtsForm");
-        return self();
-    }
-
-    /** MindTheStep's λ: {@link MtsLambda#WORKERS} (default) or {@link MtsLambda#MEASURED}. */
-    public B mtsLambda(MtsLambda source) {
-        if (Objects.requireNonNull(source, "mtsLambda") == MtsLambda.GIVEN) {
-            throw new IllegalArgumentException("give the value: mtsLambda(double)");
-        }
-        v.mtsLambda = source;
-        return self();
-    }
-
-    /** MindTheStep's λ as given, positive. */
-    public B mtsLambda(double lambda) {
-        if (!(lambda > 0 && Double.isFinite(lambda))) {
-            throw new InvalidOptionException("mts_lambda", lambda, "a positive number, 'workers' or 'measured'");
-        }
-        v.mtsLambda = MtsLambda.GIVEN;
-        v.mtsLambdaValue = lambda;
-        return self();
-    }
-
-    /** Scale the step-size factors to mean 1 over the observed staleness. */
-    public B normalize(boolean on) {
-        v.normalize = on;
-        return self();
-    }
-
-    // ---- the rules between options
+    // ---- building
 
     /** A copy of the settings, after checking the rules between them. */
     protected final RunConfig freeze() {
-        RunSettings s = v.clone();
-        OptionRules.check(s);
-        return new RunConfig(s);
+        RunConfig c = v.clone();
+        c.check();
+        return c;
     }
 
     private static int atLeast(String key, int value, int min, String expected) {

@@ -2,12 +2,12 @@ package org.dl4jasync.trainer;
 
 import java.util.ArrayList;
 import org.dl4jasync.config.Algorithm;
-import org.dl4jasync.config.Choice;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.metrics.StopReason;
 import org.dl4jasync.metrics.TracePoint;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.metrics.WorkerStats;
+import org.dl4jasync.spec.Choice;
 
 /**
  * The report of a run, written once for both engines: called after every worker has stopped, it ends the epochs,

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Map;
 import java.util.function.IntToDoubleFunction;
-import org.dl4jasync.config.Algorithm;
 import org.dl4jasync.config.LossSignal;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.simulation.StepTimes;
@@ -257,8 +256,8 @@ class AutoYPolicyTest {
         for (LossSignal monitor : LossSignal.values()) {
             Simulator.Builder b = new Simulator.Builder(16, StepTimes.parse("shifted-exp:0.9,0.1", 16))
                     .seed(2)
-                    .algorithm(Algorithm.INTERVAL)
-                    .autoIntervalY()
+                    .dispatch(org.dl4jasync.dispatch.DispatchSpec.Interval.auto(
+                            new org.dl4jasync.dispatch.IntervalSchedule.Fixed()))
                     .lossMonitor(monitor)
                     .maxSteps(500)
                     .network(TinyNets.net(2), TinyNets.blobs(40, 8, 2));

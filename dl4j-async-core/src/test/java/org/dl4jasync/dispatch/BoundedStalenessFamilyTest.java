@@ -76,16 +76,16 @@ class BoundedStalenessFamilyTest {
         long bound = 3;
         AtomicLong violations = new AtomicLong();
         AtomicLong applied = new AtomicLong();
-        TrainingReport r = run(engine, store, 300, b -> b.algorithm(Algorithm.BOUNDED)
-                .maxStaleness(bound)
-                .stepListener((w, t, accepted, tau, scale, loss) -> {
-                    if (accepted) {
-                        applied.incrementAndGet();
-                        if (tau > bound) {
-                            violations.incrementAndGet();
-                        }
-                    }
-                }));
+        TrainingReport r =
+                run(engine, store, 300, b -> b.dispatch(org.dl4jasync.dispatch.DispatchSpec.Bounded.of(bound))
+                        .stepListener((w, t, accepted, tau, scale, loss) -> {
+                            if (accepted) {
+                                applied.incrementAndGet();
+                                if (tau > bound) {
+                                    violations.incrementAndGet();
+                                }
+                            }
+                        }));
         assertThat(violations.get()).isZero();
         assertThat(r.staleness().max()).isLessThanOrEqualTo(bound);
         assertThat(r.stepsAccepted()).isEqualTo(300).isEqualTo(applied.get());
@@ -99,8 +99,7 @@ class BoundedStalenessFamilyTest {
     @MethodSource("everyEngineAndStore")
     void sspKeepsEveryWorkerWithinSOfTheSlowest(Engine engine, ParameterStore.Kind store) {
         int slack = 2;
-        TrainingReport r =
-                run(engine, store, 600, b -> b.algorithm(Algorithm.SSP).sspSlack(slack));
+        TrainingReport r = run(engine, store, 600, b -> b.dispatch(new org.dl4jasync.dispatch.DispatchSpec.Ssp(slack)));
         assertThat(r.clockSpreadMax()).isNotNull().isLessThanOrEqualTo((long) slack);
         assertThat(r.stepsAccepted()).isEqualTo(600);
         assertThat(r.stepsRejected()).isZero(); // nothing is dropped
@@ -111,8 +110,11 @@ class BoundedStalenessFamilyTest {
     @EnumSource(Engine.class)
     void sspWithSlackZeroIsLockStep(Engine engine) {
         // at s = 0 no worker starts step c + 1 before every active worker has completed c: the spread is 0 throughout
-        TrainingReport r = run(engine, ParameterStore.Kind.LOCKED, 240, b -> b.algorithm(Algorithm.SSP)
-                .sspSlack(0));
+        TrainingReport r = run(
+                engine,
+                ParameterStore.Kind.LOCKED,
+                240,
+                b -> b.dispatch(new org.dl4jasync.dispatch.DispatchSpec.Ssp(0)));
         assertThat(r.clockSpreadMax()).isZero();
         int m = r.workers();
         assertThat(r.staleness().max())
@@ -124,11 +126,9 @@ class BoundedStalenessFamilyTest {
     @EnumSource(Engine.class)
     void sspWorksWithElasticParallelismCountingOnlyActiveWorkers(Engine engine) {
         // the controller parks and wakes workers; a parked worker must not hold the others back, nor a woken one
-        TrainingReport r = run(engine, ParameterStore.Kind.HOGWILD, 800, b -> b.algorithm(Algorithm.SSP)
-                .sspSlack(1)
-                .parallelism(org.dl4jasync.config.Parallelism.ELASTIC)
-                .elasticIp(4)
-                .elasticDp(2));
+        TrainingReport r = run(engine, ParameterStore.Kind.HOGWILD, 800, b -> b.dispatch(
+                        new org.dl4jasync.dispatch.DispatchSpec.Ssp(1))
+                .elastic(org.dl4jasync.parallelism.ElasticSpec.Probing.of(4, 2)));
         assertThat(r.stepsAccepted()).isEqualTo(800);
         assertThat(r.clockSpreadMax()).isLessThanOrEqualTo(1L);
         assertThat(r.parallelismTrace()).as("the active worker count changed").hasSizeGreaterThan(2);
@@ -146,11 +146,13 @@ class BoundedStalenessFamilyTest {
         // with fewer submissions and a woken contributor closes it (no deadlock), and K-async's K is capped by it
         for (Algorithm a : new Algorithm[] {Algorithm.KASYNC, Algorithm.ABS}) {
             TrainingReport r = run(engine, ParameterStore.Kind.LOCKED, 120, b -> {
-                b.algorithm(a)
-                        .parallelism(org.dl4jasync.config.Parallelism.ELASTIC)
-                        .elasticIp(2)
-                        .elasticDp(1);
-                return a == Algorithm.KASYNC ? b.kasyncKAll() : b.absK0(2);
+                b.elastic(org.dl4jasync.parallelism.ElasticSpec.Probing.of(2, 1));
+                return b.dispatch(
+                        a == Algorithm.KASYNC
+                                ? org.dl4jasync.dispatch.DispatchSpec.KAsync.of(
+                                        org.dl4jasync.dispatch.DispatchSpec.KAsync.ALL)
+                                : new org.dl4jasync.dispatch.DispatchSpec.Abs(
+                                        java.util.OptionalInt.of(2), java.util.OptionalDouble.empty(), 1));
             });
             assertThat(r.rounds()).as(a.name()).isEqualTo(120);
             assertThat(r.parallelismTrace().stream()
@@ -169,8 +171,7 @@ class BoundedStalenessFamilyTest {
     @MethodSource("everyEngineAndStore")
     void kasyncAppliesExactlyKSubmissionsPerRound(Engine engine, ParameterStore.Kind store) {
         int k = 4;
-        TrainingReport r =
-                run(engine, store, 150, b -> b.algorithm(Algorithm.KASYNC).kasyncK(k));
+        TrainingReport r = run(engine, store, 150, b -> b.dispatch(org.dl4jasync.dispatch.DispatchSpec.KAsync.of(k)));
         assertThat(r.rounds()).isEqualTo(150).isEqualTo(r.stepsAccepted());
         // every closed round took exactly K submissions; the round open at the stop holds fewer than K
         assertThat(r.uploads() - k * r.rounds()).isBetween(0L, k - 1L);
@@ -182,8 +183,12 @@ class BoundedStalenessFamilyTest {
     @ParameterizedTest(name = "{0}/{1}")
     @MethodSource("everyEngineAndStore")
     void absAppliesKtSubmissionsPerRoundAndNoneOlderThanSt(Engine engine, ParameterStore.Kind store) {
-        TrainingReport r =
-                run(engine, store, 150, b -> b.algorithm(Algorithm.ABS).absK0(2).absC(8));
+        TrainingReport r = run(
+                engine,
+                store,
+                150,
+                b -> b.dispatch(new org.dl4jasync.dispatch.DispatchSpec.Abs(
+                        java.util.OptionalInt.of(2), java.util.OptionalDouble.of(8), 1)));
         assertThat(r.rounds()).isEqualTo(150);
         // Σ over closed rounds of their K (from the K trace) is the number of submissions, but for the open round
         List<Number[]> kt = r.kTrace();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jasync.config.Algorithm;
-import org.dl4jasync.config.StepSizeRule;
 import org.dl4jasync.metrics.EmaLossMonitor;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.testing.TinyNets;
@@ -20,8 +19,11 @@ class ReadmeElasticSnippetTest {
         MultiLayerNetwork net = TinyNets.net(3);
         AsyncTrainer adaptive = new AsyncTrainer.Builder(net)
                 .workers(16)
-                .algorithm(Algorithm.ELASTIC) // the run composes the controller and its loss monitor
-                .stepSize(StepSizeRule.TAIL)
+                .algorithm(Algorithm.ASYNC)
+                .elastic(
+                        org.dl4jasync.parallelism.ElasticSpec.Probing
+                                .DEFAULT) // the run composes the controller and its loss monitor
+                .stepSize(new org.dl4jasync.stepsize.StepSizeSpec.Tail())
                 .maxSteps(600)
                 .build();
         TrainingReport r = adaptive.fit(TinyNets.iterator(TinyNets.blobs(40, 16, 7)), Integer.MAX_VALUE);

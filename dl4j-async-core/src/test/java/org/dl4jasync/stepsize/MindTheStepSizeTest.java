@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import org.apache.commons.math3.special.Gamma;
 import org.apache.commons.math3.util.CombinatoricsUtils;
-import org.dl4jasync.config.StepSizeRule;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.simulation.StepTimes;
 import org.dl4jasync.stepsize.MindTheStepSize.Form;
@@ -194,22 +193,26 @@ class MindTheStepSizeTest {
         TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(1))
                 .workers(2)
                 .maxSteps(50)
-                .stepSize(StepSizeRule.MINDTHESTEP)
+                .stepSize(new StepSizeSpec.MindTheStep())
                 .build()
                 .fit(TinyNets.iterator(TinyNets.blobs(10, 8, 1)), Integer.MAX_VALUE);
         assertThat(r.stepScale().policy()).contains("eta=0.1,");
         assertThatThrownBy(() -> new Simulator.Builder(4, StepTimes.parse("exp:1", 4))
                         .maxSteps(10)
-                        .stepSize(StepSizeRule.MINDTHESTEP)
+                        .stepSize(new StepSizeSpec.MindTheStep())
                         .build()
                         .run())
                 .hasMessageContaining("needs the base learning rate eta")
                 .hasMessageContaining("--mts-eta");
         TrainingReport given = new Simulator.Builder(4, StepTimes.parse("exp:1", 4))
                 .maxSteps(10)
-                .stepSize(StepSizeRule.MINDTHESTEP)
-                .mtsEta(0.02)
-                .mtsForm(Form.REDERIVED)
+                .stepSize(new StepSizeSpec.MindTheStep(
+                        java.util.OptionalDouble.empty(),
+                        java.util.OptionalDouble.of(0.02),
+                        Form.REDERIVED,
+                        false,
+                        java.util.OptionalDouble.empty(),
+                        StepSizeSpec.Window.DEFAULT))
                 .build()
                 .run();
         assertThat(given.stepScale().policy()).startsWith("mindthestep(rederived, K=1.0, eta=0.02,");

@@ -184,57 +184,62 @@ class CheckpointTest {
                 case SYNC:
                     return b.algorithm(Algorithm.SYNC);
                 case INTERVAL_DECAY:
-                    return b.algorithm(Algorithm.INTERVAL)
-                            .intervalPolicy(org.dl4jasync.config.IntervalSchedule.DECAY)
-                            .intervalY(6)
-                            .yDecayAmount(1)
-                            .yDecayEvery(8)
-                            .yMin(2);
+                    return b.dispatch(org.dl4jasync.dispatch.DispatchSpec.Interval.of(
+                            6, new org.dl4jasync.dispatch.IntervalSchedule.Decay(1, 8, 2)));
                 case INTERVAL_PROBE:
-                    return b.algorithm(Algorithm.INTERVAL)
-                            .intervalPolicy(org.dl4jasync.config.IntervalSchedule.PROBE)
-                            .intervalY(4)
-                            .probeWindow(2)
-                            .probeStep(1)
-                            .probeSteps(5)
-                            .probeExec(7);
+                    return b.dispatch(org.dl4jasync.dispatch.DispatchSpec.Interval.of(
+                            4, new org.dl4jasync.dispatch.IntervalSchedule.Probe(2, 1, 5, 7)));
                 case INTERVAL_AUTO:
-                    return b.algorithm(Algorithm.INTERVAL).autoIntervalY();
+                    return b.dispatch(org.dl4jasync.dispatch.DispatchSpec.Interval.auto(
+                            new org.dl4jasync.dispatch.IntervalSchedule.Fixed()));
                 case ELASTIC:
-                    return b.algorithm(Algorithm.ELASTIC).elasticIp(3).elasticDp(2);
+                    return b.algorithm(Algorithm.ASYNC).elastic(org.dl4jasync.parallelism.ElasticSpec.Probing.of(3, 2));
                 case ELASTIC_LOG:
-                    return b.algorithm(Algorithm.ELASTIC)
-                            .elasticIp(3)
-                            .elasticDp(2)
-                            .elasticSearch(org.dl4jasync.parallelism.ElasticSearch.LOG);
+                    return b.algorithm(Algorithm.ASYNC)
+                            .elastic(org.dl4jasync.parallelism.ElasticSpec.Probing.of(3, 2)
+                                    .withSearch(org.dl4jasync.parallelism.ElasticSearch.LOG));
                 case ELASTIC_LOG_SEARCH_EVAL:
-                    return b.algorithm(Algorithm.ELASTIC)
-                            .elasticIp(3)
-                            .elasticDp(2)
-                            .elasticSearch(org.dl4jasync.parallelism.ElasticSearch.LOG)
+                    return b.algorithm(Algorithm.ASYNC)
+                            .elastic(org.dl4jasync.parallelism.ElasticSpec.Probing.of(3, 2)
+                                    .withSearch(org.dl4jasync.parallelism.ElasticSearch.LOG))
                             .lossMonitor(org.dl4jasync.config.LossSignal.SEARCH_EVAL)
                             .heldOut(TinyNets.blobs(1, 16, 9).get(0));
                 case BOUNDED:
-                    return b.algorithm(Algorithm.BOUNDED).maxStaleness(0);
+                    return b.dispatch(org.dl4jasync.dispatch.DispatchSpec.Bounded.of(0));
                 case SSP:
-                    return b.algorithm(Algorithm.SSP).sspSlack(1);
+                    return b.dispatch(new org.dl4jasync.dispatch.DispatchSpec.Ssp(1));
                 case KASYNC_ADAPTIVE:
-                    return b.algorithm(Algorithm.KASYNC).kasyncK(1).kasyncAdaptive(true);
+                    return b.dispatch(
+                            new org.dl4jasync.dispatch.DispatchSpec.KAsync(java.util.OptionalInt.of(1), true, 1));
                 case ABS:
-                    return b.algorithm(Algorithm.ABS).absC(2);
+                    return b.dispatch(new org.dl4jasync.dispatch.DispatchSpec.Abs(
+                            java.util.OptionalInt.empty(), java.util.OptionalDouble.of(2), 1));
                 case LOCAL_SGD:
-                    return b.algorithm(Algorithm.KASYNC).kasyncK(1).localSteps(3);
+                    return b.dispatch(
+                            new org.dl4jasync.dispatch.DispatchSpec.KAsync(java.util.OptionalInt.of(1), false, 3));
                 case TAIL:
                     return b.algorithm(Algorithm.ASYNC)
-                            .stepSize(org.dl4jasync.config.StepSizeRule.TAIL)
-                            .tailWarmup(5)
-                            .tailWindow(8)
-                            .tailRefresh(3);
+                            .stepSize(new org.dl4jasync.stepsize.StepSizeSpec.Tail(
+                                    1.0,
+                                    org.dl4jasync.stepsize.Phi.IDENTITY,
+                                    new org.dl4jasync.stepsize.StepSizeSpec.Window(
+                                            java.util.OptionalLong.of(5),
+                                            java.util.OptionalInt.of(8),
+                                            java.util.OptionalLong.of(3),
+                                            false)));
                 case MINDTHESTEP:
                     return b.algorithm(Algorithm.ASYNC)
-                            .stepSize(org.dl4jasync.config.StepSizeRule.MINDTHESTEP)
-                            .tailWarmup(5)
-                            .tailWindow(8);
+                            .stepSize(new org.dl4jasync.stepsize.StepSizeSpec.MindTheStep(
+                                    java.util.OptionalDouble.empty(),
+                                    java.util.OptionalDouble.empty(),
+                                    org.dl4jasync.stepsize.MindTheStepSize.Form.PRINTED,
+                                    false,
+                                    java.util.OptionalDouble.empty(),
+                                    new org.dl4jasync.stepsize.StepSizeSpec.Window(
+                                            java.util.OptionalLong.of(5),
+                                            java.util.OptionalInt.of(8),
+                                            java.util.OptionalLong.empty(),
+                                            false)));
                 default:
                     return b.algorithm(Algorithm.ASYNC);
             }

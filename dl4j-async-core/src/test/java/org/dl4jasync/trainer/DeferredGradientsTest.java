@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.dl4jasync.config.Algorithm;
-import org.dl4jasync.config.IntervalSchedule;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.simulation.StepTimes;
@@ -22,7 +21,7 @@ class DeferredGradientsTest {
     private static final List<DataSet> TRAIN = TinyNets.blobs(40, 8, 3);
     private static final List<DataSet> TEST = TinyNets.blobs(4, 16, 4);
 
-    private static TrainingReport run(Algorithm algorithm, ParameterStore.Kind store, int threads) {
+    private static TrainingReport run(Algorithm algorithm, ParameterStore.Kind store, int threads, boolean elastic) {
         int m = 12;
         Simulator.Builder b = new Simulator.Builder(m, StepTimes.parse("exp:1", m))
                 .seed(9)
@@ -33,7 +32,10 @@ class DeferredGradientsTest {
                 .network(TinyNets.net(4), TRAIN)
                 .gradientThreads(threads);
         if (algorithm == Algorithm.INTERVAL) {
-            b.intervalY(6).intervalPolicy(IntervalSchedule.FIXED);
+            b.dispatch(org.dl4jasync.dispatch.DispatchSpec.Interval.fixed(6));
+        }
+        if (elastic) {
+            b.elastic(org.dl4jasync.parallelism.ElasticSpec.Probing.DEFAULT);
         }
         return b.build().run();
     }
@@ -52,20 +54,21 @@ class DeferredGradientsTest {
         "elastic, hogwild"
     })
     void theRunIsTheSameForAnyNumberOfGradientThreads(String algorithm, String store) {
-        Algorithm a = Algorithm.valueOf(algorithm.toUpperCase());
+        boolean elastic = algorithm.equals("elastic"); // async with elastic parallelism
+        Algorithm a = elastic ? Algorithm.ASYNC : Algorithm.valueOf(algorithm.toUpperCase());
         ParameterStore.Kind s = ParameterStore.Kind.valueOf(store.toUpperCase());
-        TrainingReport inline = run(a, s, 0);
+        TrainingReport inline = run(a, s, 0, elastic);
         assertThat(inline.accuracyTrace()).isNotEmpty();
         String expected = comparable(inline);
-        assertThat(comparable(run(a, s, 1))).isEqualTo(expected);
-        assertThat(comparable(run(a, s, 2))).isEqualTo(expected);
-        assertThat(comparable(run(a, s, 3))).isEqualTo(expected);
+        assertThat(comparable(run(a, s, 1, elastic))).isEqualTo(expected);
+        assertThat(comparable(run(a, s, 2, elastic))).isEqualTo(expected);
+        assertThat(comparable(run(a, s, 3, elastic))).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({"0", "2"})
     void aRejectedStepCostsNoGradient(int threads) {
-        TrainingReport r = run(Algorithm.INTERVAL, ParameterStore.Kind.HOGWILD, threads);
+        TrainingReport r = run(Algorithm.INTERVAL, ParameterStore.Kind.HOGWILD, threads, false);
         assertThat(r.stepsRejected()).as("y = 6 with 12 workers rejects").isPositive();
         // every finished step applied (its gradient computed) or was rejected (none); steps in flight at the end
         // were started but never finished
@@ -77,8 +80,7 @@ class DeferredGradientsTest {
     void onThreadsEveryStartedStepComputesItsGradient() {
         try (AsyncTrainer t = new AsyncTrainer.Builder(TinyNets.net(4))
                 .workers(2)
-                .algorithm(Algorithm.INTERVAL)
-                .intervalY(2)
+                .dispatch(org.dl4jasync.dispatch.DispatchSpec.Interval.fixed(2))
                 .maxSteps(200)
                 .build()) {
             TrainingReport r = t.fit(TinyNets.iterator(TRAIN), 10);

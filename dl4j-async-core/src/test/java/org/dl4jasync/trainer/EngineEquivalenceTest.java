@@ -45,9 +45,9 @@ class EngineEquivalenceTest {
                 case SYNC:
                     return b.algorithm(Algorithm.SYNC);
                 case INTERVAL:
-                    return b.algorithm(Algorithm.INTERVAL).intervalY(4);
+                    return b.dispatch(org.dl4jasync.dispatch.DispatchSpec.Interval.fixed(4));
                 case ELASTIC:
-                    return b.algorithm(Algorithm.ELASTIC).elasticIp(5).elasticDp(2);
+                    return b.algorithm(Algorithm.ASYNC).elastic(org.dl4jasync.parallelism.ElasticSpec.Probing.of(5, 2));
                 default:
                     return b;
             }

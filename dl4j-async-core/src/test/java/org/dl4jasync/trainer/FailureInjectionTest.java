@@ -13,7 +13,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.dl4jasync.config.Algorithm;
-import org.dl4jasync.config.IntervalSchedule;
 import org.dl4jasync.config.LossSignal;
 import org.dl4jasync.config.RunOptions;
 import org.dl4jasync.dispatch.ActiveWorkers;
@@ -111,30 +110,26 @@ class FailureInjectionTest {
                 case SYNC:
                     return b.algorithm(Algorithm.SYNC);
                 case INTERVAL:
-                    return b.algorithm(Algorithm.INTERVAL).intervalY(2);
+                    return b.dispatch(org.dl4jasync.dispatch.DispatchSpec.Interval.fixed(2));
                 case INTERVAL_PROBE:
-                    return b.algorithm(Algorithm.INTERVAL)
-                            .intervalPolicy(IntervalSchedule.PROBE)
-                            .intervalY(2)
-                            .probeWindow(2)
-                            .probeStep(1)
-                            .probeSteps(4)
-                            .probeExec(4);
+                    return b.dispatch(org.dl4jasync.dispatch.DispatchSpec.Interval.of(
+                            2, new org.dl4jasync.dispatch.IntervalSchedule.Probe(2, 1, 4, 4)));
                 case ELASTIC:
-                    return b.algorithm(Algorithm.ELASTIC)
-                            .elasticIp(1)
-                            .elasticDp(1)
-                            .elasticWp(2);
+                    return b.algorithm(Algorithm.ASYNC)
+                            .elastic(org.dl4jasync.parallelism.ElasticSpec.Probing.of(1, 1)
+                                    .withWindow(2));
                 case BOUNDED:
-                    return b.algorithm(Algorithm.BOUNDED).maxStaleness(2);
+                    return b.dispatch(org.dl4jasync.dispatch.DispatchSpec.Bounded.of(2));
                 case SSP:
-                    return b.algorithm(Algorithm.SSP).sspSlack(1);
+                    return b.dispatch(new org.dl4jasync.dispatch.DispatchSpec.Ssp(1));
                 case KASYNC:
-                    return b.algorithm(Algorithm.KASYNC).kasyncK(2);
+                    return b.dispatch(org.dl4jasync.dispatch.DispatchSpec.KAsync.of(2));
                 case LOCAL_SGD:
-                    return b.algorithm(Algorithm.KASYNC).kasyncK(2).localSteps(2);
+                    return b.dispatch(
+                            new org.dl4jasync.dispatch.DispatchSpec.KAsync(java.util.OptionalInt.of(2), false, 2));
                 case ABS:
-                    return b.algorithm(Algorithm.ABS).absC(4);
+                    return b.dispatch(new org.dl4jasync.dispatch.DispatchSpec.Abs(
+                            java.util.OptionalInt.empty(), java.util.OptionalDouble.of(4), 1));
                 default:
                     return b.algorithm(Algorithm.ASYNC);
             }
@@ -211,9 +206,14 @@ class FailureInjectionTest {
                 return t;
             case DISPATCH:
                 if (a == Algo.ASYNC) {
-                    b.dispatcher(m -> new ThrowingDispatcher(new AsyncDispatcher(m), t));
+                    b.dispatch(new org.dl4jasync.dispatch.DispatchSpec.Async(
+                            m -> new ThrowingDispatcher(new AsyncDispatcher(m), t)));
                 } else {
-                    b.roundPolicy(m -> new ThrowingRoundPolicy(KAsyncPolicy.fixed(2, m), t));
+                    b.dispatch(new org.dl4jasync.dispatch.DispatchSpec.KAsync(
+                            java.util.OptionalInt.empty(),
+                            false,
+                            1,
+                            m -> new ThrowingRoundPolicy(KAsyncPolicy.fixed(2, m), t)));
                 }
                 return t;
             case STEP_LISTENER:

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.dl4jasync.config.Algorithm;
 import org.dl4jasync.dispatch.AbsPolicy;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.parameters.ParameterStore;
@@ -36,9 +35,7 @@ class LocalSgdTest {
         try (AsyncTrainer t = new AsyncTrainer.Builder(TinyNets.net(2))
                 .workers(6)
                 .store(store)
-                .algorithm(Algorithm.KASYNC)
-                .kasyncK(3)
-                .localSteps(h)
+                .dispatch(new org.dl4jasync.dispatch.DispatchSpec.KAsync(java.util.OptionalInt.of(3), false, h))
                 .maxSteps(40)
                 .build()) {
             r = t.fit(TinyNets.iterator(TRAIN), Integer.MAX_VALUE);
@@ -57,9 +54,7 @@ class LocalSgdTest {
         TrainingReport local = new Simulator.Builder(m, StepTimes.parse("shifted-exp:0.02,0.01", m))
                 .seed(3)
                 .network(a, TRAIN)
-                .algorithm(Algorithm.KASYNC)
-                .kasyncK(m)
-                .localSteps(4)
+                .dispatch(new org.dl4jasync.dispatch.DispatchSpec.KAsync(java.util.OptionalInt.of(m), false, 4))
                 .maxSteps(25)
                 .gradientThreads(0)
                 .build()
@@ -72,12 +67,14 @@ class LocalSgdTest {
         TrainingReport abs = new Simulator.Builder(m, StepTimes.parse("shifted-exp:0.02,0.01", m))
                 .seed(3)
                 .network(b, TRAIN)
-                .algorithm(Algorithm.ABS)
-                .localSteps(4)
+                .dispatch(new org.dl4jasync.dispatch.DispatchSpec.Abs(
+                        java.util.OptionalInt.empty(), java.util.OptionalDouble.empty(), 4, k -> new AbsPolicy.Builder(
+                                        k)
+                                .fixedK(k)
+                                .fixedThreshold(0)
+                                .build()))
                 .maxSteps(25)
                 .gradientThreads(0)
-                .roundPolicy(k ->
-                        new AbsPolicy.Builder(k).fixedK(k).fixedThreshold(0).build())
                 .build()
                 .run();
         assertThat(abs.restarts()).isZero();
@@ -91,10 +88,8 @@ class LocalSgdTest {
         TrainingReport r = new Simulator.Builder(m, StepTimes.parse("shifted-exp:0.01,0.02", m))
                 .seed(8)
                 .network(sgdNet(), TRAIN)
-                .algorithm(Algorithm.ABS)
-                .absK0(2)
-                .absC(1)
-                .localSteps(3)
+                .dispatch(new org.dl4jasync.dispatch.DispatchSpec.Abs(
+                        java.util.OptionalInt.of(2), java.util.OptionalDouble.of(1), 3))
                 .maxSteps(60)
                 .build()
                 .run();

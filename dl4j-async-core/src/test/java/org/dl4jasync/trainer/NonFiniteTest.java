@@ -44,9 +44,10 @@ class NonFiniteTest {
                 case SYNC:
                     return b.algorithm(Algorithm.SYNC);
                 case KASYNC:
-                    return b.algorithm(Algorithm.KASYNC).kasyncK(2);
+                    return b.dispatch(org.dl4jasync.dispatch.DispatchSpec.KAsync.of(2));
                 case LOCAL_SGD:
-                    return b.algorithm(Algorithm.KASYNC).kasyncK(2).localSteps(3);
+                    return b.dispatch(
+                            new org.dl4jasync.dispatch.DispatchSpec.KAsync(java.util.OptionalInt.of(2), false, 3));
                 default:
                     return b.algorithm(Algorithm.ASYNC);
             }

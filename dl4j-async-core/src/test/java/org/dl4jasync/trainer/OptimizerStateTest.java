@@ -359,8 +359,7 @@ class OptimizerStateTest {
                 .seed(4)
                 .store(ParameterStore.Kind.LEASHED)
                 .persistence(0)
-                .algorithm(org.dl4jasync.config.Algorithm.BOUNDED)
-                .maxStaleness(1)
+                .dispatch(org.dl4jasync.dispatch.DispatchSpec.Bounded.of(1))
                 .optimizerState(mode)
                 .build()
                 .fit(TinyNets.iterator(DATA), 10);
@@ -483,8 +482,7 @@ class OptimizerStateTest {
         new AsyncTrainer.Builder(actual)
                 .workers(1)
                 .shuffle(false)
-                .algorithm(org.dl4jasync.config.Algorithm.BOUNDED)
-                .maxStaleness(0)
+                .dispatch(org.dl4jasync.dispatch.DispatchSpec.Bounded.of(0))
                 .build()
                 .fit(TinyNets.iterator(DATA));
         assertSame(actual, expected, "bounded 0, one worker");

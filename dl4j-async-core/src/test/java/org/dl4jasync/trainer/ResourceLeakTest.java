@@ -64,15 +64,17 @@ class ResourceLeakTest {
     /** One cycle; weak references to what it made go to {@code made}. */
     private static void cycle(int i, List<WeakReference<Object>> made) {
         ParameterStore.Kind store = ParameterStore.Kind.values()[i % 3];
-        Algorithm algorithm = Algorithm.values()[2 + i % 7]; // async … abs, every asynchronous algorithm
+        // every asynchronous algorithm (async … abs), and async with elastic parallelism
+        int k = i % 7;
+        Algorithm algorithm = k == 6 ? Algorithm.ASYNC : Algorithm.values()[2 + k];
         MultiLayerNetwork net = wide(i);
         made.add(new WeakReference<>(net));
-        try (AsyncTrainer t = new AsyncTrainer.Builder(net)
-                .workers(4)
-                .store(store)
-                .algorithm(algorithm)
-                .maxSteps(40)
-                .build()) {
+        AsyncTrainer.Builder b = new AsyncTrainer.Builder(net);
+        if (k == 6) {
+            b.elastic(org.dl4jasync.parallelism.ElasticSpec.Probing.DEFAULT);
+        }
+        try (AsyncTrainer t =
+                b.workers(4).store(store).algorithm(algorithm).maxSteps(40).build()) {
             made.add(new WeakReference<>(t));
             t.addListeners(new BaseTrainingListener() {
                 private boolean seen;

@@ -41,10 +41,13 @@ class RoundReductionTest {
                 sim(syncNet).algorithm(Algorithm.SYNC).maxSteps(60).build().run();
         MultiLayerNetwork absNet = sgdNet();
         TrainingReport abs = sim(absNet)
-                .algorithm(Algorithm.ABS)
                 .maxSteps(60)
-                .roundPolicy(m ->
-                        new AbsPolicy.Builder(m).fixedK(m).fixedThreshold(0).build())
+                .dispatch(new org.dl4jasync.dispatch.DispatchSpec.Abs(
+                        java.util.OptionalInt.empty(), java.util.OptionalDouble.empty(), 1, m -> new AbsPolicy.Builder(
+                                        m)
+                                .fixedK(m)
+                                .fixedThreshold(0)
+                                .build()))
                 .build()
                 .run();
 
@@ -69,12 +72,13 @@ class RoundReductionTest {
                 .run();
         MultiLayerNetwork absNet = sgdNet();
         TrainingReport abs = sim(absNet)
-                .algorithm(Algorithm.ABS)
                 .virtualTimeLimit(0.3)
-                .roundPolicy(m -> new AbsPolicy.Builder(m)
-                        .fixedK(1)
-                        .fixedThreshold(Long.MAX_VALUE)
-                        .build())
+                .dispatch(new org.dl4jasync.dispatch.DispatchSpec.Abs(
+                        java.util.OptionalInt.empty(), java.util.OptionalDouble.empty(), 1, m -> new AbsPolicy.Builder(
+                                        m)
+                                .fixedK(1)
+                                .fixedThreshold(Long.MAX_VALUE)
+                                .build()))
                 .build()
                 .run();
 

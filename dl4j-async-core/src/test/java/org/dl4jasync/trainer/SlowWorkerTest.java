@@ -66,13 +66,14 @@ class SlowWorkerTest {
                 .stepListener(slow);
         switch (algo) {
             case BOUNDED: // the slow worker's steps are too stale and rejected, never waited for
-                b.algorithm(Algorithm.BOUNDED).maxStaleness(2);
+                b.dispatch(org.dl4jasync.dispatch.DispatchSpec.Bounded.of(2));
                 break;
             case KASYNC: // rounds of K = m − 1: the slow worker is never needed to close one
-                b.algorithm(Algorithm.KASYNC).kasyncK(M - 1);
+                b.dispatch(org.dl4jasync.dispatch.DispatchSpec.KAsync.of(M - 1));
                 break;
             case INTERVAL:
-                b.algorithm(Algorithm.INTERVAL).intervalY(64); // held back only where an interval of 64 ends
+                b.dispatch(org.dl4jasync.dispatch.DispatchSpec.Interval.fixed(
+                        64)); // held back only where an interval of 64 ends
                 break;
             default:
                 b.algorithm(Algorithm.ASYNC);
@@ -89,8 +90,7 @@ class SlowWorkerTest {
                 .workers(M)
                 .maxSteps(60)
                 .stepListener(slow)
-                .algorithm(Algorithm.SSP)
-                .sspSlack(3)
+                .dispatch(new org.dl4jasync.dispatch.DispatchSpec.Ssp(3))
                 .build()
                 .fit(TinyNets.iterator(TRAIN), Integer.MAX_VALUE);
         Map<?, ?> json = parse(r);

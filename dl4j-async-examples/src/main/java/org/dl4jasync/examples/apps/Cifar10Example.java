@@ -6,15 +6,15 @@ import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
-import org.dl4jasync.config.Algorithm;
-import org.dl4jasync.config.IntervalSchedule;
-import org.dl4jasync.config.StepSizeRule;
+import org.dl4jasync.dispatch.DispatchSpec;
+import org.dl4jasync.dispatch.IntervalSchedule;
 import org.dl4jasync.examples.data.Cifar;
 import org.dl4jasync.examples.data.ImageIterator;
 import org.dl4jasync.examples.data.TrainTest;
 import org.dl4jasync.examples.models.Models;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.optimizer.HeavyBall;
+import org.dl4jasync.stepsize.StepSizeSpec;
 import org.dl4jasync.trainer.AsyncTrainer;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import picocli.CommandLine.Command;
@@ -79,10 +79,8 @@ public final class Cifar10Example implements Callable<Integer> {
         AsyncTrainer.Builder builder = new AsyncTrainer.Builder(net)
                 .workers(workers)
                 .seed(seed)
-                .algorithm(Algorithm.INTERVAL)
-                .intervalY(64)
-                .intervalPolicy(IntervalSchedule.DECAY)
-                .stepSize(StepSizeRule.TAIL)
+                .dispatch(DispatchSpec.Interval.of(64, IntervalSchedule.Decay.DEFAULT))
+                .stepSize(new StepSizeSpec.Tail())
                 .listeners(new TestAccuracyPerEpoch(test))
                 .progress(
                         (seconds, applied, planned, loss, tau) -> {

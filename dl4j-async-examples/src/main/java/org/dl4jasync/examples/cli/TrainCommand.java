@@ -51,7 +51,7 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         try {
             var parsed = spec.commandLine().getParseResult();
-            own.check(parsed::hasMatchedOption, options.model);
+            own.check(parsed::hasMatchedOption, options.exp.model);
         } catch (UsageException e) {
             return Main.usageError("train", e.getMessage());
         }
@@ -219,14 +219,14 @@ public final class TrainCommand implements Callable<Integer> {
                             train.classes,
                             config.seed());
                 } catch (RuntimeException x) { // DL4J refuses the configuration, e.g. images too small for it
-                    throw new UsageException("--model " + options.model + " cannot be built for examples of shape "
+                    throw new UsageException("--model " + options.exp.model + " cannot be built for examples of shape "
                             + java.util.Arrays.toString(shape) + ": "
                             + String.valueOf(x.getMessage()).lines().findFirst().orElse(x.toString()));
                 }
                 train = train.flat(); // the built-in models read flat rows (CHW order)
                 test = test.flat();
-                ModelFile.checkFits(net, train, "--model " + options.model);
-                model = options.model + " (sized to the data)";
+                ModelFile.checkFits(net, train, "--model " + options.exp.model);
+                model = options.exp.model + " (sized to the data)";
             }
         } catch (UsageException e) {
             return Main.usageError("train", e.getMessage());
@@ -240,24 +240,24 @@ public final class TrainCommand implements Callable<Integer> {
                     "dl4j-async train: %s, %s, batch %d on %s (%d train / %d test)%n",
                     model,
                     config.describe(),
-                    options.batch,
+                    options.exp.batch,
                     train.source,
                     train.count(),
                     test.count());
         }
         OwnData trainData = train;
         OwnData testData = test;
-        Outcome o =
-                attempt(progress -> ExperimentRunner.runOwn(net, config, trainData, testData, options.batch, progress));
+        Outcome o = attempt(
+                progress -> ExperimentRunner.runOwn(net, config, trainData, testData, options.exp.batch, progress));
         if (o.report() == null) {
             return o.status();
         }
         TrainingReport report = o.report();
         java.util.Map<String, Object> c = new java.util.LinkedHashMap<>(own.provenance());
         if (!own.ownModel()) {
-            c.put("model", options.model);
+            c.put("model", options.exp.model);
         }
-        c.put("batch", options.batch);
+        c.put("batch", options.exp.batch);
         c.putAll(report.config());
         c.put("data_source", train.source);
         trainedModel = net;

@@ -9,18 +9,18 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jasync.config.Algorithm;
-import org.dl4jasync.config.Choice;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.examples.data.FashionMnist;
 import org.dl4jasync.examples.data.TrainTest;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.simulation.StepTimes;
+import org.dl4jasync.spec.Choice;
 import org.dl4jasync.trainer.AsyncTrainer;
 import org.dl4jasync.trainer.Simulator;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The command line adds nothing to a run but its data and the experiment's settings: for every algorithm, a run
@@ -51,16 +51,27 @@ class ApiCliParityTest {
     @RegisterExtension
     final CapturedConsole console = new CapturedConsole();
 
-    private static RunConfig config(Algorithm a) {
-        return RunConfig.builder().algorithm(a).workers(2).maxSteps(STEPS).build();
+    /** Every algorithm by its key, and {@code elastic}: async with elastic parallelism. */
+    static java.util.stream.Stream<String> algorithms() {
+        return java.util.stream.Stream.concat(
+                java.util.Arrays.stream(Algorithm.values()).map(Choice::key), java.util.stream.Stream.of("elastic"));
     }
 
-    private Map<?, ?> cli(Path dir, String command, Algorithm a, String... more) throws Exception {
-        Path json = dir.resolve(command + "-" + Choice.key(a) + ".json");
+    private static RunConfig config(String a) {
+        RunConfig.Builder b = RunConfig.builder().workers(2).maxSteps(STEPS);
+        return "elastic".equals(a)
+                ? b.algorithm(Algorithm.ASYNC)
+                        .elastic(org.dl4jasync.parallelism.ElasticSpec.Probing.DEFAULT)
+                        .build()
+                : b.algorithm(Choice.parse("algorithm", a, Algorithm.class)).build();
+    }
+
+    private Map<?, ?> cli(Path dir, String command, String a, String... more) throws Exception {
+        Path json = dir.resolve(command + "-" + a + ".json");
         String[] base = {
             command,
             "--algorithm",
-            Choice.key(a),
+            a,
             "--workers",
             "2",
             "--max-steps",
@@ -77,8 +88,8 @@ class ApiCliParityTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Algorithm.class)
-    void trainAndTheLibraryGiveTheSameReport(Algorithm a, @TempDir Path dir) throws Exception {
+    @MethodSource("algorithms")
+    void trainAndTheLibraryGiveTheSameReport(String a, @TempDir Path dir) throws Exception {
         Map<?, ?> viaCli = cli(dir, "train", a, "--model", "mlp");
         Experiment mlp = Experiment.defaults().withModel("mlp");
         TrainTest data = FashionMnist.embedded();
@@ -94,8 +105,8 @@ class ApiCliParityTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Algorithm.class)
-    void simulateAndTheLibraryGiveTheSameReport(Algorithm a, @TempDir Path dir) throws Exception {
+    @MethodSource("algorithms")
+    void simulateAndTheLibraryGiveTheSameReport(String a, @TempDir Path dir) throws Exception {
         Map<?, ?> viaCli = cli(dir, "simulate", a, "--model", "none");
         TrainingReport r = new Simulator.Builder(2, StepTimes.parse("exp:0.01", 2))
                 .config(config(a))
@@ -104,13 +115,13 @@ class ApiCliParityTest {
         assertSameShape(viaCli, TrainingReport.parse(r.toJson()), a);
     }
 
-    private static void assertSameShape(Map<?, ?> viaCli, Map<?, ?> viaApi, Algorithm a) {
+    private static void assertSameShape(Map<?, ?> viaCli, Map<?, ?> viaApi, String a) {
         assertThat(viaCli.keySet()).as("report keys").isEqualTo(viaApi.keySet());
         for (String label :
                 new String[] {"algorithm", "store", "step_size", "workers", "stop_reason", "steps_accepted"}) {
             assertThat(viaCli.get(label)).as(label).isEqualTo(viaApi.get(label));
         }
-        assertThat(viaApi.get("algorithm")).isEqualTo(Choice.key(a));
+        assertThat(viaApi.get("algorithm")).isEqualTo(a);
         Map<Object, Object> cliRun = new TreeMap<>((Map<?, ?>) viaCli.get("config"));
         cliRun.keySet().removeAll(CLI_ONLY);
         assertThat(cliRun).as("the run's settings").isEqualTo(new TreeMap<>((Map<?, ?>) viaApi.get("config")));

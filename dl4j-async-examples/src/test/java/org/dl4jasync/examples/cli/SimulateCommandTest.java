@@ -401,7 +401,7 @@ class SimulateCommandTest {
                 "--algorithm sequential --parallelism elastic|--parallelism: 'elastic' is not allowed; expected fixed with --algorithm sequential",
                 "--algorithm elastic --workers 8 --elastic-m0 9|--elastic-m0: '9' is not allowed; expected an integer in [1, --workers (8)]",
                 "--algorithm elastic --elastic-wp 0|--elastic-wp: '0' is not allowed; expected an integer >= 1",
-                "--baseline-workers 4|--baseline-workers: '4' is not allowed; expected only with elastic parallelism",
+                "--baseline-workers 4|--baseline-workers: '4' is not allowed; expected no value unless the run is elastic",
                 "--loss-monitor eval|--loss-monitor: 'eval' is not allowed; expected ema unless a controller reads the loss",
                 "--loss-monitor search_eval|--loss-monitor: 'search_eval' is not allowed; expected ema unless a controller reads the loss",
                 "--algorithm elastic --loss-monitor search_eval --model none|--loss-monitor: 'search_eval' is not allowed; expected ema without a network",

@@ -1,4 +1,4 @@
-package org.dl4jasync.config;
+package org.dl4jasync.spec;
 
 import java.util.Locale;
 import java.util.stream.Collectors;
