@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.dl4jasync.examples.compare.Stats;
+import org.dl4jasync.bench.compare.Stats;
 import org.dl4jasync.examples.models.Models;
 import org.dl4jasync.model.NativeHelpers;
 import org.nd4j.linalg.api.buffer.DataType;

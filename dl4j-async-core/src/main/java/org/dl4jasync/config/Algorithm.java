@@ -4,6 +4,7 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.dl4jasync.dispatch.DispatchSpec;
+import org.dl4jasync.dispatch.RoundSpec;
 
 /** How workers are coordinated: the kinds of {@link DispatchSpec}, by their report key ({@code --algorithm}). */
 public enum Algorithm {
@@ -33,8 +34,8 @@ public enum Algorithm {
             case INTERVAL -> DispatchSpec.Interval.DEFAULT;
             case BOUNDED -> new DispatchSpec.Bounded(OptionalLong.empty());
             case SSP -> new DispatchSpec.Ssp(DispatchSpec.Ssp.DEFAULT_SLACK);
-            case KASYNC -> new DispatchSpec.KAsync(OptionalInt.empty(), false, 1);
-            case ABS -> new DispatchSpec.Abs(OptionalInt.empty(), OptionalDouble.empty(), 1);
+            case KASYNC -> new RoundSpec.KAsync(OptionalInt.empty(), false, 1);
+            case ABS -> new RoundSpec.Abs(OptionalInt.empty(), OptionalDouble.empty(), 1);
         };
     }
 

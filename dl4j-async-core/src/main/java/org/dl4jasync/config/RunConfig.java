@@ -2,7 +2,6 @@ package org.dl4jasync.config;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,6 +9,7 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.dl4jasync.dispatch.DispatchSpec;
+import org.dl4jasync.metrics.EvaluationSchedule;
 import org.dl4jasync.metrics.StepListener;
 import org.dl4jasync.parallelism.ElasticSpec;
 import org.dl4jasync.parameters.ParameterStore;
@@ -30,9 +30,7 @@ import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
  * {@code build()} checks the few rules between components ({@link #check()}).
  *
  * <p>{@link #compose} creates one run's components; {@link #provenance()} is the report's {@code config}. Adding an
- * option of a component: a record component of its spec (checked in the record's constructor), its line in the spec's
- * {@code provenance}, and its command-line line in that component's options class. A cross-cutting option: a field
- * here with its default, its accessor and provenance line, its setter in {@link RunOptions}.
+ * option: DESIGN.md, "Configuration".
  */
 public final class RunConfig implements Cloneable {
     public static final long DEFAULT_EVAL_EVERY_WITH_TARGET = 250;
@@ -378,69 +376,14 @@ public final class RunConfig implements Cloneable {
         return new RunComponents(this, workers(), context);
     }
 
-    /** The report's {@code config}: every setting, as its report key and text value. */
+    /** The report's {@code config}: every setting, as its report key and text value ({@link RunProvenance}). */
     public Map<String, Object> provenance() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        boolean elasticAsync = elastic instanceof ElasticSpec.Probing
-                && dispatch instanceof DispatchSpec.Async a
-                && a.custom() == null;
-        c.put("algorithm", elasticAsync ? "elastic" : dispatch.key()); // ElAsyncSGD: async with elastic parallelism
-        c.put("store", Choice.key(store));
-        c.put("persistence", persistence == null ? "unbounded" : persistence);
-        c.put("workers", workers());
-        c.put("optimizer_state", Choice.key(optimizerState));
-        c.put("seed", seed);
-        DispatchSpec.provenance(dispatch, c, workers());
-        if (elastic == null) {
-            ElasticSpec.fixedProvenance(c);
-        } else {
-            elastic.provenance(c);
-        }
-        c.put("loss_monitor", Choice.key(lossMonitor));
-        c.put(
-                "held_out_examples",
-                heldOut == null ? null : heldOut.getFeatures(0).size(0));
-        c.put("baseline_workers", elastic instanceof ElasticSpec.Probing p ? p.baseline() : null);
-        c.put("measure_ain", measureAin);
-        StepSizeSpec.provenance(stepSize, c);
-        c.put("epochs", epochs);
-        c.put("max_steps", maxSteps);
-        c.put("time_limit", timeLimit == null ? null : timeLimit.toNanos() / 1e9);
-        c.put("virtual_time_limit", virtualTimeLimit);
-        c.put("target_accuracy", targetAccuracy);
-        c.put("eval_every", evalEvery().orElse(0));
-        c.put("eval_every_seconds", evalEverySeconds);
-        c.put("eval_mode", Choice.key(evaluationMode));
-        c.put("loss_trace_every", lossTraceEvery);
-        c.put("on_non_finite", Choice.key(nonFinite));
-        c.put("checkpoint_dir", checkpointDir == null ? null : checkpointDir.toString());
-        c.put("checkpoint_every", checkpointDir == null ? null : checkpointEvery);
-        c.put(
-                "checkpoint_every_seconds",
-                checkpointDir == null
-                        ? null
-                        : checkpointEverySeconds().isPresent()
-                                ? (Object) checkpointEverySeconds().getAsDouble()
-                                : null);
-        c.put("keep_checkpoints", checkpointDir == null ? null : keepCheckpoints);
-        c.put("resume", resumeFrom == null ? null : resumeFrom.toString());
-        return c;
+        return RunProvenance.of(this);
     }
 
     /** One line for a human: the algorithm, store, workers and step size. */
     public String describe() {
-        String how = dispatch.asynchronous()
-                ? (elastic instanceof ElasticSpec.Probing && dispatch instanceof DispatchSpec.Async
-                                ? "elastic"
-                                : dispatch.describe(workers()))
-                        + "/" + Choice.key(store)
-                : dispatch.key();
-        if (elastic != null && !(elastic instanceof ElasticSpec.Probing && dispatch instanceof DispatchSpec.Async)) {
-            how += " + elastic parallelism";
-        }
-        int m = workers();
-        String step = stepSize.describe();
-        return how + ", " + m + " worker" + (m == 1 ? "" : "s") + (step.isEmpty() ? "" : ", step size " + step);
+        return RunProvenance.describe(this);
     }
 
     @Override
@@ -458,8 +401,8 @@ public final class RunConfig implements Cloneable {
     }
 
     /** The run's evaluation schedule: every {@link #evalEvery()} updates or {@link #evalEverySeconds()} seconds. */
-    public org.dl4jasync.metrics.EvaluationSchedule evaluationSchedule() {
-        return org.dl4jasync.metrics.EvaluationSchedule.every(
+    public EvaluationSchedule evaluationSchedule() {
+        return EvaluationSchedule.every(
                 evalEvery().orElse(0), evalEverySeconds().orElse(0));
     }
 }

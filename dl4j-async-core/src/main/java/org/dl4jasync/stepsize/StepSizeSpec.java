@@ -139,7 +139,7 @@ public sealed interface StepSizeSpec {
     }
 
     /** 1/(τ+1); scaled to mean 1 over the observed staleness when {@code normalize} (then {@code window} applies). */
-    record Inverse(boolean normalize, Window window) implements StepSizeSpec {
+    record Inverse(boolean normalize, Window window) implements Normalizable {
         public Inverse {
             Objects.requireNonNull(window, "window").refuseUnless(normalize, "inverse with normalize");
         }
@@ -155,23 +155,22 @@ public sealed interface StepSizeSpec {
 
         @Override
         public StepSizePolicy create(int m, DoubleSupplier modelEta) {
-            return normalized(InverseStepSize.INSTANCE, normalize, window, m);
+            return normalized(InverseStepSize.INSTANCE, m);
         }
 
         @Override
         public void provenance(Map<String, Object> c) {
-            window.provenance(c);
-            c.put("normalize", normalize);
+            Normalizable.provenance(this, c);
         }
 
         @Override
         public String describe() {
-            return key() + (normalize ? " (normalised)" : "");
+            return Normalizable.describe(this);
         }
     }
 
     /** FLeet's exp(−βτ); scaled to mean 1 when {@code normalize} (then {@code window} applies). */
-    record Fleet(boolean normalize, Window window) implements StepSizeSpec {
+    record Fleet(boolean normalize, Window window) implements Normalizable {
         public Fleet {
             Objects.requireNonNull(window, "window").refuseUnless(normalize, "fleet with normalize");
         }
@@ -187,25 +186,41 @@ public sealed interface StepSizeSpec {
 
         @Override
         public StepSizePolicy create(int m, DoubleSupplier modelEta) {
-            return normalized(new FleetStepSize(m), normalize, window, m);
+            return normalized(new FleetStepSize(m), m);
         }
 
         @Override
         public void provenance(Map<String, Object> c) {
-            window.provenance(c);
-            c.put("normalize", normalize);
+            Normalizable.provenance(this, c);
         }
 
         @Override
         public String describe() {
-            return key() + (normalize ? " (normalised)" : "");
+            return Normalizable.describe(this);
         }
     }
 
-    private static StepSizePolicy normalized(StepSizePolicy rule, boolean normalize, Window window, int m) {
-        return normalize
-                ? window.applyTo(new NormalizedStepSize.Builder(rule, m)).build()
-                : rule;
+    /** A fixed rule that may be scaled to mean 1 over the observed staleness (then its window applies). */
+    sealed interface Normalizable extends StepSizeSpec {
+        boolean normalize();
+
+        Window window();
+
+        /** The rule scaled to mean 1 when normalized. */
+        default StepSizePolicy normalized(StepSizePolicy rule, int m) {
+            return normalize()
+                    ? window().applyTo(new NormalizedStepSize.Builder(rule, m)).build()
+                    : rule;
+        }
+
+        private static void provenance(Normalizable r, Map<String, Object> c) {
+            r.window().provenance(c);
+            c.put("normalize", r.normalize());
+        }
+
+        private static String describe(Normalizable r) {
+            return r.key() + (r.normalize() ? " (normalised)" : "");
+        }
     }
 
     /** TAIL-τ ({@link TailStepSize}): factors span [1 − A, 1 + A], mean-preserving by construction. */

@@ -43,7 +43,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * step (with local SGD: its first local step since its last submission) started (−1: none in flight); written by w,
  * read by the simulation's round close.
  */
-final class KAsyncRounds implements Dispatcher, Checkpointable {
+final class KAsyncRounds implements Dispatcher, Checkpointable, Rounds {
     private final Run run;
     private final int m;
     private final RoundPolicy policy;
@@ -130,12 +130,13 @@ final class KAsyncRounds implements Dispatcher, Checkpointable {
     }
 
     /** The finish of worker {@code ws}'s step (its update is ready): a local step, or a submission to the open round. */
-    void finish(WorkerState ws) {
+    @Override
+    public void submit(WorkerState ws) {
         if (run.refuseNonFinite(ws, abandon)) {
             return;
         }
         if (!keepLocal(ws)) {
-            submit(ws);
+            toRound(ws);
         }
     }
 
@@ -186,7 +187,7 @@ final class KAsyncRounds implements Dispatcher, Checkpointable {
      * Worker {@code ws} submits the update of the step it began (on its own thread; the update is ready). Adds it to
      * the open round, or drops it when its base is too old; closes the round when it brings the K-th submission.
      */
-    private void submit(WorkerState ws) {
+    private void toRound(WorkerState ws) {
         startedIn.set(ws.id, -1);
         long tau;
         double factor = 0;

@@ -34,7 +34,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <pre>
  * begin(w):    permit → i = TRYSTARTSTEP(w) → batch = GETBATCH(i) → v = read θ → gradient (→ update) → release θ
  * finish(w):   FINISHSTEP(w, i)                       — the dispatcher accepts or rejects
- * apply(w):    θ ← θ − factor(τ)·update, record τ     — or reject(w) / drop(w); sync: contribute(w)
+ * apply(w):    θ ← θ − factor(τ)·update, record τ     — or reject(w) / drop(w); rounds: submit(w)
  *              then, in this order: afterApply, DL4J listeners, step listeners, epoch bookkeeping, monitor
  * </pre>
  *
@@ -67,10 +67,8 @@ final class Run {
     final ParameterStore store;
     final BatchSource source;
     final Dispatcher dispatcher;
-    /** The dispatcher when the algorithm is SYNC, else null. */
-    final SyncRounds sync;
-    /** The dispatcher when the algorithm is round-based asynchronous (K-async, ABS), else null. */
-    final KAsyncRounds rounds;
+    /** The rounds when the algorithm is round-based (sync, K-async, ABS; also the dispatcher), else null. */
+    final Rounds rounds;
     /**
      * How the engine cuts a worker's step short (ABS's forced restart at a round's end), or null when it cannot: a
      * thread inside a DL4J backward pass is not interrupted, its work is dropped when it submits. Set by the engine
@@ -252,21 +250,20 @@ final class Run {
                 sharedState ? modelState : null);
         RunComponents parts = config.compose(new RunComponents.Context(model, clock, store::copyLatestTo));
         if (aggregating) {
-            this.sync = new SyncRounds(this, m);
-            this.rounds = null;
+            SyncRounds sync = new SyncRounds(this, m);
+            this.rounds = sync;
             this.dispatcher = sync;
         } else if (parts.roundPolicy != null) {
-            this.sync = null;
-            this.rounds = new KAsyncRounds(this, m, parts.roundPolicy);
-            this.dispatcher = rounds;
+            KAsyncRounds kasync = new KAsyncRounds(this, m, parts.roundPolicy);
+            this.rounds = kasync;
+            this.dispatcher = kasync;
         } else {
-            this.sync = null;
             this.rounds = null;
             this.dispatcher = parts.dispatcher;
         }
         this.waiters = dispatcher.active().waiters();
         this.staleBound = dispatcher.maxStaleness();
-        this.roundBased = aggregating || rounds != null;
+        this.roundBased = rounds != null;
         long max = config.maxSteps().orElse(Long.MAX_VALUE);
         this.budget = new StepBudget(max == Long.MAX_VALUE ? max : Math.max(0, max - acceptedBefore), waiters);
         if (budget.exhausted()) {
@@ -450,7 +447,7 @@ final class Run {
     void toUpdate(WorkerState ws) {
         Replica replica = ws.replica;
         if (!aggregating && !sharedState) {
-            if (rounds == null && modelState != null) {
+            if (rounds == null && modelState != null) { // not K-async/ABS (sync is aggregating)
                 ws.saveState();
             }
             if (scalesGradient) { // the factor of τ as the update is formed, on the gradient term only
@@ -567,15 +564,11 @@ final class Run {
      */
     void complete(WorkerState ws) {
         try {
-            if (aggregating || rounds != null) {
+            if (rounds != null) {
                 if (!ws.ownParams) {
                     toUpdate(ws); // sync: the loss and checks; rounds: the update, formed when the step finishes
                 }
-                if (aggregating) {
-                    sync.contribute(ws);
-                } else {
-                    rounds.finish(ws);
-                }
+                rounds.submit(ws);
             } else if (finish(ws)) {
                 toUpdate(ws);
                 apply(ws);

@@ -21,7 +21,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * contributions ({@link #contributor}, {@link #arrived}, {@link #goneBefore}, {@link #goneNow}) are guarded by this object's monitor: the one
  * lock of this class, taken once per worker and round (never per parameter).
  */
-final class SyncRounds implements Dispatcher {
+final class SyncRounds implements Dispatcher, Rounds {
     private final Run run;
     private final int m;
     private final ActiveWorkers active;
@@ -70,7 +70,8 @@ final class SyncRounds implements Dispatcher {
     }
 
     /** Worker {@code ws} has computed its gradient of the current round (threads: on its own thread). */
-    void contribute(WorkerState ws) {
+    @Override
+    public void submit(WorkerState ws) {
         boolean refused = run.refuseNonFinite(ws, NOTHING_TO_GIVE_BACK); // arrives, but adds nothing to the mean
         synchronized (this) {
             contributor[ws.id] = refused ? null : ws;

@@ -183,12 +183,9 @@ final class VirtualTimeEngine {
 
     private void finish(int w) throws InterruptedException {
         WorkerState ws = run.workers[w];
-        if (run.aggregating()) {
+        if (run.rounds != null) {
             gradients.await(ws);
-            run.sync.contribute(ws);
-        } else if (run.rounds != null) {
-            gradients.await(ws);
-            run.rounds.finish(ws);
+            run.rounds.submit(ws);
         } else if (!run.finish(ws)) {
             gradients.discard(ws);
             run.reject(ws);

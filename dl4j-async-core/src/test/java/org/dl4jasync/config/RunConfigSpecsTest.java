@@ -10,6 +10,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.dl4jasync.dispatch.DispatchSpec;
 import org.dl4jasync.dispatch.IntervalSchedule;
+import org.dl4jasync.dispatch.RoundSpec;
 import org.dl4jasync.parallelism.ElasticSearch;
 import org.dl4jasync.parallelism.ElasticSpec;
 import org.dl4jasync.parameters.ParameterStore;
@@ -59,14 +60,13 @@ class RunConfigSpecsTest {
                         .provenance())
                 .containsEntry("interval_y", "auto");
         assertThat(m(8).algorithm(Algorithm.BOUNDED).build().provenance()).containsEntry("max_staleness", 8L);
-        assertThat(m(8).dispatch(DispatchSpec.KAsync.of(DispatchSpec.KAsync.ALL))
+        assertThat(m(8).dispatch(RoundSpec.KAsync.of(RoundSpec.KAsync.ALL))
                         .build()
                         .provenance())
                 .containsEntry("kasync_k", 8)
                 .containsEntry("kasync_adaptive", false);
         assertThat(m(8).algorithm(Algorithm.KASYNC).build().provenance()).containsEntry("kasync_k", 2);
-        assertThat(m(8).dispatch(new DispatchSpec.Abs(
-                                OptionalInt.empty(), OptionalDouble.of(Double.POSITIVE_INFINITY), 3))
+        assertThat(m(8).dispatch(new RoundSpec.Abs(OptionalInt.empty(), OptionalDouble.of(Double.POSITIVE_INFINITY), 3))
                         .build()
                         .provenance())
                 .containsEntry("abs_k0", 2)
@@ -112,9 +112,9 @@ class RunConfigSpecsTest {
         assertKey(() -> new IntervalSchedule.Probe(-1, 1, 1, 1), "probe_window");
         assertKey(() -> DispatchSpec.Bounded.of(-1), "max_staleness");
         assertKey(() -> new DispatchSpec.Ssp(-1), "ssp_slack");
-        assertKey(() -> DispatchSpec.KAsync.of(0), "kasync_k");
-        assertKey(() -> new DispatchSpec.KAsync(OptionalInt.empty(), false, 0), "local_steps");
-        assertKey(() -> new DispatchSpec.Abs(OptionalInt.empty(), OptionalDouble.of(0), 1), "abs_c");
+        assertKey(() -> RoundSpec.KAsync.of(0), "kasync_k");
+        assertKey(() -> new RoundSpec.KAsync(OptionalInt.empty(), false, 0), "local_steps");
+        assertKey(() -> new RoundSpec.Abs(OptionalInt.empty(), OptionalDouble.of(0), 1), "abs_c");
         assertKey(() -> new StepSizeSpec.Tail(1.5, Phi.IDENTITY, StepSizeSpec.Window.DEFAULT), "tail_amplitude");
         assertKey(
                 () -> new StepSizeSpec.Window(OptionalLong.empty(), OptionalInt.empty(), OptionalLong.of(3), true),
@@ -141,9 +141,9 @@ class RunConfigSpecsTest {
 
     @Test
     void theRulesBetweenComponentsAndTheWorkerCountAreCheckedAtBuild() {
-        assertKey(() -> m(4).dispatch(DispatchSpec.KAsync.of(5)).build(), "kasync_k");
+        assertKey(() -> m(4).dispatch(RoundSpec.KAsync.of(5)).build(), "kasync_k");
         assertKey(
-                () -> m(4).dispatch(new DispatchSpec.Abs(OptionalInt.of(5), OptionalDouble.empty(), 1))
+                () -> m(4).dispatch(new RoundSpec.Abs(OptionalInt.of(5), OptionalDouble.empty(), 1))
                         .build(),
                 "abs_k0");
         assertKey(
@@ -176,7 +176,7 @@ class RunConfigSpecsTest {
                         .build()
                         .elastic())
                 .isTrue();
-        assertThat(m(4).dispatch(DispatchSpec.KAsync.of(DispatchSpec.KAsync.ALL))
+        assertThat(m(4).dispatch(RoundSpec.KAsync.of(RoundSpec.KAsync.ALL))
                         .build()
                         .describe())
                 .isEqualTo("kasync(K 4)/hogwild, 4 workers");

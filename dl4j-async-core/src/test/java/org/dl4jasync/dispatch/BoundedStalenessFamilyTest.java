@@ -149,9 +149,9 @@ class BoundedStalenessFamilyTest {
                 b.elastic(org.dl4jasync.parallelism.ElasticSpec.Probing.of(2, 1));
                 return b.dispatch(
                         a == Algorithm.KASYNC
-                                ? org.dl4jasync.dispatch.DispatchSpec.KAsync.of(
-                                        org.dl4jasync.dispatch.DispatchSpec.KAsync.ALL)
-                                : new org.dl4jasync.dispatch.DispatchSpec.Abs(
+                                ? org.dl4jasync.dispatch.RoundSpec.KAsync.of(
+                                        org.dl4jasync.dispatch.RoundSpec.KAsync.ALL)
+                                : new org.dl4jasync.dispatch.RoundSpec.Abs(
                                         java.util.OptionalInt.of(2), java.util.OptionalDouble.empty(), 1));
             });
             assertThat(r.rounds()).as(a.name()).isEqualTo(120);
@@ -171,7 +171,7 @@ class BoundedStalenessFamilyTest {
     @MethodSource("everyEngineAndStore")
     void kasyncAppliesExactlyKSubmissionsPerRound(Engine engine, ParameterStore.Kind store) {
         int k = 4;
-        TrainingReport r = run(engine, store, 150, b -> b.dispatch(org.dl4jasync.dispatch.DispatchSpec.KAsync.of(k)));
+        TrainingReport r = run(engine, store, 150, b -> b.dispatch(org.dl4jasync.dispatch.RoundSpec.KAsync.of(k)));
         assertThat(r.rounds()).isEqualTo(150).isEqualTo(r.stepsAccepted());
         // every closed round took exactly K submissions; the round open at the stop holds fewer than K
         assertThat(r.uploads() - k * r.rounds()).isBetween(0L, k - 1L);
@@ -187,7 +187,7 @@ class BoundedStalenessFamilyTest {
                 engine,
                 store,
                 150,
-                b -> b.dispatch(new org.dl4jasync.dispatch.DispatchSpec.Abs(
+                b -> b.dispatch(new org.dl4jasync.dispatch.RoundSpec.Abs(
                         java.util.OptionalInt.of(2), java.util.OptionalDouble.of(8), 1)));
         assertThat(r.rounds()).isEqualTo(150);
         // Σ over closed rounds of their K (from the K trace) is the number of submissions, but for the open round

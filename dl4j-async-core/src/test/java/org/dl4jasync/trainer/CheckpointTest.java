@@ -210,13 +210,13 @@ class CheckpointTest {
                     return b.dispatch(new org.dl4jasync.dispatch.DispatchSpec.Ssp(1));
                 case KASYNC_ADAPTIVE:
                     return b.dispatch(
-                            new org.dl4jasync.dispatch.DispatchSpec.KAsync(java.util.OptionalInt.of(1), true, 1));
+                            new org.dl4jasync.dispatch.RoundSpec.KAsync(java.util.OptionalInt.of(1), true, 1));
                 case ABS:
-                    return b.dispatch(new org.dl4jasync.dispatch.DispatchSpec.Abs(
+                    return b.dispatch(new org.dl4jasync.dispatch.RoundSpec.Abs(
                             java.util.OptionalInt.empty(), java.util.OptionalDouble.of(2), 1));
                 case LOCAL_SGD:
                     return b.dispatch(
-                            new org.dl4jasync.dispatch.DispatchSpec.KAsync(java.util.OptionalInt.of(1), false, 3));
+                            new org.dl4jasync.dispatch.RoundSpec.KAsync(java.util.OptionalInt.of(1), false, 3));
                 case TAIL:
                     return b.algorithm(Algorithm.ASYNC)
                             .stepSize(new org.dl4jasync.stepsize.StepSizeSpec.Tail(

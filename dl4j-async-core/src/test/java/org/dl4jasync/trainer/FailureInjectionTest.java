@@ -123,12 +123,12 @@ class FailureInjectionTest {
                 case SSP:
                     return b.dispatch(new org.dl4jasync.dispatch.DispatchSpec.Ssp(1));
                 case KASYNC:
-                    return b.dispatch(org.dl4jasync.dispatch.DispatchSpec.KAsync.of(2));
+                    return b.dispatch(org.dl4jasync.dispatch.RoundSpec.KAsync.of(2));
                 case LOCAL_SGD:
                     return b.dispatch(
-                            new org.dl4jasync.dispatch.DispatchSpec.KAsync(java.util.OptionalInt.of(2), false, 2));
+                            new org.dl4jasync.dispatch.RoundSpec.KAsync(java.util.OptionalInt.of(2), false, 2));
                 case ABS:
-                    return b.dispatch(new org.dl4jasync.dispatch.DispatchSpec.Abs(
+                    return b.dispatch(new org.dl4jasync.dispatch.RoundSpec.Abs(
                             java.util.OptionalInt.empty(), java.util.OptionalDouble.of(4), 1));
                 default:
                     return b.algorithm(Algorithm.ASYNC);
@@ -209,7 +209,7 @@ class FailureInjectionTest {
                     b.dispatch(new org.dl4jasync.dispatch.DispatchSpec.Async(
                             m -> new ThrowingDispatcher(new AsyncDispatcher(m), t)));
                 } else {
-                    b.dispatch(new org.dl4jasync.dispatch.DispatchSpec.KAsync(
+                    b.dispatch(new org.dl4jasync.dispatch.RoundSpec.KAsync(
                             java.util.OptionalInt.empty(),
                             false,
                             1,

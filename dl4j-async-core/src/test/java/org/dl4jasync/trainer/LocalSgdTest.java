@@ -35,7 +35,7 @@ class LocalSgdTest {
         try (AsyncTrainer t = new AsyncTrainer.Builder(TinyNets.net(2))
                 .workers(6)
                 .store(store)
-                .dispatch(new org.dl4jasync.dispatch.DispatchSpec.KAsync(java.util.OptionalInt.of(3), false, h))
+                .dispatch(new org.dl4jasync.dispatch.RoundSpec.KAsync(java.util.OptionalInt.of(3), false, h))
                 .maxSteps(40)
                 .build()) {
             r = t.fit(TinyNets.iterator(TRAIN), Integer.MAX_VALUE);
@@ -54,7 +54,7 @@ class LocalSgdTest {
         TrainingReport local = new Simulator.Builder(m, StepTimes.parse("shifted-exp:0.02,0.01", m))
                 .seed(3)
                 .network(a, TRAIN)
-                .dispatch(new org.dl4jasync.dispatch.DispatchSpec.KAsync(java.util.OptionalInt.of(m), false, 4))
+                .dispatch(new org.dl4jasync.dispatch.RoundSpec.KAsync(java.util.OptionalInt.of(m), false, 4))
                 .maxSteps(25)
                 .gradientThreads(0)
                 .build()
@@ -67,7 +67,7 @@ class LocalSgdTest {
         TrainingReport abs = new Simulator.Builder(m, StepTimes.parse("shifted-exp:0.02,0.01", m))
                 .seed(3)
                 .network(b, TRAIN)
-                .dispatch(new org.dl4jasync.dispatch.DispatchSpec.Abs(
+                .dispatch(new org.dl4jasync.dispatch.RoundSpec.Abs(
                         java.util.OptionalInt.empty(), java.util.OptionalDouble.empty(), 4, k -> new AbsPolicy.Builder(
                                         k)
                                 .fixedK(k)
@@ -88,7 +88,7 @@ class LocalSgdTest {
         TrainingReport r = new Simulator.Builder(m, StepTimes.parse("shifted-exp:0.01,0.02", m))
                 .seed(8)
                 .network(sgdNet(), TRAIN)
-                .dispatch(new org.dl4jasync.dispatch.DispatchSpec.Abs(
+                .dispatch(new org.dl4jasync.dispatch.RoundSpec.Abs(
                         java.util.OptionalInt.of(2), java.util.OptionalDouble.of(1), 3))
                 .maxSteps(60)
                 .build()

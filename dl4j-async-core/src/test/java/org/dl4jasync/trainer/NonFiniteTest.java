@@ -44,10 +44,10 @@ class NonFiniteTest {
                 case SYNC:
                     return b.algorithm(Algorithm.SYNC);
                 case KASYNC:
-                    return b.dispatch(org.dl4jasync.dispatch.DispatchSpec.KAsync.of(2));
+                    return b.dispatch(org.dl4jasync.dispatch.RoundSpec.KAsync.of(2));
                 case LOCAL_SGD:
                     return b.dispatch(
-                            new org.dl4jasync.dispatch.DispatchSpec.KAsync(java.util.OptionalInt.of(2), false, 3));
+                            new org.dl4jasync.dispatch.RoundSpec.KAsync(java.util.OptionalInt.of(2), false, 3));
                 default:
                     return b.algorithm(Algorithm.ASYNC);
             }

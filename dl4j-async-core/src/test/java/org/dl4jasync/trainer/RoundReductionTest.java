@@ -42,7 +42,7 @@ class RoundReductionTest {
         MultiLayerNetwork absNet = sgdNet();
         TrainingReport abs = sim(absNet)
                 .maxSteps(60)
-                .dispatch(new org.dl4jasync.dispatch.DispatchSpec.Abs(
+                .dispatch(new org.dl4jasync.dispatch.RoundSpec.Abs(
                         java.util.OptionalInt.empty(), java.util.OptionalDouble.empty(), 1, m -> new AbsPolicy.Builder(
                                         m)
                                 .fixedK(m)
@@ -73,7 +73,7 @@ class RoundReductionTest {
         MultiLayerNetwork absNet = sgdNet();
         TrainingReport abs = sim(absNet)
                 .virtualTimeLimit(0.3)
-                .dispatch(new org.dl4jasync.dispatch.DispatchSpec.Abs(
+                .dispatch(new org.dl4jasync.dispatch.RoundSpec.Abs(
                         java.util.OptionalInt.empty(), java.util.OptionalDouble.empty(), 1, m -> new AbsPolicy.Builder(
                                         m)
                                 .fixedK(1)

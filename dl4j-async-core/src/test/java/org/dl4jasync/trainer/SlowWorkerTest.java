@@ -69,7 +69,7 @@ class SlowWorkerTest {
                 b.dispatch(org.dl4jasync.dispatch.DispatchSpec.Bounded.of(2));
                 break;
             case KASYNC: // rounds of K = m − 1: the slow worker is never needed to close one
-                b.dispatch(org.dl4jasync.dispatch.DispatchSpec.KAsync.of(M - 1));
+                b.dispatch(org.dl4jasync.dispatch.RoundSpec.KAsync.of(M - 1));
                 break;
             case INTERVAL:
                 b.dispatch(org.dl4jasync.dispatch.DispatchSpec.Interval.fixed(

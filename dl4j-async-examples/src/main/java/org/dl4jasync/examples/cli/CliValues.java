@@ -63,6 +63,30 @@ final class CliValues {
         }
     }
 
+    /**
+     * An option that takes N accepted steps or D seconds written {@code Ds}: calls {@code steps} or {@code seconds};
+     * anything else (or a value they refuse) is a usage error saying both forms.
+     */
+    static Object stepsOrSeconds(
+            String option,
+            String value,
+            String example,
+            java.util.function.LongConsumer steps,
+            java.util.function.DoubleConsumer seconds) {
+        String expected =
+                "an integer >= 1 (accepted steps) or a positive number of seconds followed by s (e.g. " + example + ")";
+        try {
+            if (value.endsWith("s")) {
+                seconds.accept(Double.parseDouble(value.substring(0, value.length() - 1)));
+            } else {
+                steps.accept(Long.parseLong(value));
+            }
+            return null;
+        } catch (NumberFormatException | InvalidOptionException e) {
+            throw new UsageException(option, value, expected);
+        }
+    }
+
     /** {@code value} if given, else the default. */
     static <T> T or(T value, Supplier<T> otherwise) {
         return value != null ? value : Objects.requireNonNull(otherwise.get());

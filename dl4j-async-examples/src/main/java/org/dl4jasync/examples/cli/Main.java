@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         name = "dl4j-async",
         mixinStandardHelpOptions = true,
         version = "dl4j-async 0.1.0",
-        subcommands = {TrainCommand.class, SimulateCommand.class, CompareCommand.class, ExampleCommand.class},
+        subcommands = {TrainCommand.class, SimulateCommand.class, ExampleCommand.class},
         description = "Staleness-aware asynchronous parallel SGD for Deeplearning4j networks.")
 public final class Main implements java.util.concurrent.Callable<Integer> {
     public static final int EXIT_FAILED = 1;
@@ -25,6 +25,9 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        for (PluginCommand c : java.util.ServiceLoader.load(PluginCommand.class)) {
+            cl.addSubcommand(c); // compare, from dl4j-async-bench
+        }
         cl.setParameterExceptionHandler((ex, a) -> {
             String cmd = ex.getCommandLine().getCommandName();
             System.err.println("dl4j-async " + cmd + ": " + ex.getMessage() + " (see --help)");
@@ -36,7 +39,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     }
 
     /** One line on stderr, exit status 2. */
-    static int usageError(String command, String message) {
+    public static int usageError(String command, String message) {
         System.err.println("dl4j-async " + command + ": " + message);
         return EXIT_USAGE;
     }

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.dl4jasync.metrics.TrainingReport;
 
 /** Writes a report to the {@code --json} and {@code --csv} files a run asked for. */
-final class ReportFiles {
+public final class ReportFiles {
     private ReportFiles() {}
 
     /**
@@ -58,7 +58,7 @@ final class ReportFiles {
      *
      * @throws UsageException naming the option, the path and the reason
      */
-    static void checkDirectory(String option, Path dir) {
+    public static void checkDirectory(String option, Path dir) {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new UsageException(option + ": " + dir + " is not a directory");
         }

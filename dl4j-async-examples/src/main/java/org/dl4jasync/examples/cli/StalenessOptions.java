@@ -5,6 +5,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.dl4jasync.config.Algorithm;
 import org.dl4jasync.dispatch.DispatchSpec;
+import org.dl4jasync.dispatch.RoundSpec;
 import org.dl4jasync.spec.Choice;
 import picocli.CommandLine.Option;
 
@@ -91,17 +92,17 @@ final class StalenessOptions {
             case BOUNDED -> new DispatchSpec.Bounded(
                     maxStaleness == null ? OptionalLong.empty() : OptionalLong.of(maxStaleness));
             case SSP -> new DispatchSpec.Ssp(sspSlack == null ? DispatchSpec.Ssp.DEFAULT_SLACK : sspSlack);
-            case KASYNC -> new DispatchSpec.KAsync(
+            case KASYNC -> new RoundSpec.KAsync(
                     kasyncK == null
                             ? OptionalInt.empty()
                             : OptionalInt.of(
                                     "all".equals(kasyncK)
-                                            ? DispatchSpec.KAsync.ALL
+                                            ? RoundSpec.KAsync.ALL
                                             : CliValues.integer(
                                                     "kasync_k", kasyncK, "an integer in [1, --workers] or 'all'")),
                     kasyncAdaptive,
                     h);
-            case ABS -> new DispatchSpec.Abs(
+            case ABS -> new RoundSpec.Abs(
                     absK0 == null ? OptionalInt.empty() : OptionalInt.of(absK0),
                     absC == null
                             ? OptionalDouble.empty()

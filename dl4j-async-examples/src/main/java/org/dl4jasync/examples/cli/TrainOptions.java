@@ -210,34 +210,9 @@ public final class TrainOptions {
                     + "count. Default: " + RunConfig.DEFAULT_EVAL_EVERY_WITH_TARGET
                     + " steps with --target-accuracy, else only at the end.")
     void evalEvery(String value) {
-        stepsOrSeconds("--eval-every", value, "0.25s", config::evalEvery, config::evalEverySeconds);
+        set(() ->
+                CliValues.stepsOrSeconds("--eval-every", value, "0.25s", config::evalEvery, config::evalEverySeconds));
         evalEvery = value;
-    }
-
-    /**
-     * An option that takes N accepted steps or D seconds written {@code Ds}: calls {@code steps} or {@code seconds};
-     * anything else (or a value they refuse) is a usage error saying both forms.
-     */
-    private void stepsOrSeconds(
-            String option,
-            String value,
-            String example,
-            java.util.function.LongConsumer steps,
-            java.util.function.DoubleConsumer seconds) {
-        String expected =
-                "an integer >= 1 (accepted steps) or a positive number of seconds followed by s (e.g. " + example + ")";
-        set(() -> {
-            try {
-                if (value.endsWith("s")) {
-                    seconds.accept(Double.parseDouble(value.substring(0, value.length() - 1)));
-                } else {
-                    steps.accept(Long.parseLong(value));
-                }
-                return null;
-            } catch (NumberFormatException | InvalidOptionException e) {
-                throw new UsageException(option, value, expected);
-            }
-        });
     }
 
     @Option(
@@ -264,49 +239,8 @@ public final class TrainOptions {
         set(() -> config.onNonFinite(Choice.parse("on_non_finite", name, NonFinitePolicy.class)));
     }
 
-    // ---- checkpoints
-
-    @Option(
-            order = 51,
-            names = "--checkpoint-dir",
-            paramLabel = "DIR",
-            description = "Write checkpoints into DIR (train only): the network with every worker's updater state "
-                    + "(DL4J's ModelSerializer reads it) and the trainer's state, atomically; the newest "
-                    + "--keep-checkpoints are kept; one more at the end of the run.")
-    void checkpointDir(Path dir) {
-        set(() -> config.checkpointDir(dir));
-    }
-
-    @Option(
-            order = 51,
-            names = "--checkpoint-every",
-            paramLabel = "N|Ds",
-            description = "A checkpoint every N accepted steps, or every D seconds of training (e.g. 60s). "
-                    + "Default: 60s.")
-    void checkpointEvery(String value) {
-        stepsOrSeconds("--checkpoint-every", value, "60s", config::checkpointEvery, config::checkpointEverySeconds);
-    }
-
-    @Option(
-            order = 51,
-            names = "--keep-checkpoints",
-            paramLabel = "K",
-            description = "How many checkpoints to keep, newest first. Default: 2.")
-    void keepCheckpoints(int k) {
-        set(() -> config.keepCheckpoints(k));
-    }
-
-    @Option(
-            order = 51,
-            names = "--resume",
-            paramLabel = "DIR",
-            description = "Continue the training saved in DIR's newest intact checkpoint (a corrupt or partial one is "
-                    + "skipped with a warning): give the same data, model and options as the run that wrote it "
-                    + "(stop conditions, evaluation and checkpoint options may differ); otherwise exit 2 saying "
-                    + "what differs.")
-    void resume(Path dir) {
-        set(() -> config.resume(dir));
-    }
+    @ArgGroup(exclusive = false, heading = "%nCheckpoints (train):%n", order = 104)
+    CheckpointOptions checkpoints;
 
     // ---- the report
 
@@ -371,6 +305,9 @@ public final class TrainOptions {
             config.fixedParallelism();
         }
         config.stepSize((stepSize != null ? stepSize : new StepSizeOptions()).spec());
+        if (checkpoints != null) {
+            checkpoints.applyTo(config);
+        }
     }
 
     private String algorithmName() {
