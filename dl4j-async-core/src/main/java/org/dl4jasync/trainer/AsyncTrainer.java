@@ -225,11 +225,9 @@ public final class AsyncTrainer implements AutoCloseable {
                     source,
                     new PausingClock(origin),
                     resume,
-                    optimizerStates);
-            run.dataFingerprint = fingerprint;
+                    optimizerStates,
+                    fingerprint);
             currentRun = run;
-            run.checkpoints =
-                    config.checkpointDir().map(dir -> new Checkpoints(run, dir)).orElse(null);
             try {
                 return new ThreadEngine(run, timeLimitSeconds, progress, progressIntervalNanos).execute();
             } finally {

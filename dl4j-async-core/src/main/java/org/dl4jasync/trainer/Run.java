@@ -78,8 +78,8 @@ final class Run {
 
     final Waiters waiters;
     final StepBudget budget;
-    /** The training data's {@link DataFingerprint} for checkpoints (null: streamed); set once before the run starts. */
-    String dataFingerprint;
+    /** The training data's {@link DataFingerprint} for checkpoints (null: streamed or simulated). */
+    final String dataFingerprint;
 
     final ListenerBridge bridge;
     final StepSizePolicy stepSize;
@@ -105,8 +105,8 @@ final class Run {
     final double since;
     /** The components whose state a checkpoint keeps, by name. */
     final Map<String, Checkpointable> components;
-    /** The run's checkpoints, or null when none are written. Set by the engine before the workers start. */
-    Checkpoints checkpoints;
+    /** The run's checkpoints (threads, with a checkpoint directory), else null. */
+    final Checkpoints checkpoints;
 
     private final StepListener[] observers;
     private final boolean recordLoss;
@@ -164,7 +164,18 @@ final class Run {
             List<TrainingListener> listeners,
             BatchSource source,
             DoubleSupplier clock) {
-        this(config, model, listeners, new RoutingClones(), source, clock, null, true, null, new OptimizerStates());
+        this(
+                config,
+                model,
+                listeners,
+                new RoutingClones(),
+                source,
+                clock,
+                null,
+                true,
+                null,
+                new OptimizerStates(),
+                null);
     }
 
     /** A simulated run whose per-worker optimizer states carry over from the previous run of {@code carry}'s owner. */
@@ -175,7 +186,7 @@ final class Run {
             BatchSource source,
             DoubleSupplier clock,
             OptimizerStates carry) {
-        this(config, model, listeners, new RoutingClones(), source, clock, null, true, null, carry);
+        this(config, model, listeners, new RoutingClones(), source, clock, null, true, null, carry, null);
     }
 
     /**
@@ -191,7 +202,8 @@ final class Run {
             BatchSource source,
             PausingClock pausing,
             Resume resume,
-            OptimizerStates carry) {
+            OptimizerStates carry,
+            String dataFingerprint) {
         this(
                 config,
                 model,
@@ -205,7 +217,8 @@ final class Run {
                         : null,
                 false,
                 resume,
-                carry);
+                carry,
+                dataFingerprint);
     }
 
     private Run(
@@ -218,8 +231,10 @@ final class Run {
             PausingClock pausing,
             boolean deferred,
             Resume resume,
-            OptimizerStates carry) {
+            OptimizerStates carry,
+            String dataFingerprint) {
         this.config = config;
+        this.dataFingerprint = dataFingerprint;
         this.resume = resume;
         this.acceptedBefore = resume == null ? 0 : resume.accepted;
         this.since = resume == null ? 0 : resume.seconds;
@@ -308,6 +323,10 @@ final class Run {
                 throw Resume.unreadable("the checkpoint's components", e);
             }
         }
+        // last: it reads the counts above (the thread engine only; a simulation refuses a checkpoint directory)
+        this.checkpoints = !deferred && config.checkpointDir().isPresent()
+                ? new Checkpoints(this, config.checkpointDir().get())
+                : null;
     }
 
     /** Creates worker {@code w}'s state; call on the thread that will run it (replicas allocate workspaces). */
