@@ -9,6 +9,7 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.dl4jasync.dispatch.DispatchSpec;
+import org.dl4jasync.dispatch.RoundSpec;
 import org.dl4jasync.metrics.EvaluationSchedule;
 import org.dl4jasync.metrics.StepListener;
 import org.dl4jasync.parallelism.ElasticSpec;
@@ -132,7 +133,7 @@ public final class RunConfig implements Cloneable {
             throw new InvalidOptionException(
                     "persistence", persistence, "no value unless {store} is leashed (it is " + Choice.key(store) + ")");
         }
-        if (optimizerState == OptimizerState.SHARED && dispatch.roundPolicy(m) != null) {
+        if (optimizerState == OptimizerState.SHARED && dispatch instanceof RoundSpec) {
             throw new InvalidOptionException(
                     "optimizer_state",
                     "shared",

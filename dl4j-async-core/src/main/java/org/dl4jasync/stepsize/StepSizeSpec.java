@@ -157,16 +157,6 @@ public sealed interface StepSizeSpec {
         public StepSizePolicy create(int m, DoubleSupplier modelEta) {
             return normalized(InverseStepSize.INSTANCE, m);
         }
-
-        @Override
-        public void provenance(Map<String, Object> c) {
-            Normalizable.provenance(this, c);
-        }
-
-        @Override
-        public String describe() {
-            return Normalizable.describe(this);
-        }
     }
 
     /** FLeet's exp(−βτ); scaled to mean 1 when {@code normalize} (then {@code window} applies). */
@@ -188,16 +178,6 @@ public sealed interface StepSizeSpec {
         public StepSizePolicy create(int m, DoubleSupplier modelEta) {
             return normalized(new FleetStepSize(m), m);
         }
-
-        @Override
-        public void provenance(Map<String, Object> c) {
-            Normalizable.provenance(this, c);
-        }
-
-        @Override
-        public String describe() {
-            return Normalizable.describe(this);
-        }
     }
 
     /** A fixed rule that may be scaled to mean 1 over the observed staleness (then its window applies). */
@@ -213,13 +193,15 @@ public sealed interface StepSizeSpec {
                     : rule;
         }
 
-        private static void provenance(Normalizable r, Map<String, Object> c) {
-            r.window().provenance(c);
-            c.put("normalize", r.normalize());
+        @Override
+        default void provenance(Map<String, Object> c) {
+            window().provenance(c);
+            c.put("normalize", normalize());
         }
 
-        private static String describe(Normalizable r) {
-            return r.key() + (r.normalize() ? " (normalised)" : "");
+        @Override
+        default String describe() {
+            return key() + (normalize() ? " (normalised)" : "");
         }
     }
 
