@@ -217,7 +217,7 @@ public final class AsyncTrainer implements AutoCloseable {
         try {
             // a resumed run's clock starts where the checkpoint's stood: one time axis over the whole training
             long origin = System.nanoTime() - (resume == null ? 0 : (long) (resume.seconds * 1e9));
-            Run run = new Run(
+            Run run = Run.onThreads(
                     config,
                     model,
                     allListeners(),

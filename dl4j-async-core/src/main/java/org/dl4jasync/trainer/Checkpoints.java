@@ -96,7 +96,7 @@ final class Checkpoints {
      * Under the monitor's claim, with {@code accepted} updates in all at {@code seconds}: pauses the other workers,
      * copies the state, lets them go on and hands the copy to the writer. A no-op when it is no longer due.
      */
-    void takeIfDue(long accepted, double seconds) {
+    void takeIfDue(long accepted, double seconds, RunMonitor monitor) {
         if (!schedule.due(accepted, seconds)) {
             return;
         }
@@ -113,7 +113,7 @@ final class Checkpoints {
                 writing.set(false);
                 return; // the run is ending: its final checkpoint follows
             }
-            c = contents(run);
+            c = contents(run, monitor);
         } catch (RuntimeException | Error e) {
             writing.set(false);
             throw e;
@@ -131,7 +131,7 @@ final class Checkpoints {
 
     /** After the run (every worker stopped): a checkpoint of the end state, then waits for the writer. */
     void finish() {
-        CheckpointFile.Contents c = contents(run);
+        CheckpointFile.Contents c = contents(run, run.monitor);
         writer.execute(() -> finalWritten = write(c));
         close();
     }
@@ -206,7 +206,7 @@ final class Checkpoints {
      * The state of {@code run} as a checkpoint holds it; call with every worker between steps (paused or stopped).
      * Copies everything it takes, so the run may go on while it is written.
      */
-    static CheckpointFile.Contents contents(Run run) {
+    static CheckpointFile.Contents contents(Run run, RunMonitor monitor) {
         long version = run.store.version();
         long accepted = run.acceptedBefore + version;
         int iteration = (int) (run.bridge.baseIteration() + version);
@@ -222,7 +222,7 @@ final class Checkpoints {
             WorkerState ws = run.workers[w];
             Replica r = ws == null ? null : ws.replica;
             INDArray u = r == null ? null : r.updaterState();
-            updaters[w] = run.sharedState
+            updaters[w] = run.optimizer.sharedState
                     ? null
                     : u == null ? (run.resume == null ? null : run.resume.updaterStates[w]) : u.dup();
             WorkerStats s = run.stats[w];
@@ -255,18 +255,19 @@ final class Checkpoints {
         s.put("worker_seconds", workerSeconds);
         s.put(
                 "evaluation_seconds",
-                run.monitor.evaluationSeconds() + (run.resume == null ? 0 : run.resume.evaluationSeconds));
+                monitor.evaluationSeconds() + (run.resume == null ? 0 : run.resume.evaluationSeconds));
         Long cas = run.store.failedCas();
         s.put("failed_cas", (cas == null ? 0 : cas) + (run.resume == null ? 0 : run.resume.failedCas));
         s.put("worker_stats", stats);
-        s.put("monitor", run.monitor.snapshot());
+        s.put("monitor", monitor.snapshot());
         Map<String, Object> components = new LinkedHashMap<>();
         run.components.forEach((name, c) -> components.put(name, c.checkpointState()));
         s.put("components", components);
         INDArray modelState = null;
-        if (run.modelState != null) { // what the network's updater holds after fit: the shared state or the mean
-            modelState = run.modelState.dup();
-            run.modelStateInto(modelState, updaters);
+        if (run.optimizer.modelState
+                != null) { // what the network's updater holds after fit: the shared state or the mean
+            modelState = run.optimizer.modelState.dup();
+            run.optimizer.into(modelState, updaters);
         }
         return new CheckpointFile.Contents(
                 run.model.configurationJson(iteration, epoch), params, updaters, modelState, s);

@@ -13,28 +13,28 @@ import org.nd4j.linalg.factory.Nd4j;
  * gradient is submitted when the step starts and awaited when it finishes, if the dispatcher accepts it (or it
  * contributes to a sync round); a rejected step's gradient is cancelled, or awaited and thrown away when it already
  * started. Worker w's gradients always run on thread w mod k, so each replica (and its DL4J workspaces) stays on one
- * thread. A gradient touches only its worker's replica and is seeded per step ({@link Run#gradient}), and the
- * updater runs on the simulation thread in event order ({@link Run#toUpdate}), so the result is the same for any
+ * thread. A gradient touches only its worker's replica and is seeded per step ({@link StepWork#gradient}), and the
+ * updater runs on the simulation thread in event order ({@link StepWork#toUpdate}), so the result is the same for any
  * number of threads, and the same as with none ({@link #inline}: each gradient computed when its step finishes).
  *
  * <p>Protocol: {@link #pending}[w] is written and read by the simulation thread only; the future's completion orders
  * the gradient thread's writes to the replica before the simulation thread's reads.
  */
 class GradientPool implements AutoCloseable {
-    final Run run;
+    final StepWork work;
 
-    GradientPool(Run run) {
-        this.run = run;
+    GradientPool(StepWork work) {
+        this.work = work;
     }
 
     /** Without helper threads: each gradient is computed on the simulation thread when its step finishes. */
-    static GradientPool inline(Run run) {
-        return new GradientPool(run);
+    static GradientPool inline(StepWork work) {
+        return new GradientPool(work);
     }
 
-    /** With {@code threads} helper threads (≥ 1). */
-    static GradientPool threads(Run run, int threads) {
-        return new Threaded(run, threads);
+    /** With {@code threads} helper threads (≥ 1) for {@code m} workers. */
+    static GradientPool threads(StepWork work, int m, int threads) {
+        return new Threaded(work, m, threads);
     }
 
     /** The step of {@code ws} has started (its parameters are copied). */
@@ -42,14 +42,14 @@ class GradientPool implements AutoCloseable {
 
     /** The step of {@code ws} is accepted (or contributes): its gradient and update are ready when this returns. */
     void await(WorkerState ws) throws InterruptedException {
-        run.gradient(ws);
-        run.toUpdate(ws);
-        run.batchDone(ws);
+        work.gradient(ws);
+        work.toUpdate(ws);
+        work.batchDone(ws);
     }
 
     /** The step of {@code ws} is rejected: its gradient is not needed. */
     void discard(WorkerState ws) throws InterruptedException {
-        run.skipGradient(ws);
+        work.skipGradient(ws);
     }
 
     @Override
@@ -63,8 +63,8 @@ class GradientPool implements AutoCloseable {
         private final Future<?>[] pending;
         private boolean closed;
 
-        Threaded(Run run, int k) {
-            super(run);
+        Threaded(StepWork work, int m, int k) {
+            super(work);
             this.threads = new ExecutorService[k];
             for (int i = 0; i < k; i++) {
                 final int id = i;
@@ -75,25 +75,25 @@ class GradientPool implements AutoCloseable {
                     return t;
                 });
             }
-            this.pending = new Future<?>[run.m];
+            this.pending = new Future<?>[m];
         }
 
         @Override
         void submit(WorkerState ws) {
-            pending[ws.id] = threads[ws.id % threads.length].submit(() -> run.gradient(ws));
+            pending[ws.id] = threads[ws.id % threads.length].submit(() -> work.gradient(ws));
         }
 
         @Override
         void await(WorkerState ws) throws InterruptedException {
             finished(ws, false);
-            run.toUpdate(ws);
-            run.batchDone(ws);
+            work.toUpdate(ws);
+            work.batchDone(ws);
         }
 
         @Override
         void discard(WorkerState ws) throws InterruptedException {
             finished(ws, true);
-            run.skipGradient(ws);
+            work.skipGradient(ws);
         }
 
         /** Waits for the worker's gradient (or cancels it when {@code cancel} and it has not started). */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.DoubleSupplier;
 import org.dl4jasync.checkpoint.Checkpointable;
 import org.dl4jasync.checkpoint.StateValues;
 import org.dl4jasync.dispatch.ActiveWorkers;
@@ -27,7 +28,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * computing and submit to a later round with their staleness. A submission whose base lags more than the policy's
  * S rounds is dropped and its worker restarts from the latest model (ABS's forced restart, counted in
  * {@code restarts}); in simulation the engine cuts such a worker's step short at the round's end
- * ({@link Run#interrupter}), on threads it is found at the submission.
+ * (its {@link Run.Interrupter}), on threads it is found at the submission.
  *
  * <p>Deviations from a parameter server, both from sharing memory with DL4J's per-worker updaters: a submission is
  * the worker's update (its own updater applied), not its raw gradient, so the average of K updates is the server's
@@ -44,7 +45,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * read by the simulation's round close.
  */
 final class KAsyncRounds implements Dispatcher, Checkpointable, Rounds {
-    private final Run run;
+    private final CompletionHost host;
+    private final ListenerBridge bridge;
+    private final DoubleSupplier clock;
+    /** Local SGD: steps a worker takes on its own copy per submission; 1: plain update submission. */
+    private final int localSteps;
+    /** Cuts a worker's step short at a round's end (simulation), else null (threads: found at the submission). */
+    private final Run.Interrupter interrupter;
+
     private final int m;
     private final RoundPolicy policy;
     private final ActiveWorkers active;
@@ -77,8 +85,19 @@ final class KAsyncRounds implements Dispatcher, Checkpointable, Rounds {
     /** Rounds closed before this run (a resumed run's checkpoint); written before the workers start. */
     private long roundsBefore;
 
-    KAsyncRounds(Run run, int workers, RoundPolicy policy) {
-        this.run = run;
+    KAsyncRounds(
+            CompletionHost host,
+            int workers,
+            RoundPolicy policy,
+            ListenerBridge bridge,
+            DoubleSupplier clock,
+            int localSteps,
+            Run.Interrupter interrupter) {
+        this.host = host;
+        this.bridge = bridge;
+        this.clock = clock;
+        this.localSteps = localSteps;
+        this.interrupter = interrupter;
         this.m = workers;
         this.policy = policy;
         this.active = new ActiveWorkers(workers);
@@ -132,7 +151,7 @@ final class KAsyncRounds implements Dispatcher, Checkpointable, Rounds {
     /** The finish of worker {@code ws}'s step (its update is ready): a local step, or a submission to the open round. */
     @Override
     public void submit(WorkerState ws) {
-        if (run.refuseNonFinite(ws, abandon)) {
+        if (host.refuseNonFinite(ws, abandon)) {
             return;
         }
         if (!keepLocal(ws)) {
@@ -141,18 +160,18 @@ final class KAsyncRounds implements Dispatcher, Checkpointable, Rounds {
     }
 
     /**
-     * Local SGD ({@link Run#localSteps} &gt; 1): unless this is the worker's last local step, applies the step's
+     * Local SGD ({@link #localSteps} &gt; 1): unless this is the worker's last local step, applies the step's
      * update to the worker's own copy and adds it to its delta, and returns true (nothing to submit yet); false when
      * the delta (with this step's update) is to be submitted. A worker whose base is already more than S rounds old
      * drops its local work here, between local steps, and restarts (ABS).
      */
     private boolean keepLocal(WorkerState ws) {
-        if (run.localSteps == 1) {
+        if (localSteps == 1) {
             return false;
         }
         INDArray update = ws.replica.gradient();
         ws.addToDelta(update);
-        if (++ws.localDone >= run.localSteps) {
+        if (++ws.localDone >= localSteps) {
             return false;
         }
         if (round - ws.readVersion > policy.maxRoundsBehind()) {
@@ -160,13 +179,12 @@ final class KAsyncRounds implements Dispatcher, Checkpointable, Rounds {
                 restarts++;
             }
             startedIn.set(ws.id, -1);
-            run.discard(ws);
+            host.discard(ws);
             return true;
         }
         INDArray local = ws.replica.params(); // θ_local ← θ_local − update (flat buffers of equal length)
         Nd4j.getBlasWrapper().level1().axpy(local.length(), -1.0, update, local);
-        run.observe(ws, false, -1, 0); // not in the shared model (yet)
-        run.bridge.stepFinished();
+        host.ended(ws, false, -1, 0); // not in the shared model (yet)
         return true;
     }
 
@@ -180,7 +198,7 @@ final class KAsyncRounds implements Dispatcher, Checkpointable, Rounds {
 
     /** What {@code ws} submits: its update, or with local SGD the sum of its local steps' updates. */
     private INDArray submission(WorkerState ws) {
-        return run.localSteps == 1 ? ws.replica.gradient() : ws.delta();
+        return localSteps == 1 ? ws.replica.gradient() : ws.delta();
     }
 
     /**
@@ -194,7 +212,7 @@ final class KAsyncRounds implements Dispatcher, Checkpointable, Rounds {
         long closedRound = -1;
         double meanLoss = Double.NaN;
         synchronized (this) {
-            if (run.stopping() || run.budget.exhausted()) {
+            if (host.ending()) {
                 return; // in flight at the stop: no fate (as a step the simulation cuts off)
             }
             long r = round;
@@ -212,7 +230,7 @@ final class KAsyncRounds implements Dispatcher, Checkpointable, Rounds {
                 }
                 policy.submitted(ws.loss);
                 contributedIn.set(ws.id, r);
-                run.recordSubmission(ws, tau, factor);
+                host.submitted(ws, tau, factor);
                 if (count >= roundSize()) {
                     meanLoss = lossCount == 0 ? Double.NaN : lossSum / lossCount;
                     closedRound = applyRound(ws);
@@ -220,12 +238,11 @@ final class KAsyncRounds implements Dispatcher, Checkpointable, Rounds {
             }
         }
         if (tau < 0) {
-            run.discard(ws);
+            host.discard(ws);
             return;
         }
         ws.resetLocal();
-        run.observe(ws, true, tau, factor);
-        run.bridge.stepFinished();
+        host.ended(ws, true, tau, factor);
         if (closedRound >= 0) {
             afterClose(ws, closedRound, meanLoss);
         }
@@ -242,8 +259,9 @@ final class KAsyncRounds implements Dispatcher, Checkpointable, Rounds {
 
     /** Outside the monitor, by the worker that closed round {@code index}: listeners, monitor, waiters. */
     private void afterClose(WorkerState ws, long index, double meanLoss) {
-        run.roundApplied(ws, index, meanLoss, shown, w -> contributedIn.get(w) == index);
-        run.waiters.signal(); // the round's contributors may start again
+        bridge.roundDone(index, meanLoss, ws.lastBatch, shown, w -> contributedIn.get(w) == index);
+        host.afterApply(ws, index + 1);
+        host.signalWaiters(); // the round's contributors may start again
         interruptTooStale();
     }
 
@@ -267,11 +285,11 @@ final class KAsyncRounds implements Dispatcher, Checkpointable, Rounds {
      * with the active bound — through its own view; true when it did.
      */
     private boolean closeIfComplete(int worker) {
-        WorkerState ws = run.workers[worker];
+        WorkerState ws = host.worker(worker);
         long closedRound = -1;
         double meanLoss = Double.NaN;
         synchronized (this) {
-            if (count > 0 && count >= roundSize() && !run.stopping() && !run.budget.exhausted()) {
+            if (count > 0 && count >= roundSize() && !host.ending()) {
                 meanLoss = lossCount == 0 ? Double.NaN : lossSum / lossCount;
                 closedRound = applyRound(ws);
             }
@@ -293,7 +311,7 @@ final class KAsyncRounds implements Dispatcher, Checkpointable, Rounds {
             buffer.divi(count);
         }
         ws.view.apply(buffer, r, StepScaler.UNIT);
-        if (run.bridge.hasListeners()) { // what listeners see as the model's update (ListenerBridge)
+        if (bridge.hasListeners()) { // what listeners see as the model's update (ListenerBridge)
             if (shown == null) {
                 shown = buffer.dup();
             } else {
@@ -305,9 +323,9 @@ final class KAsyncRounds implements Dispatcher, Checkpointable, Rounds {
         lossSum = 0;
         lossCount = 0;
         policy.roundClosed();
-        run.budget.applied();
+        host.roundCounted();
         round = r + 1; // volatile: the update is in the store before a contributor may read again
-        double now = run.clock.getAsDouble();
+        double now = clock.getAsDouble();
         if (policy.k() != lastK) {
             lastK = policy.k();
             kTrace.add(new Number[] {now, roundsBefore + r + 1, lastK});
@@ -321,7 +339,7 @@ final class KAsyncRounds implements Dispatcher, Checkpointable, Rounds {
 
     /** After a close, in simulation: every worker whose step started too many rounds ago is cut short now. */
     private void interruptTooStale() {
-        Run.Interrupter cut = run.interrupter;
+        Run.Interrupter cut = interrupter;
         long s = policy.maxRoundsBehind();
         if (cut == null || s == Long.MAX_VALUE) {
             return;
@@ -346,10 +364,10 @@ final class KAsyncRounds implements Dispatcher, Checkpointable, Rounds {
     public void workerLeft(int worker) {
         long closedRound = -1;
         double meanLoss = Double.NaN;
-        WorkerState ws = run.workers[worker];
+        WorkerState ws = host.worker(worker);
         synchronized (this) {
             gone[worker] = true;
-            if (count > 0 && count >= roundSize() && !run.stopping() && !run.budget.exhausted()) {
+            if (count > 0 && count >= roundSize() && !host.ending()) {
                 meanLoss = lossCount == 0 ? Double.NaN : lossSum / lossCount;
                 closedRound = applyRound(ws);
             }
@@ -357,7 +375,7 @@ final class KAsyncRounds implements Dispatcher, Checkpointable, Rounds {
         if (closedRound >= 0) {
             afterClose(ws, closedRound, meanLoss);
         } else {
-            run.waiters.signal();
+            host.signalWaiters();
         }
     }
 

@@ -62,7 +62,7 @@ final class ReportAssembler {
         if (config.algorithm() == Algorithm.SYNC) {
             r.stepsStarted(accepted); // a sync "step" is a round: m gradients (batches_processed), one update
             r.acceptanceRate(accepted == 0 ? 0 : 1);
-        } else if (run.rounds != null) { // accepted counts rounds; a step's fate is its submission's
+        } else if (run.roundBased()) { // accepted counts rounds; a step's fate is its submission's
             long submitted = 0;
             long dropped = 0;
             for (WorkerStats s : stats) {

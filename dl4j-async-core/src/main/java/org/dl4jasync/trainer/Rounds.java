@@ -1,11 +1,26 @@
 package org.dl4jasync.trainer;
 
 /**
- * The completion of a step in a round-based run (sync: {@link SyncRounds}; K-async and ABS: {@link KAsyncRounds}):
- * the step's gradient or update enters the open round, which closes and applies when it is complete. A run that
- * applies steps one by one has none; its step ends in {@link Run#apply}, {@link Run#reject} or {@link Run#drop}.
+ * The completion of a round-based run (sync: {@link SyncRounds}; K-async and ABS: {@link KAsyncRounds}): every step
+ * is accepted, and its gradient or update enters the open round, which closes and applies one update when it is
+ * complete.
  */
-interface Rounds {
+interface Rounds extends Completion {
     /** The finished step of {@code ws} (its update formed, or for sync its gradient) enters the open round. */
     void submit(WorkerState ws);
+
+    @Override
+    default boolean accepts(WorkerState ws) {
+        return true;
+    }
+
+    @Override
+    default void land(WorkerState ws) {
+        submit(ws);
+    }
+
+    @Override
+    default void refuse(WorkerState ws) {
+        throw new IllegalStateException("a round takes every step; worker " + ws.id + "'s was refused");
+    }
 }

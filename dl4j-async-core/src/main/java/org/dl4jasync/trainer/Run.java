@@ -25,36 +25,19 @@ import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.parameters.WorkerView;
 import org.dl4jasync.stepsize.StepSizePolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * One run and <b>the step protocol</b>, written once for both engines (Interval-Asynchrony paper, Algorithm 1):
+ * One run: what it is made of and its stop state. The constructor composes the parts once, from the configuration
+ * (nothing is filled in afterwards): the store, the dispatcher and the {@link Completion} (per step, or rounds), the
+ * step budget, the listeners' bridge, the step-size policy, the elastic controller, the monitor, the checkpoints,
+ * the workers' optimizer states ({@link RunOptimizerState}) and the computing half of a step ({@link StepWork}).
+ * {@link StepProtocol} runs the steps over these parts for both engines.
  *
- * <pre>
- * begin(w):    permit → i = TRYSTARTSTEP(w) → batch = GETBATCH(i) → v = read θ → gradient (→ update) → release θ
- * finish(w):   FINISHSTEP(w, i)                       — the dispatcher accepts or rejects
- * apply(w):    θ ← θ − factor(τ)·update, record τ     — or reject(w) / drop(w); rounds: submit(w)
- *              then, in this order: afterApply, DL4J listeners, step listeners, epoch bookkeeping, monitor
- * </pre>
- *
- * The thread engine ({@link ThreadEngine}) calls {@code begin} and the finishing calls back to back on each worker
- * thread and parks a worker that must wait; the virtual-time engine ({@link VirtualTimeEngine}) calls {@code begin}
- * at a step's start event and the finishing calls at its finish (or apply) event. Only the clock, waiting and the
- * modelled apply time differ between them, and where the gradient is computed: on threads inside {@code begin};
- * in simulation ({@link #deferred}) {@code begin} copies the parameters of its instant and the gradient is computed
- * from that copy only for a step that is accepted or contributes (on spare cores ahead of time, see
- * {@link GradientPool}), so a rejected step costs no gradient.
- *
- * <p>After warm-up nothing here allocates an array: the replica's gradient buffer is the update, the store applies
- * it in place (BLAS axpy), the staleness histogram grows only on a new maximum τ. (ND4J op objects created inside
- * DL4J's forward/backward pass are DL4J's own.)
- *
- * <p>Shared-field protocols: {@link #stop} holds the first stop reason (CAS from null; null when the run ended
- * without one) and is polled by workers; {@link #dataEnded} is set once a ticket was past the data; the
- * monitor's fields are guarded as {@link RunMonitor} says.
+ * <p>Shared-field protocol: {@link #stop} holds the first stop reason (CAS from null; null when the run ended
+ * without one) and {@link #stopping} is polled by workers; the monitor's fields are guarded as {@link RunMonitor}
+ * says.
  */
-final class Run {
+final class Run implements RunMonitor.Stopper {
     static final int STARTED = 0;
     static final int WAIT = 1;
     static final int END = 2;
@@ -67,14 +50,8 @@ final class Run {
     final ParameterStore store;
     final BatchSource source;
     final Dispatcher dispatcher;
-    /** The rounds when the algorithm is round-based (sync, K-async, ABS; also the dispatcher), else null. */
-    final Rounds rounds;
-    /**
-     * How the engine cuts a worker's step short (ABS's forced restart at a round's end), or null when it cannot: a
-     * thread inside a DL4J backward pass is not interrupted, its work is dropped when it submits. Set by the engine
-     * before the run starts.
-     */
-    Interrupter interrupter;
+    /** How a finished step ends: applied alone, or in a round (sync, K-async, ABS: then also the dispatcher). */
+    final Completion completion;
 
     final Waiters waiters;
     final StepBudget budget;
@@ -107,13 +84,21 @@ final class Run {
     final Map<String, Checkpointable> components;
     /** The run's checkpoints (threads, with a checkpoint directory), else null. */
     final Checkpoints checkpoints;
+    /** The workers' optimizer states: where they start, what the network's updater holds afterwards. */
+    final RunOptimizerState optimizer;
+    /** The computing half of a step: gradient, update. */
+    final StepWork work;
 
-    private final StepListener[] observers;
-    private final boolean recordLoss;
+    /** The step protocol over this run's parts, and the completions' host. */
+    final StepProtocol steps = new StepProtocol(this);
+
+    final StepListener[] observers;
+    /** A model with parameters (scheduling only: no loss, no update). */
+    final boolean recordLoss;
     /**
      * Whether a step's gradient is computed after {@link #begin} (simulation): {@code begin} copies the parameters
-     * of its instant into the worker's own replica, the engine calls {@link #gradient} and {@link #toUpdate} when the
-     * step is accepted (or contributes) and {@link #skipGradient} when it is rejected.
+     * of its instant into the worker's own replica, the engine has the {@link GradientPool} compute the gradient and
+     * update when the step is accepted (or contributes) and skip it when it is rejected.
      */
     final boolean deferred;
 
@@ -122,20 +107,6 @@ final class Run {
     private final boolean roundBased;
     /** Local SGD (K-async, ABS): steps a worker takes on its own copy per submission; 1: plain gradient submission. */
     final int localSteps;
-    /** The dispatcher's staleness bound ({@link Dispatcher#maxStaleness()}), decided by the store at each apply. */
-    private final long staleBound;
-    /**
-     * The original network's own updater state array (null: a stateless updater such as plain SGD, or no model):
-     * where the workers' states start, and where the training's state is written back.
-     */
-    final INDArray modelState;
-    /**
-     * Whether the store keeps the one optimizer state and forms every update at apply time
-     * ({@link OptimizerState#SHARED} for an algorithm that applies steps one by one, with a stateful updater).
-     */
-    final boolean sharedState;
-    /** The trainer's per-worker states between fits (where workers start; what the run's end keeps). */
-    private final OptimizerStates carry;
     /**
      * A staleness-adaptive step-size factor scales the gradient term of heavy-ball momentum, as the authors' code
      * does ({@code δ ← μ·δ − factor·η·g}), instead of the whole update: the model is trained by
@@ -145,26 +116,25 @@ final class Run {
      */
     final boolean scalesGradient;
 
-    /** The updates are sums of several workers' gradients, one update per round (sync). */
-    boolean aggregating() {
-        return aggregating;
-    }
-
     private final AtomicReference<StopReason> stop = new AtomicReference<>();
     private volatile boolean stopping;
-    private volatile boolean dataEnded;
 
     /**
+     * A simulated run: its gradients are deferred ({@link #deferred}), its per-worker optimizer states carry over
+     * from the previous run of {@code carry}'s owner, and {@code interrupter} cuts a worker's step short.
+     *
      * @param listeners the DL4J listeners of this run, each once
-     * @param clock     seconds since the start of the run: wall time for threads, virtual time for the simulator
+     * @param clock     the virtual clock, in seconds since the start of the run
      */
-    Run(
+    static Run simulated(
             RunConfig config,
             TrainableModel model,
             List<TrainingListener> listeners,
             BatchSource source,
-            DoubleSupplier clock) {
-        this(
+            DoubleSupplier clock,
+            OptimizerStates carry,
+            Interrupter interrupter) {
+        return new Run(
                 config,
                 model,
                 listeners,
@@ -174,19 +144,9 @@ final class Run {
                 null,
                 true,
                 null,
-                new OptimizerStates(),
-                null);
-    }
-
-    /** A simulated run whose per-worker optimizer states carry over from the previous run of {@code carry}'s owner. */
-    Run(
-            RunConfig config,
-            TrainableModel model,
-            List<TrainingListener> listeners,
-            BatchSource source,
-            DoubleSupplier clock,
-            OptimizerStates carry) {
-        this(config, model, listeners, new RoutingClones(), source, clock, null, true, null, carry, null);
+                carry,
+                null,
+                interrupter);
     }
 
     /**
@@ -194,7 +154,7 @@ final class Run {
      * pauses when the configuration says {@code EvaluationMode.PAUSED} and evaluates during the run (else it runs as
      * a plain wall clock and the workers skip its gate). {@code clones} are the trainer's, kept across its fits.
      */
-    Run(
+    static Run onThreads(
             RunConfig config,
             TrainableModel model,
             List<TrainingListener> listeners,
@@ -204,21 +164,21 @@ final class Run {
             Resume resume,
             OptimizerStates carry,
             String dataFingerprint) {
-        this(
+        boolean gated = (config.evaluationMode() == EvaluationMode.PAUSED && config.evaluatesDuringRun())
+                || config.checkpointDir().isPresent();
+        return new Run(
                 config,
                 model,
                 listeners,
                 clones,
                 source,
                 pausing,
-                (config.evaluationMode() == EvaluationMode.PAUSED && config.evaluatesDuringRun())
-                                || config.checkpointDir().isPresent()
-                        ? pausing
-                        : null,
+                gated ? pausing : null,
                 false,
                 resume,
                 carry,
-                dataFingerprint);
+                dataFingerprint,
+                null);
     }
 
     private Run(
@@ -232,7 +192,8 @@ final class Run {
             boolean deferred,
             Resume resume,
             OptimizerStates carry,
-            String dataFingerprint) {
+            String dataFingerprint,
+            Interrupter interrupter) {
         this.config = config;
         this.dataFingerprint = dataFingerprint;
         this.resume = resume;
@@ -246,12 +207,11 @@ final class Run {
         this.deferred = deferred;
         this.aggregating = config.algorithm() == Algorithm.SYNC;
         this.localSteps = config.localSteps();
-        this.carry = carry;
-        this.modelState = model.updaterState(); // made here, on the calling thread, if the network had no updater yet
+        INDArray modelState = model.updaterState(); // made here, on the calling thread, if the network had none yet
         // shared state for an algorithm that applies steps one by one (sync has one updater anyway; the round-based
         // ones are refused by the options' rules)
         Algorithm a = config.algorithm();
-        this.sharedState = config.optimizerState() == OptimizerState.SHARED
+        boolean sharedState = config.optimizerState() == OptimizerState.SHARED
                 && modelState != null
                 && a != Algorithm.SYNC
                 && a != Algorithm.KASYNC
@@ -263,40 +223,60 @@ final class Run {
                 m,
                 config.persistence().orElse(ParameterStore.UNBOUNDED_PERSISTENCE),
                 sharedState ? modelState : null);
+        this.workers = new WorkerState[m];
+        this.optimizer = new RunOptimizerState(modelState, sharedState, aggregating, store, carry, workers);
+        this.recordLoss = model.hasParameters();
+        this.bridge = new ListenerBridge(model, listeners, clones, m, store, source, optimizer::show);
         RunComponents parts = config.compose(new RunComponents.Context(model, clock, store::copyLatestTo));
+        this.stepSize = parts.stepSize;
+        this.noise = parts.noise;
+        Rounds rounds = null;
         if (aggregating) {
-            SyncRounds sync = new SyncRounds(this, m);
-            this.rounds = sync;
-            this.dispatcher = sync;
+            rounds = new SyncRounds(steps, m, store, bridge);
         } else if (parts.roundPolicy != null) {
-            KAsyncRounds kasync = new KAsyncRounds(this, m, parts.roundPolicy);
-            this.rounds = kasync;
-            this.dispatcher = kasync;
-        } else {
-            this.rounds = null;
-            this.dispatcher = parts.dispatcher;
+            rounds = new KAsyncRounds(steps, m, parts.roundPolicy, bridge, clock, localSteps, interrupter);
         }
-        this.waiters = dispatcher.active().waiters();
-        this.staleBound = dispatcher.maxStaleness();
         this.roundBased = rounds != null;
+        this.dispatcher = roundBased ? (Dispatcher) rounds : parts.dispatcher;
+        this.waiters = dispatcher.active().waiters();
         long max = config.maxSteps().orElse(Long.MAX_VALUE);
         this.budget = new StepBudget(max == Long.MAX_VALUE ? max : Math.max(0, max - acceptedBefore), waiters);
         if (budget.exhausted()) {
             stop(StopReason.MAX_STEPS); // a resumed run whose checkpoint has the steps asked for: nothing to train
         }
-        this.stepSize = parts.stepSize;
         this.scalesGradient = model.heavyBall()
                 && !(stepSize instanceof org.dl4jasync.stepsize.ConstantStepSize)
                 && !aggregating
-                && rounds == null;
-        this.noise = parts.noise;
+                && !roundBased;
+        this.work = new StepWork(
+                config.seed(),
+                deferred,
+                bridge,
+                store,
+                source,
+                noise,
+                aggregating,
+                sharedState,
+                !roundBased && modelState != null,
+                scalesGradient,
+                recordLoss);
+        this.completion = roundBased
+                ? rounds
+                : new PerStepCompletion(
+                        steps,
+                        dispatcher,
+                        store,
+                        budget,
+                        bridge,
+                        stepSize,
+                        noise,
+                        deferred,
+                        scalesGradient,
+                        sharedState);
         this.elastic = parts.elastic;
         if (elastic != null) {
             elastic.bind(dispatcher.active(), clock);
         }
-        this.recordLoss = model.hasParameters();
-        this.bridge = new ListenerBridge(model, listeners, clones, m, store, source, this::showOptimizerState);
-        this.workers = new WorkerState[m];
         this.stats = new WorkerStats[m];
         long started = 0;
         // a simulation records every worker's updates on one thread: one count by staleness for all, O(max τ)
@@ -313,7 +293,12 @@ final class Run {
             }
         }
         this.startedBefore = started;
-        this.monitor = new RunMonitor(this); // after the workers' counters, which it reads
+        // the thread engine only (a simulation refuses a checkpoint directory)
+        this.checkpoints = !deferred && config.checkpointDir().isPresent()
+                ? new Checkpoints(this, config.checkpointDir().get())
+                : null;
+        this.monitor =
+                new RunMonitor(config, model, store, clock, pausing, budget, this, checkpoints, stats, acceptedBefore);
         this.observers = parts.observers.toArray(new StepListener[0]);
         this.components = Checkpoints.components(parts, dispatcher, stepSize, elastic);
         if (resume != null) {
@@ -323,10 +308,16 @@ final class Run {
                 throw Resume.unreadable("the checkpoint's components", e);
             }
         }
-        // last: it reads the counts above (the thread engine only; a simulation refuses a checkpoint directory)
-        this.checkpoints = !deferred && config.checkpointDir().isPresent()
-                ? new Checkpoints(this, config.checkpointDir().get())
-                : null;
+    }
+
+    /** The updates are sums of several workers' gradients, one update per round (sync). */
+    boolean aggregating() {
+        return aggregating;
+    }
+
+    /** Updates are applied per round (sync, K-async, ABS): the accepted count counts rounds. */
+    boolean roundBased() {
+        return roundBased;
     }
 
     /** Creates worker {@code w}'s state; call on the thread that will run it (replicas allocate workspaces). */
@@ -338,461 +329,22 @@ final class Run {
         Replica replica = own ? model.newReplica(model.params().dup()) : view.replica();
         bridge.listenTo(w, replica);
         WorkerState ws = new WorkerState(w, view, replica, stepSize, own, stats[w], since);
-        if (sharedState) {
-            if (store.sharedState() != null) { // HOGWILD!, locked: the worker's updater views the store's state
-                replica.useUpdaterState(store.sharedState());
-            } // CAS-published: its own array, which the store fills from a snapshot and copies back
-            ws.former = new SharedStep(ws);
-        } else if (resume != null && resume.updaterStates[w] != null) {
-            INDArray u = replica.updaterState();
-            if (u == null || u.length() != resume.updaterStates[w].length()) {
-                throw new IllegalStateException("worker " + w + "'s updater state does not fit the checkpoint's");
-            }
-            u.assign(resume.updaterStates[w]);
-        } else if (modelState != null) {
-            replica.updaterState().assign(carry.startOf(w, m, modelState)); // read only: workers start at once
-        }
+        optimizer.start(ws, m, resume, work);
         workers[w] = ws;
         return ws;
     }
 
-    // ---- the step protocol
-
-    /**
-     * Starts a step of {@code ws}: {@link #STARTED} (its update, or for sync its gradient, is ready; deferred: the
-     * parameters it reads are copied), {@link #WAIT} (may not start now: wait until {@link #mayProceed}), or
-     * {@link #END} (this worker is done).
-     */
-    int begin(WorkerState ws) throws InterruptedException {
-        if (stopping) {
-            return END;
-        }
-        final int w = ws.id;
-        if (!dispatcher.mayStart(w)) {
-            // a worker held back by the active bound has nothing left to wait for once the data ended
-            return dataEnded && !dispatcher.active().allows(w) ? END : WAIT;
-        }
-        // a step takes a permit of its own; a round applies one update for many steps (the round's close counts it)
-        if (!roundBased && !budget.tryAcquire()) {
-            return budget.exhausted() ? END : WAIT;
-        }
-        long ticket = dispatcher.tryStartStep(w);
-        if (ticket == Dispatcher.NOT_NOW) {
-            givePermitBack();
-            return WAIT;
-        }
-        if (stopping) { // the run stopped meanwhile (e.g. the sync round just closed was the last)
-            givePermitBack();
-            return END;
-        }
-        MultiDataSet ds;
-        try {
-            ds = source.batch(ticket);
-        } catch (RuntimeException | InterruptedException e) {
-            source.done(ticket);
-            throw e;
-        }
-        if (ds == null) { // past the last epoch: so is every later ticket
-            source.done(ticket);
-            givePermitBack();
-            dispatcher.workerLeft(w);
-            dataEnded = true;
-            waiters.signal();
-            return END;
-        }
-        ws.stats.countStarted();
-        ws.ticket = ticket;
-        ws.batch = ds;
-        ws.lastBatch = ds;
-        ws.batchSize = Batches.size(ds);
-        ws.epochAtRead = bridge.currentEpoch();
-        if (ws.localDone == 0) { // a local step after the first goes on from the worker's own copy: no read
-            final WorkerView view = ws.view;
-            ws.readVersion = view.read();
-            boolean keepOpen = false;
-            try {
-                if (ws.ownParams) {
-                    if (recordLoss) { // a model with parameters (scheduling only: nothing to copy)
-                        ws.replica.params().assign(view.replica().params()); // the parameters of this instant
-                    }
-                } else {
-                    gradient(ws);
-                    // the update is formed in complete, once the step is accepted; the updater may read the
-                    // parameters the gradient was computed on (regularisation), so the read stays open until then
-                    keepOpen = true;
-                }
-            } finally {
-                if (!keepOpen) {
-                    view.release();
-                }
-                ws.readOpen = keepOpen;
-                if (!ws.ownParams) {
-                    batchDone(ws);
-                }
-            }
-        }
-        if (ws.ownParams && !deferred) { // local SGD on threads: computed on the copy, outside the read
-            try {
-                gradient(ws);
-                toUpdate(ws);
-            } finally {
-                batchDone(ws);
-            }
-        }
-        return STARTED;
-    }
-
-    /**
-     * The gradient of the step {@code ws} began, on its replica: at once in {@link #begin}, or when the step is
-     * deferred ({@link #deferred}) later, on any thread, from the copy {@code begin} made. Touches nothing but the
-     * replica (and the ND4J random generator of the calling thread, seeded per step when deferred, so that the
-     * thread it runs on does not matter).
-     */
-    void gradient(WorkerState ws) {
-        if (deferred) {
-            Nd4j.getRandom().setSeed(config.seed() * 0x9E3779B97F4A7C15L + ws.ticket);
-        }
-        ws.loss = ws.replica.computeGradient(ws.batch);
-        bridge.gradientCalculated(ws.id, ws.replica.model());
-    }
-
-    /**
-     * After {@link #gradient}, for a step that goes into the shared parameters (accepted, contributing to a round, or a
-     * local step): the worker's DL4J updater turns the gradient into the update (not for sync, whose round runs one
-     * updater, nor with a shared state, which the store forms at apply time), and the loss is counted. Under a
-     * per-worker state the state before the formation is kept, so that a step the store then refuses (STALE,
-     * DROPPED) or a non-finite one leaves the worker's state as it was ({@link WorkerState#restoreState}).
-     */
-    void toUpdate(WorkerState ws) {
-        Replica replica = ws.replica;
-        if (!aggregating && !sharedState) {
-            if (rounds == null && modelState != null) { // not K-async/ABS (sync is aggregating)
-                ws.saveState();
-            }
-            if (scalesGradient) { // the factor of τ as the update is formed, on the gradient term only
-                double f = ws.scaler.factor(Math.max(0, store.version() - ws.readVersion));
-                if (f != 1.0) {
-                    replica.gradient().muli(f);
-                }
-            }
-            formUpdate(ws);
-        }
-        countLoss(ws);
-    }
-
-    /** The worker's updater forms the update of the step {@code ws} began from its gradient (shared state: in the store). */
-    void formUpdate(WorkerState ws) {
-        ws.replica.toUpdate(bridge.baseIteration() + (int) ws.readVersion, ws.epochAtRead, ws.batchSize);
-    }
-
-    /** The step's loss is counted and its update (or, with a shared state, its gradient) checked for finiteness. */
-    private void countLoss(WorkerState ws) {
-        Replica replica = ws.replica;
-        if (recordLoss) { // a model with parameters (scheduling only: no loss, no update)
-            ws.stats.recordLoss(ws.loss);
-            ws.nonFinite = !Double.isFinite(ws.loss) || !finite(replica.gradient());
-        }
-        if (noise != null && !aggregating && !ws.nonFinite) {
-            noise.computed(ws.readVersion, replica.gradient());
-        }
-    }
-
-    /**
-     * Whether every element of {@code update} is finite, by one BLAS pass (the sum of absolute values: NaN or ∞ as
-     * soon as one element is, allocation-free). An update whose absolute sum overflows the data type while every
-     * element is finite counts as non-finite too: applied, it would overflow the parameters.
-     */
-    private static boolean finite(INDArray update) {
-        return Double.isFinite(Nd4j.getBlasWrapper().level1().asum(update));
-    }
-
-    /**
-     * Before the step of {@code ws} goes into the shared parameters (an apply, a sync contribution, a round
-     * submission or a local step): false when its loss and update are finite; else handles it by the run's
-     * {@link org.dl4jasync.config.NonFinitePolicy} and returns true — it throws {@link NonFiniteUpdateException}
-     * (fail), or counts the step and ends its fate as not applied (skip), and also stops the run as diverged (stop).
-     * {@code givesUp} is what the caller's algorithm does with a step it will not apply (budget, dispatcher).
-     */
-    boolean refuseNonFinite(WorkerState ws, java.util.function.Consumer<WorkerState> givesUp) {
-        if (!ws.nonFinite) {
-            return false;
-        }
-        ws.nonFinite = false;
-        long tau = aggregating ? 0 : store.version() - ws.readVersion;
-        switch (config.nonFinitePolicy()) {
-            case FAIL:
-                throw new NonFiniteUpdateException(
-                        ws.id, ws.ticket, ws.readVersion, tau, ws.loss, Double.isFinite(ws.loss));
-            case STOP:
-                stop(StopReason.DIVERGED);
-                break;
-            default:
-                break;
-        }
-        ws.stats.countNonFinite();
-        ws.restoreState(); // a formed update not applied: the state it advanced goes back
-        givesUp.accept(ws);
-        observe(ws, false, -1, 0);
-        bridge.stepFinished();
-        return true;
-    }
-
-    /** The step's batch is no longer needed (after its gradient, or when a deferred gradient is skipped). */
-    void batchDone(WorkerState ws) {
-        source.done(ws.ticket);
-        ws.batch = null;
-    }
-
-    /**
-     * A deferred step the dispatcher rejected: its gradient is never computed (so it enters neither the loss trace
-     * nor the worker's updater state) and the listeners see loss NaN.
-     */
-    void skipGradient(WorkerState ws) {
-        ws.loss = Double.NaN;
-        batchDone(ws);
-    }
-
-    private void givePermitBack() {
-        if (!roundBased) {
-            budget.giveBack();
-        }
-    }
-
-    /** True when a waiting worker should call {@link #begin} again. */
-    boolean mayProceed(int w) {
-        return stopping || dataEnded || (dispatcher.mayStart(w) && budget.available());
-    }
-
-    /**
-     * FINISHSTEP: whether the dispatcher accepts the step that {@code ws} began. When gradients are deferred
-     * (simulation: one thread, the version moves only in event order) a step already staler than the dispatcher's
-     * bound is refused here, so its gradient is not computed; the store would reject it anyway, since the version
-     * only grows ({@link #apply} decides for the steps that pass).
-     */
-    boolean finish(WorkerState ws) {
-        if (deferred && store.version() - ws.readVersion > staleBound) {
-            return false;
-        }
-        return dispatcher.finishStep(ws.id, ws.ticket);
-    }
-
-    /**
-     * Both halves of the finish as one call (threads): finish, then apply, reject or contribute. The update is formed
-     * here, after the dispatcher accepted the step (as the authors' code does: a rejected step's gradient never
-     * enters the worker's optimizer state), and the read {@link #begin} left open is released at the end.
-     */
-    void complete(WorkerState ws) {
-        try {
-            if (rounds != null) {
-                if (!ws.ownParams) {
-                    toUpdate(ws); // sync: the loss and checks; rounds: the update, formed when the step finishes
-                }
-                rounds.submit(ws);
-            } else if (finish(ws)) {
-                toUpdate(ws);
-                apply(ws);
-            } else {
-                if (recordLoss) {
-                    ws.stats.recordLoss(ws.loss); // computed, never formed into an update
-                }
-                reject(ws);
-            }
-        } finally {
-            if (ws.readOpen) {
-                ws.readOpen = false;
-                ws.view.release();
-            }
-        }
-    }
-
-    void reject(WorkerState ws) {
-        ws.stats.countRejected();
-        budget.giveBack();
-        observe(ws, false, -1, 0);
-        bridge.stepFinished();
-    }
-
-    /** Applies the accepted update of {@code ws} through its view (the store may drop it). */
-    void apply(WorkerState ws) {
-        if (refuseNonFinite(ws, giveUpAccepted)) {
-            return;
-        }
-        INDArray update = ws.replica.gradient();
-        // heavy-ball with a step-size rule: the factor is in the gradient term already (per worker), or the store's
-        // τ gives it to the formation (shared state); the store itself then applies the update as it is
-        org.dl4jasync.parameters.StepScaler scaler = !scalesGradient
-                ? ws.scaler
-                : sharedState ? ws.gradientTermScaler : org.dl4jasync.parameters.StepScaler.UNIT;
-        long tau = ws.view.apply(update, ws.readVersion, staleBound, scaler, ws.former);
-        if (tau == WorkerView.DROPPED) {
-            drop(ws);
-            return;
-        }
-        if (tau == WorkerView.STALE) { // above the dispatcher's staleness bound: nothing was written
-            ws.restoreState(); // a formed update not applied: the state it advanced goes back
-            reject(ws);
-            return;
-        }
-        ws.stateApplied();
-        double scale = ws.scaler.last; // the step-size factor (of the gradient term, for heavy-ball with a rule)
-        double multiplier = scalesGradient ? 1.0 : scale; // what multiplied the update as the store applied it
-        long index = ws.readVersion + tau; // this update's place in the version order
-        if (noise != null) {
-            noise.applied(index, update, multiplier);
-        }
-        stepSize.observe(tau);
-        recordApplied(ws, tau, scale);
-        bridge.iterationDone(index, ws, update, multiplier);
-        dispatcher.afterApply(ws.id, ws.ticket);
-        observe(ws, true, tau, scale);
-        bridge.stepFinished();
-        monitor.afterApply(ws, index + 1);
-    }
-
-    /** The accepted update of {@code ws} was given up by the store (CAS-published persistence bound). */
-    void drop(WorkerState ws) {
-        ws.restoreState(); // a formed update not applied: the state it advanced goes back
-        ws.stats.countDropped();
-        budget.giveBack();
-        dispatcher.afterApply(ws.id, ws.ticket);
-        observe(ws, false, -1, 0);
-        bridge.stepFinished();
-    }
-
-    /** What giving up an accepted step takes, as for a {@link #drop}: its permit back, the dispatcher told. */
-    private void giveUp(WorkerState ws) {
-        budget.giveBack();
-        dispatcher.afterApply(ws.id, ws.ticket);
-    }
-
-    private final java.util.function.Consumer<WorkerState> giveUpAccepted = this::giveUp;
-
-    // ---- rounds (K-async, ABS): a submission enters a round; a round's close applies one update
-
-    /** A submission with staleness {@code tau} (rounds) entered the open round with factor {@code scale}. */
-    void recordSubmission(WorkerState ws, long tau, double scale) {
-        ws.stats.recordApplied(tau, scale);
-        stepSize.observe(tau);
-    }
-
-    /**
-     * The round with index {@code index}, {@code update} (null: not kept), was applied by {@code ws}; the workers
-     * {@code contributed} names were in it: its listeners' iteration, the monitor.
-     */
-    void roundApplied(
-            WorkerState ws, long index, double meanLoss, INDArray update, java.util.function.IntPredicate contributed) {
-        bridge.roundDone(index, meanLoss, ws.lastBatch, update, contributed);
-        monitor.afterApply(ws, index + 1);
-    }
-
-    /**
-     * A round-based step whose work was dropped (forced restart; with local SGD all its local steps since the last
-     * submission): counted as rejected, never applied.
-     */
-    void discard(WorkerState ws) {
-        ws.stats.countRejected();
-        ws.resetLocal();
-        observe(ws, false, -1, 0);
-        bridge.stepFinished();
-    }
-
-    /** Cuts a worker's step short (see {@link #interrupter}). */
+    /** Cuts a worker's step short (ABS's forced restart at a round's end), given by the engine that can. */
     interface Interrupter {
         /** Ends worker {@code w}'s step in flight now, dropping its work; false when it has none to cut. */
         boolean interrupt(int w);
     }
 
-    /** Bookkeeping of one applied update (its listeners' event is the caller's: {@link ListenerBridge}). */
-    void recordApplied(WorkerState ws, long tau, double scale) {
-        ws.stats.recordApplied(tau, scale);
-        budget.applied();
-    }
-
-    void observe(WorkerState ws, boolean applied, long tau, double scale) {
-        StepListener[] o = observers;
-        for (int k = 0; k < o.length; k++) {
-            o[k].onStep(ws.id, ws.ticket, applied, tau, scale, ws.loss);
-        }
-    }
-
-    // ---- the optimizer state after the run
-
-    /**
-     * At the end of the run (every worker stopped, also after a failure): the network's updater receives the
-     * training's state — the store's shared state, worker 0's for sync (its one updater), else the workers' mean —
-     * and the per-worker states are kept for the trainer's next fit.
-     */
-    void writeBackOptimizerState() {
-        if (modelState == null) {
-            return;
-        }
-        INDArray[] states = workerStates();
-        modelStateInto(modelState, states);
-        if (!sharedState) {
-            carry.keep(states, modelState);
-        }
-    }
-
-    /**
-     * Before {@code onEpochEnd} (under the listener lock, workers running): the network's updater shows the state of
-     * the moment, so an epoch-based {@code CheckpointListener} saves it. Benign race: a running worker's state is read
-     * while it may advance it (a mix of two of its consecutive states); the end of the run writes the exact one.
-     */
-    private void showOptimizerState() {
-        if (modelState != null) {
-            modelStateInto(modelState, workerStates());
-        }
-    }
-
-    /**
-     * The training's model-level optimizer state into {@code target}, from the workers' {@code states}: the store's
-     * shared state, worker 0's for sync (its one updater), else the workers' mean. The one rule for the end of the
-     * run, the epoch events and the checkpoints.
-     */
-    void modelStateInto(INDArray target, INDArray[] states) {
-        if (sharedState) {
-            store.copySharedStateTo(target);
-        } else {
-            OptimizerStates.writeInto(target, states, aggregating ? states[0] : null);
-        }
-    }
-
-    /** Every started worker's updater state (null: not started, or a stateless updater). */
-    INDArray[] workerStates() {
-        INDArray[] states = new INDArray[m];
-        for (int w = 0; w < m; w++) {
-            WorkerState ws = workers[w];
-            states[w] = ws == null ? null : ws.replica.updaterState();
-        }
-        return states;
-    }
-
-    /** A worker's step under the shared state: the store forms its update through the shared state. */
-    private final class SharedStep implements org.dl4jasync.parameters.UpdateFormer {
-        private final WorkerState ws;
-
-        SharedStep(WorkerState ws) {
-            this.ws = ws;
-        }
-
-        @Override
-        public INDArray state() {
-            return ws.replica.updaterState();
-        }
-
-        @Override
-        public void form() {
-            if (scalesGradient && ws.scaler.last != 1.0) { // the factor the store's τ gave, on the gradient term
-                ws.replica.gradient().muli(ws.scaler.last);
-            }
-            formUpdate(ws);
-        }
-    }
-
     // ---- stopping
 
     /** Ends the run with {@code reason} unless it already has one; wakes every waiting worker. */
-    void stop(StopReason reason) {
+    @Override
+    public void stop(StopReason reason) {
         stop.compareAndSet(null, reason);
         stopping = true;
         waiters.signal();
@@ -804,7 +356,8 @@ final class Run {
         waiters.signal();
     }
 
-    boolean stopping() {
+    @Override
+    public boolean stopping() {
         return stopping;
     }
 

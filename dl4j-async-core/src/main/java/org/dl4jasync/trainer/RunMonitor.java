@@ -7,12 +7,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
 import org.dl4jasync.checkpoint.StateValues;
 import org.dl4jasync.config.EvaluationMode;
+import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.metrics.EvaluationSchedule;
 import org.dl4jasync.metrics.StopReason;
 import org.dl4jasync.metrics.TracePoint;
+import org.dl4jasync.metrics.WorkerStats;
 import org.dl4jasync.model.TrainableModel;
+import org.dl4jasync.parameters.ParameterStore;
 
 /**
  * The stop conditions and traces that depend on applied updates, written once for both engines: after every applied
@@ -35,7 +39,20 @@ import org.dl4jasync.model.TrainableModel;
  * Trace lists are appended under their own lock (once per trace point).
  */
 final class RunMonitor {
-    private final Run run;
+    private final RunConfig config;
+    private final TrainableModel model;
+    private final ParameterStore store;
+    private final DoubleSupplier clock;
+    /** The gate that pauses the workers (threads), or null. */
+    private final PausingClock pausing;
+
+    private final StepBudget budget;
+    private final Stopper stopper;
+    /** The run's checkpoints (threads, with a checkpoint directory), or null. */
+    private final Checkpoints checkpoints;
+    /** Updates applied before this run (a resumed run's checkpoint's). */
+    private final long acceptedBefore;
+
     private final long lossTraceEvery;
     private final EvaluationSchedule schedule;
     private final boolean timed;
@@ -54,24 +71,49 @@ final class RunMonitor {
     /** Written once by the worker whose evaluation reached the target; read after the run. */
     private volatile Double timeToTarget;
 
-    RunMonitor(Run run) {
-        this.run = run;
-        this.lossTraceEvery = run.config.lossTraceEvery();
-        this.schedule = run.config.evaluationSchedule();
+    /** How the monitor ends the run, and whether it is ending (the run's stop state). */
+    interface Stopper {
+        void stop(StopReason reason);
+
+        boolean stopping();
+    }
+
+    RunMonitor(
+            RunConfig config,
+            TrainableModel model,
+            ParameterStore store,
+            DoubleSupplier clock,
+            PausingClock pausing,
+            StepBudget budget,
+            Stopper stopper,
+            Checkpoints checkpoints,
+            WorkerStats[] stats,
+            long acceptedBefore) {
+        this.config = config;
+        this.model = model;
+        this.store = store;
+        this.clock = clock;
+        this.pausing = pausing;
+        this.budget = budget;
+        this.stopper = stopper;
+        this.checkpoints = checkpoints;
+        this.acceptedBefore = acceptedBefore;
+        this.lossTraceEvery = config.lossTraceEvery();
+        this.schedule = config.evaluationSchedule();
         this.timed = schedule.timed();
-        this.target = run.config.targetAccuracy().orElse(Double.NaN);
+        this.target = config.targetAccuracy().orElse(Double.NaN);
         this.nextLossAt = new AtomicLong(lossTraceEvery);
-        this.recentLoss = new RecentLoss(run.stats);
+        this.recentLoss = new RecentLoss(stats);
     }
 
     /** Called by the worker that applied the update making {@code accepted} updates in all. */
     void afterApply(WorkerState ws, long applied) {
-        long accepted = run.acceptedBefore + applied; // over the whole training (a resumed run's included)
+        long accepted = acceptedBefore + applied; // over the whole training (a resumed run's included)
         long at = nextLossAt.get();
         if (accepted >= at && nextLossAt.compareAndSet(at, (accepted / lossTraceEvery + 1) * lossTraceEvery)) {
             traceLoss(accepted);
         }
-        double now = timed ? run.clock.getAsDouble() : 0; // the clock only when the schedule is by time
+        double now = timed ? clock.getAsDouble() : 0; // the clock only when the schedule is by time
         if (schedule.due(accepted, now) && evaluating.compareAndSet(false, true)) {
             try {
                 if (schedule.due(accepted, now)) {
@@ -82,25 +124,25 @@ final class RunMonitor {
                 evaluating.set(false);
             }
         }
-        Checkpoints c = run.checkpoints;
+        Checkpoints c = checkpoints;
         if (c != null) {
-            double t = c.timed() ? run.clock.getAsDouble() : 0;
+            double t = c.timed() ? clock.getAsDouble() : 0;
             if (c.due(accepted, t) && evaluating.compareAndSet(false, true)) { // one pause at a time
                 try {
-                    c.takeIfDue(accepted, t);
+                    c.takeIfDue(accepted, t, this);
                 } finally {
                     evaluating.set(false);
                 }
             }
         }
-        if (run.budget.exhausted()) {
-            run.stop(StopReason.MAX_STEPS);
+        if (budget.exhausted()) {
+            stopper.stop(StopReason.MAX_STEPS);
         }
     }
 
     /** Appends a loss point: the mean minibatch loss of every step computed since the previous point. */
     private void traceLoss(long accepted) {
-        traceLoss(accepted, run.clock.getAsDouble());
+        traceLoss(accepted, clock.getAsDouble());
     }
 
     private void traceLoss(long accepted, double seconds) {
@@ -126,28 +168,28 @@ final class RunMonitor {
     @SuppressWarnings("NonAtomicVolatileUpdate") // evaluationNanos: single writer, the evaluation claim holder
     private void evaluate(WorkerState ws) {
         if (ws.evaluator == null) {
-            ws.evaluator = run.model.newEvaluator(run.config.evaluationData().orElseThrow());
+            ws.evaluator = model.newEvaluator(config.evaluationData().orElseThrow());
         }
         // the gate exists for checkpoints too: an evaluation pauses the others only in EvaluationMode.PAUSED
-        PausingClock pausing = run.config.evaluationMode() == EvaluationMode.PAUSED ? run.pausing : null;
+        PausingClock gate = config.evaluationMode() == EvaluationMode.PAUSED ? pausing : null;
         long start = System.nanoTime();
         TracePoint p;
-        if (pausing != null) {
-            pausing.pause(run::stopping);
+        if (gate != null) {
+            gate.pause(stopper::stopping);
         }
         try {
             p = measure(ws.evaluator);
         } finally {
-            if (pausing != null) {
-                pausing.resume();
+            if (gate != null) {
+                gate.resume();
             }
             evaluationNanos += System.nanoTime() - start; // single writer: the claim holder
         }
         if (p == null) {
-            run.stop(StopReason.DIVERGED);
+            stopper.stop(StopReason.DIVERGED);
         } else if (!Double.isNaN(target) && p.value >= target && timeToTarget == null) {
             timeToTarget = p.seconds;
-            run.stop(StopReason.TARGET_ACCURACY);
+            stopper.stop(StopReason.TARGET_ACCURACY);
         }
     }
 
@@ -166,9 +208,9 @@ final class RunMonitor {
     TracePoint measure(TrainableModel.Evaluator evaluator, double end) {
         double[] at = new double[2];
         double acc = evaluator.accuracy(dest -> {
-            at[0] = Double.isNaN(end) ? run.clock.getAsDouble() : end;
-            at[1] = run.acceptedBefore + run.store.version();
-            run.store.copyLatestTo(dest);
+            at[0] = Double.isNaN(end) ? clock.getAsDouble() : end;
+            at[1] = acceptedBefore + store.version();
+            store.copyLatestTo(dest);
         });
         if (Double.isNaN(acc)) {
             return null;

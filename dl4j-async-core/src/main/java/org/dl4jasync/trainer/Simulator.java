@@ -77,22 +77,22 @@ public final class Simulator {
                 ? new InMemoryBatchSource(batches, epochs, config.seed(), shuffle)
                 : new TicketSource(epochs, ticketsPerEpoch);
         clock.set(0);
-        Run run = new Run(config, model, model.listeners(), source, clock, optimizerStates);
+        VirtualTimeEngine engine = new VirtualTimeEngine(
+                config.workers(),
+                clock,
+                stepTime,
+                applyTime,
+                pollDelay,
+                config.virtualTimeLimit().orElse(Double.POSITIVE_INFINITY),
+                config.timeLimit().map(d -> d.toNanos() / 1e9).orElse(Double.POSITIVE_INFINITY),
+                gradientThreads);
+        Run run = Run.simulated(config, model, model.listeners(), source, clock, optimizerStates, engine::interrupt);
         int savedThreads = Nd4j.getEnvironment().maxThreads();
         if (gradientThreads > 1) {
             Nd4j.getEnvironment().setMaxThreads(1); // one op thread per gradient thread, as one per worker on threads
         }
         try {
-            TrainingReport r = new VirtualTimeEngine(
-                            run,
-                            clock,
-                            stepTime,
-                            applyTime,
-                            pollDelay,
-                            config.virtualTimeLimit().orElse(Double.POSITIVE_INFINITY),
-                            config.timeLimit().map(d -> d.toNanos() / 1e9).orElse(Double.POSITIVE_INFINITY),
-                            gradientThreads)
-                    .execute();
+            TrainingReport r = engine.execute(run);
             Map<String, Object> c = new LinkedHashMap<>(r.config());
             c.put("step_time", stepTime.toString());
             c.put("apply_time", applyTime == null ? null : applyTime.toString());

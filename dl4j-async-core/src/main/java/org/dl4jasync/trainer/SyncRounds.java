@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import org.dl4jasync.dispatch.ActiveWorkers;
 import org.dl4jasync.dispatch.Dispatcher;
 import org.dl4jasync.model.Replica;
+import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.parameters.StepScaler;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -22,7 +23,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * lock of this class, taken once per worker and round (never per parameter).
  */
 final class SyncRounds implements Dispatcher, Rounds {
-    private final Run run;
+    private final CompletionHost host;
+    private final ParameterStore store;
+    private final ListenerBridge bridge;
     private final int m;
     private final ActiveWorkers active;
     private volatile long round;
@@ -36,8 +39,10 @@ final class SyncRounds implements Dispatcher, Rounds {
     /** Guarded by this: workers that left in the current round. */
     private int goneNow;
 
-    SyncRounds(Run run, int workers) {
-        this.run = run;
+    SyncRounds(CompletionHost host, int workers, ParameterStore store, ListenerBridge bridge) {
+        this.host = host;
+        this.store = store;
+        this.bridge = bridge;
         this.m = workers;
         this.active = new ActiveWorkers(workers);
         this.contributedIn = new AtomicLongArray(workers);
@@ -72,14 +77,14 @@ final class SyncRounds implements Dispatcher, Rounds {
     /** Worker {@code ws} has computed its gradient of the current round (threads: on its own thread). */
     @Override
     public void submit(WorkerState ws) {
-        boolean refused = run.refuseNonFinite(ws, NOTHING_TO_GIVE_BACK); // arrives, but adds nothing to the mean
+        boolean refused = host.refuseNonFinite(ws, NOTHING_TO_GIVE_BACK); // arrives, but adds nothing to the mean
         synchronized (this) {
             contributor[ws.id] = refused ? null : ws;
             arrived++;
             contributedIn.set(ws.id, round);
         }
         if (ws.id != 0) {
-            run.waiters.signal(); // worker 0 may be waiting to close the round
+            host.signalWaiters(); // worker 0 may be waiting to close the round
         }
     }
 
@@ -90,7 +95,7 @@ final class SyncRounds implements Dispatcher, Rounds {
             arrived++;
             goneNow++;
         }
-        run.waiters.signal();
+        host.signalWaiters();
     }
 
     /** Worker 0: applies the round when every worker has contributed or left; false while it is still open. */
@@ -117,7 +122,7 @@ final class SyncRounds implements Dispatcher, Rounds {
             applyRound(in, count);
         }
         round = round + 1; // volatile: the round's update is in the parameters before anyone starts the next
-        run.waiters.signal();
+        host.signalWaiters();
         return true;
     }
 
@@ -128,7 +133,7 @@ final class SyncRounds implements Dispatcher, Rounds {
     private void applyRound(WorkerState[] in, int count) {
         // tickets are consecutive: a round with any data has data at worker 0, whose updater every round uses; its
         // gradient is missing only when it was refused (non-finite), and then its buffer is the sum's start at zero
-        WorkerState master = run.workers[0];
+        WorkerState master = host.worker(0);
         Replica r = master.replica;
         INDArray g = r.gradient();
         double loss = 0;
@@ -146,19 +151,18 @@ final class SyncRounds implements Dispatcher, Rounds {
         if (count > 1) {
             g.divi(count);
         }
-        long index = run.store.version();
-        r.toUpdate(run.bridge.baseIteration() + (int) index, run.bridge.currentEpoch(), master.batchSize);
+        long index = store.version();
+        r.toUpdate(bridge.baseIteration() + (int) index, bridge.currentEpoch(), master.batchSize);
         master.view.apply(g, index, StepScaler.UNIT); // one writer per round: exact, τ = 0
         master.scaler.last = 1.0;
-        run.recordApplied(master, 0, 1.0);
-        run.bridge.roundDone(index, loss / count, master.lastBatch, g, w -> in[w] != null);
+        host.applied(master, 0, 1.0);
+        bridge.roundDone(index, loss / count, master.lastBatch, g, w -> in[w] != null);
         for (int w = 0; w < m; w++) {
             if (in[w] != null) {
-                run.observe(in[w], w == 0, w == 0 ? 0 : -1, w == 0 ? 1.0 : 0);
-                run.bridge.stepFinished();
+                host.ended(in[w], w == 0, w == 0 ? 0 : -1, w == 0 ? 1.0 : 0);
             }
         }
-        run.monitor.afterApply(master, index + 1);
+        host.afterApply(master, index + 1);
     }
 
     @Override

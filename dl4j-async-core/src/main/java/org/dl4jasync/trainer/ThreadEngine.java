@@ -70,7 +70,7 @@ final class ThreadEngine {
 
     /** After every worker has stopped: the optimizer state, the final checkpoint and the report. */
     private TrainingReport finish() {
-        run.writeBackOptimizerState(); // every worker has stopped: the exact state, also after a failure
+        run.optimizer.writeBack(); // every worker has stopped: the exact state, also after a failure
         Throwable f = failure.get();
         if (f != null) {
             run.bridge.showFinalState(run.store.version()); // the network keeps what was applied before the failure
@@ -117,10 +117,11 @@ final class ThreadEngine {
     /** The worker's hot path: the step protocol, back to back; wait parked when it may not start. */
     private void loop(WorkerState ws) throws InterruptedException {
         final Run r = run;
+        final StepProtocol steps = r.steps;
         final WorkerStats st = ws.stats;
         final Waiters waiters = r.waiters;
         final int w = ws.id;
-        final java.util.function.BooleanSupplier proceed = () -> r.mayProceed(w);
+        final java.util.function.BooleanSupplier proceed = () -> steps.mayProceed(w);
         final PausingClock gate = r.pausing;
         final java.util.function.BooleanSupplier stopping = r::stopping;
         for (; ; ) {
@@ -130,10 +131,10 @@ final class ThreadEngine {
             int s;
             try {
                 long start = System.nanoTime();
-                s = r.begin(ws);
+                s = steps.begin(ws);
                 if (s == Run.STARTED) {
                     st.recordStepTime((System.nanoTime() - start) / 1e9);
-                    r.complete(ws);
+                    steps.complete(ws);
                 }
             } finally {
                 if (gate != null) {
@@ -241,7 +242,7 @@ final class ThreadEngine {
             long total = ((InMemoryBatchSource) run.source).batchesPerEpoch() * run.source.epochs();
             if (run.aggregating()) {
                 total = (total + threads.length - 1) / threads.length;
-            } else if (run.rounds != null) {
+            } else if (run.roundBased()) {
                 return -1; // rounds of K submissions, K adaptive: the number of updates is not known ahead
             }
             planned = Math.min(planned, total);

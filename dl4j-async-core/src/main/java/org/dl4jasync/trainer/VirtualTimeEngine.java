@@ -32,7 +32,11 @@ final class VirtualTimeEngine {
     static final byte FINISH = 1;
     static final byte APPLY = 2;
 
-    private final Run run;
+    /** The run, given to {@link #execute} (made with this engine's {@link #interrupt}). */
+    private Run run;
+
+    private StepProtocol steps;
+    private PerStepCompletion perStep;
     private final VirtualClock clock;
     private final StepTimeDistribution stepTime;
     private final StepTimeDistribution applyTime;
@@ -53,7 +57,7 @@ final class VirtualTimeEngine {
      * @param gradientThreads helper threads for the deferred gradients (0: computed on this thread)
      */
     VirtualTimeEngine(
-            Run run,
+            int workers,
             VirtualClock clock,
             StepTimeDistribution stepTime,
             StepTimeDistribution applyTime,
@@ -61,7 +65,6 @@ final class VirtualTimeEngine {
             double virtualTimeLimit,
             double wallTimeLimit,
             int gradientThreads) {
-        this.run = run;
         this.clock = clock;
         this.stepTime = stepTime;
         this.applyTime = applyTime;
@@ -69,14 +72,20 @@ final class VirtualTimeEngine {
         this.virtualTimeLimit = virtualTimeLimit;
         this.wallTimeLimit = wallTimeLimit;
         this.gradientThreads = gradientThreads;
-        this.m = run.m;
+        this.m = workers;
         this.queue = new EventQueue(m);
         this.random = new SplittableRandom[m];
         this.waiting = new boolean[m];
     }
 
-    TrainingReport execute() throws InterruptedException {
-        gradients = gradientThreads > 0 ? GradientPool.threads(run, gradientThreads) : GradientPool.inline(run);
+    /** Runs {@code run}, which was made with {@link #interrupt} as its interrupter. */
+    TrainingReport execute(Run run) throws InterruptedException {
+        this.run = run;
+        this.steps = run.steps;
+        this.perStep = run.completion instanceof PerStepCompletion p ? p : null;
+        gradients = gradientThreads > 0
+                ? GradientPool.threads(run.work, m, gradientThreads)
+                : GradientPool.inline(run.work);
         try {
             return events();
         } finally {
@@ -88,9 +97,9 @@ final class VirtualTimeEngine {
         long wall0 = System.nanoTime();
         long wallDeadline = Double.isInfinite(wallTimeLimit) ? Long.MAX_VALUE : wall0 + (long) (wallTimeLimit * 1e9);
         Nd4j.getRandom().setSeed(run.config.seed() + 7919L); // the seed of the thread engine's first worker
-        contention = applyTime == null ? null : run.store.contention();
+        // an apply time is modelled for the applies of single steps (a round's close applies under its own lock)
+        contention = applyTime == null || perStep == null ? null : run.store.contention();
         run.waiters.onSignal(this::wakeWaiting);
-        run.interrupter = this::interrupt;
         SplittableRandom root = new SplittableRandom(run.config.seed());
         for (int w = 0; w < m; w++) {
             random[w] = root.split();
@@ -124,7 +133,7 @@ final class VirtualTimeEngine {
                 }
             } catch (RuntimeException e) { // as the thread engine: the run ends, the cause is the worker's
                 run.abort();
-                run.writeBackOptimizerState();
+                run.optimizer.writeBack();
                 run.bridge.showFinalState(run.store.version()); // what was applied before the failure
                 throw new TrainingFailedException("training failed in worker " + w + " at virtual time " + t, e);
             }
@@ -140,7 +149,7 @@ final class VirtualTimeEngine {
         for (WorkerState ws : run.workers) {
             ws.ended(now); // workers still in a step are cut off at the end
         }
-        run.writeBackOptimizerState();
+        run.optimizer.writeBack();
         gradients.close(); // their gradients are not needed; nothing else computes during the final evaluation
         return ReportAssembler.assemble(run, now, (System.nanoTime() - wall0) / 1e9, true);
     }
@@ -148,14 +157,14 @@ final class VirtualTimeEngine {
     private void start(int w) throws InterruptedException {
         WorkerState ws = run.workers[w];
         double now = clock.getAsDouble();
-        int s = run.begin(ws);
+        int s = steps.begin(ws);
         if (s == Run.STARTED) {
             gradients.submit(ws);
             ws.waitEnds(now);
             queue.schedule(w, now + stepTime.sample(w, random[w]), FINISH);
         } else if (s == Run.WAIT) {
             ws.waitStarts(now);
-            if (!run.mayProceed(w)) {
+            if (!steps.mayProceed(w)) {
                 waiting[w] = true; // no event until the waiters are signalled (wakeWaiting)
                 waitingCount++;
             } else {
@@ -183,20 +192,18 @@ final class VirtualTimeEngine {
 
     private void finish(int w) throws InterruptedException {
         WorkerState ws = run.workers[w];
-        if (run.rounds != null) {
-            gradients.await(ws);
-            run.rounds.submit(ws);
-        } else if (!run.finish(ws)) {
+        Completion c = run.completion;
+        if (!c.accepts(ws)) {
             gradients.discard(ws);
-            run.reject(ws);
-        } else if (contention == null) {
-            gradients.await(ws);
-            run.apply(ws);
+            c.refuse(ws);
         } else {
-            gradients.await(ws); // the update is ready when the store's turn comes
-            double now = clock.getAsDouble();
-            queue.schedule(w, contention.begin(w, now, applyTime.sample(w, random[w])), APPLY);
-            return;
+            gradients.await(ws); // the update is ready (when the store's turn comes, under contention)
+            if (contention != null) {
+                double now = clock.getAsDouble();
+                queue.schedule(w, contention.begin(w, now, applyTime.sample(w, random[w])), APPLY);
+                return;
+            }
+            c.land(ws);
         }
         next(w);
     }
@@ -205,14 +212,14 @@ final class VirtualTimeEngine {
         WorkerState ws = run.workers[w];
         switch (contention.end(w)) {
             case ContentionModel.APPLY:
-                run.apply(ws);
+                perStep.land(ws);
                 break;
             case ContentionModel.RETRY:
                 double now = clock.getAsDouble();
                 queue.schedule(w, contention.begin(w, now, applyTime.sample(w, random[w])), APPLY);
                 return;
             default:
-                run.drop(ws);
+                perStep.drop(ws);
         }
         next(w);
     }
@@ -221,7 +228,7 @@ final class VirtualTimeEngine {
      * Cuts worker {@code w}'s step short now (ABS's forced restart, called while another worker's event closes a
      * round): its gradient is dropped and it starts its next step at this instant, after the current event.
      */
-    private boolean interrupt(int w) {
+    boolean interrupt(int w) {
         if (!queue.contains(w) || queue.typeOf(w) != FINISH) {
             return false;
         }
@@ -232,7 +239,7 @@ final class VirtualTimeEngine {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while dropping a gradient", e);
         }
-        run.discard(ws);
+        steps.discard(ws);
         queue.reschedule(w, clock.getAsDouble(), START);
         return true;
     }

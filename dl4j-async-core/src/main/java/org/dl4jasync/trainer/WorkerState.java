@@ -11,7 +11,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * One worker's state between the two halves of the step protocol ({@link Run#begin} and the finishing calls).
+ * One worker's state between the two halves of the step protocol ({@link StepProtocol#begin} and the finishing calls).
  * Confined to the worker's thread (or the simulation thread); {@link #stats} is read by others as
  * {@link WorkerStats} says.
  */
@@ -52,7 +52,7 @@ final class WorkerState {
     MultiDataSet lastBatch;
 
     double loss;
-    /** The step's loss or update is NaN or infinite (set by {@link Run#toUpdate}). */
+    /** The step's loss or update is NaN or infinite (set by {@link StepWork#toUpdate}). */
     boolean nonFinite;
 
     int batchSize;
