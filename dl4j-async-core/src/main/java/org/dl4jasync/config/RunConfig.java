@@ -9,7 +9,6 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.dl4jasync.dispatch.DispatchSpec;
-import org.dl4jasync.dispatch.RoundSpec;
 import org.dl4jasync.metrics.EvaluationSchedule;
 import org.dl4jasync.metrics.StepListener;
 import org.dl4jasync.parallelism.ElasticSpec;
@@ -107,59 +106,9 @@ public final class RunConfig implements Cloneable {
 
     // ---- the rules between components
 
-    /**
-     * The rules that involve more than one component or the worker count, checked when the configuration is built:
-     * each component's own values were checked when its spec was.
-     */
+    /** The rules that involve more than one component or the worker count ({@link ComponentRules}). */
     void check() {
-        int m = workers();
-        dispatch.check(m);
-        if (elastic != null) {
-            elastic.check(m);
-            if (!dispatch.asynchronous()) {
-                throw elastic instanceof ElasticSpec.Custom
-                        ? new IllegalArgumentException(
-                                "elastic parallelism controls the asynchronous algorithms' workers; got "
-                                        + dispatch.key())
-                        : new InvalidOptionException(
-                                "parallelism",
-                                "elastic",
-                                "fixed with {algorithm} " + dispatch.key()
-                                        + " (elastic parallelism controls the asynchronous algorithms: async, "
-                                        + "interval, bounded, ssp, kasync, abs)");
-            }
-        }
-        if (persistence != null && store != ParameterStore.Kind.LEASHED) {
-            throw new InvalidOptionException(
-                    "persistence", persistence, "no value unless {store} is leashed (it is " + Choice.key(store) + ")");
-        }
-        if (optimizerState == OptimizerState.SHARED && dispatch instanceof RoundSpec) {
-            throw new InvalidOptionException(
-                    "optimizer_state",
-                    "shared",
-                    "per_worker with {algorithm} " + dispatch.key()
-                            + " (its workers form their updates, and take local steps, before a round adds them up)");
-        }
-        if (lossMonitor.needsHeldOut() && !readsLoss()) {
-            throw new InvalidOptionException(
-                    "loss_monitor",
-                    Choice.key(lossMonitor),
-                    "ema unless a controller reads the loss (elastic parallelism, {interval_policy} probe or "
-                            + "{interval_y} auto)");
-        }
-        if ((checkpointEvery != null || checkpointEverySeconds != null) && checkpointDir == null) {
-            throw new InvalidOptionException(
-                    checkpointEvery != null ? "checkpoint_every" : "checkpoint_every_seconds",
-                    checkpointEvery != null ? (Object) checkpointEvery : checkpointEverySeconds,
-                    "no value without {checkpoint_dir}");
-        }
-        if (stepSize.adaptive() && !dispatch.asynchronous()) {
-            throw new InvalidOptionException(
-                    "step_size",
-                    stepSize.key(),
-                    "constant with {algorithm} " + dispatch.key()
-                            + " (updates have no staleness to adapt to; use async or interval)");
-        }
+        ComponentRules.check(this);
     }
 
     /** Whether a controller of the run reads the loss monitor: elastic parallelism, y-probing or the auto-y0 search. */

@@ -1,7 +1,7 @@
 package org.dl4jasync.dispatch;
 
 import java.util.concurrent.atomic.AtomicLong;
-import org.dl4jasync.metrics.TrainingReport;
+import org.dl4jasync.metrics.ReportBuilder;
 
 /**
  * Plain asynchronous SGD: every step of an active worker may start and every gradient is accepted. Worker w is
@@ -69,7 +69,7 @@ public final class AsyncDispatcher implements Dispatcher {
     }
 
     @Override
-    public void report(TrainingReport.Builder report) {
+    public void report(ReportBuilder report) {
         if (bound != Long.MAX_VALUE) {
             report.algorithm("bounded");
         }

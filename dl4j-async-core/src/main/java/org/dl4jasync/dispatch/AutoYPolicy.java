@@ -266,7 +266,7 @@ public final class AutoYPolicy implements IntervalPolicy, StepListener, Checkpoi
      * its convergence rate, "y:rate,…" (monitored loss change per second, negative = falling).
      */
     @Override
-    public void report(org.dl4jasync.metrics.TrainingReport.Builder report) {
+    public void report(org.dl4jasync.metrics.ReportBuilder report) {
         report.config().put("interval_y_chosen", y0);
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < searched && i < ladder.length; i++) {

@@ -54,7 +54,7 @@ public interface Dispatcher {
     default void workerLeft(int worker) {}
 
     /** Sections of the run's report that this dispatcher owns (label, traces); called once after the run. */
-    default void report(org.dl4jasync.metrics.TrainingReport.Builder report) {}
+    default void report(org.dl4jasync.metrics.ReportBuilder report) {}
 
     /**
      * The run-time bound on active workers (elastic parallelism): {@link #tryStartStep} returns {@link #NOT_NOW}

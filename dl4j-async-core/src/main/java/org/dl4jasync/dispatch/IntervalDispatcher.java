@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.dl4jasync.checkpoint.Checkpointable;
 import org.dl4jasync.checkpoint.StateValues;
+import org.dl4jasync.metrics.ReportBuilder;
 import org.dl4jasync.metrics.StepListener;
-import org.dl4jasync.metrics.TrainingReport;
 
 /**
  * Interval-Asynchrony (J. Garby, P. Tsigas, "Interval-Asynchrony: Delimited Intervals of Localised Asynchrony for
@@ -211,7 +211,7 @@ public final class IntervalDispatcher implements Dispatcher, StepListener, Check
 
     /** Label {@code interval}, {@code interval_trace} [[accepted_steps, y], …] and {@code intervals_completed}. */
     @Override
-    public void report(TrainingReport.Builder report) {
+    public void report(ReportBuilder report) {
         report.algorithm("interval");
         synchronized (trace) {
             report.intervalTrace(new ArrayList<>(trace));

@@ -21,7 +21,7 @@ public interface IntervalPolicy {
     String name();
 
     /** Adds what the policy chose to the report (e.g. auto y0's choice); default nothing. */
-    default void report(org.dl4jasync.metrics.TrainingReport.Builder report) {}
+    default void report(org.dl4jasync.metrics.ReportBuilder report) {}
 
     /** y constant. */
     static IntervalPolicy fixed(int y) {

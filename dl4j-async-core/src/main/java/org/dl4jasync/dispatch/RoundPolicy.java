@@ -1,6 +1,6 @@
 package org.dl4jasync.dispatch;
 
-import org.dl4jasync.metrics.TrainingReport;
+import org.dl4jasync.metrics.ReportBuilder;
 
 /**
  * The policy of the round-based asynchronous algorithms (K-async, AdaSync, ABS): how many submissions close the
@@ -30,5 +30,5 @@ public interface RoundPolicy {
     boolean adaptiveK();
 
     /** Records the policy's settings in the report's config. */
-    default void report(TrainingReport.Builder report) {}
+    default void report(ReportBuilder report) {}
 }

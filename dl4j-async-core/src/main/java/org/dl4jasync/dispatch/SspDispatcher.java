@@ -3,7 +3,7 @@ package org.dl4jasync.dispatch;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-import org.dl4jasync.metrics.TrainingReport;
+import org.dl4jasync.metrics.ReportBuilder;
 
 /**
  * Stale Synchronous Parallel (Q. Ho, J. Cipar, H. Cui, J. K. Kim, S. Lee, P. B. Gibbons, G. A. Gibson, G. R. Ganger,
@@ -153,7 +153,7 @@ public final class SspDispatcher implements Dispatcher {
     }
 
     @Override
-    public void report(TrainingReport.Builder report) {
+    public void report(ReportBuilder report) {
         report.algorithm("ssp");
         report.clockSpreadMax(clockSpreadMax());
     }

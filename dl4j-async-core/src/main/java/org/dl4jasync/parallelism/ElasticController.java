@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
@@ -13,8 +14,8 @@ import org.dl4jasync.checkpoint.StateValues;
 import org.dl4jasync.dispatch.ActiveWorkers;
 import org.dl4jasync.metrics.BreakEven;
 import org.dl4jasync.metrics.LossMonitor;
+import org.dl4jasync.metrics.ReportBuilder;
 import org.dl4jasync.metrics.StepListener;
-import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.metrics.WindowProbe;
 
 /**
@@ -93,17 +94,45 @@ public final class ElasticController implements StepListener, Checkpointable {
     /** The log search's levels and rates once it has ended ({@link WindowProbe#measured}); "" before. */
     private String searchRates = "";
 
-    private ElasticController(Builder b) {
-        this.maxWorkers = b.maxWorkers;
-        this.initialWorkers = b.initialWorkers == 0 ? (b.maxWorkers + 1) / 2 : b.initialWorkers;
-        this.ipFactor = b.ipFactor;
-        this.dpFactor = b.dpFactor;
-        this.window = b.window;
-        this.monitor = b.monitor;
-        this.searchMonitor = b.searchMonitor != null ? b.searchMonitor : b.monitor;
-        this.listener = b.listener;
-        this.baselineWorkers = b.baselineWorkers;
-        this.search = b.search;
+    /**
+     * A controller for {@code maxWorkers} (m̂) workers with the paper's settings ({@link ElasticSpec.Probing#DEFAULT}:
+     * I_P = 100·m^E, D_P = 10·m^E, W_P = 1, m0 = ⌈m̂/2⌉).
+     *
+     * @param monitor the loss whose rate of decrease the probing compares (feed it, e.g. as a step listener)
+     */
+    public ElasticController(int maxWorkers, LossMonitor monitor) {
+        this(maxWorkers, ElasticSpec.Probing.DEFAULT, monitor, monitor, null);
+    }
+
+    /**
+     * A controller for {@code maxWorkers} (m̂) workers with the settings of {@code spec} (its one place: values,
+     * defaults, checks).
+     *
+     * @param monitor       the loss whose rate of decrease the probing compares
+     * @param searchMonitor the loss the log search compares, if not {@code monitor} (e.g. a held-out loss for the
+     *                      search's short first phases); null: {@code monitor}
+     * @param listener      told of every change of the active count; may be null
+     */
+    public ElasticController(
+            int maxWorkers,
+            ElasticSpec.Probing spec,
+            LossMonitor monitor,
+            LossMonitor searchMonitor,
+            ParallelismListener listener) {
+        if (maxWorkers < 1) {
+            throw new IllegalArgumentException("m̂ (workers) must be >= 1, got " + maxWorkers);
+        }
+        spec.check(maxWorkers);
+        this.maxWorkers = maxWorkers;
+        this.initialWorkers = spec.m0().orElse((maxWorkers + 1) / 2);
+        this.ipFactor = spec.ip();
+        this.dpFactor = spec.dp();
+        this.window = spec.wp();
+        this.monitor = Objects.requireNonNull(monitor, "loss monitor");
+        this.searchMonitor = searchMonitor != null ? searchMonitor : monitor;
+        this.listener = listener;
+        this.baselineWorkers = spec.baseline();
+        this.search = spec.search();
     }
 
     /**
@@ -335,7 +364,7 @@ public final class ElasticController implements StepListener, Checkpointable {
      * baseline, {@code config.elastic_probing_phases}, {@code config.elastic_search} and, for the log search,
      * {@code config.elastic_search_rates} ("level:rate,…", loss change per second). Called after the workers stopped.
      */
-    public void report(TrainingReport.Builder report, double end) {
+    public void report(ReportBuilder report, double end) {
         if ("async".equals(report.algorithm())) {
             report.algorithm("elastic");
         }
@@ -361,99 +390,5 @@ public final class ElasticController implements StepListener, Checkpointable {
                 ipFactor,
                 dpFactor,
                 window);
-    }
-
-    /**
-     * {@code new ElasticController.Builder(maxWorkers, lossMonitor).initialWorkers(m0).build()}; defaults
-     * from the paper: I_P = 100·m^E, D_P = 10·m^E, W_P = 1, m0 = ⌈m̂/2⌉.
-     */
-    public static final class Builder {
-        private final int maxWorkers;
-        private final LossMonitor monitor;
-        private LossMonitor searchMonitor;
-        private int initialWorkers;
-        private int ipFactor = 100;
-        private int dpFactor = 10;
-        private int window = 1;
-        private ParallelismListener listener;
-        private Integer baselineWorkers;
-        private ElasticSearch search = ElasticSearch.PAPER;
-
-        /** @param monitor the loss whose rate of decrease the probing compares (feed it, e.g. as a step listener) */
-        public Builder(int maxWorkers, LossMonitor monitor) {
-            this.maxWorkers = maxWorkers;
-            this.monitor = java.util.Objects.requireNonNull(monitor, "loss monitor");
-        }
-
-        /** m0 ∈ [1, m̂]. Default ⌈m̂/2⌉. */
-        public Builder initialWorkers(int m0) {
-            this.initialWorkers = m0;
-            return this;
-        }
-
-        /** I_P = ip·m^E accepted steps per execution phase (≥ 1). Default 100. */
-        public Builder executionFactor(int ip) {
-            this.ipFactor = ip;
-            return this;
-        }
-
-        /** D_P = dp·m^E accepted steps per probed level (≥ 1). Default 10. */
-        public Builder probingFactor(int dp) {
-            this.dpFactor = dp;
-            return this;
-        }
-
-        /** W_P: levels probed on each side of m^E (≥ 1). Default 1. */
-        public Builder window(int wp) {
-            this.window = wp;
-            return this;
-        }
-
-        /** How the first neighbourhood of m* is found. Default {@link ElasticSearch#PAPER}. */
-        public Builder search(ElasticSearch s) {
-            this.search = java.util.Objects.requireNonNull(s, "search");
-            return this;
-        }
-
-        /**
-         * The loss the log search compares, if not the controller's monitor (e.g. a held-out loss for the search's
-         * short first phases, the EMA for the windows after it). Default: the monitor.
-         */
-        public Builder searchMonitor(LossMonitor m) {
-            this.searchMonitor = m;
-            return this;
-        }
-
-        public Builder listener(ParallelismListener l) {
-            this.listener = l;
-            return this;
-        }
-
-        /** Report the break-even time of worker-seconds against a constant-M run (ElAsyncSGD Section D.6). */
-        public Builder baselineWorkers(int m) {
-            if (m < 1) {
-                throw new IllegalArgumentException("baseline workers must be >= 1, got " + m);
-            }
-            this.baselineWorkers = m;
-            return this;
-        }
-
-        public ElasticController build() {
-            if (maxWorkers < 1) {
-                throw new IllegalArgumentException("m̂ (workers) must be >= 1, got " + maxWorkers);
-            }
-            if (initialWorkers != 0 && (initialWorkers < 1 || initialWorkers > maxWorkers)) {
-                throw new IllegalArgumentException(
-                        "initial workers m0 must be in [1, " + maxWorkers + "], got " + initialWorkers);
-            }
-            if (ipFactor < 1 || dpFactor < 1) {
-                throw new IllegalArgumentException(
-                        "I_P and D_P factors must be >= 1, got " + ipFactor + " and " + dpFactor);
-            }
-            if (window < 1) {
-                throw new IllegalArgumentException("probing window W_P must be >= 1, got " + window);
-            }
-            return new ElasticController(this);
-        }
     }
 }

@@ -111,15 +111,7 @@ public sealed interface ElasticSpec {
 
         @Override
         public ElasticController create(int m, LossMonitor monitor, LossMonitor searchMonitor) {
-            ElasticController.Builder e = new ElasticController.Builder(m, monitor)
-                    .executionFactor(ip)
-                    .probingFactor(dp)
-                    .window(wp)
-                    .search(search)
-                    .searchMonitor(searchMonitor);
-            m0.ifPresent(e::initialWorkers);
-            baselineWorkers.ifPresent(e::baselineWorkers);
-            return e.build();
+            return new ElasticController(m, this, monitor, searchMonitor, null);
         }
 
         @Override

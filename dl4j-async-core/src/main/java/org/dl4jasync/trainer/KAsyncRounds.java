@@ -1,8 +1,6 @@
 package org.dl4jasync.trainer;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -12,7 +10,7 @@ import org.dl4jasync.checkpoint.StateValues;
 import org.dl4jasync.dispatch.ActiveWorkers;
 import org.dl4jasync.dispatch.Dispatcher;
 import org.dl4jasync.dispatch.RoundPolicy;
-import org.dl4jasync.metrics.TrainingReport;
+import org.dl4jasync.metrics.ReportBuilder;
 import org.dl4jasync.parameters.StepScaler;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -76,14 +74,8 @@ final class KAsyncRounds implements Dispatcher, Checkpointable, Rounds {
     /** Guarded by this: gone[w] once worker w's data ended (it submits no more). */
     private final boolean[] gone;
 
-    private long restarts;
-    private long uploads;
-    private int lastK;
-    private long lastS;
-    private final List<Number[]> kTrace = new ArrayList<>();
-    private final List<Number[]> sTrace = new ArrayList<>();
-    /** Rounds closed before this run (a resumed run's checkpoint); written before the workers start. */
-    private long roundsBefore;
+    /** Guarded by this: the counts and K/S traces for the report and checkpoints. */
+    private final RoundRecord record;
 
     KAsyncRounds(
             CompletionHost host,
@@ -108,10 +100,7 @@ final class KAsyncRounds implements Dispatcher, Checkpointable, Rounds {
             contributedIn.set(w, -1);
             startedIn.set(w, -1);
         }
-        this.lastK = policy.k();
-        this.lastS = policy.maxRoundsBehind();
-        kTrace.add(new Number[] {0.0, 0L, lastK});
-        sTrace.add(new Number[] {0.0, 0L, lastS == Long.MAX_VALUE ? null : lastS});
+        this.record = new RoundRecord(policy);
     }
 
     /**
@@ -176,7 +165,7 @@ final class KAsyncRounds implements Dispatcher, Checkpointable, Rounds {
         }
         if (round - ws.readVersion > policy.maxRoundsBehind()) {
             synchronized (this) {
-                restarts++;
+                record.restarted();
             }
             startedIn.set(ws.id, -1);
             host.discard(ws);
@@ -218,12 +207,12 @@ final class KAsyncRounds implements Dispatcher, Checkpointable, Rounds {
             long r = round;
             tau = r - ws.readVersion; // rounds since its base: versions are rounds
             if (tau > policy.maxRoundsBehind()) {
-                restarts++;
+                record.restarted();
                 tau = -1;
             } else {
                 factor = ws.scaler.factor(tau);
                 add(submission(ws), factor);
-                uploads++;
+                record.uploaded();
                 if (!Double.isNaN(ws.loss)) {
                     lossSum += ws.loss;
                     lossCount++;
@@ -285,10 +274,16 @@ final class KAsyncRounds implements Dispatcher, Checkpointable, Rounds {
      * with the active bound — through its own view; true when it did.
      */
     private boolean closeIfComplete(int worker) {
+        return closeIfComplete(worker, false);
+    }
+
+    /** Closes the open round through worker {@code worker}'s view if it is complete ({@code leaving}: it left). */
+    private boolean closeIfComplete(int worker, boolean leaving) {
         WorkerState ws = host.worker(worker);
         long closedRound = -1;
         double meanLoss = Double.NaN;
         synchronized (this) {
+            gone[worker] |= leaving;
             if (count > 0 && count >= roundSize() && !host.ending()) {
                 meanLoss = lossCount == 0 ? Double.NaN : lossSum / lossCount;
                 closedRound = applyRound(ws);
@@ -326,14 +321,7 @@ final class KAsyncRounds implements Dispatcher, Checkpointable, Rounds {
         host.roundCounted();
         round = r + 1; // volatile: the update is in the store before a contributor may read again
         double now = clock.getAsDouble();
-        if (policy.k() != lastK) {
-            lastK = policy.k();
-            kTrace.add(new Number[] {now, roundsBefore + r + 1, lastK});
-        }
-        if (policy.maxRoundsBehind() != lastS) {
-            lastS = policy.maxRoundsBehind();
-            sTrace.add(new Number[] {now, roundsBefore + r + 1, lastS == Long.MAX_VALUE ? null : lastS});
-        }
+        record.closed(r, now);
         return r;
     }
 
@@ -350,7 +338,7 @@ final class KAsyncRounds implements Dispatcher, Checkpointable, Rounds {
             if (base >= 0 && r - base > s && cut.interrupt(w)) {
                 startedIn.set(w, -1);
                 synchronized (this) {
-                    restarts++;
+                    record.restarted();
                 }
             }
         }
@@ -362,19 +350,7 @@ final class KAsyncRounds implements Dispatcher, Checkpointable, Rounds {
      */
     @Override
     public void workerLeft(int worker) {
-        long closedRound = -1;
-        double meanLoss = Double.NaN;
-        WorkerState ws = host.worker(worker);
-        synchronized (this) {
-            gone[worker] = true;
-            if (count > 0 && count >= roundSize() && !host.ending()) {
-                meanLoss = lossCount == 0 ? Double.NaN : lossSum / lossCount;
-                closedRound = applyRound(ws);
-            }
-        }
-        if (closedRound >= 0) {
-            afterClose(ws, closedRound, meanLoss);
-        } else {
+        if (!closeIfComplete(worker, true)) {
             host.signalWaiters();
         }
     }
@@ -385,18 +361,10 @@ final class KAsyncRounds implements Dispatcher, Checkpointable, Rounds {
     }
 
     @Override
-    public synchronized void report(TrainingReport.Builder report) {
+    public synchronized void report(ReportBuilder report) {
         report.algorithm(policy.label());
         policy.report(report);
-        report.rounds(roundsBefore + round);
-        report.uploads(uploads);
-        report.restarts(restarts);
-        if (policy.adaptiveK()) {
-            report.kTrace(new ArrayList<>(kTrace));
-        }
-        if (lastS != Long.MAX_VALUE || sTrace.size() > 1) {
-            report.sTrace(new ArrayList<>(sTrace));
-        }
+        record.report(report, round);
     }
 
     @Override
@@ -411,38 +379,14 @@ final class KAsyncRounds implements Dispatcher, Checkpointable, Rounds {
     @Override
     public synchronized Map<String, Object> checkpointState() {
         Map<String, Object> s = new LinkedHashMap<>();
-        s.put("rounds", roundsBefore + round);
-        s.put("uploads", uploads);
-        s.put("restarts", restarts);
-        s.put("last_k", lastK);
-        s.put("last_s", lastS);
-        s.put("k_trace", new ArrayList<>(kTrace));
-        s.put("s_trace", new ArrayList<>(sTrace));
+        record.checkpoint(s, round);
         s.put("policy", policy instanceof Checkpointable ? ((Checkpointable) policy).checkpointState() : null);
         return s;
     }
 
     @Override
     public synchronized void restoreState(Map<String, Object> state) {
-        roundsBefore = StateValues.getLong(state, "rounds");
-        uploads = StateValues.getLong(state, "uploads");
-        restarts = StateValues.getLong(state, "restarts");
-        lastK = StateValues.getInt(state, "last_k");
-        lastS = StateValues.getLong(state, "last_s");
-        kTrace.clear();
-        for (Object o : StateValues.getList(state, "k_trace")) {
-            double[] e = StateValues.asDoubles(o);
-            kTrace.add(new Number[] {e[0], (long) e[1], (int) e[2]});
-        }
-        sTrace.clear();
-        for (Object o : StateValues.getList(state, "s_trace")) {
-            List<?> e = (List<?>) o;
-            sTrace.add(new Number[] {
-                StateValues.asDouble(e.get(0)),
-                (long) StateValues.asDouble(e.get(1)),
-                e.get(2) == null ? null : (long) StateValues.asDouble(e.get(2))
-            });
-        }
+        record.restore(state);
         if (policy instanceof Checkpointable) {
             ((Checkpointable) policy).restoreState(StateValues.getMap(state, "policy"));
         }

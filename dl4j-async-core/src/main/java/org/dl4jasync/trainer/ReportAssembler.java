@@ -3,6 +3,7 @@ package org.dl4jasync.trainer;
 import java.util.ArrayList;
 import org.dl4jasync.config.Algorithm;
 import org.dl4jasync.config.RunConfig;
+import org.dl4jasync.metrics.ReportBuilder;
 import org.dl4jasync.metrics.StopReason;
 import org.dl4jasync.metrics.TracePoint;
 import org.dl4jasync.metrics.TrainingReport;
@@ -33,7 +34,7 @@ final class ReportAssembler {
         run.bridge.showFinalState(version);
         Resume before = run.resume;
 
-        TrainingReport.Builder r = new TrainingReport.Builder();
+        ReportBuilder r = new ReportBuilder();
         r.config().putAll(config.provenance());
         int epochs = run.source.epochs();
         r.config()

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Map;
 import java.util.function.IntToDoubleFunction;
 import org.dl4jasync.config.LossSignal;
+import org.dl4jasync.metrics.ReportBuilder;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.simulation.StepTimes;
 import org.dl4jasync.testing.TinyNets;
@@ -80,7 +81,7 @@ class AutoYPolicyTest {
             y = d.phase(y, 10, rate);
         }
         assertThat(d.auto.chosenY0()).isEqualTo(16); // best 32, one rung back from the divergence at 64
-        TrainingReport.Builder report = new TrainingReport.Builder();
+        ReportBuilder report = new ReportBuilder();
         d.auto.report(report);
         assertThat(report.config()).containsEntry("interval_y_search", "2,4,8,16,32,64");
     }
@@ -126,7 +127,7 @@ class AutoYPolicyTest {
         assertThat(n.auto.chosenY0()).isEqualTo(16);
         assertThat(y).isEqualTo(16);
         // the report records the candidates and their rates (loss change per second; the rise positive)
-        TrainingReport.Builder report = new TrainingReport.Builder();
+        ReportBuilder report = new ReportBuilder();
         d.auto.report(report);
         assertThat(report.config())
                 .containsEntry("interval_y_search", "2,4,8,16,32")

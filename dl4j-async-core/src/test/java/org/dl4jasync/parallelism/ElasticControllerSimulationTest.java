@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import org.dl4jasync.dispatch.AsyncDispatcher;
 import org.dl4jasync.metrics.LossMonitor;
 import org.dl4jasync.metrics.StepListener;
@@ -82,16 +83,15 @@ class ElasticControllerSimulationTest {
         Run out = new Run();
         ScriptedLoss loss = new ScriptedLoss(switchAt, peaks);
         VirtualClock clock = new VirtualClock();
-        ElasticController.Builder b = flatWindows
-                ? new ElasticController.Builder(MAX, () -> 1.0)
-                        .searchMonitor(loss)
-                        .search(search)
-                : new ElasticController.Builder(MAX, loss).search(search);
+        ElasticSpec.Probing spec = ElasticSpec.Probing.DEFAULT.withSearch(search);
         if (search == ElasticSearch.PAPER) {
-            b.initialWorkers(m0);
+            spec = new ElasticSpec.Probing(
+                    spec.ip(), spec.dp(), spec.wp(), search, OptionalInt.of(m0), spec.baselineWorkers());
         }
-        ElasticController c =
-                b.listener((s, n, m) -> out.trace.add(new double[] {s, n, m})).build();
+        ParallelismListener traced = (s, n, m) -> out.trace.add(new double[] {s, n, m});
+        ElasticController c = flatWindows
+                ? new ElasticController(MAX, spec, () -> 1.0, loss, traced)
+                : new ElasticController(MAX, spec, loss, null, traced);
         loss.controller = c;
         out.controller = c;
         out.report = new Simulator.Builder(MAX, StepTimes.parse("shifted-exp:0.95,0.05", MAX))
@@ -197,15 +197,20 @@ class ElasticControllerSimulationTest {
     @Test
     void builderAndBindRejectBadSettings() {
         LossMonitor l = () -> 0;
-        assertThatThrownBy(() ->
-                        new ElasticController.Builder(8, l).initialWorkers(9).build())
-                .hasMessageContaining("initial workers m0 must be in [1, 8], got 9");
-        assertThatThrownBy(() -> new ElasticController.Builder(8, l).window(0).build())
-                .hasMessageContaining("W_P must be >= 1");
-        assertThatThrownBy(() ->
-                        new ElasticController.Builder(8, l).probingFactor(0).build())
-                .hasMessageContaining("factors must be >= 1");
-        ElasticController c = new ElasticController.Builder(8, l).build();
+        ElasticSpec.Probing d = ElasticSpec.Probing.DEFAULT;
+        assertThatThrownBy(() -> new ElasticController(
+                        8,
+                        new ElasticSpec.Probing(
+                                d.ip(), d.dp(), d.wp(), d.search(), OptionalInt.of(9), d.baselineWorkers()),
+                        l,
+                        null,
+                        null))
+                .hasMessageContaining("elastic_m0")
+                .hasMessageContaining("(8)");
+        assertThatThrownBy(() -> d.withWindow(0)).hasMessageContaining("elastic_wp");
+        assertThatThrownBy(() -> ElasticSpec.Probing.of(100, 0)).hasMessageContaining("elastic_dp");
+        assertThatThrownBy(() -> new ElasticController(0, l)).hasMessageContaining("m̂ (workers) must be >= 1");
+        ElasticController c = new ElasticController(8, l);
         assertThatThrownBy(() -> c.bind(new AsyncDispatcher(4).active(), () -> 0))
                 .hasMessageContaining("m̂ = 8");
         assertThat(c.window(1, false)).containsExactly(1, 2);

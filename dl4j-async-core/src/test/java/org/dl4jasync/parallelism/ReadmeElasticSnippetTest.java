@@ -39,7 +39,7 @@ class ReadmeElasticSnippetTest {
     @Test
     void aControllerOfTheUsersOwnIsBoundToTheRun() {
         EmaLossMonitor loss = new EmaLossMonitor(0.01);
-        ElasticController elastic = new ElasticController.Builder(16, loss).build();
+        ElasticController elastic = new ElasticController(16, loss);
         TrainingReport r = new AsyncTrainer.Builder(TinyNets.net(3))
                 .workers(16)
                 .elastic(elastic) // binds to each fit's dispatcher, sees every step
@@ -54,7 +54,7 @@ class ReadmeElasticSnippetTest {
 
     @Test
     void theControllerMustMatchTheWorkerCountAndTheAlgorithm() {
-        ElasticController c = new ElasticController.Builder(8, () -> 0).build();
+        ElasticController c = new ElasticController(8, () -> 0);
         assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.net(1))
                         .workers(4)
                         .elastic(c)

@@ -16,6 +16,7 @@ import org.dl4jasync.config.NonFinitePolicy;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.examples.data.TrainTest;
 import org.dl4jasync.metrics.EvaluationSchedule;
+import org.dl4jasync.metrics.ReportBuilder;
 import org.dl4jasync.metrics.StopReason;
 import org.dl4jasync.metrics.TracePoint;
 import org.dl4jasync.metrics.TrainingReport;
@@ -297,7 +298,7 @@ public final class Dl4jBaseline {
             Nd4j.getEnvironment().setMaxThreads(savedThreads);
         }
         double seconds = counter.seconds();
-        TrainingReport.Builder r = new TrainingReport.Builder();
+        ReportBuilder r = new ReportBuilder();
         r.config().putAll(config.provenance());
         r.config().put("algorithm", loop.key);
         r.config().put("store", null);
