@@ -1,9 +1,6 @@
 package org.dl4jasync.dispatch;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.dl4jasync.checkpoint.Checkpointable;
-import org.dl4jasync.checkpoint.StateValues;
 
 /**
  * ABS, adaptive bounded staleness (Q. Tan, F. Zhu, J. Zhang, "ABS: Adaptive Bounded Staleness Converges Faster and
@@ -22,7 +19,7 @@ import org.dl4jasync.checkpoint.StateValues;
  * backward pass cannot be interrupted, so the worker learns it at its submission and its work is dropped then
  * (counted as a restart either way).
  */
-public final class AbsPolicy implements RoundPolicy, Checkpointable {
+public final class AbsPolicy implements RoundPolicy, Checkpointable<AbsPolicy.State> {
     /** The K-async part: AdaSync's adaptive K, or a fixed K. */
     private final KAsyncPolicy rounds;
 
@@ -74,18 +71,23 @@ public final class AbsPolicy implements RoundPolicy, Checkpointable {
     }
 
     @Override
-    public Map<String, Object> checkpointState() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("s", s);
-        m.put("rounds", rounds.checkpointState());
-        return m;
+    public State checkpointState() {
+        return new State(s, rounds.checkpointState());
     }
 
     @Override
-    public void restoreState(Map<String, Object> state) {
-        s = StateValues.getLong(state, "s");
-        rounds.restoreState(StateValues.getMap(state, "rounds"));
+    public void restoreState(State state) {
+        s = state.s();
+        rounds.restoreState(state.rounds());
     }
+
+    @Override
+    public Class<State> stateType() {
+        return State.class;
+    }
+
+    /** The checkpoint state: S, and the rounds' K schedule (null: a fixed K). */
+    public record State(long s, AdaSyncSchedule.State rounds) {}
 
     @Override
     public boolean adaptiveK() {

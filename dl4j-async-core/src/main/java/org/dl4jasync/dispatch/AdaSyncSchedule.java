@@ -1,9 +1,5 @@
 package org.dl4jasync.dispatch;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-import org.dl4jasync.checkpoint.StateValues;
-
 /**
  * AdaSync's schedule of K (S. Dutta, J. Wang, G. Joshi, "Slow and Stale Gradients Can Win the Race", IEEE
  * Journal on Selected Areas in Information Theory, 2021, where AdaSync is proposed): K_t = ⌈K0 · √(L0 / L_t)⌉, capped at m and at least 1, where L is the training loss.
@@ -66,23 +62,20 @@ final class AdaSyncSchedule {
         return k;
     }
 
-    Map<String, Object> state() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("sum", sum);
-        m.put("seen", seen);
-        m.put("l0", l0);
-        m.put("ema", ema);
-        m.put("k", k);
-        return m;
+    State state() {
+        return new State(sum, seen, l0, ema, k);
     }
 
-    void restore(Map<String, Object> state) {
-        sum = StateValues.getDouble(state, "sum");
-        seen = StateValues.getLong(state, "seen");
-        l0 = StateValues.getDouble(state, "l0");
-        ema = StateValues.getDouble(state, "ema");
-        k = StateValues.getInt(state, "k");
+    void restore(State state) {
+        sum = state.sum();
+        seen = state.seen();
+        l0 = state.l0();
+        ema = state.ema();
+        k = state.k();
     }
+
+    /** The schedule's state in a checkpoint. */
+    public record State(double sum, long seen, double l0, double ema, int k) {}
 
     /** L0 (NaN until known) and the current L_t, for tests. */
     double initialLoss() {

@@ -1,13 +1,12 @@
 package org.dl4jasync.dispatch;
 
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 import java.util.function.IntFunction;
+import org.dl4jasync.checkpoint.CheckpointStates;
 import org.dl4jasync.checkpoint.Checkpointable;
-import org.dl4jasync.checkpoint.StateValues;
 import org.dl4jasync.metrics.LossMonitor;
 import org.dl4jasync.metrics.StepListener;
 import org.dl4jasync.metrics.WindowProbe;
@@ -48,7 +47,7 @@ import org.dl4jasync.metrics.WindowProbe;
  * <p>Threads: {@link #onStep} (every worker, every finished step) only counts, on an atomic; the search runs in
  * {@link #nextY}, on the one thread that ends an interval, and its state is confined to it.
  */
-public final class AutoYPolicy implements IntervalPolicy, StepListener, Checkpointable {
+public final class AutoYPolicy implements IntervalPolicy, StepListener, Checkpointable<AutoYPolicy.State> {
     /**
      * A diverging candidate's phase is cut short only once its monitored loss has also risen by more than this
      * fraction above the phase's start (a guard against noise early in a phase, when the rate rests on little time);
@@ -211,44 +210,64 @@ public final class AutoYPolicy implements IntervalPolicy, StepListener, Checkpoi
     }
 
     @Override
-    public Map<String, Object> checkpointState() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("finished", finished.get());
-        m.put("phase_start", phaseStart);
-        m.put("last_check", lastCheck);
-        m.put("phase_time", phaseTime);
-        m.put("check_seconds", checkSeconds);
-        m.put("read_seconds", readSeconds);
-        m.put("y", y);
-        m.put("searched", searched);
-        m.put("misses", misses);
-        m.put("probe", probe.state());
-        m.put("y0", chosen == null ? 0 : y0);
-        m.put("chosen", chosen instanceof Checkpointable ? ((Checkpointable) chosen).checkpointState() : null);
-        return m;
+    public State checkpointState() {
+        return new State(
+                finished.get(),
+                phaseStart,
+                lastCheck,
+                phaseTime,
+                checkSeconds,
+                readSeconds,
+                y,
+                searched,
+                misses,
+                probe.state(),
+                chosen == null ? 0 : y0,
+                CheckpointStates.of(chosen));
     }
 
     @Override
-    public void restoreState(Map<String, Object> state) {
-        finished.set(StateValues.getLong(state, "finished"));
-        phaseStart = StateValues.getLong(state, "phase_start");
-        lastCheck = state.containsKey("last_check") ? StateValues.getLong(state, "last_check") : phaseStart;
-        phaseTime = state.containsKey("phase_time") ? StateValues.getDouble(state, "phase_time") : 0;
-        checkSeconds = state.containsKey("check_seconds") ? StateValues.getDouble(state, "check_seconds") : 0;
-        readSeconds = state.containsKey("read_seconds") ? StateValues.getDouble(state, "read_seconds") : 0;
-        y = StateValues.getInt(state, "y");
-        searched = StateValues.getInt(state, "searched");
-        misses = state.containsKey("misses") ? StateValues.getInt(state, "misses") : 0;
-        probe.restore(StateValues.getMap(state, "probe"));
-        int chosenY = StateValues.getInt(state, "y0");
-        if (chosenY > 0) {
-            y0 = chosenY;
-            chosen = base.apply(chosenY);
-            if (chosen instanceof Checkpointable) {
-                ((Checkpointable) chosen).restoreState(StateValues.getMap(state, "chosen"));
-            }
+    public void restoreState(State state) {
+        finished.set(state.finished());
+        phaseStart = state.phaseStart();
+        // absent in checkpoints from before they existed:
+        lastCheck = state.lastCheck() == null ? phaseStart : state.lastCheck();
+        phaseTime = state.phaseTime() == null ? 0 : state.phaseTime();
+        checkSeconds = state.checkSeconds() == null ? 0 : state.checkSeconds();
+        readSeconds = state.readSeconds() == null ? 0 : state.readSeconds();
+        y = state.y();
+        searched = state.searched();
+        misses = state.misses() == null ? 0 : state.misses();
+        probe.restore(state.probe());
+        if (state.y0() > 0) {
+            y0 = state.y0();
+            chosen = base.apply(y0);
+            CheckpointStates.restore(chosen, state.chosen());
         }
     }
+
+    @Override
+    public Class<State> stateType() {
+        return State.class;
+    }
+
+    /**
+     * The checkpoint state: the search's phase and timings, its probe, and once it has chosen, y0 and the chosen
+     * policy's own state ({@code chosen}, by {@link CheckpointStates}). Boxed: absent in older checkpoints.
+     */
+    public record State(
+            long finished,
+            long phaseStart,
+            Long lastCheck,
+            Double phaseTime,
+            Double checkSeconds,
+            Double readSeconds,
+            int y,
+            int searched,
+            Integer misses,
+            WindowProbe.State probe,
+            int y0,
+            Map<String, Object> chosen) {}
 
     /** The y0 chosen by the search, or 0 before. */
     int chosenY0() {

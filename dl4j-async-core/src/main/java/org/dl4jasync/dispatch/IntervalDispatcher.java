@@ -2,14 +2,13 @@ package org.dl4jasync.dispatch;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.dl4jasync.checkpoint.CheckpointStates;
 import org.dl4jasync.checkpoint.Checkpointable;
-import org.dl4jasync.checkpoint.StateValues;
 import org.dl4jasync.metrics.ReportBuilder;
 import org.dl4jasync.metrics.StepListener;
 
@@ -33,7 +32,7 @@ import org.dl4jasync.metrics.StepListener;
  * while below y, so a replaced interval (full) accepts nothing more; {@code applied} counts afterApply calls of
  * steps accepted in it. {@link #started} is the ticket counter (s_started).
  */
-public final class IntervalDispatcher implements Dispatcher, StepListener, Checkpointable {
+public final class IntervalDispatcher implements Dispatcher, StepListener, Checkpointable<IntervalDispatcher.State> {
 
     /** One interval: immutable bounds, atomic counters. Allocated once per interval, not per step. */
     static final class Interval {
@@ -155,18 +154,14 @@ public final class IntervalDispatcher implements Dispatcher, StepListener, Check
      * workers paused between steps).
      */
     @Override
-    public Map<String, Object> checkpointState() {
+    public State checkpointState() {
         Interval iv = current.get();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("y", iv.y);
-        m.put("index", iv.index);
-        m.put("applied", iv.applied.get()); // = accepted: with every worker between steps none is in flight
-        m.put("accepted_total", acceptedTotal.get());
+        List<long[]> t;
         synchronized (trace) {
-            m.put("trace", new ArrayList<>(trace));
+            t = new ArrayList<>(trace);
         }
-        m.put("policy", policy instanceof Checkpointable ? ((Checkpointable) policy).checkpointState() : null);
-        return m;
+        // applied = accepted: with every worker between steps none is in flight
+        return new State(iv.y, iv.index, iv.applied.get(), acceptedTotal.get(), t, CheckpointStates.of(policy));
     }
 
     /**
@@ -175,24 +170,30 @@ public final class IntervalDispatcher implements Dispatcher, StepListener, Check
      * every new step reads, so the bound τ ≤ y − 1 holds as in any interval).
      */
     @Override
-    public void restoreState(Map<String, Object> state) {
-        if (policy instanceof Checkpointable) {
-            ((Checkpointable) policy).restoreState(StateValues.getMap(state, "policy"));
-        }
-        acceptedTotal.set(StateValues.getLong(state, "accepted_total"));
-        Interval iv = new Interval(0, checkY(StateValues.getInt(state, "y")), StateValues.getLong(state, "index"));
-        int done = StateValues.getInt(state, "applied");
-        iv.accepted.set(done);
-        iv.applied.set(done);
+    public void restoreState(State state) {
+        CheckpointStates.restore(policy, state.policy());
+        acceptedTotal.set(state.acceptedTotal());
+        Interval iv = new Interval(0, checkY(state.y()), state.index());
+        iv.accepted.set(state.applied());
+        iv.applied.set(state.applied());
         current.set(iv);
         synchronized (trace) {
             trace.clear();
-            for (Object o : StateValues.getList(state, "trace")) {
-                double[] e = StateValues.asDoubles(o);
-                trace.add(new long[] {(long) e[0], (long) e[1]});
-            }
+            trace.addAll(state.trace());
         }
     }
+
+    @Override
+    public Class<State> stateType() {
+        return State.class;
+    }
+
+    /**
+     * The checkpoint state: the current interval, the accepted count, the trace ([[accepted, y], …]) and the
+     * policy's own state ({@link CheckpointStates}; null: a policy without state).
+     */
+    public record State(
+            int y, long index, int applied, long acceptedTotal, List<long[]> trace, Map<String, Object> policy) {}
 
     /** Size of the current interval. */
     int currentY() {

@@ -1,7 +1,5 @@
 package org.dl4jasync.dispatch;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.dl4jasync.checkpoint.Checkpointable;
 
 /**
@@ -16,7 +14,7 @@ import org.dl4jasync.checkpoint.Checkpointable;
  * come from shared memory (a worker's own DL4J updater turns its gradient into its update before averaging; a worker
  * that has submitted waits for the round it submitted to, so no worker is counted twice in one round).
  */
-public final class KAsyncPolicy implements RoundPolicy, Checkpointable {
+public final class KAsyncPolicy implements RoundPolicy, Checkpointable<AdaSyncSchedule.State> {
     private final int fixedK;
     private final AdaSyncSchedule schedule;
 
@@ -69,15 +67,20 @@ public final class KAsyncPolicy implements RoundPolicy, Checkpointable {
 
     /** AdaSync's loss reference and K (nothing for a fixed K). */
     @Override
-    public Map<String, Object> checkpointState() {
-        return schedule == null ? new LinkedHashMap<>() : schedule.state();
+    public AdaSyncSchedule.State checkpointState() {
+        return schedule == null ? null : schedule.state(); // a fixed K keeps nothing
     }
 
     @Override
-    public void restoreState(Map<String, Object> state) {
-        if (schedule != null) {
+    public void restoreState(AdaSyncSchedule.State state) {
+        if (schedule != null && state != null) {
             schedule.restore(state);
         }
+    }
+
+    @Override
+    public Class<AdaSyncSchedule.State> stateType() {
+        return AdaSyncSchedule.State.class;
     }
 
     @Override

@@ -1,11 +1,8 @@
 package org.dl4jasync.dispatch;
 
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.DoubleSupplier;
 import org.dl4jasync.checkpoint.Checkpointable;
-import org.dl4jasync.checkpoint.StateValues;
 import org.dl4jasync.metrics.LossMonitor;
 import org.dl4jasync.metrics.WindowProbe;
 
@@ -24,7 +21,7 @@ import org.dl4jasync.metrics.WindowProbe;
  * <p>Deviation: the reference also rescales its window by the loss achieved; here the scaling is by y alone, which
  * needs no loss normalisation. Called only by the thread that ends an interval; its state is confined to it.
  */
-public final class ProbingIntervalPolicy implements IntervalPolicy, Checkpointable {
+public final class ProbingIntervalPolicy implements IntervalPolicy, Checkpointable<ProbingIntervalPolicy.State> {
     private final int y0;
     private final int width;
     private final int step;
@@ -113,22 +110,25 @@ public final class ProbingIntervalPolicy implements IntervalPolicy, Checkpointab
     }
 
     @Override
-    public Map<String, Object> checkpointState() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("probing", probing);
-        m.put("phase_start", phaseStart);
-        m.put("y", y);
-        m.put("probe", probe.state());
-        return m;
+    public State checkpointState() {
+        return new State(probing, phaseStart, y, probe.state());
     }
 
     @Override
-    public void restoreState(Map<String, Object> state) {
-        probing = StateValues.getBoolean(state, "probing");
-        phaseStart = StateValues.getLong(state, "phase_start");
-        y = StateValues.getInt(state, "y");
-        probe.restore(StateValues.getMap(state, "probe"));
+    public void restoreState(State state) {
+        probing = state.probing();
+        phaseStart = state.phaseStart();
+        y = state.y();
+        probe.restore(state.probe());
     }
+
+    @Override
+    public Class<State> stateType() {
+        return State.class;
+    }
+
+    /** The checkpoint state: the phase, its start, y and the probing window's measurement. */
+    public record State(boolean probing, long phaseStart, int y, WindowProbe.State probe) {}
 
     /** True while a probing phase runs. */
     boolean probing() {

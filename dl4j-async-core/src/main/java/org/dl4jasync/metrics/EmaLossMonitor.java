@@ -1,10 +1,7 @@
 package org.dl4jasync.metrics;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.dl4jasync.checkpoint.Checkpointable;
-import org.dl4jasync.checkpoint.StateValues;
 
 /**
  * Exponential moving average of the minibatch losses of all steps (cheap, noisy): the default loss monitor. Fed as
@@ -13,7 +10,7 @@ import org.dl4jasync.checkpoint.StateValues;
  * <p>{@link #ema} holds the average's double bits (NaN bits until the first loss); CAS loop invariant: the value
  * replaced is the one the new average was computed from, so no observation is lost or counted twice.
  */
-public final class EmaLossMonitor implements LossMonitor, StepListener, Checkpointable {
+public final class EmaLossMonitor implements LossMonitor, StepListener, Checkpointable<EmaLossMonitor.State> {
     private final double alpha;
     private final AtomicLong ema = new AtomicLong(Double.doubleToRawLongBits(Double.NaN));
 
@@ -50,14 +47,20 @@ public final class EmaLossMonitor implements LossMonitor, StepListener, Checkpoi
     }
 
     @Override
-    public Map<String, Object> checkpointState() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("ema", loss());
-        return m;
+    public State checkpointState() {
+        return new State(loss());
     }
 
     @Override
-    public void restoreState(Map<String, Object> state) {
-        ema.set(Double.doubleToRawLongBits(StateValues.getDouble(state, "ema")));
+    public void restoreState(State state) {
+        ema.set(Double.doubleToRawLongBits(state.ema()));
     }
+
+    @Override
+    public Class<State> stateType() {
+        return State.class;
+    }
+
+    /** The checkpoint state: the average so far. */
+    public record State(double ema) {}
 }

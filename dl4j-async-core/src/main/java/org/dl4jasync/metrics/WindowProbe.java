@@ -165,43 +165,40 @@ public final class WindowProbe {
     }
 
     /** The probe's state (a checkpoint): candidates, position, best so far, where the measurement started. */
-    public java.util.Map<String, Object> state() {
-        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("candidates", candidates.clone());
-        m.put("index", index);
-        m.put("best_rate", bestRate);
-        m.put("best", best);
-        m.put("improved", improved);
-        m.put("last_rate", lastRate);
-        m.put("rates", rates.clone());
-        m.put("start_loss", startLoss);
-        m.put("start_time", startTime);
-        return m;
+    public State state() {
+        return new State(
+                candidates.clone(), index, bestRate, best, improved, lastRate, rates.clone(), startLoss, startTime);
     }
 
     /** Takes back {@link #state} (the run's clock goes on from the checkpoint's, so the times still compare). */
-    public void restore(java.util.Map<String, Object> m) {
-        double[] c = org.dl4jasync.checkpoint.StateValues.asDoubles(m.get("candidates"));
-        candidates = new int[c.length];
-        for (int i = 0; i < c.length; i++) {
-            candidates[i] = (int) c[i];
-        }
-        index = org.dl4jasync.checkpoint.StateValues.getInt(m, "index");
-        bestRate = org.dl4jasync.checkpoint.StateValues.getDouble(m, "best_rate");
-        best = org.dl4jasync.checkpoint.StateValues.getInt(m, "best");
-        improved = Boolean.TRUE.equals(m.get("improved"));
-        rates = m.containsKey("rates")
-                ? org.dl4jasync.checkpoint.StateValues.asDoubles(m.get("rates"))
-                : new double[candidates.length];
-        if (!m.containsKey("rates")) {
+    public void restore(State m) {
+        candidates = m.candidates().clone();
+        index = m.index();
+        bestRate = m.bestRate();
+        best = m.best();
+        improved = m.improved();
+        if (m.rates() != null) {
+            rates = m.rates().clone();
+        } else { // absent in checkpoints from before it existed
+            rates = new double[candidates.length];
             java.util.Arrays.fill(rates, Double.NaN);
         }
-        lastRate = m.containsKey("last_rate")
-                ? org.dl4jasync.checkpoint.StateValues.getDouble(m, "last_rate")
-                : Double.NaN;
-        startLoss = org.dl4jasync.checkpoint.StateValues.getDouble(m, "start_loss");
-        startTime = org.dl4jasync.checkpoint.StateValues.getDouble(m, "start_time");
+        lastRate = m.lastRate() == null ? Double.NaN : m.lastRate(); // likewise
+        startLoss = m.startLoss();
+        startTime = m.startTime();
     }
+
+    /** The probe's state in a checkpoint ({@code lastRate}, {@code rates}: null in older checkpoints). */
+    public record State(
+            int[] candidates,
+            int index,
+            double bestRate,
+            int best,
+            boolean improved,
+            Double lastRate,
+            double[] rates,
+            double startLoss,
+            double startTime) {}
 
     /** Loss change per second since {@link #mark()} to {@code loss} at {@code now}; no information counts as 0. */
     private double rate(double loss, double now) {

@@ -1,7 +1,5 @@
 package org.dl4jasync.metrics;
 
-import org.dl4jasync.checkpoint.StateValues;
-
 /**
  * Counters of one worker. Protocol: written only by the owning worker thread; the volatile fields are read by
  * the monitor thread while the run goes on (single writer, so plain read-modify-write of a volatile is safe);
@@ -143,25 +141,10 @@ public final class WorkerStats {
     }
 
     /**
-     * The counters as plain JSON values, for a checkpoint (read with the worker paused between steps). Not the step
+     * The counters, for a checkpoint (read with the worker paused between steps). Not the step
      * time samples: they describe this process's machine, and a resumed run samples afresh.
      */
-    public java.util.Map<String, Object> snapshot() {
-        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("started", started);
-        m.put("applied", applied);
-        m.put("rejected", rejected);
-        m.put("dropped", dropped);
-        m.put("non_finite", nonFinite);
-        m.put("gradients", gradients);
-        m.put("loss_sum", lossSum);
-        m.put("loss_count", lossCount);
-        m.put("staleness_sum", stalenessSum);
-        m.put("active_nanos", activeNanos);
-        m.put("scale_sum", scaleSum);
-        m.put("scale_min", scaleMin);
-        m.put("scale_max", scaleMax);
-        m.put("zero_scaled", zeroScaled);
+    public State snapshot() {
         if (byStaleness.shared) {
             throw new IllegalStateException("a checkpoint needs each worker's own counts by staleness");
         }
@@ -169,29 +152,60 @@ public final class WorkerStats {
         for (long[] e : staleness.entries()) {
             byTau.add(new double[] {e[0], e[1], byStaleness.scaleSumAt(e[0])}); // τ, count, factor sum at τ
         }
-        m.put("by_staleness", byTau);
-        return m;
+        return new State(
+                started,
+                applied,
+                rejected,
+                dropped,
+                nonFinite,
+                gradients,
+                lossSum,
+                lossCount,
+                stalenessSum,
+                activeNanos,
+                scaleSum,
+                scaleMin,
+                scaleMax,
+                zeroScaled,
+                byTau);
     }
 
     /** Takes back the counters of {@link #snapshot} (before the worker starts). */
-    public void restore(java.util.Map<String, Object> m) {
-        started = StateValues.getLong(m, "started");
-        applied = StateValues.getLong(m, "applied");
-        rejected = StateValues.getLong(m, "rejected");
-        dropped = StateValues.getLong(m, "dropped");
-        nonFinite = StateValues.getLong(m, "non_finite");
-        gradients = StateValues.getLong(m, "gradients");
-        lossSum = StateValues.getDouble(m, "loss_sum");
-        lossCount = StateValues.getLong(m, "loss_count");
-        stalenessSum = StateValues.getLong(m, "staleness_sum");
-        activeNanos = StateValues.getLong(m, "active_nanos");
-        scaleSum = StateValues.getDouble(m, "scale_sum");
-        scaleMin = StateValues.getDouble(m, "scale_min");
-        scaleMax = StateValues.getDouble(m, "scale_max");
-        zeroScaled = StateValues.getLong(m, "zero_scaled");
-        for (Object o : StateValues.getList(m, "by_staleness")) {
-            double[] e = StateValues.asDoubles(o);
+    public void restore(State m) {
+        started = m.started();
+        applied = m.applied();
+        rejected = m.rejected();
+        dropped = m.dropped();
+        nonFinite = m.nonFinite();
+        gradients = m.gradients();
+        lossSum = m.lossSum();
+        lossCount = m.lossCount();
+        stalenessSum = m.stalenessSum();
+        activeNanos = m.activeNanos();
+        scaleSum = m.scaleSum();
+        scaleMin = m.scaleMin();
+        scaleMax = m.scaleMax();
+        zeroScaled = m.zeroScaled();
+        for (double[] e : m.byStaleness()) {
             byStaleness.restore((long) e[0], (long) e[1], e[2]);
         }
     }
+
+    /** A worker's counters in a checkpoint; {@code byStaleness}: [[τ, count, factor sum at τ], …]. */
+    public record State(
+            long started,
+            long applied,
+            long rejected,
+            long dropped,
+            long nonFinite,
+            long gradients,
+            double lossSum,
+            long lossCount,
+            long stalenessSum,
+            long activeNanos,
+            double scaleSum,
+            double scaleMin,
+            double scaleMax,
+            long zeroScaled,
+            java.util.List<double[]> byStaleness) {}
 }

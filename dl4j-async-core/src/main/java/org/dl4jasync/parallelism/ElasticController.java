@@ -1,16 +1,13 @@
 package org.dl4jasync.parallelism;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 import org.dl4jasync.checkpoint.Checkpointable;
-import org.dl4jasync.checkpoint.StateValues;
 import org.dl4jasync.dispatch.ActiveWorkers;
 import org.dl4jasync.metrics.BreakEven;
 import org.dl4jasync.metrics.LossMonitor;
@@ -51,7 +48,7 @@ import org.dl4jasync.metrics.WindowProbe;
  * whose step crosses the phase boundary takes {@link #busy} by CAS and makes the transition; every other field is
  * touched only by the holder of {@link #busy} (the CAS and the release order the hand-over).
  */
-public final class ElasticController implements StepListener, Checkpointable {
+public final class ElasticController implements StepListener, Checkpointable<ElasticController.State> {
     private final int maxWorkers;
     private final int initialWorkers;
     private final int ipFactor;
@@ -294,25 +291,24 @@ public final class ElasticController implements StepListener, Checkpointable {
 
     /** The controller's phase, level and trace (a checkpoint: workers paused between steps). */
     @Override
-    public Map<String, Object> checkpointState() {
+    public State checkpointState() {
         while (!busy.compareAndSet(false, true)) {
             Thread.onSpinWait(); // a transition in progress is the pausing worker's own: none is, in practice
         }
         try {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("accepted", accepted.get());
-            m.put("boundary", boundary);
-            m.put("probing", probing);
-            m.put("searching", searching);
-            m.put("first_probe", firstProbe);
-            m.put("centre", centre);
-            m.put("level", active.get());
-            m.put("probing_phases", probingPhases);
-            m.put("above_first", aboveFirst);
-            m.put("probe", probe.state());
-            m.put("search_rates", searchRates);
-            m.put("trace", new ArrayList<>(trace));
-            return m;
+            return new State(
+                    accepted.get(),
+                    boundary,
+                    probing,
+                    searching,
+                    firstProbe,
+                    centre,
+                    active.get(),
+                    probingPhases,
+                    aboveFirst,
+                    probe.state(),
+                    searchRates,
+                    new ArrayList<>(trace));
         } finally {
             busy.set(false);
         }
@@ -320,28 +316,50 @@ public final class ElasticController implements StepListener, Checkpointable {
 
     /** Takes back {@link #checkpointState} after {@link #bind}, before the workers start. */
     @Override
-    public void restoreState(Map<String, Object> state) {
-        accepted.set(StateValues.getLong(state, "accepted"));
-        boundary = StateValues.getLong(state, "boundary");
-        probing = StateValues.getBoolean(state, "probing");
-        searching = Boolean.TRUE.equals(
-                state.get("searching")); // absent in checkpoints of the paper mode before it existed
-        firstProbe = StateValues.getBoolean(state, "first_probe");
-        centre = StateValues.getInt(state, "centre");
-        probingPhases = StateValues.getLong(state, "probing_phases");
-        aboveFirst = Boolean.TRUE.equals(state.get("above_first")); // absent in checkpoints from before it existed
+    public void restoreState(State state) {
+        accepted.set(state.accepted());
+        boundary = state.boundary();
+        probing = state.probing();
+        // absent in checkpoints from before they existed:
+        searching = Boolean.TRUE.equals(state.searching());
+        firstProbe = state.firstProbe();
+        centre = state.centre();
+        probingPhases = state.probingPhases();
+        aboveFirst = Boolean.TRUE.equals(state.aboveFirst());
         if (!searching && searchMonitor != monitor) {
             probe = new WindowProbe(monitor, clock);
         }
-        probe.restore(StateValues.getMap(state, "probe"));
-        searchRates = state.get("search_rates") instanceof String ? (String) state.get("search_rates") : "";
-        active.set(StateValues.getInt(state, "level"));
+        probe.restore(state.probe());
+        searchRates = state.searchRates() == null ? "" : state.searchRates();
+        active.set(state.level());
         trace.clear();
-        for (Object o : StateValues.getList(state, "trace")) {
-            double[] e = StateValues.asDoubles(o);
-            trace.add(new Number[] {e[0], (long) e[1], (int) e[2]});
+        for (Number[] e : state.trace()) {
+            trace.add(new Number[] {e[0].doubleValue(), e[1].longValue(), e[2].intValue()});
         }
     }
+
+    @Override
+    public Class<State> stateType() {
+        return State.class;
+    }
+
+    /**
+     * The checkpoint state: the phase, the counts, the probe's measurement and the trace ([[seconds, accepted, m],
+     * …]). Boxed: absent in older checkpoints.
+     */
+    public record State(
+            long accepted,
+            long boundary,
+            boolean probing,
+            Boolean searching,
+            boolean firstProbe,
+            int centre,
+            int level,
+            long probingPhases,
+            Boolean aboveFirst,
+            WindowProbe.State probe,
+            String searchRates,
+            List<Number[]> trace) {}
 
     /** The active worker count the controller currently wants (read by tests and reports). */
     public int workers() {

@@ -1,10 +1,7 @@
 package org.dl4jasync.stepsize;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.dl4jasync.checkpoint.Checkpointable;
-import org.dl4jasync.checkpoint.StateValues;
 
 /**
  * A policy whose factors are a table over τ built from the observed staleness distribution
@@ -13,7 +10,7 @@ import org.dl4jasync.checkpoint.StateValues;
  * <p>Hot path: {@link #factor} is one volatile read, a clamp and an array load; {@link #observe} is the window's
  * O(1) count, plus, once per refresh period, a table rebuild by the observing worker (allocates one table).
  */
-public abstract class AdaptiveStepSize implements StepSizePolicy, Checkpointable {
+public abstract class AdaptiveStepSize implements StepSizePolicy, Checkpointable<AdaptiveStepSize.State> {
     private final StalenessWindow window;
     /**
      * Protocol: the published table; replaced by CAS only with a table built from a later snapshot, so the
@@ -72,26 +69,25 @@ public abstract class AdaptiveStepSize implements StepSizePolicy, Checkpointable
 
     /** The window and the factor table in use (a checkpoint; observers paused). */
     @Override
-    public Map<String, Object> checkpointState() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("window", window.state());
+    public State checkpointState() {
         Table t = table.get();
-        m.put("table_at", t == null ? null : t.observedAt);
-        m.put("factors", t == null ? null : t.factors);
-        return m;
+        return new State(window.state(), t == null ? null : t.observedAt, t == null ? null : t.factors);
     }
 
     /** Takes back {@link #checkpointState} of a policy built the same way, before the run starts. */
     @Override
-    public void restoreState(Map<String, Object> state) {
-        window.restore(StateValues.getMap(state, "window"));
-        Object at = state.get("table_at");
-        table.set(
-                at == null
-                        ? null
-                        : new Table(
-                                StateValues.getLong(state, "table_at"), StateValues.asDoubles(state.get("factors"))));
+    public void restoreState(State state) {
+        window.restore(state.window());
+        table.set(state.tableAt() == null ? null : new Table(state.tableAt(), state.factors()));
     }
+
+    @Override
+    public Class<State> stateType() {
+        return State.class;
+    }
+
+    /** The checkpoint state: the staleness window and the factor table in use (null: none built yet). */
+    public record State(StalenessWindow.State window, Long tableAt, double[] factors) {}
 
     /** The factors in use, or null during the warm-up (for reports and tests). */
     public final double[] currentFactors() {

@@ -91,37 +91,36 @@ public final class StalenessWindow {
     }
 
     /** The window as a checkpoint keeps it (observers paused): the observation count, the ring and the counts. */
-    java.util.Map<String, Object> state() {
-        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("observed", observed.get());
+    State state() {
         int[] r = new int[ring.length()];
         for (int i = 0; i < r.length; i++) {
             r[i] = ring.get(i);
         }
-        m.put("ring", r);
         long[] c = new long[counts.length()];
         for (int i = 0; i < c.length; i++) {
             c[i] = counts.get(i);
         }
-        m.put("counts", c);
-        return m;
+        return new State(observed.get(), r, c);
     }
 
     /** Takes back {@link #state} of a window built the same way (before any observation). */
-    void restore(java.util.Map<String, Object> m) {
-        double[] r = org.dl4jasync.checkpoint.StateValues.asDoubles(m.get("ring"));
-        double[] c = org.dl4jasync.checkpoint.StateValues.asDoubles(m.get("counts"));
+    void restore(State m) {
+        int[] r = m.ring();
+        long[] c = m.counts();
         if (r.length != ring.length() || c.length != counts.length()) {
             throw new IllegalArgumentException("the checkpoint's staleness window has another size");
         }
-        observed.set(org.dl4jasync.checkpoint.StateValues.getLong(m, "observed"));
+        observed.set(m.observed());
         for (int i = 0; i < r.length; i++) {
-            ring.set(i, (int) r[i]);
+            ring.set(i, r[i]);
         }
         for (int i = 0; i < c.length; i++) {
-            counts.set(i, (long) c[i]);
+            counts.set(i, c[i]);
         }
     }
+
+    /** The window's state in a checkpoint: updates observed, the ring of the last τs, the counts by τ. */
+    public record State(long observed, int[] ring, long[] counts) {}
 
     /** The histogram bin of τ: τ clamped to {@code maxStaleness}. */
     public int bin(long tau) {

@@ -10,7 +10,6 @@ import java.util.Objects;
 import java.util.Set;
 import org.dl4jasync.checkpoint.CheckpointDirectory;
 import org.dl4jasync.checkpoint.IncompatibleCheckpointException;
-import org.dl4jasync.checkpoint.StateValues;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.model.TrainableModel;
 import org.slf4j.Logger;
@@ -76,19 +75,24 @@ final class CheckpointResume {
             RunConfig config,
             long batchesPerEpoch,
             String fingerprint) {
-        Map<String, Object> state = loaded.contents.state;
         compareModels(where, loaded.contents.modelConfiguration, model.configurationJson(0, 0));
-        compareOptions(where, StateValues.getMap(state, "config"), config.provenance());
-        Map<String, Object> data = StateValues.getMap(state, "data");
+        Resume resume;
+        try {
+            resume = new Resume(loaded.contents);
+        } catch (IllegalArgumentException e) {
+            throw Resume.unreadable(where, e);
+        }
+        compareOptions(where, resume.state.config(), config.provenance());
+        TrainerState.Data data = resume.state.data();
         // the epochs may differ, as every stop condition: the resumed run trains up to its own count
-        long perEpoch = StateValues.getLong(data, "batches_per_epoch");
+        long perEpoch = data.batchesPerEpoch();
         if (perEpoch >= 0 && batchesPerEpoch >= 0 && perEpoch != batchesPerEpoch) {
             throw new IncompatibleCheckpointException(where + " was made on data of " + perEpoch
                     + " batches per epoch, this data has " + batchesPerEpoch);
         }
-        Object savedPrint = data.get("fingerprint");
+        String savedPrint = data.fingerprintText();
         if (savedPrint != null && fingerprint == null
-                || savedPrint == null && fingerprint != null && data.containsKey("fingerprint")) {
+                || savedPrint == null && fingerprint != null && data.recordsData()) {
             throw new IncompatibleCheckpointException(where + " was made on data "
                     + (savedPrint != null ? "held in memory" : "streamed (DataMode.PREFETCH, e.g. augmented)")
                     + ", this run's is "
@@ -97,12 +101,6 @@ final class CheckpointResume {
         if (savedPrint != null && !savedPrint.equals(fingerprint)) {
             throw new IncompatibleCheckpointException(
                     where + " was made on other data (" + savedPrint + "), this run's is " + fingerprint);
-        }
-        Resume resume;
-        try {
-            resume = new Resume(loaded.contents);
-        } catch (IllegalArgumentException e) {
-            throw Resume.unreadable(where, e);
         }
         if (resume.workerStats.size() != config.workers()) {
             throw new IncompatibleCheckpointException(

@@ -1,5 +1,7 @@
 package org.dl4jasync.trainer;
 
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,8 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.dl4jasync.checkpoint.CheckpointDirectory;
 import org.dl4jasync.checkpoint.CheckpointFile;
+import org.dl4jasync.checkpoint.CheckpointStates;
 import org.dl4jasync.checkpoint.Checkpointable;
-import org.dl4jasync.checkpoint.StateValues;
 import org.dl4jasync.config.RunComponents;
 import org.dl4jasync.metrics.EvaluationSchedule;
 import org.dl4jasync.metrics.StepListener;
@@ -175,20 +177,20 @@ final class Checkpoints {
     }
 
     /** A run's components that keep state across a checkpoint, each under a stable name. */
-    static Map<String, Checkpointable> components(
+    static Map<String, Checkpointable<?>> components(
             RunComponents parts, Object dispatcher, Object stepSize, Object elastic) {
-        Map<String, Checkpointable> c = new LinkedHashMap<>();
+        Map<String, Checkpointable<?>> c = new LinkedHashMap<>();
         Object[] named = {dispatcher, stepSize, elastic};
         String[] names = {"dispatcher", "step_size", "elastic"};
         for (int i = 0; i < named.length; i++) {
             if (named[i] instanceof Checkpointable) {
-                c.put(names[i], (Checkpointable) named[i]);
+                c.put(names[i], (Checkpointable<?>) named[i]);
             }
         }
         for (int i = 0; i < parts.observers.size(); i++) { // the loss monitor the controllers read
             StepListener o = parts.observers.get(i);
             if (o instanceof Checkpointable && o != dispatcher && o != elastic) {
-                c.put("observer_" + i, (Checkpointable) o);
+                c.put("observer_" + i, (Checkpointable<?>) o);
             }
         }
         return c;
@@ -197,8 +199,8 @@ final class Checkpoints {
     /** A resumed run takes back its monitor's and components' state, before its workers start. */
     static void restore(Run run, Resume resume) {
         run.monitor.restore(resume.monitor);
-        for (Map.Entry<String, Checkpointable> e : run.components.entrySet()) {
-            e.getValue().restoreState(StateValues.getMap(resume.components, e.getKey()));
+        for (Map.Entry<String, Checkpointable<?>> e : run.components.entrySet()) {
+            CheckpointStates.restore(e.getValue(), resume.components.get(e.getKey()));
         }
     }
 
@@ -214,7 +216,7 @@ final class Checkpoints {
         INDArray params = run.model.params().dup();
         run.store.copyLatestTo(params);
         INDArray[] updaters = new INDArray[run.m];
-        List<Object> stats = new ArrayList<>();
+        List<WorkerStats.State> stats = new ArrayList<>();
         double now = run.clock.getAsDouble();
         double workerSeconds = run.resume == null ? 0 : run.resume.workerSeconds;
         long startedNow = 0;
@@ -235,34 +237,32 @@ final class Checkpoints {
         long firstSkip = run.resume == null ? 0 : run.resume.position;
         long position = closed == 0 ? firstSkip + trained : trained - run.source.epochEnd(closed - 1);
 
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("format", Resume.FORMAT);
-        s.put("workers", run.m);
-        s.put("config", run.config.provenance());
-        s.put("accepted", accepted);
-        Map<String, Object> data = new LinkedHashMap<>();
         int done = run.resume == null ? 0 : run.resume.epochsDone;
         int epochs = run.source.epochs();
-        data.put("epochs_total", epochs == Integer.MAX_VALUE ? epochs : epochs + done);
-        data.put("epochs_done", done + closed);
-        data.put("position", position);
-        data.put(
-                "batches_per_epoch",
-                run.source instanceof InMemoryBatchSource ? ((InMemoryBatchSource) run.source).batchesPerEpoch() : -1);
-        data.put("fingerprint", run.dataFingerprint); // null: streamed data (DataFingerprint)
-        s.put("data", data);
-        s.put("seconds", now);
-        s.put("worker_seconds", workerSeconds);
-        s.put(
-                "evaluation_seconds",
-                monitor.evaluationSeconds() + (run.resume == null ? 0 : run.resume.evaluationSeconds));
+        TrainerState.Data data = new TrainerState.Data(
+                epochs == Integer.MAX_VALUE ? epochs : epochs + done,
+                done + closed,
+                position,
+                run.source instanceof InMemoryBatchSource ? ((InMemoryBatchSource) run.source).batchesPerEpoch() : -1,
+                run.dataFingerprint == null // streamed data (DataFingerprint)
+                        ? NullNode.getInstance()
+                        : TextNode.valueOf(run.dataFingerprint));
+        Map<String, Map<String, Object>> components = new LinkedHashMap<>();
+        run.components.forEach((name, c) -> components.put(name, CheckpointStates.of(c)));
         Long cas = run.store.failedCas();
-        s.put("failed_cas", (cas == null ? 0 : cas) + (run.resume == null ? 0 : run.resume.failedCas));
-        s.put("worker_stats", stats);
-        s.put("monitor", monitor.snapshot());
-        Map<String, Object> components = new LinkedHashMap<>();
-        run.components.forEach((name, c) -> components.put(name, c.checkpointState()));
-        s.put("components", components);
+        TrainerState state = new TrainerState(
+                Resume.FORMAT,
+                run.m,
+                run.config.provenance(),
+                accepted,
+                data,
+                now,
+                workerSeconds,
+                monitor.evaluationSeconds() + (run.resume == null ? 0 : run.resume.evaluationSeconds),
+                (cas == null ? 0 : cas) + (run.resume == null ? 0 : run.resume.failedCas),
+                stats,
+                monitor.snapshot(),
+                components);
         INDArray modelState = null;
         if (run.optimizer.modelState
                 != null) { // what the network's updater holds after fit: the shared state or the mean
@@ -270,6 +270,10 @@ final class Checkpoints {
             run.optimizer.into(modelState, updaters);
         }
         return new CheckpointFile.Contents(
-                run.model.configurationJson(iteration, epoch), params, updaters, modelState, s);
+                run.model.configurationJson(iteration, epoch),
+                params,
+                updaters,
+                modelState,
+                CheckpointStates.tree(state));
     }
 }

@@ -1,12 +1,10 @@
 package org.dl4jasync.trainer;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.DoubleSupplier;
+import org.dl4jasync.checkpoint.CheckpointStates;
 import org.dl4jasync.checkpoint.Checkpointable;
-import org.dl4jasync.checkpoint.StateValues;
 import org.dl4jasync.dispatch.ActiveWorkers;
 import org.dl4jasync.dispatch.Dispatcher;
 import org.dl4jasync.dispatch.RoundPolicy;
@@ -42,7 +40,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * step (with local SGD: its first local step since its last submission) started (−1: none in flight); written by w,
  * read by the simulation's round close.
  */
-final class KAsyncRounds implements Dispatcher, Checkpointable, Rounds {
+final class KAsyncRounds implements Dispatcher, Checkpointable<RoundRecord.State>, Rounds {
     private final CompletionHost host;
     private final ListenerBridge bridge;
     private final DoubleSupplier clock;
@@ -377,18 +375,18 @@ final class KAsyncRounds implements Dispatcher, Checkpointable, Rounds {
      * not kept: a resumed run starts with an empty round.
      */
     @Override
-    public synchronized Map<String, Object> checkpointState() {
-        Map<String, Object> s = new LinkedHashMap<>();
-        record.checkpoint(s, round);
-        s.put("policy", policy instanceof Checkpointable ? ((Checkpointable) policy).checkpointState() : null);
-        return s;
+    public synchronized RoundRecord.State checkpointState() {
+        return record.state(round, CheckpointStates.of(policy));
     }
 
     @Override
-    public synchronized void restoreState(Map<String, Object> state) {
+    public synchronized void restoreState(RoundRecord.State state) {
         record.restore(state);
-        if (policy instanceof Checkpointable) {
-            ((Checkpointable) policy).restoreState(StateValues.getMap(state, "policy"));
-        }
+        CheckpointStates.restore(policy, state.policy());
+    }
+
+    @Override
+    public Class<RoundRecord.State> stateType() {
+        return RoundRecord.State.class;
     }
 }

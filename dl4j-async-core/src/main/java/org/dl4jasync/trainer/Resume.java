@@ -3,7 +3,8 @@ package org.dl4jasync.trainer;
 import java.util.List;
 import java.util.Map;
 import org.dl4jasync.checkpoint.CheckpointFile;
-import org.dl4jasync.checkpoint.StateValues;
+import org.dl4jasync.checkpoint.CheckpointStates;
+import org.dl4jasync.metrics.WorkerStats;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -27,14 +28,16 @@ final class Resume {
     final double workerSeconds;
     final double evaluationSeconds;
     final long failedCas;
-    final List<Object> workerStats;
+    final List<WorkerStats.State> workerStats;
     final INDArray[] updaterStates;
-    final Map<String, Object> monitor;
-    final Map<String, Object> components;
+    final RunMonitor.State monitor;
+    final Map<String, Map<String, Object>> components;
+    /** The trainer's state as the checkpoint holds it. */
+    final TrainerState state;
 
     /**
      * A checkpoint state that this version cannot read (edited by hand, or written by another version): a value of
-     * the wrong type or missing ({@code StateValues} throws ClassCastException, NullPointerException or
+     * the wrong type, or a key this version does not know ({@code CheckpointStates} throws
      * IllegalArgumentException), said in one line instead of a stack trace.
      */
     static org.dl4jasync.checkpoint.IncompatibleCheckpointException unreadable(String where, RuntimeException e) {
@@ -47,22 +50,22 @@ final class Resume {
     }
 
     Resume(CheckpointFile.Contents c) {
-        Map<String, Object> s = c.state;
-        int format = StateValues.getInt(s, "format");
-        if (format != FORMAT) {
+        Object format = c.state.get("format"); // first: another version's layout is said as such
+        if (!(format instanceof Number n) || n.intValue() != FORMAT) {
             throw new IllegalArgumentException("checkpoint state format " + format + ", this version reads " + FORMAT);
         }
-        this.accepted = StateValues.getLong(s, "accepted");
-        Map<String, Object> data = StateValues.getMap(s, "data");
-        this.epochsDone = StateValues.getInt(data, "epochs_done");
-        this.position = StateValues.getLong(data, "position");
-        this.seconds = StateValues.getDouble(s, "seconds");
-        this.workerSeconds = StateValues.getDouble(s, "worker_seconds");
-        this.evaluationSeconds = StateValues.getDouble(s, "evaluation_seconds");
-        this.failedCas = StateValues.getLong(s, "failed_cas");
-        this.workerStats = StateValues.getList(s, "worker_stats");
+        TrainerState s = CheckpointStates.read(c.state, TrainerState.class);
+        this.state = s;
+        this.accepted = s.accepted();
+        this.epochsDone = s.data().epochsDone();
+        this.position = s.data().position();
+        this.seconds = s.seconds();
+        this.workerSeconds = s.workerSeconds();
+        this.evaluationSeconds = s.evaluationSeconds();
+        this.failedCas = s.failedCas();
+        this.workerStats = s.workerStats();
         this.updaterStates = c.updaterStates;
-        this.monitor = StateValues.getMap(s, "monitor");
-        this.components = StateValues.getMap(s, "components");
+        this.monitor = s.monitor();
+        this.components = s.components() == null ? Map.of() : s.components();
     }
 }

@@ -3,7 +3,6 @@ package org.dl4jasync.trainer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.dl4jasync.checkpoint.StateValues;
 import org.dl4jasync.dispatch.RoundPolicy;
 import org.dl4jasync.metrics.ReportBuilder;
 
@@ -71,36 +70,46 @@ final class RoundRecord {
         }
     }
 
-    /** The counts and traces into a checkpoint's {@code s}, with {@code closed} rounds closed in this run. */
-    void checkpoint(Map<String, Object> s, long closed) {
-        s.put("rounds", roundsBefore + closed);
-        s.put("uploads", uploads);
-        s.put("restarts", restarts);
-        s.put("last_k", lastK);
-        s.put("last_s", lastS);
-        s.put("k_trace", new ArrayList<>(kTrace));
-        s.put("s_trace", new ArrayList<>(sTrace));
+    /** The checkpoint state, with {@code closed} rounds closed in this run and the policy's own state. */
+    State state(long closed, Map<String, Object> policyState) {
+        return new State(
+                roundsBefore + closed,
+                uploads,
+                restarts,
+                lastK,
+                lastS,
+                new ArrayList<>(kTrace),
+                new ArrayList<>(sTrace),
+                policyState);
     }
 
-    void restore(Map<String, Object> state) {
-        roundsBefore = StateValues.getLong(state, "rounds");
-        uploads = StateValues.getLong(state, "uploads");
-        restarts = StateValues.getLong(state, "restarts");
-        lastK = StateValues.getInt(state, "last_k");
-        lastS = StateValues.getLong(state, "last_s");
+    void restore(State state) {
+        roundsBefore = state.rounds();
+        uploads = state.uploads();
+        restarts = state.restarts();
+        lastK = state.lastK();
+        lastS = state.lastS();
         kTrace.clear();
-        for (Object o : StateValues.getList(state, "k_trace")) {
-            double[] e = StateValues.asDoubles(o);
-            kTrace.add(new Number[] {e[0], (long) e[1], (int) e[2]});
+        for (Number[] e : state.kTrace()) {
+            kTrace.add(new Number[] {e[0].doubleValue(), e[1].longValue(), e[2].intValue()});
         }
         sTrace.clear();
-        for (Object o : StateValues.getList(state, "s_trace")) {
-            List<?> e = (List<?>) o;
-            sTrace.add(new Number[] {
-                StateValues.asDouble(e.get(0)),
-                (long) StateValues.asDouble(e.get(1)),
-                e.get(2) == null ? null : (long) StateValues.asDouble(e.get(2))
-            });
+        for (Number[] e : state.sTrace()) {
+            sTrace.add(new Number[] {e[0].doubleValue(), e[1].longValue(), e[2] == null ? null : e[2].longValue()});
         }
     }
+
+    /**
+     * The rounds' checkpoint state: the counts, the K and S traces ([[seconds, rounds, value], …]) and the round
+     * policy's own state ({@link org.dl4jasync.checkpoint.CheckpointStates}; null: a policy without state).
+     */
+    record State(
+            long rounds,
+            long uploads,
+            long restarts,
+            int lastK,
+            long lastS,
+            List<Number[]> kTrace,
+            List<Number[]> sTrace,
+            Map<String, Object> policy) {}
 }

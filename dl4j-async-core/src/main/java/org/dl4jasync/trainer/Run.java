@@ -6,7 +6,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.dl4jasync.checkpoint.Checkpointable;
-import org.dl4jasync.checkpoint.StateValues;
 import org.dl4jasync.config.Algorithm;
 import org.dl4jasync.config.EvaluationMode;
 import org.dl4jasync.config.OptimizerState;
@@ -81,7 +80,7 @@ final class Run implements RunMonitor.Stopper {
     /** The run's clock at its start (a resumed run continues the checkpoint's time axis). */
     final double since;
     /** The components whose state a checkpoint keeps, by name. */
-    final Map<String, Checkpointable> components;
+    final Map<String, Checkpointable<?>> components;
     /** The run's checkpoints (threads, with a checkpoint directory), else null. */
     final Checkpoints checkpoints;
     /** The workers' optimizer states: where they start, what the network's updater holds afterwards. */
@@ -285,7 +284,7 @@ final class Run implements RunMonitor.Stopper {
             stats[w] = new WorkerStats(w, byTau);
             if (resume != null) {
                 try {
-                    stats[w].restore(StateValues.asMap(resume.workerStats.get(w)));
+                    stats[w].restore(resume.workerStats.get(w));
                 } catch (RuntimeException e) {
                     throw Resume.unreadable("the checkpoint's worker " + w, e);
                 }

@@ -2,13 +2,10 @@ package org.dl4jasync.trainer;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
-import org.dl4jasync.checkpoint.StateValues;
 import org.dl4jasync.config.EvaluationMode;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.metrics.EvaluationSchedule;
@@ -221,15 +218,14 @@ final class RunMonitor {
     }
 
     /** The traces and schedules as a checkpoint keeps them (with every worker paused between steps). */
-    Map<String, Object> snapshot() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("loss_trace", points(lossTrace));
-        m.put("accuracy_trace", points(accuracyTrace));
-        m.put("next_loss_at", nextLossAt.get());
-        m.put("loss_seen", recentLoss.seen());
-        m.put("schedule", schedule.state());
-        m.put("time_to_target", timeToTarget);
-        return m;
+    State snapshot() {
+        return new State(
+                points(lossTrace),
+                points(accuracyTrace),
+                nextLossAt.get(),
+                recentLoss.seen(),
+                schedule.state(),
+                timeToTarget);
     }
 
     private static List<double[]> points(List<TracePoint> trace) {
@@ -243,21 +239,30 @@ final class RunMonitor {
     }
 
     /** Takes back a {@link #snapshot} before the workers start. */
-    void restore(Map<String, Object> m) {
-        for (Object o : StateValues.getList(m, "loss_trace")) {
-            double[] p = StateValues.asDoubles(o);
+    void restore(State m) {
+        for (double[] p : m.lossTrace()) {
             lossTrace.add(new TracePoint(p[0], (long) p[1], p[2]));
         }
-        for (Object o : StateValues.getList(m, "accuracy_trace")) {
-            double[] p = StateValues.asDoubles(o);
+        for (double[] p : m.accuracyTrace()) {
             accuracyTrace.add(new TracePoint(p[0], (long) p[1], p[2]));
         }
-        nextLossAt.set(StateValues.getLong(m, "next_loss_at"));
-        recentLoss.seen(StateValues.asDoubles(m.get("loss_seen")));
-        schedule.restore(StateValues.asDoubles(m.get("schedule")));
-        Object t = m.get("time_to_target");
-        timeToTarget = t == null ? null : StateValues.asDouble(t);
+        nextLossAt.set(m.nextLossAt());
+        recentLoss.seen(m.lossSeen());
+        schedule.restore(m.schedule());
+        timeToTarget = m.timeToTarget();
     }
+
+    /**
+     * The monitor in a checkpoint: the traces ([[seconds, accepted, value], …]), the next loss point, the losses
+     * seen per worker, the evaluation schedule's next boundaries and the time the target was reached (or null).
+     */
+    record State(
+            List<double[]> lossTrace,
+            List<double[]> accuracyTrace,
+            long nextLossAt,
+            double[] lossSeen,
+            double[] schedule,
+            Double timeToTarget) {}
 
     /** Wall seconds spent in evaluations during the run (the final one after the run not included). */
     double evaluationSeconds() {

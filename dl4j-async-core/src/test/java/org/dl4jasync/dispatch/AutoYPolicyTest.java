@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Map;
 import java.util.function.IntToDoubleFunction;
+import org.dl4jasync.checkpoint.CheckpointStates;
 import org.dl4jasync.config.LossSignal;
 import org.dl4jasync.metrics.ReportBuilder;
 import org.dl4jasync.metrics.TrainingReport;
@@ -235,10 +236,10 @@ class AutoYPolicyTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> state = new ObjectMapper()
                 .readValue(
-                        new ObjectMapper().writeValueAsString(d.auto.checkpointState()),
+                        new ObjectMapper().writeValueAsString(CheckpointStates.of(d.auto)),
                         Map.class); // as a checkpoint keeps it
         Driver e = new Driver(64, 10);
-        e.auto.restoreState(state);
+        CheckpointStates.restore(e.auto, state);
         e.loss = d.loss;
         e.time = d.time;
         assertThat(e.phase(y, 10, c -> c)).isEqualTo(d.phase(y, 10, c -> c));

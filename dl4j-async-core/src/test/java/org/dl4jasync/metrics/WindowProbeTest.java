@@ -58,10 +58,11 @@ class WindowProbeTest {
         @SuppressWarnings("unchecked")
         java.util.Map<String, Object> json = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readValue(
-                        new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(p.state()),
+                        new com.fasterxml.jackson.databind.ObjectMapper()
+                                .writeValueAsString(org.dl4jasync.checkpoint.CheckpointStates.tree(p.state())),
                         java.util.Map.class);
         WindowProbe q = new WindowProbe(() -> loss[0], () -> time[0]);
-        q.restore(json);
+        q.restore(org.dl4jasync.checkpoint.CheckpointStates.read(json, WindowProbe.State.class));
         assertThat(q.measured()).isEqualTo(p.measured());
         assertThat(q.lastRate()).isEqualTo(p.lastRate());
         assertThat(q.current()).isEqualTo(4);

@@ -1,6 +1,5 @@
 package org.dl4jasync.stepsize;
 
-import java.util.Map;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
@@ -31,9 +30,9 @@ public class StalenessWindowLincheckTest {
 
     @Validate
     public void countsEqualTheRing() {
-        Map<String, Object> s = window.state();
-        int[] ring = (int[]) s.get("ring");
-        long[] counts = (long[]) s.get("counts");
+        StalenessWindow.State s = window.state();
+        int[] ring = s.ring();
+        long[] counts = s.counts();
         long[] fromRing = new long[counts.length];
         for (int v : ring) {
             if (v != 0) {
