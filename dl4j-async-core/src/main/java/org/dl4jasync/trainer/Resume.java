@@ -8,7 +8,7 @@ import org.dl4jasync.metrics.WorkerStats;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Where a resumed run starts: the trainer's state read from a checkpoint ({@link Checkpoints#contents} wrote it).
+ * Where a resumed run starts: the trainer's state read from a checkpoint ({@link CheckpointContents#of} wrote it).
  * The network itself (parameters, iteration and epoch counts) is restored by the trainer before the run is made;
  * this is the rest, which the run takes back before its workers start.
  */

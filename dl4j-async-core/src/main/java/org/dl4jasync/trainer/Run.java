@@ -294,15 +294,22 @@ final class Run implements RunMonitor.Stopper {
         this.startedBefore = started;
         // the thread engine only (a simulation refuses a checkpoint directory)
         this.checkpoints = !deferred && config.checkpointDir().isPresent()
-                ? new Checkpoints(this, config.checkpointDir().get())
+                ? new Checkpoints(
+                        config,
+                        acceptedBefore,
+                        since,
+                        pausing,
+                        this,
+                        monitor -> CheckpointContents.of(this, monitor),
+                        config.checkpointDir().get())
                 : null;
         this.monitor =
                 new RunMonitor(config, model, store, clock, pausing, budget, this, checkpoints, stats, acceptedBefore);
         this.observers = parts.observers.toArray(new StepListener[0]);
-        this.components = Checkpoints.components(parts, dispatcher, stepSize, elastic);
+        this.components = CheckpointContents.components(parts, dispatcher, stepSize, elastic);
         if (resume != null) {
             try {
-                Checkpoints.restore(this, resume);
+                CheckpointContents.restore(this, resume);
             } catch (RuntimeException e) {
                 throw Resume.unreadable("the checkpoint's components", e);
             }

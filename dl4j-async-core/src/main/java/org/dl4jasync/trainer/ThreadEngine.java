@@ -77,7 +77,7 @@ final class ThreadEngine {
             throw new TrainingFailedException("training failed in " + failedWhere, f);
         }
         if (run.checkpoints != null) {
-            run.checkpoints.finish(); // the end state, before the report closes the epoch in progress
+            run.checkpoints.finish(run.monitor); // the end state, before the report closes the epoch in progress
         }
         double end = seconds();
         TrainingReport r = ReportAssembler.assemble(run, end, end, false);

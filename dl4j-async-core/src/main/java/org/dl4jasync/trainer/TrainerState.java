@@ -6,7 +6,7 @@ import java.util.Map;
 import org.dl4jasync.metrics.WorkerStats;
 
 /**
- * The trainer's state in a checkpoint file ({@link Checkpoints#contents} writes it, {@link Resume} reads it), beside
+ * The trainer's state in a checkpoint file ({@link CheckpointContents#of} writes it, {@link Resume} reads it), beside
  * the network, its updater state and every worker's updater state. Written and read by
  * {@link org.dl4jasync.checkpoint.CheckpointStates}: the components' names in snake case are the keys.
  *
