@@ -1,5 +1,6 @@
 package org.dl4jasync.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.Locale;
@@ -66,7 +67,7 @@ public final class FitLoopMemory implements Callable<Integer> {
         return 0;
     }
 
-    private static double rssMib() throws java.io.IOException {
+    private static double rssMib() throws IOException {
         for (String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;

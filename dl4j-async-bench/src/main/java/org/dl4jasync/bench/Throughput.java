@@ -19,6 +19,7 @@ import org.dl4jasync.examples.cli.Experiment;
 import org.dl4jasync.examples.cli.ExperimentRunner;
 import org.dl4jasync.examples.data.TrainTest;
 import org.dl4jasync.metrics.TrainingReport;
+import org.dl4jasync.parallelism.ElasticSpec;
 import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.spec.Choice;
 import org.nd4j.linalg.dataset.DataSet;
@@ -187,8 +188,7 @@ public final class Throughput implements Callable<Integer> {
             r = ExperimentRunner.run(
                     experiment(),
                     ("elastic".equals(config) // async with elastic parallelism
-                                    ? c.algorithm(Algorithm.ASYNC)
-                                            .elastic(org.dl4jasync.parallelism.ElasticSpec.Probing.DEFAULT)
+                                    ? c.algorithm(Algorithm.ASYNC).elastic(ElasticSpec.Probing.DEFAULT)
                                     : c.algorithm(Choice.parse("algorithm", config, Algorithm.class)))
                             .build(),
                     data,

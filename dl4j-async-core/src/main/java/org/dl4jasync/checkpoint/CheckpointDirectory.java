@@ -1,7 +1,11 @@
 package org.dl4jasync.checkpoint;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -76,17 +80,17 @@ public final class CheckpointDirectory {
 
     /** An exception's reason in a few words: the JDK's file-system exceptions put the path first. */
     static String reason(Exception e) {
-        if (e instanceof java.nio.file.AccessDeniedException) {
+        if (e instanceof AccessDeniedException) {
             return "permission denied";
         }
-        if (e instanceof java.nio.file.NoSuchFileException) {
+        if (e instanceof NoSuchFileException) {
             return "it cannot be created (" + e.getMessage() + ")";
         }
-        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+        if (e instanceof FileAlreadyExistsException) {
             return "a file is in the way (" + e.getMessage() + ")";
         }
-        if (e instanceof java.nio.file.FileSystemException) {
-            String r = ((java.nio.file.FileSystemException) e).getReason();
+        if (e instanceof FileSystemException) {
+            String r = ((FileSystemException) e).getReason();
             return r != null ? r : e.toString();
         }
         return e.getMessage() != null ? e.getMessage() : e.toString();

@@ -1,5 +1,6 @@
 package org.dl4jasync.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,14 +72,14 @@ public final class RunConfig implements Cloneable {
     NonFinitePolicy nonFinite = NonFinitePolicy.FAIL;
     OptimizerState optimizerState = OptimizerState.PER_WORKER;
     // checkpoints (threads only)
-    java.nio.file.Path checkpointDir;
+    Path checkpointDir;
     /** Null: not by steps. */
     Long checkpointEvery;
     /** Null: not by time (the default when neither is given: {@link #DEFAULT_CHECKPOINT_SECONDS}). */
     Double checkpointEverySeconds;
 
     int keepCheckpoints = DEFAULT_KEEP_CHECKPOINTS;
-    java.nio.file.Path resumeFrom;
+    Path resumeFrom;
     long lossTraceEvery = DEFAULT_LOSS_TRACE_EVERY;
     boolean measureAin;
     // the loss the controllers read
@@ -247,7 +248,7 @@ public final class RunConfig implements Cloneable {
     }
 
     /** Where checkpoints are written; empty: none. */
-    public Optional<java.nio.file.Path> checkpointDir() {
+    public Optional<Path> checkpointDir() {
         return Optional.ofNullable(checkpointDir);
     }
 
@@ -269,7 +270,7 @@ public final class RunConfig implements Cloneable {
     }
 
     /** The checkpoint directory to resume from; empty: a new training. */
-    public Optional<java.nio.file.Path> resumeFrom() {
+    public Optional<Path> resumeFrom() {
         return Optional.ofNullable(resumeFrom);
     }
 

@@ -1,8 +1,11 @@
 package org.dl4jasync.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.IntFunction;
 import org.dl4jasync.dispatch.DispatchSpec;
+import org.dl4jasync.dispatch.Dispatcher;
 import org.dl4jasync.metrics.StepListener;
 import org.dl4jasync.parallelism.ElasticController;
 import org.dl4jasync.parallelism.ElasticSpec;
@@ -56,7 +59,7 @@ public abstract class RunOptions<B extends RunOptions<B>> {
      * A dispatcher of the library user's, created per run from the worker count: as
      * {@code dispatch(new DispatchSpec.Async(factory))}, reported as {@code dispatcher: custom}.
      */
-    public B dispatcher(java.util.function.IntFunction<org.dl4jasync.dispatch.Dispatcher> factory) {
+    public B dispatcher(IntFunction<Dispatcher> factory) {
         return dispatch(new DispatchSpec.Async(Objects.requireNonNull(factory, "dispatcher")));
     }
 
@@ -216,7 +219,7 @@ public abstract class RunOptions<B extends RunOptions<B>> {
      * {@link #checkpointEvery} accepted steps or {@link #checkpointEverySeconds} seconds of training (default 60 s),
      * and once more at the end of the run.
      */
-    public B checkpointDir(java.nio.file.Path dir) {
+    public B checkpointDir(Path dir) {
         v.checkpointDir = Objects.requireNonNull(dir, "checkpointDir");
         return self();
     }
@@ -248,7 +251,7 @@ public abstract class RunOptions<B extends RunOptions<B>> {
      * of the checkpointed run (options that only say how it is watched or stopped may differ); otherwise
      * {@code fit} throws {@link org.dl4jasync.checkpoint.IncompatibleCheckpointException} saying what differs.
      */
-    public B resume(java.nio.file.Path dir) {
+    public B resume(Path dir) {
         v.resumeFrom = Objects.requireNonNull(dir, "resume");
         return self();
     }

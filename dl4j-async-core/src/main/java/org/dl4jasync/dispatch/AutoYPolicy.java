@@ -8,6 +8,7 @@ import java.util.function.IntFunction;
 import org.dl4jasync.checkpoint.CheckpointStates;
 import org.dl4jasync.checkpoint.Checkpointable;
 import org.dl4jasync.metrics.LossMonitor;
+import org.dl4jasync.metrics.ReportBuilder;
 import org.dl4jasync.metrics.StepListener;
 import org.dl4jasync.metrics.WindowProbe;
 
@@ -285,7 +286,7 @@ public final class AutoYPolicy implements IntervalPolicy, StepListener, Checkpoi
      * its convergence rate, "y:rate,…" (monitored loss change per second, negative = falling).
      */
     @Override
-    public void report(org.dl4jasync.metrics.ReportBuilder report) {
+    public void report(ReportBuilder report) {
         report.config().put("interval_y_chosen", y0);
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < searched && i < ladder.length; i++) {

@@ -1,5 +1,7 @@
 package org.dl4jasync.dispatch;
 
+import org.dl4jasync.metrics.ReportBuilder;
+
 /**
  * Decides whether a worker may start a step and whether the gradient of a finished step is applied
  * (J. Garby, P. Tsigas, "Interval-Asynchrony", Euro-Par 2025, Algorithm 1: the generic asynchronous worker
@@ -54,7 +56,7 @@ public interface Dispatcher {
     default void workerLeft(int worker) {}
 
     /** Sections of the run's report that this dispatcher owns (label, traces); called once after the run. */
-    default void report(org.dl4jasync.metrics.ReportBuilder report) {}
+    default void report(ReportBuilder report) {}
 
     /**
      * The run-time bound on active workers (elastic parallelism): {@link #tryStartStep} returns {@link #NOT_NOW}

@@ -1,5 +1,7 @@
 package org.dl4jasync.dispatch;
 
+import org.dl4jasync.metrics.ReportBuilder;
+
 /**
  * Chooses the size y of each interval of the {@link IntervalDispatcher}. Called by the one thread that ends an
  * interval (never concurrently with itself).
@@ -21,7 +23,7 @@ public interface IntervalPolicy {
     String name();
 
     /** Adds what the policy chose to the report (e.g. auto y0's choice); default nothing. */
-    default void report(org.dl4jasync.metrics.ReportBuilder report) {}
+    default void report(ReportBuilder report) {}
 
     /** y constant. */
     static IntervalPolicy fixed(int y) {

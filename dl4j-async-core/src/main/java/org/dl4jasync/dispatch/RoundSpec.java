@@ -2,6 +2,7 @@ package org.dl4jasync.dispatch;
 
 import static org.dl4jasync.spec.Checks.atLeast;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
@@ -148,7 +149,7 @@ public sealed interface RoundSpec extends DispatchSpec {
 
         @Override
         public String describe(int m) {
-            Map<String, Object> p = new java.util.LinkedHashMap<>();
+            Map<String, Object> p = new LinkedHashMap<>();
             provenance(p, m);
             return "abs(K0 " + p.get("abs_k0") + ", c " + p.get("abs_c") + ")";
         }

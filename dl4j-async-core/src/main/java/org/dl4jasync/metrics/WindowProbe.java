@@ -1,5 +1,7 @@
 package org.dl4jasync.metrics;
 
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -41,6 +43,32 @@ public final class WindowProbe {
     }
 
     /**
+     * The levels of a probing window around {@code c} within [1, {@code max}]: c first, then c − 1 … c − w and
+     * c + 1 … c + w, the side above first when {@code aboveFirst}.
+     */
+    public static int[] around(int c, int w, int max, boolean aboveFirst) {
+        int lo = Math.max(1, c - w);
+        int hi = Math.min(max, c + w);
+        int[] l = new int[hi - lo + 1];
+        int k = 0;
+        l[k++] = c;
+        if (aboveFirst) {
+            for (int v = c + 1; v <= hi; v++) {
+                l[k++] = v;
+            }
+        }
+        for (int v = c - 1; v >= lo; v--) {
+            l[k++] = v;
+        }
+        if (!aboveFirst) {
+            for (int v = c + 1; v <= hi; v++) {
+                l[k++] = v;
+            }
+        }
+        return l;
+    }
+
+    /**
      * The candidates of a search on a log scale: {@code first}, 2·first, 4·first, … while below {@code last}, then
      * {@code last} (1 ≤ first ≤ last). Used by the searches of auto y0 and of elastic parallelism.
      */
@@ -72,7 +100,7 @@ public final class WindowProbe {
         }
         candidates = window;
         rates = new double[window.length];
-        java.util.Arrays.fill(rates, Double.NaN);
+        Arrays.fill(rates, Double.NaN);
         index = 0;
         bestRate = Double.POSITIVE_INFINITY;
         best = fallback;
@@ -128,7 +156,7 @@ public final class WindowProbe {
             s.append(i == 0 ? "" : ",")
                     .append(candidates[i])
                     .append(':')
-                    .append(String.format(java.util.Locale.ROOT, "%.4g", rates[i]));
+                    .append(String.format(Locale.ROOT, "%.4g", rates[i]));
         }
         return s.toString();
     }
@@ -181,7 +209,7 @@ public final class WindowProbe {
             rates = m.rates().clone();
         } else { // absent in checkpoints from before it existed
             rates = new double[candidates.length];
-            java.util.Arrays.fill(rates, Double.NaN);
+            Arrays.fill(rates, Double.NaN);
         }
         lastRate = m.lastRate() == null ? Double.NaN : m.lastRate(); // likewise
         startLoss = m.startLoss();

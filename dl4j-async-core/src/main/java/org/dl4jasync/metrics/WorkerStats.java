@@ -1,5 +1,10 @@
 package org.dl4jasync.metrics;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
 /**
  * Counters of one worker. Protocol: written only by the owning worker thread; the volatile fields are read by
  * the monitor thread while the run goes on (single writer, so plain read-modify-write of a volatile is safe);
@@ -37,7 +42,7 @@ public final class WorkerStats {
     private double[] stepTimes;
 
     private long stepTimesSeen;
-    private final java.util.SplittableRandom reservoirRandom;
+    private final SplittableRandom reservoirRandom;
     public static final int STEP_TIME_SAMPLES = 512;
 
     public double scaleSum;
@@ -59,7 +64,7 @@ public final class WorkerStats {
         this.worker = worker;
         this.byStaleness = shared != null ? shared : new ByStaleness();
         this.staleness = byStaleness.histogram;
-        this.reservoirRandom = new java.util.SplittableRandom(0x5EEDL + worker);
+        this.reservoirRandom = new SplittableRandom(0x5EEDL + worker);
     }
 
     /** Whether {@link #byStaleness} is shared with other workers. */
@@ -111,7 +116,7 @@ public final class WorkerStats {
     public double[] stepTimeSamples() {
         return stepTimes == null
                 ? new double[0]
-                : java.util.Arrays.copyOf(stepTimes, (int) Math.min(stepTimesSeen, STEP_TIME_SAMPLES));
+                : Arrays.copyOf(stepTimes, (int) Math.min(stepTimesSeen, STEP_TIME_SAMPLES));
     }
 
     @SuppressWarnings("NonAtomicVolatileUpdate") // single writer: the owning worker (the class's protocol)
@@ -148,7 +153,7 @@ public final class WorkerStats {
         if (byStaleness.shared) {
             throw new IllegalStateException("a checkpoint needs each worker's own counts by staleness");
         }
-        java.util.List<double[]> byTau = new java.util.ArrayList<>();
+        List<double[]> byTau = new ArrayList<>();
         for (long[] e : staleness.entries()) {
             byTau.add(new double[] {e[0], e[1], byStaleness.scaleSumAt(e[0])}); // τ, count, factor sum at τ
         }
@@ -207,5 +212,5 @@ public final class WorkerStats {
             double scaleMin,
             double scaleMax,
             long zeroScaled,
-            java.util.List<double[]> byStaleness) {}
+            List<double[]> byStaleness) {}
 }

@@ -1,6 +1,7 @@
 package org.dl4jasync.model;
 
 import java.util.List;
+import java.util.OptionalDouble;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.TrainingListener;
@@ -74,7 +75,7 @@ final class GraphModel extends NetworkModel<ComputationGraph> {
     }
 
     @Override
-    public java.util.OptionalDouble learningRate() {
+    public OptionalDouble learningRate() {
         return Models.learningRate(net.getLayers());
     }
 

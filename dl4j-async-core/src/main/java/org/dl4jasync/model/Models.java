@@ -1,10 +1,12 @@
 package org.dl4jasync.model;
 
 import java.util.OptionalDouble;
+import java.util.function.Supplier;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.dl4jasync.optimizer.HeavyBall;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
@@ -62,8 +64,7 @@ final class Models {
                 continue;
             }
             if (!(l.conf().getLayer() instanceof BaseLayer)
-                    || !(((BaseLayer) l.conf().getLayer()).getIUpdater()
-                            instanceof org.dl4jasync.optimizer.HeavyBall)) {
+                    || !(((BaseLayer) l.conf().getLayer()).getIUpdater() instanceof HeavyBall)) {
                 return false;
             }
             any = true;
@@ -81,8 +82,7 @@ final class Models {
         return accuracy(g.params(), () -> g.<Evaluation>evaluate(data), data);
     }
 
-    private static double accuracy(
-            INDArray params, java.util.function.Supplier<Evaluation> evaluate, MultiDataSetIterator data) {
+    private static double accuracy(INDArray params, Supplier<Evaluation> evaluate, MultiDataSetIterator data) {
         if (params.isNaN().any() || params.isInfinite().any()) {
             return Double.NaN;
         }

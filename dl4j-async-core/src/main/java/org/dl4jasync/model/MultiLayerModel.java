@@ -1,6 +1,7 @@
 package org.dl4jasync.model;
 
 import java.util.List;
+import java.util.OptionalDouble;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.TrainingListener;
@@ -79,7 +80,7 @@ final class MultiLayerModel extends NetworkModel<MultiLayerNetwork> {
     }
 
     @Override
-    public java.util.OptionalDouble learningRate() {
+    public OptionalDouble learningRate() {
         return Models.learningRate(net.getLayers());
     }
 

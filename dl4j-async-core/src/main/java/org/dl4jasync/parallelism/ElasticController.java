@@ -252,25 +252,7 @@ public final class ElasticController implements StepListener, Checkpointable<Ela
      * side above first when {@code aboveFirst}.
      */
     int[] window(int c, boolean aboveFirst) {
-        int lo = Math.max(1, c - window);
-        int hi = Math.min(maxWorkers, c + window);
-        int[] l = new int[hi - lo + 1];
-        int k = 0;
-        l[k++] = c;
-        if (aboveFirst) {
-            for (int v = c + 1; v <= hi; v++) {
-                l[k++] = v;
-            }
-        }
-        for (int v = c - 1; v >= lo; v--) {
-            l[k++] = v;
-        }
-        if (!aboveFirst) {
-            for (int v = c + 1; v <= hi; v++) {
-                l[k++] = v;
-            }
-        }
-        return l;
+        return WindowProbe.around(c, window, maxWorkers, aboveFirst);
     }
 
     private void setLevel(int m, long n) {

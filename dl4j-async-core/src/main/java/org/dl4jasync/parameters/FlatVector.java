@@ -1,5 +1,6 @@
 package org.dl4jasync.parameters;
 
+import java.util.Arrays;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
@@ -41,7 +42,7 @@ final class FlatVector {
         }
         if (!array.isVectorOrScalar() || array.elementWiseStride() != 1) {
             throw new IllegalArgumentException("a flat contiguous vector is required, got shape "
-                    + java.util.Arrays.toString(array.shape()) + " with element stride " + array.elementWiseStride());
+                    + Arrays.toString(array.shape()) + " with element stride " + array.elementWiseStride());
         }
         this.n = (int) length;
         DataType t = array.dataType();

@@ -1,6 +1,7 @@
 package org.dl4jasync.stepsize;
 
 import java.util.Locale;
+import java.util.Objects;
 import org.apache.commons.math3.special.Gamma;
 
 /**
@@ -214,7 +215,7 @@ public final class MindTheStepSize extends AdaptiveStepSize {
 
         /** Eq. A.18 as printed (default) or the re-derived c(τ). */
         public Builder form(Form f) {
-            this.form = java.util.Objects.requireNonNull(f, "form");
+            this.form = Objects.requireNonNull(f, "form");
             return this;
         }
 

@@ -1,5 +1,7 @@
 package org.dl4jasync.stepsize;
 
+import java.util.Objects;
+
 /**
  * Any fixed rule rescaled to mean factor 1 over the observed staleness distribution: factor(τ) =
  * rule(τ) / E_τ'[rule(τ')], so rules are compared at the same mean step (the point of ASAP.SGD's
@@ -54,7 +56,7 @@ public final class NormalizedStepSize extends AdaptiveStepSize {
         /** @param rule a fixed rule of τ (its {@code observe} is not called) */
         public Builder(StepSizePolicy rule, int workers) {
             super(workers);
-            this.rule = java.util.Objects.requireNonNull(rule, "rule");
+            this.rule = Objects.requireNonNull(rule, "rule");
             if (rule instanceof AdaptiveStepSize) {
                 throw new IllegalArgumentException(rule.name() + " already adapts to the observed staleness; "
                         + "normalise only fixed rules (constant, inverse, fleet)");

@@ -1,5 +1,6 @@
 package org.dl4jasync.stepsize;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
@@ -316,7 +317,7 @@ public sealed interface StepSizeSpec {
             window.provenance(c);
             c.put("mts_momentum", momentum.isPresent() ? momentum.getAsDouble() : null);
             c.put("mts_eta", eta.isPresent() ? eta.getAsDouble() : null);
-            c.put("mts_form", form.name().toLowerCase(java.util.Locale.ROOT));
+            c.put("mts_form", form.name().toLowerCase(Locale.ROOT));
             c.put("mts_lambda", lambda.isPresent() ? (Object) lambda.getAsDouble() : measured ? "measured" : "workers");
         }
     }

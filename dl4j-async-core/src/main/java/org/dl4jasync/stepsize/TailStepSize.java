@@ -1,6 +1,7 @@
 package org.dl4jasync.stepsize;
 
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * TAIL-τ: the step-size factor C(τ) = 1 + A·(1 − 2·φ(F(τ))) from the CDF F of the observed staleness.
@@ -84,7 +85,7 @@ public final class TailStepSize extends AdaptiveStepSize {
         }
 
         public Builder phi(Phi p) {
-            this.phi = java.util.Objects.requireNonNull(p, "phi");
+            this.phi = Objects.requireNonNull(p, "phi");
             return this;
         }
 

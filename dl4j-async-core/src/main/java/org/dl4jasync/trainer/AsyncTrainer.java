@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -15,6 +16,7 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.dl4jasync.checkpoint.CheckpointDirectory;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.config.RunOptions;
+import org.dl4jasync.metrics.StopReason;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.model.TrainableModel;
 import org.dl4jasync.parameters.ParameterStore;
@@ -180,8 +182,7 @@ public final class AsyncTrainer implements AutoCloseable {
     }
 
     /** {@code stream} (prefetch mode) or the batches {@code load} reads (in-memory mode). */
-    private TrainingReport fit(
-            MultiDataSetIterator stream, int epochs, java.util.function.Supplier<List<MultiDataSet>> load) {
+    private TrainingReport fit(MultiDataSetIterator stream, int epochs, Supplier<List<MultiDataSet>> load) {
         if (closed) {
             throw new IllegalStateException("trainer is closed");
         }
@@ -194,8 +195,7 @@ public final class AsyncTrainer implements AutoCloseable {
     }
 
     /** {@link #fit(MultiDataSetIterator, int, java.util.function.Supplier)} with the network to itself. */
-    private TrainingReport fitAlone(
-            MultiDataSetIterator stream, int epochs, java.util.function.Supplier<List<MultiDataSet>> load) {
+    private TrainingReport fitAlone(MultiDataSetIterator stream, int epochs, Supplier<List<MultiDataSet>> load) {
         config.checkpointDir().ifPresent(CheckpointDirectory::checkWritable); // before anything trains
         int m = config.workers();
         List<MultiDataSet> batches = stream == null ? load.get() : null;
@@ -286,7 +286,7 @@ public final class AsyncTrainer implements AutoCloseable {
     public void stopFit() {
         Run r = currentRun;
         if (r != null) {
-            r.stop(org.dl4jasync.metrics.StopReason.STOPPED);
+            r.stop(StopReason.STOPPED);
         }
     }
 

@@ -3,6 +3,7 @@ package org.dl4jasync.trainer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
@@ -122,7 +123,7 @@ final class CheckpointResume {
             if (diff != null) {
                 throw new IncompatibleCheckpointException(where + " is of another network: " + diff);
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IncompatibleCheckpointException(
                     where + " has an unreadable network configuration: " + e.getMessage());
         }

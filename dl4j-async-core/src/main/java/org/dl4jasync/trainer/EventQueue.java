@@ -1,5 +1,7 @@
 package org.dl4jasync.trainer;
 
+import java.util.Arrays;
+
 /**
  * Each worker's next event, ordered by virtual time with a deterministic tie-break: events at the same time run in
  * the order they were scheduled (a global sequence number). A binary min-heap over worker ids with the event data
@@ -22,7 +24,7 @@ final class EventQueue {
         type = new byte[workers];
         heap = new int[workers];
         pos = new int[workers];
-        java.util.Arrays.fill(pos, -1);
+        Arrays.fill(pos, -1);
     }
 
     /** Schedules worker {@code w}'s next event; {@code w} must have none pending. */

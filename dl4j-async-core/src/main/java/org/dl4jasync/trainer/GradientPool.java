@@ -1,6 +1,8 @@
 package org.dl4jasync.trainer;
 
+import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,7 +60,7 @@ class GradientPool implements AutoCloseable {
     private static final class Threaded extends GradientPool {
         private final ExecutorService[] threads;
         /** The executors' threads (each makes one: nothing in it throws), joined by {@link #close}. */
-        private final java.util.List<Thread> made = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final List<Thread> made = new CopyOnWriteArrayList<>();
 
         private final Future<?>[] pending;
         private boolean closed;

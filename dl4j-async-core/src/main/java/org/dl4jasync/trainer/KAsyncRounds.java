@@ -2,6 +2,7 @@ package org.dl4jasync.trainer;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import org.dl4jasync.checkpoint.CheckpointStates;
 import org.dl4jasync.checkpoint.Checkpointable;
@@ -181,7 +182,7 @@ final class KAsyncRounds implements Dispatcher, Checkpointable<RoundRecord.State
         ws.resetLocal();
     }
 
-    private final java.util.function.Consumer<WorkerState> abandon = this::abandon;
+    private final Consumer<WorkerState> abandon = this::abandon;
 
     /** What {@code ws} submits: its update, or with local SGD the sum of its local steps' updates. */
     private INDArray submission(WorkerState ws) {

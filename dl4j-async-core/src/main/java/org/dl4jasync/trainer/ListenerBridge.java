@@ -3,6 +3,7 @@ package org.dl4jasync.trainer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -11,6 +12,7 @@ import org.deeplearning4j.core.storage.listener.RoutingIterationListener;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.optimize.api.TrainingListener;
+import org.dl4jasync.model.Replica;
 import org.dl4jasync.model.TrainableModel;
 import org.dl4jasync.parameters.ParameterStore;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -61,7 +63,7 @@ final class ListenerBridge {
     /** Guarded by {@link #lock}: the index of the next update whose {@code iterationDone} is due. */
     private long nextIndex;
     /** Guarded by {@link #lock}: deliveries of later updates whose turn has not come (see {@link #inOrder}). */
-    private final java.util.TreeMap<Long, Runnable> pending = new java.util.TreeMap<>();
+    private final TreeMap<Long, Runnable> pending = new TreeMap<>();
     /** Shows the optimizer state of the moment on the original network (before {@code onEpochEnd}). */
     private final Runnable showOptimizerState;
     /** Guarded by {@link #lock}: the score last shown on the original model. */
@@ -161,7 +163,7 @@ final class ListenerBridge {
      * reuses) for its turn. Two workers apply in one order and may take the lock in the other; listeners see the
      * iterations in order (before: e.g. 205 before 204, 10 of 723 calls with 16 workers).
      */
-    private void inOrder(long index, INDArray update, java.util.function.Consumer<INDArray> delivery) {
+    private void inOrder(long index, INDArray update, Consumer<INDArray> delivery) {
         if (index != nextIndex) {
             INDArray kept = null;
             if (update != null) {
@@ -237,7 +239,7 @@ final class ListenerBridge {
      * Makes {@code replica}'s pass events ({@code onForwardPass}, {@code onBackwardPass}, fired by DL4J inside its
      * gradient computation) reach the listeners as worker {@code w}'s. No-op without listeners.
      */
-    void listenTo(int w, org.dl4jasync.model.Replica replica) {
+    void listenTo(int w, Replica replica) {
         if (!listeners.isEmpty() && replica.model() != null) {
             replica.listen(new PassRelay(w));
         }

@@ -1,5 +1,6 @@
 package org.dl4jasync.trainer;
 
+import java.util.Arrays;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -37,7 +38,7 @@ final class OptimizerStates {
         // exact, element by element (a view-safe copy each: once per fit)
         return written != null
                 && written.length() == current.length()
-                && java.util.Arrays.equals(
+                && Arrays.equals(
                         written.reshape(written.length()).toDoubleVector(),
                         current.reshape(current.length()).toDoubleVector());
     }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import org.dl4jasync.checkpoint.CheckpointFile;
 import org.dl4jasync.checkpoint.CheckpointStates;
+import org.dl4jasync.checkpoint.IncompatibleCheckpointException;
 import org.dl4jasync.metrics.WorkerStats;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -40,12 +41,12 @@ final class Resume {
      * the wrong type, or a key this version does not know ({@code CheckpointStates} throws
      * IllegalArgumentException), said in one line instead of a stack trace.
      */
-    static org.dl4jasync.checkpoint.IncompatibleCheckpointException unreadable(String where, RuntimeException e) {
-        if (e instanceof org.dl4jasync.checkpoint.IncompatibleCheckpointException) {
-            return (org.dl4jasync.checkpoint.IncompatibleCheckpointException) e;
+    static IncompatibleCheckpointException unreadable(String where, RuntimeException e) {
+        if (e instanceof IncompatibleCheckpointException) {
+            return (IncompatibleCheckpointException) e;
         }
         String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return new org.dl4jasync.checkpoint.IncompatibleCheckpointException(where + " has a state this version cannot "
+        return new IncompatibleCheckpointException(where + " has a state this version cannot "
                 + "read (edited by hand, or from another version?): " + why);
     }
 

@@ -14,6 +14,7 @@ import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.dispatch.Dispatcher;
 import org.dl4jasync.dispatch.Waiters;
 import org.dl4jasync.metrics.AsynchronyNoise;
+import org.dl4jasync.metrics.ByStaleness;
 import org.dl4jasync.metrics.StepListener;
 import org.dl4jasync.metrics.StopReason;
 import org.dl4jasync.metrics.WorkerStats;
@@ -22,6 +23,7 @@ import org.dl4jasync.model.TrainableModel;
 import org.dl4jasync.parallelism.ElasticController;
 import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.parameters.WorkerView;
+import org.dl4jasync.stepsize.ConstantStepSize;
 import org.dl4jasync.stepsize.StepSizePolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -243,10 +245,8 @@ final class Run implements RunMonitor.Stopper {
         if (budget.exhausted()) {
             stop(StopReason.MAX_STEPS); // a resumed run whose checkpoint has the steps asked for: nothing to train
         }
-        this.scalesGradient = model.heavyBall()
-                && !(stepSize instanceof org.dl4jasync.stepsize.ConstantStepSize)
-                && !aggregating
-                && !roundBased;
+        this.scalesGradient =
+                model.heavyBall() && !(stepSize instanceof ConstantStepSize) && !aggregating && !roundBased;
         this.work = new StepWork(
                 config.seed(),
                 deferred,
@@ -279,7 +279,7 @@ final class Run implements RunMonitor.Stopper {
         this.stats = new WorkerStats[m];
         long started = 0;
         // a simulation records every worker's updates on one thread: one count by staleness for all, O(max τ)
-        org.dl4jasync.metrics.ByStaleness byTau = deferred ? org.dl4jasync.metrics.ByStaleness.shared() : null;
+        ByStaleness byTau = deferred ? ByStaleness.shared() : null;
         for (int w = 0; w < m; w++) {
             stats[w] = new WorkerStats(w, byTau);
             if (resume != null) {

@@ -1,5 +1,6 @@
 package org.dl4jasync.trainer;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -169,7 +170,7 @@ public final class Simulator {
             if (trainBatches == null || trainBatches.isEmpty()) {
                 throw new IllegalArgumentException("the training batches are empty");
             }
-            List<MultiDataSet> multi = new java.util.ArrayList<>(trainBatches.size());
+            List<MultiDataSet> multi = new ArrayList<>(trainBatches.size());
             for (DataSet ds : trainBatches) {
                 multi.add(ds.toMultiDataSet());
             }

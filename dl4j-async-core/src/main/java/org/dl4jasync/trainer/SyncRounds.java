@@ -1,6 +1,7 @@
 package org.dl4jasync.trainer;
 
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Consumer;
 import org.dl4jasync.dispatch.ActiveWorkers;
 import org.dl4jasync.dispatch.Dispatcher;
 import org.dl4jasync.model.Replica;
@@ -127,7 +128,7 @@ final class SyncRounds implements Dispatcher, Rounds {
     }
 
     /** A refused (non-finite) contribution: a round's budget is the round's, nothing to give back. */
-    private static final java.util.function.Consumer<WorkerState> NOTHING_TO_GIVE_BACK = ws -> {};
+    private static final Consumer<WorkerState> NOTHING_TO_GIVE_BACK = ws -> {};
 
     /** Averages the raw gradients into worker 0's, runs worker 0's updater once, applies with τ = 0. */
     private void applyRound(WorkerState[] in, int count) {

@@ -3,6 +3,7 @@ package org.dl4jasync.trainer;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.dl4jasync.dispatch.Waiters;
 import org.dl4jasync.metrics.StopReason;
 import org.dl4jasync.metrics.TrainingReport;
@@ -121,9 +122,9 @@ final class ThreadEngine {
         final WorkerStats st = ws.stats;
         final Waiters waiters = r.waiters;
         final int w = ws.id;
-        final java.util.function.BooleanSupplier proceed = () -> steps.mayProceed(w);
+        final BooleanSupplier proceed = () -> steps.mayProceed(w);
         final PausingClock gate = r.pausing;
-        final java.util.function.BooleanSupplier stopping = r::stopping;
+        final BooleanSupplier stopping = r::stopping;
         for (; ; ) {
             if (gate != null) {
                 gate.enterStep(stopping);

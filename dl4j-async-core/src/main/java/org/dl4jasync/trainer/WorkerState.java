@@ -4,6 +4,7 @@ import org.dl4jasync.metrics.WorkerStats;
 import org.dl4jasync.model.Replica;
 import org.dl4jasync.model.TrainableModel;
 import org.dl4jasync.parameters.StepScaler;
+import org.dl4jasync.parameters.UpdateFormer;
 import org.dl4jasync.parameters.WorkerView;
 import org.dl4jasync.stepsize.StepSizePolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -32,9 +33,9 @@ final class WorkerState {
      * Heavy-ball with a step-size rule under a shared state: records the factor of the store's τ for the formation
      * ({@link RecordingScaler#last}) and has the store apply the formed update as it is.
      */
-    final org.dl4jasync.parameters.StepScaler gradientTermScaler;
+    final StepScaler gradientTermScaler;
     /** Under a shared optimizer state: how the store forms this worker's update; else null. */
-    org.dl4jasync.parameters.UpdateFormer former;
+    UpdateFormer former;
     /** The read of the step in flight is still open (threads: released once the update is formed or the step refused). */
     boolean readOpen;
     /** The worker's updater state before its last formed update, while that update's fate is open; made on first use. */

@@ -9,6 +9,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -27,7 +30,7 @@ public final class JvmExecutor implements Comparison.Executor, AutoCloseable {
     private final String classPath;
     private final Thread cleanup;
     /** The children running now (run by the suite's job threads; stopped by the shutdown hook). */
-    private final java.util.Set<Process> children = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<Process> children = ConcurrentHashMap.newKeySet();
     /** How long a child may take to stop after SIGTERM when this JVM exits. */
     private static final long GRACE_NANOS = 10_000_000_000L;
     /** System properties the children read (cli.ParentWatch). */
@@ -137,7 +140,7 @@ public final class JvmExecutor implements Comparison.Executor, AutoCloseable {
         for (Process p : running) {
             try {
                 long left = deadline - System.nanoTime();
-                if (left <= 0 || !p.waitFor(left, java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                if (left <= 0 || !p.waitFor(left, TimeUnit.NANOSECONDS)) {
                     p.destroyForcibly();
                 }
             } catch (InterruptedException e) {

@@ -1,6 +1,7 @@
 package org.dl4jasync.bench.compare;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -106,8 +107,7 @@ public final class PaperTable {
                         .filter(v -> !Double.isNaN(v))
                         .toArray();
                 double[] times = rs.stream().mapToDouble(r -> r.timeTo(common)).toArray();
-                double[] reached =
-                        java.util.Arrays.stream(times).filter(Double::isFinite).toArray();
+                double[] reached = Arrays.stream(times).filter(Double::isFinite).toArray();
                 b.append(String.format(Locale.ROOT, " | %.4f / %.4f", max(acc), mean(acc)));
                 if (reached.length == 0) {
                     b.append(" | never");
@@ -127,14 +127,14 @@ public final class PaperTable {
     }
 
     private static double max(double[] v) {
-        return java.util.Arrays.stream(v).max().orElse(Double.NaN);
+        return Arrays.stream(v).max().orElse(Double.NaN);
     }
 
     private static double min(double[] v) {
-        return java.util.Arrays.stream(v).min().orElse(Double.NaN);
+        return Arrays.stream(v).min().orElse(Double.NaN);
     }
 
     private static double mean(double[] v) {
-        return java.util.Arrays.stream(v).average().orElse(Double.NaN);
+        return Arrays.stream(v).average().orElse(Double.NaN);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -124,7 +125,7 @@ public record RunResult(
             JsonNode r, String configuration, long seed, List<Target> targets, double referenceLoss) {
         JsonNode tau = r.path("staleness");
         double[][] accuracy = trace(r.path("accuracy_trace"));
-        double best = java.util.Arrays.stream(accuracy)
+        double best = Arrays.stream(accuracy)
                 .mapToDouble(p -> p[1])
                 .filter(v -> !Double.isNaN(v))
                 .max()

@@ -1,6 +1,8 @@
 package org.dl4jasync.bench.compare;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
@@ -62,7 +64,7 @@ public record Suite(
         if (configurations.stream().anyMatch(c -> c.name().equals(baseline))) {
             return baseline;
         }
-        java.util.Map<String, String> axes = axes(configuration);
+        Map<String, String> axes = axes(configuration);
         for (Configuration c : configurations) {
             if (base(c.name()).equals(baseline)
                     && axes.entrySet().containsAll(axes(c.name()).entrySet())) {
@@ -73,8 +75,8 @@ public record Suite(
     }
 
     /** The matrix axes of a configuration's name: {@code x[a=1, b=2]} → {a=1, b=2}. */
-    static java.util.Map<String, String> axes(String configuration) {
-        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    static Map<String, String> axes(String configuration) {
+        Map<String, String> out = new LinkedHashMap<>();
         int open = configuration.indexOf('[');
         if (open < 0 || !configuration.endsWith("]")) {
             return out;

@@ -3,6 +3,8 @@ package org.dl4jasync.examples.cli;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.DoubleConsumer;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.dl4jasync.spec.InvalidOptionException;
 
@@ -68,11 +70,7 @@ final class CliValues {
      * anything else (or a value they refuse) is a usage error saying both forms.
      */
     static Object stepsOrSeconds(
-            String option,
-            String value,
-            String example,
-            java.util.function.LongConsumer steps,
-            java.util.function.DoubleConsumer seconds) {
+            String option, String value, String example, LongConsumer steps, DoubleConsumer seconds) {
         String expected =
                 "an integer >= 1 (accepted steps) or a positive number of seconds followed by s (e.g. " + example + ")";
         try {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.deeplearning4j.datasets.iterator.AsyncDataSetIterator;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -13,6 +14,7 @@ import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.parallelism.ParallelWrapper;
 import org.dl4jasync.config.EvaluationMode;
 import org.dl4jasync.config.NonFinitePolicy;
+import org.dl4jasync.config.OptimizerState;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.examples.data.TrainTest;
 import org.dl4jasync.metrics.EvaluationSchedule;
@@ -70,7 +72,7 @@ public final class Dl4jBaseline {
 
         final boolean periodic;
         final double target;
-        final java.util.function.Supplier<DataSetIterator> test;
+        final Supplier<DataSetIterator> test;
         final ProgressListener progress;
         final AtomicBoolean stopRequested = new AtomicBoolean();
         final List<TracePoint> lossTrace = new ArrayList<>();
@@ -85,7 +87,7 @@ public final class Dl4jBaseline {
         /** Set before training: the network has oneDNN helpers and ParallelWrapper's clones should too. */
         volatile boolean replicaHelpers;
 
-        Counter(RunConfig config, java.util.function.Supplier<DataSetIterator> test, ProgressListener progress) {
+        Counter(RunConfig config, Supplier<DataSetIterator> test, ProgressListener progress) {
             this.maxSteps = config.maxSteps().orElse(Long.MAX_VALUE);
             this.timeLimit = config.timeLimit().map(d -> d.toNanos() / 1e9).orElse(Double.POSITIVE_INFINITY);
             this.schedule = config.evaluationSchedule();
@@ -221,7 +223,7 @@ public final class Dl4jBaseline {
                     "left out with " + "--algorithm " + loop.key
                             + " (DL4J's loops apply every update; an evaluation sees divergence)");
         }
-        if (runConfig.optimizerState() != org.dl4jasync.config.OptimizerState.PER_WORKER) {
+        if (runConfig.optimizerState() != OptimizerState.PER_WORKER) {
             throw new UsageException(
                     "--optimizer-state",
                     Choice.key(runConfig.optimizerState()),

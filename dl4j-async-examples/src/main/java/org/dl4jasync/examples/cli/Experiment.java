@@ -15,6 +15,7 @@ import org.dl4jasync.examples.data.ImageIterator;
 import org.dl4jasync.examples.data.LabeledImages;
 import org.dl4jasync.examples.data.TrainTest;
 import org.dl4jasync.examples.models.Models;
+import org.dl4jasync.model.Initialisation;
 import org.dl4jasync.model.NativeHelpers;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
@@ -189,7 +190,7 @@ public record Experiment(
 
     private void initialise(Model m, long seed) {
         if ("paper".equals(init)) {
-            org.dl4jasync.model.Initialisation.normal(m, Models.PAPER_INIT_STD, seed);
+            Initialisation.normal(m, Models.PAPER_INIT_STD, seed);
         }
     }
 

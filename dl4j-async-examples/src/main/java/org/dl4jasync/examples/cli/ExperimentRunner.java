@@ -2,6 +2,7 @@ package org.dl4jasync.examples.cli;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
 import org.deeplearning4j.nn.api.Model;
@@ -62,7 +63,7 @@ public final class ExperimentRunner {
             RunConfig config,
             TrainTest data,
             ProgressListener progress,
-            java.util.function.Consumer<Model> model,
+            Consumer<Model> model,
             TrainingListener... listeners) {
         experiment.forTraining();
         Model net = experiment.buildModel(data, config.seed());
@@ -169,7 +170,7 @@ public final class ExperimentRunner {
             RunConfig config,
             TrainTest data,
             ProgressListener progress,
-            java.util.function.Consumer<Model> model) {
+            Consumer<Model> model) {
         experiment.forTraining();
         Model net = experiment.buildModel(data, config.seed());
         model.accept(net);

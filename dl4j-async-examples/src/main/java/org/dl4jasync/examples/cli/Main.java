@@ -1,5 +1,7 @@
 package org.dl4jasync.examples.cli;
 
+import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,7 +15,7 @@ import picocli.CommandLine.Command;
         version = "dl4j-async 0.1.0",
         subcommands = {TrainCommand.class, SimulateCommand.class, ExampleCommand.class},
         description = "Staleness-aware asynchronous parallel SGD for Deeplearning4j networks.")
-public final class Main implements java.util.concurrent.Callable<Integer> {
+public final class Main implements Callable<Integer> {
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_USAGE = 2;
 
@@ -25,7 +27,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
-        for (PluginCommand c : java.util.ServiceLoader.load(PluginCommand.class)) {
+        for (PluginCommand c : ServiceLoader.load(PluginCommand.class)) {
             cl.addSubcommand(c); // compare, from dl4j-async-bench
         }
         cl.setParameterExceptionHandler((ex, a) -> {

@@ -6,6 +6,7 @@ import java.nio.file.Paths;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.dl4jasync.examples.data.OwnData;
 import picocli.CommandLine.Option;
 
@@ -90,7 +91,7 @@ final class OwnInputs {
      * @param given        the names of the options given on the command line
      * @param builtInModel --model's value
      */
-    void check(java.util.function.Predicate<String> given, String builtInModel) {
+    void check(Predicate<String> given, String builtInModel) {
         if (ownModel()) {
             for (String o : List.of("--model", "--lr", "--momentum", "--momentum-form", "--init")) {
                 if (given.test(o)) {

@@ -2,6 +2,8 @@ package org.dl4jasync.examples.cli;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.Map;
+import org.dl4jasync.metrics.TracePoint;
 import org.dl4jasync.metrics.TrainingReport;
 
 /** The human-readable end-of-run summary. */
@@ -81,7 +83,7 @@ public final class Summary {
         }
         if (r.ainTrace() != null && !r.ainTrace().isEmpty()) {
             double sum = 0;
-            for (org.dl4jasync.metrics.TracePoint p : r.ainTrace()) {
+            for (TracePoint p : r.ainTrace()) {
                 sum += p.value;
             }
             out.printf(
@@ -100,7 +102,7 @@ public final class Summary {
             out.printf(Locale.ROOT, "  accuracy     %.4f on the test set%n", r.finalAccuracy());
         }
         if (r.checkpoints() != null) {
-            java.util.Map<String, Object> c = r.checkpoints();
+            Map<String, Object> c = r.checkpoints();
             out.printf(
                     Locale.ROOT,
                     "  checkpoints  %s written, %s failed, %s skipped; last %s%n",

@@ -2,9 +2,16 @@ package org.dl4jasync.examples.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.deeplearning4j.nn.api.Model;
+import org.dl4jasync.checkpoint.IncompatibleCheckpointException;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.examples.data.DataNotFoundException;
 import org.dl4jasync.examples.data.OwnData;
@@ -123,14 +130,14 @@ public final class TrainCommand implements Callable<Integer> {
     private record Outcome(TrainingReport report, int status) {}
 
     /** Runs {@code fit} with the progress display; a failure is said on stderr and becomes the exit status. */
-    private Outcome attempt(java.util.function.Function<ConsoleProgress, TrainingReport> fit) {
+    private Outcome attempt(Function<ConsoleProgress, TrainingReport> fit) {
         try (ConsoleProgress progress = options.quiet ? null : new ConsoleProgress()) {
             return new Outcome(fit.apply(progress), 0);
         } catch (TrainingFailedException e) {
             System.err.println("dl4j-async train: " + e.getMessage());
             e.getCause().printStackTrace(System.err);
             return new Outcome(null, Main.EXIT_FAILED);
-        } catch (UsageException | org.dl4jasync.checkpoint.IncompatibleCheckpointException e) {
+        } catch (UsageException | IncompatibleCheckpointException e) {
             return new Outcome(null, Main.usageError("train", e.getMessage()));
         } catch (RuntimeException e) {
             System.err.println("dl4j-async train: training failed: " + e);
@@ -164,7 +171,7 @@ public final class TrainCommand implements Callable<Integer> {
                 if (!options.quiet) {
                     out.println("  model        " + own.saveModel + " (with its updater state)");
                 }
-            } catch (java.io.IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 System.err.println("dl4j-async train: --save-model " + own.saveModel + " could not be written: " + e);
                 return Main.EXIT_FAILED;
             }
@@ -220,7 +227,7 @@ public final class TrainCommand implements Callable<Integer> {
                             config.seed());
                 } catch (RuntimeException x) { // DL4J refuses the configuration, e.g. images too small for it
                     throw new UsageException("--model " + options.exp.model + " cannot be built for examples of shape "
-                            + java.util.Arrays.toString(shape) + ": "
+                            + Arrays.toString(shape) + ": "
                             + String.valueOf(x.getMessage()).lines().findFirst().orElse(x.toString()));
                 }
                 train = train.flat(); // the built-in models read flat rows (CHW order)
@@ -253,7 +260,7 @@ public final class TrainCommand implements Callable<Integer> {
             return o.status();
         }
         TrainingReport report = o.report();
-        java.util.Map<String, Object> c = new java.util.LinkedHashMap<>(own.provenance());
+        Map<String, Object> c = new LinkedHashMap<>(own.provenance());
         if (!own.ownModel()) {
             c.put("model", options.exp.model);
         }
@@ -266,7 +273,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** A built-in data set's training or test part as examples (normalised as for the built-in models). */
     private static OwnData builtIn(TrainTest data, boolean training) {
-        java.util.List<DataSet> all = new java.util.ArrayList<>();
+        List<DataSet> all = new ArrayList<>();
         var it = training ? data.trainIterator(1000).build() : data.testIterator(1000);
         it.forEachRemaining(all::add);
         DataSet d = DataSet.merge(all);
@@ -279,7 +286,7 @@ public final class TrainCommand implements Callable<Integer> {
      * or not.
      */
     static int checkpointStatus(TrainingReport report) {
-        java.util.Map<String, Object> c = report.checkpoints();
+        Map<String, Object> c = report.checkpoints();
         if (c == null) {
             return 0;
         }

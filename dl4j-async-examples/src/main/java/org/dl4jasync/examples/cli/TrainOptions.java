@@ -6,6 +6,7 @@ import org.dl4jasync.config.Algorithm;
 import org.dl4jasync.config.EvaluationMode;
 import org.dl4jasync.config.LossSignal;
 import org.dl4jasync.config.NonFinitePolicy;
+import org.dl4jasync.config.OptimizerState;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.dispatch.DispatchSpec;
 import org.dl4jasync.parallelism.ElasticSpec;
@@ -53,8 +54,7 @@ public final class TrainOptions {
                             + "papers) or shared (one beside the shared parameters, applied by the store as a parameter "
                             + "server). Default: per_worker.")
     void optimizerState(String name) {
-        set(() -> config.optimizerState(
-                Choice.parse("optimizer_state", name.replace('-', '_'), org.dl4jasync.config.OptimizerState.class)));
+        set(() -> config.optimizerState(Choice.parse("optimizer_state", name.replace('-', '_'), OptimizerState.class)));
     }
 
     // ---- the run: how it is trained (into RunConfig)

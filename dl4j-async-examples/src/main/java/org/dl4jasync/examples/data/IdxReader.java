@@ -1,6 +1,7 @@
 package org.dl4jasync.examples.data;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -96,7 +97,7 @@ public final class IdxReader {
      * holds ends in "truncated", not in an allocation of what it claims (2³¹ − 1 images: OutOfMemoryError before).
      */
     private static byte[] readData(DataInputStream in, long n, String name) throws IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) Math.min(n, 1 << 20));
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(n, 1 << 20));
         byte[] chunk = new byte[1 << 16];
         long left = n;
         while (left > 0) {

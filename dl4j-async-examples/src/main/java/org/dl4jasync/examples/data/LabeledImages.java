@@ -1,6 +1,7 @@
 package org.dl4jasync.examples.data;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -101,8 +102,8 @@ public final class LabeledImages {
             throw new IllegalArgumentException("range [" + from + ", " + to + ") of " + count + " images");
         }
         int f = features();
-        byte[] p = java.util.Arrays.copyOfRange(pixels, from * f, to * f);
-        byte[] l = java.util.Arrays.copyOfRange(labels, from, to);
+        byte[] p = Arrays.copyOfRange(pixels, from * f, to * f);
+        byte[] l = Arrays.copyOfRange(labels, from, to);
         return new LabeledImages(to - from, height, width, channels, classes, p, l);
     }
 

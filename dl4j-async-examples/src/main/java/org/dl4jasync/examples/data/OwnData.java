@@ -1,6 +1,8 @@
 package org.dl4jasync.examples.data;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -307,7 +309,7 @@ public final class OwnData {
                 }
             }
             return false;
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             throw new BadDataException(file, "is not text: " + e.getCause().getMessage());
         }
     }
@@ -319,7 +321,7 @@ public final class OwnData {
             reader.initialize(split);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while opening the data");
+            throw new InterruptedIOException("interrupted while opening the data");
         }
     }
 

@@ -14,6 +14,7 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.dl4jasync.optimizer.HeavyBall;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -47,7 +48,7 @@ public final class Models {
         if (momentum == 0) {
             return new Sgd(lr);
         }
-        return heavyBall ? new org.dl4jasync.optimizer.HeavyBall(lr, momentum) : new Nesterovs(lr, momentum);
+        return heavyBall ? new HeavyBall(lr, momentum) : new Nesterovs(lr, momentum);
     }
 
     /**
