@@ -2,6 +2,7 @@ package org.dl4jasync.checkpoint;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -11,13 +12,15 @@ import java.util.Map;
  * The one mapping between the components' state records and a checkpoint's JSON values: a record's components are
  * its keys in snake case ({@code phaseStart} → {@code phase_start}), its values JSON values (NaN and ±∞ written
  * as the strings {@code "NaN"}, {@code "Infinity"} by the checkpoint file, read back as doubles). A key the record
- * does not have is refused (a hand-edited or foreign state fails in one line); a key it has but the state lacks reads
- * as null (a boxed component: what the component's restore treats as "absent in older checkpoints") or zero.
+ * does not have is refused (a hand-edited or foreign state fails in one line), and so is a primitive component the
+ * state lacks or holds as null; a boxed component (or an array, list or nested state) the state lacks reads as null:
+ * what the component's restore treats as "absent in older checkpoints".
  */
 public final class CheckpointStates {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
     private static final TypeReference<Map<String, Object>> TREE = new TypeReference<>() {};
 
@@ -56,13 +59,33 @@ public final class CheckpointStates {
         c.restoreState(read(tree, c.stateType()));
     }
 
+    /** The innermost cause's first line, with the key path where Jackson gives one ({@code at probe.rates[2]}). */
     private static String rootMessage(Throwable e) {
         Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
+        JsonMappingException mapping = null;
+        while (t != null) {
+            if (t instanceof JsonMappingException j) {
+                mapping = j;
+            }
+            if (t.getCause() == null || t.getCause() == t) {
+                break;
+            }
             t = t.getCause();
         }
-        String m = t.getMessage();
+        String m = mapping != null ? mapping.getOriginalMessage() : t.getMessage();
         int cut = m == null ? -1 : m.indexOf('\n');
-        return cut < 0 ? String.valueOf(m) : m.substring(0, cut);
+        String first = cut < 0 ? String.valueOf(m) : m.substring(0, cut);
+        if (mapping == null || mapping.getPath().isEmpty()) {
+            return first;
+        }
+        StringBuilder at = new StringBuilder();
+        for (JsonMappingException.Reference r : mapping.getPath()) {
+            if (r.getFieldName() != null) {
+                at.append(at.length() == 0 ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                at.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return first + " (at " + at + ")";
     }
 }

@@ -204,7 +204,7 @@ public final class WindowProbe {
         index = m.index();
         bestRate = m.bestRate();
         best = m.best();
-        improved = m.improved();
+        improved = Boolean.TRUE.equals(m.improved()); // absent in checkpoints from before it existed
         if (m.rates() != null) {
             rates = m.rates().clone();
         } else { // absent in checkpoints from before it existed
@@ -216,13 +216,13 @@ public final class WindowProbe {
         startTime = m.startTime();
     }
 
-    /** The probe's state in a checkpoint ({@code lastRate}, {@code rates}: null in older checkpoints). */
+    /** The probe's state in a checkpoint; {@code improved}, {@code lastRate}, {@code rates}: null in older ones. */
     public record State(
             int[] candidates,
             int index,
             double bestRate,
             int best,
-            boolean improved,
+            Boolean improved,
             Double lastRate,
             double[] rates,
             double startLoss,

@@ -48,6 +48,9 @@ final class CheckpointContents {
     static void restore(Run run, Resume resume) {
         run.monitor.restore(resume.monitor);
         for (Map.Entry<String, Checkpointable<?>> e : run.components.entrySet()) {
+            if (!resume.components.containsKey(e.getKey())) { // null: a component that kept no state
+                throw new IllegalArgumentException("no state for the run's " + e.getKey());
+            }
             CheckpointStates.restore(e.getValue(), resume.components.get(e.getKey()));
         }
     }

@@ -71,7 +71,7 @@ class CheckpointStatesTest {
     }
 
     @Test
-    void anAbsentBoxedComponentReadsAsNullAndAnUnknownKeyIsRefused() {
+    void anAbsentBoxedComponentReadsAsNullAnAbsentPrimitiveAndAnUnknownKeyAreRefused() {
         Map<String, Object> old = new LinkedHashMap<>();
         old.put("ring", List.of(1));
         assertThat(CheckpointStates.read(old, Inner.class).lastRate()).isNull();
@@ -82,6 +82,12 @@ class CheckpointStatesTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("not a Inner state:")
                 .hasMessageContaining("window");
+
+        Map<String, Object> noPrimitive = new LinkedHashMap<>();
+        noPrimitive.put("rate", 1.0);
+        assertThatThrownBy(() -> CheckpointStates.read(noPrimitive, Outer.class))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("phase_start");
 
         Map<String, Object> wrongType = new LinkedHashMap<>(old);
         wrongType.put("ring", "ten");
