@@ -38,8 +38,8 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * {@code iterationDone} for the updates worker w applied or contributed to (a round), and every epoch event.</li>
  * </ul>
  *
- * <p>Protocols: {@link #lock} guards every listener call, the original network, and {@link #epochsClosed} /
- * {@link #epochOpen} writes; {@link #epochsClosed} is volatile so workers read the current epoch without it.
+ * <p>Protocols: {@link #lock} guards every listener call, the original network, and {@link #epochsClosed}
+ * writes; {@link #epochsClosed} is volatile so workers read the current epoch without it.
  * {@link #finished} counts finished steps (applied, rejected or dropped); epoch e ends when it reaches the
  * source's end of epoch e.
  */
@@ -59,7 +59,6 @@ final class ListenerBridge {
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicLong finished = new AtomicLong();
     private volatile int epochsClosed;
-    private boolean epochOpen;
     /** Guarded by {@link #lock}: the index of the next update whose {@code iterationDone} is due. */
     private long nextIndex;
     /** Guarded by {@link #lock}: deliveries of later updates whose turn has not come (see {@link #inOrder}). */
@@ -340,14 +339,12 @@ final class ListenerBridge {
             }
             // an epoch cut short by a stop (stopFit, max steps, a time limit, a target) ends without onEpochEnd, and
             // the epoch count stays: as DL4J's early-stopping trainer, whose onEpochEnd means a whole pass was made
-            epochOpen = false;
         } finally {
             lock.unlock();
         }
     }
 
     private void openEpoch() {
-        epochOpen = true;
         if (!listeners.isEmpty()) {
             syncNetwork(lastScore, (int) (baseIteration + store.version()));
             for (TrainingListener l : listeners) {
@@ -364,7 +361,6 @@ final class ListenerBridge {
      */
     @SuppressWarnings("NonAtomicVolatileUpdate") // epochsClosed: written under lock only (the class's protocol)
     private void closeEpoch(boolean complete, long steps) {
-        epochOpen = false;
         int ended = currentEpoch();
         if (complete) {
             epochsClosed++; // steps starting from now belong to the next epoch

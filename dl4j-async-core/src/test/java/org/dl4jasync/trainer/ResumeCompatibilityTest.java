@@ -24,7 +24,7 @@ class ResumeCompatibilityTest {
     private static final List<DataSet> TRAIN = TinyNets.blobs(20, 8, 1);
 
     private static AsyncTrainer.Builder oneWorker(long seed) {
-        return new AsyncTrainer.Builder(TinyNets.net(5)).workers(1).seed(11);
+        return new AsyncTrainer.Builder(TinyNets.net(5)).workers(1).seed(seed);
     }
 
     @Test
