@@ -30,7 +30,7 @@ class PackageDependenciesTest {
             Map.entry("model", Set.of("optimizer")),
             Map.entry("stepsize", Set.of("checkpoint", "spec")),
             Map.entry("metrics", Set.of("checkpoint", "model")),
-            Map.entry("parameters", Set.of("model")),
+            Map.entry("parameters", Set.of("model", "spec")),
             Map.entry("dispatch", Set.of("checkpoint", "metrics", "parameters", "spec")),
             Map.entry("parallelism", Set.of("checkpoint", "dispatch", "metrics", "spec")),
             Map.entry(

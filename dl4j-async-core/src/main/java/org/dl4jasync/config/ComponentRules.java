@@ -2,7 +2,6 @@ package org.dl4jasync.config;
 
 import org.dl4jasync.dispatch.RoundSpec;
 import org.dl4jasync.parallelism.ElasticSpec;
-import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.spec.Choice;
 import org.dl4jasync.spec.InvalidOptionException;
 
@@ -36,11 +35,16 @@ final class ComponentRules {
                                         + "interval, bounded, ssp, kasync, abs)");
             }
         }
-        if (c.persistence != null && c.store != ParameterStore.Kind.LEASHED) {
+        c.store.check();
+        if (!c.store.inProcess() && !c.dispatch.asynchronous()) {
             throw new InvalidOptionException(
-                    "persistence",
-                    c.persistence,
-                    "no value unless {store} is leashed (it is " + Choice.key(c.store) + ")");
+                    "store",
+                    c.store.key(),
+                    "an in-process store with {algorithm} " + c.dispatch.key()
+                            + " (the baselines run on the exact in-place store)");
+        }
+        if (c.optimizerState == OptimizerState.SHARED && !c.store.supportsSharedState()) {
+            throw new InvalidOptionException("optimizer_state", "shared", "per_worker with {store} " + c.store.key());
         }
         if (c.optimizerState == OptimizerState.SHARED && c.dispatch instanceof RoundSpec) {
             throw new InvalidOptionException(

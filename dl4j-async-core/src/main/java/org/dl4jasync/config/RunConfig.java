@@ -13,7 +13,7 @@ import org.dl4jasync.dispatch.DispatchSpec;
 import org.dl4jasync.metrics.EvaluationSchedule;
 import org.dl4jasync.metrics.StepListener;
 import org.dl4jasync.parallelism.ElasticSpec;
-import org.dl4jasync.parameters.ParameterStore;
+import org.dl4jasync.parameters.StoreSpec;
 import org.dl4jasync.spec.Choice;
 import org.dl4jasync.spec.InvalidOptionException;
 import org.dl4jasync.stepsize.StepSizeSpec;
@@ -49,9 +49,7 @@ public final class RunConfig implements Cloneable {
     /** Null: fixed parallelism. */
     ElasticSpec elastic;
 
-    ParameterStore.Kind store = ParameterStore.Kind.HOGWILD;
-    /** Null: unbounded. */
-    Integer persistence;
+    StoreSpec store = StoreSpec.DEFAULT;
 
     int workers = Runtime.getRuntime().availableProcessors();
     long seed = DEFAULT_SEED;
@@ -144,14 +142,12 @@ public final class RunConfig implements Cloneable {
         return elastic != null;
     }
 
-    /** The store the updates go through (the baselines use the exact in-place one: one writer at a time). */
-    public ParameterStore.Kind store() {
-        return dispatch.asynchronous() ? store : ParameterStore.Kind.HOGWILD;
-    }
-
-    /** Failed CAS attempts allowed per update of the CAS-published store; empty: unbounded. */
-    public OptionalInt persistence() {
-        return persistence == null ? OptionalInt.empty() : OptionalInt.of(persistence);
+    /**
+     * The store the updates go through, with its options (the baselines use the exact in-place one: one writer at a
+     * time; the options' rules refuse a store outside the process for them).
+     */
+    public StoreSpec store() {
+        return dispatch.asynchronous() ? store : StoreSpec.DEFAULT;
     }
 
     /** Workers of the run (one for {@link Algorithm#SEQUENTIAL}). */

@@ -10,6 +10,7 @@ import org.dl4jasync.metrics.StepListener;
 import org.dl4jasync.parallelism.ElasticController;
 import org.dl4jasync.parallelism.ElasticSpec;
 import org.dl4jasync.parameters.ParameterStore;
+import org.dl4jasync.parameters.StoreSpec;
 import org.dl4jasync.spec.InvalidOptionException;
 import org.dl4jasync.stepsize.StepSizePolicy;
 import org.dl4jasync.stepsize.StepSizeSpec;
@@ -63,22 +64,41 @@ public abstract class RunOptions<B extends RunOptions<B>> {
         return dispatch(new DispatchSpec.Async(Objects.requireNonNull(factory, "dispatcher")));
     }
 
-    /** The parameter store of the asynchronous algorithms (default HOGWILD). */
+    /** The in-process parameter store of the asynchronous algorithms (default HOGWILD), keeping the persistence set. */
     public B store(ParameterStore.Kind kind) {
-        v.store = Objects.requireNonNull(kind, "store");
+        return store(new StoreSpec.InProcess(Objects.requireNonNull(kind, "store"), inProcessPersistence()));
+    }
+
+    /**
+     * The parameter store with its options: {@link StoreSpec.InProcess} or a store of another module (the cluster
+     * module's store on a Hazelcast cluster).
+     */
+    public B store(StoreSpec spec) {
+        v.store = Objects.requireNonNull(spec, "store");
         return self();
     }
 
     /** Failed CAS attempts allowed per update of the CAS-published store, ≥ 0 (default unbounded). */
     public B persistence(int p) {
-        v.persistence = atLeast("persistence", p, 0, "an integer >= 0 or 'unbounded'");
-        return self();
+        return store(new StoreSpec.InProcess(
+                inProcessKind(p), atLeast("persistence", p, 0, "an integer >= 0 or 'unbounded'")));
     }
 
     /** Failed CAS attempts are never a reason to drop an update (the default). */
     public B unboundedPersistence() {
-        v.persistence = null;
-        return self();
+        return v.store instanceof StoreSpec.InProcess s ? store(StoreSpec.InProcess.of(s.kind())) : self();
+    }
+
+    private Integer inProcessPersistence() {
+        return v.store instanceof StoreSpec.InProcess s ? s.persistence() : null;
+    }
+
+    private ParameterStore.Kind inProcessKind(int p) {
+        if (v.store instanceof StoreSpec.InProcess s) {
+            return s.kind();
+        }
+        throw new InvalidOptionException(
+                "persistence", p, "no value unless {store} is leashed (it is " + v.store.key() + ")");
     }
 
     /** Workers, ≥ 1 (default: the number of cores). */

@@ -21,8 +21,7 @@ final class RunProvenance {
                 && r.dispatch instanceof DispatchSpec.Async a
                 && a.custom() == null;
         c.put("algorithm", elasticAsync ? "elastic" : r.dispatch.key()); // ElAsyncSGD: async with elastic parallelism
-        c.put("store", Choice.key(r.store));
-        c.put("persistence", r.persistence == null ? "unbounded" : r.persistence);
+        r.store.provenance(c);
         c.put("workers", r.workers());
         c.put("optimizer_state", Choice.key(r.optimizerState));
         c.put("seed", r.seed);
@@ -69,7 +68,7 @@ final class RunProvenance {
                 ? (r.elastic instanceof ElasticSpec.Probing && r.dispatch instanceof DispatchSpec.Async
                                 ? "elastic"
                                 : r.dispatch.describe(r.workers()))
-                        + "/" + Choice.key(r.store)
+                        + "/" + r.store.key()
                 : r.dispatch.key();
         if (r.elastic != null
                 && !(r.elastic instanceof ElasticSpec.Probing && r.dispatch instanceof DispatchSpec.Async)) {

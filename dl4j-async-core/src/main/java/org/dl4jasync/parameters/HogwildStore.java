@@ -53,11 +53,6 @@ final class HogwildStore implements ParameterStore {
     }
 
     @Override
-    public Kind kind() {
-        return Kind.HOGWILD;
-    }
-
-    @Override
     public long length() {
         return params.length();
     }

@@ -82,11 +82,6 @@ final class LeashedStore implements ParameterStore {
     }
 
     @Override
-    public Kind kind() {
-        return Kind.LEASHED;
-    }
-
-    @Override
     public long length() {
         return latest.get().buffer.length();
     }

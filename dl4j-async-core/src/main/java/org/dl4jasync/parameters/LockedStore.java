@@ -55,11 +55,6 @@ final class LockedStore implements ParameterStore {
     }
 
     @Override
-    public Kind kind() {
-        return Kind.LOCKED;
-    }
-
-    @Override
     public long length() {
         return params.length();
     }

@@ -63,13 +63,20 @@ public interface ParameterStore {
         return create(kind, TrainableModel.of(network), workers, persistence);
     }
 
-    Kind kind();
-
     /** Number of parameters. */
     long length();
 
-    /** Number of updates applied so far (the version of the latest parameters). */
+    /** Number of updates applied so far (the version of the latest parameters): the count τ is measured on. */
     long version();
+
+    /**
+     * Updates applied through this store object: the run's own count (its report, checkpoints and listeners'
+     * iterations). The version for an in-process store; for a store that other processes update too (the cluster
+     * store), this process's part of it.
+     */
+    default long applied() {
+        return version();
+    }
 
     /**
      * Creates the view of worker {@code worker}; called once per worker, on the worker's own thread (replicas

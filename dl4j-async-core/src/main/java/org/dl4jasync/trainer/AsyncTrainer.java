@@ -19,7 +19,6 @@ import org.dl4jasync.config.RunOptions;
 import org.dl4jasync.metrics.StopReason;
 import org.dl4jasync.metrics.TrainingReport;
 import org.dl4jasync.model.TrainableModel;
-import org.dl4jasync.parameters.ParameterStore;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.adapter.MultiDataSetIteratorAdapter;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
@@ -369,7 +368,7 @@ public final class AsyncTrainer implements AutoCloseable {
                 throw new IllegalArgumentException(
                         "a virtual time limit stops a Simulator; give the trainer a " + "timeLimit");
             }
-            if (config.store() == ParameterStore.Kind.LEASHED) {
+            if (config.store().needsRebindableModel()) {
                 model.checkRebindable(); // fail at build time, not at fit time
             }
             config.checkpointDir().ifPresent(CheckpointDirectory::checkWritable); // and again at every fit

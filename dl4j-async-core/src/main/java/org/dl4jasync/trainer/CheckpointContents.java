@@ -60,7 +60,7 @@ final class CheckpointContents {
      * Copies everything it takes, so the run may go on while it is written.
      */
     static CheckpointFile.Contents of(Run run, RunMonitor monitor) {
-        long version = run.store.version();
+        long version = run.store.applied();
         long accepted = run.acceptedBefore + version;
         int iteration = (int) (run.bridge.baseIteration() + version);
         int epoch = run.bridge.currentEpoch();

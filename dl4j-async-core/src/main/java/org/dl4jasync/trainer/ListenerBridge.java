@@ -346,7 +346,7 @@ final class ListenerBridge {
 
     private void openEpoch() {
         if (!listeners.isEmpty()) {
-            syncNetwork(lastScore, (int) (baseIteration + store.version()));
+            syncNetwork(lastScore, (int) (baseIteration + store.applied()));
             for (TrainingListener l : listeners) {
                 l.onEpochStart(model.model());
             }
@@ -366,7 +366,7 @@ final class ListenerBridge {
             epochsClosed++; // steps starting from now belong to the next epoch
         }
         if (!listeners.isEmpty()) {
-            syncNetwork(lastScore, (int) (baseIteration + Math.min(store.version(), steps)), ended);
+            syncNetwork(lastScore, (int) (baseIteration + Math.min(store.applied(), steps)), ended);
             showOptimizerState.run(); // an epoch-based CheckpointListener saves the model with its updater state
             for (TrainingListener l : listeners) {
                 l.onEpochEnd(model.model());

@@ -29,7 +29,7 @@ final class ReportAssembler {
         RunConfig config = run.config;
         StopReason reason = run.stopReason();
         run.bridge.finish();
-        long version = run.store.version(); // the version counts this run's applied updates
+        long version = run.store.applied(); // this run's applied updates
         long accepted = run.acceptedBefore + version; // a resumed run's count goes on from its checkpoint's
         run.bridge.showFinalState(version);
         Resume before = run.resume;
@@ -40,7 +40,7 @@ final class ReportAssembler {
         r.config()
                 .put("epochs", epochs == Integer.MAX_VALUE ? null : epochs + (before == null ? 0 : before.epochsDone));
         r.algorithm(Choice.key(config.algorithm())); // the dispatcher and the controller may refine it
-        r.store(config.algorithm().asynchronous() ? Choice.key(config.store()) : null);
+        r.store(config.algorithm().asynchronous() ? config.store().key() : null);
         r.stepSize(run.stepSize.name());
         r.workers(run.m);
         WorkerStats[] stats = run.stats;

@@ -218,12 +218,7 @@ final class Run implements RunMonitor.Stopper {
                 && a != Algorithm.KASYNC
                 && a != Algorithm.ABS;
         // config.store() is the in-place store for both baselines: one writer at a time, exact for them
-        this.store = ParameterStore.create(
-                config.store(),
-                model,
-                m,
-                config.persistence().orElse(ParameterStore.UNBOUNDED_PERSISTENCE),
-                sharedState ? modelState : null);
+        this.store = config.store().create(model, m, sharedState ? modelState : null);
         this.workers = new WorkerState[m];
         this.optimizer = new RunOptimizerState(modelState, sharedState, aggregating, store, carry, workers);
         this.recordLoss = model.hasParameters();

@@ -206,7 +206,7 @@ final class RunMonitor {
         double[] at = new double[2];
         double acc = evaluator.accuracy(dest -> {
             at[0] = Double.isNaN(end) ? clock.getAsDouble() : end;
-            at[1] = acceptedBefore + store.version();
+            at[1] = acceptedBefore + store.applied();
             store.copyLatestTo(dest);
         });
         if (Double.isNaN(acc)) {

@@ -250,6 +250,13 @@ public final class Simulator {
                         "none in a simulation (checkpoints are for training on threads; a simulation is "
                                 + "reproduced from its seed)");
             }
+            if (!config.store().inProcess()) {
+                throw new InvalidOptionException(
+                        "store",
+                        config.store().key(),
+                        "an in-process store (hogwild, locked or leashed) in a simulation: virtual time models "
+                                + "the in-process stores' contention, not a network's");
+            }
             if (net == null && config.measuresAsynchronyNoise()) {
                 throw new InvalidOptionException(
                         "measure_ain", true, "false without a network (no updates are " + "computed)");

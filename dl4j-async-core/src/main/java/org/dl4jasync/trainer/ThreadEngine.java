@@ -74,7 +74,7 @@ final class ThreadEngine {
         run.optimizer.writeBack(); // every worker has stopped: the exact state, also after a failure
         Throwable f = failure.get();
         if (f != null) {
-            run.bridge.showFinalState(run.store.version()); // the network keeps what was applied before the failure
+            run.bridge.showFinalState(run.store.applied()); // the network keeps what was applied before the failure
             throw new TrainingFailedException("training failed in " + failedWhere, f);
         }
         if (run.checkpoints != null) {
@@ -182,7 +182,7 @@ final class ThreadEngine {
             }
             if (progress != null && now - lastProgress >= progressIntervalNanos) {
                 lastProgress = now;
-                reportProgress(run.acceptedBefore + run.store.version());
+                reportProgress(run.acceptedBefore + run.store.applied());
             }
             LockSupport.parkNanos(WATCH_NANOS);
         }

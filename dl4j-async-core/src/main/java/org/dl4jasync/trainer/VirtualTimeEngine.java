@@ -134,7 +134,7 @@ final class VirtualTimeEngine {
             } catch (RuntimeException e) { // as the thread engine: the run ends, the cause is the worker's
                 run.abort();
                 run.optimizer.writeBack();
-                run.bridge.showFinalState(run.store.version()); // what was applied before the failure
+                run.bridge.showFinalState(run.store.applied()); // what was applied before the failure
                 throw new TrainingFailedException("training failed in worker " + w + " at virtual time " + t, e);
             }
             if ((++events & 4095) == 0) {

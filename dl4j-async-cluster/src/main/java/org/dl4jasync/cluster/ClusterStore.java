@@ -1,0 +1,112 @@
+package org.dl4jasync.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import org.dl4jasync.model.TrainableModel;
+import org.dl4jasync.parameters.ParameterStore;
+import org.dl4jasync.parameters.StoreSpec;
+import org.dl4jasync.spec.InvalidOptionException;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The store option for training on a Hazelcast cluster ({@code store: hazelcast}): the parameters in the cluster's
+ * maps, updated by entry processors at their owners ({@link HazelcastStore} says exactly how, and what τ means). Give
+ * it to a trainer's builder as any store: {@code new AsyncTrainer.Builder(net).store(ClusterStore.on(member))}.
+ *
+ * @param member  this process's member (embedded), e.g. from {@link ClusterMember#start}; not part of the report
+ * @param name    the store's maps ({@code <name>.params}, {@code <name>.clock}): one store per training
+ * @param shards  entries the parameter vector is cut into, ≥ 1 (spread over the partitions, so over the members)
+ * @param backups synchronous backups of every shard and of the clock, 0..6 (0: a lost member loses its shards and the
+ *                training ends)
+ * @param timeout the longest a step waits for the cluster before the training ends with the cause
+ */
+public record ClusterStore(HazelcastInstance member, String name, int shards, int backups, Duration timeout)
+        implements StoreSpec {
+    public static final String DEFAULT_NAME = "dl4jasync";
+    public static final int DEFAULT_SHARDS = 16;
+    public static final int DEFAULT_BACKUPS = 1;
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    public ClusterStore {
+        Objects.requireNonNull(member, "member");
+        if (name == null || name.isBlank()) {
+            throw new InvalidOptionException("cluster_store", name, "a non-empty name");
+        }
+        if (shards < 1) {
+            throw new InvalidOptionException("cluster_shards", shards, "an integer >= 1");
+        }
+        if (backups < 0 || backups > 6) {
+            throw new InvalidOptionException("cluster_backups", backups, "an integer in 0..6 (Hazelcast's limit)");
+        }
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new InvalidOptionException(
+                    "cluster_timeout",
+                    timeout == null ? null : timeout.toMillis() / 1e3,
+                    "a positive number of seconds");
+        }
+    }
+
+    /** The store on {@code member}'s cluster with every default. */
+    public static ClusterStore on(HazelcastInstance member) {
+        return new ClusterStore(member, DEFAULT_NAME, DEFAULT_SHARDS, DEFAULT_BACKUPS, DEFAULT_TIMEOUT);
+    }
+
+    public ClusterStore withName(String n) {
+        return new ClusterStore(member, n, shards, backups, timeout);
+    }
+
+    public ClusterStore withShards(int s) {
+        return new ClusterStore(member, name, s, backups, timeout);
+    }
+
+    public ClusterStore withBackups(int b) {
+        return new ClusterStore(member, name, shards, b, timeout);
+    }
+
+    public ClusterStore withTimeout(Duration t) {
+        return new ClusterStore(member, name, shards, backups, t);
+    }
+
+    @Override
+    public String key() {
+        return "hazelcast";
+    }
+
+    @Override
+    public void provenance(Map<String, Object> config) {
+        config.put("store", key());
+        config.put("persistence", null);
+        config.put("cluster_name", member.getConfig().getClusterName());
+        config.put("cluster_members", member.getCluster().getMembers().size());
+        config.put("cluster_store", name);
+        config.put("cluster_shards", shards);
+        config.put("cluster_backups", backups);
+        config.put("cluster_timeout", timeout.toMillis() / 1e3);
+    }
+
+    @Override
+    public ParameterStore create(TrainableModel model, int workers, INDArray sharedState) {
+        if (sharedState != null) {
+            throw new IllegalArgumentException("the cluster store keeps no shared optimizer state");
+        }
+        return new HazelcastStore(member, name, model, shards, backups, timeout);
+    }
+
+    @Override
+    public boolean inProcess() {
+        return false;
+    }
+
+    @Override
+    public boolean supportsSharedState() {
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return "ClusterStore[" + name + " on " + member.getConfig().getClusterName() + ", shards=" + shards
+                + ", backups=" + backups + ", timeout=" + timeout + "]";
+    }
+}

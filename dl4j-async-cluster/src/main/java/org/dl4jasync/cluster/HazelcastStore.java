@@ -1,0 +1,280 @@
+package org.dl4jasync.cluster;
+
+import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.dl4jasync.model.Replica;
+import org.dl4jasync.model.TrainableModel;
+import org.dl4jasync.parameters.ContentionModel;
+import org.dl4jasync.parameters.ParameterStore;
+import org.dl4jasync.parameters.StepScaler;
+import org.dl4jasync.parameters.UpdateFormer;
+import org.dl4jasync.parameters.WorkerView;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The shared parameters on a Hazelcast cluster: the flat vector cut into {@code S} shards, each one entry of an
+ * {@link IMap} ({@code <name>.params}, keys 0..S−1, spread by Hazelcast over the partitions and so over the members),
+ * and a clock: one entry of {@code <name>.clock} that counts the updates.
+ *
+ * <p><b>An update</b> is, in this order: (1) {@link TakeTicket} on the clock, at its owner: the staleness bound is
+ * checked and the version taken in one atomic step; (2) one {@link ApplyShard} per shard, sent at once to the shards'
+ * owners, each applied atomically for its shard by the owner's partition thread (no lock of ours); the apply returns
+ * when every shard has applied it. Backups receive the same processors (the update, never the vector).
+ *
+ * <p><b>What τ means across shards</b>: the version is the clock, which every update increments exactly once, at
+ * its ticket; a read takes the clock first, then the shards. An update's τ = (clock value its ticket took) −
+ * (clock value its gradient's read took): exactly the number of updates that took a ticket in between, as for the
+ * in-process HOGWILD! store (whose version is also taken before the write). As there, a read is not a consistent
+ * cut: a shard may already hold an update whose ticket is after the read's clock, or not yet hold one from before
+ * (in flight); each shard, though, always holds a whole number of updates, each applied exactly once. At rest every
+ * shard's own version equals the clock (the exactness check of the tests).
+ *
+ * <p>A shared optimizer state is not kept here yet (the options refuse {@code optimizer_state: shared} with this
+ * store). Only FLOAT parameters (DL4J's default).
+ */
+final class HazelcastStore implements ParameterStore {
+    /** The clock's only key. */
+    static final Integer CLOCK = 0;
+
+    private final HazelcastInstance hazelcast;
+    private final TrainableModel model;
+    private final IMap<Integer, Shard> params;
+    private final IMap<Integer, Long> clock;
+    private final int length;
+    /** Shard s covers [bounds[s], bounds[s + 1]). */
+    private final int[] bounds;
+
+    private final Set<Integer> keys = new HashSet<>();
+    private final long timeoutMillis;
+    private final ClusterTraffic traffic;
+    /** Updates this store object applied (this process's part of the clock). One increment per applied update. */
+    private final AtomicLong applied = new AtomicLong();
+
+    /**
+     * Connects to (and, the first to come, initialises) the store {@code name} on {@code hazelcast}'s cluster. Every
+     * member's model has the same layout; the parameters the first member puts are everyone's start (a member's own
+     * initial values are replaced at its first read).
+     */
+    HazelcastStore(
+            HazelcastInstance hazelcast, String name, TrainableModel model, int shards, int backups, Duration timeout) {
+        this.hazelcast = hazelcast;
+        this.model = model;
+        INDArray own = model.params();
+        if (own.dataType() != DataType.FLOAT) {
+            throw new IllegalArgumentException(
+                    "the cluster store keeps FLOAT parameters (DL4J's default); the network's are " + own.dataType());
+        }
+        if (own.length() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("parameter vectors above 2^31 - 1 elements are not supported");
+        }
+        this.length = (int) own.length();
+        if (shards < 1 || shards > Math.max(1, length)) {
+            throw new IllegalArgumentException("shards must be in 1.." + Math.max(1, length) + ", got " + shards);
+        }
+        this.bounds = new int[shards + 1];
+        for (int s = 0; s <= shards; s++) {
+            bounds[s] = (int) ((long) length * s / shards);
+            if (s < shards) {
+                keys.add(s);
+            }
+        }
+        this.timeoutMillis = timeout.toMillis();
+        this.traffic = new ClusterTraffic();
+        // the maps' configuration, added to the running cluster (Hazelcast's dynamic configuration): the values are
+        // kept as objects, so an entry processor works on the shard itself with no (de)serialisation per call
+        addMapConfig(hazelcast, name + ".params", backups);
+        addMapConfig(hazelcast, name + ".clock", backups);
+        this.params = hazelcast.getMap(name + ".params");
+        this.clock = hazelcast.getMap(name + ".clock");
+        float[] start = own.dup().toFloatVector();
+        for (int s = 0; s < shards; s++) {
+            float[] part = new float[bounds[s + 1] - bounds[s]];
+            System.arraycopy(start, bounds[s], part, 0, part.length);
+            params.putIfAbsent(s, new Shard(part));
+        }
+        clock.putIfAbsent(CLOCK, 0L);
+        Shard first = params.get(0);
+        if (first == null || first.values.length != bounds[1] - bounds[0]) {
+            throw new IllegalStateException("the cluster's store '" + name + "' has another layout (shard 0: "
+                    + (first == null ? "missing" : first.values.length + " values") + ", this model's: "
+                    + (bounds[1] - bounds[0]) + "): every member must train the same model with the same shards");
+        }
+    }
+
+    private static void addMapConfig(HazelcastInstance hazelcast, String map, int backups) {
+        MapConfig c =
+                new MapConfig(map).setInMemoryFormat(InMemoryFormat.OBJECT).setBackupCount(backups);
+        hazelcast.getConfig().addMapConfig(c);
+    }
+
+    /** The bytes this process's store has sent and received so far (payloads of our operations). */
+    ClusterTraffic traffic() {
+        return traffic;
+    }
+
+    int shards() {
+        return bounds.length - 1;
+    }
+
+    @Override
+    public long length() {
+        return length;
+    }
+
+    @Override
+    public long version() {
+        Long v = await(clock.getAsync(CLOCK).toCompletableFuture(), "reading the clock");
+        traffic.received(Long.BYTES);
+        return v == null ? 0 : v;
+    }
+
+    /** The updates this process applied (the clock counts every process's). */
+    @Override
+    public long applied() {
+        return applied.get();
+    }
+
+    /** Every shard's own version (at rest each equals {@link #version()}). */
+    long[] shardVersions() {
+        Map<Integer, Shard> all = params.getAll(keys);
+        if (all.size() != shards()) {
+            throw new ClusterUnavailableException(
+                    "the cluster holds " + all.size() + " of the store's " + shards() + " shards", null);
+        }
+        long[] v = new long[shards()];
+        for (Map.Entry<Integer, Shard> e : all.entrySet()) {
+            v[e.getKey()] = e.getValue().version;
+        }
+        return v;
+    }
+
+    @Override
+    public WorkerView newWorkerView(int worker) {
+        INDArray own = model.params().dup();
+        Replica replica = model.newReplica(own);
+        return new WorkerView() {
+            @Override
+            public Replica replica() {
+                return replica;
+            }
+
+            @Override
+            public long read() {
+                long v = version();
+                readInto(own);
+                return v;
+            }
+
+            @Override
+            public void release() {}
+
+            @Override
+            public long apply(
+                    INDArray update, long readVersion, long maxStaleness, StepScaler scaler, UpdateFormer former) {
+                if (former != null) {
+                    throw new IllegalStateException("the cluster store keeps no shared optimizer state");
+                }
+                Long tau = await(
+                        clock.submitToKey(CLOCK, new TakeTicket(readVersion, maxStaleness))
+                                .toCompletableFuture(),
+                        "taking a ticket");
+                traffic.sent(TakeTicket.PAYLOAD_BYTES);
+                traffic.received(Long.BYTES);
+                if (tau == STALE) {
+                    return STALE;
+                }
+                float factor = (float) scaler.factor(tau);
+                int shards = shards();
+                CompletableFuture<?>[] parts = new CompletableFuture<?>[shards];
+                float[] values = update.toFloatVector();
+                for (int s = 0; s < shards; s++) {
+                    float[] part = Arrays.copyOfRange(values, bounds[s], bounds[s + 1]);
+                    parts[s] =
+                            params.submitToKey(s, new ApplyShard(part, factor)).toCompletableFuture();
+                    traffic.sent(ApplyShard.payloadBytes(part.length));
+                }
+                await(CompletableFuture.allOf(parts), "applying an update");
+                applied.incrementAndGet();
+                return tau;
+            }
+        };
+    }
+
+    /** Copies every shard into {@code destination} (of the model's layout); the read of the shards, not consistent. */
+    private void readInto(INDArray destination) {
+        int shards = shards();
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Shard>[] parts = new CompletableFuture[shards];
+        for (int s = 0; s < shards; s++) {
+            parts[s] = params.getAsync(s).toCompletableFuture();
+        }
+        await(CompletableFuture.allOf(parts), "reading the parameters");
+        float[] flat = new float[length];
+        for (int s = 0; s < shards; s++) {
+            Shard part = parts[s].join();
+            if (part == null) {
+                throw new ClusterUnavailableException(
+                        "shard " + s + " of the store is missing: a member was lost " + "with no backup of it", null);
+            }
+            System.arraycopy(part.values, 0, flat, bounds[s], bounds[s + 1] - bounds[s]);
+            traffic.received(Float.BYTES * (long) part.values.length + Long.BYTES);
+        }
+        destination.assign(Nd4j.createFromArray(flat).reshape(destination.shape()));
+    }
+
+    private <T> T await(CompletableFuture<T> f, String what) {
+        try {
+            return f.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new ClusterUnavailableException(
+                    what + ": no answer from the cluster within " + timeoutMillis + " ms (members: "
+                            + hazelcast.getCluster().getMembers() + ")",
+                    e);
+        } catch (ExecutionException e) {
+            throw new ClusterUnavailableException(what + " failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterUnavailableException(what + ": interrupted", e);
+        }
+    }
+
+    @Override
+    public void copyLatestTo(INDArray destination) {
+        readInto(destination);
+    }
+
+    @Override
+    public long droppedUpdates() {
+        return 0;
+    }
+
+    @Override
+    public boolean sharesBufferWith(INDArray other) {
+        return false;
+    }
+
+    /** The cluster store does not run in virtual time (the options refuse it in a simulation). */
+    @Override
+    public ContentionModel contention() {
+        throw new UnsupportedOperationException("the cluster store has no virtual-time contention model");
+    }
+
+    /** The cluster's maps outlive this process's use of them (other members may still train on them). */
+    @Override
+    public void close() {}
+}
