@@ -1,5 +1,8 @@
 package org.dl4jasync.cluster;
 
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.HazelcastInstance;
@@ -7,9 +10,12 @@ import com.hazelcast.map.IMap;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -61,6 +67,10 @@ final class HazelcastStore implements ParameterStore {
     private final Set<Integer> keys = new HashSet<>();
     private final long timeoutMillis;
     private final ClusterTraffic traffic;
+    /** Members that left the cluster since this store was made (for the failure messages). Written by Hazelcast's event thread. */
+    private final List<Member> lost = new CopyOnWriteArrayList<>();
+
+    private final UUID membershipListener;
     /** Updates this store object applied (this process's part of the clock). One increment per applied update. */
     private final AtomicLong applied = new AtomicLong();
 
@@ -94,6 +104,15 @@ final class HazelcastStore implements ParameterStore {
         }
         this.timeoutMillis = timeout.toMillis();
         this.traffic = new ClusterTraffic();
+        this.membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent e) {}
+
+            @Override
+            public void memberRemoved(MembershipEvent e) {
+                lost.add(e.getMember());
+            }
+        });
         // the maps' configuration, added to the running cluster (Hazelcast's dynamic configuration): the values are
         // kept as objects, so an entry processor works on the shard itself with no (de)serialisation per call
         addMapConfig(hazelcast, name + ".params", backups);
@@ -153,7 +172,8 @@ final class HazelcastStore implements ParameterStore {
         Map<Integer, Shard> all = params.getAll(keys);
         if (all.size() != shards()) {
             throw new ClusterUnavailableException(
-                    "the cluster holds " + all.size() + " of the store's " + shards() + " shards", null);
+                    "the cluster holds " + all.size() + " of the store's " + shards() + " shards" + lostMembers(),
+                    null);
         }
         long[] v = new long[shards()];
         for (Map.Entry<Integer, Shard> e : all.entrySet()) {
@@ -228,7 +248,9 @@ final class HazelcastStore implements ParameterStore {
             Shard part = parts[s].join();
             if (part == null) {
                 throw new ClusterUnavailableException(
-                        "shard " + s + " of the store is missing: a member was lost " + "with no backup of it", null);
+                        "shard " + s + " of the store is missing: a member was lost with no backup of it"
+                                + lostMembers(),
+                        null);
             }
             System.arraycopy(part.values, 0, flat, bounds[s], bounds[s + 1] - bounds[s]);
             traffic.received(Float.BYTES * (long) part.values.length + Long.BYTES);
@@ -243,14 +265,19 @@ final class HazelcastStore implements ParameterStore {
             f.cancel(true);
             throw new ClusterUnavailableException(
                     what + ": no answer from the cluster within " + timeoutMillis + " ms (members: "
-                            + hazelcast.getCluster().getMembers() + ")",
+                            + hazelcast.getCluster().getMembers() + ")" + lostMembers(),
                     e);
         } catch (ExecutionException e) {
-            throw new ClusterUnavailableException(what + " failed: " + e.getCause(), e.getCause());
+            throw new ClusterUnavailableException(what + " failed: " + e.getCause() + lostMembers(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ClusterUnavailableException(what + ": interrupted", e);
         }
+    }
+
+    /** The members lost during the training, as the failure messages name them ("" when none). */
+    private String lostMembers() {
+        return lost.isEmpty() ? "" : "; members lost: " + lost;
     }
 
     @Override
@@ -276,5 +303,9 @@ final class HazelcastStore implements ParameterStore {
 
     /** The cluster's maps outlive this process's use of them (other members may still train on them). */
     @Override
-    public void close() {}
+    public void close() {
+        if (hazelcast.getLifecycleService().isRunning()) {
+            hazelcast.getCluster().removeMembershipListener(membershipListener);
+        }
+    }
 }

@@ -74,8 +74,13 @@ final class ThreadEngine {
         run.optimizer.writeBack(); // every worker has stopped: the exact state, also after a failure
         Throwable f = failure.get();
         if (f != null) {
-            run.bridge.showFinalState(run.store.applied()); // the network keeps what was applied before the failure
-            throw new TrainingFailedException("training failed in " + failedWhere, f);
+            TrainingFailedException failed = new TrainingFailedException("training failed in " + failedWhere, f);
+            try {
+                run.bridge.showFinalState(run.store.applied()); // the network keeps what was applied before the failure
+            } catch (RuntimeException unreadable) { // the store failed too (a cluster lost): the failure stays the news
+                failed.addSuppressed(unreadable);
+            }
+            throw failed;
         }
         if (run.checkpoints != null) {
             run.checkpoints.finish(run.monitor); // the end state, before the report closes the epoch in progress

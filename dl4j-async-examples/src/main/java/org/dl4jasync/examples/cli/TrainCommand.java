@@ -1,5 +1,6 @@
 package org.dl4jasync.examples.cli;
 
+import com.hazelcast.core.HazelcastInstance;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.deeplearning4j.nn.api.Model;
 import org.dl4jasync.checkpoint.IncompatibleCheckpointException;
+import org.dl4jasync.cluster.ClusterMember;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.examples.data.DataNotFoundException;
 import org.dl4jasync.examples.data.OwnData;
@@ -41,6 +43,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     OwnInputs own;
 
+    @Mixin
+    ClusterOptions cluster;
+
     @Spec
     CommandSpec spec;
 
@@ -62,6 +67,75 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (UsageException e) {
             return Main.usageError("train", e.getMessage());
         }
+        return cluster.used() ? trainOnCluster() : trainHere();
+    }
+
+    /**
+     * {@code --cluster}/{@code --local-members}: this process becomes a member (the others started first with
+     * --local-members), trains with the parameters on the cluster, waits for the members it started, and leaves.
+     */
+    private int trainOnCluster() {
+        ClusterMember.Spec memberSpec;
+        try {
+            memberSpec = cluster.memberSpec();
+            var parsed = spec.commandLine().getParseResult();
+            for (String o : List.of("--store", "--persistence", "--checkpoint-dir", "--resume")) {
+                if (parsed.hasMatchedOption(o)) {
+                    throw new UsageException(o + " is not offered with --cluster or --local-members (the store is the "
+                            + "cluster's; a cluster training is not checkpointed yet)");
+                }
+            }
+            if (options.baseline != null) {
+                throw new UsageException(
+                        "--cluster trains with dl4j-async's trainer, not --algorithm netfit or " + "parallelwrapper");
+            }
+        } catch (UsageException e) {
+            return Main.usageError("train", e.getMessage());
+        }
+        LocalMembers others = null;
+        HazelcastInstance member = null;
+        try {
+            if (cluster.localMembers != null && cluster.localMembers > 1) {
+                List<String> args =
+                        new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+                if (!args.isEmpty() && args.get(0).equals("train")) {
+                    args.remove(0);
+                }
+                others = LocalMembers.start(args, memberSpec.members());
+            }
+            member = ClusterMember.start(memberSpec);
+            if (!options.quiet) {
+                System.out.println("dl4j-async train: member " + cluster.memberIndex + " of cluster '"
+                        + memberSpec.clusterName() + "' at "
+                        + member.getCluster().getLocalMember().getAddress()
+                        + " (" + member.getCluster().getMembers().size() + " member(s) so far)");
+            }
+            options.clusterStore = cluster.store(member);
+            options.seedOffset = cluster.memberIndex;
+            int status = trainHere();
+            int theirs = others == null ? 0 : others.await();
+            others = null;
+            return status != 0 ? status : theirs;
+        } catch (UsageException e) {
+            return Main.usageError("train", e.getMessage());
+        } catch (IOException e) {
+            System.err.println("dl4j-async train: could not start the local members: " + e);
+            return Main.EXIT_FAILED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Main.EXIT_FAILED;
+        } finally {
+            if (others != null) {
+                others.destroy();
+            }
+            if (member != null) {
+                member.shutdown();
+            }
+        }
+    }
+
+    /** Trains in this process (with --cluster: on the cluster's store). */
+    private int trainHere() {
         if (own.ownModel() || own.ownData()) {
             return trainOwn();
         }

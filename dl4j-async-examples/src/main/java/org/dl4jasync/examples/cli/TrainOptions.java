@@ -11,6 +11,7 @@ import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.dispatch.DispatchSpec;
 import org.dl4jasync.parallelism.ElasticSpec;
 import org.dl4jasync.parameters.ParameterStore;
+import org.dl4jasync.parameters.StoreSpec;
 import org.dl4jasync.spec.Choice;
 import org.dl4jasync.spec.InvalidOptionException;
 import picocli.CommandLine.ArgGroup;
@@ -271,10 +272,21 @@ public final class TrainOptions {
      * The run these options describe, with the command line's epoch default; throws {@link UsageException} when
      * the options do not go together.
      */
+    /** The store on the cluster this process is a member of ({@code --cluster}), or null: the in-process one. */
+    StoreSpec clusterStore;
+    /** Added to the seed: a cluster member's index, so that members draw different batch orders. */
+    long seedOffset;
+
     RunConfig runConfig() {
         try {
             components();
+            if (clusterStore != null) {
+                config.store(clusterStore);
+            }
             RunConfig c = config.build();
+            if (seedOffset != 0) {
+                c = RunConfig.builder().config(c).seed(c.seed() + seedOffset).build();
+            }
             return c.hasStopCondition()
                     ? c
                     : RunConfig.builder().config(c).epochs(DEFAULT_EPOCHS).build();

@@ -1,0 +1,173 @@
+package org.dl4jasync.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.dl4jasync.metrics.TrainingReport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code train --local-members N}: this JVM is member 0 and starts the others as separate JVM processes. Every member
+ * counts its own updates exactly; a member killed with SIGKILL mid-run never hangs the others: with a backup of every
+ * shard they train on to their own end and the launcher reports the lost member; with no backup the survivors end
+ * with the lost shards named, within the cluster timeout.
+ */
+@Timeout(600)
+class ClusterProcessesTest {
+    @RegisterExtension
+    final CapturedConsole console = new CapturedConsole();
+
+    /** Each test its own ports: a member of another test never joins. */
+    private static final AtomicInteger PORT = new AtomicInteger(16701);
+
+    private static String port(int members) {
+        return String.valueOf(PORT.getAndAdd(members + 2));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> report(Path json) throws Exception {
+        return (Map<String, Object>) TrainingReport.parse(Files.readString(json));
+    }
+
+    private static long histogramTotal(Map<String, Object> r) {
+        List<List<Number>> h = (List<List<Number>>) ((Map<String, Object>) r.get("staleness")).get("histogram");
+        return h.stream().mapToLong(e -> e.get(1).longValue()).sum();
+    }
+
+    @Test
+    void twoMemberProcessesTrainOneModelAndEachCountsItsOwnUpdates(@TempDir Path tmp) throws Exception {
+        Path json = tmp.resolve("r.json");
+        int status = Main.run(
+                "train",
+                "--model",
+                "mlp",
+                "--workers",
+                "1",
+                "--max-steps",
+                "120",
+                "--quiet",
+                "--json",
+                json.toString(),
+                "--local-members",
+                "2",
+                "--cluster-name",
+                "two-" + tmp.getFileName(),
+                "--cluster-port",
+                port(2));
+        assertThat(status).isZero();
+        Map<String, Object> mine = report(json);
+        Map<String, Object> theirs = report(tmp.resolve("r.member-1.json"));
+        for (Map<String, Object> r : List.of(mine, theirs)) {
+            assertThat(((Number) r.get("steps_accepted")).longValue()).isEqualTo(120);
+            assertThat(histogramTotal(r)).isEqualTo(120);
+            assertThat(r.get("store")).isEqualTo("hazelcast");
+        }
+        Map<String, Object> config = (Map<String, Object>) mine.get("config");
+        Map<String, Object> config1 = (Map<String, Object>) theirs.get("config");
+        assertThat(((Number) config1.get("seed")).longValue())
+                .as("each member draws its own batch order")
+                .isEqualTo(((Number) config.get("seed")).longValue() + 1);
+        long maxTau = Math.max(
+                ((Number) ((Map<String, Object>) mine.get("staleness")).get("max")).longValue(),
+                ((Number) ((Map<String, Object>) theirs.get("staleness")).get("max")).longValue());
+        assertThat(maxTau)
+                .as("one worker per member: τ > 0 comes from the other process's updates")
+                .isPositive();
+    }
+
+    @Test
+    void aKilledMemberNeverHangsTheOthersWhoTrainOnFromTheBackups(@TempDir Path tmp) throws Exception {
+        Path json = tmp.resolve("r.json");
+        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> Main.run(
+                "train",
+                "--model",
+                "mlp",
+                "--workers",
+                "1",
+                "--time-limit",
+                "25",
+                "--quiet",
+                "--json",
+                json.toString(),
+                "--local-members",
+                "3",
+                "--cluster-backups",
+                "1",
+                "--cluster-timeout",
+                "10",
+                "--cluster-name",
+                "kill-" + tmp.getFileName(),
+                "--cluster-port",
+                port(3)));
+        ProcessHandle victim = member(1);
+        Thread.sleep(12_000); // all three train by now (a member JVM starts in about 5 s here)
+        victim.destroyForcibly();
+        int status = run.get(120, TimeUnit.SECONDS);
+        assertThat(status).as("the launcher reports the lost member's status").isNotZero();
+        assertThat(((Number) report(json).get("steps_accepted")).longValue()).isPositive();
+        assertThat(((Number) report(tmp.resolve("r.member-2.json")).get("steps_accepted")).longValue())
+                .isPositive();
+        assertThat(tmp.resolve("r.member-1.json")).doesNotExist();
+    }
+
+    @Test
+    void withNoBackupALostMemberEndsTheTrainingWithinTheTimeout(@TempDir Path tmp) throws Exception {
+        Path json = tmp.resolve("r.json");
+        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> Main.run(
+                "train",
+                "--model",
+                "mlp",
+                "--workers",
+                "1",
+                "--time-limit",
+                "300",
+                "--quiet",
+                "--json",
+                json.toString(),
+                "--local-members",
+                "2",
+                "--cluster-backups",
+                "0",
+                "--cluster-timeout",
+                "5",
+                "--cluster-name",
+                "nobackup-" + tmp.getFileName(),
+                "--cluster-port",
+                port(2)));
+        ProcessHandle victim = member(1);
+        Thread.sleep(12_000);
+        victim.destroyForcibly();
+        int status = run.get(120, TimeUnit.SECONDS); // long before its time limit: no hang
+        assertThat(status).isEqualTo(Main.EXIT_FAILED);
+        assertThat(console.err()).contains("members lost");
+        assertThat(json).doesNotExist();
+    }
+
+    /**
+     * The member JVM started with {@code --member-index k}, once it is up: the launcher starts them in index order
+     * (the command line, with its long class path, is not reliably readable from /proc).
+     */
+    private static ProcessHandle member(int k) throws InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            List<ProcessHandle> children = ProcessHandle.current()
+                    .children()
+                    .sorted(java.util.Comparator.comparing(
+                            p -> p.info().startInstant().orElse(java.time.Instant.MAX)))
+                    .toList();
+            if (children.size() >= k) {
+                return children.get(k - 1);
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("member " + k + " was not started");
+    }
+}
