@@ -4,9 +4,12 @@ import com.hazelcast.core.HazelcastInstance;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import org.dl4jasync.config.CoordinatedStore;
+import org.dl4jasync.dispatch.DispatchSpec;
+import org.dl4jasync.dispatch.Dispatcher;
+import org.dl4jasync.dispatch.IntervalSchedule;
 import org.dl4jasync.model.TrainableModel;
 import org.dl4jasync.parameters.ParameterStore;
-import org.dl4jasync.parameters.StoreSpec;
 import org.dl4jasync.spec.InvalidOptionException;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -23,7 +26,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param timeout the longest a step waits for the cluster before the training ends with the cause
  */
 public record ClusterStore(HazelcastInstance member, String name, int shards, int backups, Duration timeout)
-        implements StoreSpec {
+        implements CoordinatedStore {
     public static final String DEFAULT_NAME = "dl4jasync";
     public static final int DEFAULT_SHARDS = 16;
     public static final int DEFAULT_BACKUPS = 1;
@@ -92,6 +95,51 @@ public record ClusterStore(HazelcastInstance member, String name, int shards, in
             throw new IllegalArgumentException("the cluster store keeps no shared optimizer state");
         }
         return new HazelcastStore(member, name, model, shards, backups, timeout);
+    }
+
+    /**
+     * The algorithms whose rule holds across processes: async; bounded (the bound is checked on the store's clock,
+     * atomically with the ticket); interval with a fixed y0 and a fixed or decaying y (the intervals in one entry of
+     * the cluster). Not yet: SSP, K-async, ABS, the probing and auto-y0 interval policies, elastic parallelism and
+     * custom dispatchers (their state is per process).
+     */
+    @Override
+    public void checkDispatch(DispatchSpec dispatch, boolean elastic) {
+        String not = null;
+        if (elastic) {
+            throw new InvalidOptionException(
+                    "parallelism", "elastic", "fixed with {store} hazelcast (elastic parallelism is per process)");
+        }
+        if (dispatch instanceof DispatchSpec.Async a && a.custom() != null) {
+            not = "a custom dispatcher";
+        } else if (dispatch instanceof DispatchSpec.Interval i
+                && (i.y0().isEmpty()
+                        || !(i.schedule() instanceof IntervalSchedule.Fixed
+                                || i.schedule() instanceof IntervalSchedule.Decay))) {
+            not = "interval with "
+                    + (i.y0().isEmpty() ? "y0 auto" : "policy " + i.schedule().key());
+        } else if (!(dispatch instanceof DispatchSpec.Async
+                || dispatch instanceof DispatchSpec.Bounded
+                || dispatch instanceof DispatchSpec.Interval)) {
+            not = dispatch.key();
+        }
+        if (not != null) {
+            throw new InvalidOptionException(
+                    "algorithm",
+                    dispatch.key(),
+                    "async, bounded or interval (fixed or decaying y) with {store} hazelcast: " + not
+                            + " is not coordinated across processes yet");
+        }
+    }
+
+    @Override
+    public Dispatcher dispatcher(DispatchSpec dispatch, int workers) {
+        if (dispatch instanceof DispatchSpec.Interval i) {
+            return ClusterIntervalDispatcher.create(this, workers, i.y0().getAsInt(), i.schedule());
+        }
+        // async, bounded: this process's tickets; a bound is the store's, checked on the cluster's clock atomically
+        // with taking the version
+        return dispatch.dispatcher(workers, null, null, null);
     }
 
     @Override

@@ -1,24 +1,13 @@
 package org.dl4jasync.cluster;
 
-import com.hazelcast.cluster.Member;
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
-import com.hazelcast.config.InMemoryFormat;
-import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.dl4jasync.model.Replica;
 import org.dl4jasync.model.TrainableModel;
@@ -65,12 +54,8 @@ final class HazelcastStore implements ParameterStore {
     private final int[] bounds;
 
     private final Set<Integer> keys = new HashSet<>();
-    private final long timeoutMillis;
+    private final ClusterCalls calls;
     private final ClusterTraffic traffic;
-    /** Members that left the cluster since this store was made (for the failure messages). Written by Hazelcast's event thread. */
-    private final List<Member> lost = new CopyOnWriteArrayList<>();
-
-    private final UUID membershipListener;
     /** Updates this store object applied (this process's part of the clock). One increment per applied update. */
     private final AtomicLong applied = new AtomicLong();
 
@@ -102,21 +87,12 @@ final class HazelcastStore implements ParameterStore {
                 keys.add(s);
             }
         }
-        this.timeoutMillis = timeout.toMillis();
+        this.calls = new ClusterCalls(hazelcast, timeout, backups);
         this.traffic = new ClusterTraffic();
-        this.membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
-            @Override
-            public void memberAdded(MembershipEvent e) {}
-
-            @Override
-            public void memberRemoved(MembershipEvent e) {
-                lost.add(e.getMember());
-            }
-        });
         // the maps' configuration, added to the running cluster (Hazelcast's dynamic configuration): the values are
         // kept as objects, so an entry processor works on the shard itself with no (de)serialisation per call
-        addMapConfig(hazelcast, name + ".params", backups);
-        addMapConfig(hazelcast, name + ".clock", backups);
+        calls.configureMap(name + ".params");
+        calls.configureMap(name + ".clock");
         this.params = hazelcast.getMap(name + ".params");
         this.clock = hazelcast.getMap(name + ".clock");
         float[] start = own.dup().toFloatVector();
@@ -132,12 +108,6 @@ final class HazelcastStore implements ParameterStore {
                     + (first == null ? "missing" : first.values.length + " values") + ", this model's: "
                     + (bounds[1] - bounds[0]) + "): every member must train the same model with the same shards");
         }
-    }
-
-    private static void addMapConfig(HazelcastInstance hazelcast, String map, int backups) {
-        MapConfig c =
-                new MapConfig(map).setInMemoryFormat(InMemoryFormat.OBJECT).setBackupCount(backups);
-        hazelcast.getConfig().addMapConfig(c);
     }
 
     /** The bytes this process's store has sent and received so far (payloads of our operations). */
@@ -156,7 +126,7 @@ final class HazelcastStore implements ParameterStore {
 
     @Override
     public long version() {
-        Long v = await(clock.getAsync(CLOCK).toCompletableFuture(), "reading the clock");
+        Long v = calls.await(clock.getAsync(CLOCK).toCompletableFuture(), "reading the clock");
         traffic.received(Long.BYTES);
         return v == null ? 0 : v;
     }
@@ -172,7 +142,7 @@ final class HazelcastStore implements ParameterStore {
         Map<Integer, Shard> all = params.getAll(keys);
         if (all.size() != shards()) {
             throw new ClusterUnavailableException(
-                    "the cluster holds " + all.size() + " of the store's " + shards() + " shards" + lostMembers(),
+                    "the cluster holds " + all.size() + " of the store's " + shards() + " shards" + calls.lostMembers(),
                     null);
         }
         long[] v = new long[shards()];
@@ -208,7 +178,7 @@ final class HazelcastStore implements ParameterStore {
                 if (former != null) {
                     throw new IllegalStateException("the cluster store keeps no shared optimizer state");
                 }
-                Long tau = await(
+                Long tau = calls.await(
                         clock.submitToKey(CLOCK, new TakeTicket(readVersion, maxStaleness))
                                 .toCompletableFuture(),
                         "taking a ticket");
@@ -227,7 +197,7 @@ final class HazelcastStore implements ParameterStore {
                             params.submitToKey(s, new ApplyShard(part, factor)).toCompletableFuture();
                     traffic.sent(ApplyShard.payloadBytes(part.length));
                 }
-                await(CompletableFuture.allOf(parts), "applying an update");
+                calls.await(CompletableFuture.allOf(parts), "applying an update");
                 applied.incrementAndGet();
                 return tau;
             }
@@ -242,42 +212,20 @@ final class HazelcastStore implements ParameterStore {
         for (int s = 0; s < shards; s++) {
             parts[s] = params.getAsync(s).toCompletableFuture();
         }
-        await(CompletableFuture.allOf(parts), "reading the parameters");
+        calls.await(CompletableFuture.allOf(parts), "reading the parameters");
         float[] flat = new float[length];
         for (int s = 0; s < shards; s++) {
             Shard part = parts[s].join();
             if (part == null) {
                 throw new ClusterUnavailableException(
                         "shard " + s + " of the store is missing: a member was lost with no backup of it"
-                                + lostMembers(),
+                                + calls.lostMembers(),
                         null);
             }
             System.arraycopy(part.values, 0, flat, bounds[s], bounds[s + 1] - bounds[s]);
             traffic.received(Float.BYTES * (long) part.values.length + Long.BYTES);
         }
         destination.assign(Nd4j.createFromArray(flat).reshape(destination.shape()));
-    }
-
-    private <T> T await(CompletableFuture<T> f, String what) {
-        try {
-            return f.get(timeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            throw new ClusterUnavailableException(
-                    what + ": no answer from the cluster within " + timeoutMillis + " ms (members: "
-                            + hazelcast.getCluster().getMembers() + ")" + lostMembers(),
-                    e);
-        } catch (ExecutionException e) {
-            throw new ClusterUnavailableException(what + " failed: " + e.getCause() + lostMembers(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClusterUnavailableException(what + ": interrupted", e);
-        }
-    }
-
-    /** The members lost during the training, as the failure messages name them ("" when none). */
-    private String lostMembers() {
-        return lost.isEmpty() ? "" : "; members lost: " + lost;
     }
 
     @Override
@@ -304,8 +252,6 @@ final class HazelcastStore implements ParameterStore {
     /** The cluster's maps outlive this process's use of them (other members may still train on them). */
     @Override
     public void close() {
-        if (hazelcast.getLifecycleService().isRunning()) {
-            hazelcast.getCluster().removeMembershipListener(membershipListener);
-        }
+        calls.close();
     }
 }

@@ -131,6 +131,42 @@ class ClusterTrainingTest {
     }
 
     @Test
+    void intervalsSpanBothProcessesAndBoundEveryUpdatesStaleness() {
+        int y = 3;
+        java.util.function.IntFunction<CompletableFuture<TrainingReport>> member =
+                k -> CompletableFuture.supplyAsync(() -> new AsyncTrainer.Builder(TinyNets.net(9))
+                        .workers(2)
+                        .dispatch(DispatchSpec.Interval.of(y, new org.dl4jasync.dispatch.IntervalSchedule.Fixed()))
+                        .store(ClusterStore.on(cluster.member(k))
+                                .withName("interval")
+                                .withShards(3))
+                        .maxSteps(60)
+                        .seed(k)
+                        .build()
+                        .fit(TinyNets.iterator(DATA), 100));
+        CompletableFuture<TrainingReport> a = member.apply(0);
+        CompletableFuture<TrainingReport> b = member.apply(1);
+        TrainingReport ra = a.join();
+        TrainingReport rb = b.join();
+        assertThat(clock("interval")).isEqualTo(120);
+        for (TrainingReport r : List.of(ra, rb)) {
+            assertThat(r.stepsAccepted()).isEqualTo(60);
+            assertThat(histogramTotal(r)).isEqualTo(60);
+            assertThat(r.staleness().max())
+                    .as("τ ≤ y − 1 over both processes' updates")
+                    .isLessThanOrEqualTo(y - 1);
+            assertThat(r.algorithm()).isEqualTo("interval");
+        }
+        IntervalState s =
+                (IntervalState) cluster.member(2).getMap("interval.interval").get(0);
+        assertThat(s.acceptedTotal).isEqualTo(120);
+        assertThat(s.index).as("every interval has y applied updates").isEqualTo(120 / y);
+        assertThat(Math.max(ra.staleness().max(), rb.staleness().max()))
+                .as("the other process's updates count")
+                .isPositive();
+    }
+
+    @Test
     void theOptionsRefuseWhatTheClusterStoreCannotDo() {
         ClusterStore store = ClusterStore.on(cluster.member(0));
         assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.net(1))
@@ -149,6 +185,18 @@ class ClusterTrainingTest {
                         new AsyncTrainer.Builder(TinyNets.net(1)).store(store).persistence(2))
                 .isInstanceOf(InvalidOptionException.class)
                 .hasMessageContaining("persistence");
+        assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.net(1))
+                        .algorithm(Algorithm.SSP)
+                        .store(store)
+                        .build())
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessageContaining("not coordinated across processes yet");
+        assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.net(1))
+                        .dispatch(DispatchSpec.Interval.auto(new org.dl4jasync.dispatch.IntervalSchedule.Fixed()))
+                        .store(store)
+                        .build())
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessageContaining("y0 auto");
         assertThatThrownBy(() -> new Simulator.Builder(2, org.dl4jasync.simulation.StepTimes.parse("constant:1", 2))
                         .store(store)
                         .maxSteps(5)

@@ -36,6 +36,9 @@ final class ComponentRules {
             }
         }
         c.store.check();
+        if (c.store instanceof CoordinatedStore shared && c.dispatch.asynchronous()) {
+            shared.checkDispatch(c.dispatch, c.elastic != null);
+        }
         if (!c.store.inProcess() && !c.dispatch.asynchronous()) {
             throw new InvalidOptionException(
                     "store",

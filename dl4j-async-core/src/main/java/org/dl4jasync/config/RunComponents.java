@@ -80,7 +80,9 @@ public final class RunComponents {
             }
             search = heldOut != null ? heldOut : monitor;
         }
-        this.dispatcher = v.dispatch.dispatcher(m, monitor, search, ctx.clock);
+        this.dispatcher = v.store instanceof CoordinatedStore shared
+                ? shared.dispatcher(v.dispatch, m)
+                : v.dispatch.dispatcher(m, monitor, search, ctx.clock);
         this.roundPolicy = v.dispatch.roundPolicy(m);
         if (dispatcher instanceof StepListener) {
             obs.add((StepListener) dispatcher);
