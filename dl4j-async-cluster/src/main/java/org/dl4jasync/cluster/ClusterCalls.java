@@ -86,6 +86,11 @@ final class ClusterCalls implements AutoCloseable {
         return lost.isEmpty() ? "" : "; members lost: " + lost;
     }
 
+    /** The addresses of the members lost so far. */
+    List<String> lostAddresses() {
+        return lost.stream().map(m -> m.getAddress().toString()).toList();
+    }
+
     @Override
     public void close() {
         if (listener != null && hazelcast.getLifecycleService().isRunning()) {

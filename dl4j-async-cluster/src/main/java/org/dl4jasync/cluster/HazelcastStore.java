@@ -5,6 +5,7 @@ import com.hazelcast.map.IMap;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -102,6 +103,10 @@ final class HazelcastStore implements ParameterStore {
             params.putIfAbsent(s, new Shard(part));
         }
         clock.putIfAbsent(CLOCK, 0L);
+        ClusterReport.participants(hazelcast, name)
+                .put(
+                        hazelcast.getCluster().getLocalMember().getUuid(),
+                        hazelcast.getCluster().getLocalMember().getAddress().toString());
         Shard first = params.get(0);
         if (first == null || first.values.length != bounds[1] - bounds[0]) {
             throw new IllegalStateException("the cluster's store '" + name + "' has another layout (shard 0: "
@@ -137,6 +142,32 @@ final class HazelcastStore implements ParameterStore {
         return applied.get();
     }
 
+    /**
+     * The report's {@code store_stats}: the cluster's members now, the shards and backups, the clock (every process's
+     * updates) and this process's part, the payload bytes this process sent and received (in all and per applied
+     * update) and its mean read and apply latencies, and the members lost during the training.
+     */
+    @Override
+    public Map<String, Object> stats() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(
+                "members",
+                hazelcast.getLifecycleService().isRunning()
+                        ? hazelcast.getCluster().getMembers().size()
+                        : null);
+        m.put("shards", shards());
+        m.put("clock", hazelcast.getLifecycleService().isRunning() ? version() : null);
+        long mine = applied.get();
+        m.put("applied_here", mine);
+        m.put("bytes_sent", traffic.sentBytes());
+        m.put("bytes_received", traffic.receivedBytes());
+        m.put("bytes_sent_per_update", mine == 0 ? null : traffic.sentBytes() / (double) mine);
+        m.put("read_ms_mean", traffic.readMillis());
+        m.put("apply_ms_mean", traffic.applyMillis());
+        m.put("members_lost", calls.lostAddresses());
+        return m;
+    }
+
     /** Every shard's own version (at rest each equals {@link #version()}). */
     long[] shardVersions() {
         Map<Integer, Shard> all = params.getAll(keys);
@@ -164,8 +195,10 @@ final class HazelcastStore implements ParameterStore {
 
             @Override
             public long read() {
+                long t0 = System.nanoTime();
                 long v = version();
                 readInto(own);
+                traffic.read(System.nanoTime() - t0);
                 return v;
             }
 
@@ -178,6 +211,7 @@ final class HazelcastStore implements ParameterStore {
                 if (former != null) {
                     throw new IllegalStateException("the cluster store keeps no shared optimizer state");
                 }
+                long t0 = System.nanoTime();
                 Long tau = calls.await(
                         clock.submitToKey(CLOCK, new TakeTicket(readVersion, maxStaleness))
                                 .toCompletableFuture(),
@@ -199,6 +233,7 @@ final class HazelcastStore implements ParameterStore {
                 }
                 calls.await(CompletableFuture.allOf(parts), "applying an update");
                 applied.incrementAndGet();
+                traffic.applied(System.nanoTime() - t0);
                 return tau;
             }
         };

@@ -72,6 +72,11 @@ class ClusterTrainingTest {
         assertThat(net.score(DATA.get(0)))
                 .as("the network holds the cluster's trained parameters")
                 .isLessThan(before);
+        long n = net.numParams();
+        assertThat(((Number) r.storeStats().get("bytes_sent_per_update")).doubleValue())
+                .as("an update sends its floats once (to the shards' owners) and a ticket")
+                .isBetween(4.0 * n, 4.0 * n + 16 + 8 * 5);
+        assertThat(r.storeStats()).containsEntry("applied_here", 200L).containsEntry("clock", 200L);
     }
 
     @Test

@@ -213,6 +213,11 @@ public final class ReportBuilder {
         return this;
     }
 
+    public ReportBuilder storeStats(Map<String, Object> value) {
+        r.storeStats = value;
+        return this;
+    }
+
     public ReportBuilder checkpoints(Map<String, Object> value) {
         r.checkpoints = value;
         return this;

@@ -45,4 +45,20 @@ public final class StalenessSection {
     public Long max() {
         return max;
     }
+
+    /**
+     * The section of several runs' updates together (e.g. the members of a cluster training): their histograms
+     * ([[τ, count], …] each) added up, and the statistics of the sum, as one run's.
+     */
+    public static StalenessSection merged(List<List<long[]>> histograms) {
+        StalenessHistogram all = new StalenessHistogram();
+        for (List<long[]> h : histograms) {
+            for (long[] e : h) {
+                all.record(e[0], e[1]);
+            }
+        }
+        StalenessSection s = new StalenessSection();
+        s.fill(all);
+        return s;
+    }
 }

@@ -64,6 +64,7 @@ import java.util.Map;
     "time_to_target_seconds",
     "virtual_seconds",
     "checkpoints",
+    "store_stats",
     "step_time_samples"
 })
 public final class TrainingReport implements Cloneable {
@@ -154,6 +155,12 @@ public final class TrainingReport implements Cloneable {
      *  failed write, or null); null when none were asked for. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     Map<String, Object> checkpoints;
+    /**
+     * The store's own measurements when it has any (the cluster store: members, traffic in bytes, call latencies);
+     * null for the in-process stores.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    Map<String, Object> storeStats;
     /**
      * Real runs: per worker, a uniform sample (up to 512) of step compute times in seconds, from which the
      * simulator's {@code measured:FILE} step times are drawn. Empty for simulated runs.
@@ -350,6 +357,10 @@ public final class TrainingReport implements Cloneable {
     }
 
     /** The checkpoint counts (see the field), or null. */
+    public Map<String, Object> storeStats() {
+        return storeStats == null ? null : Collections.unmodifiableMap(storeStats);
+    }
+
     public Map<String, Object> checkpoints() {
         return checkpoints;
     }

@@ -1,5 +1,6 @@
 package org.dl4jasync.parameters;
 
+import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jasync.model.TrainableModel;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -116,6 +117,14 @@ public interface ParameterStore {
 
     /** Gradients dropped by the store itself (the CAS-published persistence bound); 0 for the others. */
     long droppedUpdates();
+
+    /**
+     * The store's own measurements for the report's {@code store_stats} (e.g. the cluster store's traffic), or null
+     * (the default: the in-process stores report through the other fields).
+     */
+    default Map<String, Object> stats() {
+        return null;
+    }
 
     /** Failed CAS attempts (contention of the CAS-published store), or null for stores that have no CAS. */
     default Long failedCas() {

@@ -76,6 +76,7 @@ final class ReportAssembler {
             r.ainTrace(run.noise.trace());
         }
         r.stepScalePolicy(run.stepSize.describe(), run.stepSize.normalized());
+        r.storeStats(run.store.stats());
         Long cas = run.store.failedCas();
         r.failedCas(cas == null ? null : cas + (before == null ? 0 : before.failedCas));
         r.wallSeconds(wallSeconds);

@@ -3,6 +3,8 @@ package org.dl4jasync.examples.cli;
 import com.hazelcast.core.HazelcastInstance;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -10,10 +12,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.deeplearning4j.nn.api.Model;
 import org.dl4jasync.checkpoint.IncompatibleCheckpointException;
 import org.dl4jasync.cluster.ClusterMember;
+import org.dl4jasync.cluster.ClusterReport;
+import org.dl4jasync.cluster.ClusterStore;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.examples.data.DataNotFoundException;
 import org.dl4jasync.examples.data.OwnData;
@@ -110,11 +115,22 @@ public final class TrainCommand implements Callable<Integer> {
                         + member.getCluster().getLocalMember().getAddress()
                         + " (" + member.getCluster().getMembers().size() + " member(s) so far)");
             }
-            options.clusterStore = cluster.store(member);
-            options.seedOffset = cluster.memberIndex;
+            int index = cluster.localMembers != null ? cluster.memberIndex : joinPosition(member);
+            ClusterStore store = cluster.store(member);
+            options.clusterStore = store;
+            options.seedOffset = index;
+            Path merged = index == 0 ? options.json : null;
+            if (merged != null) {
+                options.json = Path.of(LocalMembers.memberPath(merged.toString(), 0));
+            }
+            HazelcastInstance m = member;
+            published = report -> ClusterReport.publish(m, store.name(), report);
             int status = trainHere();
             int theirs = others == null ? 0 : others.await();
             others = null;
+            if (index == 0 && status == 0) {
+                status = writeMerged(member, store.name(), merged);
+            }
             return status != 0 ? status : theirs;
         } catch (UsageException e) {
             return Main.usageError("train", e.getMessage());
@@ -131,6 +147,54 @@ public final class TrainCommand implements Callable<Integer> {
             if (member != null) {
                 member.shutdown();
             }
+        }
+    }
+
+    /** With --cluster: receives this member's report before it is written (for the coordinator). */
+    private Consumer<TrainingReport> published = r -> {};
+
+    /** The member's position in the cluster when it joined (the oldest is 0): its index with --cluster. */
+    private static int joinPosition(HazelcastInstance member) {
+        int i = 0;
+        for (var m : member.getCluster().getMembers()) {
+            if (m.localMember()) {
+                return i;
+            }
+            i++;
+        }
+        return i;
+    }
+
+    /**
+     * The coordinator's part: waits for every member's report, merges them and writes the merged report to the
+     * --json path (its own went to FILE.member-0.json); prints the cluster's totals.
+     */
+    private int writeMerged(HazelcastInstance member, String store, Path json) throws InterruptedException {
+        Map<String, Object> merged = ClusterReport.gather(member, store);
+        if (!options.quiet) {
+            Map<?, ?> stats = (Map<?, ?>) merged.get("store_stats");
+            System.out.printf(
+                    Locale.ROOT,
+                    "  cluster      %s updates by %s member(s) (lost: %s), %.1f steps/s, %s bytes sent%n",
+                    merged.get("steps_accepted"),
+                    stats.get("members_reporting"),
+                    stats.get("members_lost"),
+                    ((Number) merged.get("steps_per_second")).doubleValue(),
+                    stats.get("bytes_sent"));
+        }
+        if (json == null) {
+            return 0;
+        }
+        try {
+            Files.writeString(
+                    json,
+                    new com.fasterxml.jackson.databind.ObjectMapper()
+                            .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                            .writeValueAsString(merged));
+            return 0;
+        } catch (IOException e) {
+            System.err.println("dl4j-async train: the cluster's report " + json + " could not be written: " + e);
+            return Main.EXIT_FAILED;
         }
     }
 
@@ -229,6 +293,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** Writes the report, prints the summary, saves the model (--save-model); the exit status. */
     private int finish(TrainingReport report, PrintStream out) {
+        published.accept(report);
         int written = ReportFiles.write("train", report, options);
         if (written != 0) {
             return written;

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with the lost shards named, within the cluster timeout.
  */
 @Timeout(600)
+@SuppressWarnings("unchecked")
 class ClusterProcessesTest {
     @RegisterExtension
     final CapturedConsole console = new CapturedConsole();
@@ -64,8 +65,19 @@ class ClusterProcessesTest {
                 "--cluster-port",
                 port(2));
         assertThat(status).isZero();
-        Map<String, Object> mine = report(json);
+        Map<String, Object> mine = report(tmp.resolve("r.member-0.json"));
         Map<String, Object> theirs = report(tmp.resolve("r.member-1.json"));
+        Map<String, Object> merged = report(json);
+        assertThat(((Number) merged.get("steps_accepted")).longValue())
+                .as("the coordinator's merged report")
+                .isEqualTo(240);
+        assertThat(histogramTotal(merged)).isEqualTo(240);
+        Map<String, Object> cluster = (Map<String, Object>) merged.get("store_stats");
+        assertThat(cluster.get("members_reporting")).isEqualTo(2);
+        assertThat((List<?>) cluster.get("members_lost")).isEmpty();
+        assertThat(((Number) cluster.get("bytes_sent")).longValue())
+                .isEqualTo(((Number) ((Map<String, Object>) mine.get("store_stats")).get("bytes_sent")).longValue()
+                        + ((Number) ((Map<String, Object>) theirs.get("store_stats")).get("bytes_sent")).longValue());
         for (Map<String, Object> r : List.of(mine, theirs)) {
             assertThat(((Number) r.get("steps_accepted")).longValue()).isEqualTo(120);
             assertThat(histogramTotal(r)).isEqualTo(120);
@@ -113,7 +125,14 @@ class ClusterProcessesTest {
         victim.destroyForcibly();
         int status = run.get(120, TimeUnit.SECONDS);
         assertThat(status).as("the launcher reports the lost member's status").isNotZero();
-        assertThat(((Number) report(json).get("steps_accepted")).longValue()).isPositive();
+        assertThat(((Number) report(tmp.resolve("r.member-0.json")).get("steps_accepted")).longValue())
+                .isPositive();
+        Map<String, Object> merged = report(json);
+        assertThat((List<?>) ((Map<String, Object>) merged.get("store_stats")).get("members_lost"))
+                .as("the merged report names the lost member")
+                .hasSize(1);
+        assertThat(((Map<String, Object>) merged.get("store_stats")).get("members_reporting"))
+                .isEqualTo(2);
         assertThat(((Number) report(tmp.resolve("r.member-2.json")).get("steps_accepted")).longValue())
                 .isPositive();
         assertThat(tmp.resolve("r.member-1.json")).doesNotExist();
@@ -150,6 +169,7 @@ class ClusterProcessesTest {
         assertThat(status).isEqualTo(Main.EXIT_FAILED);
         assertThat(console.err()).contains("members lost");
         assertThat(json).doesNotExist();
+        assertThat(tmp.resolve("r.member-0.json")).doesNotExist();
     }
 
     /**
