@@ -109,6 +109,7 @@ public final class TrainCommand implements Callable<Integer> {
                 others = LocalMembers.start(args, memberSpec.members());
             }
             member = ClusterMember.start(memberSpec);
+            awaitMembers(member, memberSpec.members().size());
             if (!options.quiet) {
                 System.out.println("dl4j-async train: member " + cluster.memberIndex + " of cluster '"
                         + memberSpec.clusterName() + "' at "
@@ -147,6 +148,25 @@ public final class TrainCommand implements Callable<Integer> {
             if (member != null) {
                 member.shutdown();
             }
+        }
+    }
+
+    /** How long a member waits for the others to join before it trains with those there are. */
+    private static final long JOIN_WAIT_MILLIS = 120_000;
+
+    /**
+     * Waits until the cluster has the {@code expected} members its address list names (the training starts with
+     * all of them), at most {@link #JOIN_WAIT_MILLIS}; then trains with those there are, saying so.
+     */
+    private void awaitMembers(HazelcastInstance member, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + JOIN_WAIT_MILLIS * 1_000_000;
+        while (member.getCluster().getMembers().size() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        int n = member.getCluster().getMembers().size();
+        if (n < expected) {
+            System.err.println("dl4j-async train: " + n + " of the " + expected + " members joined within "
+                    + JOIN_WAIT_MILLIS / 1000 + " s; training with them");
         }
     }
 
