@@ -121,7 +121,8 @@ class ClusterProcessesTest {
                 "--cluster-port",
                 port(3)));
         ProcessHandle victim = member(1);
-        Thread.sleep(12_000); // all three train by now (a member JVM starts in about 5 s here)
+        awaitJoined("kill-" + tmp.getFileName(), 3);
+        Thread.sleep(5_000); // training (the members start once all have joined)
         victim.destroyForcibly();
         int status = run.get(120, TimeUnit.SECONDS);
         assertThat(status).as("the launcher reports the lost member's status").isNotZero();
@@ -163,13 +164,28 @@ class ClusterProcessesTest {
                 "--cluster-port",
                 port(2)));
         ProcessHandle victim = member(1);
-        Thread.sleep(12_000);
+        awaitJoined("nobackup-" + tmp.getFileName(), 2);
+        Thread.sleep(5_000);
         victim.destroyForcibly();
         int status = run.get(120, TimeUnit.SECONDS); // long before its time limit: no hang
         assertThat(status).isEqualTo(Main.EXIT_FAILED);
         assertThat(console.err()).contains("members lost");
         assertThat(json).doesNotExist();
         assertThat(tmp.resolve("r.member-0.json")).doesNotExist();
+    }
+
+    /** Waits until this JVM's member of cluster {@code name} (member 0: Main.run runs here) sees {@code n} members. */
+    private static void awaitJoined(String name, int n) throws InterruptedException {
+        for (int i = 0; i < 3000; i++) {
+            boolean joined = com.hazelcast.core.Hazelcast.getAllHazelcastInstances().stream()
+                    .anyMatch(h -> h.getConfig().getClusterName().equals(name)
+                            && h.getCluster().getMembers().size() >= n);
+            if (joined) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the cluster " + name + " never had " + n + " members");
     }
 
     /**
