@@ -100,7 +100,7 @@ public record ClusterStore(HazelcastInstance member, String name, int shards, in
     /**
      * The algorithms whose rule holds across processes: async; bounded (the bound is checked on the store's clock,
      * atomically with the ticket); interval with a fixed y0 and a fixed or decaying y (the intervals in one entry of
-     * the cluster). Not yet: SSP, K-async, ABS, the probing and auto-y0 interval policies, elastic parallelism and
+     * the cluster); SSP (every worker's clock in one entry). Not yet: K-async, ABS, the probing and auto-y0 interval policies, elastic parallelism and
      * custom dispatchers (their state is per process).
      */
     @Override
@@ -120,20 +120,24 @@ public record ClusterStore(HazelcastInstance member, String name, int shards, in
                     + (i.y0().isEmpty() ? "y0 auto" : "policy " + i.schedule().key());
         } else if (!(dispatch instanceof DispatchSpec.Async
                 || dispatch instanceof DispatchSpec.Bounded
-                || dispatch instanceof DispatchSpec.Interval)) {
+                || dispatch instanceof DispatchSpec.Interval
+                || dispatch instanceof DispatchSpec.Ssp)) {
             not = dispatch.key();
         }
         if (not != null) {
             throw new InvalidOptionException(
                     "algorithm",
                     dispatch.key(),
-                    "async, bounded or interval (fixed or decaying y) with {store} hazelcast: " + not
+                    "async, bounded, interval (fixed or decaying y) or ssp with {store} hazelcast: " + not
                             + " is not coordinated across processes yet");
         }
     }
 
     @Override
     public Dispatcher dispatcher(DispatchSpec dispatch, int workers) {
+        if (dispatch instanceof DispatchSpec.Ssp ssp) {
+            return new ClusterSspDispatcher(this, workers, ssp.slack());
+        }
         if (dispatch instanceof DispatchSpec.Interval i) {
             return ClusterIntervalDispatcher.create(this, workers, i.y0().getAsInt(), i.schedule());
         }

@@ -172,6 +172,40 @@ class ClusterTrainingTest {
     }
 
     @Test
+    void sspBoundsTheClocksOfBothProcessesWorkersAndAMemberThatEndsHoldsNoOneBack() {
+        java.util.function.IntFunction<CompletableFuture<TrainingReport>> member =
+                k -> CompletableFuture.supplyAsync(() -> new AsyncTrainer.Builder(TinyNets.net(9))
+                        .workers(2)
+                        .dispatch(new DispatchSpec.Ssp(1))
+                        .store(ClusterStore.on(cluster.member(k))
+                                .withName("ssp")
+                                .withShards(3))
+                        .maxSteps(k == 0 ? 30 : 90) // member 0 ends first: member 1 must go on without it
+                        .seed(k)
+                        .build()
+                        .fit(TinyNets.iterator(DATA), 100));
+        CompletableFuture<TrainingReport> a = member.apply(0);
+        CompletableFuture<TrainingReport> b = member.apply(1);
+        TrainingReport ra =
+                a.orTimeout(120, java.util.concurrent.TimeUnit.SECONDS).join();
+        TrainingReport rb =
+                b.orTimeout(120, java.util.concurrent.TimeUnit.SECONDS).join();
+        assertThat(ra.stepsAccepted()).isEqualTo(30);
+        assertThat(rb.stepsAccepted()).isEqualTo(90);
+        assertThat(clock("ssp")).isEqualTo(120);
+        for (TrainingReport r : List.of(ra, rb)) {
+            assertThat(r.algorithm()).isEqualTo("ssp");
+            assertThat(r.clockSpreadMax()).isLessThanOrEqualTo(1);
+        }
+        SspState s = (SspState) cluster.member(2).getMap("ssp.ssp").get(0);
+        assertThat(s.clocks).hasSize(4);
+        assertThat(s.clocks[0] + s.clocks[1])
+                .as("member 0's workers' clocks count its steps")
+                .isEqualTo(30);
+        assertThat(s.clocks[2] + s.clocks[3]).isEqualTo(90);
+    }
+
+    @Test
     void theOptionsRefuseWhatTheClusterStoreCannotDo() {
         ClusterStore store = ClusterStore.on(cluster.member(0));
         assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.net(1))
@@ -191,7 +225,7 @@ class ClusterTrainingTest {
                 .isInstanceOf(InvalidOptionException.class)
                 .hasMessageContaining("persistence");
         assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.net(1))
-                        .algorithm(Algorithm.SSP)
+                        .algorithm(Algorithm.KASYNC)
                         .store(store)
                         .build())
                 .isInstanceOf(InvalidOptionException.class)
