@@ -51,7 +51,7 @@ public final class ClusterThroughput implements Callable<Integer> {
 
     @Option(
             names = "--shards",
-            defaultValue = "16",
+            defaultValue = "4",
             description = "the cluster store's shards (default ${DEFAULT-VALUE})")
     int shards;
 

@@ -28,7 +28,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public record ClusterStore(HazelcastInstance member, String name, int shards, int backups, Duration timeout)
         implements CoordinatedStore {
     public static final String DEFAULT_NAME = "dl4jasync";
-    public static final int DEFAULT_SHARDS = 16;
+    public static final int DEFAULT_SHARDS = 4;
     public static final int DEFAULT_BACKUPS = 1;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 

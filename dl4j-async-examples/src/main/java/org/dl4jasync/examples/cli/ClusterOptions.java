@@ -59,7 +59,8 @@ final class ClusterOptions {
             order = 95,
             names = "--cluster-shards",
             paramLabel = "S",
-            description = "Entries the parameter vector is cut into (spread over the members). Default: 16.")
+            description =
+                    "Entries the parameter vector is cut into (spread over the members; each is one call per read and per update). Default: 4.")
     int shards = ClusterStore.DEFAULT_SHARDS;
 
     @Option(
