@@ -99,31 +99,7 @@ class ClusterProcessesTest {
     @Test
     void aKilledMemberNeverHangsTheOthersWhoTrainOnFromTheBackups(@TempDir Path tmp) throws Exception {
         Path json = tmp.resolve("r.json");
-        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> Main.run(
-                "train",
-                "--model",
-                "mlp",
-                "--workers",
-                "1",
-                "--time-limit",
-                "25",
-                "--quiet",
-                "--json",
-                json.toString(),
-                "--local-members",
-                "3",
-                "--cluster-backups",
-                "1",
-                "--cluster-timeout",
-                "10",
-                "--cluster-name",
-                "kill-" + tmp.getFileName(),
-                "--cluster-port",
-                port(3)));
-        ProcessHandle victim = member(1);
-        awaitJoined("kill-" + tmp.getFileName(), 3);
-        Thread.sleep(5_000); // training (the members start once all have joined)
-        victim.destroyForcibly();
+        CompletableFuture<Integer> run = killOneOf(3, 1, 25, 10, "kill-" + tmp.getFileName(), json);
         int status = run.get(120, TimeUnit.SECONDS);
         assertThat(status).as("the launcher reports the lost member's status").isNotZero();
         assertThat(((Number) report(tmp.resolve("r.member-0.json")).get("steps_accepted")).longValue())
@@ -142,6 +118,20 @@ class ClusterProcessesTest {
     @Test
     void withNoBackupALostMemberEndsTheTrainingWithinTheTimeout(@TempDir Path tmp) throws Exception {
         Path json = tmp.resolve("r.json");
+        CompletableFuture<Integer> run = killOneOf(2, 0, 300, 5, "nobackup-" + tmp.getFileName(), json);
+        int status = run.get(120, TimeUnit.SECONDS); // long before its time limit: no hang
+        assertThat(status).isEqualTo(Main.EXIT_FAILED);
+        assertThat(console.err()).contains("members lost");
+        assertThat(json).doesNotExist();
+        assertThat(tmp.resolve("r.member-0.json")).doesNotExist();
+    }
+
+    /**
+     * Starts {@code train --local-members n} (this JVM member 0) with {@code backups}, and kills member 1 with SIGKILL
+     * once all have joined and trained a few seconds; the training's exit status, to come.
+     */
+    private static CompletableFuture<Integer> killOneOf(
+            int n, int backups, int timeLimit, int timeout, String name, Path json) throws InterruptedException {
         CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> Main.run(
                 "train",
                 "--model",
@@ -149,29 +139,25 @@ class ClusterProcessesTest {
                 "--workers",
                 "1",
                 "--time-limit",
-                "300",
+                String.valueOf(timeLimit),
                 "--quiet",
                 "--json",
                 json.toString(),
                 "--local-members",
-                "2",
+                String.valueOf(n),
                 "--cluster-backups",
-                "0",
+                String.valueOf(backups),
                 "--cluster-timeout",
-                "5",
+                String.valueOf(timeout),
                 "--cluster-name",
-                "nobackup-" + tmp.getFileName(),
+                name,
                 "--cluster-port",
-                port(2)));
+                port(n)));
         ProcessHandle victim = member(1);
-        awaitJoined("nobackup-" + tmp.getFileName(), 2);
-        Thread.sleep(5_000);
+        awaitJoined(name, n);
+        Thread.sleep(5_000); // training (the members start once all have joined)
         victim.destroyForcibly();
-        int status = run.get(120, TimeUnit.SECONDS); // long before its time limit: no hang
-        assertThat(status).isEqualTo(Main.EXIT_FAILED);
-        assertThat(console.err()).contains("members lost");
-        assertThat(json).doesNotExist();
-        assertThat(tmp.resolve("r.member-0.json")).doesNotExist();
+        return run;
     }
 
     /** Waits until this JVM's member of cluster {@code name} (member 0: Main.run runs here) sees {@code n} members. */
