@@ -17,9 +17,9 @@ import org.dl4jasync.metrics.TrainingReport;
 
 /**
  * One report for a cluster training: every member publishes its own report to the training's map
- * {@code <name>.reports} when it ends; the coordinator (the member that gathers, the first one) waits for the report
- * of every member that took part (a member that left the cluster without one is named, not waited for) and merges
- * them: the counts, worker-seconds, gradients and batches added up, the staleness histograms added up (with the
+ * {@code <name>.reports} when it ends and waits for the report of every member that took part (a member that left
+ * the cluster without one is named, not waited for); the coordinator ({@link #coordinates}: the oldest member there
+ * that reported) merges them: the counts, worker-seconds, gradients and batches added up, the staleness histograms added up (with the
  * statistics of the sum), the wall time the longest member's, the bytes every member sent and received, and each
  * member's own line. The coordinator's evaluation (accuracy, loss traces) stays: it evaluated the cluster's
  * parameters.
@@ -90,6 +90,21 @@ public final class ClusterReport {
         all.removeIf(r -> r.get("member").equals(coordinator.get("member")));
         all.add(0, coordinator);
         return merge(all, lost);
+    }
+
+    /**
+     * Whether this member coordinates: the oldest member of the cluster that took part and published its report
+     * (member 0 while it is there; the next oldest when it was lost).
+     */
+    public static boolean coordinates(HazelcastInstance member, String name) {
+        IMap<UUID, String> reports = member.getMap(name + ".reports");
+        Map<UUID, String> took = participants(member, name);
+        for (Member m : member.getCluster().getMembers()) { // oldest first
+            if (took.containsKey(m.getUuid()) && reports.containsKey(m.getUuid())) {
+                return m.localMember();
+            }
+        }
+        return false;
     }
 
     @SuppressWarnings("unchecked")

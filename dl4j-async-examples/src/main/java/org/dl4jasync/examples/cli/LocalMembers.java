@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The member JVMs that {@code train --local-members N} starts beside itself (member 0): each runs the same
  * {@code train} command as a member of the loopback cluster ({@code --cluster} with the N addresses,
- * {@code --member-index k}), with its own report files ({@code FILE} → {@code FILE.member-k.json}), no UI and no
+ * {@code --member-index k}; as every member, it writes its own report to {@code FILE.member-k.json}), no UI and no
  * saved model, its output in {@code member-k.log} of a temporary directory. Each child ends with this process
  * ({@link ParentWatch}).
  */
@@ -20,8 +20,6 @@ final class LocalMembers {
     /** The options a child does not get: the launcher's own, and those that write what member 0 writes. */
     private static final Set<String> DROPPED =
             Set.of("--local-members", "--cluster-interface", "--ui", "--save-model", "--member-index", "--quiet");
-    /** The report options, whose paths a child gets with its index. */
-    private static final Set<String> RENAMED = Set.of("--json", "--csv");
 
     private final List<Process> children = new ArrayList<>();
     private final List<Path> logs = new ArrayList<>();
@@ -44,7 +42,7 @@ final class LocalMembers {
                     System.getProperty("java.class.path"),
                     Main.class.getName(),
                     "train"));
-            cmd.addAll(childArgs(args, k));
+            cmd.addAll(childArgs(args));
             cmd.addAll(List.of(
                     "--cluster",
                     String.join(",", addresses),
@@ -77,8 +75,8 @@ final class LocalMembers {
         return out;
     }
 
-    /** {@code args} for member {@code k}: the launcher's options dropped, the report paths renamed. */
-    static List<String> childArgs(List<String> args, int k) {
+    /** {@code args} for member {@code k}: the launcher's options dropped. */
+    static List<String> childArgs(List<String> args) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
@@ -91,14 +89,6 @@ final class LocalMembers {
                         && !name.equals("--quiet")
                         && !(name.equals("--ui") && (value == null || value.startsWith("-")))) {
                     i++; // its value
-                }
-                continue;
-            }
-            if (RENAMED.contains(name) && value != null) {
-                out.add(name);
-                out.add(memberPath(value, k));
-                if (!inline) {
-                    i++;
                 }
                 continue;
             }

@@ -120,16 +120,19 @@ public final class TrainCommand implements Callable<Integer> {
             ClusterStore store = cluster.store(member);
             options.clusterStore = store;
             options.seedOffset = index;
-            Path merged = index == 0 ? options.json : null;
+            Path merged = options.json; // the merged report's, written by the coordinator
             if (merged != null) {
-                options.json = Path.of(LocalMembers.memberPath(merged.toString(), 0));
+                options.json = Path.of(LocalMembers.memberPath(merged.toString(), index));
+            }
+            if (options.csv != null) {
+                options.csv = Path.of(LocalMembers.memberPath(options.csv.toString(), index));
             }
             HazelcastInstance m = member;
             published = report -> ClusterReport.publish(m, store.name(), report);
             int status = trainHere();
             int theirs = others == null ? 0 : others.await();
             others = null;
-            if (index == 0 && status == 0) {
+            if (status == 0) {
                 status = writeMerged(member, store.name(), merged);
             }
             return status != 0 ? status : theirs;
@@ -186,11 +189,16 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * The coordinator's part: waits for every member's report, merges them and writes the merged report to the
-     * --json path (its own went to FILE.member-0.json); prints the cluster's totals.
+     * Every member waits for every member's report (or its departure), so that the cluster's data stays served until
+     * all are done; the coordinator (the oldest member still there that reported: member 0, or the next one when
+     * member 0 was lost) merges them, writes the merged report to the --json path (each member's own went to
+     * FILE.member-K.json) and prints the cluster's totals.
      */
     private int writeMerged(HazelcastInstance member, String store, Path json) throws InterruptedException {
         Map<String, Object> merged = ClusterReport.gather(member, store);
+        if (!ClusterReport.coordinates(member, store)) {
+            return 0;
+        }
         if (!options.quiet) {
             Map<?, ?> stats = (Map<?, ?>) merged.get("store_stats");
             System.out.printf(

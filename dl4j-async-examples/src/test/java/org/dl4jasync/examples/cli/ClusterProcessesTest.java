@@ -126,6 +126,91 @@ class ClusterProcessesTest {
         assertThat(tmp.resolve("r.member-0.json")).doesNotExist();
     }
 
+    @Test
+    void whenTheCoordinatorIsLostTheNextOldestMemberWritesTheMergedReport(@TempDir Path tmp) throws Exception {
+        int p = Integer.parseInt(port(3));
+        String name = "coordinator-" + tmp.getFileName();
+        String addresses = "127.0.0.1:" + p + ",127.0.0.1:" + (p + 1) + ",127.0.0.1:" + (p + 2);
+        Path json = tmp.resolve("r.json");
+        List<Process> members = new java.util.ArrayList<>();
+        try {
+            members.add(memberJvm(addresses, p, name, json, tmp.resolve("m0.log")));
+            awaitListening(p); // the first member is up: it is the oldest, the coordinator
+            members.add(memberJvm(addresses, p + 1, name, json, tmp.resolve("m1.log")));
+            members.add(memberJvm(addresses, p + 2, name, json, tmp.resolve("m2.log")));
+            com.hazelcast.client.config.ClientConfig cc = new com.hazelcast.client.config.ClientConfig();
+            cc.setClusterName(name);
+            cc.getNetworkConfig().setAddresses(List.of(addresses.split(",")));
+            com.hazelcast.core.HazelcastInstance client = com.hazelcast.client.HazelcastClient.newHazelcastClient(cc);
+            try {
+                for (int i = 0; i < 1200 && client.getCluster().getMembers().size() < 3; i++) {
+                    Thread.sleep(100);
+                }
+            } finally {
+                client.shutdown();
+            }
+            Thread.sleep(5_000); // training
+            members.get(0).destroyForcibly();
+            for (int k = 1; k < 3; k++) {
+                assertThat(members.get(k).waitFor(120, TimeUnit.SECONDS)).isTrue();
+                assertThat(members.get(k).exitValue())
+                        .as(Files.readString(tmp.resolve("m" + k + ".log")))
+                        .isZero();
+            }
+        } finally {
+            members.forEach(Process::destroyForcibly);
+        }
+        Map<String, Object> merged = report(json);
+        Map<String, Object> cluster = (Map<String, Object>) merged.get("store_stats");
+        assertThat((List<?>) cluster.get("members_lost")).as("member 0, lost").hasSize(1);
+        assertThat(cluster.get("members_reporting")).isEqualTo(2);
+        assertThat(tmp.resolve("r.member-0.json")).doesNotExist();
+    }
+
+    /** A member JVM of a --cluster training (port {@code port}), 20 s of training, its output in {@code log}. */
+    private static Process memberJvm(String addresses, int port, String name, Path json, Path log) throws Exception {
+        List<String> cmd = List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "train",
+                "--model",
+                "mlp",
+                "--workers",
+                "1",
+                "--time-limit",
+                "20",
+                "--quiet",
+                "--json",
+                json.toString(),
+                "--cluster",
+                addresses,
+                "--cluster-interface",
+                "127.0.0.1",
+                "--cluster-port",
+                String.valueOf(port),
+                "--cluster-name",
+                name,
+                "--cluster-timeout",
+                "10");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        return pb.start();
+    }
+
+    /** Waits until something listens on loopback port {@code port}. */
+    private static void awaitListening(int port) throws InterruptedException {
+        for (int i = 0; i < 1200; i++) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                return;
+            } catch (java.io.IOException e) {
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("nothing listens on " + port);
+    }
+
     /**
      * Starts {@code train --local-members n} (this JVM member 0) with {@code backups}, and kills member 1 with SIGKILL
      * once all have joined and trained a few seconds; the training's exit status, to come.
