@@ -19,8 +19,8 @@ import org.dl4jasync.metrics.ReportBuilder;
  *
  * <p>Waiting: a worker that may not start parks as in one process; what it waits for (another member's slowest
  * worker advancing) raises no event here, so a poller signals the waiting workers every {@link #POLL_MILLIS} ms to
- * look again (one call each). A member that leaves (its run ended: {@link #report}; or lost: the membership
- * listener) has its workers benched, so it never holds the others back.
+ * look again (one call each). A member that leaves (its run ended; or lost: the membership
+ * listener) has its workers benched ({@link #runEnded}), so it never holds the others back.
  *
  * <p>Per-worker fields ({@link #spreadMax}) are written by their worker only and read after the run.
  */
@@ -113,16 +113,25 @@ final class ClusterSspDispatcher implements Dispatcher {
     }
 
     /**
-     * After the run (called once): this member's workers stop counting for the others, the poller and the listener
-     * end; label {@code ssp} and the largest spread this member's workers started at.
+     * Every worker here has stopped (whatever the outcome): this member's workers stop counting for the others, the
+     * poller and the listener end. A cluster that is gone (what may have failed the run) is left as it is.
      */
     @Override
-    public void report(ReportBuilder report) {
+    public void runEnded() {
         poller.shutdownNow();
         if (calls.hazelcast.getLifecycleService().isRunning()) {
             calls.hazelcast.getCluster().removeMembershipListener(listener);
-            call(SspOp.BENCH_MEMBER, 0, self, "leaving the clocks");
+            try {
+                call(SspOp.BENCH_MEMBER, 0, self, "leaving the clocks");
+            } catch (ClusterUnavailableException e) {
+                // the others bench this member when they see it leave
+            }
         }
+    }
+
+    /** Label {@code ssp} and the largest clock spread this member's workers started at (≤ s). */
+    @Override
+    public void report(ReportBuilder report) {
         long max = 0;
         for (long s : spreadMax) {
             max = Math.max(max, s);

@@ -55,6 +55,13 @@ public interface Dispatcher {
     /** Worker {@code worker} has stopped for good (its data ended): a dispatcher that waits for it must not. */
     default void workerLeft(int worker) {}
 
+    /**
+     * Every worker of the run has stopped, whatever the outcome (also a failure): a dispatcher with resources
+     * beyond the run's steps (a thread, a cluster's listener) releases them. Called once, before the report; the
+     * default does nothing.
+     */
+    default void runEnded() {}
+
     /** Sections of the run's report that this dispatcher owns (label, traces); called once after the run. */
     default void report(ReportBuilder report) {}
 

@@ -352,6 +352,13 @@ final class Run implements RunMonitor.Stopper {
     }
 
     /** Ends the run because a worker failed (no stop reason). */
+    /** Every worker has stopped (whatever the outcome): the dispatcher releases what it holds beyond the steps. */
+    void ended() {
+        if (dispatcher != null) {
+            dispatcher.runEnded();
+        }
+    }
+
     void abort() {
         stopping = true;
         waiters.signal();

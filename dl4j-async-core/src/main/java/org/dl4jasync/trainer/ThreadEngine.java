@@ -71,6 +71,7 @@ final class ThreadEngine {
 
     /** After every worker has stopped: the optimizer state, the final checkpoint and the report. */
     private TrainingReport finish() {
+        run.ended();
         run.optimizer.writeBack(); // every worker has stopped: the exact state, also after a failure
         Throwable f = failure.get();
         if (f != null) {

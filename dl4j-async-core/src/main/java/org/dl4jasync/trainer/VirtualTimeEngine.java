@@ -133,6 +133,7 @@ final class VirtualTimeEngine {
                 }
             } catch (RuntimeException e) { // as the thread engine: the run ends, the cause is the worker's
                 run.abort();
+                run.ended();
                 run.optimizer.writeBack();
                 run.bridge.showFinalState(run.store.applied()); // what was applied before the failure
                 throw new TrainingFailedException("training failed in worker " + w + " at virtual time " + t, e);
@@ -149,6 +150,7 @@ final class VirtualTimeEngine {
         for (WorkerState ws : run.workers) {
             ws.ended(now); // workers still in a step are cut off at the end
         }
+        run.ended();
         run.optimizer.writeBack();
         gradients.close(); // their gradients are not needed; nothing else computes during the final evaluation
         return ReportAssembler.assemble(run, now, (System.nanoTime() - wall0) / 1e9, true);
