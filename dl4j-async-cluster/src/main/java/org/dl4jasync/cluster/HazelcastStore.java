@@ -156,7 +156,7 @@ final class HazelcastStore implements ParameterStore {
                         ? hazelcast.getCluster().getMembers().size()
                         : null);
         m.put("shards", shards());
-        m.put("clock", hazelcast.getLifecycleService().isRunning() ? version() : null);
+        m.put("clock", clockOrNull());
         long mine = applied.get();
         m.put("applied_here", mine);
         m.put("bytes_sent", traffic.sentBytes());
@@ -166,6 +166,18 @@ final class HazelcastStore implements ParameterStore {
         m.put("apply_ms_mean", traffic.applyMillis());
         m.put("members_lost", calls.lostAddresses());
         return m;
+    }
+
+    /** The clock, or null when the cluster cannot say (the report is written all the same). */
+    private Long clockOrNull() {
+        if (!hazelcast.getLifecycleService().isRunning()) {
+            return null;
+        }
+        try {
+            return version();
+        } catch (ClusterUnavailableException e) {
+            return null;
+        }
     }
 
     /** Every shard's own version (at rest each equals {@link #version()}). */
