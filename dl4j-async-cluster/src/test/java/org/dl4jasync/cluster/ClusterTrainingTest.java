@@ -234,6 +234,12 @@ class ClusterTrainingTest {
                 .isInstanceOf(InvalidOptionException.class)
                 .hasMessageContaining("persistence");
         assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.net(1))
+                        .store(store)
+                        .checkpointDir(java.nio.file.Path.of("/tmp/never-written"))
+                        .build())
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessageContaining("checkpoint_dir");
+        assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.net(1))
                         .algorithm(Algorithm.KASYNC)
                         .store(store)
                         .build())

@@ -46,6 +46,12 @@ final class ComponentRules {
                     "an in-process store with {algorithm} " + c.dispatch.key()
                             + " (the baselines run on the exact in-place store)");
         }
+        if ((c.checkpointDir != null || c.resumeFrom != null) && !c.store.supportsCheckpoints()) {
+            throw new InvalidOptionException(
+                    c.checkpointDir != null ? "checkpoint_dir" : "resume",
+                    String.valueOf(c.checkpointDir != null ? c.checkpointDir : c.resumeFrom),
+                    "none with {store} " + c.store.key() + " (its checkpoints are not kept yet)");
+        }
         if (c.optimizerState == OptimizerState.SHARED && !c.store.supportsSharedState()) {
             throw new InvalidOptionException("optimizer_state", "shared", "per_worker with {store} " + c.store.key());
         }

@@ -50,6 +50,11 @@ public interface StoreSpec {
     /** Checks the rules between the store's own options; {@link InvalidOptionException} names the offending one. */
     default void check() {}
 
+    /** Whether a run on this store can be checkpointed and resumed (the options refuse a checkpoint directory else). */
+    default boolean supportsCheckpoints() {
+        return true;
+    }
+
     /** Whether the store needs the model's parameters to be re-bindable (the CAS-published store). */
     default boolean needsRebindableModel() {
         return false;
