@@ -78,9 +78,12 @@ final class ClusterOptions {
                     + "Default: 30.")
     double timeoutSeconds = ClusterStore.DEFAULT_TIMEOUT.toMillis() / 1e3;
 
-    /** This member's index (the members started by --local-members are told theirs); seeds its batch order. */
+    /**
+     * This member's index, told to the members --local-members starts (the launcher is 0); null: its position in the
+     * cluster when all have joined. Names its report file and seeds its batch order.
+     */
     @Option(names = "--member-index", hidden = true)
-    int memberIndex;
+    Integer memberIndex;
 
     boolean used() {
         return members != null || localMembers != null;

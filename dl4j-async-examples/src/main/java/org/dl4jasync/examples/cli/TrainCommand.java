@@ -110,13 +110,14 @@ public final class TrainCommand implements Callable<Integer> {
             }
             member = ClusterMember.start(memberSpec);
             awaitMembers(member, memberSpec.members().size());
+            int index = cluster.localMembers != null
+                    ? 0
+                    : cluster.memberIndex != null ? cluster.memberIndex : joinPosition(member);
             if (!options.quiet) {
-                System.out.println("dl4j-async train: member " + cluster.memberIndex + " of cluster '"
-                        + memberSpec.clusterName() + "' at "
-                        + member.getCluster().getLocalMember().getAddress()
-                        + " (" + member.getCluster().getMembers().size() + " member(s) so far)");
+                System.out.println("dl4j-async train: member " + index + " of cluster '" + memberSpec.clusterName()
+                        + "' at " + member.getCluster().getLocalMember().getAddress() + " ("
+                        + member.getCluster().getMembers().size() + " members)");
             }
-            int index = cluster.localMembers != null ? cluster.memberIndex : joinPosition(member);
             ClusterStore store = cluster.store(member);
             options.clusterStore = store;
             options.seedOffset = index;

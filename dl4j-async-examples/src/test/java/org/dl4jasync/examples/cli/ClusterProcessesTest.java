@@ -142,14 +142,16 @@ class ClusterProcessesTest {
             cc.setClusterName(name);
             cc.getNetworkConfig().setAddresses(List.of(addresses.split(",")));
             com.hazelcast.core.HazelcastInstance client = com.hazelcast.client.HazelcastClient.newHazelcastClient(cc);
-            try {
-                for (int i = 0; i < 1200 && client.getCluster().getMembers().size() < 3; i++) {
+            try { // all three take part (each has made its store) before member 0 is lost
+                for (int i = 0;
+                        i < 1200 && client.getMap(name + ".participants").size() < 3;
+                        i++) {
                     Thread.sleep(100);
                 }
             } finally {
                 client.shutdown();
             }
-            Thread.sleep(5_000); // training
+            Thread.sleep(2_000); // training
             members.get(0).destroyForcibly();
             for (int k = 1; k < 3; k++) {
                 assertThat(members.get(k).waitFor(120, TimeUnit.SECONDS)).isTrue();
@@ -240,23 +242,27 @@ class ClusterProcessesTest {
                 port(n)));
         ProcessHandle victim = member(1);
         awaitJoined(name, n);
-        Thread.sleep(5_000); // training (the members start once all have joined)
+        Thread.sleep(2_000); // training
         victim.destroyForcibly();
         return run;
     }
 
-    /** Waits until this JVM's member of cluster {@code name} (member 0: Main.run runs here) sees {@code n} members. */
+    /**
+     * Waits until this JVM's member of cluster {@code name} (member 0: Main.run runs here) sees {@code n} members that
+     * take part: each has made its store, so it is a participant the merged report names when lost.
+     */
     private static void awaitJoined(String name, int n) throws InterruptedException {
         for (int i = 0; i < 3000; i++) {
             boolean joined = com.hazelcast.core.Hazelcast.getAllHazelcastInstances().stream()
                     .anyMatch(h -> h.getConfig().getClusterName().equals(name)
-                            && h.getCluster().getMembers().size() >= n);
+                            && h.getCluster().getMembers().size() >= n
+                            && h.getMap(name + ".participants").size() >= n);
             if (joined) {
                 return;
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("the cluster " + name + " never had " + n + " members");
+        throw new AssertionError("the cluster " + name + " never had " + n + " participants");
     }
 
     /**
