@@ -99,7 +99,7 @@ class ClusterProcessesTest {
     @Test
     void aKilledMemberNeverHangsTheOthersWhoTrainOnFromTheBackups(@TempDir Path tmp) throws Exception {
         Path json = tmp.resolve("r.json");
-        CompletableFuture<Integer> run = killOneOf(3, 1, 25, 10, "kill-" + tmp.getFileName(), json);
+        CompletableFuture<Integer> run = killOneOf(3, 1, 15, 10, "kill-" + tmp.getFileName(), json);
         int status = run.get(120, TimeUnit.SECONDS);
         assertThat(status).as("the launcher reports the lost member's status").isNotZero();
         assertThat(((Number) report(tmp.resolve("r.member-0.json")).get("steps_accepted")).longValue())
@@ -169,7 +169,7 @@ class ClusterProcessesTest {
         assertThat(tmp.resolve("r.member-0.json")).doesNotExist();
     }
 
-    /** A member JVM of a --cluster training (port {@code port}), 20 s of training, its output in {@code log}. */
+    /** A member JVM of a --cluster training (port {@code port}), 12 s of training, its output in {@code log}. */
     private static Process memberJvm(String addresses, int port, String name, Path json, Path log) throws Exception {
         List<String> cmd = List.of(
                 ProcessHandle.current().info().command().orElse("java"),
@@ -182,7 +182,7 @@ class ClusterProcessesTest {
                 "--workers",
                 "1",
                 "--time-limit",
-                "20",
+                "12",
                 "--quiet",
                 "--json",
                 json.toString(),
