@@ -74,6 +74,31 @@ public final class ClusterMember {
         return c;
     }
 
+    /**
+     * Waits until {@code member}'s cluster has {@code expected} members (a training starts with all it names), at
+     * most {@code max}; returns how many there are then.
+     */
+    public static int awaitMembers(HazelcastInstance member, int expected, java.time.Duration max)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (member.getCluster().getMembers().size() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        return member.getCluster().getMembers().size();
+    }
+
+    /** {@code member}'s position in its cluster, the oldest member 0 (stable once every member has joined). */
+    public static int position(HazelcastInstance member) {
+        int i = 0;
+        for (var m : member.getCluster().getMembers()) {
+            if (m.localMember()) {
+                return i;
+            }
+            i++;
+        }
+        throw new IllegalStateException("this member is not in its own cluster's member list");
+    }
+
     /** Starts a member; it joins the cluster's running members (or forms the cluster) before this returns. */
     public static HazelcastInstance start(Spec spec) {
         return Hazelcast.newHazelcastInstance(config(spec));

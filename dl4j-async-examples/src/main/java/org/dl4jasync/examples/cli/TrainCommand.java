@@ -1,10 +1,7 @@
 package org.dl4jasync.examples.cli;
 
-import com.hazelcast.core.HazelcastInstance;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -16,9 +13,6 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.deeplearning4j.nn.api.Model;
 import org.dl4jasync.checkpoint.IncompatibleCheckpointException;
-import org.dl4jasync.cluster.ClusterMember;
-import org.dl4jasync.cluster.ClusterReport;
-import org.dl4jasync.cluster.ClusterStore;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.examples.data.DataNotFoundException;
 import org.dl4jasync.examples.data.OwnData;
@@ -72,160 +66,17 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (UsageException e) {
             return Main.usageError("train", e.getMessage());
         }
-        return cluster.used() ? trainOnCluster() : trainHere();
-    }
-
-    /**
-     * {@code --cluster}/{@code --local-members}: this process becomes a member (the others started first with
-     * --local-members), trains with the parameters on the cluster, waits for the members it started, and leaves.
-     */
-    private int trainOnCluster() {
-        ClusterMember.Spec memberSpec;
-        try {
-            memberSpec = cluster.memberSpec();
-            var parsed = spec.commandLine().getParseResult();
-            for (String o : List.of("--store", "--persistence", "--checkpoint-dir", "--resume")) {
-                if (parsed.hasMatchedOption(o)) {
-                    throw new UsageException(o + " is not offered with --cluster or --local-members (the store is the "
-                            + "cluster's; a cluster training is not checkpointed yet)");
-                }
-            }
-            if (options.baseline != null) {
-                throw new UsageException(
-                        "--cluster trains with dl4j-async's trainer, not --algorithm netfit or " + "parallelwrapper");
-            }
-        } catch (UsageException e) {
-            return Main.usageError("train", e.getMessage());
+        if (!cluster.used()) {
+            return trainHere();
         }
-        LocalMembers others = null;
-        HazelcastInstance member = null;
-        try {
-            if (cluster.localMembers != null && cluster.localMembers > 1) {
-                List<String> args =
-                        new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
-                if (!args.isEmpty() && args.get(0).equals("train")) {
-                    args.remove(0);
-                }
-                others = LocalMembers.start(args, memberSpec.members());
-            }
-            member = ClusterMember.start(memberSpec);
-            awaitMembers(member, memberSpec.members().size());
-            int index = cluster.localMembers != null
-                    ? 0
-                    : cluster.memberIndex != null ? cluster.memberIndex : joinPosition(member);
-            if (!options.quiet) {
-                System.out.println("dl4j-async train: member " + index + " of cluster '" + memberSpec.clusterName()
-                        + "' at " + member.getCluster().getLocalMember().getAddress() + " ("
-                        + member.getCluster().getMembers().size() + " members)");
-            }
-            ClusterStore store = cluster.store(member);
-            options.clusterStore = store;
-            options.seedOffset = index;
-            Path merged = options.json; // the merged report's, written by the coordinator
-            if (merged != null) {
-                options.json = Path.of(LocalMembers.memberPath(merged.toString(), index));
-            }
-            if (options.csv != null) {
-                options.csv = Path.of(LocalMembers.memberPath(options.csv.toString(), index));
-            }
-            HazelcastInstance m = member;
-            published = report -> ClusterReport.publish(m, store.name(), report);
-            int status = trainHere();
-            int theirs = others == null ? 0 : others.await();
-            others = null;
-            if (status == 0) {
-                status = writeMerged(member, store.name(), merged);
-            }
-            return status != 0 ? status : theirs;
-        } catch (UsageException e) {
-            return Main.usageError("train", e.getMessage());
-        } catch (IOException e) {
-            System.err.println("dl4j-async train: could not start the local members: " + e);
-            return Main.EXIT_FAILED;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Main.EXIT_FAILED;
-        } finally {
-            if (others != null) {
-                others.destroy();
-            }
-            if (member != null) {
-                member.shutdown();
-            }
-        }
-    }
-
-    /** How long a member waits for the others to join before it trains with those there are. */
-    private static final long JOIN_WAIT_MILLIS = 120_000;
-
-    /**
-     * Waits until the cluster has the {@code expected} members its address list names (the training starts with
-     * all of them), at most {@link #JOIN_WAIT_MILLIS}; then trains with those there are, saying so.
-     */
-    private void awaitMembers(HazelcastInstance member, int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + JOIN_WAIT_MILLIS * 1_000_000;
-        while (member.getCluster().getMembers().size() < expected && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        int n = member.getCluster().getMembers().size();
-        if (n < expected) {
-            System.err.println("dl4j-async train: " + n + " of the " + expected + " members joined within "
-                    + JOIN_WAIT_MILLIS / 1000 + " s; training with them");
-        }
+        return new ClusterTraining(cluster, options, spec.commandLine().getParseResult()).run(publish -> {
+            published = publish;
+            return trainHere();
+        });
     }
 
     /** With --cluster: receives this member's report before it is written (for the coordinator). */
     private Consumer<TrainingReport> published = r -> {};
-
-    /** The member's position in the cluster when it joined (the oldest is 0): its index with --cluster. */
-    private static int joinPosition(HazelcastInstance member) {
-        int i = 0;
-        for (var m : member.getCluster().getMembers()) {
-            if (m.localMember()) {
-                return i;
-            }
-            i++;
-        }
-        return i;
-    }
-
-    /**
-     * Every member waits for every member's report (or its departure), so that the cluster's data stays served until
-     * all are done; the coordinator (the oldest member still there that reported: member 0, or the next one when
-     * member 0 was lost) merges them, writes the merged report to the --json path (each member's own went to
-     * FILE.member-K.json) and prints the cluster's totals.
-     */
-    private int writeMerged(HazelcastInstance member, String store, Path json) throws InterruptedException {
-        Map<String, Object> merged = ClusterReport.gather(member, store);
-        if (!ClusterReport.coordinates(member, store)) {
-            return 0;
-        }
-        if (!options.quiet) {
-            Map<?, ?> stats = (Map<?, ?>) merged.get("store_stats");
-            System.out.printf(
-                    Locale.ROOT,
-                    "  cluster      %s updates by %s member(s) (lost: %s), %.1f steps/s, %s bytes sent%n",
-                    merged.get("steps_accepted"),
-                    stats.get("members_reporting"),
-                    stats.get("members_lost"),
-                    ((Number) merged.get("steps_per_second")).doubleValue(),
-                    stats.get("bytes_sent"));
-        }
-        if (json == null) {
-            return 0;
-        }
-        try {
-            Files.writeString(
-                    json,
-                    new com.fasterxml.jackson.databind.ObjectMapper()
-                            .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                            .writeValueAsString(merged));
-            return 0;
-        } catch (IOException e) {
-            System.err.println("dl4j-async train: the cluster's report " + json + " could not be written: " + e);
-            return Main.EXIT_FAILED;
-        }
-    }
 
     /** Trains in this process (with --cluster: on the cluster's store). */
     private int trainHere() {
