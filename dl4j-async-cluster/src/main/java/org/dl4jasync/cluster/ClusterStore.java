@@ -8,6 +8,9 @@ import org.dl4jasync.config.CoordinatedStore;
 import org.dl4jasync.dispatch.DispatchSpec;
 import org.dl4jasync.dispatch.Dispatcher;
 import org.dl4jasync.dispatch.IntervalSchedule;
+import org.dl4jasync.dispatch.RoundBoard;
+import org.dl4jasync.dispatch.RoundPolicy;
+import org.dl4jasync.dispatch.RoundSpec;
 import org.dl4jasync.model.TrainableModel;
 import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.spec.InvalidOptionException;
@@ -100,8 +103,9 @@ public record ClusterStore(HazelcastInstance member, String name, int shards, in
     /**
      * The algorithms whose rule holds across processes: async; bounded (the bound is checked on the store's clock,
      * atomically with the ticket); interval with a fixed y0 and a fixed or decaying y (the intervals in one entry of
-     * the cluster); SSP (every worker's clock in one entry). Not yet: K-async, ABS, the probing and auto-y0 interval policies, elastic parallelism and
-     * custom dispatchers (their state is per process).
+     * the cluster); SSP (every worker's clock in one entry). K-async and ABS
+     * (their rounds in the cluster: {@link HazelcastRounds}). Not yet: the probing and auto-y0 interval policies,
+     * elastic parallelism, custom dispatchers and custom round policies (their state is per process).
      */
     @Override
     public void checkDispatch(DispatchSpec dispatch, boolean elastic) {
@@ -118,17 +122,20 @@ public record ClusterStore(HazelcastInstance member, String name, int shards, in
                                 || i.schedule() instanceof IntervalSchedule.Decay))) {
             not = "interval with "
                     + (i.y0().isEmpty() ? "y0 auto" : "policy " + i.schedule().key());
+        } else if (dispatch instanceof RoundSpec r && r.custom() != null) {
+            not = "a custom round policy";
         } else if (!(dispatch instanceof DispatchSpec.Async
                 || dispatch instanceof DispatchSpec.Bounded
                 || dispatch instanceof DispatchSpec.Interval
-                || dispatch instanceof DispatchSpec.Ssp)) {
+                || dispatch instanceof DispatchSpec.Ssp
+                || dispatch instanceof RoundSpec)) {
             not = dispatch.key();
         }
         if (not != null) {
             throw new InvalidOptionException(
                     "algorithm",
                     dispatch.key(),
-                    "async, bounded, interval (fixed or decaying y) or ssp with {store} hazelcast: " + not
+                    "async, bounded, interval (fixed or decaying y), ssp, kasync or abs with {store} hazelcast: " + not
                             + " is not coordinated across processes yet");
         }
     }
@@ -144,6 +151,18 @@ public record ClusterStore(HazelcastInstance member, String name, int shards, in
         // async, bounded: this process's tickets; a bound is the store's, checked on the cluster's clock atomically
         // with taking the version
         return dispatch.dispatcher(workers, null, null, null);
+    }
+
+    /** Every member's workers fill the rounds: this process's times the members now (each trains as many workers). */
+    @Override
+    public int roundWorkers(int local) {
+        return local * member.getCluster().getMembers().size();
+    }
+
+    /** The rounds in the cluster ({@link HazelcastRounds}): decided in one entry, summed and applied at the shards. */
+    @Override
+    public RoundBoard rounds(RoundPolicy policy, ParameterStore store, int workers, Runnable progress) {
+        return new HazelcastRounds((HazelcastStore) store, name, policy, workers, progress, timeout);
     }
 
     @Override

@@ -59,6 +59,11 @@ final class HazelcastStore implements ParameterStore {
     private final ClusterTraffic traffic;
     /** Updates this store object applied (this process's part of the clock). One increment per applied update. */
     private final AtomicLong applied = new AtomicLong();
+    /**
+     * Set once, before the workers start, when the training is K-async or ABS ({@link HazelcastRounds}): the shards'
+     * versions count rounds, and a read's version is the fewest rounds any shard it read held.
+     */
+    private volatile boolean rounds;
 
     /**
      * Connects to (and, the first to come, initialises) the store {@code name} on {@code hazelcast}'s cluster. Every
@@ -120,6 +125,29 @@ final class HazelcastStore implements ParameterStore {
         return traffic;
     }
 
+    ClusterCalls calls() {
+        return calls;
+    }
+
+    IMap<Integer, Shard> params() {
+        return params;
+    }
+
+    /** The values of shard {@code s} in {@code update} (the model's flat layout). */
+    float[] slice(float[] update, int s) {
+        return Arrays.copyOfRange(update, bounds[s], bounds[s + 1]);
+    }
+
+    /** A round this process's submission completed (with rounds, {@link #applied} counts them). */
+    void roundClosedHere() {
+        applied.incrementAndGet();
+    }
+
+    /** From now on the shards' versions count the rounds of {@link HazelcastRounds}, which applies them. */
+    void countRounds() {
+        rounds = true;
+    }
+
     int shards() {
         return bounds.length - 1;
     }
@@ -156,7 +184,7 @@ final class HazelcastStore implements ParameterStore {
                         ? hazelcast.getCluster().getMembers().size()
                         : null);
         m.put("shards", shards());
-        m.put("clock", clockOrNull());
+        m.put("clock", rounds ? roundsOrNull() : clockOrNull());
         long mine = applied.get();
         m.put("applied_here", mine);
         m.put("bytes_sent", traffic.sentBytes());
@@ -176,6 +204,22 @@ final class HazelcastStore implements ParameterStore {
         try {
             return version();
         } catch (ClusterUnavailableException e) {
+            return null;
+        }
+    }
+
+    /** With rounds: the rounds every shard has applied, or null when the cluster cannot say. */
+    private Long roundsOrNull() {
+        if (!hazelcast.getLifecycleService().isRunning()) {
+            return null;
+        }
+        try {
+            long lowest = Long.MAX_VALUE;
+            for (long v : shardVersions()) {
+                lowest = Math.min(lowest, v);
+            }
+            return lowest;
+        } catch (RuntimeException e) {
             return null;
         }
     }
@@ -208,8 +252,10 @@ final class HazelcastStore implements ParameterStore {
             @Override
             public long read() {
                 long t0 = System.nanoTime();
-                long v = version();
-                readInto(own);
+                long v = rounds ? readInto(own) : version(); // the clock before the shards (see the class comment)
+                if (!rounds) {
+                    readInto(own);
+                }
                 traffic.read(System.nanoTime() - t0);
                 return v;
             }
@@ -220,6 +266,9 @@ final class HazelcastStore implements ParameterStore {
             @Override
             public long apply(
                     INDArray update, long readVersion, long maxStaleness, StepScaler scaler, UpdateFormer former) {
+                if (rounds) {
+                    throw new IllegalStateException("a K-async or ABS training applies its rounds at the shards");
+                }
                 if (former != null) {
                     throw new IllegalStateException("the cluster store keeps no shared optimizer state");
                 }
@@ -251,8 +300,11 @@ final class HazelcastStore implements ParameterStore {
         };
     }
 
-    /** Copies every shard into {@code destination} (of the model's layout); the read of the shards, not consistent. */
-    private void readInto(INDArray destination) {
+    /**
+     * Copies every shard into {@code destination} (of the model's layout); the read of the shards, not consistent.
+     * Returns the lowest version of the shards it read (with rounds: every shard holds at least that many rounds).
+     */
+    private long readInto(INDArray destination) {
         int shards = shards();
         @SuppressWarnings("unchecked")
         CompletableFuture<Shard>[] parts = new CompletableFuture[shards];
@@ -261,6 +313,7 @@ final class HazelcastStore implements ParameterStore {
         }
         calls.await(CompletableFuture.allOf(parts), "reading the parameters");
         float[] flat = new float[length];
+        long lowest = Long.MAX_VALUE;
         for (int s = 0; s < shards; s++) {
             Shard part = parts[s].join();
             if (part == null) {
@@ -270,9 +323,11 @@ final class HazelcastStore implements ParameterStore {
                         null);
             }
             System.arraycopy(part.values, 0, flat, bounds[s], bounds[s + 1] - bounds[s]);
+            lowest = Math.min(lowest, part.version);
             traffic.received(Float.BYTES * (long) part.values.length + Long.BYTES);
         }
         destination.assign(Nd4j.createFromArray(flat).reshape(destination.shape()));
+        return lowest;
     }
 
     @Override

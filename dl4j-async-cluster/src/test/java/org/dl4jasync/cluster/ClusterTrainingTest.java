@@ -240,12 +240,6 @@ class ClusterTrainingTest {
                 .isInstanceOf(InvalidOptionException.class)
                 .hasMessageContaining("checkpoint_dir");
         assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.net(1))
-                        .algorithm(Algorithm.KASYNC)
-                        .store(store)
-                        .build())
-                .isInstanceOf(InvalidOptionException.class)
-                .hasMessageContaining("not coordinated across processes yet");
-        assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.net(1))
                         .dispatch(DispatchSpec.Interval.auto(new org.dl4jasync.dispatch.IntervalSchedule.Fixed()))
                         .store(store)
                         .build())

@@ -19,7 +19,8 @@ final class ComponentRules {
      */
     static void check(RunConfig c) {
         int m = c.workers();
-        c.dispatch.check(m);
+        // a round-based algorithm's K is bounded by the workers that fill its rounds (every process's on a cluster)
+        c.dispatch.check(c.store instanceof CoordinatedStore shared ? shared.roundWorkers(m) : m);
         if (c.elastic != null) {
             c.elastic.check(m);
             if (!c.dispatch.asynchronous()) {

@@ -2,6 +2,9 @@ package org.dl4jasync.config;
 
 import org.dl4jasync.dispatch.DispatchSpec;
 import org.dl4jasync.dispatch.Dispatcher;
+import org.dl4jasync.dispatch.RoundBoard;
+import org.dl4jasync.dispatch.RoundPolicy;
+import org.dl4jasync.parameters.ParameterStore;
 import org.dl4jasync.parameters.StoreSpec;
 import org.dl4jasync.spec.InvalidOptionException;
 
@@ -20,4 +23,21 @@ public interface CoordinatedStore extends StoreSpec {
 
     /** The run's dispatcher for {@code dispatch} over {@code workers} workers of this process. */
     Dispatcher dispatcher(DispatchSpec dispatch, int workers);
+
+    /**
+     * The workers whose submissions fill a round-based algorithm's rounds when this process has {@code local}: the
+     * bound of K and K0 and the m of the round policy (the default: this process's).
+     */
+    default int roundWorkers(int local) {
+        return local;
+    }
+
+    /**
+     * The rounds of a K-async or ABS run on {@code store} (which this spec made), shared with the other processes'
+     * workers, under {@code policy} (the first process's policy is the training's); {@code progress} is called when a
+     * round may have closed (waiting workers look again).
+     */
+    default RoundBoard rounds(RoundPolicy policy, ParameterStore store, int workers, Runnable progress) {
+        throw new UnsupportedOperationException(key() + " keeps no rounds");
+    }
 }

@@ -19,7 +19,9 @@ import org.dl4jasync.checkpoint.Checkpointable;
  * backward pass cannot be interrupted, so the worker learns it at its submission and its work is dropped then
  * (counted as a restart either way).
  */
-public final class AbsPolicy implements RoundPolicy, Checkpointable<AbsPolicy.State> {
+public final class AbsPolicy implements RoundPolicy, java.io.Serializable, Checkpointable<AbsPolicy.State> {
+    private static final long serialVersionUID = 1L;
+
     /** The K-async part: AdaSync's adaptive K, or a fixed K. */
     private final KAsyncPolicy rounds;
 

@@ -14,7 +14,9 @@ package org.dl4jasync.dispatch;
  *
  * <p>Not thread-safe: called under the rounds' lock (see {@link RoundPolicy}).
  */
-final class AdaSyncSchedule {
+final class AdaSyncSchedule implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     static final double EMA_WEIGHT = 0.01;
 
     private final int k0;

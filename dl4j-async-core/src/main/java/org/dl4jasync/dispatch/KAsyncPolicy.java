@@ -14,7 +14,9 @@ import org.dl4jasync.checkpoint.Checkpointable;
  * come from shared memory (a worker's own DL4J updater turns its gradient into its update before averaging; a worker
  * that has submitted waits for the round it submitted to, so no worker is counted twice in one round).
  */
-public final class KAsyncPolicy implements RoundPolicy, Checkpointable<AdaSyncSchedule.State> {
+public final class KAsyncPolicy implements RoundPolicy, java.io.Serializable, Checkpointable<AdaSyncSchedule.State> {
+    private static final long serialVersionUID = 1L;
+
     private final int fixedK;
     private final AdaSyncSchedule schedule;
 

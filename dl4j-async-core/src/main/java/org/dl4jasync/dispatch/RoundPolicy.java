@@ -8,7 +8,9 @@ import org.dl4jasync.metrics.ReportBuilder;
  * drop its work and restart. The rounds themselves (collecting, averaging, applying, waiting) are the engine's
  * ({@code KAsyncRounds}); a policy only decides numbers.
  *
- * <p>Not thread-safe: the rounds call it under their own lock, one call at a time, in round order.
+ * <p>Not thread-safe: the rounds call it under their own lock, one call at a time, in round order. On a cluster the
+ * policy lives in one entry at its owner ({@code RoundBoard}): the built-in ones are {@link java.io.Serializable} for
+ * that.
  */
 public interface RoundPolicy {
     /** K for the current round: submissions that close it, in [1, m]. */

@@ -8,6 +8,7 @@ import org.dl4jasync.checkpoint.CheckpointStates;
 import org.dl4jasync.checkpoint.Checkpointable;
 import org.dl4jasync.dispatch.ActiveWorkers;
 import org.dl4jasync.dispatch.Dispatcher;
+import org.dl4jasync.dispatch.RoundBoard;
 import org.dl4jasync.dispatch.RoundPolicy;
 import org.dl4jasync.metrics.ReportBuilder;
 import org.dl4jasync.parameters.StepScaler;
@@ -32,6 +33,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * step only for plain SGD (with momentum each worker keeps its own velocity, as in every asynchronous algorithm
  * here); and a worker submits at most once per round (it waits for the round's end), which is what makes K = m with
  * S = 0 synchronous SGD and K = 1 with S = ∞ plain async.
+ *
+ * <p>With a {@link RoundBoard} (a store that other processes train on: the cluster module's) the open round, its
+ * count, the policy and the round index are the board's, shared by every process's workers; this object keeps the
+ * rest (staleness factor, local steps, the wait for one's round, counts, listeners). A round is then counted (its
+ * K/S trace point, the update budget, listeners) by the process whose submission completed it, and {@link #report}
+ * gives this process's part (the cluster's report adds the parts up).
  *
  * <p>Protocols: this object's monitor guards the open round ({@link #buffer}, {@link #count}, {@link #lossSum}), the
  * policy, the traces and the departed-worker count; taken once per submission (a BLAS axpy under it) and for a
@@ -76,6 +83,11 @@ final class KAsyncRounds implements Dispatcher, Checkpointable<RoundRecord.State
     /** Guarded by this: the counts and K/S traces for the report and checkpoints. */
     private final RoundRecord record;
 
+    /** The rounds of a training over several processes, or null: the open round is this object's. */
+    private final RoundBoard board;
+    /** With a board, guarded by this: the rounds this process's submissions completed. */
+    private long closedHere;
+
     KAsyncRounds(
             CompletionHost host,
             int workers,
@@ -83,8 +95,10 @@ final class KAsyncRounds implements Dispatcher, Checkpointable<RoundRecord.State
             ListenerBridge bridge,
             DoubleSupplier clock,
             int localSteps,
-            Run.Interrupter interrupter) {
+            Run.Interrupter interrupter,
+            RoundBoard board) {
         this.host = host;
+        this.board = board;
         this.bridge = bridge;
         this.clock = clock;
         this.localSteps = localSteps;
@@ -109,12 +123,34 @@ final class KAsyncRounds implements Dispatcher, Checkpointable<RoundRecord.State
      */
     @Override
     public boolean mayStart(int worker) {
-        return active.allows(worker) && (contributedIn.get(worker) != round || roundComplete());
+        return active.allows(worker) && (!waitsForItsRound(worker) || roundComplete());
     }
 
-    /** Whether the open round has all the submissions it can get (asked only by a worker that submitted to it). */
+    /** Whether {@code worker} submitted to a round that has not closed yet. */
+    private boolean waitsForItsRound(int worker) {
+        long r = contributedIn.get(worker);
+        if (board == null) {
+            return r == round;
+        }
+        return r >= 0 && !board.closedAfter(r);
+    }
+
+    /** Rounds closed (the version bases are counted in): this object's, or the board's. */
+    private long closedRounds() {
+        return board == null ? round : board.closed();
+    }
+
+    /** S now: the policy's, or as the board last said. */
+    private long maxRoundsBehind() {
+        return board == null ? policy.maxRoundsBehind() : board.maxRoundsBehind();
+    }
+
+    /**
+     * Whether the open round has all the submissions it can get (asked only by a worker that submitted to it). With a
+     * board never: the board closes its rounds.
+     */
     private synchronized boolean roundComplete() {
-        return count > 0 && count >= roundSize();
+        return board == null && count > 0 && count >= roundSize();
     }
 
     @Override
@@ -122,11 +158,11 @@ final class KAsyncRounds implements Dispatcher, Checkpointable<RoundRecord.State
         if (!active.allows(worker)) {
             return NOT_NOW;
         }
-        if (contributedIn.get(worker) == round && !closeIfComplete(worker)) {
+        if (waitsForItsRound(worker) && !closeIfComplete(worker)) {
             return NOT_NOW;
         }
         if (startedIn.get(worker) < 0) { // the first (local) step since its last submission: it reads this round
-            startedIn.set(worker, round);
+            startedIn.set(worker, closedRounds());
         }
         return nextTicket.getAndIncrement();
     }
@@ -162,7 +198,7 @@ final class KAsyncRounds implements Dispatcher, Checkpointable<RoundRecord.State
         if (++ws.localDone >= localSteps) {
             return false;
         }
-        if (round - ws.readVersion > policy.maxRoundsBehind()) {
+        if (closedRounds() - ws.readVersion > maxRoundsBehind()) {
             synchronized (this) {
                 record.restarted();
             }
@@ -194,6 +230,10 @@ final class KAsyncRounds implements Dispatcher, Checkpointable<RoundRecord.State
      * the open round, or drops it when its base is too old; closes the round when it brings the K-th submission.
      */
     private void toRound(WorkerState ws) {
+        if (board != null) {
+            toBoard(ws);
+            return;
+        }
         startedIn.set(ws.id, -1);
         long tau;
         double factor = 0;
@@ -233,6 +273,45 @@ final class KAsyncRounds implements Dispatcher, Checkpointable<RoundRecord.State
         host.ended(ws, true, tau, factor);
         if (closedRound >= 0) {
             afterClose(ws, closedRound, meanLoss);
+        }
+    }
+
+    /**
+     * {@link #toRound} with a board: the board decides the round (or the restart) and the submission is deposited
+     * there; this process counts the round when its submission completed it.
+     */
+    private void toBoard(WorkerState ws) {
+        startedIn.set(ws.id, -1);
+        if (host.ending()) {
+            return; // in flight at the stop: no fate
+        }
+        RoundBoard.Entry e = board.take(ws.readVersion, ws.loss);
+        if (e.restarts()) {
+            synchronized (this) {
+                record.restarted();
+            }
+            host.discard(ws);
+            return;
+        }
+        double factor = ws.scaler.factor(e.tau());
+        board.deposit(e, submission(ws), factor);
+        long counted = -1;
+        synchronized (this) {
+            record.uploaded();
+            contributedIn.set(ws.id, e.round());
+            host.submitted(ws, e.tau(), factor);
+            if (e.closes()) {
+                counted = closedHere++;
+                record.closed(e.round(), clock.getAsDouble(), e.k(), e.s()); // the training's round index
+                host.roundCounted();
+            }
+        }
+        ws.resetLocal();
+        host.ended(ws, true, e.tau(), factor);
+        if (counted >= 0) {
+            long entered = e.round();
+            bridge.roundDone(counted, e.meanLoss(), ws.lastBatch, null, w -> contributedIn.get(w) == entered);
+            host.afterApply(ws, counted + 1);
         }
     }
 
@@ -278,6 +357,9 @@ final class KAsyncRounds implements Dispatcher, Checkpointable<RoundRecord.State
 
     /** Closes the open round through worker {@code worker}'s view if it is complete ({@code leaving}: it left). */
     private boolean closeIfComplete(int worker, boolean leaving) {
+        if (board != null) {
+            return false; // the board closes its rounds
+        }
         WorkerState ws = host.worker(worker);
         long closedRound = -1;
         double meanLoss = Double.NaN;
@@ -349,6 +431,11 @@ final class KAsyncRounds implements Dispatcher, Checkpointable<RoundRecord.State
      */
     @Override
     public void workerLeft(int worker) {
+        if (board != null) {
+            board.left();
+            host.signalWaiters();
+            return;
+        }
         if (!closeIfComplete(worker, true)) {
             host.signalWaiters();
         }
@@ -359,11 +446,19 @@ final class KAsyncRounds implements Dispatcher, Checkpointable<RoundRecord.State
         return nextTicket.get();
     }
 
+    /** With a board: this process's workers leave its rounds. */
+    @Override
+    public void runEnded() {
+        if (board != null) {
+            board.ended();
+        }
+    }
+
     @Override
     public synchronized void report(ReportBuilder report) {
         report.algorithm(policy.label());
         policy.report(report);
-        record.report(report, round);
+        record.report(report, board == null ? round : closedHere + board.completedByDepartures());
     }
 
     @Override

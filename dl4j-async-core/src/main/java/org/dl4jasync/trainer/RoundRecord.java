@@ -47,12 +47,17 @@ final class RoundRecord {
 
     /** Round {@code r} of this run closed at {@code now}: a trace point for K or S when the policy changed it. */
     void closed(long r, double now) {
-        if (policy.k() != lastK) {
-            lastK = policy.k();
+        closed(r, now, policy.k(), policy.maxRoundsBehind());
+    }
+
+    /** Round {@code r} closed at {@code now}, after which K is {@code k} and S {@code s} (a round board's). */
+    void closed(long r, double now, int k, long s) {
+        if (k != lastK) {
+            lastK = k;
             kTrace.add(new Number[] {now, roundsBefore + r + 1, lastK});
         }
-        if (policy.maxRoundsBehind() != lastS) {
-            lastS = policy.maxRoundsBehind();
+        if (s != lastS) {
+            lastS = s;
             sTrace.add(new Number[] {now, roundsBefore + r + 1, sOf(lastS)});
         }
     }

@@ -7,11 +7,13 @@ import java.util.function.DoubleSupplier;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.dl4jasync.checkpoint.Checkpointable;
 import org.dl4jasync.config.Algorithm;
+import org.dl4jasync.config.CoordinatedStore;
 import org.dl4jasync.config.EvaluationMode;
 import org.dl4jasync.config.OptimizerState;
 import org.dl4jasync.config.RunComponents;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.dispatch.Dispatcher;
+import org.dl4jasync.dispatch.RoundBoard;
 import org.dl4jasync.dispatch.Waiters;
 import org.dl4jasync.metrics.AsynchronyNoise;
 import org.dl4jasync.metrics.ByStaleness;
@@ -230,7 +232,10 @@ final class Run implements RunMonitor.Stopper {
         if (aggregating) {
             rounds = new SyncRounds(steps, m, store, bridge);
         } else if (parts.roundPolicy != null) {
-            rounds = new KAsyncRounds(steps, m, parts.roundPolicy, bridge, clock, localSteps, interrupter);
+            RoundBoard board = config.store() instanceof CoordinatedStore shared
+                    ? shared.rounds(parts.roundPolicy, store, m, steps::signalWaiters)
+                    : null;
+            rounds = new KAsyncRounds(steps, m, parts.roundPolicy, bridge, clock, localSteps, interrupter, board);
         }
         this.roundBased = rounds != null;
         this.dispatcher = roundBased ? (Dispatcher) rounds : parts.dispatcher;
