@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.dl4jasync.metrics.TrainingReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -113,7 +112,7 @@ public final class ClusterThroughput implements Callable<Integer> {
                     Locale.ROOT,
                     "| %s | %.1f [%.1f, %.1f] | %s | %s | %s |%n",
                     e.getKey(),
-                    median(ups),
+                    org.dl4jasync.bench.compare.Stats.median(ups),
                     Arrays.stream(ups).min().orElse(0),
                     Arrays.stream(ups).max().orElse(0),
                     fmt(median(e.getValue().stream().map(Figures::readMs).toList())),
@@ -135,28 +134,10 @@ public final class ClusterThroughput implements Callable<Integer> {
     @SuppressWarnings("unchecked")
     private Figures run(boolean cluster, int m, int round) throws IOException, InterruptedException {
         Path json = out.resolve((cluster ? "cluster-" : "inprocess-") + m + "-round" + (round + 1) + ".json");
-        List<String> cmd = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx2g",
-                "--add-opens",
-                "java.base/java.lang=ALL-UNNAMED",
-                "--add-opens",
-                "java.base/sun.nio.ch=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "org.dl4jasync.examples.cli.Main",
-                "train",
-                "--model",
-                model,
-                "--time-limit",
-                String.valueOf(seconds),
-                "--seed",
-                String.valueOf(round + 1),
-                "--quiet",
-                "--json",
-                json.toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "--model", model, "--time-limit", String.valueOf(seconds), "--seed", String.valueOf(round + 1)));
         if (cluster) {
-            cmd.addAll(List.of(
+            args.addAll(List.of(
                     "--workers",
                     "1",
                     "--local-members",
@@ -169,16 +150,9 @@ public final class ClusterThroughput implements Callable<Integer> {
                     String.valueOf(port)));
             port += m + 2;
         } else {
-            cmd.addAll(List.of("--workers", String.valueOf(m)));
+            args.addAll(List.of("--workers", String.valueOf(m)));
         }
-        Path log = out.resolve(json.getFileName() + ".log");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("OMP_NUM_THREADS", "1");
-        int status = pb.start().waitFor();
-        if (status != 0) {
-            throw new IllegalStateException("run failed (" + status + "): see " + log);
-        }
-        Map<String, Object> r = (Map<String, Object>) TrainingReport.parse(Files.readString(json));
+        Map<String, Object> r = TrainProcess.run(args, json);
         if (!cluster) {
             return new Figures(((Number) r.get("steps_per_second")).doubleValue(), null, null, null);
         }
@@ -196,19 +170,12 @@ public final class ClusterThroughput implements Callable<Integer> {
         return new Figures(rate, read, apply, ((Number) stats.get("bytes_sent_per_update")).doubleValue());
     }
 
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length == 0
-                ? Double.NaN
-                : s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
-
     private static Double median(List<Double> v) {
         if (v.stream().anyMatch(x -> x == null)) {
             return null;
         }
-        return median(v.stream().mapToDouble(Double::doubleValue).toArray());
+        return org.dl4jasync.bench.compare.Stats.median(
+                v.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     private static String fmt(Double v) {

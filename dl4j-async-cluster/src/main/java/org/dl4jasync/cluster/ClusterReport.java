@@ -36,7 +36,10 @@ public final class ClusterReport {
             "steps_non_finite",
             "batches_processed",
             "gradients_computed",
-            "worker_seconds");
+            "worker_seconds",
+            "rounds",
+            "uploads",
+            "restarts");
 
     /** The members that train on store {@code name}: registered by each member's store. */
     static IMap<UUID, String> participants(HazelcastInstance member, String name) {
@@ -182,6 +185,11 @@ public final class ClusterReport {
             m.put("workers", r.get("workers"));
             m.put("stop_reason", r.get("stop_reason"));
             m.put("steps_accepted", r.get("steps_accepted"));
+            if (r.get("rounds") != null) {
+                m.put("rounds", r.get("rounds"));
+                m.put("uploads", r.get("uploads"));
+                m.put("restarts", r.get("restarts"));
+            }
             m.put("wall_seconds", r.get("wall_seconds"));
             m.put("steps_per_second", r.get("steps_per_second"));
             m.put("seed", ((Map<String, Object>) r.get("config")).get("seed"));

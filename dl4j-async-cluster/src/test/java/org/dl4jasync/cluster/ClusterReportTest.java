@@ -55,5 +55,24 @@ class ClusterReportTest {
         assertThat(cluster.get("bytes_received")).isEqualTo(800L);
         assertThat(cluster.get("members_lost")).isEqualTo(List.of("c"));
         assertThat((List<?>) cluster.get("members")).hasSize(2);
+        assertThat(merged.get("rounds"))
+                .as("an asynchronous training has no rounds")
+                .isNull();
+    }
+
+    @Test
+    void theRoundsOfAKAsyncTrainingAddUp() {
+        Map<String, Object> a = report("a", 10, 4.0, List.of(List.of(0L, 18L)), 100);
+        Map<String, Object> b = report("b", 12, 4.0, List.of(List.of(0L, 20L), List.of(1L, 2L)), 100);
+        a.put("rounds", 10L);
+        a.put("uploads", 18L);
+        a.put("restarts", 1L);
+        b.put("rounds", 12L);
+        b.put("uploads", 22L);
+        b.put("restarts", 0L);
+        Map<String, Object> merged = ClusterReport.merge(List.of(a, b), List.of());
+        assertThat(merged.get("rounds")).isEqualTo(22L);
+        assertThat(merged.get("uploads")).isEqualTo(40L);
+        assertThat(merged.get("restarts")).isEqualTo(1L);
     }
 }

@@ -19,8 +19,7 @@ final class ComponentRules {
      */
     static void check(RunConfig c) {
         int m = c.workers();
-        // a round-based algorithm's K is bounded by the workers that fill its rounds (every process's on a cluster)
-        c.dispatch.check(c.store instanceof CoordinatedStore shared ? shared.roundWorkers(m) : m);
+        c.dispatch.check(c.roundWorkers()); // a round's K: by the workers that fill the rounds
         if (c.elastic != null) {
             c.elastic.check(m);
             if (!c.dispatch.asynchronous()) {

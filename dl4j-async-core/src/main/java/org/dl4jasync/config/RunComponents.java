@@ -83,8 +83,7 @@ public final class RunComponents {
         this.dispatcher = v.store instanceof CoordinatedStore shared
                 ? shared.dispatcher(v.dispatch, m)
                 : v.dispatch.dispatcher(m, monitor, search, ctx.clock);
-        this.roundPolicy =
-                v.dispatch.roundPolicy(v.store instanceof CoordinatedStore shared ? shared.roundWorkers(m) : m);
+        this.roundPolicy = v.dispatch.roundPolicy(v.roundWorkers());
         if (dispatcher instanceof StepListener) {
             obs.add((StepListener) dispatcher);
         }

@@ -155,6 +155,15 @@ public final class RunConfig implements Cloneable {
         return dispatch instanceof DispatchSpec.Sequential ? 1 : workers;
     }
 
+    /**
+     * The workers whose submissions fill a round-based algorithm's rounds: this run's, or on a store that other
+     * processes train on, every process's ({@link CoordinatedStore#roundWorkers}); K, K0 and c are bounded by and
+     * default from it.
+     */
+    public int roundWorkers() {
+        return store instanceof CoordinatedStore shared ? shared.roundWorkers(workers()) : workers();
+    }
+
     /** Local SGD steps per submission (K-async, ABS; 1 otherwise). */
     public int localSteps() {
         return dispatch.localSteps();

@@ -25,7 +25,7 @@ final class RunProvenance {
         c.put("workers", r.workers());
         c.put("optimizer_state", Choice.key(r.optimizerState));
         c.put("seed", r.seed);
-        DispatchSpec.provenance(r.dispatch, c, r.workers());
+        DispatchSpec.provenance(r.dispatch, c, r.roundWorkers());
         if (r.elastic == null) {
             ElasticSpec.fixedProvenance(c);
         } else {
@@ -67,7 +67,7 @@ final class RunProvenance {
         String how = r.dispatch.asynchronous()
                 ? (r.elastic instanceof ElasticSpec.Probing && r.dispatch instanceof DispatchSpec.Async
                                 ? "elastic"
-                                : r.dispatch.describe(r.workers()))
+                                : r.dispatch.describe(r.roundWorkers()))
                         + "/" + r.store.key()
                 : r.dispatch.key();
         if (r.elastic != null
