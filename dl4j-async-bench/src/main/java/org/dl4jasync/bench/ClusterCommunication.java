@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
 /**
  * The ABS paper's communication claim with real messages (Q. Tan, F. Zhu, J. Zhang, "ABS: Adaptive Bounded
  * Staleness Converges Faster and Communicates Less", arXiv:2301.08895): ABS against AdaSync (K-async with AdaSync's
- * K_t, no staleness threshold) and plain async, each on {@code --members} member JVMs on loopback (one worker each,
- * the cluster store), trained until the test accuracy on the cluster's parameters reaches {@code --target} (every
+ * K_t, no staleness threshold) and plain async, each on {@code --members} member JVMs on loopback ({@code
+ * --workers} each, the cluster store), trained until the test accuracy on the cluster's parameters reaches {@code --target} (every
  * member evaluates every {@code --eval-every} of its own updates and stops when it sees the target). Recorded per
  * run: the payload bytes all members sent and received, the rounds (async: updates; each one a push and a pull at
  * the parameter server), the submissions uploaded, the restarts, the wall time. Seeds are paired across the
@@ -37,11 +37,11 @@ public final class ClusterCommunication implements Callable<Integer> {
             description = "the train command's model (default ${DEFAULT-VALUE})")
     String model;
 
-    @Option(
-            names = "--members",
-            defaultValue = "3",
-            description = "member JVMs, one worker each (default ${DEFAULT-VALUE})")
+    @Option(names = "--members", defaultValue = "3", description = "member JVMs (default ${DEFAULT-VALUE})")
     int members;
+
+    @Option(names = "--workers", defaultValue = "1", description = "workers per member JVM (default ${DEFAULT-VALUE})")
+    int workers;
 
     @Option(names = "--seeds", defaultValue = "6", description = "seeds 1..N per algorithm (default ${DEFAULT-VALUE})")
     int seeds;
@@ -97,9 +97,10 @@ public final class ClusterCommunication implements Callable<Integer> {
         Files.createDirectories(out);
         System.out.printf(
                 Locale.ROOT,
-                "%s, %d member JVMs x 1 worker, target accuracy %.2f, seeds 1..%d, %d cores%n",
+                "%s, %d member JVMs x %d worker(s), target accuracy %.2f, seeds 1..%d, %d cores%n",
                 model,
                 members,
+                workers,
                 target,
                 seeds,
                 Runtime.getRuntime().availableProcessors());
@@ -144,11 +145,11 @@ public final class ClusterCommunication implements Callable<Integer> {
                 "--model",
                 model,
                 "--workers",
-                "1",
+                String.valueOf(workers),
                 "--local-members",
                 String.valueOf(members),
                 "--cluster-name",
-                "comm-" + name + "-" + seed,
+                "comm-" + name + "-" + workers + "-" + seed,
                 "--cluster-port",
                 String.valueOf(port),
                 "--seed",
@@ -200,10 +201,12 @@ public final class ClusterCommunication implements Callable<Integer> {
         StringBuilder t = new StringBuilder();
         t.append(String.format(
                 Locale.ROOT,
-                "%s, %d member JVMs x 1 worker (cluster store), to test accuracy %.2f; medians over seeds with "
-                        + "their bootstrap 95%% interval (a run that did not reach the target counts as infinite)%n%n",
+                "%s, %d member JVMs x %d worker(s) (cluster store), to test accuracy %.2f; medians over seeds "
+                        + "with their bootstrap 95%% interval (a run that did not reach the target counts as "
+                        + "infinite)%n%n",
                 model,
                 members,
+                workers,
                 target));
         t.append("| algorithm | reached | MB sent | rounds | uploads | restarts | wall s |\n");
         t.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
@@ -238,12 +241,17 @@ public final class ClusterCommunication implements Callable<Integer> {
                     est(rounds),
                     verdict(rounds)));
         }
-        t.append("\n(verdict \"faster\" reads \"fewer\": the ratio's intervals lie below 1.)\n");
+        t.append("\n(fewer/more: both 95% intervals of the paired ratio lie below/above 1, as compare's verdicts.)\n");
         return t.toString();
     }
 
+    /** compare's verdict on a ratio of counts: "fewer" below 1, "more" above. */
     private static String verdict(double[] ratios) {
-        return Stats.verdict(ratios).text;
+        return switch (Stats.verdict(ratios)) {
+            case FASTER -> "fewer";
+            case SLOWER -> "more";
+            default -> Stats.verdict(ratios).text;
+        };
     }
 
     private static String est(double[] v) {
