@@ -94,10 +94,7 @@ public record ClusterStore(HazelcastInstance member, String name, int shards, in
 
     @Override
     public ParameterStore create(TrainableModel model, int workers, INDArray sharedState) {
-        if (sharedState != null) {
-            throw new IllegalArgumentException("the cluster store keeps no shared optimizer state");
-        }
-        return new HazelcastStore(member, name, model, shards, backups, timeout);
+        return new HazelcastStore(member, name, model, shards, backups, timeout, sharedState);
     }
 
     /**
@@ -179,9 +176,10 @@ public record ClusterStore(HazelcastInstance member, String name, int shards, in
         return false;
     }
 
+    /** The shared optimizer state in its own shards: each update's change of it added at the owners. */
     @Override
     public boolean supportsSharedState() {
-        return false;
+        return true;
     }
 
     @Override

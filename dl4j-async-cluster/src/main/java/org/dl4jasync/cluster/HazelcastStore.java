@@ -3,12 +3,8 @@ package org.dl4jasync.cluster;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.dl4jasync.model.Replica;
 import org.dl4jasync.model.TrainableModel;
@@ -39,8 +35,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * (in flight); each shard, though, always holds a whole number of updates, each applied exactly once. At rest every
  * shard's own version equals the clock (the exactness check of the tests).
  *
- * <p>A shared optimizer state is not kept here yet (the options refuse {@code optimizer_state: shared} with this
- * store). Only FLOAT parameters (DL4J's default).
+ * <p><b>A shared optimizer state</b> ({@code optimizer_state: shared}) lives in its own shards ({@code <name>.state},
+ * the model's flat updater state). An update, once its ticket is taken, reads the state as it is, lets the worker's
+ * DL4J updater form the update from the gradient and advance that copy, and sends the change it made, which the
+ * owners add ({@link ApplyShard} with factor −1): every update's change lands, concurrent ones interleaving as on the
+ * in-process HOGWILD! store's shared array, but none is lost. Deviation from a parameter server, which runs the
+ * optimizer at the server: the updater runs where DL4J's does, on the worker (its per-layer configuration, gradient
+ * normalisation and regularisation need the whole layer, which a shard does not hold); the state's change travels
+ * instead (as many floats as the state: 2× the parameters with Adam). Only FLOAT parameters and state (DL4J's
+ * default).
  */
 final class HazelcastStore implements ParameterStore {
     /** The clock's only key. */
@@ -48,13 +51,12 @@ final class HazelcastStore implements ParameterStore {
 
     private final HazelcastInstance hazelcast;
     private final TrainableModel model;
-    private final IMap<Integer, Shard> params;
     private final IMap<Integer, Long> clock;
+    private final ShardedVector params;
     private final int length;
-    /** Shard s covers [bounds[s], bounds[s + 1]). */
-    private final int[] bounds;
+    /** The shared optimizer state (the model's flat updater state, its own shards), or null: per-worker states. */
+    private final ShardedVector state;
 
-    private final Set<Integer> keys = new HashSet<>();
     private final ClusterCalls calls;
     private final ClusterTraffic traffic;
     /** Updates this store object applied (this process's part of the clock). One increment per applied update. */
@@ -72,52 +74,67 @@ final class HazelcastStore implements ParameterStore {
      */
     HazelcastStore(
             HazelcastInstance hazelcast, String name, TrainableModel model, int shards, int backups, Duration timeout) {
+        this(hazelcast, name, model, shards, backups, timeout, null);
+    }
+
+    /**
+     * With {@code sharedState} (non-null: the model's updater state, where the shared state starts) the store also
+     * keeps the one optimizer state, in {@code <name>.state}, cut into the same number of shards.
+     */
+    HazelcastStore(
+            HazelcastInstance hazelcast,
+            String name,
+            TrainableModel model,
+            int shards,
+            int backups,
+            Duration timeout,
+            INDArray sharedState) {
         this.hazelcast = hazelcast;
         this.model = model;
         INDArray own = model.params();
-        if (own.dataType() != DataType.FLOAT) {
-            throw new IllegalArgumentException(
-                    "the cluster store keeps FLOAT parameters (DL4J's default); the network's are " + own.dataType());
-        }
-        if (own.length() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("parameter vectors above 2^31 - 1 elements are not supported");
-        }
-        this.length = (int) own.length();
-        if (shards < 1 || shards > Math.max(1, length)) {
-            throw new IllegalArgumentException("shards must be in 1.." + Math.max(1, length) + ", got " + shards);
-        }
-        this.bounds = new int[shards + 1];
-        for (int s = 0; s <= shards; s++) {
-            bounds[s] = (int) ((long) length * s / shards);
-            if (s < shards) {
-                keys.add(s);
+        for (INDArray a : sharedState == null ? new INDArray[] {own} : new INDArray[] {own, sharedState}) {
+            if (a.dataType() != DataType.FLOAT) {
+                throw new IllegalArgumentException("the cluster store keeps FLOAT parameters and optimizer state "
+                        + "(DL4J's default); the network's are " + a.dataType());
+            }
+            if (a.length() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("vectors above 2^31 - 1 elements are not supported");
             }
         }
+        this.length = (int) own.length();
         this.calls = new ClusterCalls(hazelcast, timeout, backups);
         this.traffic = new ClusterTraffic();
         // the maps' configuration, added to the running cluster (Hazelcast's dynamic configuration): the values are
         // kept as objects, so an entry processor works on the shard itself with no (de)serialisation per call
         calls.configureMap(name + ".params");
         calls.configureMap(name + ".clock");
-        this.params = hazelcast.getMap(name + ".params");
         this.clock = hazelcast.getMap(name + ".clock");
-        float[] start = own.dup().toFloatVector();
-        for (int s = 0; s < shards; s++) {
-            float[] part = new float[bounds[s + 1] - bounds[s]];
-            System.arraycopy(start, bounds[s], part, 0, part.length);
-            params.putIfAbsent(s, new Shard(part));
+        this.params = new ShardedVector(
+                hazelcast.getMap(name + ".params"),
+                own.dup().toFloatVector(),
+                shards,
+                calls,
+                traffic,
+                "parameters",
+                name);
+        if (sharedState != null) {
+            calls.configureMap(name + ".state");
+            this.state = new ShardedVector(
+                    hazelcast.getMap(name + ".state"),
+                    sharedState.dup().toFloatVector(),
+                    Math.min(shards, Math.max(1, (int) sharedState.length())),
+                    calls,
+                    traffic,
+                    "optimizer state",
+                    name);
+        } else {
+            this.state = null;
         }
         clock.putIfAbsent(CLOCK, 0L);
         ClusterReport.participants(hazelcast, name)
                 .put(
                         hazelcast.getCluster().getLocalMember().getUuid(),
                         hazelcast.getCluster().getLocalMember().getAddress().toString());
-        Shard first = params.get(0);
-        if (first == null || first.values.length != bounds[1] - bounds[0]) {
-            throw new IllegalStateException("the cluster's store '" + name + "' has another layout (shard 0: "
-                    + (first == null ? "missing" : first.values.length + " values") + ", this model's: "
-                    + (bounds[1] - bounds[0]) + "): every member must train the same model with the same shards");
-        }
     }
 
     /** The bytes this process's store has sent and received so far (payloads of our operations). */
@@ -130,12 +147,12 @@ final class HazelcastStore implements ParameterStore {
     }
 
     IMap<Integer, Shard> params() {
-        return params;
+        return params.map;
     }
 
     /** The values of shard {@code s} in {@code update} (the model's flat layout). */
     float[] slice(float[] update, int s) {
-        return Arrays.copyOfRange(update, bounds[s], bounds[s + 1]);
+        return params.slice(update, s);
     }
 
     /** A round this process's submission completed (with rounds, {@link #applied} counts them). */
@@ -149,7 +166,7 @@ final class HazelcastStore implements ParameterStore {
     }
 
     int shards() {
-        return bounds.length - 1;
+        return params.shards();
     }
 
     @Override
@@ -226,17 +243,7 @@ final class HazelcastStore implements ParameterStore {
 
     /** Every shard's own version (at rest each equals {@link #version()}). */
     long[] shardVersions() {
-        Map<Integer, Shard> all = params.getAll(keys);
-        if (all.size() != shards()) {
-            throw new ClusterUnavailableException(
-                    "the cluster holds " + all.size() + " of the store's " + shards() + " shards" + calls.lostMembers(),
-                    null);
-        }
-        long[] v = new long[shards()];
-        for (Map.Entry<Integer, Shard> e : all.entrySet()) {
-            v[e.getKey()] = e.getValue().version;
-        }
-        return v;
+        return params.versions();
     }
 
     @Override
@@ -269,8 +276,8 @@ final class HazelcastStore implements ParameterStore {
                 if (rounds) {
                     throw new IllegalStateException("a K-async or ABS training applies its rounds at the shards");
                 }
-                if (former != null) {
-                    throw new IllegalStateException("the cluster store keeps no shared optimizer state");
+                if (former != null && state == null) {
+                    throw new IllegalStateException("an update to form, but the store keeps no shared state");
                 }
                 long t0 = System.nanoTime();
                 Long tau = calls.await(
@@ -283,16 +290,11 @@ final class HazelcastStore implements ParameterStore {
                     return STALE;
                 }
                 float factor = (float) scaler.factor(tau);
-                int shards = shards();
-                CompletableFuture<?>[] parts = new CompletableFuture<?>[shards];
-                float[] values = update.toFloatVector();
-                for (int s = 0; s < shards; s++) {
-                    float[] part = Arrays.copyOfRange(values, bounds[s], bounds[s + 1]);
-                    parts[s] =
-                            params.submitToKey(s, new ApplyShard(part, factor)).toCompletableFuture();
-                    traffic.sent(ApplyShard.payloadBytes(part.length));
+                float[] change = former == null ? null : form(former);
+                params.subtract(update.toFloatVector(), factor);
+                if (change != null) {
+                    state.subtract(change, -1f); // state ← state + this update's change of it
                 }
-                calls.await(CompletableFuture.allOf(parts), "applying an update");
                 applied.incrementAndGet();
                 traffic.applied(System.nanoTime() - t0);
                 return tau;
@@ -301,33 +303,46 @@ final class HazelcastStore implements ParameterStore {
     }
 
     /**
-     * Copies every shard into {@code destination} (of the model's layout); the read of the shards, not consistent.
-     * Returns the lowest version of the shards it read (with rounds: every shard holds at least that many rounds).
+     * A shared-state update's formation, after its ticket (as the in-process stores form once the version is taken):
+     * the worker's updater array is filled with the cluster's state as it is now, the updater forms the update from
+     * the gradient in place and advances the array, and the change it made is returned, to be added at the state's
+     * owners. Concurrent updates' changes all land (each is an add at the owner): the racy in-place sharing of the
+     * HOGWILD! store without its lost writes.
      */
+    private float[] form(UpdateFormer former) {
+        float[] now = new float[state.length];
+        state.readInto(now);
+        INDArray mine = former.state();
+        mine.assign(Nd4j.createFromArray(now).reshape(mine.shape()));
+        former.form();
+        float[] change = mine.toFloatVector();
+        for (int i = 0; i < change.length; i++) {
+            change[i] -= now[i];
+        }
+        return change;
+    }
+
+    /** Copies every shard into {@code destination} (of the model's layout); not a consistent cut. */
     private long readInto(INDArray destination) {
-        int shards = shards();
-        @SuppressWarnings("unchecked")
-        CompletableFuture<Shard>[] parts = new CompletableFuture[shards];
-        for (int s = 0; s < shards; s++) {
-            parts[s] = params.getAsync(s).toCompletableFuture();
-        }
-        calls.await(CompletableFuture.allOf(parts), "reading the parameters");
         float[] flat = new float[length];
-        long lowest = Long.MAX_VALUE;
-        for (int s = 0; s < shards; s++) {
-            Shard part = parts[s].join();
-            if (part == null) {
-                throw new ClusterUnavailableException(
-                        "shard " + s + " of the store is missing: a member was lost with no backup of it"
-                                + calls.lostMembers(),
-                        null);
-            }
-            System.arraycopy(part.values, 0, flat, bounds[s], bounds[s + 1] - bounds[s]);
-            lowest = Math.min(lowest, part.version);
-            traffic.received(Float.BYTES * (long) part.values.length + Long.BYTES);
-        }
+        long lowest = params.readInto(flat);
         destination.assign(Nd4j.createFromArray(flat).reshape(destination.shape()));
         return lowest;
+    }
+
+    @Override
+    public boolean hasSharedState() {
+        return state != null;
+    }
+
+    @Override
+    public void copySharedStateTo(INDArray destination) {
+        if (state == null) {
+            ParameterStore.super.copySharedStateTo(destination);
+        }
+        float[] flat = new float[state.length];
+        state.readInto(flat);
+        destination.assign(Nd4j.createFromArray(flat).reshape(destination.shape()));
     }
 
     @Override

@@ -16,6 +16,7 @@ import org.dl4jasync.trainer.Simulator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 /** Trainers whose parameters live on a three-member cluster in this JVM: the reports' counts are exact. */
@@ -77,6 +78,41 @@ class ClusterTrainingTest {
                 .as("an update sends its floats once (to the shards' owners) and a ticket")
                 .isBetween(4.0 * n, 4.0 * n + 16 + 8 * 5);
         assertThat(r.storeStats()).containsEntry("applied_here", 200L).containsEntry("clock", 200L);
+    }
+
+    @Test
+    void aSharedOptimizerStateOnTheClusterIsTheNetworksAfterTheFit() {
+        MultiLayerNetwork net = TinyNets.net(11); // Nesterov momentum: a velocity per parameter
+        double before = net.score(DATA.get(0));
+        TrainingReport r = new AsyncTrainer.Builder(net)
+                .workers(2)
+                .optimizerState(org.dl4jasync.config.OptimizerState.SHARED)
+                .store(ClusterStore.on(cluster.member(1)).withName("shared").withShards(3))
+                .maxSteps(100)
+                .seed(11)
+                .build()
+                .fit(TinyNets.iterator(DATA), 100);
+        assertThat(r.stepsAccepted()).isEqualTo(100);
+        assertThat(r.config()).containsEntry("optimizer_state", "shared");
+        assertThat(net.score(DATA.get(0))).isLessThan(before);
+        INDArray cluster = net.getUpdater().getStateViewArray().dup();
+        new HazelcastStore(
+                        ClusterTrainingTest.cluster.member(2),
+                        "shared",
+                        org.dl4jasync.model.TrainableModel.of(net),
+                        3,
+                        1,
+                        ClusterStore.DEFAULT_TIMEOUT,
+                        net.getUpdater().getStateViewArray())
+                .copySharedStateTo(cluster);
+        assertThat(cluster.sumNumber().doubleValue()).as("the velocity moved").isNotZero();
+        assertThat(net.getUpdater().getStateViewArray())
+                .as("the network's updater holds the cluster's state after the fit")
+                .isEqualTo(cluster);
+        long n = net.numParams();
+        assertThat(((Number) r.storeStats().get("bytes_sent_per_update")).doubleValue())
+                .as("an update sends its floats and the velocity's change")
+                .isGreaterThan(8.0 * n);
     }
 
     @Test
@@ -223,12 +259,6 @@ class ClusterTrainingTest {
                         .build())
                 .isInstanceOf(InvalidOptionException.class)
                 .hasMessageContaining("store");
-        assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.net(1))
-                        .store(store)
-                        .optimizerState(org.dl4jasync.config.OptimizerState.SHARED)
-                        .build())
-                .isInstanceOf(InvalidOptionException.class)
-                .hasMessageContaining("optimizer_state");
         assertThatThrownBy(() ->
                         new AsyncTrainer.Builder(TinyNets.net(1)).store(store).persistence(2))
                 .isInstanceOf(InvalidOptionException.class)

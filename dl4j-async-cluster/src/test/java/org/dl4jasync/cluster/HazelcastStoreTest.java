@@ -38,6 +38,71 @@ class HazelcastStoreTest {
         return net;
     }
 
+    /**
+     * A shared optimizer state over two members: 4 threads × 30 updates whose formation adds 1 to every state element
+     * (and leaves the update at 1): every change lands once, none lost to a concurrent one.
+     */
+    @Test
+    void everyUpdatesChangeOfTheSharedStateLandsOnce() throws Exception {
+        MultiLayerNetwork net = zeroNet();
+        long n = net.numParams();
+        List<HazelcastStore> stores = List.of(
+                new HazelcastStore(
+                        cluster.member(0),
+                        "state",
+                        TrainableModel.of(net),
+                        3,
+                        1,
+                        Duration.ofSeconds(10),
+                        Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 2 * n)),
+                new HazelcastStore(
+                        cluster.member(1),
+                        "state",
+                        TrainableModel.of(zeroNet()),
+                        3,
+                        1,
+                        Duration.ofSeconds(10),
+                        Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 2 * n)));
+        assertThat(stores.get(0).hasSharedState()).isTrue();
+        List<java.util.concurrent.CompletableFuture<Void>> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            HazelcastStore store = stores.get(t % 2);
+            threads.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+                WorkerView view = store.newWorkerView(0);
+                INDArray ones = Nd4j.ones(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, n);
+                INDArray mine = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 2 * n);
+                org.dl4jasync.parameters.UpdateFormer former = new org.dl4jasync.parameters.UpdateFormer() {
+                    @Override
+                    public INDArray state() {
+                        return mine;
+                    }
+
+                    @Override
+                    public void form() {
+                        mine.addi(1);
+                    }
+                };
+                for (int i = 0; i < 30; i++) {
+                    long read = view.read();
+                    view.release();
+                    assertThat(view.apply(ones, read, Long.MAX_VALUE, StepScaler.UNIT, former))
+                            .isGreaterThanOrEqualTo(0);
+                }
+            }));
+        }
+        for (var f : threads) {
+            f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        INDArray state = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 2 * n);
+        stores.get(1).copySharedStateTo(state);
+        assertThat(state.minNumber().doubleValue()).isEqualTo(120.0);
+        assertThat(state.maxNumber().doubleValue()).isEqualTo(120.0);
+        INDArray params = net.params().dup();
+        stores.get(0).copyLatestTo(params);
+        assertThat(params.minNumber().doubleValue()).isEqualTo(-120.0);
+        assertThat(params.maxNumber().doubleValue()).isEqualTo(-120.0);
+    }
+
     @Test
     void theShardsAreSpreadOverTheMembersAndTheStartIsTheFirstMembers() {
         MultiLayerNetwork a = TinyNets.net(1);
