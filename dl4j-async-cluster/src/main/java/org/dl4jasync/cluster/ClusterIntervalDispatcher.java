@@ -1,7 +1,9 @@
 package org.dl4jasync.cluster;
 
 import com.hazelcast.map.IMap;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.dl4jasync.checkpoint.Checkpointable;
 import org.dl4jasync.dispatch.ActiveWorkers;
 import org.dl4jasync.dispatch.Dispatcher;
 import org.dl4jasync.dispatch.IntervalSchedule;
@@ -20,7 +22,7 @@ import org.dl4jasync.metrics.ReportBuilder;
  *
  * <p>Per-worker fields ({@link #stamp}, {@link #acceptedIn}) are written and read by their worker only.
  */
-final class ClusterIntervalDispatcher implements Dispatcher {
+final class ClusterIntervalDispatcher implements Dispatcher, Checkpointable<ClusterIntervalDispatcher.State> {
     private final IMap<Integer, IntervalState> map;
     private final ClusterCalls calls;
     private final ActiveWorkers active;
@@ -98,5 +100,29 @@ final class ClusterIntervalDispatcher implements Dispatcher {
     @Override
     public ActiveWorkers active() {
         return active;
+    }
+
+    /** What a checkpoint keeps of the cluster's intervals: the current size and index, the accepted count, the trace. */
+    public record State(int y, long index, long acceptedTotal, List<long[]> trace) {}
+
+    /** The cluster's intervals as they are now (this member's workers paused; the others' go on). */
+    @Override
+    public State checkpointState() {
+        IntervalState s = calls.await(map.getAsync(0).toCompletableFuture(), "reading the intervals");
+        return new State(s.y, s.index, s.acceptedTotal, s.trace);
+    }
+
+    /** A resumed training goes on in the checkpoint's interval (when it is the first member to resume). */
+    @Override
+    public void restoreState(State state) {
+        calls.await(
+                map.submitToKey(0, new IntervalRestore(state.y(), state.index(), state.acceptedTotal(), state.trace()))
+                        .toCompletableFuture(),
+                "restoring the intervals");
+    }
+
+    @Override
+    public Class<State> stateType() {
+        return State.class;
     }
 }

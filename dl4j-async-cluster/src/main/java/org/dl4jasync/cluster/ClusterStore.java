@@ -168,12 +168,20 @@ public record ClusterStore(HazelcastInstance member, String name, int shards, in
     }
 
     /**
-     * Not yet: an exact checkpoint of a cluster training needs every member paused at once (today each member would
-     * save its own run and a read of the cluster's parameters that the others go on changing).
+     * Each member checkpoints its own run (its workers paused: their optimizer states, counts, data position) with a
+     * read of the cluster's parameters, shared optimizer state and dispatcher state, which the other members go on
+     * changing meanwhile (a HOGWILD! read, not a cut of the whole cluster). A resumed training starts a fresh store
+     * from the first resuming member's checkpoint; the others' parameters are replaced at their first read.
      */
     @Override
     public boolean supportsCheckpoints() {
-        return false;
+        return true;
+    }
+
+    /** Where the cluster lives and how it is cut may change between a checkpoint and its resume. */
+    @Override
+    public boolean resumeMayDiffer(String key) {
+        return key.startsWith("cluster_");
     }
 
     /** The shared optimizer state in its own shards: each update's change of it added at the owners. */

@@ -193,6 +193,20 @@ final class HazelcastRounds implements RoundBoard {
     }
 
     @Override
+    public RoundPolicy policy() {
+        RoundState rs = calls.await(map.getAsync(0).toCompletableFuture(), "reading the rounds");
+        if (rs == null) {
+            throw new ClusterUnavailableException("the training's rounds are missing" + calls.lostMembers(), null);
+        }
+        return rs.policy; // a copy: the read deserialised it
+    }
+
+    @Override
+    public void restore(RoundPolicy policy) {
+        call(RoundOp.restore(policy), "restoring the round policy");
+    }
+
+    @Override
     public long completedByDepartures() {
         return departures.get();
     }

@@ -7,22 +7,26 @@ import com.hazelcast.nio.serialization.DataSerializable;
 import java.io.IOException;
 import java.util.Map;
 import org.dl4jasync.dispatch.RoundBoard;
+import org.dl4jasync.dispatch.RoundPolicy;
 
 /**
  * One step on the {@link RoundState} entry at its owner: a submission's {@link #TAKE}, a member's workers joining or
- * leaving. Returns {@code [round, tau, closedWith, k, s, meanLoss bits]} for a take (round −1: restart), {@code
+ * leaving, a resumed run's policy ({@link #RESTORE}, taken only before the first round is entered). Returns {@code [round, tau, closedWith, k, s, meanLoss bits]} for a take (round −1: restart), {@code
  * [round, count]} when a leave completed the open round, else null. Its own backup processor (deterministic).
  */
 final class RoundOp implements EntryProcessor<Integer, RoundState, long[]>, DataSerializable {
     static final byte TAKE = 0;
     static final byte JOIN = 1;
     static final byte LEAVE = 2;
+    static final byte RESTORE = 3;
 
     private byte op;
     private long base;
     private double loss;
     private String member;
     private int workers;
+    /** RESTORE only: a resumed run's policy. */
+    private RoundPolicy policy;
 
     /** For deserialisation. */
     public RoundOp() {}
@@ -53,6 +57,15 @@ final class RoundOp implements EntryProcessor<Integer, RoundState, long[]>, Data
         return o;
     }
 
+    /** A resumed run's policy, taken when no round has been entered yet. */
+    static RoundOp restore(RoundPolicy policy) {
+        RoundOp o = new RoundOp();
+        o.op = RESTORE;
+        o.member = "";
+        o.policy = policy;
+        return o;
+    }
+
     @Override
     public long[] process(Map.Entry<Integer, RoundState> entry) {
         RoundState r = entry.getValue();
@@ -69,6 +82,11 @@ final class RoundOp implements EntryProcessor<Integer, RoundState, long[]>, Data
             }
             case JOIN -> r.join(member, workers);
             case LEAVE -> out = r.leave(member, workers);
+            case RESTORE -> {
+                if (r.open == 0 && r.count == 0) {
+                    r.policy = policy;
+                }
+            }
             default -> throw new IllegalStateException("unknown round operation " + op);
         }
         entry.setValue(r);
@@ -87,6 +105,7 @@ final class RoundOp implements EntryProcessor<Integer, RoundState, long[]>, Data
         out.writeDouble(loss);
         out.writeString(member);
         out.writeInt(workers);
+        out.writeObject(policy);
     }
 
     @Override
@@ -96,6 +115,7 @@ final class RoundOp implements EntryProcessor<Integer, RoundState, long[]>, Data
         loss = in.readDouble();
         member = in.readString();
         workers = in.readInt();
+        policy = in.readObject();
     }
 
     /** The payload of an operation, in bytes (a take's; joins and leaves carry a member's id instead). */

@@ -264,12 +264,6 @@ class ClusterTrainingTest {
                 .isInstanceOf(InvalidOptionException.class)
                 .hasMessageContaining("persistence");
         assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.net(1))
-                        .store(store)
-                        .checkpointDir(java.nio.file.Path.of("/tmp/never-written"))
-                        .build())
-                .isInstanceOf(InvalidOptionException.class)
-                .hasMessageContaining("checkpoint_dir");
-        assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.net(1))
                         .dispatch(DispatchSpec.Interval.auto(new org.dl4jasync.dispatch.IntervalSchedule.Fixed()))
                         .store(store)
                         .build())

@@ -66,6 +66,15 @@ public interface RoundBoard {
      */
     long completedByDepartures();
 
+    /** A copy of the board's round policy as it is now (K, S, AdaSync's schedule): what a checkpoint keeps. */
+    RoundPolicy policy();
+
+    /**
+     * A resumed run's policy (restored from its checkpoint), before its workers start: the board takes it when no
+     * round has been entered yet (the first process's resume decides, as its policy did at the start).
+     */
+    void restore(RoundPolicy policy);
+
     /** A worker of this process has stopped for good: the rounds no longer wait for it. */
     void left();
 

@@ -55,6 +55,14 @@ public interface StoreSpec {
         return true;
     }
 
+    /**
+     * Whether the store's report option {@code key} may differ between a checkpoint and the run that resumes it: it
+     * says where the store lives (a cluster's name, members, addresses), not what is trained. The default: none.
+     */
+    default boolean resumeMayDiffer(String key) {
+        return false;
+    }
+
     /** Whether the store needs the model's parameters to be re-bindable (the CAS-published store). */
     default boolean needsRebindableModel() {
         return false;

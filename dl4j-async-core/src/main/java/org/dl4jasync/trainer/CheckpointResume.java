@@ -13,6 +13,7 @@ import org.dl4jasync.checkpoint.CheckpointDirectory;
 import org.dl4jasync.checkpoint.IncompatibleCheckpointException;
 import org.dl4jasync.config.RunConfig;
 import org.dl4jasync.model.TrainableModel;
+import org.dl4jasync.parameters.StoreSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +84,7 @@ final class CheckpointResume {
         } catch (IllegalArgumentException e) {
             throw Resume.unreadable(where, e);
         }
-        compareOptions(where, resume.state.config(), config.provenance());
+        compareOptions(where, resume.state.config(), config.provenance(), config.store());
         TrainerState.Data data = resume.state.data();
         // the epochs may differ, as every stop condition: the resumed run trains up to its own count
         long perEpoch = data.batchesPerEpoch();
@@ -140,10 +141,11 @@ final class CheckpointResume {
         }
     }
 
-    private static void compareOptions(String where, Map<String, Object> saved, Map<String, Object> now) {
+    private static void compareOptions(
+            String where, Map<String, Object> saved, Map<String, Object> now, StoreSpec store) {
         for (Map.Entry<String, Object> e : now.entrySet()) {
             String key = e.getKey();
-            if (MAY_DIFFER.contains(key)) {
+            if (MAY_DIFFER.contains(key) || store.resumeMayDiffer(key)) {
                 continue;
             }
             JsonNode a = JSON.valueToTree(saved.get(key));

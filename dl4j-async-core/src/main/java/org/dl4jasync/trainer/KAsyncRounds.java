@@ -472,6 +472,9 @@ final class KAsyncRounds implements Dispatcher, Checkpointable<RoundRecord.State
      */
     @Override
     public synchronized RoundRecord.State checkpointState() {
+        if (board != null) { // the training's policy is the board's; this process's rounds are its own
+            return record.state(closedHere + board.completedByDepartures(), CheckpointStates.of(board.policy()));
+        }
         return record.state(round, CheckpointStates.of(policy));
     }
 
@@ -479,6 +482,9 @@ final class KAsyncRounds implements Dispatcher, Checkpointable<RoundRecord.State
     public synchronized void restoreState(RoundRecord.State state) {
         record.restore(state);
         CheckpointStates.restore(policy, state.policy());
+        if (board != null) {
+            board.restore(policy);
+        }
     }
 
     @Override

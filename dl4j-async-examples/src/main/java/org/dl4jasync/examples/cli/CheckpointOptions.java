@@ -36,6 +36,20 @@ final class CheckpointOptions {
                     + "what differs.")
     Path resume;
 
+    /**
+     * A member of a cluster training: its checkpoints go to (and its resume reads) the subdirectory {@code member-K}
+     * of the directories given, as each member saves its own run.
+     */
+    void forMember(int index) {
+        String sub = "member-" + index;
+        if (dir != null) {
+            dir = dir.resolve(sub);
+        }
+        if (resume != null) {
+            resume = resume.resolve(sub);
+        }
+    }
+
     void applyTo(RunConfig.Builder config) {
         if (dir != null) {
             config.checkpointDir(dir);

@@ -47,10 +47,10 @@ final class ClusterTraining {
         ClusterMember.Spec memberSpec;
         try {
             memberSpec = cluster.memberSpec();
-            for (String o : List.of("--store", "--persistence", "--checkpoint-dir", "--resume")) {
+            for (String o : List.of("--store", "--persistence")) {
                 if (parsed.hasMatchedOption(o)) {
-                    throw new UsageException(o + " is not offered with --cluster or --local-members (the store is the "
-                            + "cluster's; a cluster training is not checkpointed yet)");
+                    throw new UsageException(
+                            o + " is not offered with --cluster or --local-members (the store is the cluster's)");
                 }
             }
             if (options.baseline != null) {
@@ -93,6 +93,9 @@ final class ClusterTraining {
             }
             if (options.csv != null) {
                 options.csv = Path.of(LocalMembers.memberPath(options.csv.toString(), index));
+            }
+            if (options.checkpoints != null) { // each member checkpoints (and resumes) its own run in DIR/member-K
+                options.checkpoints.forMember(index);
             }
             HazelcastInstance m = member;
             int status = trainHere.apply(report -> ClusterReport.publish(m, store.name(), report));
