@@ -50,11 +50,7 @@ final class IntervalRestore implements EntryProcessor<Integer, IntervalState, Bo
         out.writeInt(y);
         out.writeLong(index);
         out.writeLong(acceptedTotal);
-        out.writeInt(trace.size());
-        for (long[] t : trace) {
-            out.writeLong(t[0]);
-            out.writeLong(t[1]);
-        }
+        IntervalState.writeTrace(out, trace);
     }
 
     @Override
@@ -62,10 +58,6 @@ final class IntervalRestore implements EntryProcessor<Integer, IntervalState, Bo
         y = in.readInt();
         index = in.readLong();
         acceptedTotal = in.readLong();
-        int n = in.readInt();
-        trace = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            trace.add(new long[] {in.readLong(), in.readLong()});
-        }
+        trace = IntervalState.readTrace(in);
     }
 }

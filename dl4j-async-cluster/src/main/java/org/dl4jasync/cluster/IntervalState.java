@@ -125,11 +125,25 @@ final class IntervalState implements DataSerializable {
         out.writeInt(amount);
         out.writeLong(every);
         out.writeInt(min);
+        writeTrace(out, trace);
+    }
+
+    /** A trace of [accepted, y] points, as {@link #readTrace} reads it. */
+    static void writeTrace(ObjectDataOutput out, List<long[]> trace) throws IOException {
         out.writeInt(trace.size());
         for (long[] t : trace) {
             out.writeLong(t[0]);
             out.writeLong(t[1]);
         }
+    }
+
+    static List<long[]> readTrace(ObjectDataInput in) throws IOException {
+        int n = in.readInt();
+        List<long[]> trace = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            trace.add(new long[] {in.readLong(), in.readLong()});
+        }
+        return trace;
     }
 
     @Override
@@ -145,10 +159,6 @@ final class IntervalState implements DataSerializable {
         amount = in.readInt();
         every = in.readLong();
         min = in.readInt();
-        int n = in.readInt();
-        trace = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            trace.add(new long[] {in.readLong(), in.readLong()});
-        }
+        trace = readTrace(in);
     }
 }
