@@ -186,6 +186,45 @@ class ClusterRoundsTest {
         assertThat(total(ra) + total(rb)).isEqualTo(ra.uploads() + rb.uploads());
     }
 
+    /**
+     * A member lost in the middle of a K-async training (its instance terminated, as a crash): the other member's
+     * training never hangs. It ends, either at its budget (the lost member's workers are removed from the rounds
+     * and a round it had entered completes) or within the timeout with the cluster's failure naming the lost member.
+     */
+    @Test
+    void aMemberLostMidTrainingNeverHangsTheOthersRounds() throws Exception {
+        try (LocalCluster three = new LocalCluster(3)) {
+            IntFunction<CompletableFuture<TrainingReport>> member =
+                    k -> CompletableFuture.supplyAsync(() -> new AsyncTrainer.Builder(TinyNets.net(9))
+                            .workers(2)
+                            .dispatch(RoundSpec.KAsync.of(3))
+                            .store(ClusterStore.on(three.member(k))
+                                    .withName("lost")
+                                    .withShards(3)
+                                    .withTimeout(java.time.Duration.ofSeconds(5)))
+                            .maxSteps(k == 0 ? 150 : 100_000)
+                            .seed(k)
+                            .build()
+                            .fit(TinyNets.iterator(DATA), 1_000));
+            CompletableFuture<TrainingReport> survivor = member.apply(0);
+            CompletableFuture<TrainingReport> doomed = member.apply(1);
+            Thread.sleep(3_000);
+            three.member(1).getLifecycleService().terminate();
+            Throwable[] outcome = new Throwable[1];
+            TrainingReport r = survivor.handle((rep, e) -> {
+                        outcome[0] = e;
+                        return rep;
+                    })
+                    .get(90, TimeUnit.SECONDS); // no hang: ends within its budget or the timeout
+            if (r != null) {
+                assertThat(r.rounds()).isGreaterThanOrEqualTo(150);
+            } else {
+                assertThat(outcome[0]).hasStackTraceContaining("members lost");
+            }
+            doomed.handle((rep, e) -> null).get(90, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void aCustomRoundPolicyIsRefused() {
         assertThatThrownBy(() -> new AsyncTrainer.Builder(TinyNets.net(1))
