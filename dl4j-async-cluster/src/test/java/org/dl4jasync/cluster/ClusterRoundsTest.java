@@ -9,7 +9,6 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntFunction;
 import org.dl4jasync.dispatch.DispatchSpec;
 import org.dl4jasync.dispatch.KAsyncPolicy;
 import org.dl4jasync.dispatch.RoundBoard;
@@ -49,6 +48,33 @@ class ClusterRoundsTest {
                 shards,
                 1,
                 ClusterStore.DEFAULT_TIMEOUT);
+    }
+
+    /** A 2-worker trainer on {@code member}'s cluster (store {@code store}, 3 shards), started on another thread. */
+    private static CompletableFuture<TrainingReport> train(
+            com.hazelcast.core.HazelcastInstance member,
+            String store,
+            DispatchSpec dispatch,
+            long maxSteps,
+            long seed) {
+        return train(member, store, dispatch, maxSteps, ClusterStore.DEFAULT_TIMEOUT, seed);
+    }
+
+    private static CompletableFuture<TrainingReport> train(
+            com.hazelcast.core.HazelcastInstance member,
+            String store,
+            DispatchSpec dispatch,
+            long maxSteps,
+            java.time.Duration timeout,
+            long seed) {
+        return CompletableFuture.supplyAsync(() -> new AsyncTrainer.Builder(TinyNets.net(9))
+                .workers(2)
+                .dispatch(dispatch)
+                .store(ClusterStore.on(member).withName(store).withShards(3).withTimeout(timeout))
+                .maxSteps(maxSteps)
+                .seed(seed)
+                .build()
+                .fit(TinyNets.iterator(DATA), 1_000));
     }
 
     private static long total(TrainingReport r) {
@@ -111,19 +137,9 @@ class ClusterRoundsTest {
 
     @Test
     void aKAsyncTrainingOverTwoMembersFillsRoundsFromBothAndEverySubmissionIsCountedOnce() {
-        IntFunction<CompletableFuture<TrainingReport>> member =
-                k -> CompletableFuture.supplyAsync(() -> new AsyncTrainer.Builder(TinyNets.net(9))
-                        .workers(2)
-                        .dispatch(RoundSpec.KAsync.of(3))
-                        .store(ClusterStore.on(cluster.member(k))
-                                .withName("kasync")
-                                .withShards(3))
-                        .maxSteps(k == 0 ? 20 : 40) // member 0 ends first: its departure must not stall the rounds
-                        .seed(k)
-                        .build()
-                        .fit(TinyNets.iterator(DATA), 100));
-        CompletableFuture<TrainingReport> fa = member.apply(0);
-        CompletableFuture<TrainingReport> fb = member.apply(1);
+        // member 0 ends first: its departure must not stall the rounds
+        CompletableFuture<TrainingReport> fa = train(cluster.member(0), "kasync", RoundSpec.KAsync.of(3), 20, 0);
+        CompletableFuture<TrainingReport> fb = train(cluster.member(1), "kasync", RoundSpec.KAsync.of(3), 40, 1);
         TrainingReport ra = fa.orTimeout(120, TimeUnit.SECONDS).join();
         TrainingReport rb = fb.orTimeout(120, TimeUnit.SECONDS).join();
         assertThat(ra.algorithm()).isEqualTo("kasync");
@@ -161,19 +177,9 @@ class ClusterRoundsTest {
     @Test
     void absRestartsAWorkerWhoseBaseLagsMoreThanSRoundsAcrossMembers() {
         // c = 1: S = max(1, ⌊1/K⌋) = 1 for every K
-        IntFunction<CompletableFuture<TrainingReport>> member =
-                k -> CompletableFuture.supplyAsync(() -> new AsyncTrainer.Builder(TinyNets.net(9))
-                        .workers(2)
-                        .dispatch(new RoundSpec.Abs(OptionalInt.of(1), OptionalDouble.of(1), 1))
-                        .store(ClusterStore.on(cluster.member(k))
-                                .withName("abs")
-                                .withShards(2))
-                        .maxSteps(40)
-                        .seed(k)
-                        .build()
-                        .fit(TinyNets.iterator(DATA), 100));
-        CompletableFuture<TrainingReport> fa = member.apply(0);
-        CompletableFuture<TrainingReport> fb = member.apply(1);
+        RoundSpec abs = new RoundSpec.Abs(OptionalInt.of(1), OptionalDouble.of(1), 1);
+        CompletableFuture<TrainingReport> fa = train(cluster.member(0), "abs", abs, 40, 0);
+        CompletableFuture<TrainingReport> fb = train(cluster.member(1), "abs", abs, 40, 1);
         TrainingReport ra = fa.orTimeout(120, TimeUnit.SECONDS).join();
         TrainingReport rb = fb.orTimeout(120, TimeUnit.SECONDS).join();
         assertThat(ra.algorithm()).isEqualTo("abs");
@@ -194,20 +200,10 @@ class ClusterRoundsTest {
     @Test
     void aMemberLostMidTrainingNeverHangsTheOthersRounds() throws Exception {
         try (LocalCluster three = new LocalCluster(3)) {
-            IntFunction<CompletableFuture<TrainingReport>> member =
-                    k -> CompletableFuture.supplyAsync(() -> new AsyncTrainer.Builder(TinyNets.net(9))
-                            .workers(2)
-                            .dispatch(RoundSpec.KAsync.of(3))
-                            .store(ClusterStore.on(three.member(k))
-                                    .withName("lost")
-                                    .withShards(3)
-                                    .withTimeout(java.time.Duration.ofSeconds(5)))
-                            .maxSteps(k == 0 ? 150 : 100_000)
-                            .seed(k)
-                            .build()
-                            .fit(TinyNets.iterator(DATA), 1_000));
-            CompletableFuture<TrainingReport> survivor = member.apply(0);
-            CompletableFuture<TrainingReport> doomed = member.apply(1);
+            CompletableFuture<TrainingReport> survivor =
+                    train(three.member(0), "lost", RoundSpec.KAsync.of(3), 150, java.time.Duration.ofSeconds(5), 0);
+            CompletableFuture<TrainingReport> doomed =
+                    train(three.member(1), "lost", RoundSpec.KAsync.of(3), 100_000, java.time.Duration.ofSeconds(5), 1);
             Thread.sleep(3_000);
             three.member(1).getLifecycleService().terminate();
             Throwable[] outcome = new Throwable[1];
